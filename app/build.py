@@ -1,0 +1,188 @@
+"""The build: curated files → RDF → SHACL validation → enrichment → dumps.
+
+Each stage is its own module; this one only chains them and decides when the output
+is stale. The output directory is replaced atomically, so a failed build never
+leaves a half-written dataset behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from app import __version__
+from app.config import Settings
+from app.curation.errors import CurationError, CurationErrors
+from app.curation.loader import load_contrat
+from app.curation.model import Contrat
+from app.curation.provenance import check_provenance
+from app.dumps import BUILD_INFO, DUMP_NQ, atomic_directory, write_dataset, write_graph_files, write_json
+from app.enrichment.pipeline import enrich
+from app.rdf.contrat_graph import contrat_graph
+from app.rdf.namespaces import Iris
+from app.validation import load_shapes, shacl_report, violations
+from app.vocabularies import ontology_graph, ontology_iri, vocabulary_graphs
+
+
+class BuildError(Exception):
+    """The build stopped; the message lists every problem with file and line."""
+
+
+@dataclass
+class BuildReport:
+    output: Path
+    contrats: dict[str, int] = field(default_factory=dict)
+    triples: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        lines = [f"{self.output}: {len(self.contrats)} contrats, {self.triples} triplets ({self.seconds:.1f} s)"]
+        lines += [f"  {cid}: {n} éléments" for cid, n in sorted(self.contrats.items())]
+        return "\n".join(lines)
+
+
+class _Progress:
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled = enabled and total > 0
+        self.total = total
+        self.done = 0
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if self.enabled:
+            print(f"[{self.done}/{self.total}] {label}", file=sys.stderr, flush=True)
+
+
+def contract_files(settings: Settings) -> list[Path]:
+    return sorted(settings.data_dir.glob("*.yaml"))
+
+
+def input_files(settings: Settings) -> list[Path]:
+    files = contract_files(settings)
+    files += sorted(settings.ontology_dir.glob("*.ttl")) + sorted(settings.shapes_dir.glob("*.ttl"))
+    return files
+
+
+def input_fingerprint(settings: Settings) -> str:
+    """Hash of every input and of the base IRI: the data version the server caches on."""
+    h = hashlib.sha256(f"{__version__}\n{settings.base_iri}\n".encode())
+    for path in input_files(settings):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def load_all(paths: list[Path], settings: Settings) -> tuple[list[Contrat], list[CurationError]]:
+    contrats, errors = [], []
+    for path in paths:
+        try:
+            contrat = load_contrat(path)
+        except CurationErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        if settings.seeds_dir.is_dir():
+            errors.extend(check_provenance(contrat, settings.seeds_dir))
+        contrats.append(contrat)
+    seen: dict[str, Path] = {}
+    for c in contrats:
+        for key in (f"id:{c.id}", f"source:{c.source.fichier}"):
+            if key in seen:
+                errors.append(CurationError(c.path, 1, f"{key.split(':')[0]} « {key.split(':', 1)[1]} » déjà utilisé par {seen[key]}"))
+            else:
+                seen[key] = c.path
+    return contrats, errors
+
+
+def _validate(contrats: list[Contrat], iris: Iris, settings: Settings, vocab: Graph) -> tuple[list[str], dict[str, Graph]]:
+    shapes = load_shapes(settings.shapes_dir)
+    ont = ontology_graph(settings.ontology_dir) + vocab
+    problems: list[str] = []
+    graphs = {}
+    for contrat in contrats:
+        g = contrat_graph(contrat, iris)
+        conforms, report = shacl_report(g, shapes, ont)
+        if not conforms:
+            problems.extend(str(v) for v in violations(report, contrat, iris))
+        graphs[contrat.id] = g
+    return problems, graphs
+
+
+def validate_files(paths: list[Path], settings: Settings) -> list[str]:
+    """Problems found in these files (empty when valid); nothing is written."""
+    iris = Iris(settings.base_iri)
+    contrats, errors = load_all(paths, settings)
+    problems = [str(e) for e in errors]
+    vocab = Graph()
+    for g in vocabulary_graphs(settings.ontology_dir, iris).values():
+        vocab += g
+    shacl_problems, _ = _validate(contrats, iris, settings, vocab)
+    return problems + shacl_problems
+
+
+def build(settings: Settings, progress: bool = True) -> BuildReport:
+    start = time.perf_counter()
+    iris = Iris(settings.base_iri)
+    paths = contract_files(settings)
+    if not paths:
+        raise BuildError(f"aucun fichier de contrat dans {settings.data_dir}")
+    bar = _Progress(progress, total=len(paths) + 3)
+    contrats, errors = load_all(paths, settings)
+    if errors:
+        raise BuildError("\n" + "\n".join(str(e) for e in errors))
+    bar.step("fichiers de contrat lus")
+    vocabularies = vocabulary_graphs(settings.ontology_dir, iris)
+    vocab = Graph()
+    for g in vocabularies.values():
+        vocab += g
+    problems, graphs = _validate(contrats, iris, settings, vocab)
+    if problems:
+        raise BuildError("validation SHACL :\n" + "\n".join(problems))
+    bar.step("validation SHACL")
+    report = BuildReport(output=settings.build_dir)
+    named: list[tuple[str, Graph]] = [(str(ontology_iri()), ontology_graph(settings.ontology_dir))]
+    named += [(str(iris.graph(f"vocabulaire/{name}")), g) for name, g in sorted(vocabularies.items())]
+    with atomic_directory(settings.build_dir) as out:
+        (out / "contrats").mkdir()
+        for contrat in contrats:
+            g = graphs[contrat.id]
+            enrich(g, vocabularies, iris)
+            write_graph_files(out / "contrats", contrat.id, g)
+            named.append((str(iris.graph(f"contrat/{contrat.id}")), g))
+            report.contrats[contrat.id] = len(contrat.elements)
+            bar.step(f"contrat {contrat.id}")
+        write_dataset(out, named)
+        report.triples = sum(len(g) for _, g in named)
+        write_json(out / BUILD_INFO, {
+            "version": __version__,
+            "fingerprint": input_fingerprint(settings),
+            "base_iri": settings.base_iri,
+            "contrats": report.contrats,
+            "triples": report.triples,
+        })
+        bar.step("jeux de données écrits")
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def is_stale(settings: Settings) -> bool:
+    import json
+
+    info = settings.build_dir / BUILD_INFO
+    if not (settings.build_dir / DUMP_NQ).is_file() or not info.is_file():
+        return True
+    try:
+        recorded = json.loads(info.read_text(encoding="utf-8")).get("fingerprint")
+    except ValueError:
+        return True
+    return recorded != input_fingerprint(settings)
+
+
+def ensure_build(settings: Settings, progress: bool = True) -> Path:
+    """The N-Quads dump, rebuilt first if missing or older than its inputs."""
+    if is_stale(settings):
+        build(settings, progress=progress)
+    return settings.build_dir / DUMP_NQ

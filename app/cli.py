@@ -1,0 +1,98 @@
+"""The ``cvkg`` command: build, validate, stats, serve.
+
+Each subcommand is a thin shell over one pipeline module, so that everything
+the CLI does can also be done from Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.config import get_settings
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from app.build import BuildError, build
+
+    settings = get_settings()
+    try:
+        report = build(settings, progress=not args.quiet)
+    except BuildError as exc:
+        print(f"cvkg build: échec — {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from app.build import validate_files
+
+    settings = get_settings()
+    problems = validate_files([Path(f) for f in args.files], settings)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    print(f"{len(args.files)} fichier(s) valide(s)")
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from app.build import BuildError, ensure_build
+    from app.stats import format_stats, stats_from_dump
+
+    settings = get_settings()
+    try:
+        dump = ensure_build(settings, progress=False)
+    except BuildError as exc:
+        print(f"cvkg stats: échec — {exc}", file=sys.stderr)
+        return 1
+    print(format_stats(stats_from_dump(dump), fmt=args.format))
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from app.server.run import serve
+
+    return serve(host=args.host, port=args.port, data_files=args.data, graph=args.graph)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cvkg", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="construit data/build/ à partir de data/contrats/")
+    p.add_argument("--quiet", action="store_true", help="sans affichage de progression")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("validate", help="vérifie des fichiers de contrat sans construire")
+    p.add_argument("files", nargs="+", help="fichiers YAML de contrat")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("stats", help="effectifs par contrat et par classe")
+    p.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    p.set_defaults(func=_cmd_stats)
+
+    p = sub.add_parser("serve", help="sert le graphe (SPARQL, pages, API)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--data",
+        nargs="+",
+        metavar="FILE",
+        help="sert ces fichiers RDF au lieu du graphe construit",
+    )
+    p.add_argument("--graph", help="IRI du graphe nommé pour un fichier de triplets (--data)")
+    p.set_defaults(func=_cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

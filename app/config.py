@@ -1,0 +1,39 @@
+"""Runtime configuration, read once from ``CVKG_*`` environment variables.
+
+Defaults are those of a public deployment: read-only (no admin token), bounded
+query time and result size.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_BASE_IRI = "https://w3id.org/contrats-de-ville/id/"
+ONTOLOGY_NS = "https://w3id.org/contrats-de-ville/onto#"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CVKG_")
+
+    base_iri: str = DEFAULT_BASE_IRI
+    data_dir: Path = PROJECT_ROOT / "data" / "contrats"
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    shapes_dir: Path = PROJECT_ROOT / "shapes"
+    seeds_dir: Path = PROJECT_ROOT.parent / "shared" / "seeds"
+    build_dir: Path = PROJECT_ROOT / "data" / "build"
+    store_dir: Path = PROJECT_ROOT / "var" / "store"
+    admin_token: str | None = None
+    query_timeout: float = 30.0
+    max_rows: int = 10_000
+    max_body_bytes: int = 1_000_000
+    max_concurrent_queries: int = 8
+    query_workers: int = 2
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Curated contract files: reading them and checking them against their sources."""

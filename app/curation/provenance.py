@@ -1,0 +1,65 @@
+"""Check that every label is the source's own text, found where the file says it starts.
+
+This is what makes the graph trustworthy: a label that cannot be found at its line
+was typed, not read.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from app.curation.errors import CurationError
+from app.curation.model import Contrat
+
+_MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>|\*\*")
+_SPACES = re.compile(r"\s+")
+WINDOW_LINES = 40
+
+
+def normalise(text: str) -> str:
+    """The comparison form: markup and replacement characters gone, spaces collapsed."""
+    text = _MARKUP.sub(" ", text.replace("\ufffd", " "))
+    text = _SPACES.sub(" ", text).strip()
+    return re.sub(r"(?<=\w-) (?=\w)", "", text)
+
+
+def _found_at(lines: list[str], ligne: int, label: str) -> bool:
+    """True if ``label`` occurs in the text that starts on line ``ligne`` (1-based)."""
+    if not 1 <= ligne <= len(lines):
+        return False
+    wanted = normalise(label)
+    head = normalise(lines[ligne - 1])
+    window = normalise(" ".join(lines[ligne - 1 : ligne - 1 + WINDOW_LINES]))
+    start = window.find(wanted)
+    while start != -1:
+        if start < max(len(head), 1):
+            return True
+        start = window.find(wanted, start + 1)
+    return False
+
+
+def check_provenance(contrat: Contrat, seeds_dir: Path) -> list[CurationError]:
+    """Every element label, title and key-figure text must be found at its source line."""
+    source = seeds_dir / contrat.source.fichier
+    if not source.is_file():
+        return [CurationError(contrat.path, None, f"document source introuvable : {source}")]
+    lines = source.read_text(encoding="utf-8").splitlines()
+    errors = []
+    checks: list[tuple[int, int | None, str, str]] = [
+        (e.yaml_line, e.ligne, e.label, f"élément « {e.id} »") for e in contrat.elements
+    ]
+    checks += [(c.yaml_line, c.ligne, c.libelle, f"chiffre clé « {c.id} »") for c in contrat.chiffres_cles]
+    checks += [(t.yaml_line, t.ligne, t.label, f"territoire « {t.id} »") for t in contrat.territoires if t.ligne]
+    if contrat.source.titre and contrat.source.ligne:
+        checks.append((1, contrat.source.ligne, contrat.source.titre, "titre de la source"))
+    for yaml_line, ligne, text, what in checks:
+        if ligne is None or not _found_at(lines, ligne, text):
+            errors.append(
+                CurationError(
+                    contrat.path,
+                    yaml_line,
+                    f"{what} : « {text[:60]} » introuvable dans {contrat.source.fichier} à la ligne {ligne}",
+                )
+            )
+    return errors

@@ -1,0 +1,1 @@
+"""Enrichment: links computed from the curated text (dispositifs named, themes addressed)."""

@@ -1,0 +1,116 @@
+"""Transparent label matching on normalised French text.
+
+A concept label matches an element when its words appear consecutively in the
+element's label after normalisation: case, accents, apostrophes and elisions,
+stop words, and plural/derived forms (Snowball French stemmer). Acronyms (a label
+of 2–6 capitals, ``CLS``, ``REP+``) match case-sensitively and unstemmed, so that
+``PRE`` finds the programme but not the word *pré*.
+
+>>> m = LabelMatcher([("sante-mentale", "Santé mentale")])
+>>> [(h.key, h.words) for h in m.find("Prévenir et promouvoir la santé mentale des habitants")]
+[('sante-mentale', 'santé mentale')]
+>>> m = LabelMatcher([("pre", "PRE")])
+>>> [h.words for h in m.find("PRE, Cité éducative")], m.find("pré-adolescents")
+(['PRE'], [])
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœÆæ0-9]+\+?")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,5}\+?$")
+_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)$", re.IGNORECASE)
+STOP_WORDS = frozenset(
+    """a à au aux avec ce ces dans de des du en et la le les leur leurs ou par pour sur un une
+    son sa ses notamment dont y est sont plus""".split()
+)
+_stemmer = snowballstemmer.stemmer("french")
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Normalised stem of one word (lower case, no accents, œ → oe)."""
+    w = strip_accents(word.lower().replace("œ", "oe").replace("æ", "ae"))
+    return strip_accents(_stemmer.stemWord(w))
+
+
+@dataclass(frozen=True)
+class Token:
+    key: str
+    text: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> list[Token]:
+    """Content tokens of ``text`` with their character spans (elisions and stop words dropped)."""
+    result = []
+    for m in _TOKEN.finditer(text.replace("’", "'")):
+        word = m.group()
+        if _ELISION.match(word) and text[m.end() : m.end() + 1] in ("'", "’"):
+            continue
+        if word.lower() in STOP_WORDS:
+            continue
+        result.append(Token(stem(word), word, m.start(), m.end()))
+    return result
+
+
+def label_keys(label: str) -> tuple[tuple[str, bool], ...]:
+    """The sequence a label must match: (key, exact?) per word; exact for acronyms."""
+    label = label.strip()
+    if _ACRONYM.match(label):
+        return ((label, True),)
+    return tuple((t.key, False) for t in tokens(label))
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str
+    label: str
+    words: str
+    start: int
+    end: int
+
+
+class LabelMatcher:
+    """Finds which of many (concept key, label) pairs occur in a text."""
+
+    def __init__(self, labels: Iterable[tuple[str, str]]) -> None:
+        self._patterns: dict[str, list[tuple[tuple[tuple[str, bool], ...], str, str]]] = {}
+        for key, label in labels:
+            seq = label_keys(label)
+            if not seq:
+                continue
+            first = seq[0][0]
+            self._patterns.setdefault(first, []).append((seq, key, label))
+
+    def find(self, text: str) -> list[Hit]:
+        toks = tokens(text)
+        hits: list[Hit] = []
+        for i, tok in enumerate(toks):
+            for candidate in {tok.key, tok.text}:
+                for seq, key, label in self._patterns.get(candidate, ()):
+                    if self._matches(seq, toks, i):
+                        last = toks[i + len(seq) - 1]
+                        hits.append(Hit(key, label, text[tok.start : last.end], tok.start, last.end))
+        return hits
+
+    @staticmethod
+    def _matches(seq: tuple[tuple[str, bool], ...], toks: list[Token], i: int) -> bool:
+        if i + len(seq) > len(toks):
+            return False
+        for (key, exact), tok in zip(seq, toks[i : i + len(seq)], strict=True):
+            if (tok.text if exact else tok.key) != key:
+                return False
+        return True

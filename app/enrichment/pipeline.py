@@ -1,0 +1,29 @@
+"""Enrichment stage: every computed link of a contract graph, in a fixed order."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rdflib import Graph
+
+from app.enrichment.matching import LabelMatcher
+from app.enrichment.tagging import concept_labels, tag_elements
+from app.rdf.namespaces import CDV, Iris
+
+_matchers: dict[int, LabelMatcher] = {}
+
+
+@lru_cache(maxsize=8)
+def _matcher(key: tuple[tuple[str, str], ...]) -> LabelMatcher:
+    return LabelMatcher(key)
+
+
+def enrich(graph: Graph, vocabularies: dict[str, Graph], iris: Iris) -> None:
+    """Add dispositifs named in labels (cdv:mobilise) and, when a thesaurus exists, themes."""
+    if "dispositifs" in vocabularies:
+        labels = tuple(concept_labels(vocabularies["dispositifs"], CDV.Dispositif))
+        tag_elements(graph, _matcher(labels), CDV.mobilise, "dispositif")
+    if "themes" in vocabularies:
+        from app.enrichment.themes import tag_themes
+
+        tag_themes(graph, vocabularies["themes"], iris)

@@ -1,0 +1,73 @@
+"""Link elements to concepts (dispositifs, themes) whose labels their text contains.
+
+Every computed link is recorded with its evidence as a ``cdv:Etiquetage`` so a
+researcher can ask *why* an element carries a theme. Curator overrides arrive as
+``cdv:Etiquetage`` resources written by the RDF stage (method ``curateur``): an
+addition links, a removal (``cdv:etiquetageRetire``) vetoes the rule's link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from app.enrichment.matching import LabelMatcher
+from app.rdf.namespaces import CDV
+
+LABEL_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+
+
+def concept_labels(vocabulary: Graph, concept_class: URIRef) -> list[tuple[str, str]]:
+    """(concept IRI, label) for every French (or untagged) label of the class's members."""
+    pairs = []
+    for concept in sorted(set(vocabulary.subjects(RDF.type, concept_class))):
+        for prop in LABEL_PROPERTIES:
+            for label in vocabulary.objects(concept, prop):
+                if isinstance(label, Literal) and label.language in (None, "fr"):
+                    pairs.append((str(concept), str(label)))
+    return pairs
+
+
+def _vetoed(graph: Graph, element: URIRef) -> set[URIRef]:
+    vetoes = set()
+    for et in graph.subjects(CDV.element, element):
+        for concept in graph.objects(et, CDV.etiquetageRetire):
+            vetoes.add(concept)  # type: ignore[arg-type]
+    return vetoes
+
+
+def tag_elements(
+    graph: Graph,
+    matcher: LabelMatcher,
+    link: URIRef,
+    kind: str,
+    elements: Iterable[URIRef] | None = None,
+) -> int:
+    """Add ``link`` triples and their evidence to ``graph``; return how many links were added."""
+    added = 0
+    targets = sorted(set(elements if elements is not None else graph.subjects(CDV.contrat, None)))
+    for element in targets:
+        label = graph.value(element, SKOS.prefLabel)
+        if label is None:
+            continue
+        vetoes = _vetoed(graph, element)
+        by_concept: dict[str, list[tuple[str, str]]] = {}
+        for hit in matcher.find(str(label)):
+            by_concept.setdefault(hit.key, []).append((hit.words, hit.label))
+        for concept_iri, evidence in sorted(by_concept.items()):
+            concept = URIRef(concept_iri)
+            if concept in vetoes:
+                continue
+            et = URIRef(f"{element}/{kind}/{concept_iri.rstrip('/').rsplit('/', 1)[-1]}")
+            graph.add((element, link, concept))
+            graph.add((et, RDF.type, CDV.Etiquetage))
+            graph.add((et, CDV.element, element))
+            graph.add((et, CDV.concept, concept))
+            graph.add((et, CDV.methode, Literal("règle")))
+            for words, matched in sorted(set(evidence)):
+                graph.add((et, CDV.motsReconnus, Literal(words, lang="fr")))
+                graph.add((et, CDV.libelleReconnu, Literal(matched, lang="fr")))
+            added += 1
+    return added

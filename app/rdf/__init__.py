@@ -1,0 +1,1 @@
+"""Turning curated contracts into RDF."""

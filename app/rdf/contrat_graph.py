@@ -1,0 +1,136 @@
+"""One curated contract → its RDF graph (before enrichment).
+
+Only what the curated file says goes in; enrichment (themes, dispositifs named in
+labels) is a later stage.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from app.curation.model import ChiffreCle, Contrat, Element
+from app.rdf.namespaces import CDV, PREFIXES, QB, Iris
+
+TERRITOIRE_CLASSES = {"EPCI": CDV.EPCI, "Commune": CDV.Commune, "Quartier": CDV.Quartier}
+
+
+def _fr(text: str) -> Literal:
+    return Literal(text, lang="fr")
+
+
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def _decimal(value: float) -> Literal:
+    return Literal(Decimal(repr(value)).normalize(), datatype=XSD.decimal)
+
+
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return g
+
+
+def _element(g: Graph, iris: Iris, contrat: Contrat, e: Element, source: URIRef) -> None:
+    s = iris.element(contrat.id, e.id)
+    g.add((s, RDF.type, CDV[e.classe]))
+    g.add((s, CDV.contrat, iris.contrat(contrat.id)))
+    if e.parent:
+        g.add((s, CDV.partieDe, iris.element(contrat.id, e.parent)))
+    g.add((s, SKOS.prefLabel, _fr(e.label)))
+    if e.code:
+        g.add((s, SKOS.notation, Literal(e.code)))
+    g.add((s, CDV.rang, _int(e.rang)))
+    if e.niveau:
+        g.add((s, CDV.niveauLocal, _fr(e.niveau)))
+    g.add((s, CDV.ligneSource, _int(e.ligne)))
+    g.add((s, PROV.wasDerivedFrom, source))
+    if e.note:
+        g.add((s, SKOS.editorialNote, _fr(e.note)))
+    for d in e.dispositifs:
+        g.add((s, CDV.mobilise, iris.dispositif(d)))
+
+
+def _observation(g: Graph, iris: Iris, contrat: Contrat, c: ChiffreCle, dataset: URIRef) -> None:
+    o = iris.observation(contrat.id, c.id)
+    g.add((o, RDF.type, QB.Observation))
+    g.add((o, QB.dataSet, dataset))
+    g.add((o, CDV.indicateur, iris.indicateur(c.indicateur)))
+    zone = iris.qpv_du_contrat(contrat.id) if c.zone == "qpv" else iris.territoire(c.zone)
+    g.add((o, CDV.zone, zone))
+    if c.annee is not None:
+        g.add((o, CDV.annee, _int(c.annee)))
+    for prop, value in ((CDV.valeur, c.valeur), (CDV.valeurMin, c.valeur_min), (CDV.valeurMax, c.valeur_max)):
+        if value is not None:
+            g.add((o, prop, _decimal(value)))
+    g.add((o, CDV.unite, iris.unite(c.unite)))
+    g.add((o, CDV.libelleImprime, _fr(c.libelle)))
+    g.add((o, RDFS.label, _fr(c.libelle)))
+    if c.source_stat:
+        g.add((o, CDV.sourceStatistique, Literal(c.source_stat)))
+    g.add((o, CDV.ligneSource, _int(c.ligne)))
+    if c.note:
+        g.add((o, SKOS.editorialNote, _fr(c.note)))
+
+
+def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
+    """The contract, its territories, source, tree and key figures as triples."""
+    g = new_graph()
+    cid = contrat.id
+    s = iris.contrat(cid)
+    source = iris.source(contrat.source.fichier)
+    g.add((s, RDF.type, CDV.Contrat))
+    g.add((s, DCTERMS.identifier, Literal(cid)))
+    if contrat.titre:
+        g.add((s, DCTERMS.title, _fr(contrat.titre)))
+        g.add((s, RDFS.label, _fr(contrat.titre)))
+    if contrat.generation:
+        g.add((s, CDV.generation, iris.generation(contrat.generation)))
+    if contrat.generation_inferee:
+        g.add((s, CDV.generationInferee, iris.generation(contrat.generation_inferee.valeur)))
+        g.add((s, CDV.raisonInference, _fr(contrat.generation_inferee.raison)))
+    if contrat.note:
+        g.add((s, SKOS.editorialNote, _fr(contrat.note)))
+    g.add((s, PROV.wasDerivedFrom, source))
+
+    g.add((source, RDF.type, CDV.DocumentSource))
+    g.add((source, DCTERMS.identifier, Literal(contrat.source.fichier)))
+    if contrat.source.titre:
+        g.add((source, DCTERMS.title, _fr(contrat.source.titre)))
+    if contrat.source.date:
+        g.add((source, DCTERMS.date, Literal(contrat.source.date, datatype=XSD.date)))
+
+    for t in contrat.territoires:
+        ts = iris.territoire(t.id)
+        g.add((s, CDV.territoire, ts))
+        g.add((ts, RDF.type, TERRITOIRE_CLASSES[t.type]))
+        g.add((ts, SKOS.prefLabel, _fr(t.label)))
+        g.add((ts, RDFS.label, _fr(t.label)))
+        if t.partie_de:
+            g.add((ts, CDV.partieDeTerritoire, iris.territoire(t.partie_de)))
+        if t.insee:
+            g.add((ts, SKOS.exactMatch, URIRef(t.insee)))
+
+    for e in contrat.elements:
+        _element(g, iris, contrat, e, source)
+
+    if contrat.chiffres_cles:
+        dataset = iris.chiffres(cid)
+        g.add((s, CDV.chiffresCles, dataset))
+        g.add((dataset, RDF.type, QB.DataSet))
+        g.add((dataset, QB.structure, CDV.dsdChiffresCles))
+        g.add((dataset, RDFS.label, Literal(f"Chiffres clés — {cid}", lang="fr")))
+        g.add((dataset, PROV.wasDerivedFrom, source))
+        if any(c.zone == "qpv" for c in contrat.chiffres_cles):
+            q = iris.qpv_du_contrat(cid)
+            g.add((q, RDF.type, CDV.EnsembleQuartiers))
+            g.add((q, RDFS.label, Literal(f"Quartiers prioritaires du contrat {cid}", lang="fr")))
+            g.add((s, CDV.territoire, q))
+        for c in contrat.chiffres_cles:
+            _observation(g, iris, contrat, c, dataset)
+    return g

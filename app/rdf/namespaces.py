@@ -1,0 +1,95 @@
+"""Namespaces and the IRI scheme of the data, in one place.
+
+Data IRIs are built from curated ids only (never from file order or counters), so
+they stay stable when a curator adds an element.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+from app.config import DEFAULT_BASE_IRI, ONTOLOGY_NS
+
+CDV = Namespace(ONTOLOGY_NS)
+ONTOLOGY_IRI = URIRef(ONTOLOGY_NS.rstrip("#"))
+QB = Namespace("http://purl.org/linked-data/cube#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+PREFIXES = {
+    "cdv": CDV,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "qb": QB,
+    "org": ORG,
+    "dcat": DCAT,
+    "void": VOID,
+}
+
+
+class Iris:
+    """The data IRIs under one base (``CVKG_BASE_IRI``)."""
+
+    def __init__(self, base: str = DEFAULT_BASE_IRI) -> None:
+        if not base.endswith(("/", "#")):
+            raise ValueError(f"la base IRI doit finir par / ou # : {base!r}")
+        self.base = base
+
+    def _iri(self, path: str) -> URIRef:
+        return URIRef(self.base + path)
+
+    def contrat(self, cid: str) -> URIRef:
+        return self._iri(f"contrat/{cid}")
+
+    def element(self, cid: str, eid: str) -> URIRef:
+        return self._iri(f"contrat/{cid}/{eid}")
+
+    def etiquetage(self, cid: str, eid: str, kind: str, concept_id: str) -> URIRef:
+        return self._iri(f"contrat/{cid}/{eid}/{kind}/{concept_id}")
+
+    def chiffres(self, cid: str) -> URIRef:
+        return self._iri(f"contrat/{cid}/chiffres-cles")
+
+    def observation(self, cid: str, oid: str) -> URIRef:
+        return self._iri(f"contrat/{cid}/chiffres-cles/{oid}")
+
+    def qpv_du_contrat(self, cid: str) -> URIRef:
+        return self._iri(f"contrat/{cid}/qpv")
+
+    def territoire(self, tid: str) -> URIRef:
+        return self._iri(f"territoire/{tid}")
+
+    def source(self, fichier: str) -> URIRef:
+        return self._iri(f"source/{fichier.rsplit('.', 1)[0]}")
+
+    def generation(self, notation: str) -> URIRef:
+        return self._iri(f"generation/{notation}")
+
+    def dispositif(self, did: str) -> URIRef:
+        return self._iri(f"dispositif/{did}")
+
+    def theme(self, tid: str) -> URIRef:
+        return self._iri(f"theme/{tid}")
+
+    def indicateur(self, iid: str) -> URIRef:
+        return self._iri(f"indicateur/{iid}")
+
+    def unite(self, uid: str) -> URIRef:
+        return self._iri(f"unite/{uid}")
+
+    def graph(self, name: str) -> URIRef:
+        return self._iri(f"graph/{name}")
+
+    def dataset(self) -> URIRef:
+        return self._iri("dataset")
+
+    def rebase(self, iri: str) -> str:
+        """Rewrite an IRI written under the default base (vocabulary files) to this base."""
+        if self.base != DEFAULT_BASE_IRI and iri.startswith(DEFAULT_BASE_IRI):
+            return self.base + iri[len(DEFAULT_BASE_IRI) :]
+        return iri
