@@ -1,0 +1,182 @@
+"""A lexical look at SPARQL text, done before anything reaches the store.
+
+pyoxigraph offers no parse-only call from Python, and executing a query just to
+inspect it would already follow ``SERVICE`` — a server-side request forgery
+hole. So the server lexes the text itself, the way a SPARQL lexer does:
+comments, IRIs, strings, variables, blank nodes, language tags and the local
+part of prefixed names are set aside; what is left is the *code*, where
+keywords live.
+
+Oxigraph's parser (a PEG) matches keywords without a word boundary
+(``SERVICEs:x`` is ``SERVICE s:x`` to it), so keyword checks here are
+deliberately coarse: any occurrence of ``service`` in the code, or in the
+prefix of a prefixed name, refuses the request. The only false positives are
+prefixes such as ``myservice:``; no valid query slips through.
+
+>>> uses_service('SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
+True
+>>> uses_service('SELECT * { ?service <http://ex.org/SERVICE> "SERVICE" } # SERVICE')
+False
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+    "\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+
+# Order matters: the first alternative that matches at a position wins, as in
+# the SPARQL grammar's terminals. Hidden kinds are those whose text can never
+# be a keyword.
+_TOKEN = re.compile(
+    rf"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
+  | (?P<string>\"\"\"(?:(?:\"|\"\")?(?:[^"\\]|\\.))*\"\"\"
+              |'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
+              |"(?:[^"\\\r\n]|\\.)*"
+              |'(?:[^'\\\r\n]|\\.)*')
+  | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
+  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
+  | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+  | (?P<pname>(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:
+              (?:(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?)?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<other>\\.|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_HIDDEN = frozenset({"ws", "comment", "iri", "string", "var", "bnode", "langtag"})
+_FORMS = ("select", "construct", "describe", "ask")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+
+def tokens(text: str) -> list[Token]:
+    """Every lexical token of ``text``, whitespace included.
+
+    >>> [t.kind for t in tokens('ASK { <a> ?p "x"@fr }')]
+    ['word', 'ws', 'other', 'ws', 'iri', 'ws', 'var', 'ws', 'string', 'langtag', 'ws', 'other']
+    """
+    return [Token(m.lastgroup or "other", m.group(), m.start()) for m in _TOKEN.finditer(text)]
+
+
+def _code(text: str) -> str:
+    """The text where keywords may hide: code tokens and prefixes of prefixed names."""
+    parts: list[str] = []
+    for tok in tokens(text):
+        if tok.kind in _HIDDEN:
+            parts.append(" ")
+        elif tok.kind == "pname":
+            parts.append(tok.text.split(":", 1)[0] + ": ")
+        else:
+            parts.append(tok.text)
+    return "".join(parts).lower()
+
+
+def uses_service(text: str) -> bool:
+    """Whether the text may contain a ``SERVICE`` clause (federated query).
+
+    >>> uses_service('SELECT * { SERVICEs:x { ?s ?p ?o } }')
+    True
+    >>> uses_service('SELECT * { ?s ex:service ?o }')
+    False
+    """
+    return "service" in _code(text)
+
+
+def uses_load(text: str) -> bool:
+    """Whether an update may contain a ``LOAD`` operation.
+
+    >>> uses_load('LOAD <http://example.org/data.ttl>')
+    True
+    >>> uses_load('INSERT DATA { <a> <b> "LOAD" }')
+    False
+    """
+    return "load" in _code(text)
+
+
+def query_form(text: str) -> str | None:
+    """``select``, ``construct``, ``describe`` or ``ask``; ``None`` if unknown.
+
+    A guess used only to refuse early (406) what cannot be served; the store's
+    answer decides.
+
+    >>> query_form('PREFIX ask: <http://ex.org/> CONSTRUCT WHERE { ?s ask:p ?o }')
+    'construct'
+    """
+    for tok in tokens(text):
+        if tok.kind != "word":
+            continue
+        word = tok.text.lower()
+        for form in _FORMS:
+            if word.startswith(form):
+                return form
+        if word not in ("prefix", "base"):
+            return None
+    return None
+
+
+def has_dataset_clause(text: str) -> bool:
+    """Whether a query names its own dataset (``FROM`` / ``FROM NAMED``).
+
+    >>> has_dataset_clause('SELECT * FROM <http://ex.org/g> { ?s ?p ?o }')
+    True
+    """
+    return "from" in _code(text)
+
+
+def has_with_or_using(text: str) -> bool:
+    """Whether an update names its own dataset (``WITH`` / ``USING``)."""
+    return any(
+        tok.kind == "word" and tok.text.lower() in ("with", "using") for tok in tokens(text)
+    ) or bool(re.search(r"(?<![a-z])(with|using)(?=[<:?$])", _code(text)))
+
+
+def add_using(update: str, default_graphs: list[str], named_graphs: list[str]) -> str:
+    """Apply the protocol's ``using-graph-uri``/``using-named-graph-uri`` to an update.
+
+    pyoxigraph's ``Store.update`` takes no dataset, so the clauses are written
+    into the text, before the ``WHERE`` of each DELETE/INSERT operation (the only
+    ones a dataset applies to).
+
+    >>> add_using('INSERT { ?s a <C> } WHERE { ?s ?p ?o }', ['http://ex.org/g'], [])
+    'INSERT { ?s a <C> } USING <http://ex.org/g> WHERE { ?s ?p ?o }'
+    """
+    clause = " ".join(
+        [f"USING <{iri}>" for iri in default_graphs]
+        + [f"USING NAMED <{iri}>" for iri in named_graphs]
+    )
+    out: list[str] = []
+    depth = 0
+    previous_word = ""
+    last = 0
+    for tok in tokens(update):
+        if tok.kind == "other" and tok.text == "{":
+            depth += 1
+        elif tok.kind == "other" and tok.text == "}":
+            depth -= 1
+        elif tok.kind == "word":
+            word = tok.text.lower()
+            if depth == 0 and word == "where" and previous_word != "delete":
+                out.append(update[last : tok.start])
+                out.append(clause + " ")
+                last = tok.start
+            previous_word = word
+    out.append(update[last:])
+    return "".join(out)
