@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     max_concurrent_queries: int = 8
     query_workers: int = 2
+    # Server (app/server): requests past max_concurrent_queries wait in a
+    # bounded queue, at most queue_timeout seconds, before a 503.
+    max_queued_queries: int = 100
+    queue_timeout: float = 10.0
+    # Public URL of the SPARQL endpoint for the service description, when the
+    # server sits behind a proxy; default: taken from each request.
+    public_endpoint: str | None = None
 
 
 @lru_cache

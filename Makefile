@@ -1,0 +1,40 @@
+# The project's few commands. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help setup build stats serve test lint bench clean
+
+help:  ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the package with its test tools
+
+build: setup  ## build data/build/ from data/contrats/
+	$(BIN)/cvkg build
+
+stats: setup  ## counts per contract and class
+	$(BIN)/cvkg stats
+
+serve: setup  ## build if needed and serve on http://127.0.0.1:8000/
+	$(BIN)/cvkg serve
+
+test: setup  ## install the test browser if missing, then run the whole suite
+	bash scripts/install-browser.sh
+	$(BIN)/pytest -q
+
+lint:  setup ## ruff
+	$(BIN)/ruff check app tests benchmarks
+
+bench: setup  ## benchmarks (on demand; prints figures)
+	$(BIN)/python benchmarks/run.py
+
+clean:  ## remove build output and the local store
+	rm -rf data/build var
