@@ -21,8 +21,16 @@ from app.curation.errors import CurationError, CurationErrors
 from app.curation.loader import load_contrat
 from app.curation.model import Contrat
 from app.curation.provenance import check_provenance
-from app.dumps import BUILD_INFO, DUMP_NQ, atomic_directory, write_dataset, write_graph_files, write_json
+from app.dumps import (
+    BUILD_INFO,
+    DUMP_NQ,
+    atomic_directory,
+    write_dataset,
+    write_graph_files,
+    write_json,
+)
 from app.enrichment.pipeline import enrich
+from app.enrichment.themes import check_theme_overrides
 from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import Iris
 from app.validation import load_shapes, shacl_report, violations
@@ -41,7 +49,10 @@ class BuildReport:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        lines = [f"{self.output}: {len(self.contrats)} contrats, {self.triples} triplets ({self.seconds:.1f} s)"]
+        lines = [
+            f"{self.output}: {len(self.contrats)} contrats, {self.triples} triplets "
+            f"({self.seconds:.1f} s)"
+        ]
         lines += [f"  {cid}: {n} éléments" for cid, n in sorted(self.contrats.items())]
         return "\n".join(lines)
 
@@ -91,20 +102,32 @@ def load_all(paths: list[Path], settings: Settings) -> tuple[list[Contrat], list
     for c in contrats:
         for key in (f"id:{c.id}", f"source:{c.source.fichier}"):
             if key in seen:
-                errors.append(CurationError(c.path, 1, f"{key.split(':')[0]} « {key.split(':', 1)[1]} » déjà utilisé par {seen[key]}"))
+                errors.append(
+                    CurationError(
+                        c.path,
+                        1,
+                        f"{key.split(':')[0]} « {key.split(':', 1)[1]} » "
+                        f"déjà utilisé par {seen[key]}",
+                    )
+                )
             else:
                 seen[key] = c.path
     return contrats, errors
 
 
-def _validate(contrats: list[Contrat], iris: Iris, settings: Settings, vocab: Graph) -> tuple[list[str], dict[str, Graph]]:
+def _validate(
+    contrats: list[Contrat], iris: Iris, settings: Settings, vocab: Graph
+) -> tuple[list[str], dict[str, Graph]]:
     shapes = load_shapes(settings.shapes_dir)
-    ont = ontology_graph(settings.ontology_dir) + vocab
+    ont = ontology_graph(settings.ontology_dir)
     problems: list[str] = []
     graphs = {}
     for contrat in contrats:
         g = contrat_graph(contrat, iris)
-        conforms, report = shacl_report(g, shapes, ont)
+        # pySHACL takes only the ontology's axioms from ont_graph, not the vocabularies'
+        # instances (themes, dispositifs): they go in the data graph, so links to them
+        # are checked against the real concepts.
+        conforms, report = shacl_report(g + vocab, shapes, ont)
         if not conforms:
             problems.extend(str(v) for v in violations(report, contrat, iris))
         graphs[contrat.id] = g
@@ -116,8 +139,10 @@ def validate_files(paths: list[Path], settings: Settings) -> list[str]:
     iris = Iris(settings.base_iri)
     contrats, errors = load_all(paths, settings)
     problems = [str(e) for e in errors]
+    vocabularies = vocabulary_graphs(settings.ontology_dir, iris)
+    problems += [str(e) for e in check_theme_overrides(contrats, vocabularies.get("themes"), iris)]
     vocab = Graph()
-    for g in vocabulary_graphs(settings.ontology_dir, iris).values():
+    for g in vocabularies.values():
         vocab += g
     shacl_problems, _ = _validate(contrats, iris, settings, vocab)
     return problems + shacl_problems
@@ -135,6 +160,9 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
         raise BuildError("\n" + "\n".join(str(e) for e in errors))
     bar.step("fichiers de contrat lus")
     vocabularies = vocabulary_graphs(settings.ontology_dir, iris)
+    unknown = check_theme_overrides(contrats, vocabularies.get("themes"), iris)
+    if unknown:
+        raise BuildError("\n" + "\n".join(str(e) for e in unknown))
     vocab = Graph()
     for g in vocabularies.values():
         vocab += g
@@ -144,7 +172,9 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     bar.step("validation SHACL")
     report = BuildReport(output=settings.build_dir)
     named: list[tuple[str, Graph]] = [(str(ontology_iri()), ontology_graph(settings.ontology_dir))]
-    named += [(str(iris.graph(f"vocabulaire/{name}")), g) for name, g in sorted(vocabularies.items())]
+    named += [
+        (str(iris.graph(f"vocabulaire/{name}")), g) for name, g in sorted(vocabularies.items())
+    ]
     with atomic_directory(settings.build_dir) as out:
         (out / "contrats").mkdir()
         for contrat in contrats:
@@ -156,13 +186,16 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
             bar.step(f"contrat {contrat.id}")
         write_dataset(out, named)
         report.triples = sum(len(g) for _, g in named)
-        write_json(out / BUILD_INFO, {
-            "version": __version__,
-            "fingerprint": input_fingerprint(settings),
-            "base_iri": settings.base_iri,
-            "contrats": report.contrats,
-            "triples": report.triples,
-        })
+        write_json(
+            out / BUILD_INFO,
+            {
+                "version": __version__,
+                "fingerprint": input_fingerprint(settings),
+                "base_iri": settings.base_iri,
+                "contrats": report.contrats,
+                "triples": report.triples,
+            },
+        )
         bar.step("jeux de données écrits")
     report.seconds = time.perf_counter() - start
     return report

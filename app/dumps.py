@@ -48,16 +48,18 @@ def _serialize(nt_or_nq: str, fmt: ox.RdfFormat, source_fmt: ox.RdfFormat) -> by
         data: list = quads
     else:
         data = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt != ox.RdfFormat.N_TRIPLES else None
-    if fmt in (ox.RdfFormat.JSON_LD,):
-        prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     return ox.serialize(data, format=fmt, prefixes=prefixes) or b""
 
 
 def write_graph_files(directory: Path, stem: str, graph: Graph) -> None:
     nt = "\n".join(sorted_ntriples(graph)) + "\n"
-    (directory / f"{stem}.ttl").write_bytes(_serialize(nt, ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES))
-    (directory / f"{stem}.jsonld").write_bytes(_serialize(nt, ox.RdfFormat.JSON_LD, ox.RdfFormat.N_TRIPLES))
+    (directory / f"{stem}.ttl").write_bytes(
+        _serialize(nt, ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
+    )
+    (directory / f"{stem}.jsonld").write_bytes(
+        _serialize(nt, ox.RdfFormat.JSON_LD, ox.RdfFormat.N_TRIPLES)
+    )
 
 
 def write_dataset(directory: Path, graphs: list[tuple[str, Graph]]) -> None:
@@ -67,7 +69,9 @@ def write_dataset(directory: Path, graphs: list[tuple[str, Graph]]) -> None:
 
 
 def write_json(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 @contextmanager

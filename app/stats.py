@@ -44,5 +44,9 @@ def format_stats(stats: dict[str, Counter[str]], fmt: str = "text") -> str:
     head = "contrat".ljust(width) + "".join(f" {k[:22]:>22}" for k in classes) + f" {'total':>7}"
     rows = [head]
     for cid, c in stats.items():
-        rows.append(cid.ljust(width) + "".join(f" {c.get(k, 0):>22}" for k in classes) + f" {sum(c.values()):>7}")
+        rows.append(
+            cid.ljust(width)
+            + "".join(f" {c.get(k, 0):>22}" for k in classes)
+            + f" {sum(c.values()):>7}"
+        )
     return "\n".join(rows)

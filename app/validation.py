@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from app.curation.model import Contrat
@@ -28,7 +28,11 @@ class Violation:
     severity: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.yaml_line}" if self.path and self.yaml_line else str(self.path or "")
+        where = (
+            f"{self.path}:{self.yaml_line}"
+            if self.path and self.yaml_line
+            else str(self.path or "")
+        )
         src = f" (source ligne {self.source_line})" if self.source_line else ""
         return f"{where}: {self.severity} sur <{self.focus}>{src} : {self.message}"
 
@@ -52,11 +56,15 @@ def shacl_report(data: Graph, shapes: Graph, ont: Graph | None = None) -> tuple[
     return bool(conforms), report  # type: ignore[return-value]
 
 
-def _locate(contrat: Contrat | None, iris: Iris, focus: str) -> tuple[Path | None, int | None, int | None]:
+def _locate(
+    contrat: Contrat | None, iris: Iris, focus: str
+) -> tuple[Path | None, int | None, int | None]:
     if contrat is None:
         return None, None, None
     for e in contrat.elements:
-        if focus == str(iris.element(contrat.id, e.id)) or focus.startswith(str(iris.element(contrat.id, e.id)) + "/"):
+        if focus == str(iris.element(contrat.id, e.id)) or focus.startswith(
+            str(iris.element(contrat.id, e.id)) + "/"
+        ):
             return contrat.path, e.yaml_line, e.ligne
     for c in contrat.chiffres_cles:
         if focus == str(iris.observation(contrat.id, c.id)):
@@ -78,11 +86,12 @@ def violations(report: Graph, contrat: Contrat | None, iris: Iris) -> list[Viola
         if value is not None and len(str(value)) < 120:
             message += f" [valeur {value}]"
         severity = report.value(result, SH.resultSeverity)
-        sev = "violation" if severity in (None, SH.Violation) else str(severity).rsplit("#", 1)[-1].lower()
+        sev = (
+            "violation"
+            if severity in (None, SH.Violation)
+            else str(severity).rsplit("#", 1)[-1].lower()
+        )
         f_path, yaml_line, source_line = _locate(contrat, iris, focus)
         found.append(Violation(f_path, yaml_line, source_line, focus, message, sev))
     return sorted(found, key=lambda v: (v.yaml_line or 0, v.focus, v.message))
 
-
-def is_focus(iri: str) -> URIRef:
-    return URIRef(iri)

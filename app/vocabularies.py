@@ -17,7 +17,11 @@ def _rebased(path: Path, iris: Iris) -> Graph:
     g = new_graph()
     for s, p, o in raw:
         s2 = URIRef(iris.rebase(str(s))) if isinstance(s, URIRef) else s
-        o2 = URIRef(iris.rebase(str(o))) if isinstance(o, URIRef) and not isinstance(o, Literal) else o
+        o2 = (
+            URIRef(iris.rebase(str(o)))
+            if isinstance(o, URIRef) and not isinstance(o, Literal)
+            else o
+        )
         g.add((s2, p, o2))
     return g
 

@@ -82,7 +82,9 @@ class _Reader:
         for key in m:
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
-                self.fail(m.key_lines.get(key, m.line), f"{what} : clé inconnue « {key} » ({known})")
+                self.fail(
+                    m.key_lines.get(key, m.line), f"{what} : clé inconnue « {key} » ({known})"
+                )
 
     def text(self, m: _LineDict, key: str, what: str, required: bool = True) -> str | None:
         line = m.key_lines.get(key, m.line)
@@ -148,12 +150,28 @@ class _Reader:
 
 
 ELEMENT_KEYS = {
-    "id", "classe", "label", "ligne", "parent", "code", "niveau", "note",
-    "dispositifs", "themes_ajoutes", "themes_retires",
+    "id",
+    "classe",
+    "label",
+    "ligne",
+    "parent",
+    "code",
+    "niveau",
+    "note",
+    "dispositifs",
+    "themes_ajoutes",
+    "themes_retires",
 }
 TOP_KEYS = {
-    "id", "source", "titre", "generation", "generation_inferee", "note",
-    "territoires", "chiffres_cles", "elements",
+    "id",
+    "source",
+    "titre",
+    "generation",
+    "generation_inferee",
+    "note",
+    "territoires",
+    "chiffres_cles",
+    "elements",
 }
 
 
@@ -177,7 +195,9 @@ def _element(r: _Reader, m: _LineDict) -> Element | None:
     eid = r.ident(m, "id", what)
     classe = r.text(m, "classe", what)
     if classe is not None and classe not in CLASSES:
-        r.fail(m.key_lines["classe"], f"{what} : classe inconnue « {classe} » ({', '.join(CLASSES)})")
+        r.fail(
+            m.key_lines["classe"], f"{what} : classe inconnue « {classe} » ({', '.join(CLASSES)})"
+        )
         classe = None
     label = r.text(m, "label", what)
     ligne = r.integer(m, "ligne", what)
@@ -210,13 +230,19 @@ def _territoire(r: _Reader, m: _LineDict) -> Territoire | None:
     tid = r.ident(m, "id", what)
     ttype = r.text(m, "type", what)
     if ttype is not None and ttype not in TERRITOIRE_TYPES:
-        r.fail(m.key_lines["type"], f"{what} : type inconnu « {ttype} » ({', '.join(TERRITOIRE_TYPES)})")
+        r.fail(
+            m.key_lines["type"],
+            f"{what} : type inconnu « {ttype} » ({', '.join(TERRITOIRE_TYPES)})",
+        )
         ttype = None
     label = r.text(m, "label", what)
     if not (tid and ttype and label):
         return None
     return Territoire(
-        id=tid, type=ttype, label=label, yaml_line=m.line,
+        id=tid,
+        type=ttype,
+        label=label,
+        yaml_line=m.line,
         ligne=r.integer(m, "ligne", what, required=False),
         partie_de=r.ident(m, "partie_de", what, required=False),
         insee=r.text(m, "insee", what, required=False),
@@ -225,10 +251,24 @@ def _territoire(r: _Reader, m: _LineDict) -> Territoire | None:
 
 def _chiffre(r: _Reader, m: _LineDict) -> ChiffreCle | None:
     what = f"chiffre clé « {m.get('id', '?')} »"
-    r.check_keys(m, {
-        "id", "indicateur", "libelle", "zone", "unite", "valeur", "valeur_min", "valeur_max",
-        "annee", "source_stat", "ligne", "note",
-    }, what)
+    r.check_keys(
+        m,
+        {
+            "id",
+            "indicateur",
+            "libelle",
+            "zone",
+            "unite",
+            "valeur",
+            "valeur_min",
+            "valeur_max",
+            "annee",
+            "source_stat",
+            "ligne",
+            "note",
+        },
+        what,
+    )
     c = ChiffreCle(
         id=r.ident(m, "id", what) or "",
         indicateur=r.ident(m, "indicateur", what) or "",
@@ -270,10 +310,15 @@ def _parse(path: Path, top: _LineDict, errors: list[CurationError]) -> Contrat:
     r.check_keys(top, TOP_KEYS, "contrat")
     generation = r.text(top, "generation", "contrat", required=False)
     if generation is not None and generation not in GENERATIONS:
-        r.fail(top.key_lines["generation"], f"génération inconnue « {generation} » ({', '.join(GENERATIONS)})")
+        r.fail(
+            top.key_lines["generation"],
+            f"génération inconnue « {generation} » ({', '.join(GENERATIONS)})",
+        )
     inferee = None
     if top.get("generation_inferee") is not None:
-        gm = r.mapping(top["generation_inferee"], top.key_lines["generation_inferee"], "generation_inferee")
+        gm = r.mapping(
+            top["generation_inferee"], top.key_lines["generation_inferee"], "generation_inferee"
+        )
         if gm is not None:
             r.check_keys(gm, {"valeur", "raison"}, "generation_inferee")
             valeur = r.text(gm, "valeur", "generation_inferee")
@@ -283,7 +328,10 @@ def _parse(path: Path, top: _LineDict, errors: list[CurationError]) -> Contrat:
             if valeur and raison:
                 inferee = GenerationInferee(valeur, raison)
         if generation is not None:
-            r.fail(top.key_lines["generation_inferee"], "« generation » et « generation_inferee » s'excluent")
+            r.fail(
+                top.key_lines["generation_inferee"],
+                "« generation » et « generation_inferee » s'excluent",
+            )
     contrat = Contrat(
         id=r.ident(top, "id", "contrat") or "",
         path=path,
@@ -310,7 +358,7 @@ def _parse(path: Path, top: _LineDict, errors: list[CurationError]) -> Contrat:
 
 
 def load_contrat(path: Path) -> Contrat:
-    """Parse and structurally check one file; raise :class:`CurationErrors` listing every problem."""
+    """Parse and check one file; raise :class:`CurationErrors` listing every problem."""
     from app.curation.structure import check_structure
 
     try:

@@ -49,8 +49,14 @@ def check_provenance(contrat: Contrat, seeds_dir: Path) -> list[CurationError]:
     checks: list[tuple[int, int | None, str, str]] = [
         (e.yaml_line, e.ligne, e.label, f"élément « {e.id} »") for e in contrat.elements
     ]
-    checks += [(c.yaml_line, c.ligne, c.libelle, f"chiffre clé « {c.id} »") for c in contrat.chiffres_cles]
-    checks += [(t.yaml_line, t.ligne, t.label, f"territoire « {t.id} »") for t in contrat.territoires if t.ligne]
+    checks += [
+        (c.yaml_line, c.ligne, c.libelle, f"chiffre clé « {c.id} »") for c in contrat.chiffres_cles
+    ]
+    checks += [
+        (t.yaml_line, t.ligne, t.label, f"territoire « {t.id} »")
+        for t in contrat.territoires
+        if t.ligne
+    ]
     if contrat.source.titre and contrat.source.ligne:
         checks.append((1, contrat.source.ligne, contrat.source.titre, "titre de la source"))
     for yaml_line, ligne, text, what in checks:
@@ -59,7 +65,8 @@ def check_provenance(contrat: Contrat, seeds_dir: Path) -> list[CurationError]:
                 CurationError(
                     contrat.path,
                     yaml_line,
-                    f"{what} : « {text[:60]} » introuvable dans {contrat.source.fichier} à la ligne {ligne}",
+                    f"{what} : « {text[:60]} » introuvable dans "
+                    f"{contrat.source.fichier} à la ligne {ligne}",
                 )
             )
     return errors

@@ -34,10 +34,16 @@ def check_structure(contrat: Contrat) -> list[CurationError]:
     for e in contrat.elements:
         if e.parent is not None and e.parent not in by_id:
             errors.append(
-                CurationError(contrat.path, e.yaml_line, f"élément « {e.id} » : parent « {e.parent} » inexistant")
+                CurationError(
+                    contrat.path,
+                    e.yaml_line,
+                    f"élément « {e.id} » : parent « {e.parent} » inexistant",
+                )
             )
         if e.parent == e.id:
-            errors.append(CurationError(contrat.path, e.yaml_line, f"élément « {e.id} » : parent de lui-même"))
+            errors.append(
+                CurationError(contrat.path, e.yaml_line, f"élément « {e.id} » : parent de lui-même")
+            )
     if errors:
         return errors
     for e in contrat.elements:
@@ -46,7 +52,11 @@ def check_structure(contrat: Contrat) -> list[CurationError]:
         while p is not None:
             if p in seen:
                 errors.append(
-                    CurationError(contrat.path, e.yaml_line, f"élément « {e.id} » : cycle de parents via « {p} »")
+                    CurationError(
+                        contrat.path,
+                        e.yaml_line,
+                        f"élément « {e.id} » : cycle de parents via « {p} »",
+                    )
                 )
                 break
             seen.add(p)
@@ -55,7 +65,11 @@ def check_structure(contrat: Contrat) -> list[CurationError]:
     for t in contrat.territoires:
         if t.partie_de is not None and t.partie_de not in territoires:
             errors.append(
-                CurationError(contrat.path, t.yaml_line, f"territoire « {t.id} » : partie_de « {t.partie_de} » inconnu")
+                CurationError(
+                    contrat.path,
+                    t.yaml_line,
+                    f"territoire « {t.id} » : partie_de « {t.partie_de} » inconnu",
+                )
             )
     for c in contrat.chiffres_cles:
         if c.zone != ZONE_QPV and c.zone not in territoires:
@@ -63,7 +77,8 @@ def check_structure(contrat: Contrat) -> list[CurationError]:
                 CurationError(
                     contrat.path,
                     c.yaml_line,
-                    f"chiffre clé « {c.id} » : zone « {c.zone} » ni « qpv » ni un territoire du contrat",
+                    f"chiffre clé « {c.id} » : zone « {c.zone} » "
+                    "ni « qpv » ni un territoire du contrat",
                 )
             )
     counters: dict[str | None, int] = {}

@@ -103,7 +103,9 @@ class LabelMatcher:
                 for seq, key, label in self._patterns.get(candidate, ()):
                     if self._matches(seq, toks, i):
                         last = toks[i + len(seq) - 1]
-                        hits.append(Hit(key, label, text[tok.start : last.end], tok.start, last.end))
+                        hits.append(
+                            Hit(key, label, text[tok.start : last.end], tok.start, last.end)
+                        )
         return hits
 
     @staticmethod

@@ -10,8 +10,6 @@ from app.enrichment.matching import LabelMatcher
 from app.enrichment.tagging import concept_labels, tag_elements
 from app.rdf.namespaces import CDV, Iris
 
-_matchers: dict[int, LabelMatcher] = {}
-
 
 @lru_cache(maxsize=8)
 def _matcher(key: tuple[tuple[str, str], ...]) -> LabelMatcher:

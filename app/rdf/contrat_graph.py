@@ -54,6 +54,23 @@ def _element(g: Graph, iris: Iris, contrat: Contrat, e: Element, source: URIRef)
         g.add((s, SKOS.editorialNote, _fr(e.note)))
     for d in e.dispositifs:
         g.add((s, CDV.mobilise, iris.dispositif(d)))
+    for o in e.themes_ajoutes:
+        et = iris.etiquetage(contrat.id, e.id, "theme", o.theme)
+        _etiquetage_curateur(g, et, s, o.raison)
+        g.add((et, CDV.concept, iris.theme(o.theme)))
+        g.add((s, CDV.theme, iris.theme(o.theme)))
+    for o in e.themes_retires:
+        et = iris.etiquetage(contrat.id, e.id, "theme-retire", o.theme)
+        _etiquetage_curateur(g, et, s, o.raison)
+        g.add((et, CDV.etiquetageRetire, iris.theme(o.theme)))
+
+
+def _etiquetage_curateur(g: Graph, et: URIRef, element: URIRef, raison: str) -> None:
+    """A curator's theme override, with its reason (the rules' links carry their words)."""
+    g.add((et, RDF.type, CDV.Etiquetage))
+    g.add((et, CDV.element, element))
+    g.add((et, CDV.methode, Literal("curateur")))
+    g.add((et, CDV.raison, _fr(raison)))
 
 
 def _observation(g: Graph, iris: Iris, contrat: Contrat, c: ChiffreCle, dataset: URIRef) -> None:
@@ -65,7 +82,11 @@ def _observation(g: Graph, iris: Iris, contrat: Contrat, c: ChiffreCle, dataset:
     g.add((o, CDV.zone, zone))
     if c.annee is not None:
         g.add((o, CDV.annee, _int(c.annee)))
-    for prop, value in ((CDV.valeur, c.valeur), (CDV.valeurMin, c.valeur_min), (CDV.valeurMax, c.valeur_max)):
+    for prop, value in (
+        (CDV.valeur, c.valeur),
+        (CDV.valeurMin, c.valeur_min),
+        (CDV.valeurMax, c.valeur_max),
+    ):
         if value is not None:
             g.add((o, prop, _decimal(value)))
     g.add((o, CDV.unite, iris.unite(c.unite)))

@@ -61,7 +61,9 @@ def not_acceptable(offers: list[str]) -> HTTPProblem:
 
 def payload_too_large(limit: int) -> HTTPProblem:
     """413: request body above CVKG_MAX_BODY_BYTES."""
-    return HTTPProblem(413, f"Corps de requête trop gros : au plus {limit} octets (CVKG_MAX_BODY_BYTES).")
+    return HTTPProblem(
+        413, f"Corps de requête trop gros : au plus {limit} octets (CVKG_MAX_BODY_BYTES)."
+    )
 
 
 def unsupported_media_type(content_type: str | None, expected: list[str]) -> HTTPProblem:

@@ -1,0 +1,63 @@
+"""The comparative API (``/api/…``): themes, contracts, comparison, matrix,
+generations, dispositifs and search, in JSON or CSV.
+
+``router`` is everything under ``/api``, ready for ``app.include_router``; it
+documents itself at ``/api/openapi.json`` and ``/api/docs`` (the host
+application keeps its own OpenAPI off). Each answer comes from a SPARQL file of
+``app/queries`` that it names (``"query"``), so a researcher can rerun it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from app.api import compare, contrats, dispositifs, generations, matrix, search, themes
+
+AREAS = (themes, contrats, compare, matrix, generations, dispositifs, search)
+DESCRIPTION = """API comparative des contrats de ville.
+
+* Réponses en JSON par défaut ; en CSV avec `Accept: text/csv` ou `?format=csv`.
+* Chaque réponse JSON nomme la requête SPARQL qui la produit (`query`, servie
+  sous `/queries/{nom}.rq`) et ses paramètres (`parameters`) ; l'en-tête `Link`
+  (`rel="describedby"`) la donne aussi en CSV.
+* Identifiant inconnu : 404 avec un message ; paramètre invalide : 422 disant
+  lequel (`detail[].loc`) et pourquoi (`detail[].msg`).
+* Les réponses sont gardées en cache par version des données (`X-Data-Version`).
+"""
+
+router = APIRouter(prefix="/api")
+for area in AREAS:
+    router.include_router(area.router)
+
+_docs = APIRouter(include_in_schema=False)
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI description of the ``/api`` routes only."""
+    return get_openapi(
+        title="Contrats de ville — API comparative",
+        version="0.1.0",
+        description=DESCRIPTION,
+        routes=router.routes,
+    )
+
+
+@_docs.get("/openapi.json")
+def openapi_json() -> JSONResponse:
+    return JSONResponse(openapi_document())
+
+
+@_docs.get("/docs")
+def openapi_docs(request: Request) -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url=str(request.url_for("openapi_json").path),
+        title="Contrats de ville — API comparative",
+    )
+
+
+router.include_router(_docs)

@@ -1,0 +1,202 @@
+"""The lists every area needs — contracts, themes, dispositifs, element texts —
+read once per data version.
+
+Routers check ids against these (404 for an unknown one) and take labels from
+them instead of asking the store again. Each comes from a query of
+``app/queries`` and is cached on the :class:`~app.api.deps.GraphData`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.api.deps import GraphData, check_slug, not_found
+from app.enrichment.matching import strip_accents
+
+ONTOLOGY_NS = "https://w3id.org/contrats-de-ville/onto#"
+
+
+def sort_key(label: str | None) -> str:
+    """Alphabetical order as a French reader expects it: *Éducation* among the E.
+
+    >>> sorted(["Santé", "Éducation", "emploi"], key=sort_key)
+    ['Éducation', 'emploi', 'Santé']
+    """
+    return strip_accents(label or "").casefold()
+
+
+def short_class(iri: str | None) -> str | None:
+    """``cdv:ObjectifOperationnel`` → ``ObjectifOperationnel``."""
+    return iri[len(ONTOLOGY_NS) :] if iri and iri.startswith(ONTOLOGY_NS) else iri
+
+
+def split_list(value: str | None, sep: str = " | ") -> list[str]:
+    """A ``GROUP_CONCAT`` as a list (separator `` | `` for texts, a space for IRIs)."""
+    return [v for v in value.split(sep) if v] if value else []
+
+
+def contrat_summary(data: GraphData, row: dict[str, Any]) -> dict[str, Any]:
+    """A row of ``contrats.rq`` as the API shows a contract."""
+    inferee = row.get("generationInferee")
+    return {
+        "id": row["id"],
+        "iri": row["contrat"],
+        "titre": row.get("titre"),
+        "generation": row.get("generation"),
+        "generation_inferee": inferee,
+        "raison_inference": row.get("raisonInference"),
+        "source": row.get("source"),
+        "territoires": split_list(row.get("territoires")),
+        "elements": row.get("elements") or 0,
+        "themes": row.get("themes") or 0,
+        "dispositifs": row.get("dispositifs") or 0,
+    }
+
+
+def contrats(data: GraphData) -> dict[str, dict[str, Any]]:
+    """Every contract by id (``contrats.rq``), in id order."""
+
+    def compute() -> dict[str, dict[str, Any]]:
+        rows = data.run("contrats", {"contrat": None})
+        return {r["id"]: contrat_summary(data, r) for r in rows}
+
+    return data.memo(("catalog", "contrats"), compute)  # type: ignore[no-any-return]
+
+
+def contrat(data: GraphData, ident: str, param: str = "id") -> dict[str, Any]:
+    """One contract by id: 422 if malformed, 404 if unknown."""
+    check_slug(param, ident)
+    found = contrats(data).get(ident)
+    if found is None:
+        raise not_found(f"Contrat inconnu : « {ident} ». La liste est sous /api/contrats.")
+    return found
+
+
+def themes(data: GraphData) -> dict[str, dict[str, Any]]:
+    """The thesaurus by theme id (``themes.rq``), parents as ids, counts with narrower themes."""
+
+    def compute() -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for r in data.run("themes", {"schema": [data.base + "themes"]}):
+            ident = data.slug(r["theme"])
+            theme = out.setdefault(
+                ident,
+                {
+                    "id": ident,
+                    "iri": r["theme"],
+                    "label": r.get("label"),
+                    "label_en": r.get("labelEn"),
+                    "broader": [],
+                    "contrats": r.get("contrats") or 0,
+                    "elements": r.get("elements") or 0,
+                },
+            )
+            if r.get("parent"):
+                theme["broader"].append(data.slug(r["parent"]))
+        return out
+
+    return data.memo(("catalog", "themes"), compute)  # type: ignore[no-any-return]
+
+
+def theme(data: GraphData, ident: str) -> dict[str, Any]:
+    check_slug("theme", ident)
+    found = themes(data).get(ident)
+    if found is None:
+        raise not_found(f"Thème inconnu : « {ident} ». Le thésaurus est sous /api/themes.")
+    return found
+
+
+def dispositifs(data: GraphData) -> dict[str, dict[str, Any]]:
+    """Every dispositif by id (``dispositifs.rq``) with its counts."""
+
+    def compute() -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for r in data.run("dispositifs", {"dispositif": None}):
+            ident = data.slug(r["dispositif"])
+            out.setdefault(
+                ident,
+                {
+                    "id": ident,
+                    "iri": r["dispositif"],
+                    "sigle": r.get("notation"),
+                    "label": r.get("label"),
+                    "label_en": r.get("labelEn"),
+                    "contrats": r.get("contrats") or 0,
+                    "elements": r.get("elements") or 0,
+                },
+            )
+        return out
+
+    return data.memo(("catalog", "dispositifs"), compute)  # type: ignore[no-any-return]
+
+
+def dispositif(data: GraphData, ident: str) -> dict[str, Any]:
+    check_slug("id", ident)
+    found = dispositifs(data).get(ident)
+    if found is None:
+        raise not_found(f"Dispositif inconnu : « {ident} ». La liste est sous /api/dispositifs.")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """One strategic element as the corpus holds it (``libelles.rq``)."""
+
+    iri: str
+    contrat: str
+    parent: str | None
+    classe: str | None
+    notation: str | None
+    label: str
+    ligne: int | None
+
+
+def corpus(data: GraphData) -> dict[str, Element]:
+    """Every element by IRI: the search corpus, and the parent links paths are read from."""
+
+    def compute() -> dict[str, Element]:
+        return {
+            r["element"]: Element(
+                r["element"],
+                r["id"],
+                r.get("parent"),
+                short_class(r.get("classe")),
+                r.get("notation"),
+                r["label"],
+                r.get("ligne"),
+            )
+            for r in data.run("libelles")
+        }
+
+    return data.memo(("catalog", "corpus"), compute)  # type: ignore[no-any-return]
+
+
+def path(data: GraphData, element: str) -> list[dict[str, Any]]:
+    """The ancestors of ``element`` from the top of its tree down (same as ``chemins.rq``)."""
+    elements = corpus(data)
+    chain: list[dict[str, Any]] = []
+    seen = {element}
+    current = elements.get(element)
+    while current is not None and current.parent and current.parent not in seen:
+        seen.add(current.parent)
+        current = elements.get(current.parent)
+        if current is None:
+            break
+        chain.append(
+            {
+                "iri": current.iri,
+                "label": current.label,
+                "notation": current.notation,
+                "classe": current.classe,
+            }
+        )
+    chain.reverse()
+    return chain
+
+
+def path_text(steps: list[dict[str, Any]]) -> str:
+    """A path as one line: ``1 VIVRE ENSEMBLE > 1.1 Inscrire la culture…``."""
+    return " > ".join(
+        f"{s['notation']} {s['label']}" if s.get("notation") else s["label"] for s in steps
+    )

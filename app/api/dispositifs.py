@@ -1,0 +1,93 @@
+"""``/api/dispositifs``: the programmes, and the contracts and elements mobilising each.
+
+A link comes from the text naming the programme (rule, with the matched words)
+or from the curator (``dispositifs:`` in a contract file) when an element relies
+on a programme without naming it; the evidence says which.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from app.api import catalog, evidence
+from app.api.deps import SLUG, DataDep, GraphData
+from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
+
+router = APIRouter(prefix="/dispositifs", tags=["dispositifs"])
+
+DispositifId = Annotated[
+    str,
+    Path(
+        pattern=SLUG,
+        description="Identifiant du dispositif (fin de son IRI), ex. `cls`.",
+        examples=["cls"],
+    ),
+]
+
+
+def _list_answer(data: GraphData) -> Answer:
+    items = sorted(catalog.dispositifs(data).values(), key=lambda d: catalog.sort_key(d["label"]))
+    doc = document("dispositifs", {"dispositif": None}, data, count=len(items), dispositifs=items)
+    return Answer(doc, ["id", "sigle", "label", "label_en", "contrats", "elements", "iri"], items)
+
+
+@router.get(
+    "",
+    summary="Les dispositifs, avec le nombre de contrats et d'éléments qui les mobilisent",
+    responses=TABULAR_RESPONSES,
+)
+def list_dispositifs(request: Request, data: DataDep, format: FormatParam = None) -> Response:
+    """Every programme of the vocabulary: acronym, labels (fr, en), and how many
+    contracts and elements mobilise it (`cdv:mobilise`).
+
+    SPARQL: `/queries/dispositifs.rq`.
+    """
+    return respond(
+        request, data, format, ("dispositifs",), lambda: _list_answer(data), filename="dispositifs"
+    )
+
+
+def _dispositif_answer(data: GraphData, ident: str) -> Answer:
+    item = catalog.dispositif(data, ident)
+    rows = data.run("contrats-par-dispositif", {"dispositif": [item["iri"]]})
+    contrats = evidence.by_contrat(data, rows)
+    doc = document(
+        "contrats-par-dispositif",
+        {"dispositif": item["iri"]},
+        data,
+        more=["chemins"],
+        dispositif=item,
+        count=len(contrats),
+        contrats=contrats,
+    )
+    return Answer(doc, evidence.COLUMNS, evidence.flat(contrats))
+
+
+@router.get(
+    "/{id}",
+    summary="Les contrats et éléments qui mobilisent un dispositif",
+    responses=TABULAR_RESPONSES,
+)
+def get_dispositif(
+    request: Request,
+    data: DataDep,
+    id: DispositifId,  # noqa: A002
+    format: FormatParam = None,
+) -> Response:
+    """The contracts mobilising the programme, each with its elements as evidence:
+    text, path to the top of its tree, source line, method (`règle` with the
+    matched words, or `curateur`). CSV: one row per element.
+
+    SPARQL: `/queries/contrats-par-dispositif.rq` (paths: `/queries/chemins.rq`).
+    """
+    return respond(
+        request,
+        data,
+        format,
+        ("dispositif", id),
+        lambda: _dispositif_answer(data, id),
+        filename=f"dispositif-{id}",
+    )

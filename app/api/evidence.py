@@ -1,0 +1,82 @@
+"""The elements behind an answer, shown the same way in every area.
+
+Whether a contract addresses a theme or mobilises a dispositif, the proof is an
+element of its strategy tree: its text, where it sits (path to the top of its
+tree), the source file and line to check it against, and how the link was made
+(``cdv:Etiquetage``: rule and matched words, or curator and reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from app.api import catalog
+from app.api.deps import GraphData
+
+COLUMNS = [
+    "contrat",
+    "element",
+    "label",
+    "classe",
+    "notation",
+    "ligne_source",
+    "source",
+    "methode",
+    "mots_reconnus",
+    "raison",
+    "chemin",
+]
+
+
+def element(data: GraphData, row: dict[str, Any]) -> dict[str, Any]:
+    """One row of ``contrats-par-theme.rq`` / ``contrats-par-dispositif.rq`` as evidence."""
+    return {
+        "iri": row["element"],
+        "id": data.slug(row["element"]),
+        "label": row["label"],
+        "classe": catalog.short_class(row.get("classe")),
+        "notation": row.get("notation"),
+        "ligne_source": row.get("ligne"),
+        "source": row.get("source"),
+        "methode": row.get("methode") or None,
+        "mots_reconnus": catalog.split_list(row.get("motsReconnus")),
+        "raison": row.get("raison") or None,
+        "chemin": catalog.path(data, row["element"]),
+    }
+
+
+def by_contrat(
+    data: GraphData,
+    rows: list[dict[str, Any]],
+    extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Evidence rows gathered under their contracts (rows come sorted by contract id)."""
+    contrats = catalog.contrats(data)
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        c = out.get(row["id"])
+        if c is None:
+            summary = contrats.get(row["id"], {})
+            c = out[row["id"]] = {
+                "id": row["id"],
+                "iri": row["contrat"],
+                "titre": row.get("titre"),
+                "generation": summary.get("generation"),
+                "generation_inferee": summary.get("generation_inferee"),
+                "elements": [],
+            }
+        item = element(data, row)
+        if extra is not None:
+            item.update(extra(row))
+        c["elements"].append(item)
+    return list(out.values())
+
+
+def flat(contrats: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The CSV form: one row per element, its contract as a column, its path as one line."""
+    return [
+        {**e, "contrat": c["id"], "element": e["id"], "chemin": catalog.path_text(e["chemin"])}
+        for c in contrats
+        for e in c["elements"]
+    ]

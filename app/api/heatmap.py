@@ -1,0 +1,102 @@
+"""The theme × contract matrix drawn as a heatmap a person can read (SVG or PNG).
+
+Drawn with matplotlib's object API on the Agg canvas (no pyplot: no global
+state, so two requests can draw at once). Each row label carries an SVG id
+``row-{theme id}`` and each column label ``col-{contract id}``, so a program
+can find the rows of the picture without reading pixels.
+
+>>> svg = render(["a"], ["Santé"], ["c1", "c2"], [[1, 0]], "svg")
+>>> svg.count(b'id="row-a"'), svg.startswith(b"<?xml")
+(1, True)
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import colormaps  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+MAX_LABELLED_COLUMNS = 80  # beyond, column labels would overlap: the JSON/CSV name them
+MAX_ANNOTATED_CELLS = 1500  # beyond, numbers in cells are unreadable
+MAX_WIDTH_IN = 40.0
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def render(
+    row_ids: Sequence[str],
+    row_labels: Sequence[str],
+    columns: Sequence[str],
+    counts: Sequence[Sequence[int]],
+    fmt: str,
+    *,
+    bold: Sequence[bool] = (),
+    title: str = "Éléments par thème et par contrat",
+) -> bytes:
+    """The heatmap as SVG or PNG bytes; one row per theme, one column per contract.
+
+    ``bold`` marks rows to set in bold (top themes, their narrower ones follow).
+    """
+    n_rows, n_cols = len(row_ids), len(columns)
+    label_width = 0.075 * max((len(label) for label in row_labels), default=10)
+    width = min(MAX_WIDTH_IN, max(6.0, 1.5 + label_width + 0.32 * n_cols))
+    height = max(3.0, 1.8 + 0.26 * n_rows + (1.6 if n_cols <= MAX_LABELLED_COLUMNS else 0.3))
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    peak = max((max(row) for row in counts if row), default=0)
+    cmap = colormaps["YlOrRd"]
+    image = ax.imshow(
+        counts if n_rows else [[0]],
+        aspect="auto",
+        cmap=cmap,
+        vmin=0,
+        vmax=max(peak, 1),
+        interpolation="nearest",
+    )
+    ax.set_yticks(range(n_rows), labels=list(row_labels), fontsize=9)
+    for i, (tick, ident) in enumerate(zip(ax.get_yticklabels(), row_ids, strict=True)):
+        tick.set_gid(f"row-{ident}")
+        if i < len(bold) and bold[i]:
+            tick.set_fontweight("bold")
+    if n_cols <= MAX_LABELLED_COLUMNS:
+        ax.set_xticks(
+            range(n_cols),
+            labels=list(columns),
+            fontsize=8,
+            rotation=55,
+            ha="right",
+            rotation_mode="anchor",
+        )
+        for tick, ident in zip(ax.get_xticklabels(), columns, strict=True):
+            tick.set_gid(f"col-{ident}")
+    else:
+        ax.set_xticks([])
+        ax.set_xlabel(f"{n_cols} contrats (voir /api/matrix pour leurs identifiants)")
+    if n_rows * n_cols <= MAX_ANNOTATED_CELLS:
+        for i, row in enumerate(counts):
+            for j, value in enumerate(row):
+                if value:
+                    dark = value > 0.6 * peak
+                    ax.text(
+                        j,
+                        i,
+                        str(value),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if dark else "black",
+                    )
+    ax.set_title(title, fontsize=11)
+    bar = fig.colorbar(image, ax=ax, label="éléments", shrink=0.8 if n_rows > 6 else 1.0)
+    bar.ax.yaxis.get_major_locator().set_params(integer=True)
+    out = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "cvkg"}):
+        fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return out.getvalue()

@@ -1,0 +1,169 @@
+"""``/api/matrix``: theme × contract counts, as data and as a heatmap.
+
+A cell counts the contract's elements that address the theme or a narrower one
+(the same rule as /api/themes). Rows are the themes present in the chosen
+contracts, each top theme followed by its narrower ones; columns are the
+contracts, in id order unless chosen with ``?contrat=``. The picture and the
+data share their parameters, so ``/api/matrix?contrat=…`` names the rows and
+columns of ``/api/matrix.svg?contrat=…``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app.api import catalog, heatmap
+from app.api.deps import DataDep, GraphData, check_slug, invalid, not_found
+from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
+
+router = APIRouter(tags=["matrice"])
+
+ContratsFilter = Annotated[
+    list[str] | None,
+    Query(
+        description="Colonnes : identifiants de contrats (paramètre répété) ; "
+        "par défaut tous les contrats."
+    ),
+]
+
+
+def _columns(data: GraphData, given: list[str] | None) -> list[str]:
+    known = catalog.contrats(data)
+    if not given:
+        return list(known)
+    if len(set(given)) != len(given):
+        raise invalid("contrat", "le même contrat est donné deux fois", given)
+    for ident in given:
+        check_slug("contrat", ident)
+    unknown = [i for i in given if i not in known]
+    if unknown:
+        raise not_found(
+            f"Contrat(s) inconnu(s) : {', '.join(unknown)}. La liste est sous /api/contrats."
+        )
+    return list(given)
+
+
+def _cells(data: GraphData) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], int]]:
+    """Themes met in ``matrice.rq`` (id → label, parent) and counts per (theme, contract)."""
+
+    def compute() -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], int]]:
+        themes: dict[str, dict[str, Any]] = {}
+        counts: dict[tuple[str, str], int] = {}
+        for r in data.run("matrice", {"schema": [data.base + "themes"]}):
+            ident = data.slug(r["theme"])
+            themes.setdefault(
+                ident,
+                {
+                    "id": ident,
+                    "label": r.get("label") or ident,
+                    "parent": data.slug(r["parent"]) if r.get("parent") else None,
+                },
+            )
+            counts[(ident, r["id"])] = r["elements"]
+        return themes, counts
+
+    return data.memo(("catalog", "matrice"), compute)  # type: ignore[no-any-return]
+
+
+def matrix(data: GraphData, given: list[str] | None) -> dict[str, Any]:
+    """Rows (present themes, top ones each followed by their narrower ones), columns, counts."""
+    columns = _columns(data, given)
+    themes, counts = _cells(data)
+    present = {t for (t, c), n in counts.items() if n and c in set(columns)}
+    ordered: list[str] = []
+    tops = sorted(
+        (t for t in present if themes[t]["parent"] not in present),
+        key=lambda t: catalog.sort_key(themes[t]["label"]),
+    )
+    for top in tops:
+        ordered.append(top)
+        ordered += sorted(
+            (t for t in present if themes[t]["parent"] == top),
+            key=lambda t: catalog.sort_key(themes[t]["label"]),
+        )
+    ordered += sorted(present - set(ordered), key=lambda t: catalog.sort_key(themes[t]["label"]))
+    return {
+        "themes": [themes[t] for t in ordered],
+        "contrats": columns,
+        "counts": [[counts.get((t, c), 0) for c in columns] for t in ordered],
+    }
+
+
+def _matrix_answer(data: GraphData, given: list[str] | None) -> Answer:
+    m = matrix(data, given)
+    doc = document("matrice", {"schema": data.base + "themes", "contrat": given}, data, **m)
+    rows = [
+        {
+            "theme": t["id"],
+            "label": t["label"],
+            "parent": t["parent"],
+            **dict(zip(m["contrats"], row, strict=True)),
+        }
+        for t, row in zip(m["themes"], m["counts"], strict=True)
+    ]
+    return Answer(doc, ["theme", "label", "parent", *m["contrats"]], rows)
+
+
+@router.get(
+    "/matrix", summary="Matrice thème × contrat (nombre d'éléments)", responses=TABULAR_RESPONSES
+)
+def get_matrix(
+    request: Request, data: DataDep, contrat: ContratsFilter = None, format: FormatParam = None
+) -> Response:
+    """For each theme present (rows) and each contract (columns), how many of the
+    contract's elements address the theme or a narrower one. JSON: `themes`,
+    `contrats`, `counts[row][column]`. CSV: one row per theme, one column per contract.
+
+    SPARQL: `/queries/matrice.rq`.
+    """
+    key = ("matrix", tuple(contrat or ()))
+    return respond(
+        request, data, format, key, lambda: _matrix_answer(data, contrat), filename="matrice"
+    )
+
+
+@router.get(
+    "/matrix.{ext}",
+    summary="La matrice thème × contrat en carte de chaleur (SVG ou PNG)",
+    responses={
+        200: {
+            "content": {"image/svg+xml": {}, "image/png": {}},
+            "description": "Une ligne par thème présent ; en-tête `X-Heatmap-Rows`.",
+        },
+        404: {"description": "Contrat inconnu."},
+        422: {"description": "Extension ou paramètre invalide."},
+    },
+    response_class=Response,
+)
+def get_heatmap(
+    data: DataDep, ext: Literal["svg", "png"], contrat: ContratsFilter = None
+) -> Response:
+    """The same matrix as a heatmap: one row per theme present (top themes in bold,
+    each followed by its narrower ones), one column per contract, the count in each
+    non-empty cell. In the SVG each row label has the id `row-{theme}` and each column
+    label `col-{contract}`; the header `X-Heatmap-Rows` gives the number of rows.
+    """
+
+    def draw() -> tuple[bytes, int]:
+        m = matrix(data, contrat)
+        rows = m["themes"]
+        image = heatmap.render(
+            [t["id"] for t in rows],
+            [t["label"] for t in rows],
+            m["contrats"],
+            m["counts"],
+            ext,
+            bold=[t["parent"] is None for t in rows],
+        )
+        return image, len(rows)
+
+    image, n_rows = data.cached(("heatmap", ext, tuple(contrat or ())), draw)
+    headers = {
+        "X-Heatmap-Rows": str(n_rows),
+        "X-Data-Version": data.version,
+        "Link": '</queries/matrice.rq>; rel="describedby"',
+    }
+    return Response(image, media_type=heatmap.MEDIA_TYPES[ext], headers=headers)

@@ -1,0 +1,159 @@
+"""JSON or CSV for every answer of the comparative API, cached per data version.
+
+An answer is built once as an :class:`Answer` — a JSON document *and* the flat
+table a spreadsheet or ``pandas.read_csv`` wants — then rendered in the format
+the client asked for (``?format=csv|json``, else the ``Accept`` header; JSON by
+default). Both the answer and each rendering are cached on the data version, so
+a repeated call costs a dictionary lookup.
+
+Every answer says which SPARQL file it comes from: ``"query"`` (and
+``"parameters"``) in JSON, a ``Link: </queries/….rq>; rel="describedby"`` header
+in both forms.
+
+>>> a = Answer({"n": 1}, ["x", "y"], [{"x": 1, "y": ["a", "b"]}])
+>>> render(a, CSV)[0].decode()
+'x,y\\r\\n1,a | b\\r\\n'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import HTTPException, Query, Request
+from fastapi.responses import Response
+
+from app.api.deps import GraphData
+from app.server.negotiation import Offer, choose, content_type
+
+JSON = Offer("application/json", "json")
+CSV = Offer("text/csv", "csv")
+OFFERS = (JSON, CSV)
+LIST_SEPARATOR = " | "
+
+FormatParam = Annotated[
+    Literal["json", "csv"] | None,
+    Query(
+        description="Format de la réponse ; sinon l'en-tête Accept décide (JSON par défaut, "
+        "CSV pour « Accept: text/csv »).",
+    ),
+]
+
+TABULAR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "JSON (défaut) ou CSV (`Accept: text/csv` ou `?format=csv`).",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    },
+    404: {"description": "Identifiant inconnu (message en clair)."},
+    406: {"description": "Aucun format acceptable dans l'en-tête Accept."},
+    422: {"description": "Paramètre invalide : lequel et pourquoi (`detail[].loc`, `msg`)."},
+}
+
+
+@dataclass
+class Answer:
+    """One answer: its JSON document and its table (columns, flat rows)."""
+
+    document: dict[str, Any]
+    columns: Sequence[str]
+    rows: list[dict[str, Any]]
+
+    @property
+    def queries(self) -> list[str]:
+        """The SPARQL files behind the answer, main one first."""
+        return list(self.document.get("queries") or [self.document["query"]])
+
+
+def choose_format(request: Request, forced: str | None) -> Offer:
+    """The format to answer in: the ``format`` parameter, else content negotiation."""
+    if forced is not None:
+        return CSV if forced == "csv" else JSON
+    offer = choose(request.headers.get("accept"), OFFERS)
+    if offer is None:
+        raise HTTPException(
+            status_code=406,
+            detail="Formats possibles : application/json, text/csv "
+            "(en-tête « Accept: text/csv » ou paramètre « ?format=csv »).",
+        )
+    return offer
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(str(_cell(v)) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def render(answer: Answer, offer: Offer) -> tuple[bytes, str]:
+    """The body and Content-Type of ``answer`` in ``offer``'s format."""
+    if offer.format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(answer.columns)
+        for row in answer.rows:
+            writer.writerow([_cell(row.get(c)) for c in answer.columns])
+        return out.getvalue().encode("utf-8"), content_type(CSV)
+    body = json.dumps(answer.document, ensure_ascii=False, separators=(",", ":"))
+    return body.encode("utf-8"), JSON.media_type
+
+
+def respond(
+    request: Request,
+    data: GraphData,
+    forced: str | None,
+    key: Hashable,
+    build: Callable[[], Answer],
+    *,
+    filename: str,
+    cache: bool = True,
+) -> Response:
+    """Answer ``build()`` (cached under ``key`` for this data version) in the chosen format.
+
+    ``cache=False`` for answers too varied to be worth a cache slot (search).
+    """
+    offer = choose_format(request, forced)
+    if cache:
+        answer: Answer = data.cached(("answer", key), build)
+        body, media_type = data.cached(
+            ("rendered", key, offer.format), lambda: render(answer, offer)
+        )
+    else:
+        answer = build()
+        body, media_type = render(answer, offer)
+    headers = {"X-Data-Version": data.version, "Vary": "Accept"}
+    if answer.queries:
+        headers["Link"] = ", ".join(f'<{q}>; rel="describedby"' for q in answer.queries)
+    if offer.format == "csv":
+        headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def document(
+    query: str,
+    parameters: Mapping[str, Any],
+    data: GraphData,
+    *,
+    more: Sequence[str] = (),
+    **content: Any,
+) -> dict[str, Any]:
+    """The JSON envelope every answer shares: its queries, parameters and data version.
+
+    ``query`` is the main SPARQL file; ``more`` the others the answer also uses
+    (then listed, main first, under ``"queries"``).
+    """
+    head: dict[str, Any] = {"query": f"/queries/{query}.rq"}
+    if more:
+        head["queries"] = [head["query"], *(f"/queries/{q}.rq" for q in more)]
+    head["parameters"] = dict(parameters)
+    head["data_version"] = data.version
+    return {**head, **content}

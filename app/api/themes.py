@@ -1,0 +1,106 @@
+"""``/api/themes``: the thesaurus with its counts, and which contracts address a theme.
+
+A contract addresses a theme when one of its elements carries it or a narrower
+one (``skos:broader*``): asking for *Santé* finds the elements tagged *Santé
+mentale*. Each element comes with its evidence — the matched words or the
+curator's reason — and its path to the top of its tree, so a reader can check
+the answer against the source line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from app.api import catalog, evidence
+from app.api.deps import SLUG, DataDep, GraphData
+from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
+
+router = APIRouter(prefix="/themes", tags=["thèmes"])
+
+ThemeId = Annotated[
+    str,
+    Path(
+        pattern=SLUG,
+        description="Identifiant du thème (fin de son IRI), ex. `sante-mentale`.",
+        examples=["sante-mentale"],
+    ),
+]
+
+
+def _themes_answer(data: GraphData) -> Answer:
+    themes = sorted(
+        catalog.themes(data).values(), key=lambda t: (catalog.sort_key(t["label"]), t["id"])
+    )
+    doc = document(
+        "themes", {"schema": data.base + "themes"}, data, count=len(themes), themes=themes
+    )
+    columns = ["id", "label", "label_en", "broader", "contrats", "elements", "iri"]
+    return Answer(doc, columns, themes)
+
+
+@router.get(
+    "",
+    summary="Le thésaurus, avec le nombre de contrats et d'éléments par thème",
+    responses=TABULAR_RESPONSES,
+)
+def list_themes(request: Request, data: DataDep, format: FormatParam = None) -> Response:
+    """Every theme of the thesaurus: labels (fr, en), broader theme(s), and how many
+    contracts and elements address it **or a narrower theme**.
+
+    SPARQL: `/queries/themes.rq`.
+    """
+    return respond(
+        request, data, format, ("themes",), lambda: _themes_answer(data), filename="themes"
+    )
+
+
+def _theme_answer(data: GraphData, ident: str) -> Answer:
+    theme = catalog.theme(data, ident)
+    rows = data.run("contrats-par-theme", {"theme": [theme["iri"]]})
+    contrats = evidence.by_contrat(
+        data,
+        rows,
+        lambda r: {
+            "theme_reconnu": data.slug(r["themeReconnu"]),
+            "theme_reconnu_label": r.get("themeLabel"),
+        },
+    )
+    doc = document(
+        "contrats-par-theme",
+        {"theme": theme["iri"]},
+        data,
+        more=["chemins"],
+        theme=theme,
+        count=len(contrats),
+        contrats=contrats,
+    )
+    columns = [*evidence.COLUMNS[:3], "theme_reconnu", *evidence.COLUMNS[3:]]
+    return Answer(doc, columns, evidence.flat(contrats))
+
+
+@router.get(
+    "/{theme}",
+    summary="Les contrats qui abordent un thème (ou un thème plus étroit)",
+    responses=TABULAR_RESPONSES,
+)
+def get_theme(
+    request: Request, data: DataDep, theme: ThemeId, format: FormatParam = None
+) -> Response:
+    """The contracts whose elements address the theme or a narrower one, each with
+    its matching elements as evidence: text, class, printed code, **path to the top
+    of its tree**, source file and line, method (`règle` / `curateur`), matched
+    words, curator's reason. CSV: one row per element.
+
+    SPARQL: `/queries/contrats-par-theme.rq` (paths: `/queries/chemins.rq`).
+    """
+    return respond(
+        request,
+        data,
+        format,
+        ("theme", theme),
+        lambda: _theme_answer(data, theme),
+        filename=f"theme-{theme}",
+    )

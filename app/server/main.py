@@ -1,0 +1,97 @@
+"""Assembles the FastAPI application; nothing else happens here.
+
+Other areas (linked-data pages, /api/…) are added with ``include_router`` on
+the returned app, or by passing ``routers`` — they get the same runtime
+(``deps.RuntimeDep``), error handling, CORS and access log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.cors import CORSMiddleware
+
+from app.api import router as api_router
+from app.config import Settings
+from app.server import errors
+from app.server.access_log import AccessLogMiddleware
+from app.server.admission import Admission
+from app.server.deps import Runtime
+from app.server.prefixes import project_prefixes
+from app.server.routers import editor, graph_store, health, sparql
+from app.server.workers import WorkerPool
+from app.web.routers import router as web_router
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def create_app(
+    settings: Settings,
+    store_path: Path,
+    *,
+    routers: Iterable[APIRouter] = (),
+    isolate_workers: bool = True,
+) -> FastAPI:
+    """The application serving the pyoxigraph store at ``store_path``.
+
+    Query workers start with the application (lifespan) and stop with it.
+    """
+    prefixes = project_prefixes(settings.base_iri)
+    pool = WorkerPool(
+        store_path=store_path,
+        size=max(1, settings.query_workers),
+        timeout=settings.query_timeout,
+        prefixes=prefixes,
+        isolate=isolate_workers,
+    )
+    runtime = Runtime(
+        settings=settings,
+        store_path=store_path,
+        pool=pool,
+        admission=Admission(
+            settings.max_concurrent_queries, settings.max_queued_queries, settings.queue_timeout
+        ),
+        prefixes=prefixes,
+        examples=editor.load_examples(),
+        editor_template=editor.TEMPLATE.read_text(encoding="utf-8"),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="Contrats de ville — point d'accès SPARQL",
+        description="SPARQL 1.1 Protocol, Graph Store Protocol and query editor.",
+        lifespan=lifespan,
+        # No /docs, /openapi.json: this package claims only its own paths.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.runtime = runtime
+    app.add_exception_handler(errors.HTTPProblem, errors.problem_handler)
+    app.add_exception_handler(Exception, errors.unexpected_handler)
+    for router in (sparql.router, graph_store.router, health.router, editor.router, *routers):
+        app.include_router(router)
+    app.include_router(api_router)  # /api/…: the comparative API (app/api)
+    app.include_router(web_router)  # /id/…, /onto, /dataset, /dumps/…: linked data (app/web)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "HEAD"],
+        allow_headers=["Accept", "Content-Type", "Authorization"],
+        expose_headers=["CVKG-Truncated", "Server-Timing", "Location", "Retry-After"],
+        max_age=86400,
+    )
+    app.add_middleware(AccessLogMiddleware)
+    return app

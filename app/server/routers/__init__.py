@@ -1,0 +1,1 @@
+"""One router per area; ``app.server.main.create_app`` includes them."""

@@ -1,0 +1,114 @@
+"""The query editor (YASGUI, vendored under /static/yasgui) and the example queries.
+
+The page is French, preloaded with the project's prefixes, and lists the
+example queries of ``app/queries/*.rq``, which are also served one by one as
+text at /queries/{name}.rq (the API links to them). Everything is local: no
+CDN, no third-party autocompletion service.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+
+from app.server import errors
+from app.server.deps import Runtime, RuntimeDep
+from app.server.prefixes import sparql_prologue
+
+router = APIRouter(tags=["editor"])
+
+QUERY_DIR = Path(__file__).resolve().parents[2] / "queries"
+TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "editor.html"
+# Shown first, in this order; the other files follow by name.
+FIRST = ("sante-mentale", "arbre-contrat", "dispositifs-par-contrat", "contrats")
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    title: str
+    description: str
+    text: str
+
+
+def load_examples(directory: Path = QUERY_DIR) -> list[Example]:
+    """The example queries; the leading ``#`` lines give title and description.
+
+    >>> [e.name for e in load_examples()][:2]
+    ['sante-mentale', 'arbre-contrat']
+    """
+    examples = []
+    for path in directory.glob("*.rq"):
+        text = path.read_text(encoding="utf-8")
+        comments = []
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            comments.append(line.lstrip("#").strip())
+        first = comments[0] if comments else path.stem
+        title = first.split(" — ", 1)[1] if " — " in first else first
+        description = " ".join(c for c in comments[1:] if c and not c.startswith("@param"))
+        examples.append(Example(path.stem, title, description, text))
+    rank = {name: i for i, name in enumerate(FIRST)}
+    return sorted(examples, key=lambda e: (rank.get(e.name, len(FIRST)), e.name))
+
+
+def editor_page(request: Request, runtime: Runtime) -> HTMLResponse:
+    """The editor page, configured for this endpoint."""
+    page = runtime.editor_template
+    config = {
+        "endpoint": runtime.settings.public_endpoint or f"{request.base_url}sparql",
+        "prefixes": runtime.prefixes,
+        "defaultQuery": sparql_prologue(runtime.prefixes)
+        + "\nSELECT ?contrat ?titre WHERE {\n  ?contrat a cdv:Contrat ;\n"
+        "           dcterms:title ?titre .\n}\nLIMIT 100\n",
+        "examples": str(request.base_url) + "queries",
+        "maxRows": runtime.settings.max_rows,
+        "timeout": runtime.settings.query_timeout,
+    }
+    # JSON inside <script type="application/json">: only "</" could end it early.
+    data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
+    body = page.replace("{{config}}", data).replace(
+        "{{limits}}",
+        html.escape(
+            f"{runtime.settings.query_timeout:g} s et {runtime.settings.max_rows} lignes au plus"
+        ),
+    )
+    return HTMLResponse(body)
+
+
+@router.get("/", include_in_schema=False)
+async def home(request: Request, runtime: RuntimeDep) -> Response:
+    """The query editor."""
+    return editor_page(request, runtime)
+
+
+@router.get("/queries")
+async def list_queries(request: Request, runtime: RuntimeDep) -> Response:
+    """The example queries: name, title, description, text and URL."""
+    return JSONResponse(
+        [
+            {
+                "name": e.name,
+                "title": e.title,
+                "description": e.description,
+                "url": f"{request.base_url}queries/{e.name}.rq",
+                "query": e.text,
+            }
+            for e in runtime.examples
+        ]
+    )
+
+
+@router.get("/queries/{name}.rq")
+async def query_file(name: str, runtime: RuntimeDep) -> Response:
+    """One example query, as text."""
+    for example in runtime.examples:
+        if example.name == name:
+            return PlainTextResponse(example.text)
+    raise errors.not_found(f"Requête inconnue : {name}.rq")

@@ -1,0 +1,160 @@
+"""SPARQL 1.1 Graph Store HTTP Protocol at /rdf-graph-store.
+
+https://www.w3.org/TR/sparql11-http-rdf-update/ — reads (GET, HEAD) are
+public; writes (PUT replaces, POST merges, DELETE drops) need the admin token.
+Graphs are named indirectly (``?graph=IRI``, ``?default``) or directly (the
+request URL under /rdf-graph-store/ is the graph IRI); a POST without a graph
+creates one and answers 201 with its IRI in ``Location``.
+
+``?default`` is the store's own default graph, which the built data leave
+empty (every contract has its named graph); SPARQL's default graph, the union
+of all graphs, is for queries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pyoxigraph import NamedNode, RdfFormat
+from starlette.datastructures import UploadFile
+
+from app.server import errors, negotiation
+from app.server.deps import AdminDep, Runtime, RuntimeDep, dispatch, read_body
+from app.server.negotiation import GRAPH
+from app.server.routers.sparql import written
+
+router = APIRouter(prefix="/rdf-graph-store", tags=["graph store"])
+
+_NEW = "new"
+_ACCEPTED = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]
+
+
+def _target(request: Request, path: str | None) -> str | None:
+    """The graph IRI, ``None`` for the default graph, ``_NEW`` when none is named."""
+    params = request.query_params
+    if path is not None:
+        if "graph" in params or "default" in params:
+            raise errors.bad_request("Graphe désigné à la fois par l'URL et par ?graph/?default.")
+        return str(request.url).split("?", 1)[0]
+    graphs = params.getlist("graph")
+    if len(graphs) + ("default" in params) > 1:
+        raise errors.bad_request("Désignez un seul graphe : ?graph=IRI ou ?default.")
+    if "default" in params:
+        return None
+    if not graphs:
+        return _NEW
+    try:
+        NamedNode(graphs[0])
+    except ValueError:
+        raise errors.bad_request(f"IRI de graphe invalide : {graphs[0]!r}") from None
+    return graphs[0]
+
+
+async def _read(request: Request, runtime: Runtime, path: str | None) -> Response:
+    graph = _target(request, path)
+    if graph == _NEW:
+        raise errors.bad_request("Paramètre ?graph=IRI ou ?default requis.")
+    offer = negotiation.choose(request.headers.get("accept"), GRAPH)
+    if offer is None:
+        raise errors.not_acceptable([o.media_type for o in GRAPH])
+    job = {
+        "op": "graph_read",
+        "graph": graph,
+        "graph_format": list(offer),
+        "head": request.method == "HEAD",
+    }
+    _, body = await dispatch(request, runtime, job)
+    media = negotiation.content_type(offer)
+    if request.method == "HEAD":
+        return Response(status_code=200, headers={"Content-Type": media, "Vary": "Accept"})
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+
+def _format_of(content_type: str | None, filename: str | None = None) -> RdfFormat:
+    fmt = None
+    if content_type:
+        fmt = RdfFormat.from_media_type(content_type.split(";")[0].strip())
+    if fmt is None and filename:
+        fmt = RdfFormat.from_extension(PurePosixPath(filename).suffix.lstrip("."))
+    if fmt is None:
+        raise errors.unsupported_media_type(content_type, _ACCEPTED + ["multipart/form-data"])
+    return fmt
+
+
+async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]:
+    """The RDF documents of the request: the body, or each file of a multipart form."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("multipart/form-data"):
+        return [(_format_of(content_type or None), body)]
+
+    async def replay() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    form = await Request(request.scope, replay).form()
+    parts = []
+    for _, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            fmt = _format_of(value.content_type, value.filename)
+            parts.append((fmt, await value.read()))
+    await form.close()
+    if not parts:
+        raise errors.bad_request("Formulaire multipart sans fichier RDF.")
+    return parts
+
+
+async def _write(request: Request, runtime: Runtime, admin: bool, path: str | None) -> Response:
+    if not admin:
+        raise errors.forbidden()
+    graph = _target(request, path)
+    method = request.method
+    created = graph == _NEW
+    if created:
+        if method != "POST":
+            raise errors.bad_request("Paramètre ?graph=IRI ou ?default requis.")
+        graph = f"{request.base_url}rdf-graph-store/{uuid.uuid4().hex}"
+    parts: list[tuple[RdfFormat, bytes]] = []
+    if method != "DELETE":
+        body = await read_body(request, runtime.settings.max_body_bytes)
+        parts = await _parts(request, body)
+    job = {
+        "op": "graph_write",
+        "method": method,
+        "graph": graph,
+        "base_iri": graph or f"{request.base_url}rdf-graph-store",
+        "parts": [{"format": fmt.name.upper().replace("-", "_").replace("/", "_"),
+                   "length": len(data)} for fmt, data in parts],
+    }
+    header, _ = await dispatch(request, runtime, job, b"".join(d for _, d in parts), exclusive=True)
+    await written(runtime)
+    status = int(header["status"])
+    headers = {"Location": graph} if created and graph else {}
+    return Response(status_code=status, headers=headers)
+
+
+@router.api_route("", methods=["GET", "HEAD"])
+async def read_indirect(request: Request, runtime: RuntimeDep) -> Response:
+    """GET/HEAD ?graph=IRI or ?default."""
+    return await _read(request, runtime, None)
+
+
+@router.api_route("/{path:path}", methods=["GET", "HEAD"])
+async def read_direct(request: Request, runtime: RuntimeDep, path: str) -> Response:
+    """GET/HEAD of the graph whose IRI is this URL."""
+    return await _read(request, runtime, path)
+
+
+@router.api_route("", methods=["PUT", "POST", "DELETE"])
+async def write_indirect(request: Request, runtime: RuntimeDep, admin: AdminDep) -> Response:
+    """PUT/POST/DELETE ?graph=IRI or ?default (admin); POST alone creates a graph."""
+    return await _write(request, runtime, admin, None)
+
+
+@router.api_route("/{path:path}", methods=["PUT", "POST", "DELETE"])
+async def write_direct(
+    request: Request, runtime: RuntimeDep, admin: AdminDep, path: str
+) -> Response:
+    """PUT/POST/DELETE of the graph whose IRI is this URL (admin)."""
+    return await _write(request, runtime, admin, path)

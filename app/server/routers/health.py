@@ -1,0 +1,29 @@
+"""/healthz: is the server up and are its query workers there?"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from app.server.deps import RuntimeDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz(runtime: RuntimeDep) -> JSONResponse:
+    """200 once the workers have started; says how many are idle and whether
+    they run without network access (see ``worker_main``)."""
+    pool = runtime.pool
+    return JSONResponse(
+        {
+            "status": "ok",
+            "workers": pool.size,
+            "idle_workers": pool.idle,
+            "workers_replaced": pool.replaced,
+            "workers_network_isolated": pool.isolated,
+            "active_queries": runtime.admission.active,
+            "queued_queries": runtime.admission.queued,
+            "read_only": not runtime.writable,
+        }
+    )

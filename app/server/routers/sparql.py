@@ -1,0 +1,221 @@
+"""The SPARQL 1.1 Protocol at /sparql: queries for everyone, updates for admins.
+
+https://www.w3.org/TR/sparql11-protocol/ — §2.1 query operation (GET, POST
+form, POST direct), §2.2 update operation (POST only), §2.1.4/§2.2.3 dataset
+parameters. GET without a query answers with the service description, or the
+query editor for a browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request, Response
+from pyoxigraph import NamedNode
+
+from app.server import analysis, errors, negotiation, service_description, store
+from app.server.deps import AdminDep, Runtime, RuntimeDep, dispatch, read_body
+from app.server.negotiation import BOOLEAN, GRAPH, HTML, RESULTS, Offer
+
+router = APIRouter(tags=["sparql"])
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+SD_OFFERS = (*GRAPH, HTML)
+_FORM_KIND = {"select": "results", "ask": "boolean", "construct": "graph", "describe": "graph"}
+_KIND_OFFERS = {"results": RESULTS, "boolean": BOOLEAN, "graph": GRAPH}
+
+Params = list[tuple[str, str]]
+
+
+def endpoint_url(request: Request, runtime: Runtime) -> str:
+    """The endpoint's own IRI: base for relative IRIs and ``sd:endpoint``."""
+    return runtime.settings.public_endpoint or f"{request.base_url}sparql"
+
+
+def _values(params: Params, name: str) -> list[str]:
+    return [v for k, v in params if k == name]
+
+
+def _iris(params: Params, name: str) -> list[str]:
+    values = _values(params, name)
+    for value in values:
+        try:
+            NamedNode(value)
+        except ValueError:
+            raise errors.bad_request(f"{name} : IRI invalide {value!r}") from None
+    return values
+
+
+def _utf8(body: bytes, charset: str | None) -> str:
+    if charset and charset.lower().replace("-", "") != "utf8":
+        raise errors.bad_request(f"Le corps doit être en UTF-8 (charset={charset} reçu).")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise errors.bad_request("Le corps de la requête n'est pas de l'UTF-8 valide.") from None
+
+
+def _content_type(request: Request) -> tuple[str | None, str | None]:
+    raw = request.headers.get("content-type")
+    if not raw:
+        return None, None
+    media, *params = raw.split(";")
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"')
+    return media.strip().lower(), charset
+
+
+@router.get("/sparql", name="sparql_get")
+async def sparql_get(request: Request, runtime: RuntimeDep, admin: AdminDep) -> Response:
+    """Query by GET (``?query=…``); without a query, the service description."""
+    return await _operation(request, runtime, admin, request.query_params.multi_items(), "GET")
+
+
+@router.post("/sparql")
+async def sparql_post(request: Request, runtime: RuntimeDep, admin: AdminDep) -> Response:
+    """Query or update by POST, form-encoded or direct."""
+    media, charset = _content_type(request)
+    if media not in (FORM, QUERY, UPDATE):
+        raise errors.unsupported_media_type(media, [FORM, QUERY, UPDATE])
+    body = await read_body(request, runtime.settings.max_body_bytes)
+    params: Params = request.query_params.multi_items()
+    if media == FORM:
+        try:
+            text = body.decode("utf-8")
+            params += parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            raise errors.bad_request("Formulaire invalide : UTF-8 encodé attendu.") from None
+    else:
+        params.append(("query" if media == QUERY else "update", _utf8(body, charset)))
+    return await _operation(request, runtime, admin, params, "POST")
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other(request: Request) -> Response:
+    raise errors.method_not_allowed("GET, POST")
+
+
+async def _operation(
+    request: Request, runtime: Runtime, admin: bool, params: Params, method: str
+) -> Response:
+    queries, updates = _values(params, "query"), _values(params, "update")
+    if len(queries) + len(updates) > 1:
+        raise errors.bad_request("Une seule requête (query ou update) par appel.")
+    if updates:
+        if method == "GET":
+            raise errors.bad_request("Une mise à jour SPARQL se fait par POST, jamais par GET.")
+        return await _update(request, runtime, admin, params, updates[0])
+    if not queries:
+        if method == "POST":
+            raise errors.bad_request("Paramètre « query » ou « update » manquant.")
+        return await _describe(request, runtime)
+    return await _query(request, runtime, params, queries[0])
+
+
+def _negotiate(request: Request, params: Params, offers: tuple[Offer, ...]) -> Offer | None:
+    for name in ("format", "output", "results"):
+        for value in _values(params, name):
+            offer = negotiation.forced(value, offers)
+            if offer is not None:
+                return offer
+    return negotiation.choose(request.headers.get("accept"), offers)
+
+
+async def _query(request: Request, runtime: Runtime, params: Params, query: str) -> Response:
+    if analysis.uses_service(query):
+        raise errors.bad_request(
+            "SERVICE (requête fédérée) refusé : ce point d'accès ne fait aucune requête sortante."
+        )
+    chosen = {kind: _negotiate(request, params, offers) for kind, offers in _KIND_OFFERS.items()}
+    form = analysis.query_form(query)
+    if form is not None and chosen[_FORM_KIND[form]] is None:
+        raise errors.not_acceptable([o.media_type for o in _KIND_OFFERS[_FORM_KIND[form]]])
+    defaults, named = _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")
+    protocol_dataset = bool(defaults or named)
+    job: dict[str, Any] = {
+        "op": "query",
+        "query": query,
+        "base_iri": endpoint_url(request, runtime),
+        "default_graphs": defaults if protocol_dataset else None,
+        "named_graphs": named if protocol_dataset else None,
+        "union": not protocol_dataset and not analysis.has_dataset_clause(query),
+        "max_rows": runtime.settings.max_rows,
+        "results_format": chosen["results"],
+        "boolean_format": chosen["boolean"],
+        "graph_format": chosen["graph"],
+    }
+    try:
+        header, body = await dispatch(request, runtime, job)
+    except errors.HTTPProblem as problem:
+        if problem.status == 406:
+            offers = _KIND_OFFERS.get(problem.message, RESULTS)
+            raise errors.not_acceptable([o.media_type for o in offers]) from None
+        raise
+    headers = {"Vary": "Accept", "Server-Timing": f"query;dur={header.get('query_ms', 0)}"}
+    if header.get("truncated"):
+        headers["CVKG-Truncated"] = f"max-rows={runtime.settings.max_rows}"
+    media = negotiation.content_type(Offer(header["media_type"], ""))
+    return Response(body, headers=headers, media_type=media)
+
+
+async def _update(
+    request: Request, runtime: Runtime, admin: bool, params: Params, update: str
+) -> Response:
+    if not admin:
+        raise errors.forbidden()
+    if analysis.uses_load(update):
+        raise errors.bad_request(
+            "LOAD refusé : le serveur ne fait aucune requête sortante. Envoyez les données "
+            "par le Graph Store Protocol (PUT/POST /rdf-graph-store?graph=…)."
+        )
+    if analysis.uses_service(update):
+        raise errors.bad_request("SERVICE refusé : le serveur ne fait aucune requête sortante.")
+    using, using_named = _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
+    if using or using_named:
+        if analysis.has_with_or_using(update):
+            raise errors.bad_request(
+                "using-graph-uri/using-named-graph-uri et WITH/USING dans la même mise à jour."
+            )
+        update = analysis.add_using(update, using, using_named)
+    job = {"op": "update", "update": update, "base_iri": endpoint_url(request, runtime)}
+    await dispatch(request, runtime, job, exclusive=True)
+    await written(runtime)
+    return Response(status_code=204)
+
+
+async def written(runtime: Runtime) -> None:
+    """After a write: forget cached descriptions; the next start reloads the dump."""
+    runtime.cache.clear()
+    await asyncio.to_thread(store.mark_modified, runtime.store_path)
+
+
+async def _describe(request: Request, runtime: Runtime) -> Response:
+    offer = negotiation.choose(request.headers.get("accept"), SD_OFFERS)
+    if offer is None:
+        raise errors.not_acceptable([o.media_type for o in SD_OFFERS])
+    if offer is HTML:
+        from app.server.routers.editor import editor_page
+
+        return editor_page(request, runtime)
+    endpoint = endpoint_url(request, runtime)
+    key = f"sd:{endpoint}:{offer.format}"
+    body = runtime.cache.get(key)
+    if body is None:
+        graphs = runtime.cache.get("graphs")
+        if graphs is None:
+            header, _ = await dispatch(request, runtime, {"op": "named_graphs"})
+            graphs = runtime.cache["graphs"] = header["graphs"]
+        settings = runtime.settings
+        turtle = service_description.describe(
+            endpoint, graphs, writable=runtime.writable,
+            timeout=settings.query_timeout, max_rows=settings.max_rows,
+        )
+        body = runtime.cache[key] = service_description.render(turtle, offer, runtime.prefixes)
+    return Response(body, media_type=negotiation.content_type(offer), headers={"Vary": "Accept"})

@@ -1,0 +1,89 @@
+"""``cvkg serve``: prepare the store, then run uvicorn on the application.
+
+Without ``--data`` the served graph is the build's N-Quads dump (built first if
+missing or stale), loaded into ``settings.store_dir`` unless already loaded
+from that same dump. With ``--data`` arbitrary RDF files are loaded into a
+temporary store, removed on exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+from app.config import get_settings
+
+
+def _configure_logging() -> None:
+    access = logging.getLogger("cvkg.access")
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access.addHandler(handler)
+    logging.getLogger("cvkg.server").setLevel(logging.INFO)
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """The server socket, with TCP_NODELAY so that small answers are not held
+    back by Nagle's algorithm (accepted sockets inherit it on Linux; asyncio
+    and uvloop also set it on each connection)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    data_files: list[str] | None = None,
+    graph: str | None = None,
+) -> int:
+    """Serve the graph until interrupted; the process exit code."""
+    import uvicorn
+
+    from app.server.main import create_app
+    from app.server.store import StoreError, load_files, prepare_store
+
+    settings = get_settings()
+    _configure_logging()
+    temporary: Path | None = None
+    try:
+        if data_files:
+            temporary = Path(tempfile.mkdtemp(prefix="cvkg-store-"))
+            store_path = load_files([Path(f) for f in data_files], graph, temporary)
+            print(f"{len(data_files)} fichier(s) chargé(s).", file=sys.stderr)
+        else:
+            from app.build import BuildError, ensure_build
+
+            try:
+                dump = ensure_build(settings, progress=True)
+            except BuildError as exc:
+                print(f"cvkg serve: échec de la construction — {exc}", file=sys.stderr)
+                return 1
+            store_path = prepare_store(dump, settings.store_dir, progress=True)
+        app = create_app(settings, store_path)
+        sock = _listening_socket(host, port)
+        print(f"Point d'accès SPARQL : http://{host}:{port}/sparql", file=sys.stderr)
+        config = uvicorn.Config(
+            app, log_level="warning", access_log=False, timeout_graceful_shutdown=5
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+        return 0
+    except StoreError as exc:
+        print(f"cvkg serve: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"cvkg serve: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)

@@ -1,0 +1,59 @@
+// Query editor: YASGUI pointed at this endpoint, with the project's prefixes and
+// example queries (GET /queries). No third-party service is contacted: the
+// class/property autocompleters (they query lov.linkeddata.es) are turned off
+// and the endpoint list holds only this endpoint.
+(function () {
+  "use strict";
+  const config = JSON.parse(document.getElementById("cvkg-config").textContent);
+  document.getElementById("endpoint").textContent = config.endpoint;
+
+  Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+  Yasgui.Yasqe.defaults.prefixCcApi = null;
+  Yasgui.Yasqe.defaults.value = config.defaultQuery;
+  Yasgui.Yasqe.defaults.resizeable = true;
+
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    copyEndpointOnNewTab: false,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: config.endpoint }] },
+    persistenceId: "cvkg-yasgui",
+    populateFromUrl: true,
+    yasqe: { value: config.defaultQuery },
+  });
+
+  function openExample(example) {
+    const tab = yasgui.addTab(true, {
+      ...Yasgui.Tab.getDefaults(),
+      name: example.name,
+      requestConfig: { ...Yasgui.defaults.requestConfig, endpoint: config.endpoint },
+      yasqe: { value: example.query },
+    });
+    tab.show();
+  }
+
+  const list = document.getElementById("exemples");
+  fetch(config.examples)
+    .then((response) => {
+      if (!response.ok) throw new Error(response.statusText);
+      return response.json();
+    })
+    .then((examples) => {
+      list.textContent = "";
+      for (const example of examples) {
+        const item = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = example.title;
+        button.title = example.description;
+        const file = document.createElement("small");
+        file.textContent = example.name + ".rq";
+        button.appendChild(file);
+        button.addEventListener("click", () => openExample(example));
+        item.appendChild(button);
+        list.appendChild(item);
+      }
+    })
+    .catch((error) => {
+      list.textContent = "Exemples indisponibles : " + error.message;
+    });
+})();

@@ -1,0 +1,165 @@
+"""Loading RDF into the on-disk pyoxigraph store the query workers read.
+
+The store is a RocksDB directory. The server process loads it, closes it, and
+only then starts the workers, which each open it read-only
+(``Store.read_only``): RocksDB allows many read-only openers, but opening one
+while another process writes is undefined behaviour, so writes are done with
+every reader closed (see ``workers.py``).
+
+A ``cvkg-store.json`` beside the data records the dump the store was loaded
+from (path, size, modification time). On the next start an unchanged dump
+reopens the store as is; a changed one is loaded into a fresh sibling
+directory that then replaces the old one by renaming, so a crash mid-load never
+leaves a half-loaded store in place. After an admin write the store is marked
+``modified`` and the next start reloads from the dump: the build output stays
+the source of truth.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+META_FILE = "cvkg-store.json"
+
+
+class StoreError(Exception):
+    """The data could not be loaded (unknown format, syntax error, I/O)."""
+
+
+def _stamp(dump: Path) -> dict[str, object]:
+    st = dump.stat()
+    return {"path": str(dump.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def read_meta(store_dir: Path) -> dict[str, object] | None:
+    """The store's load record, or ``None`` for a missing or foreign directory."""
+    try:
+        return json.loads((store_dir / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_meta(store_dir: Path, meta: dict[str, object]) -> None:
+    tmp = store_dir / (META_FILE + ".tmp")
+    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(tmp, store_dir / META_FILE)
+
+
+def mark_modified(store_dir: Path) -> None:
+    """Record that an admin write changed the store (next start reloads the dump)."""
+    meta = read_meta(store_dir)
+    if meta is not None and not meta.get("modified"):
+        meta["modified"] = True
+        _write_meta(store_dir, meta)
+
+
+@contextmanager
+def _locked(store_dir: Path) -> Iterator[None]:
+    """Serialise two servers starting at once on the same store directory."""
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(store_dir.parent / f".{store_dir.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _say(progress: bool, message: str) -> None:
+    if progress:
+        print(message, file=sys.stderr, flush=True)
+
+
+def prepare_store(dump: Path, store_dir: Path, *, progress: bool = False) -> Path:
+    """``store_dir``, (re)loaded from the N-Quads ``dump`` unless already loaded from it."""
+    if not dump.is_file():
+        raise StoreError(f"fichier introuvable : {dump}")
+    with _locked(store_dir):
+        meta = read_meta(store_dir)
+        stamp = _stamp(dump)
+        if meta and meta.get("source") == stamp and not meta.get("modified"):
+            _say(progress, f"Base {store_dir} à jour (chargée depuis {dump.name}).")
+            return store_dir
+        tmp = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.load-", dir=store_dir.parent))
+        try:
+            start = time.perf_counter()
+            _say(progress, f"Chargement de {dump} dans {store_dir}…")
+            _bulk_load(tmp, [(dump, None)])
+            _write_meta(tmp, {"source": stamp, "modified": False, "loaded_at": time.time()})
+            _swap(tmp, store_dir)
+            _say(progress, f"Chargé en {time.perf_counter() - start:.1f} s.")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return store_dir
+
+
+def _swap(new: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def derived_graph_iri(path: Path) -> str:
+    """The named graph of a file of triples served with ``--data`` and no ``--graph``.
+
+    >>> derived_graph_iri(Path("/data/x.ttl"))
+    'file:///data/x.ttl'
+    """
+    return path.resolve().as_uri()
+
+
+def load_files(files: list[Path], graph: str | None, store_dir: Path) -> Path:
+    """Load arbitrary RDF files into a new store at ``store_dir`` (``--data``).
+
+    Dataset formats (TriG, N-Quads) keep their own graphs; a file of triples
+    goes to ``graph`` if given, else to a graph named after the file.
+    """
+    from pyoxigraph import RdfFormat
+
+    plan: list[tuple[Path, str | None]] = []
+    for path in files:
+        if not path.is_file():
+            raise StoreError(f"fichier introuvable : {path}")
+        fmt = RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+        if fmt is None:
+            raise StoreError(f"format RDF inconnu pour {path} (extension {path.suffix!r})")
+        target = None if fmt.supports_datasets else (graph or derived_graph_iri(path))
+        plan.append((path, target))
+    _bulk_load(store_dir, plan)
+    _write_meta(store_dir, {"source": [str(p) for p in files], "modified": False})
+    return store_dir
+
+
+def _bulk_load(store_dir: Path, plan: list[tuple[Path, str | None]]) -> None:
+    from pyoxigraph import NamedNode, RdfFormat, Store
+
+    store = Store(str(store_dir))
+    try:
+        for path, graph in plan:
+            fmt = RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+            try:
+                store.bulk_load(
+                    path=str(path),
+                    format=fmt,
+                    to_graph=NamedNode(graph) if graph else None,
+                    base_iri=derived_graph_iri(path),
+                )
+            except (SyntaxError, ValueError) as exc:
+                raise StoreError(f"{path} : {exc}") from exc
+        store.flush()
+    finally:
+        del store
+        gc.collect()  # closes RocksDB before workers open it read-only

@@ -1,0 +1,171 @@
+"""The dataset's description of itself: VoID for LOD crawlers, DCAT(-AP) for portals.
+
+The hand-written part (titles, publisher, licence, themes) is ``dataset.ttl``
+beside this module; what depends on the build or on the deployment is added
+here at serve time: sizes counted in the store (``void:triples``,
+``void:entities``, one ``void:subset`` per named graph), ``dcterms:modified``
+(the build's N-Quads dump), the version (``build-info.json``), and the URLs of
+the dumps and of the SPARQL endpoint on the server that answers. Validated in
+the tests by ``shapes/dcat-ap.ttl``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+
+from app import __version__
+from app.config import Settings
+from app.dumps import BUILD_INFO, DUMP_NQ
+from app.rdf.namespaces import Iris
+from app.web.downloads import DUMPS, dump_file
+from app.web.sparql import Sparql
+
+DATASET_TTL = Path(__file__).with_name("dataset.ttl")
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+IANA = "https://www.iana.org/assignments/media-types/"
+LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3, not in rdflib's DCAT 2
+OWL_VERSION = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
+
+
+def static_part(iris: Iris) -> Graph:
+    """``dataset.ttl`` with its IRIs moved under the configured base (uriSpace left out)."""
+    raw = Graph().parse(DATASET_TTL, format="turtle")
+    g = Graph()
+    for prefix, ns in raw.namespaces():
+        g.bind(prefix, ns)
+    g.bind("adms", ADMS)
+    for s, p, o in raw:
+        if p == VOID.uriSpace:
+            continue
+        s2 = URIRef(iris.rebase(str(s))) if isinstance(s, URIRef) else s
+        o2 = URIRef(iris.rebase(str(o))) if isinstance(o, URIRef) else o
+        g.add((s2, p, o2))
+    return g
+
+
+def build_info(build_dir: Path) -> dict[str, Any]:
+    """``build-info.json``, or an empty dict when serving other files (``--data``)."""
+    try:
+        return json.loads((build_dir / BUILD_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def modified(build_dir: Path) -> datetime | None:
+    """When the served build was written (the dump's modification time, UTC)."""
+    try:
+        stamp = (build_dir / DUMP_NQ).stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(int(stamp), tz=UTC)
+
+
+def _int(row: dict[str, Any], key: str) -> int:
+    term = row.get(key)
+    return int(term.value) if term is not None else 0
+
+
+async def description(sparql: Sparql, settings: Settings, site_url: str) -> Graph:
+    """The whole VoID + DCAT graph, for ``site_url`` (e.g. ``http://127.0.0.1:8000/``)."""
+    from app.web.describe import bind, labels
+
+    iris = Iris(settings.base_iri)
+    g = static_part(iris)
+    ds = iris.dataset()
+    service = URIRef(f"{ds}/sparql")
+    endpoint = URIRef(settings.public_endpoint or f"{site_url}sparql")
+    g.add((ds, VOID.uriSpace, Literal(settings.base_iri)))
+
+    info = build_info(settings.build_dir)
+    version = str(info.get("version", __version__))
+    g.add((ds, DCAT_VERSION, Literal(version)))
+    g.add((ds, OWL_VERSION, Literal(version)))
+    if info.get("fingerprint"):
+        g.add((ds, ADMS.versionNotes, Literal(
+            f"Version {version}, empreinte des sources {info['fingerprint']}.", lang="fr")))
+    when = modified(settings.build_dir)
+    if when is not None:
+        g.add((ds, DCTERMS.modified, Literal(when.isoformat(), datatype=XSD.dateTime)))
+    g.add((ds, DCAT.landingPage, URIRef(f"{site_url}dataset")))
+    g.add((ds, VOID.sparqlEndpoint, endpoint))
+
+    totals = (await sparql.select(bind("totaux-void", settings.base_iri)))[0]
+    g.add((ds, VOID.triples, Literal(_int(totals, "triplets"))))
+    g.add((ds, VOID.entities, Literal(_int(totals, "entites"))))
+    g.add((ds, VOID.classes, Literal(_int(totals, "classes"))))
+    g.add((ds, VOID.properties, Literal(_int(totals, "proprietes"))))
+
+    for dump in DUMPS:
+        _distribution(g, ds, dump, settings, site_url)
+    _service_distribution(g, ds, service, endpoint, site_url)
+    g.add((service, DCAT.endpointURL, endpoint))
+    g.add((service, DCAT.endpointDescription, endpoint))
+
+    graphs = await sparql.select(bind("graphes-void", settings.base_iri))
+    contract_graph = f"{settings.base_iri}graph/contrat/"
+    contracts = [r["graphe"].value[len(contract_graph):] for r in graphs
+                 if r["graphe"].value.startswith(contract_graph)]
+    names = await labels(sparql, [str(iris.contrat(c)) for c in contracts], settings.base_iri)
+    for row in graphs:
+        graph_iri = row["graphe"].value
+        if not graph_iri.startswith(contract_graph):
+            continue
+        cid = graph_iri[len(contract_graph):]
+        subset = URIRef(f"{ds}/contrat/{cid}")
+        contrat = iris.contrat(cid)
+        g.add((ds, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        name = names.get(str(contrat))
+        title = f"Contrat {name.value if name is not None else cid}"
+        g.add((subset, DCTERMS.title, Literal(title, lang="fr")))
+        g.add((subset, VOID.triples, Literal(_int(row, "triplets"))))
+        g.add((subset, VOID.entities, Literal(_int(row, "entites"))))
+        g.add((subset, VOID.rootResource, contrat))
+        g.add((subset, RDFS.seeAlso, URIRef(graph_iri)))
+        for ext in ("ttl", "jsonld"):
+            g.add((subset, VOID.dataDump, URIRef(f"{site_url}dumps/contrats/{cid}.{ext}")))
+        g.add((ds, VOID.exampleResource, contrat))
+    return g
+
+
+def _distribution(g: Graph, ds: URIRef, dump: Any, settings: Settings, site_url: str) -> None:
+    dist = URIRef(f"{ds}/distribution/{dump.key}")
+    url = URIRef(f"{site_url}dumps/{dump.name}")
+    g.add((ds, DCAT.distribution, dist))
+    g.add((ds, VOID.dataDump, url))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCTERMS.title, Literal(dump.title, lang="fr")))
+    g.add((dist, DCAT.accessURL, url))
+    g.add((dist, DCAT.downloadURL, url))
+    g.add((dist, DCAT.mediaType, URIRef(IANA + dump.media_type)))
+    g.add((dist, DCTERMS.format, FILE_TYPE[dump.eu_file_type]))
+    g.add((dist, DCTERMS.license, LICENCE))
+    path = dump_file(settings.build_dir, dump)
+    if path is not None:
+        g.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
+    when = modified(settings.build_dir)
+    if when is not None:
+        g.add((dist, DCTERMS.modified, Literal(when.isoformat(), datatype=XSD.dateTime)))
+    if dump.key == "jsonld":
+        g.add((dist, DCTERMS.conformsTo, URIRef(f"{site_url}dumps/context.jsonld")))
+
+
+def _service_distribution(
+    g: Graph, ds: URIRef, service: URIRef, endpoint: URIRef, site_url: str
+) -> None:
+    dist = URIRef(f"{ds}/distribution/sparql")
+    g.add((ds, DCAT.distribution, dist))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCTERMS.title, Literal("Interrogation SPARQL en ligne", lang="fr")))
+    g.add((dist, DCAT.accessURL, endpoint))
+    g.add((dist, DCAT.accessService, service))
+    g.add((dist, DCTERMS.license, LICENCE))
+    g.add((dist, DCAT.mediaType, URIRef(IANA + "application/sparql-results+json")))

@@ -1,0 +1,11 @@
+"""The site's routers, as one: ``app.include_router(app.web.routers.router)``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.web.routers import dataset, resources
+
+router = APIRouter()
+router.include_router(resources.router)
+router.include_router(dataset.router)

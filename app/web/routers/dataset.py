@@ -1,0 +1,148 @@
+"""The dataset: its VoID/DCAT description and its dumps.
+
+``/.well-known/void`` is where VoID crawlers look (VoID §7.2); ``/dataset`` is
+the same description for people and portals (the dataset's IRI is
+``{base}dataset``, answered at ``/id/dataset``). ``/dumps/…`` serves the build's
+files and the JSON-LD context.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from app.api.queries import load
+from app.server import errors
+from app.web import downloads
+from app.web.conneg import HTML
+from app.web.dataset import build_info, modified
+from app.web.describe import bind, dumps_json
+from app.web.responses import alternates, negotiate, respond
+from app.web.site import get_site, site_url
+from app.web.templating import STATIC, render
+
+router = APIRouter(tags=["jeu de données"])
+GET_HEAD = ["GET", "HEAD"]
+_STATIC_FILES = {"site.css": "text/css; charset=utf-8"}
+
+
+@router.api_route("/.well-known/void", methods=GET_HEAD, name="web_void")
+async def void(request: Request) -> Response:
+    """The whole VoID + DCAT description (Turtle unless asked otherwise)."""
+    return await _description(request, "/.well-known/void")
+
+
+@router.api_route("/dataset", methods=GET_HEAD, name="web_dataset")
+async def dataset(request: Request) -> Response:
+    """The dataset's landing page (HTML for a browser, the description otherwise)."""
+    return await _description(request, "/dataset")
+
+
+async def _description(request: Request, path: str) -> Response:
+    from app.web.routers.resources import _graph_bytes
+
+    site = get_site(request)
+    fmt, negotiated = negotiate(request)
+    if fmt is HTML:
+        return await dataset_page(request, negotiated, path)
+    graph, _store = await site.dataset(request)
+    body = await run_in_threadpool(_graph_bytes, site, graph, fmt)
+    return respond(body, fmt, path, negotiated)
+
+
+async def dataset_page(request: Request, negotiated: bool, path: str) -> Response:
+    """The landing page: what the dataset is, its size, its licence, what to download."""
+    site = get_site(request)
+    sparql = await site.sparql(request)
+    graphs = await sparql.select(bind("graphes-void", site.base))
+    totals = (await sparql.select(bind("totaux-void", site.base)))[0]
+    contracts = await sparql.select(load("contrats").text)
+    sizes = {r["graphe"].value: int(r["triplets"].value) for r in graphs}
+    info = build_info(site.settings.build_dir)
+    when = modified(site.settings.build_dir)
+    root = site_url(request)
+    files = []
+    for dump in downloads.DUMPS:
+        path_ = downloads.dump_file(site.settings.build_dir, dump)
+        files.append({
+            "dump": dump,
+            "href": f"/dumps/{dump.name}",
+            "size": path_.stat().st_size if path_ else None,
+        })
+    html = render(
+        "dataset.html",
+        iri=f"{site.base}dataset",
+        base=site.base,
+        files=files,
+        contracts=contracts,
+        sizes=sizes,
+        totals={k: int(v.value) for k, v in totals.items()},
+        version=info.get("version", ""),
+        fingerprint=info.get("fingerprint", ""),
+        modified=when.strftime("%d/%m/%Y %H:%M UTC") if when else "",
+        endpoint=site.settings.public_endpoint or f"{root}sparql",
+        alternates=alternates(path),
+        void_alternates=alternates("/.well-known/void"),
+    )
+    return respond(html, HTML, path, negotiated)
+
+
+@router.get("/dumps/", name="web_dumps", include_in_schema=False)
+async def dumps_index() -> Response:
+    return RedirectResponse("/dataset#telechargements", status_code=303)
+
+
+@router.get("/dumps/context.jsonld", name="web_context")
+async def jsonld_context(request: Request) -> Response:
+    """The published JSON-LD context of the dumps and of every resource's JSON-LD."""
+    site = get_site(request)
+    body = dumps_json({"@context": site.context()})
+    return Response(body, media_type="application/ld+json",
+                    headers={"Access-Control-Allow-Origin": "*"})
+
+
+@router.get("/dumps/contrats/{name}", name="web_contract_dump")
+async def contract_dump(request: Request, name: str) -> Response:
+    """One contract's graph as built (``{id}.ttl`` or ``{id}.jsonld``)."""
+    site = get_site(request)
+    path = downloads.contract_file(site.settings.build_dir, name)
+    if path is None:
+        raise errors.not_found(f"Aucun fichier de contrat « {name} ».")
+    return FileResponse(path, media_type=downloads.CONTRACT_MEDIA[path.suffix.lstrip(".")])
+
+
+@router.get("/dumps/{name}", name="web_dump")
+async def dump(request: Request, name: str) -> Response:
+    """A whole-dataset dump: N-Quads and TriG as built, Turtle and JSON-LD derived."""
+    site = get_site(request)
+    spec = downloads.BY_NAME.get(name)
+    if spec is None:
+        raise errors.not_found(
+            f"Aucun fichier « {name} » ; disponibles : "
+            + ", ".join([d.name for d in downloads.DUMPS] + [downloads.CONTEXT_NAME])
+        )
+    build_dir = site.settings.build_dir
+    path = downloads.dump_file(build_dir, spec)
+    if path is not None:
+        return FileResponse(path, media_type=spec.media_type)
+    if spec.key == "turtle":
+        body = await run_in_threadpool(downloads.turtle_dump, build_dir, site.prefixes())
+    else:
+        context_url = f"{site_url(request)}dumps/{downloads.CONTEXT_NAME}"
+        body = await run_in_threadpool(downloads.jsonld_dump, build_dir, site.context(), context_url)
+    if body is None:
+        raise errors.not_found("Aucune construction servie : lancez « cvkg build ».")
+    media = spec.media_type + ("; charset=utf-8" if spec.media_type.startswith("text/") else "")
+    return Response(body, media_type=media)
+
+
+@router.get("/web/static/{name}", name="web_static", include_in_schema=False)
+async def static(name: str) -> Response:
+    """The site's stylesheet (no CDN, no JavaScript)."""
+    if name not in _STATIC_FILES:
+        raise errors.not_found(f"Fichier statique inconnu : {name}")
+    return FileResponse(Path(STATIC) / name, media_type=_STATIC_FILES[name],
+                        headers={"Cache-Control": "public, max-age=3600"})

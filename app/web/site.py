@@ -1,0 +1,98 @@
+"""The site's state: settings, where SPARQL runs, and the dataset description.
+
+One ``Site`` per app, created on first use from the server's runtime
+(``request.app.state.runtime``) or installed beforehand by a test
+(``app.state.web_site = Site(...)``) with another ``Sparql`` source. The
+dataset description (VoID/DCAT) is computed once per build and per public URL,
+and kept in a small in-memory store that is read together with the server's
+store, so its IRIs ({base}dataset, its distributions…) dereference like any
+other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import Request
+from rdflib import Graph
+
+from app.config import Settings
+from app.dumps import DUMP_NQ
+from app.vocabularies import ONTOLOGY_FILE
+from app.web import context as jsonld_context
+from app.web.dataset import description
+from app.web.labels import term_labels
+from app.web.sparql import MemorySparql, ServerSparql, Sparql, Union
+
+
+@dataclass
+class Site:
+    settings: Settings
+    store_sparql: Callable[[Request], Sparql] = ServerSparql
+    _descriptions: dict[tuple[str, int], tuple[Graph, ox.Store]] = field(default_factory=dict)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def base(self) -> str:
+        return self.settings.base_iri
+
+    @property
+    def ontology_file(self) -> Path:
+        return self.settings.ontology_dir / ONTOLOGY_FILE
+
+    def prefixes(self) -> dict[str, str]:
+        return jsonld_context.prefixes(self.base)
+
+    def context(self) -> dict[str, Any]:
+        return jsonld_context.context(self.base, self.ontology_file)
+
+    def term_labels(self) -> dict[str, str]:
+        return term_labels(self.ontology_file)
+
+    def _stamp(self) -> int:
+        try:
+            return (self.settings.build_dir / DUMP_NQ).stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    async def dataset(self, request: Request) -> tuple[Graph, ox.Store]:
+        """The VoID/DCAT graph for this server's public URL, as rdflib and as a store."""
+        key = (site_url(request), self._stamp())
+        async with self._lock:
+            if key not in self._descriptions:
+                graph = await description(self.store_sparql(request), self.settings, key[0])
+                store = ox.Store()
+                nt = graph.serialize(format="nt", encoding="utf-8")
+                name = ox.NamedNode(f"{self.base}graph/dataset")
+                store.bulk_extend(
+                    ox.Quad(t.subject, t.predicate, t.object, name)
+                    for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+                )
+                self._descriptions.clear()
+                self._descriptions[key] = (graph, store)
+            return self._descriptions[key]
+
+    async def sparql(self, request: Request) -> Sparql:
+        """The server's store and the dataset description, read as one."""
+        _graph, store = await self.dataset(request)
+        return Union([self.store_sparql(request), MemorySparql(store)])
+
+
+def site_url(request: Request) -> str:
+    """The server's public root URL, ending with ``/`` (proxy-aware through root_path)."""
+    url = str(request.base_url)
+    return url if url.endswith("/") else url + "/"
+
+
+def get_site(request: Request) -> Site:
+    """The app's ``Site``, created from the server's runtime settings on first use."""
+    site = getattr(request.app.state, "web_site", None)
+    if site is None:
+        site = Site(settings=request.app.state.runtime.settings)
+        request.app.state.web_site = site
+    return site

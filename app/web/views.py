@@ -1,0 +1,274 @@
+"""What a resource page shows, computed from the graph (templates only lay it out).
+
+One page model for every resource; which sections it fills depends on what the
+resource is: a contract gets its strategy tree and key figures, an element the
+path up to its contract, its sub-tree and the evidence of its themes and
+dispositifs, a theme or a dispositif the contracts and elements that address
+it, a thesaurus its concepts. Whatever no section shows is still listed (all
+properties, all incoming links), so the page never hides a triple.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from app.web import describe as d
+from app.web.labels import RDF_NS, SKOS
+from app.web.pagemodel import (
+    Figure,
+    Link,
+    Page,
+    PropertyRow,
+    Tag,
+    Use,
+    UseItem,
+    Value,
+    build_tree,
+)
+from app.web.sparql import Sparql
+
+CDV = "https://w3id.org/contrats-de-ville/onto#"
+RDF_TYPE = RDF_NS + "type"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+@dataclass
+class Context:
+    """What page building needs besides the description."""
+
+    sparql: Sparql
+    base: str
+    term_labels: dict[str, str]
+    path: str  # this page's path, for the format links
+    labels: dict[str, ox.Literal] = field(default_factory=dict)
+
+    def bind(self, name: str, **values: list[str]) -> str:
+        return d.bind(name, self.base, **values)
+
+    def link(self, iri: str, text: str | None = None) -> Link:
+        from app.web.templating import href
+
+        lang = None
+        if text is None:
+            label = self.labels.get(iri)
+            if label is not None:
+                text, lang = label.value, label.language
+            else:
+                text = self.term_labels.get(iri) or self.curie(iri)
+        return Link.make(href(iri, self.base), text, iri, lang)
+
+    def curie(self, iri: str) -> str:
+        from app.web.context import prefixes
+
+        for name, ns in sorted(prefixes(self.base).items(), key=lambda kv: -len(kv[1])):
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{name}:{iri[len(ns):]}"
+        return iri
+
+    def value(self, term: Any, nested: list[PropertyRow] | None = None) -> Value:
+        if isinstance(term, ox.NamedNode):
+            return Value(link=self.link(term.value))
+        if isinstance(term, ox.BlankNode):
+            return Value(text="(nœud anonyme)", nested=nested)
+        text = term.value
+        if term.datatype.value == BOOLEAN:
+            text = "oui" if text == "true" else "non"
+        lang = term.language if term.language and term.language != "fr" else None
+        return Value(text=text, lang=lang)
+
+
+def contract_of(desc: d.Description, base: str) -> str | None:
+    """The contract a resource belongs to: ``cdv:contrat``, else its IRI path."""
+    found = desc.iri_values(CDV + "contrat")
+    if found:
+        return found[0]
+    prefix = base + "contrat/"
+    if desc.iri.startswith(prefix) and "/" in desc.iri[len(prefix):]:
+        return prefix + desc.iri[len(prefix):].split("/", 1)[0]
+    return None
+
+
+async def build_page(ctx: Context, desc: d.Description) -> Page:
+    """The page model of an existing resource."""
+    me = ox.NamedNode(desc.iri)
+    own = [t for t in desc.outgoing if t.subject == me]
+    types = desc.iri_values(RDF_TYPE)
+    wanted = {desc.iri, *types}
+    wanted |= {t.object.value for t in desc.outgoing if isinstance(t.object, ox.NamedNode)}
+    wanted |= {t.subject.value for t in desc.incoming if isinstance(t.subject, ox.NamedNode)}
+    contract = contract_of(desc, ctx.base)
+    if contract:
+        wanted.add(contract)
+    ctx.labels = await d.labels(ctx.sparql, wanted, ctx.base)
+
+    page = Page(iri=desc.iri, path=ctx.path)
+    title = ctx.labels.get(desc.iri)
+    page.title = title.value if title is not None else ctx.curie(desc.iri)
+    page.title_lang = title.language if title is not None and title.language != "fr" else None
+    page.types = [ctx.link(t) for t in types]
+    page.notation = _first_literal(desc, SKOS + "notation")
+    page.niveau = _first_literal(desc, CDV + "niveauLocal")
+    shown = {RDF_TYPE, SKOS + "notation", CDV + "niveauLocal"}
+    hidden_in: set[str] = set()
+
+    page.breadcrumbs = [Link.make("/id/", "Contrats", "")]
+    if contract and contract != desc.iri:
+        page.breadcrumbs.append(ctx.link(contract))
+        shown |= {CDV + "contrat"}
+    if CDV + "Contrat" in types:
+        await _contract_sections(ctx, page)
+        hidden_in |= {CDV + "contrat"}
+    if desc.values(CDV + "partieDe") or (contract and CDV + "contrat" in {t.predicate.value for t in own}):
+        await _element_sections(ctx, page, desc, contract)
+        shown |= {CDV + "partieDe", CDV + "theme", CDV + "mobilise"}
+        hidden_in |= {CDV + "partieDe", CDV + "element"}
+    if SKOS + "Concept" in types or CDV + "Dispositif" in types:
+        await _concept_sections(ctx, page, desc, types)
+        hidden_in |= {CDV + "theme", CDV + "mobilise", CDV + "concept"}
+    if SKOS + "ConceptScheme" in types:
+        page.concepts = await _scheme_concepts(ctx, desc.iri)
+        hidden_in |= {SKOS + "inScheme", SKOS + "topConceptOf"}
+    sources = desc.iri_values(PROV_DERIVED)
+    if sources and (contract or CDV + "Contrat" in types):
+        page.source = ctx.link(sources[0])
+        line = _first_literal(desc, CDV + "ligneSource")
+        page.source_line = int(line) if line else None
+        shown |= {PROV_DERIVED, CDV + "ligneSource"}
+
+    page.properties = _properties(ctx, desc, own, shown, title)
+    page.incoming, page.incoming_hidden = _incoming(ctx, desc, hidden_in)
+    return page
+
+
+def _first_literal(desc: d.Description, predicate: str) -> str | None:
+    for v in desc.values(predicate):
+        if isinstance(v, ox.Literal):
+            return v.value
+    return None
+
+
+def _properties(
+    ctx: Context, desc: d.Description, own: list[ox.Triple], shown: set[str], title: Any
+) -> list[PropertyRow]:
+    by_pred: dict[str, list[Value]] = {}
+    for t in own:
+        p = t.predicate.value
+        if p in shown or t.object == title:
+            continue
+        nested = None
+        if isinstance(t.object, ox.BlankNode):
+            inner = [x for x in desc.outgoing if x.subject == t.object]
+            nested = [PropertyRow(ctx.link(x.predicate.value), [ctx.value(x.object)]) for x in inner]
+        by_pred.setdefault(p, []).append(ctx.value(t.object, nested))
+    rows = [PropertyRow(ctx.link(p), values) for p, values in by_pred.items()]
+    return sorted(rows, key=lambda r: r.predicate.text.lower())
+
+
+def _incoming(
+    ctx: Context, desc: d.Description, hidden: set[str]
+) -> tuple[list[PropertyRow], list[tuple[Link, int]]]:
+    by_pred: dict[str, list[Value]] = {}
+    counts: dict[str, int] = {}
+    for t in desc.incoming:
+        p = t.predicate.value
+        if p in hidden:
+            counts[p] = counts.get(p, 0) + 1
+            continue
+        by_pred.setdefault(p, []).append(ctx.value(t.subject))
+    rows = []
+    for p, values in by_pred.items():
+        values.sort(key=lambda v: (v.link.text if v.link else v.text or "").lower())
+        rows.append(PropertyRow(ctx.link(p), values))
+    rows.sort(key=lambda r: r.predicate.text.lower())
+    return rows, [(ctx.link(p), n) for p, n in sorted(counts.items())]
+
+
+async def _tree_rows(ctx: Context, contract: str) -> list[d.Row]:
+    return await ctx.sparql.select(ctx.bind("contrat-arbre", contrat=[contract]))
+
+
+async def _contract_sections(ctx: Context, page: Page) -> None:
+    rows = await _tree_rows(ctx, page.iri)
+    page.tree = build_tree(rows, None, ctx.link, ctx.term_labels, current=None)
+    page.tree_title = "Arbre stratégique"
+    for row in await ctx.sparql.select(ctx.bind("contrat-chiffres", contrat=[page.iri])):
+        page.figures.append(Figure.from_row(row, ctx.link))
+
+
+async def _element_sections(
+    ctx: Context, page: Page, desc: d.Description, contract: str | None
+) -> None:
+    rows = await ctx.sparql.select(ctx.bind("chemins", element=[desc.iri]))
+    for row in rows:  # ordered from the top of the tree down
+        page.breadcrumbs.append(ctx.link(row["ancetre"].value, _crumb(row)))
+    if contract:
+        tree = await _tree_rows(ctx, contract)
+        page.tree = build_tree(tree, desc.iri, ctx.link, ctx.term_labels, current=None)
+        page.tree_title = "Sous-éléments"
+    evidence = {}
+    for row in await ctx.sparql.select(ctx.bind("ressource-etiquetages", element=[desc.iri])):
+        evidence[row["concept"].value] = row
+        if row.get("retire") is not None and row["retire"].value == "true":
+            page.removed.append(Tag.from_row(ctx.link(row["concept"].value), row))
+    for predicate, target in ((CDV + "theme", page.themes), (CDV + "mobilise", page.dispositifs)):
+        for concept in desc.iri_values(predicate):
+            target.append(Tag.from_row(ctx.link(concept), evidence.get(concept)))
+        target.sort(key=lambda t: t.link.text.lower())
+
+
+def _crumb(row: d.Row) -> str:
+    label = row["label"].value
+    code = row.get("notation")
+    return f"{code.value} {label}" if code is not None else label
+
+
+async def _concept_sections(ctx: Context, page: Page, desc: d.Description, types: list[str]) -> None:
+    schemes = desc.iri_values(SKOS + "inScheme") or desc.iri_values(SKOS + "topConceptOf")
+    for scheme in schemes[:1]:
+        page.breadcrumbs = [ctx.link(scheme)]
+    for broader in desc.iri_values(SKOS + "broader")[:1]:
+        page.breadcrumbs.append(ctx.link(broader))
+    if CDV + "Dispositif" in types:
+        rows = await ctx.sparql.select(ctx.bind("contrats-par-dispositif", dispositif=[desc.iri]))
+        via_key = None
+    else:
+        rows = await ctx.sparql.select(ctx.bind("contrats-par-theme", theme=[desc.iri]))
+        via_key = "themeReconnu"
+    uses: dict[str, Use] = {}
+    for row in rows:
+        cid = row["contrat"].value
+        if cid not in uses:
+            text = row["titre"].value if "titre" in row else row["id"].value
+            uses[cid] = Use(contract=ctx.link(cid, text))
+        via = None
+        if via_key and row.get(via_key) is not None and row[via_key].value != desc.iri:
+            via = ctx.link(row[via_key].value, row["themeLabel"].value if "themeLabel" in row else None)
+        notation = row["notation"].value if "notation" in row else None
+        text = f"{notation} {row['label'].value}" if notation else row["label"].value
+        uses[cid].items.append(UseItem(
+            link=ctx.link(row["element"].value, text),
+            classe=ctx.term_labels.get(row["classe"].value, ""),
+            via=via,
+            words=row["motsReconnus"].value if "motsReconnus" in row else "",
+            method=row["methode"].value if "methode" in row else "",
+        ))
+    page.uses = list(uses.values())
+    page.uses_count = sum(len(u.items) for u in page.uses)
+
+
+async def _scheme_concepts(ctx: Context, scheme: str) -> list[Any]:
+    rows = await ctx.sparql.select(ctx.bind("schema-concepts", schema=[scheme]))
+    tree_rows = []
+    for i, row in enumerate(rows, start=1):
+        tree_rows.append({
+            "element": row["concept"],
+            "parent": row.get("broader"),
+            "label": row.get("label") or row["concept"],
+            "notation": row.get("notation"),
+            "rang": ox.Literal(str(i)),
+        })
+    return build_tree(tree_rows, None, ctx.link, ctx.term_labels, current=None)

@@ -1,0 +1,70 @@
+"""One live server over the real build for the API tests, and what the seeds say.
+
+The server is a real ``cvkg serve`` subprocess (``app.server.live``) on a free
+loopback port, serving the session build (``built_dir``) from its own store
+directory; the tests talk to it over HTTP with httpx, as a researcher would.
+Expectations about the contracts come from the source documents themselves
+(``seed_mentions``), not from the code under test.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pandas as pd
+import pytest
+
+from app.server.live import LiveServer, live_server
+
+
+@pytest.fixture(scope="session")
+def api_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    tmp = tmp_path_factory.mktemp("api-server")
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_STORE_DIR": str(tmp / "store"),
+        "CVKG_QUERY_WORKERS": "1",
+    }
+    with live_server(None, tmp / "server.log", env=env) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def client(api_server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api_server.url, timeout=60) as c:
+        yield c
+
+
+def read_csv(response: httpx.Response) -> pd.DataFrame:
+    """A CSV answer as a data frame (ids stay strings, empty cells stay empty)."""
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    return pd.read_csv(io.StringIO(response.text), dtype=str, keep_default_na=False)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how a reader greps for « santé mentale »."""
+    decomposed = unicodedata.normalize("NFD", text.replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@pytest.fixture(scope="session")
+def seed_mentions(seeds_dir: Path):
+    """``mentions(words)``: {seed file name: [line numbers]} where the words occur (whole words)."""
+
+    def mentions(words: str) -> dict[str, list[int]]:
+        pattern = re.compile(r"\b" + r"\s+".join(re.escape(w) for w in fold(words).split()) + r"\b")
+        found: dict[str, list[int]] = {}
+        for path in sorted(seeds_dir.glob("*.txt")):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            hits = [n for n, line in enumerate(lines, 1) if pattern.search(fold(line))]
+            if hits:
+                found[path.name] = hits
+        return found
+
+    return mentions

@@ -1,0 +1,66 @@
+"""What every /api answer shares: OpenAPI, formats, query pointers, cache, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+JSON_ANSWERS = [
+    "/api/themes", "/api/themes/sante-mentale", "/api/contrats",
+    "/api/contrats/six-thematiques-629d7a99",
+    "/api/compare?contrat=six-thematiques-629d7a99&contrat=terre-rouge-d2f76168",
+    "/api/matrix", "/api/generations", "/api/dispositifs", "/api/dispositifs/gusp",
+    "/api/search?q=emploi",
+]
+
+
+def test_openapi_documents_every_endpoint(client: httpx.Client) -> None:
+    doc = client.get("/api/openapi.json").json()
+    assert set(doc["paths"]) == {
+        "/api/themes", "/api/themes/{theme}", "/api/contrats", "/api/contrats/{id}",
+        "/api/compare", "/api/matrix", "/api/matrix.{ext}", "/api/generations",
+        "/api/dispositifs", "/api/dispositifs/{id}", "/api/search"}
+    assert "text/csv" in doc["paths"]["/api/themes"]["get"]["responses"]["200"]["content"]
+    assert client.get("/api/docs").status_code == 200
+
+
+@pytest.mark.parametrize("url", JSON_ANSWERS)
+def test_answers_name_their_queries_and_the_server_serves_them(client: httpx.Client,
+                                                               url: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    body = r.json()
+    assert "parameters" in body and body["data_version"] == r.headers["x-data-version"]
+    for query in body.get("queries") or [body["query"]]:
+        text = client.get(query)
+        assert text.status_code == 200, query
+        assert text.text.startswith(f"# {Path(query).stem} — ")
+    csv = client.get(url, headers={"Accept": "text/csv"})
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert f'<{body["query"]}>; rel="describedby"' in csv.headers["link"]
+
+
+def test_data_version_is_the_build_fingerprint(client: httpx.Client, built_dir: Path) -> None:
+    info = json.loads((built_dir / "build-info.json").read_text(encoding="utf-8"))
+    assert client.get("/api/themes").headers["x-data-version"] == info["fingerprint"]
+
+
+def test_repeated_calls_give_the_same_answer(client: httpx.Client) -> None:
+    first = client.get("/api/generations")
+    second = client.get("/api/generations")
+    assert first.content == second.content
+
+
+def test_unacceptable_format_is_406_and_unknown_format_param_422(client: httpx.Client) -> None:
+    r = client.get("/api/themes", headers={"Accept": "image/png"})
+    assert r.status_code == 406 and "text/csv" in r.json()["detail"]
+    r = client.get("/api/themes", params={"format": "xml"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "format"]
+
+
+def test_format_parameter_wins_over_accept(client: httpx.Client) -> None:
+    r = client.get("/api/contrats?format=json", headers={"Accept": "text/csv"})
+    assert r.headers["content-type"] == "application/json"

@@ -1,0 +1,128 @@
+"""/api/themes and /api/themes/{theme}: the thesaurus, and who addresses a theme.
+
+The reference question: which contracts address mental health? The expected
+answer comes from the source documents (seeds 000, 001 and 004 print « santé
+mentale »; 002 and 003 never do), and each piece of evidence must point at a
+source line that says it.
+"""
+
+from __future__ import annotations
+
+import httpx
+from conftest import fold, read_csv
+
+# grep -il "santé mentale" ../shared/seeds/*.txt → 000, 001, 004
+MENTAL_HEALTH = {"quartiers-2030-1096beb0", "six-thematiques-629d7a99",
+                 "ca-melun-val-de-seine-2024-2030"}
+
+
+def test_list_themes_gives_counts_with_narrower_themes(client: httpx.Client) -> None:
+    body = client.get("/api/themes").json()
+    assert body["query"] == "/queries/themes.rq"
+    themes = {t["id"]: t for t in body["themes"]}
+    assert body["count"] == len(themes) > 10
+    mental = themes["sante-mentale"]
+    assert mental["label"] == "Santé mentale" and mental["label_en"]
+    assert mental["broader"] == ["sante"]
+    assert mental["contrats"] == len(MENTAL_HEALTH)
+    # A broader theme counts its narrower themes' elements too.
+    assert themes["sante"]["elements"] >= mental["elements"] > 0
+    assert themes["sante"]["contrats"] >= mental["contrats"]
+
+
+def test_list_themes_as_csv(client: httpx.Client) -> None:
+    frame = read_csv(client.get("/api/themes", headers={"Accept": "text/csv"}))
+    body = client.get("/api/themes").json()
+    assert list(frame.columns[:6]) == ["id", "label", "label_en", "broader", "contrats", "elements"]
+    assert len(frame) == body["count"]
+    row = frame.set_index("id").loc["sante-mentale"]
+    assert row["broader"] == "sante" and int(row["contrats"]) == len(MENTAL_HEALTH)
+
+
+def test_mental_health_contracts_are_those_whose_text_says_so(client: httpx.Client,
+                                                              seed_mentions) -> None:
+    body = client.get("/api/themes/sante-mentale").json()
+    found = {c["id"] for c in body["contrats"]}
+    assert found == MENTAL_HEALTH
+    sources = {c["id"]: c["source"] for c in client.get("/api/contrats").json()["contrats"]}
+    assert {sources[i] for i in found} == set(seed_mentions("santé mentale"))
+    assert body["count"] == len(found)
+    assert body["query"] == "/queries/contrats-par-theme.rq"
+    assert body["parameters"] == {"theme": body["theme"]["iri"]}
+
+
+def test_mental_health_evidence_points_at_source_lines(client: httpx.Client, seeds_dir) -> None:
+    """A rule's evidence is words of the element, on its source line; a curator's, a reason."""
+    body = client.get("/api/themes/sante-mentale").json()
+    methods = set()
+    for contrat in body["contrats"]:
+        assert contrat["elements"], contrat["id"]
+        for e in contrat["elements"]:
+            assert e["theme_reconnu"] == "sante-mentale"
+            lines = (seeds_dir / e["source"]).read_text(encoding="utf-8").splitlines()
+            start = e["ligne_source"] - 1
+            assert fold(e["label"])[:20] in fold(" ".join(lines[start:start + 3])), e
+            methods.add(e["methode"])
+            if e["methode"] == "règle":
+                assert e["mots_reconnus"], e
+                for words in e["mots_reconnus"]:
+                    assert fold(words) in fold(e["label"]), e
+            else:
+                assert e["methode"] == "curateur" and e["raison"], e
+    assert "règle" in methods
+
+
+def test_mental_health_evidence_has_path_to_top_of_tree(client: httpx.Client) -> None:
+    body = client.get("/api/themes/sante-mentale").json()
+    melun = next(c for c in body["contrats"] if c["id"] == "ca-melun-val-de-seine-2024-2030")
+    tree = read_csv(client.get("/api/contrats/ca-melun-val-de-seine-2024-2030?format=csv"))
+    parents = dict(zip(tree["element"], tree["parent"], strict=True))
+    for e in melun["elements"]:
+        chain = [step["iri"].rsplit("/", 1)[-1] for step in e["chemin"]]
+        assert chain, e["id"]  # no top-level element says « santé mentale » there
+        assert parents[chain[0]] == ""  # the path starts at the top of the tree
+        for child, parent in zip([*chain[1:], e["id"]], chain, strict=True):
+            assert parents[child] == parent
+
+
+def test_mental_health_through_the_sparql_file(client: httpx.Client) -> None:
+    text = client.get("/queries/contrats-par-theme.rq")
+    assert text.status_code == 200
+    assert text.text.startswith("# contrats-par-theme — ")
+    assert "@param ?theme iri" in text.text
+    answer = client.post("/sparql", content=text.text.encode(), headers={
+        "Content-Type": "application/sparql-query",
+        "Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200, answer.text
+    rows = answer.json()["results"]["bindings"]
+    assert {r["id"]["value"] for r in rows} == MENTAL_HEALTH
+    api = client.get("/api/themes/sante-mentale").json()
+    assert len(rows) == sum(len(c["elements"]) for c in api["contrats"])
+
+
+def test_theme_as_csv_has_one_row_per_element(client: httpx.Client) -> None:
+    frame = read_csv(client.get("/api/themes/sante-mentale?format=csv"))
+    body = client.get("/api/themes/sante-mentale").json()
+    assert len(frame) == sum(len(c["elements"]) for c in body["contrats"])
+    assert set(frame["contrat"]) == MENTAL_HEALTH
+    assert {"label", "chemin", "ligne_source", "mots_reconnus", "theme_reconnu"} <= set(frame.columns)
+    assert (frame["theme_reconnu"] == "sante-mentale").all()
+
+
+def test_broader_theme_finds_elements_of_narrower_ones(client: httpx.Client) -> None:
+    broad = client.get("/api/themes/sante").json()
+    assert MENTAL_HEALTH <= {c["id"] for c in broad["contrats"]}
+    reasons = {e["theme_reconnu"] for c in broad["contrats"] for e in c["elements"]}
+    assert {"sante", "sante-mentale"} <= reasons
+
+
+def test_unknown_theme_is_404(client: httpx.Client) -> None:
+    r = client.get("/api/themes/theme-qui-n-existe-pas")
+    assert r.status_code == 404
+    assert "theme-qui-n-existe-pas" in r.json()["detail"]
+
+
+def test_malformed_theme_is_422(client: httpx.Client) -> None:
+    r = client.get("/api/themes/Sant%C3%A9%20Mentale")
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["path", "theme"]

@@ -1,0 +1,76 @@
+"""Shared fixtures: where things are, and one real build of the graph per test session.
+
+The build runs once, in-process, into a temporary directory, from the real curated
+files, ontology, shapes and seeds; it never touches data/build/.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "reasoner: runs the OWL reasoner HermiT through owlready2 (needs Java; a few seconds)"
+    )
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"source documents not found at {SEEDS_DIR}")
+    return SEEDS_DIR
+
+
+@pytest.fixture(scope="session")
+def cvkg_exe() -> str:
+    """The ``cvkg`` console script of the interpreter running the tests."""
+    exe = Path(sys.executable).parent / "cvkg"
+    if not exe.is_file():
+        pytest.skip(f"cvkg console script not installed next to {sys.executable}")
+    return str(exe)
+
+
+@pytest.fixture(scope="session")
+def cvkg_env() -> dict[str, str]:
+    """The environment for ``cvkg`` subprocesses, without CVKG_* variables inherited from the shell."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
+
+
+@pytest.fixture(scope="session")
+def built_dir(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    """A fresh build of the real data, once per session (the output directory)."""
+    from app.build import build
+    from app.config import DEFAULT_BASE_IRI, Settings
+
+    out = tmp_path_factory.mktemp("session-build") / "build"
+    settings = Settings(
+        base_iri=DEFAULT_BASE_IRI,
+        data_dir=REPO_ROOT / "data" / "contrats",
+        ontology_dir=REPO_ROOT / "ontology",
+        shapes_dir=REPO_ROOT / "shapes",
+        seeds_dir=seeds_dir,
+        build_dir=out,
+    )
+    build(settings, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_dump(built_dir: Path) -> Path:
+    """The N-Quads dump of the session build."""
+    dump = built_dir / "cvkg.nq"
+    assert dump.is_file(), f"the build wrote no {dump.name}"
+    return dump
