@@ -17,10 +17,8 @@ from rdflib import Graph
 
 from app import __version__
 from app.config import Settings
-from app.curation.errors import CurationError, CurationErrors
-from app.curation.loader import load_contrat
+from app.curation.collection import load_contracts
 from app.curation.model import Contrat
-from app.curation.provenance import check_provenance
 from app.dumps import (
     BUILD_INFO,
     DUMP_NQ,
@@ -87,65 +85,38 @@ def input_fingerprint(settings: Settings) -> str:
     return h.hexdigest()[:16]
 
 
-def load_all(paths: list[Path], settings: Settings) -> tuple[list[Contrat], list[CurationError]]:
-    contrats, errors = [], []
-    for path in paths:
-        try:
-            contrat = load_contrat(path)
-        except CurationErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        if settings.seeds_dir.is_dir():
-            errors.extend(check_provenance(contrat, settings.seeds_dir))
-        contrats.append(contrat)
-    seen: dict[str, Path] = {}
-    for c in contrats:
-        for key in (f"id:{c.id}", f"source:{c.source.fichier}"):
-            if key in seen:
-                errors.append(
-                    CurationError(
-                        c.path,
-                        1,
-                        f"{key.split(':')[0]} « {key.split(':', 1)[1]} » "
-                        f"déjà utilisé par {seen[key]}",
-                    )
-                )
-            else:
-                seen[key] = c.path
-    return contrats, errors
-
-
-def _validate(
-    contrats: list[Contrat], iris: Iris, settings: Settings, vocab: Graph
-) -> tuple[list[str], dict[str, Graph]]:
+def _shacl_problems(
+    graphs: dict[str, Graph], contrats: list[Contrat], iris: Iris, settings: Settings, vocab: Graph
+) -> list[str]:
     shapes = load_shapes(settings.shapes_dir)
     ont = ontology_graph(settings.ontology_dir)
     problems: list[str] = []
-    graphs = {}
     for contrat in contrats:
-        g = contrat_graph(contrat, iris)
         # pySHACL takes only the ontology's axioms from ont_graph, not the vocabularies'
         # instances (themes, dispositifs): they go in the data graph, so links to them
         # are checked against the real concepts.
-        conforms, report = shacl_report(g + vocab, shapes, ont)
+        conforms, report = shacl_report(graphs[contrat.id] + vocab, shapes, ont)
         if not conforms:
             problems.extend(str(v) for v in violations(report, contrat, iris))
-        graphs[contrat.id] = g
-    return problems, graphs
+    return problems
+
+
+def _merged(vocabularies: dict[str, Graph]) -> Graph:
+    vocab = Graph()
+    for g in vocabularies.values():
+        vocab += g
+    return vocab
 
 
 def validate_files(paths: list[Path], settings: Settings) -> list[str]:
     """Problems found in these files (empty when valid); nothing is written."""
     iris = Iris(settings.base_iri)
-    contrats, errors = load_all(paths, settings)
+    contrats, errors = load_contracts(paths, settings.seeds_dir, others=contract_files(settings))
     problems = [str(e) for e in errors]
     vocabularies = vocabulary_graphs(settings.ontology_dir, iris)
     problems += [str(e) for e in check_theme_overrides(contrats, vocabularies.get("themes"), iris)]
-    vocab = Graph()
-    for g in vocabularies.values():
-        vocab += g
-    shacl_problems, _ = _validate(contrats, iris, settings, vocab)
-    return problems + shacl_problems
+    graphs = {c.id: contrat_graph(c, iris) for c in contrats}
+    return problems + _shacl_problems(graphs, contrats, iris, settings, _merged(vocabularies))
 
 
 def build(settings: Settings, progress: bool = True) -> BuildReport:
@@ -154,8 +125,8 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     paths = contract_files(settings)
     if not paths:
         raise BuildError(f"aucun fichier de contrat dans {settings.data_dir}")
-    bar = _Progress(progress, total=len(paths) + 3)
-    contrats, errors = load_all(paths, settings)
+    bar = _Progress(progress, total=len(paths) + 4)
+    contrats, errors = load_contracts(paths, settings.seeds_dir)
     if errors:
         raise BuildError("\n" + "\n".join(str(e) for e in errors))
     bar.step("fichiers de contrat lus")
@@ -163,13 +134,20 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     unknown = check_theme_overrides(contrats, vocabularies.get("themes"), iris)
     if unknown:
         raise BuildError("\n" + "\n".join(str(e) for e in unknown))
-    vocab = Graph()
-    for g in vocabularies.values():
-        vocab += g
-    problems, graphs = _validate(contrats, iris, settings, vocab)
+    vocab = _merged(vocabularies)
+    graphs = {c.id: contrat_graph(c, iris) for c in contrats}
+    problems = _shacl_problems(graphs, contrats, iris, settings, vocab)
     if problems:
         raise BuildError("validation SHACL :\n" + "\n".join(problems))
     bar.step("validation SHACL")
+    for g in graphs.values():
+        enrich(g, vocabularies, iris)
+    # The enriched graphs are checked again: the tagging shapes (evidence, curator
+    # reasons) only have something to check once enrichment has run.
+    problems = _shacl_problems(graphs, contrats, iris, settings, vocab)
+    if problems:
+        raise BuildError("validation SHACL après enrichissement :\n" + "\n".join(problems))
+    bar.step("enrichissement validé")
     report = BuildReport(output=settings.build_dir)
     named: list[tuple[str, Graph]] = [(str(ontology_iri()), ontology_graph(settings.ontology_dir))]
     named += [
@@ -179,7 +157,6 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
         (out / "contrats").mkdir()
         for contrat in contrats:
             g = graphs[contrat.id]
-            enrich(g, vocabularies, iris)
             write_graph_files(out / "contrats", contrat.id, g)
             named.append((str(iris.graph(f"contrat/{contrat.id}")), g))
             report.contrats[contrat.id] = len(contrat.elements)

@@ -156,7 +156,8 @@ def contract_quads(index: int, rng: random.Random, theme_slugs: list[str]) -> It
             for slug in rng.sample(theme_slugs, k=rng.choice((0, 1, 1, 2))):
                 yield f"{node} <{CDV}theme> <{ID}theme/{slug}> {graph} .\n"
             if rng.random() < 0.2:
-                yield f"{node} <{CDV}mobilise> <{ID}dispositif/d{rng.randrange(N_DISPOSITIFS):02d}> {graph} .\n"
+                dispositif = f"<{ID}dispositif/d{rng.randrange(N_DISPOSITIFS):02d}>"
+                yield f"{node} <{CDV}mobilise> {dispositif} {graph} .\n"
             if depth + 1 < len(LEVELS):
                 yield from children(node, number, depth + 1)
 

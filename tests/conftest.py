@@ -18,7 +18,8 @@ SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "reasoner: runs the OWL reasoner HermiT through owlready2 (needs Java; a few seconds)"
+        "markers",
+        "reasoner: runs the OWL reasoner HermiT through owlready2 (needs Java; a few seconds)",
     )
 
 

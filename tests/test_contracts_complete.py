@@ -23,7 +23,14 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 CDV = "https://w3id.org/contrats-de-ville/onto#"
-LEVELS = ("Pilier", "Axe", "ThematiqueTransversale", "ObjectifStrategique", "ObjectifOperationnel", "ModaliteAction")
+LEVELS = (
+    "Pilier",
+    "Axe",
+    "ThematiqueTransversale",
+    "ObjectifStrategique",
+    "ObjectifOperationnel",
+    "ModaliteAction",
+)
 LEVEL_VALUES = " ".join(f"cdv:{c}" for c in LEVELS)
 
 # Independent counts, per source file and class (classes absent from a contract: 0).
@@ -38,8 +45,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     # ThematiqueTransversale: the four transversal ambitions, l.135, 149, 158, 172. Not
     #   elements: the headings "4 AMBITIONS THÉMATIQUES" (l.130), "PREMIER/SECOND NIVEAU
     #   D'OBJECTIFS" (l.133), "DES AMBITIONS TRANVERSALES" (l.183), the title (l.186).
-    "000_1096beb0e85d8ba9.txt": {"Axe": 4, "ObjectifStrategique": 8, "ObjectifOperationnel": 24,
-                                 "ThematiqueTransversale": 4},
+    "000_1096beb0e85d8ba9.txt": {
+        "Axe": 4,
+        "ObjectifStrategique": 8,
+        "ObjectifOperationnel": 24,
+        "ThematiqueTransversale": 4,
+    },
     # 001 — Axe: the six thématiques "1 -" .. "6 -", l.4, 46, 62, 78, 94, 148.
     # ObjectifStrategique: "Orientation 1.1, 1.2, 1.3, 5.1, 5.2", l.6, 16, 32, 98, 120.
     # ObjectifOperationnel: the numbered items under each "Objectifs opérationnels":
@@ -47,8 +58,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     #   4: 4 (l.82-88), 5.1: 5 (l.104-112), 5.2: 3 (l.124-128), 6: 4 (l.152-158),
     #   transversal 1: 4 (l.199-203), transversal 2: 3 (l.218-220) = 40.
     # ThematiqueTransversale: l.193 and l.212, under "Deux thématiques transversales" (l.190).
-    "001_629d7a99e5f4e6ca.txt": {"Axe": 6, "ObjectifStrategique": 5, "ObjectifOperationnel": 40,
-                                 "ThematiqueTransversale": 2},
+    "001_629d7a99e5f4e6ca.txt": {
+        "Axe": 6,
+        "ObjectifStrategique": 5,
+        "ObjectifOperationnel": 40,
+        "ThematiqueTransversale": 2,
+    },
     # 002 — Axe: "Axe stratégique 1..4", l.20, 241, 452, 687.
     # ObjectifStrategique: the unnumbered left column of the four tables: axe 1 l.71, 137,
     #   162, 217; axe 2 l.271, 301, 334, 403; axe 3 l.478, 536, 572; axe 4 l.701, 721, 736,
@@ -68,8 +83,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     # ObjectifStrategique: left-column cells with an objective opposite: l.8, 10, 13, 17,
     #   23, 26, 30, 35, 39, 41, 48, 50, 53, 56, 64, 66 = 16.
     # ObjectifOperationnel: right-column cells: 4+3+4+3+3+5+2+2+4+2+3+2+6+2+5 = 50.
-    "003_d2f761683cab1619.txt": {"Pilier": 4, "Axe": 6, "ThematiqueTransversale": 2,
-                                 "ObjectifStrategique": 16, "ObjectifOperationnel": 50},
+    "003_d2f761683cab1619.txt": {
+        "Pilier": 4,
+        "Axe": 6,
+        "ThematiqueTransversale": 2,
+        "ObjectifStrategique": 16,
+        "ObjectifOperationnel": 50,
+    },
     # 004 — Axe: "6 – Les grands enjeux 2024-2030" (l.154); the two headings of the
     #   priorités stratégiques, "Gouvernance & animation" (l.188), "Projet de territoire"
     #   (l.199); the seven sections of the detailed plan, l.225, 234, 245 (+ "(2/2)" l.255),
@@ -88,8 +108,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     #   282-285: 2+1+2+4; 290-295: 1+3+1+2+1+3; 300-302, cells without bullets, one action per
     #   sentence: 1+2+2; 307-308: 4+1 → 15+16+14+11+12+16+9+11+5+5 = 114.
     # ThematiqueTransversale: the three transversal priorities of 7.3, l.219, 220, 221.
-    "004_a26b9f87e29f24a0.txt": {"Axe": 10, "ObjectifStrategique": 52, "ObjectifOperationnel": 46,
-                                 "ModaliteAction": 114, "ThematiqueTransversale": 3},
+    "004_a26b9f87e29f24a0.txt": {
+        "Axe": 10,
+        "ObjectifStrategique": 52,
+        "ObjectifOperationnel": 46,
+        "ModaliteAction": 114,
+        "ThematiqueTransversale": 3,
+    },
 }
 SEEDS = sorted(EXPECTED)
 
@@ -162,9 +187,15 @@ def found_at(source_lines: list[str], ligne: int, label: str, window: int = 60) 
 
 
 def test_normalisation_examples() -> None:
-    lines = ["1.9.1 - Proposer une offre adaptée pour les pré-", "adolescents et les adolescents ",
-             "", "<ul style=\"x\"> - **Éducation** et�emploi</ul>"]
-    assert found_at(lines, 1, "Proposer une offre adaptée pour les pré-adolescents et les adolescents")
+    lines = [
+        "1.9.1 - Proposer une offre adaptée pour les pré-",
+        "adolescents et les adolescents ",
+        "",
+        '<ul style="x"> - **Éducation** et�emploi</ul>',
+    ]
+    assert found_at(
+        lines, 1, "Proposer une offre adaptée pour les pré-adolescents et les adolescents"
+    )
     assert found_at(lines, 4, "Éducation et emploi")
     assert not found_at(lines, 2, "Proposer une offre")  # starts on the line above
     assert not found_at(lines, 1, "Proposer une offre adaptée pour les pré- adolescents")
@@ -183,35 +214,50 @@ def test_hand_counts_agree_with_the_printed_numbering(seeds_dir: Path) -> None:
     xy = [n for n, line in enumerate(s002, 1) if n >= 20 and re.match(r"\s*\d+\.\d+\s*[-–]", line)]
     assert len(xyz) + len(xy) == EXPECTED["002_002d73874d5f62f1.txt"]["ObjectifOperationnel"]
     s001 = lines("001_629d7a99e5f4e6ca.txt")
-    assert sum(bool(re.match(r"\d+\. ", line)) for line in s001) == EXPECTED["001_629d7a99e5f4e6ca.txt"][
-        "ObjectifOperationnel"]
+    assert (
+        sum(bool(re.match(r"\d+\. ", line)) for line in s001)
+        == EXPECTED["001_629d7a99e5f4e6ca.txt"]["ObjectifOperationnel"]
+    )
     s000 = lines("000_1096beb0e85d8ba9.txt")
-    assert sum(bool(re.match(r"\d+[.-] ", line)) for line in s000) == EXPECTED["000_1096beb0e85d8ba9.txt"][
-        "ObjectifOperationnel"]
-    rows = [line.split("\t") for line in lines("003_d2f761683cab1619.txt")[5:]]  # after the column heads
+    assert (
+        sum(bool(re.match(r"\d+[.-] ", line)) for line in s000)
+        == EXPECTED["000_1096beb0e85d8ba9.txt"]["ObjectifOperationnel"]
+    )
+    rows = [
+        line.split("\t") for line in lines("003_d2f761683cab1619.txt")[5:]
+    ]  # after the column heads
     pairs = [r for r in rows if len(r) == 2 and r[1].strip()]
     assert len(pairs) == EXPECTED["003_d2f761683cab1619.txt"]["ObjectifOperationnel"]
-    assert sum(bool(r[0].strip()) for r in pairs) == EXPECTED["003_d2f761683cab1619.txt"]["ObjectifStrategique"]
+    assert (
+        sum(bool(r[0].strip()) for r in pairs)
+        == EXPECTED["003_d2f761683cab1619.txt"]["ObjectifStrategique"]
+    )
 
 
 # --- the graph against the sources ----------------------------------------------------------------
 
 
 def test_one_contract_per_source(store: ox.Store) -> None:
-    rows = select(store, """
-        SELECT ?c ?file WHERE { ?c a cdv:Contrat ; prov:wasDerivedFrom/dcterms:identifier ?file }""")
+    rows = select(
+        store,
+        """
+        SELECT ?c ?file WHERE { ?c a cdv:Contrat ; prov:wasDerivedFrom/dcterms:identifier ?file }""",
+    )
     assert sorted(r["file"] for r in rows) == SEEDS
     assert len({r["c"] for r in rows}) == len(SEEDS)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_counts_per_class(store: ox.Store, seed: str) -> None:
-    rows = select(store, f"""
+    rows = select(
+        store,
+        f"""
         SELECT ?cls (COUNT(DISTINCT ?e) AS ?n) WHERE {{
             VALUES ?cls {{ {LEVEL_VALUES} }}
             ?e a ?cls ; cdv:contrat ?c .
             ?c prov:wasDerivedFrom/dcterms:identifier "{seed}" .
-        }} GROUP BY ?cls""")
+        }} GROUP BY ?cls""",
+    )
     actual = {str(r["cls"]).removeprefix(CDV): int(str(r["n"])) for r in rows}
     expected = {k: v for k, v in EXPECTED[seed].items() if v}
     assert actual == expected
@@ -219,12 +265,15 @@ def test_counts_per_class(store: ox.Store, seed: str) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_labels_found_in_source_at_their_line(store: ox.Store, seeds_dir: Path, seed: str) -> None:
-    rows = select(store, f"""
+    rows = select(
+        store,
+        f"""
         SELECT ?e ?label ?ligne WHERE {{
             VALUES ?cls {{ {LEVEL_VALUES} }}
             ?e a ?cls ; cdv:contrat ?c ; skos:prefLabel ?label ; cdv:ligneSource ?ligne .
             ?c prov:wasDerivedFrom/dcterms:identifier "{seed}" .
-        }}""")
+        }}""",
+    )
     assert len(rows) == sum(EXPECTED[seed].values())
     source = (seeds_dir / seed).read_text(encoding="utf-8").splitlines()
     missing = [
@@ -232,38 +281,51 @@ def test_labels_found_in_source_at_their_line(store: ox.Store, seeds_dir: Path, 
         for r in rows
         if not found_at(source, int(str(r["ligne"])), str(r["label"]))
     ]
-    assert not missing, f"{len(missing)} label(s) not found in {seed} at their line:\n" + "\n".join(missing)
+    assert not missing, f"{len(missing)} label(s) not found in {seed} at their line:\n" + "\n".join(
+        missing
+    )
 
 
 def test_every_element_has_one_contract_and_one_level(store: ox.Store) -> None:
-    rows = select(store, f"""
+    rows = select(
+        store,
+        f"""
         SELECT ?e (COUNT(DISTINCT ?c) AS ?contrats) (COUNT(DISTINCT ?cls) AS ?levels) WHERE {{
             VALUES ?cls {{ {LEVEL_VALUES} }}
             ?e a ?cls .
             OPTIONAL {{ ?e cdv:contrat ?c }}
-        }} GROUP BY ?e""")
+        }} GROUP BY ?e""",
+    )
     assert len(rows) == sum(sum(c.values()) for c in EXPECTED.values())
     wrong = [r for r in rows if (int(str(r["contrats"])), int(str(r["levels"]))) != (1, 1)]
     assert not wrong, wrong[:10]
 
 
 def test_parents_belong_to_the_same_contract(store: ox.Store) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?e ?parent WHERE {
             ?e cdv:partieDe ?parent ; cdv:contrat ?c .
             FILTER NOT EXISTS { ?parent cdv:contrat ?c }
-        }""")
+        }""",
+    )
     assert not rows, rows[:10]
-    children = select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?e cdv:partieDe ?p ; cdv:contrat ?c }")
+    children = select(
+        store, "SELECT (COUNT(*) AS ?n) WHERE { ?e cdv:partieDe ?p ; cdv:contrat ?c }"
+    )
     assert int(str(children[0]["n"])) > 400  # the check above did look at something
 
 
 def test_ranks_are_1_to_n_among_siblings(store: ox.Store) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?c ?parent ?rang WHERE {
             ?e cdv:contrat ?c ; cdv:rang ?rang .
             OPTIONAL { ?e cdv:partieDe ?parent }
-        }""")
+        }""",
+    )
     siblings: dict[tuple[object, object], list[int]] = defaultdict(list)
     for r in rows:
         siblings[(r["c"], r["parent"])].append(int(str(r["rang"])))
@@ -273,11 +335,14 @@ def test_ranks_are_1_to_n_among_siblings(store: ox.Store) -> None:
 
 
 def test_seed_002_prints_1_5_3_twice_as_two_elements(store: ox.Store) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT DISTINCT ?e ?label WHERE {
             ?e skos:notation "1.5.3" ; cdv:contrat ?c ; skos:prefLabel ?label .
             ?c prov:wasDerivedFrom/dcterms:identifier "002_002d73874d5f62f1.txt" .
-        }""")
+        }""",
+    )
     assert len({r["e"] for r in rows}) == 2
     labels = sorted(str(r["label"]) for r in rows)
     assert labels[0].startswith("Développer et diffuser des contenus médiatiques")
@@ -285,11 +350,14 @@ def test_seed_002_prints_1_5_3_twice_as_two_elements(store: ox.Store) -> None:
 
 
 def test_seed_002_has_15_strategic_objectives(store: ox.Store) -> None:
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {
             ?e a cdv:ObjectifStrategique ; cdv:contrat ?c .
             ?c prov:wasDerivedFrom/dcterms:identifier "002_002d73874d5f62f1.txt" .
-        }""")
+        }""",
+    )
     assert int(str(rows[0]["n"])) == 15
 
 
@@ -300,8 +368,10 @@ def test_whole_dump_conforms_to_the_shapes(built_dump: Path, repo_root: Path) ->
 
     from app.validation import load_shapes, shacl_report
 
-    triples = {ox.Triple(q.subject, q.predicate, q.object)
-               for q in ox.parse(path=str(built_dump), format=ox.RdfFormat.N_QUADS)}
+    triples = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(path=str(built_dump), format=ox.RdfFormat.N_QUADS)
+    }
     nt = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
     data = Graph().parse(data=nt.decode("utf-8"), format="nt")
     taggings = set(data.subjects(RDF.type, URIRef(CDV + "Etiquetage")))

@@ -65,10 +65,20 @@ def append(path: Path, block: str) -> int:
     return first
 
 
-def element(eid: str, *extra: str, classe: str = "ObjectifOperationnel",
-            label: str = "Renforcer la participation citoyenne.", ligne: int = 28) -> str:
+def element(
+    eid: str,
+    *extra: str,
+    classe: str = "ObjectifOperationnel",
+    label: str = "Renforcer la participation citoyenne.",
+    ligne: int = 28,
+) -> str:
     """An element block for the ``elements:`` list (by default a real label of 001 at line 28)."""
-    lines = [f"  - id: {eid}", f"    classe: {classe}", f'    label: "{label}"', f"    ligne: {ligne}"]
+    lines = [
+        f"  - id: {eid}",
+        f"    classe: {classe}",
+        f'    label: "{label}"',
+        f"    ligne: {ligne}",
+    ]
     return "\n".join(lines + [f"    {e}" for e in extra]) + "\n"
 
 
@@ -118,7 +128,10 @@ def _unknown_key(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
 
 
 def _label_not_in_source(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
-    start = append(data / BASE, element("invente", "parent: th-1", label="Un objectif que la source n'imprime pas"))
+    start = append(
+        data / BASE,
+        element("invente", "parent: th-1", label="Un objectif que la source n'imprime pas"),
+    )
     return [BASE], {(BASE, start), (BASE, start + 2), (BASE, start + 3)}
 
 
@@ -131,8 +144,25 @@ def _label_at_wrong_line(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
 
 def _parent_cycle(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
     a = append(data / BASE, element("cycle-a", "parent: cycle-b"))
-    b = append(data / BASE, element("cycle-b", "parent: cycle-a", label="Renforcer la participation citoyenne."))
+    b = append(
+        data / BASE,
+        element("cycle-b", "parent: cycle-a", label="Renforcer la participation citoyenne."),
+    )
     return [BASE], {(BASE, a), (BASE, a + 4), (BASE, b), (BASE, b + 4)}
+
+
+def _unknown_theme(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
+    start = append(
+        data / BASE,
+        element(
+            "theme-inconnu",
+            "parent: th-1",
+            "themes_ajoutes:",
+            "  - theme: n-existe-pas",
+            '    raison: "essai"',
+        ),
+    )
+    return [BASE], {(BASE, start), (BASE, start + 5), (BASE, start + 6)}
 
 
 def _same_contract_id(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
@@ -140,8 +170,10 @@ def _same_contract_id(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
     other = data / OTHER
     other_id = yaml.safe_load(other.read_text(encoding="utf-8"))["id"]
     number = line_of(other, f"id: {other_id}")
-    other.write_text(other.read_text(encoding="utf-8").replace(f"id: {other_id}\n", f"id: {base_id}\n", 1),
-                     encoding="utf-8")
+    other.write_text(
+        other.read_text(encoding="utf-8").replace(f"id: {other_id}\n", f"id: {base_id}\n", 1),
+        encoding="utf-8",
+    )
     # Either file may be blamed (the message names the other); the right line is its `id:` line.
     return [BASE, OTHER], {(OTHER, number), (BASE, line_of(data / BASE, f"id: {base_id}"))}
 
@@ -173,7 +205,8 @@ CASES = [
     Case("label-not-in-source", _label_not_in_source),
     Case("label-at-wrong-line", _label_at_wrong_line),
     Case("parent-cycle", _parent_cycle),
-    Case("same-contract-id", _same_contract_id, known_bug=LINE_ONE),
+    Case("unknown-theme-override", _unknown_theme),
+    Case("same-contract-id", _same_contract_id),
     Case("inverted-range-shacl", _inverted_range),
 ]
 
@@ -181,7 +214,9 @@ CASES = [
 # --- running cvkg ----------------------------------------------------------------------------------
 
 
-def cvkg_env_for(base: dict[str, str], repo_root: Path, seeds: Path, data: Path, build: Path) -> dict[str, str]:
+def cvkg_env_for(
+    base: dict[str, str], repo_root: Path, seeds: Path, data: Path, build: Path
+) -> dict[str, str]:
     return {
         **base,
         "CVKG_DATA_DIR": str(data),
@@ -205,22 +240,39 @@ class Outcome:
 
 
 @pytest.fixture(scope="module")
-def golden_build(tmp_path_factory: pytest.TempPathFactory, repo_root: Path, seeds_dir: Path,
-                 cvkg_exe: str, cvkg_env: dict[str, str]) -> Path:
+def golden_build(
+    tmp_path_factory: pytest.TempPathFactory,
+    repo_root: Path,
+    seeds_dir: Path,
+    cvkg_exe: str,
+    cvkg_env: dict[str, str],
+) -> Path:
     """A successful build of the real data by the CLI, in a separate process."""
     out = tmp_path_factory.mktemp("golden") / "build"
     env = cvkg_env_for(cvkg_env, repo_root, seeds_dir, repo_root / "data" / "contrats", out)
     # Another hash seed than the test process: set-iteration order must not leak into the output.
     env["PYTHONHASHSEED"] = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
-    done = subprocess.run([cvkg_exe, "build", "--quiet"], env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        [cvkg_exe, "build", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return out
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory, repo_root: Path, seeds_dir: Path, cvkg_exe: str,
-             cvkg_env: dict[str, str], golden_build: Path) -> Callable[[Case], Outcome]:
+def outcomes(
+    tmp_path_factory: pytest.TempPathFactory,
+    repo_root: Path,
+    seeds_dir: Path,
+    cvkg_exe: str,
+    cvkg_env: dict[str, str],
+    golden_build: Path,
+) -> Callable[[Case], Outcome]:
     """Run each case once (validate and build side by side), whichever test asks first."""
     cache: dict[str, Outcome] = {}
 
@@ -235,17 +287,35 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory, repo_root: Path, seeds_di
         before, siblings_before = file_hashes(out), sorted(p.name for p in out.parent.iterdir())
         env = cvkg_env_for(cvkg_env, repo_root, seeds_dir, data, out)
         procs = [
-            subprocess.Popen([cvkg_exe, "validate", *(str(data / f) for f in files)], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
-            subprocess.Popen([cvkg_exe, "build", "--quiet"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+            subprocess.Popen(
+                [cvkg_exe, "validate", *(str(data / f) for f in files)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+            subprocess.Popen(
+                [cvkg_exe, "build", "--quiet"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
         ]
         results = []
         for proc in procs:
             stdout, stderr = proc.communicate(timeout=TIMEOUT)
             results.append(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr))
-        cache[case.name] = Outcome(files, accepted, results[0], results[1], before, file_hashes(out),
-                                   siblings_before, sorted(p.name for p in out.parent.iterdir()))
+        cache[case.name] = Outcome(
+            files,
+            accepted,
+            results[0],
+            results[1],
+            before,
+            file_hashes(out),
+            siblings_before,
+            sorted(p.name for p in out.parent.iterdir()),
+        )
         return cache[case.name]
 
     return run
@@ -258,7 +328,8 @@ def _reported_at(stderr: str, accepted: set[tuple[str, int]]) -> bool:
 def _line_cases() -> list[object]:
     return [
         pytest.param(c, id=c.name, marks=pytest.mark.xfail(strict=True, reason=c.known_bug))
-        if c.known_bug else pytest.param(c, id=c.name)
+        if c.known_bug
+        else pytest.param(c, id=c.name)
         for c in CASES
     ]
 
@@ -285,40 +356,54 @@ def test_build_fails_naming_file_and_line(case: Case, outcomes: Callable[[Case],
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_failed_build_keeps_previous_output(case: Case, outcomes: Callable[[Case], Outcome]) -> None:
+def test_failed_build_keeps_previous_output(
+    case: Case, outcomes: Callable[[Case], Outcome]
+) -> None:
     result = outcomes(case)
     assert result.build.returncode != 0
     assert result.before, "the previous build output is empty"
     assert result.after == result.before, "the failed build changed the previous output"
-    assert result.siblings_after == result.siblings_before, "the failed build left files next to the output"
+    assert result.siblings_after == result.siblings_before, (
+        "the failed build left files next to the output"
+    )
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cvkg validate only compares the files it is given: a new file whose id is already used by "
-    "another contract of the data directory passes validation and only fails at build"
-))
-def test_validate_alone_sees_clash_with_other_contracts(outcomes: Callable[[Case], Outcome],
-                                                        cvkg_exe: str, cvkg_env: dict[str, str],
-                                                        repo_root: Path, seeds_dir: Path,
-                                                        tmp_path: Path) -> None:
+def test_validate_alone_sees_clash_with_other_contracts(
+    cvkg_exe: str, cvkg_env: dict[str, str], repo_root: Path, seeds_dir: Path, tmp_path: Path
+) -> None:
     data = tmp_path / "contrats"
     shutil.copytree(repo_root / "data" / "contrats", data)
-    _, accepted = _same_contract_id(data)
+    _same_contract_id(data)
+    clashing_id = yaml.safe_load((data / BASE).read_text(encoding="utf-8"))["id"]
     env = cvkg_env_for(cvkg_env, repo_root, seeds_dir, data, tmp_path / "build")
-    done = subprocess.run([cvkg_exe, "validate", str(data / OTHER)], env=env, capture_output=True,
-                          text=True, timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        [cvkg_exe, "validate", str(data / OTHER)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert done.returncode != 0
-    assert OTHER in done.stderr
+    assert OTHER in done.stderr and clashing_id in done.stderr, done.stderr
 
 
-def test_untouched_data_validates(cvkg_exe: str, cvkg_env: dict[str, str], repo_root: Path,
-                                  seeds_dir: Path, tmp_path: Path) -> None:
-    """The control: the same commands on the unmodified copy succeed."""
+def test_untouched_data_validates(
+    cvkg_exe: str, cvkg_env: dict[str, str], repo_root: Path, seeds_dir: Path, tmp_path: Path
+) -> None:
+    """The control: the files the cases break validate when well formed (plus an appended element)."""
     data = tmp_path / "contrats"
     shutil.copytree(repo_root / "data" / "contrats", data)
+    append(data / BASE, element("bien-forme", "parent: th-1"))
     env = cvkg_env_for(cvkg_env, repo_root, seeds_dir, data, tmp_path / "build")
-    done = subprocess.run([cvkg_exe, "validate", *(str(p) for p in sorted(data.glob("*.yaml")))],
-                          env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        [cvkg_exe, "validate", str(data / BASE), str(data / OTHER), str(data / MELUN)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -331,13 +416,25 @@ def test_build_is_deterministic(golden_build: Path, built_dir: Path) -> None:
     assert not differing, f"files differ between two builds: {differing}"
 
 
-def test_stats_csv_lists_the_five_contracts(golden_build: Path, tmp_path: Path, repo_root: Path,
-                                            seeds_dir: Path, cvkg_exe: str, cvkg_env: dict[str, str]) -> None:
+def test_stats_csv_lists_the_five_contracts(
+    golden_build: Path,
+    tmp_path: Path,
+    repo_root: Path,
+    seeds_dir: Path,
+    cvkg_exe: str,
+    cvkg_env: dict[str, str],
+) -> None:
     out = tmp_path / "build"
     shutil.copytree(golden_build, out)
     env = cvkg_env_for(cvkg_env, repo_root, seeds_dir, repo_root / "data" / "contrats", out)
-    done = subprocess.run([cvkg_exe, "stats", "--format", "csv"], env=env, capture_output=True,
-                          text=True, timeout=TIMEOUT, check=True)
+    done = subprocess.run(
+        [cvkg_exe, "stats", "--format", "csv"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     curated = {}
     for path in sorted((repo_root / "data" / "contrats").glob("*.yaml")):

@@ -30,11 +30,26 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 
 CORE_CLASSES = [
-    "Contrat", "ElementStrategique", "Pilier", "Axe", "ThematiqueTransversale",
-    "ObjectifStrategique", "ObjectifOperationnel", "ModaliteAction", "Dispositif",
-    "Territoire", "DocumentSource",
+    "Contrat",
+    "ElementStrategique",
+    "Pilier",
+    "Axe",
+    "ThematiqueTransversale",
+    "ObjectifStrategique",
+    "ObjectifOperationnel",
+    "ModaliteAction",
+    "Dispositif",
+    "Territoire",
+    "DocumentSource",
 ]
-LEVELS = ["Pilier", "Axe", "ThematiqueTransversale", "ObjectifStrategique", "ObjectifOperationnel", "ModaliteAction"]
+LEVELS = [
+    "Pilier",
+    "Axe",
+    "ThematiqueTransversale",
+    "ObjectifStrategique",
+    "ObjectifOperationnel",
+    "ModaliteAction",
+]
 # property: (OWL kinds accepted, domain or None, range or None) — from the "Properties" table.
 CORE_PROPERTIES: dict[str, tuple[set[URIRef], URIRef | None, URIRef | None]] = {
     "contrat": ({OWL.ObjectProperty}, CDV.ElementStrategique, CDV.Contrat),
@@ -75,7 +90,9 @@ def test_ontology_parses_and_is_versioned(onto: Graph) -> None:
     assert str(version_iri).startswith(str(ONTOLOGY_IRI) + "/")
     info = onto.value(ONTOLOGY_IRI, OWL.versionInfo)
     assert isinstance(info, Literal) and re.fullmatch(r"\d+\.\d+\.\d+", str(info)), info
-    assert str(version_iri).endswith(str(info)), "versionIRI and versionInfo name different versions"
+    assert str(version_iri).endswith(str(info)), (
+        "versionIRI and versionInfo name different versions"
+    )
 
 
 def test_core_list_matches_the_design_document(repo_root: Path) -> None:
@@ -112,9 +129,13 @@ def test_core_property(onto: Graph, name: str) -> None:
 
 def _assert_documented(onto: Graph, iri: URIRef) -> None:
     for prop in (RDFS.label, SKOS.definition):
-        langs = [o.language for o in onto.objects(iri, prop) if isinstance(o, Literal) and str(o).strip()]
+        langs = [
+            o.language for o in onto.objects(iri, prop) if isinstance(o, Literal) and str(o).strip()
+        ]
         for lang in ("fr", "en"):
-            assert langs.count(lang) == 1, f"{iri}: {langs.count(lang)} {prop.n3()} @{lang}, expected 1"
+            assert langs.count(lang) == 1, (
+                f"{iri}: {langs.count(lang)} {prop.n3()} @{lang}, expected 1"
+            )
 
 
 @pytest.mark.parametrize("term", EXTERNAL_TERMS, ids=lambda t: t.n3())
@@ -130,7 +151,9 @@ def test_levels_are_disjoint_subclasses_of_element(onto: Graph) -> None:
         for node in onto.subjects(RDF.type, OWL.AllDisjointClasses)
         if isinstance(node, BNode) and (members := onto.value(node, OWL.members)) is not None
     ]
-    assert {CDV[n] for n in LEVELS} in member_sets, "the six levels are not declared pairwise disjoint"
+    assert {CDV[n] for n in LEVELS} in member_sets, (
+        "the six levels are not declared pairwise disjoint"
+    )
 
 
 # --- reasoning (owlready2 + HermiT) ------------------------------------------------------------
@@ -151,13 +174,17 @@ def _to_ntriples(triples: Iterable[ox.Triple], path: Path) -> Path:
     xsd:integer, xsd:decimal, xsd:boolean and xsd:date (the last only on annotation
     properties, which HermiT does not interpret).
     """
-    path.write_bytes(ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.N_TRIPLES) or b"")
+    path.write_bytes(
+        ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.N_TRIPLES) or b""
+    )
     return path
 
 
 def _triples(path: Path, fmt: ox.RdfFormat) -> list[ox.Triple]:
     """The triples of a file; for a dataset, the union of its graphs."""
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=fmt)]
+    return [
+        ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=fmt)
+    ]
 
 
 def _reason(nt_file: Path, java: str) -> None:
@@ -175,11 +202,15 @@ def _reason(nt_file: Path, java: str) -> None:
 
 
 @pytest.mark.reasoner
-def test_built_data_is_consistent(built_dump: Path, ontology_file: Path, tmp_path: Path, java: str) -> None:
+def test_built_data_is_consistent(
+    built_dump: Path, ontology_file: Path, tmp_path: Path, java: str
+) -> None:
     """Ontology + every named graph of the build (contracts, vocabularies), as one OWL ontology."""
     import owlready2
 
-    triples = _triples(ontology_file, ox.RdfFormat.TURTLE) + _triples(built_dump, ox.RdfFormat.N_QUADS)
+    triples = _triples(ontology_file, ox.RdfFormat.TURTLE) + _triples(
+        built_dump, ox.RdfFormat.N_QUADS
+    )
     elements = {t.subject for t in triples if t.predicate == ox.NamedNode(str(CDV.contrat))}
     assert len(elements) > 500, "the build looks empty"
     nt = _to_ntriples(triples, tmp_path / "cvkg-with-ontology.nt")

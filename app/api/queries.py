@@ -10,7 +10,8 @@ one line each::
 A parameter is bound by rewriting the content of its ``VALUES ?name { … }``
 block: never by pasting text into the query. IRIs are written as ``<…>`` only
 once they are known to be well-formed and under the data base IRI; literals are
-escaped. An optional parameter left unbound becomes ``UNDEF`` (matches anything).
+escaped. An optional parameter left unbound (``None``) becomes ``UNDEF`` (matches
+anything); an empty list of values matches nothing.
 
 >>> q = Query.parse("t", '# @param ?c iri — a contract\\nSELECT * { VALUES ?c { <x:a> } ?c ?p ?o }')
 >>> q.bind({"c": ["https://w3id.org/contrats-de-ville/id/contrat/a"]},
@@ -86,8 +87,11 @@ class Query:
             raise QueryError(f"{self.name}.rq : paramètres inconnus {sorted(unknown)}")
         text = self.text
         for name, given in values.items():
-            terms = [_term(v, known[name].kind, base) for v in given] if given is not None else []
-            block = f"VALUES ?{name} {{ {' '.join(terms) or 'UNDEF'} }}"
+            if given is None:
+                content = "UNDEF"  # unbound: matches anything
+            else:
+                content = " ".join(_term(v, known[name].kind, base) for v in given)
+            block = f"VALUES ?{name} {{ {content} }}"
             text = re.sub(_VALUES.format(name=name), lambda _m, b=block: b, text, count=1)
         return text
 

@@ -340,6 +340,8 @@ def _parse(path: Path, top: _LineDict, errors: list[CurationError]) -> Contrat:
         generation=generation,
         generation_inferee=inferee,
         note=r.text(top, "note", "contrat", required=False),
+        id_line=top.key_lines.get("id", top.line),
+        source_line=top.key_lines.get("source", top.line),
     )
     for key, parse, target in (
         ("territoires", _territoire, contrat.territoires),

@@ -88,6 +88,8 @@ class Contrat:
     id: str
     path: Path
     source: Source
+    id_line: int = 1
+    source_line: int = 1
     titre: str | None = None
     generation: str | None = None
     generation_inferee: GenerationInferee | None = None

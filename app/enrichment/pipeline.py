@@ -24,4 +24,4 @@ def enrich(graph: Graph, vocabularies: dict[str, Graph], iris: Iris) -> None:
     if "themes" in vocabularies:
         from app.enrichment.themes import tag_themes
 
-        tag_themes(graph, vocabularies["themes"], iris)
+        tag_themes(graph, vocabularies["themes"], iris, vocabularies.get("dispositifs"))

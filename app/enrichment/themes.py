@@ -2,14 +2,36 @@
 
 The rules are the thesaurus's own French labels (prefLabel, altLabel, hiddenLabel),
 matched by :mod:`app.enrichment.matching` on normalised text, so a curator reads and
-fixes the rules where the themes are defined. Two rules make the most specific theme
-win, because a search through ``skos:broader*`` already reaches the broader ones and
-tagging both would only blur what the element is about:
+fixes the rules where the themes are defined. A theme is tagged for what the element's
+own words name, as specifically as they name it; a few general rules then refine the
+raw matches:
 
-* when the words matched for one theme lie strictly inside the words matched for
-  another (``santé`` inside ``éducation à la santé``), only the longer match counts;
-* when an element matches a theme and one of its narrower themes (``santé`` and
-  ``santé mentale``), only the narrower one is kept.
+* **longest match**: when the words matched for one theme lie strictly inside the
+  words matched for another (``santé`` inside ``éducation à la santé``, ``jeunes``
+  inside ``jeunes entreprises``), only the longer match counts — unless the longer
+  one is a broad theme's own name (prefLabel, altLabel) that spells out one of its
+  narrower themes: ``Cadre de vie et renouvellement urbain`` names both;
+* **broad themes are kept when named**: an element that names a broad topic and one
+  of its narrower ones (``santé`` and ``santé mentale`` as separate words) carries
+  both; a search through ``skos:broader*`` reaches the broad theme anyway. A broad
+  theme is dropped only when all its matched words are words of its narrower themes
+  (``culture, sport et loisirs`` → the three narrower themes);
+* **a programme named only as a means** is not a theme: a match on an acronym or on
+  the name of a dispositif (``ontology/dispositifs.ttl``) right after *via*, *hors*,
+  *notamment par*, *en lien avec*, *en articulation avec*, *grâce à*, *par le
+  biais de*, *à travers* (``notamment par la GUSP``, ``hors PRU``) counts for nothing,
+  nor do the programmes that continue that enumeration; nothing after *cf.* (up to the
+  end of its parenthesis) counts: it is a cross-reference;
+* **publics**: the themes of the collection ``cdvid:themes-publics`` (young people,
+  women, people in poverty) are tagged when their public is the element's target. A
+  match on one of their hidden labels — the words naming the people, ``jeunes``,
+  ``femmes``, ``précaires`` — counts for nothing after *notamment*, *en particulier*,
+  *dont*, *y compris*, *par exemple*, nor when two such publics are coordinated
+  (``des jeunes et des femmes``);
+* **illustrative lists of actors**: matches inside a parenthesis that follows a
+  collective noun of actors or publics (``les acteurs des quartiers (associations,
+  bailleurs, …)``, ``les publics (jeunes, femmes, …)``) count for nothing: they are
+  examples of who acts or is reached, not topics.
 
 Curator overrides (``themes_ajoutes`` / ``themes_retires`` in the contract files) are
 written by :mod:`app.rdf.contrat_graph`; :func:`check_theme_overrides` makes the build
@@ -18,6 +40,7 @@ fail when they name a theme the thesaurus does not have.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -26,11 +49,44 @@ from rdflib.namespace import SKOS
 
 from app.curation.errors import CurationError
 from app.curation.model import Contrat
-from app.enrichment.matching import Hit, LabelMatcher
+from app.enrichment.matching import Hit, LabelMatcher, Token, label_keys, tokens
 from app.enrichment.tagging import concept_labels, tag_elements
 from app.rdf.namespaces import CDV, Iris
 
 THEMES_VOCABULARY = "themes"
+PUBLICS_COLLECTION = "themes-publics"
+
+_DETERMINERS = r"(?:(?:le|la|les|des|du|de|un|une|ses|son|sa|leur|leurs|au|aux)\s+|(?:l|d)['’]\s*)*"
+# A programme in the phrase these words open (up to the next punctuation) is a means.
+_MEANS = re.compile(
+    r"(?:\bvia|\bnotamment par|\bpar le biais d|\ben lien avec|\barticulation avec"
+    r"|\bgr[âa]ce [àa]|\bau moyen d)\b[^,;:.()]*$",
+    re.IGNORECASE,
+)
+# What comes right after "hors" is excluded: a venue or a programme left aside.
+_EXCLUDED = re.compile(r"\bhors\s+" + _DETERMINERS + r"$", re.IGNORECASE)
+# Whatever follows "cf." (up to the end of its parenthesis) is a cross-reference.
+_REFERENCE = re.compile(r"\bcf\.?\s[^()]*$", re.IGNORECASE)
+# A public right after one of these words is an example among others, not the target.
+_EXAMPLE = re.compile(
+    r"(?:\bnotamment|\ben particulier|\bdont|\by compris|\bpar exemple)[\s,]*"
+    r"(?:(?:chez|aupr[èe]s|pour|parmi|envers|vers|[àa])\s+)?" + _DETERMINERS + r"$",
+    re.IGNORECASE,
+)
+# Between two items of one enumeration.
+_LIST_GLUE = re.compile(r"^[\s,;/+]*(?:(?:et|ou)\s+)?" + _DETERMINERS + r"$", re.IGNORECASE)
+# A parenthesis after these nouns lists examples of actors, publics or programmes.
+_COLLECTIVE = re.compile(
+    r"\b(?:acteurs?|actrices?|partenaires?|structures?|publics?|professionnels?|op[ée]rateurs?"
+    r"|institutions?|intervenants?|dispositifs?)\b(?:\s+[^\s()]+){0,3}\s*\($",
+    re.IGNORECASE,
+)
+# Between a narrower theme and a broad theme's word that is its complement
+# ("remise en état des logements").
+_COMPLEMENT = re.compile(
+    r"^\s*(?:de|des|du|d['’]|à|au|aux)\s*(?:(?:la|l['’]|les)\s*)?(?:[^\s,;:.()]+\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def themes_scheme(iris: Iris) -> URIRef:
@@ -45,19 +101,116 @@ def theme_concepts(thesaurus: Graph, iris: Iris) -> set[URIRef]:
 
 
 class SpecificMatcher(LabelMatcher):
-    """A label matcher where the longest match, then the narrowest theme, wins."""
+    """A label matcher applying the thesaurus's general rules (see the module docstring).
+
+    ``ancestors`` gives each theme's broader themes; ``names`` the (theme, label) pairs
+    that are a theme's own names (prefLabel, altLabel); ``publics`` the pairs that name
+    a public; ``programmes`` the labels of programmes (dispositifs),
+    besides acronyms, whose mention as a means is not a theme.
+    """
 
     def __init__(
-        self, labels: Iterable[tuple[str, str]], ancestors: Mapping[str, frozenset[str]]
+        self,
+        labels: Iterable[tuple[str, str]],
+        ancestors: Mapping[str, frozenset[str]],
+        names: frozenset[tuple[str, str]] = frozenset(),
+        publics: frozenset[tuple[str, str]] = frozenset(),
+        programmes: Iterable[tuple[str, str]] = (),
     ) -> None:
         super().__init__(labels)
         self._ancestors = ancestors
+        self._names = names
+        self._publics = publics
+        self._programmes = LabelMatcher(programmes)
 
     def find(self, text: str) -> list[Hit]:
         hits = super().find(text)
-        hits = [h for h in hits if not any(_strictly_inside(h, o) for o in hits if o.key != h.key)]
-        covered = set().union(*(self._ancestors.get(h.key, frozenset()) for h in hits))
-        return [h for h in hits if h.key not in covered]
+        hits = [h for h in hits if not any(self._swallowed(h, o) for o in hits)]
+        hits = sorted(hits, key=lambda h: (h.start, h.end, h.key))
+        dropped = self._means(text, hits) | self._publics_as_examples(text, hits)
+        dropped |= {h for h in hits if _in_example_list(text, h)}
+        dropped |= {
+            h for h in hits
+            if _REFERENCE.search(text[: h.start]) or _EXCLUDED.search(text[: h.start])
+        }
+        hits = [h for h in hits if h not in dropped]
+        words = tokens(text)
+        return [h for h in hits if not self._redundant_broad(h, hits, words, text)]
+
+    def _swallowed(self, inner: Hit, outer: Hit) -> bool:
+        """Inner lies strictly inside outer's words, and outer is not a broad theme's name
+        spelling out inner's narrower theme (``Cadre de vie et renouvellement urbain``)."""
+        spelled_out = (outer.key, outer.label) in self._names and outer.key in self._ancestors.get(
+            inner.key, frozenset()
+        )
+        return outer.key != inner.key and _strictly_inside(inner, outer) and not spelled_out
+
+    def _redundant_broad(self, hit: Hit, hits: list[Hit], words: list[Token], text: str) -> bool:
+        """A broad theme's match that only repeats one of its narrower themes: all its
+        words are words of narrower matches (``culture, aux loisirs``), or it is the
+        complement of a narrower match (``remise en état des logements``)."""
+        narrower = [o for o in hits if hit.key in self._ancestors.get(o.key, frozenset())]
+        if not narrower:
+            return False
+        inside = [t for t in words if hit.start <= t.start and t.end <= hit.end]
+        if all(any(o.start <= t.start and t.end <= o.end for o in narrower) for t in inside):
+            return True
+        return any(
+            o.end <= hit.start and _COMPLEMENT.match(text[o.end : hit.start]) for o in narrower
+        )
+
+    def _means(self, text: str, hits: list[Hit]) -> set[Hit]:
+        """Programmes named as a means (*via*, *notamment par*, *en lien avec*…), and those
+        enumerated right after them."""
+        spans = [(h.start, h.end) for h in self._programmes.find(text)]
+        dropped: set[Hit] = set()
+        last_end = None
+        for h in hits:
+            programme = bool(label_keys(h.label)[0][1]) or any(
+                s <= h.start and h.end <= e for s, e in spans
+            )
+            if not programme:
+                continue
+            if _MEANS.search(text[: h.start]) or (
+                last_end is not None and _LIST_GLUE.match(text[last_end : h.start])
+            ):
+                dropped.add(h)
+                last_end = h.end
+        return dropped
+
+    def _publics_as_examples(self, text: str, hits: list[Hit]) -> set[Hit]:
+        """Publics given as examples (*notamment les jeunes*) or listed with another public
+        (*des jeunes et des femmes*, *(jeunes ; publics précaires)*)."""
+        publics = [h for h in hits if (h.key, h.label) in self._publics]
+        dropped = {h for h in publics if _EXAMPLE.search(text[: h.start])}
+        for a in publics:
+            for b in publics:
+                if a.key == b.key or a.end > b.start:
+                    continue
+                between = text[a.end : b.start]
+                if _LIST_GLUE.match(between) or ("(" in text[: a.start] and _same_parenthesis(
+                    text, a, b
+                )):
+                    dropped |= {a, b}
+        return dropped
+
+
+def _same_parenthesis(text: str, a: Hit, b: Hit) -> bool:
+    """``a`` and ``b`` (a before b) lie inside one parenthesis."""
+    opening = text.rfind("(", 0, a.start)
+    return (
+        opening >= 0
+        and ")" not in text[opening : a.start]
+        and not any(c in text[a.end : b.start] for c in "()")
+    )
+
+
+def _in_example_list(text: str, hit: Hit) -> bool:
+    """The match lies in a parenthesis listing actors, publics or programmes."""
+    opening = text.rfind("(", 0, hit.start)
+    if opening < 0 or ")" in text[opening : hit.start]:
+        return False
+    return bool(_COLLECTIVE.search(text[: opening + 1]))
 
 
 def _strictly_inside(inner: Hit, outer: Hit) -> bool:
@@ -85,15 +238,32 @@ def ancestors(thesaurus: Graph, concepts: Iterable[URIRef]) -> dict[str, frozens
 
 @lru_cache(maxsize=8)
 def _matcher(
-    labels: tuple[tuple[str, str], ...], lineage: tuple[tuple[str, frozenset[str]], ...]
+    labels: tuple[tuple[str, str], ...],
+    lineage: tuple[tuple[str, frozenset[str]], ...],
+    names: frozenset[tuple[str, str]],
+    publics: frozenset[tuple[str, str]],
+    programmes: tuple[tuple[str, str], ...],
 ) -> SpecificMatcher:
-    return SpecificMatcher(labels, dict(lineage))
+    return SpecificMatcher(labels, dict(lineage), names, publics, programmes)
 
 
-def theme_matcher(thesaurus: Graph, iris: Iris) -> SpecificMatcher:
-    """The matcher for the thesaurus's themes (cached: one per thesaurus content)."""
+def theme_matcher(
+    thesaurus: Graph, iris: Iris, dispositifs: Graph | None = None
+) -> SpecificMatcher:
+    """The matcher for the thesaurus's themes (cached: one per thesaurus content).
+
+    ``dispositifs`` (the vocabulary of programmes) names, besides acronyms, the
+    programmes whose mention as a means is not a theme.
+    """
     lineage = ancestors(thesaurus, theme_concepts(thesaurus, iris))
-    return _matcher(theme_labels(thesaurus, iris), tuple(sorted(lineage.items())))
+    programmes = tuple(concept_labels(dispositifs, CDV.Dispositif)) if dispositifs else ()
+    return _matcher(
+        theme_labels(thesaurus, iris),
+        tuple(sorted(lineage.items())),
+        theme_names(thesaurus, iris),
+        public_labels(thesaurus, iris),
+        programmes,
+    )
 
 
 def theme_labels(thesaurus: Graph, iris: Iris) -> tuple[tuple[str, str], ...]:
@@ -102,14 +272,43 @@ def theme_labels(thesaurus: Graph, iris: Iris) -> tuple[tuple[str, str], ...]:
     return tuple(p for p in concept_labels(thesaurus, SKOS.Concept) if p[0] in concepts)
 
 
-def tag_themes(graph: Graph, thesaurus: Graph, iris: Iris) -> None:
+def theme_names(thesaurus: Graph, iris: Iris) -> frozenset[tuple[str, str]]:
+    """(theme IRI, French label) pairs that are the theme's own names (prefLabel, altLabel)."""
+    concepts = {str(c) for c in theme_concepts(thesaurus, iris)}
+    return frozenset(
+        (str(c), str(label))
+        for prop in (SKOS.prefLabel, SKOS.altLabel)
+        for c, label in thesaurus.subject_objects(prop)
+        if str(c) in concepts and isinstance(label, Literal) and label.language in (None, "fr")
+    )
+
+
+def public_labels(thesaurus: Graph, iris: Iris) -> frozenset[tuple[str, str]]:
+    """(theme IRI, label) for the hidden labels of the themes of the publics collection.
+
+    Those themes (``cdvid:themes-publics``, a ``skos:Collection``) are about a public;
+    their hidden labels are the words naming the people (``jeunes``, ``femmes``), their
+    preferred and alternative labels the topic itself (``Jeunesse``, ``Précarité``).
+    """
+    collection = URIRef(iris.base + PUBLICS_COLLECTION)
+    members = {str(m) for m in thesaurus.objects(collection, SKOS.member)}
+    return frozenset(
+        (str(c), str(label))
+        for c, label in thesaurus.subject_objects(SKOS.hiddenLabel)
+        if str(c) in members and isinstance(label, Literal) and label.language in (None, "fr")
+    )
+
+
+def tag_themes(
+    graph: Graph, thesaurus: Graph, iris: Iris, dispositifs: Graph | None = None
+) -> None:
     """Add ``cdv:theme`` links, each with its evidence (``cdv:Etiquetage``), to ``graph``.
 
     A theme that a curator added and that the rules also find shares one tagging
     resource (``…/theme/<slug>``); it stays the curator's (one ``cdv:methode``), and the
     words the rules recognised are kept on it as extra evidence.
     """
-    tag_elements(graph, theme_matcher(thesaurus, iris), CDV.theme, "theme")
+    tag_elements(graph, theme_matcher(thesaurus, iris, dispositifs), CDV.theme, "theme")
     rule, curator = Literal("règle"), Literal("curateur")
     for et in list(graph.subjects(CDV.methode, curator)):
         graph.remove((et, CDV.methode, rule))

@@ -18,7 +18,7 @@ from pathlib import Path
 from app.config import get_settings
 
 
-def _configure_logging() -> None:
+def configure_logging() -> None:
     access = logging.getLogger("cvkg.access")
     access.setLevel(logging.INFO)
     access.propagate = False
@@ -28,7 +28,7 @@ def _configure_logging() -> None:
     logging.getLogger("cvkg.server").setLevel(logging.INFO)
 
 
-def _listening_socket(host: str, port: int) -> socket.socket:
+def listening_socket(host: str, port: int) -> socket.socket:
     """The server socket, with TCP_NODELAY so that small answers are not held
     back by Nagle's algorithm (accepted sockets inherit it on Linux; asyncio
     and uvloop also set it on each connection)."""
@@ -54,7 +54,7 @@ def serve(
     from app.server.store import StoreError, load_files, prepare_store
 
     settings = get_settings()
-    _configure_logging()
+    configure_logging()
     temporary: Path | None = None
     try:
         if data_files:
@@ -71,7 +71,7 @@ def serve(
                 return 1
             store_path = prepare_store(dump, settings.store_dir, progress=True)
         app = create_app(settings, store_path)
-        sock = _listening_socket(host, port)
+        sock = listening_socket(host, port)
         print(f"Point d'accès SPARQL : http://{host}:{port}/sparql", file=sys.stderr)
         config = uvicorn.Config(
             app, log_level="warning", access_log=False, timeout_graceful_shutdown=5

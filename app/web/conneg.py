@@ -42,7 +42,9 @@ class Format(NamedTuple):
 TURTLE = Format("turtle", "text/turtle", "TURTLE", "Turtle", ("application/x-turtle",))
 JSONLD = Format("jsonld", "application/ld+json", "JSON_LD", "JSON-LD", ("application/json",))
 NTRIPLES = Format("ntriples", "application/n-triples", "N_TRIPLES", "N-Triples")
-RDFXML = Format("rdfxml", "application/rdf+xml", "RDF_XML", "RDF/XML", ("application/xml", "text/xml"))
+RDFXML = Format(
+    "rdfxml", "application/rdf+xml", "RDF_XML", "RDF/XML", ("application/xml", "text/xml")
+)
 HTML = Format("html", "text/html", "", "page HTML", ("application/xhtml+xml",))
 
 # Server preference on ties: RDF first (see the module docstring).
@@ -98,13 +100,14 @@ def _score(ranges: list[tuple[str, str, float]], fmt: Format) -> tuple[float, in
     found = False
     for media in (fmt.media_type, *fmt.aliases):
         main, sub = media.split("/", 1)
+        primary = media == fmt.media_type  # an alias counts only when named exactly
         rank, q = -1, 0.0
         for r_main, r_sub, r_q in ranges:
             if (r_main, r_sub) == (main, sub):
                 level = 2
-            elif r_main == main and r_sub == "*":
+            elif primary and r_main == main and r_sub == "*":
                 level = 1
-            elif (r_main, r_sub) == ("*", "*"):
+            elif primary and (r_main, r_sub) == ("*", "*"):
                 level = 0
             else:
                 continue
@@ -141,8 +144,7 @@ def from_param(value: str) -> Format:
         if value == fmt.media_type or value in fmt.aliases:
             return fmt
     raise UnknownFormat(
-        f"format inconnu : {value!r} ; valeurs possibles : "
-        + ", ".join(f.key for f in FORMATS)
+        f"format inconnu : {value!r} ; valeurs possibles : " + ", ".join(f.key for f in FORMATS)
     )
 
 

@@ -89,8 +89,15 @@ async def description(sparql: Sparql, settings: Settings, site_url: str) -> Grap
     g.add((ds, DCAT_VERSION, Literal(version)))
     g.add((ds, OWL_VERSION, Literal(version)))
     if info.get("fingerprint"):
-        g.add((ds, ADMS.versionNotes, Literal(
-            f"Version {version}, empreinte des sources {info['fingerprint']}.", lang="fr")))
+        g.add(
+            (
+                ds,
+                ADMS.versionNotes,
+                Literal(
+                    f"Version {version}, empreinte des sources {info['fingerprint']}.", lang="fr"
+                ),
+            )
+        )
     when = modified(settings.build_dir)
     if when is not None:
         g.add((ds, DCTERMS.modified, Literal(when.isoformat(), datatype=XSD.dateTime)))
@@ -111,14 +118,17 @@ async def description(sparql: Sparql, settings: Settings, site_url: str) -> Grap
 
     graphs = await sparql.select(bind("graphes-void", settings.base_iri))
     contract_graph = f"{settings.base_iri}graph/contrat/"
-    contracts = [r["graphe"].value[len(contract_graph):] for r in graphs
-                 if r["graphe"].value.startswith(contract_graph)]
+    contracts = [
+        r["graphe"].value[len(contract_graph) :]
+        for r in graphs
+        if r["graphe"].value.startswith(contract_graph)
+    ]
     names = await labels(sparql, [str(iris.contrat(c)) for c in contracts], settings.base_iri)
     for row in graphs:
         graph_iri = row["graphe"].value
         if not graph_iri.startswith(contract_graph):
             continue
-        cid = graph_iri[len(contract_graph):]
+        cid = graph_iri[len(contract_graph) :]
         subset = URIRef(f"{ds}/contrat/{cid}")
         contrat = iris.contrat(cid)
         g.add((ds, VOID.subset, subset))

@@ -49,9 +49,7 @@ class Description:
         """Objects of the resource's own triples for ``predicate`` (a full IRI)."""
         node = ox.NamedNode(self.iri)
         return [
-            t.object
-            for t in self.outgoing
-            if t.subject == node and t.predicate.value == predicate
+            t.object for t in self.outgoing if t.subject == node and t.predicate.value == predicate
         ]
 
     def iri_values(self, predicate: str) -> list[str]:

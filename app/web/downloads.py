@@ -33,12 +33,22 @@ class Dump:
 
 
 DUMPS: tuple[Dump, ...] = (
-    Dump("nquads", DUMP_NQ, "application/n-quads", "RDF_N_QUADS",
-         "N-Quads : un graphe nommé par contrat, l'ontologie, chaque vocabulaire"),
+    Dump(
+        "nquads",
+        DUMP_NQ,
+        "application/n-quads",
+        "RDF_N_QUADS",
+        "N-Quads : un graphe nommé par contrat, l'ontologie, chaque vocabulaire",
+    ),
     Dump("trig", DUMP_TRIG, "application/trig", "RDF_TRIG", "TriG : les mêmes graphes nommés"),
     Dump("turtle", "cvkg.ttl", "text/turtle", "RDF_TURTLE", "Turtle : l'union des graphes"),
-    Dump("jsonld", "cvkg.jsonld", "application/ld+json", "JSON_LD",
-         "JSON-LD : les graphes nommés, contexte publié"),
+    Dump(
+        "jsonld",
+        "cvkg.jsonld",
+        "application/ld+json",
+        "JSON_LD",
+        "JSON-LD : les graphes nommés, contexte publié",
+    ),
 )
 BY_NAME = {d.name: d for d in DUMPS}
 CONTEXT_NAME = "context.jsonld"

@@ -128,7 +128,11 @@ def _ontology_labels(path: str, mtime_ns: int) -> dict[str, str]:
     graph = Graph().parse(path, format="turtle")
     out: dict[str, str] = {}
     for term, label in graph.subject_objects(RDFS.label):
-        if isinstance(label, Literal) and label.language == "fr" and str(term).startswith(ONTOLOGY_NS):
+        if (
+            isinstance(label, Literal)
+            and label.language == "fr"
+            and str(term).startswith(ONTOLOGY_NS)
+        ):
             out[str(term)] = str(label)
     return out
 

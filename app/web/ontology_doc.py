@@ -57,12 +57,14 @@ def _fallback(graph: Graph) -> str:
             text = str(term)
             if "#" not in text:
                 continue
-            out.append({
-                "id": text.rsplit("#", 1)[1],
-                "iri": text,
-                "label": str(graph.value(term, RDFS.label) or text.rsplit("#", 1)[1]),
-                "definition": str(graph.value(term, SKOS.definition) or ""),
-            })
+            out.append(
+                {
+                    "id": text.rsplit("#", 1)[1],
+                    "iri": text,
+                    "label": str(graph.value(term, RDFS.label) or text.rsplit("#", 1)[1]),
+                    "definition": str(graph.value(term, SKOS.definition) or ""),
+                }
+            )
         return out
 
     sections = [
@@ -72,9 +74,13 @@ def _fallback(graph: Graph) -> str:
         ("Propriétés d'annotation", entries(OWL.AnnotationProperty)),
     ]
     onto = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
-    title = str(graph.value(onto, DCTERMS.title) or "Ontologie") if onto is not None else "Ontologie"
-    return environment().get_template("ontology.html").render(
-        title=title, sections=sections, page_title=title
+    title = (
+        str(graph.value(onto, DCTERMS.title) or "Ontologie") if onto is not None else "Ontologie"
+    )
+    return (
+        environment()
+        .get_template("ontology.html")
+        .render(title=title, sections=sections, page_title=title)
     )
 
 

@@ -110,7 +110,11 @@ class Figure:
             value = f"{_number(text('valeurMin'))} à {_number(text('valeurMax'))}"
         else:
             value = ""
-        indicator = link(text("indicateur"), text("indicateurLabel") or None) if "indicateur" in row else None
+        indicator = (
+            link(text("indicateur"), text("indicateurLabel") or None)
+            if "indicateur" in row
+            else None
+        )
         zone = link(text("zone"), text("zoneLabel") or None) if "zone" in row else None
         return cls(
             link=link(text("observation"), text("libelle") or None),
@@ -172,7 +176,6 @@ def build_tree(
     root: str | None,
     link: Callable[..., Link],
     term_labels: dict[str, str],
-    current: str | None,
 ) -> list[TreeNode]:
     """Nested nodes under ``root`` (``None``: the top level), siblings by ``rang``.
 

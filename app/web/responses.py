@@ -44,7 +44,9 @@ def link_header(path: str) -> str:
     )
 
 
-def respond(body: bytes | str, fmt: Format, path: str, negotiated: bool, status: int = 200) -> Response:
+def respond(
+    body: bytes | str, fmt: Format, path: str, negotiated: bool, status: int = 200
+) -> Response:
     """The answer with the headers every IRI gives."""
     headers = {"Link": link_header(path)}
     if negotiated:
@@ -53,7 +55,9 @@ def respond(body: bytes | str, fmt: Format, path: str, negotiated: bool, status:
     content = body.encode("utf-8") if isinstance(body, str) else body
     if fmt is HTML:
         return HTMLResponse(content, status_code=status, headers=headers)
-    return Response(content, status_code=status, media_type=conneg.content_type(fmt), headers=headers)
+    return Response(
+        content, status_code=status, media_type=conneg.content_type(fmt), headers=headers
+    )
 
 
 def not_found(fmt: Format, iri: str, html: str | None) -> Response:

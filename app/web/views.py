@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from app.web import describe as d
+from app.web.context import prefixes
 from app.web.labels import RDF_NS, SKOS
 from app.web.pagemodel import (
     Figure,
@@ -29,6 +30,7 @@ from app.web.pagemodel import (
     build_tree,
 )
 from app.web.sparql import Sparql
+from app.web.templating import href
 
 CDV = "https://w3id.org/contrats-de-ville/onto#"
 RDF_TYPE = RDF_NS + "type"
@@ -50,8 +52,6 @@ class Context:
         return d.bind(name, self.base, **values)
 
     def link(self, iri: str, text: str | None = None) -> Link:
-        from app.web.templating import href
-
         lang = None
         if text is None:
             label = self.labels.get(iri)
@@ -62,11 +62,9 @@ class Context:
         return Link.make(href(iri, self.base), text, iri, lang)
 
     def curie(self, iri: str) -> str:
-        from app.web.context import prefixes
-
         for name, ns in sorted(prefixes(self.base).items(), key=lambda kv: -len(kv[1])):
             if iri.startswith(ns) and len(iri) > len(ns):
-                return f"{name}:{iri[len(ns):]}"
+                return f"{name}:{iri[len(ns) :]}"
         return iri
 
     def value(self, term: Any, nested: list[PropertyRow] | None = None) -> Value:
@@ -87,8 +85,8 @@ def contract_of(desc: d.Description, base: str) -> str | None:
     if found:
         return found[0]
     prefix = base + "contrat/"
-    if desc.iri.startswith(prefix) and "/" in desc.iri[len(prefix):]:
-        return prefix + desc.iri[len(prefix):].split("/", 1)[0]
+    if desc.iri.startswith(prefix) and "/" in desc.iri[len(prefix) :]:
+        return prefix + desc.iri[len(prefix) :].split("/", 1)[0]
     return None
 
 
@@ -122,7 +120,7 @@ async def build_page(ctx: Context, desc: d.Description) -> Page:
     if CDV + "Contrat" in types:
         await _contract_sections(ctx, page)
         hidden_in |= {CDV + "contrat"}
-    if desc.values(CDV + "partieDe") or (contract and CDV + "contrat" in {t.predicate.value for t in own}):
+    if CDV + "contrat" in {t.predicate.value for t in own}:  # a strategic element
         await _element_sections(ctx, page, desc, contract)
         shown |= {CDV + "partieDe", CDV + "theme", CDV + "mobilise"}
         hidden_in |= {CDV + "partieDe", CDV + "element"}
@@ -162,7 +160,9 @@ def _properties(
         nested = None
         if isinstance(t.object, ox.BlankNode):
             inner = [x for x in desc.outgoing if x.subject == t.object]
-            nested = [PropertyRow(ctx.link(x.predicate.value), [ctx.value(x.object)]) for x in inner]
+            nested = [
+                PropertyRow(ctx.link(x.predicate.value), [ctx.value(x.object)]) for x in inner
+            ]
         by_pred.setdefault(p, []).append(ctx.value(t.object, nested))
     rows = [PropertyRow(ctx.link(p), values) for p, values in by_pred.items()]
     return sorted(rows, key=lambda r: r.predicate.text.lower())
@@ -193,7 +193,7 @@ async def _tree_rows(ctx: Context, contract: str) -> list[d.Row]:
 
 async def _contract_sections(ctx: Context, page: Page) -> None:
     rows = await _tree_rows(ctx, page.iri)
-    page.tree = build_tree(rows, None, ctx.link, ctx.term_labels, current=None)
+    page.tree = build_tree(rows, None, ctx.link, ctx.term_labels)
     page.tree_title = "Arbre stratégique"
     for row in await ctx.sparql.select(ctx.bind("contrat-chiffres", contrat=[page.iri])):
         page.figures.append(Figure.from_row(row, ctx.link))
@@ -207,7 +207,7 @@ async def _element_sections(
         page.breadcrumbs.append(ctx.link(row["ancetre"].value, _crumb(row)))
     if contract:
         tree = await _tree_rows(ctx, contract)
-        page.tree = build_tree(tree, desc.iri, ctx.link, ctx.term_labels, current=None)
+        page.tree = build_tree(tree, desc.iri, ctx.link, ctx.term_labels)
         page.tree_title = "Sous-éléments"
     evidence = {}
     for row in await ctx.sparql.select(ctx.bind("ressource-etiquetages", element=[desc.iri])):
@@ -226,7 +226,9 @@ def _crumb(row: d.Row) -> str:
     return f"{code.value} {label}" if code is not None else label
 
 
-async def _concept_sections(ctx: Context, page: Page, desc: d.Description, types: list[str]) -> None:
+async def _concept_sections(
+    ctx: Context, page: Page, desc: d.Description, types: list[str]
+) -> None:
     schemes = desc.iri_values(SKOS + "inScheme") or desc.iri_values(SKOS + "topConceptOf")
     for scheme in schemes[:1]:
         page.breadcrumbs = [ctx.link(scheme)]
@@ -246,16 +248,20 @@ async def _concept_sections(ctx: Context, page: Page, desc: d.Description, types
             uses[cid] = Use(contract=ctx.link(cid, text))
         via = None
         if via_key and row.get(via_key) is not None and row[via_key].value != desc.iri:
-            via = ctx.link(row[via_key].value, row["themeLabel"].value if "themeLabel" in row else None)
+            via = ctx.link(
+                row[via_key].value, row["themeLabel"].value if "themeLabel" in row else None
+            )
         notation = row["notation"].value if "notation" in row else None
         text = f"{notation} {row['label'].value}" if notation else row["label"].value
-        uses[cid].items.append(UseItem(
-            link=ctx.link(row["element"].value, text),
-            classe=ctx.term_labels.get(row["classe"].value, ""),
-            via=via,
-            words=row["motsReconnus"].value if "motsReconnus" in row else "",
-            method=row["methode"].value if "methode" in row else "",
-        ))
+        uses[cid].items.append(
+            UseItem(
+                link=ctx.link(row["element"].value, text),
+                classe=ctx.term_labels.get(row["classe"].value, ""),
+                via=via,
+                words=row["motsReconnus"].value if "motsReconnus" in row else "",
+                method=row["methode"].value if "methode" in row else "",
+            )
+        )
     page.uses = list(uses.values())
     page.uses_count = sum(len(u.items) for u in page.uses)
 
@@ -264,11 +270,13 @@ async def _scheme_concepts(ctx: Context, scheme: str) -> list[Any]:
     rows = await ctx.sparql.select(ctx.bind("schema-concepts", schema=[scheme]))
     tree_rows = []
     for i, row in enumerate(rows, start=1):
-        tree_rows.append({
-            "element": row["concept"],
-            "parent": row.get("broader"),
-            "label": row.get("label") or row["concept"],
-            "notation": row.get("notation"),
-            "rang": ox.Literal(str(i)),
-        })
-    return build_tree(tree_rows, None, ctx.link, ctx.term_labels, current=None)
+        tree_rows.append(
+            {
+                "element": row["concept"],
+                "parent": row.get("broader"),
+                "label": row.get("label") or row["concept"],
+                "notation": row.get("notation"),
+                "rang": ox.Literal(str(i)),
+            }
+        )
+    return build_tree(tree_rows, None, ctx.link, ctx.term_labels)

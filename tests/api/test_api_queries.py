@@ -69,3 +69,8 @@ def test_a_parameter_needs_exactly_one_values_block() -> None:
 
 def test_literals_are_escaped() -> None:
     assert queries.literal('a"b\\c\nd') == '"a\\"b\\\\c\\nd"'
+
+
+def test_an_empty_list_matches_nothing_unlike_none() -> None:
+    text = queries.load("concepts-par-contrat").bind({"contrat": []}, base=DEFAULT_BASE_IRI)
+    assert "VALUES ?contrat {  }" in text

@@ -60,7 +60,11 @@ def enclosing_shape(shapes: Graph, node: object) -> str:
 
 
 def expected_results(case: Path, data: Graph) -> tuple[bool, Counter[Key]]:
-    lines = [m.group(1) for line in case.read_text(encoding="utf-8").splitlines() if (m := EXPECT.match(line))]
+    lines = [
+        m.group(1)
+        for line in case.read_text(encoding="utf-8").splitlines()
+        if (m := EXPECT.match(line))
+    ]
     assert lines, f"{case.name}: no '# expect:' line in the header"
     if lines == ["conforms"]:
         return True, Counter()
@@ -70,12 +74,14 @@ def expected_results(case: Path, data: Graph) -> tuple[bool, Counter[Key]]:
         parts = line.split()
         assert len(parts) == 4, f"{case.name}: malformed expect line {line!r}"
         focus, shape, path, component = parts
-        found[(
-            str(expand(focus)),
-            str(expand(shape)),
-            NO_PATH if path == NO_PATH else str(expand(path)),
-            str(expand(component)),
-        )] += 1
+        found[
+            (
+                str(expand(focus)),
+                str(expand(shape)),
+                NO_PATH if path == NO_PATH else str(expand(path)),
+                str(expand(component)),
+            )
+        ] += 1
     return False, found
 
 
@@ -83,12 +89,14 @@ def actual_results(report: Graph, shapes: Graph) -> Counter[Key]:
     found: Counter[Key] = Counter()
     for result in report.subjects(RDF.type, SH.ValidationResult):
         path = report.value(result, SH.resultPath)
-        found[(
-            str(report.value(result, SH.focusNode)),
-            enclosing_shape(shapes, report.value(result, SH.sourceShape)),
-            NO_PATH if path is None else str(path),
-            str(report.value(result, SH.sourceConstraintComponent)),
-        )] += 1
+        found[
+            (
+                str(report.value(result, SH.focusNode)),
+                enclosing_shape(shapes, report.value(result, SH.sourceShape)),
+                NO_PATH if path is None else str(path),
+                str(report.value(result, SH.sourceConstraintComponent)),
+            )
+        ] += 1
     return found
 
 
@@ -101,7 +109,9 @@ def test_case(case: Path, shapes: Graph, ontology: Graph) -> None:
     data = Graph().parse(case, format="turtle")
     expect_conforms, expected = expected_results(case, data)
     name_says_valid = re.search(r"-valid(-|\.ttl$)", case.name) is not None
-    assert expect_conforms == name_says_valid, f"{case.name}: the file name and its expect lines disagree"
+    assert expect_conforms == name_says_valid, (
+        f"{case.name}: the file name and its expect lines disagree"
+    )
 
     conforms, report = shacl_report(data, shapes, ontology)
 
@@ -113,9 +123,10 @@ def test_case(case: Path, shapes: Graph, ontology: Graph) -> None:
     assert conforms is expect_conforms
 
 
-def test_every_shape_has_a_valid_and_a_failing_case(shapes: Graph) -> None:
-    """Each named shape has a valid case and an invalid case in which that very shape reports."""
-    names = {str(s).rsplit("#", 1)[-1]: s for s in named_shapes(shapes)}
+def test_every_shape_has_a_valid_and_a_failing_case(repo_root: Path) -> None:
+    """Each named shape of cdv-shapes.ttl has a valid case and an invalid case in which it reports."""
+    core = Graph().parse(repo_root / "shapes" / "cdv-shapes.ttl", format="turtle")
+    names = {str(s).rsplit("#", 1)[-1]: s for s in named_shapes(core)}
     assert len(names) >= 16, sorted(names)
     missing = []
     for name, iri in sorted(names.items()):

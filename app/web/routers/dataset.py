@@ -67,11 +67,13 @@ async def dataset_page(request: Request, negotiated: bool, path: str) -> Respons
     files = []
     for dump in downloads.DUMPS:
         path_ = downloads.dump_file(site.settings.build_dir, dump)
-        files.append({
-            "dump": dump,
-            "href": f"/dumps/{dump.name}",
-            "size": path_.stat().st_size if path_ else None,
-        })
+        files.append(
+            {
+                "dump": dump,
+                "href": f"/dumps/{dump.name}",
+                "size": path_.stat().st_size if path_ else None,
+            }
+        )
     html = render(
         "dataset.html",
         iri=f"{site.base}dataset",
@@ -95,16 +97,17 @@ async def dumps_index() -> Response:
     return RedirectResponse("/dataset#telechargements", status_code=303)
 
 
-@router.get("/dumps/context.jsonld", name="web_context")
+@router.api_route("/dumps/context.jsonld", methods=GET_HEAD, name="web_context")
 async def jsonld_context(request: Request) -> Response:
     """The published JSON-LD context of the dumps and of every resource's JSON-LD."""
     site = get_site(request)
     body = dumps_json({"@context": site.context()})
-    return Response(body, media_type="application/ld+json",
-                    headers={"Access-Control-Allow-Origin": "*"})
+    return Response(
+        body, media_type="application/ld+json", headers={"Access-Control-Allow-Origin": "*"}
+    )
 
 
-@router.get("/dumps/contrats/{name}", name="web_contract_dump")
+@router.api_route("/dumps/contrats/{name}", methods=GET_HEAD, name="web_contract_dump")
 async def contract_dump(request: Request, name: str) -> Response:
     """One contract's graph as built (``{id}.ttl`` or ``{id}.jsonld``)."""
     site = get_site(request)
@@ -114,7 +117,7 @@ async def contract_dump(request: Request, name: str) -> Response:
     return FileResponse(path, media_type=downloads.CONTRACT_MEDIA[path.suffix.lstrip(".")])
 
 
-@router.get("/dumps/{name}", name="web_dump")
+@router.api_route("/dumps/{name}", methods=GET_HEAD, name="web_dump")
 async def dump(request: Request, name: str) -> Response:
     """A whole-dataset dump: N-Quads and TriG as built, Turtle and JSON-LD derived."""
     site = get_site(request)
@@ -132,17 +135,24 @@ async def dump(request: Request, name: str) -> Response:
         body = await run_in_threadpool(downloads.turtle_dump, build_dir, site.prefixes())
     else:
         context_url = f"{site_url(request)}dumps/{downloads.CONTEXT_NAME}"
-        body = await run_in_threadpool(downloads.jsonld_dump, build_dir, site.context(), context_url)
+        body = await run_in_threadpool(
+            downloads.jsonld_dump, build_dir, site.context(), context_url
+        )
     if body is None:
         raise errors.not_found("Aucune construction servie : lancez « cvkg build ».")
     media = spec.media_type + ("; charset=utf-8" if spec.media_type.startswith("text/") else "")
     return Response(body, media_type=media)
 
 
-@router.get("/web/static/{name}", name="web_static", include_in_schema=False)
+@router.api_route(
+    "/web/static/{name}", methods=GET_HEAD, name="web_static", include_in_schema=False
+)
 async def static(name: str) -> Response:
     """The site's stylesheet (no CDN, no JavaScript)."""
     if name not in _STATIC_FILES:
         raise errors.not_found(f"Fichier statique inconnu : {name}")
-    return FileResponse(Path(STATIC) / name, media_type=_STATIC_FILES[name],
-                        headers={"Cache-Control": "public, max-age=3600"})
+    return FileResponse(
+        Path(STATIC) / name,
+        media_type=_STATIC_FILES[name],
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

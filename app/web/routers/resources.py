@@ -9,16 +9,19 @@ content. ``/id/`` itself is the site's index.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from rdflib import Graph
 
 from app.api.queries import load
 from app.web import describe as d
-from app.web.conneg import HTML, JSONLD, NTRIPLES, TURTLE
+from app.web.conneg import HTML, JSONLD, NTRIPLES, TURTLE, Format
 from app.web.ontology_doc import ontology_html
 from app.web.responses import alternates, negotiate, not_found, respond
 from app.web.site import Site, get_site
+from app.web.sparql import Sparql
 from app.web.templating import ID_PREFIX, render
 from app.web.views import Context, build_page
 
@@ -76,7 +79,9 @@ async def resource(request: Request, rest: str) -> Response:
     return respond(body, fmt, path, negotiated)
 
 
-async def _named_graph(site: Site, sparql: d.Sparql, iri: str, fmt, path: str) -> bytes | str | None:  # noqa: ANN001
+async def _named_graph(
+    site: Site, sparql: Sparql, iri: str, fmt: Format, path: str
+) -> bytes | str | None:
     """The content of the named graph ``iri`` in ``fmt``, or ``None`` if there is none."""
     if not iri.startswith(f"{site.base}graph/"):
         return None
@@ -88,12 +93,15 @@ async def _named_graph(site: Site, sparql: d.Sparql, iri: str, fmt, path: str) -
         contract = None
         prefix = f"{site.base}graph/contrat/"
         if iri.startswith(prefix):
-            contract = site.base + "contrat/" + iri[len(prefix):]
+            contract = site.base + "contrat/" + iri[len(prefix) :]
         ctx = Context(sparql, site.base, site.term_labels(), path)
         if contract:
             ctx.labels = await d.labels(sparql, [contract], site.base)
         return render(
-            "graph.html", iri=iri, count=count, alternates=alternates(path),
+            "graph.html",
+            iri=iri,
+            count=count,
+            alternates=alternates(path),
             contract=ctx.link(contract) if contract else None,
         )
     if fmt is JSONLD:
@@ -104,15 +112,13 @@ async def _named_graph(site: Site, sparql: d.Sparql, iri: str, fmt, path: str) -
     return body
 
 
-def _graph_bytes(site: Site, graph, fmt) -> bytes:  # noqa: ANN001
+def _graph_bytes(site: Site, graph: Graph, fmt: Format) -> bytes:
     """An rdflib graph (the dataset description) in one of the RDF formats."""
     nt = graph.serialize(format="nt", encoding="utf-8")
     if fmt is JSONLD:
         return d.jsonld(nt, site.context())
     if fmt is NTRIPLES:
         return nt
-    import pyoxigraph as ox
-
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     return d.serialize(triples, fmt, site.prefixes(), site.context())
 
@@ -133,8 +139,6 @@ async def ontology(request: Request) -> Response:
     return respond(body, fmt, path, negotiated)
 
 
-def _ontology_rdf(site: Site, fmt) -> bytes:  # noqa: ANN001
-    import pyoxigraph as ox
-
+def _ontology_rdf(site: Site, fmt: Format) -> bytes:
     triples = list(ox.parse(path=str(site.ontology_file), format=ox.RdfFormat.TURTLE))
     return d.serialize(triples, fmt, site.prefixes(), site.context())

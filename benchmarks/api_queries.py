@@ -1,0 +1,156 @@
+"""Time every SPARQL file of app/queries, and the comparative API, on a synthetic graph.
+
+For each size N (number of contracts) the graph comes from the seeded
+generator (``benchmarks/generate.py``) and is loaded into an on-disk pyoxigraph
+store, opened read-only — as the server does. Then:
+
+1. every ``app/queries/*.rq`` runs with its parameters bound to synthetic
+   values (``--repeat`` times; the table gives the median and the worst run).
+   The budget is 1 s per query at 2 000 contracts.
+2. unless ``--no-http``, a real server (``cvkg serve --data``) answers each API
+   endpoint: first call (cold: catalogues, search index) and the median of
+   ``--calls`` repeated calls (answers are cached per data version; target
+   ≤ 10 ms), then full-text searches on the built index (target ≤ 50 ms).
+
+    python benchmarks/api_queries.py --contracts 500 --contracts 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from app.api import queries  # noqa: E402
+from app.config import DEFAULT_BASE_IRI as BASE  # noqa: E402
+from app.server.live import live_server  # noqa: E402
+from app.server.store import prepare_store  # noqa: E402
+from benchmarks.generate import generate  # noqa: E402
+
+BUDGET_S = 1.0
+CACHED_TARGET_MS = 10.0
+SEARCH_TARGET_MS = 50.0
+SEARCHES = ["santé mentale", "insertion professionnelle des jeunes", "EMPLOI", "prévention",
+            "accès aux soins", "tranquillité publique quartiers", "numérique", "xylophone"]
+
+
+def synthetic_values(store: ox.Store) -> dict[str, list[str]]:
+    """A realistic value for each parameter name used in app/queries."""
+    contrats = [r["c"].value for r in store.query(
+        "SELECT ?c WHERE { ?c a <https://w3id.org/contrats-de-ville/onto#Contrat> } "
+        "ORDER BY ?c LIMIT 2", use_default_graph_as_union=True)]
+    elements = [r["e"].value for r in store.query(
+        "SELECT ?e WHERE { ?e <https://w3id.org/contrats-de-ville/onto#theme> "
+        f"<{BASE}theme/sante-mentale> }} LIMIT 100", use_default_graph_as_union=True)]
+    return {
+        "theme": [BASE + "theme/sante-mentale"],
+        "schema": [BASE + "themes"],
+        "contrat": contrats,
+        "element": elements,
+        "dispositif": [BASE + "dispositif/d00"],
+        "ressource": contrats[:1],
+    }
+
+
+def _time(run: Callable[[], object], repeat: int) -> tuple[list[float], object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
+def time_queries(store: ox.Store, repeat: int) -> list[tuple[str, float, float, int]]:
+    """(name, median s, worst s, rows) for every query file."""
+    values = synthetic_values(store)
+    table = []
+    for query in queries.all_queries():
+        params = {p.name: values.get(p.name, values["contrat"]) for p in query.params}
+        text = query.bind(params, base=BASE)
+
+        def run(text: str = text) -> int:
+            result = store.query(text, use_default_graph_as_union=True)
+            return sum(1 for _ in result) if isinstance(result, ox.QuerySolutions) else 1
+
+        times, rows = _time(run, repeat)
+        table.append((query.name, statistics.median(times), max(times), int(rows)))  # type: ignore[arg-type]
+    return table
+
+
+def time_api(data: Path, calls: int, workdir: Path, store: ox.Store) -> list[tuple[str, float, float]]:
+    """(endpoint, first call ms, median repeated call ms) through a live server."""
+    values = synthetic_values(store)
+    a, b = (iri.rsplit("/", 1)[-1] for iri in values["contrat"])
+    urls = ["/api/themes", "/api/themes/sante-mentale", "/api/themes/sante", "/api/contrats",
+            f"/api/contrats/{a}", f"/api/compare?contrat={a}&contrat={b}", "/api/matrix",
+            "/api/matrix?format=csv", "/api/matrix.svg", "/api/generations",
+            "/api/dispositifs", "/api/dispositifs/d00"]
+    table: list[tuple[str, float, float]] = []
+    env = {"CVKG_QUERY_WORKERS": "1"}
+    with live_server([data], workdir / "server.log", env=env, startup_timeout=600) as server, \
+            httpx.Client(base_url=server.url, timeout=600) as client:
+        for url in urls:
+            first, response = _time(lambda url=url: client.get(url), 1)
+            assert response.status_code == 200, (url, response.text[:300])  # type: ignore[attr-defined]
+            repeated, _ = _time(lambda url=url: client.get(url), calls)
+            table.append((url, first[0] * 1000, statistics.median(repeated) * 1000))
+        first, _ = _time(lambda: client.get("/api/search", params={"q": "santé"}), 1)
+        table.append(("/api/search (first: corpus + index)", first[0] * 1000, float("nan")))
+        for q in SEARCHES:
+            times, response = _time(lambda q=q: client.get("/api/search", params={"q": q}), calls)
+            total = response.json()["total"]  # type: ignore[attr-defined]
+            table.append((f"/api/search?q={q} ({total} found)", times[0] * 1000,
+                          statistics.median(times) * 1000))
+    return table
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--contracts", type=int, action="append", help="N (repeatable)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per query")
+    parser.add_argument("--calls", type=int, default=30, help="repeated HTTP calls per endpoint")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "cvkg-bench")
+    parser.add_argument("--no-http", action="store_true", help="only the SPARQL files")
+    args = parser.parse_args()
+    failures = 0
+    for n in args.contracts or [500]:
+        workdir = args.workdir / f"n{n}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        data = workdir / "synthetic.nq"
+        if not data.is_file():
+            quads = generate(n, data)
+            print(f"{n} contrats : {quads} quads générés", file=sys.stderr)
+        start = time.perf_counter()
+        store_dir = prepare_store(data, workdir / "store")
+        print(f"base prête en {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        store = ox.Store.read_only(str(store_dir))
+        print(f"\n## {n} contrats — requêtes app/queries (médiane / pire de {args.repeat})\n")
+        print(f"| requête | médiane (s) | pire (s) | lignes | ≤ {BUDGET_S:g} s |")
+        print("|---|---:|---:|---:|:-:|")
+        for name, median, worst, rows in time_queries(store, args.repeat):
+            ok = worst <= BUDGET_S
+            failures += not ok
+            print(f"| {name}.rq | {median:.3f} | {worst:.3f} | {rows} | {'✓' if ok else '✗'} |")
+        if args.no_http:
+            continue
+        print(f"\n## {n} contrats — API par HTTP (premier appel, médiane de {args.calls})\n")
+        print("| appel | premier (ms) | répété, médiane (ms) |")
+        print("|---|---:|---:|")
+        for url, first, median in time_api(data, args.calls, workdir, store):
+            print(f"| `{url}` | {first:.1f} | {median:.1f} |")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
