@@ -9,14 +9,30 @@ application keeps its own OpenAPI off). Each answer comes from a SPARQL file of
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from app.api import compare, contrats, dispositifs, generations, matrix, search, themes
+from app.api import (
+    catalog,
+    compare,
+    contrats,
+    dispositifs,
+    generations,
+    matrix,
+    search,
+    themes,
+)
+from app.api.deps import data_for
+
+log = logging.getLogger("cvkg.api")
 
 AREAS = (themes, contrats, compare, matrix, generations, dispositifs, search)
 DESCRIPTION = """API comparative des contrats de ville.
@@ -30,7 +46,26 @@ DESCRIPTION = """API comparative des contrats de ville.
 * Les réponses sont gardées en cache par version des données (`X-Data-Version`).
 """
 
-router = APIRouter(prefix="/api")
+
+def warm_up(app: FastAPI) -> None:
+    """Take the snapshot and build what every first call would otherwise wait for."""
+    try:
+        data = data_for(app.state)
+        catalog.contrats(data), catalog.themes(data), catalog.dispositifs(data)
+        search.index(data)
+        matrix.matrix(data, None)
+    except Exception:  # a warm-up failure must not stop the server; requests will retry
+        log.exception("préparation de l'API comparative")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start-up, prepare the API in the background: the server answers meanwhile."""
+    threading.Thread(target=warm_up, args=(app,), name="cvkg-api-warm-up", daemon=True).start()
+    yield
+
+
+router = APIRouter(prefix="/api", lifespan=lifespan)
 for area in AREAS:
     router.include_router(area.router)
 

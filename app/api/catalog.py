@@ -64,6 +64,25 @@ def contrats(data: GraphData) -> dict[str, dict[str, Any]]:
     return data.memo(("catalog", "contrats"), compute)  # type: ignore[no-any-return]
 
 
+BATCH = 250  # contracts per query for national-size answers: each query stays well under 1 s
+
+
+def per_contract_batch(
+    data: GraphData, name: str, params: dict[str, list[str] | None] | None = None
+) -> list[dict[str, Any]]:
+    """Rows of a query over every contract, asked ``BATCH`` contracts at a time.
+
+    Answers whose size grows with the country (every element's text, the full
+    matrix) are read in bounded queries rather than one long one: none runs
+    for more than a fraction of a second, even at national scale.
+    """
+    iris = [c["iri"] for c in contrats(data).values()]
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(iris), BATCH):
+        rows += data.run(name, {**(params or {}), "contrat": iris[start : start + BATCH]})
+    return rows
+
+
 def contrat(data: GraphData, ident: str, param: str = "id") -> dict[str, Any]:
     """One contract by id: 422 if malformed, 404 if unknown."""
     check_slug(param, ident)
@@ -166,7 +185,7 @@ def corpus(data: GraphData) -> dict[str, Element]:
                 r["label"],
                 r.get("ligne"),
             )
-            for r in data.run("libelles")
+            for r in per_contract_batch(data, "libelles")
         }
 
     return data.memo(("catalog", "corpus"), compute)  # type: ignore[no-any-return]

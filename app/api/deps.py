@@ -1,11 +1,11 @@
 """What the comparative API runs on: one read-only store and its data version.
 
-The API runs only its own bounded queries (``app/queries``), so it queries the
-store in-process instead of going through the server's killable workers. The
-on-disk store the server prepared is opened read-only (RocksDB allows many
-read-only openers). A :class:`GraphData` is one opened store with its data
-version; answers and the search index are cached on it, so a new version —
-detected from the store's load record — starts from an empty cache.
+The API runs only its own bounded queries (``app/queries``), so it queries
+in-process instead of going through the server's killable workers, on an
+in-memory snapshot of the data the server serves (see :func:`load_snapshot`
+for why not the RocksDB store itself). A :class:`GraphData` is one snapshot
+with its data version; answers and the search index are cached on it, so a new
+version — detected from the store's load record — starts from an empty cache.
 
 Tests and benchmarks can skip the server entirely: put a ``GraphData`` on
 ``app.state.api_data``.
@@ -14,6 +14,7 @@ Tests and benchmarks can skip the server entirely: put a ``GraphData`` on
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import threading
@@ -32,6 +33,7 @@ SLUG = r"^[a-z0-9][a-z0-9._-]*$"
 _SLUG = re.compile(SLUG)
 STORE_META = "cvkg-store.json"  # written by app.server.store beside the data
 BUILD_INFO = "build-info.json"
+DATASET_SUFFIXES = (".nq", ".trig")
 
 
 class GraphData:
@@ -81,19 +83,54 @@ class GraphData:
             return self._memo[key]
 
 
-def _version(store_path: Path, build_dir: Path) -> str:
-    """The data version: the build fingerprint when the store holds the build's dump.
-
-    Otherwise (``cvkg serve --data …``, or after an admin write marked the
-    store modified) a hash of the store's load record.
-    """
+def _read_meta(store_path: Path) -> dict[str, Any]:
     try:
         meta = json.loads((store_path / STORE_META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        meta = {}
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _unchanged_dump(meta: dict[str, Any]) -> Path | None:
+    """The N-Quads dump the store was loaded from, if it is still the same file."""
     source = meta.get("source")
-    dump = (build_dir / "cvkg.nq").resolve()
-    if isinstance(source, dict) and source.get("path") == str(dump) and not meta.get("modified"):
+    if not isinstance(source, dict) or meta.get("modified"):
+        return None
+    path = Path(str(source.get("path", "")))
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    same = st.st_size == source.get("size") and st.st_mtime_ns == source.get("mtime_ns")
+    return path if same else None
+
+
+def _dataset_files(meta: dict[str, Any]) -> list[Path] | None:
+    """The files the store was loaded from, when reloading them gives the same quads.
+
+    That is the build's dump, unchanged, or files given to ``cvkg serve --data``
+    that name their own graphs (N-Quads, TriG); a file of triples was put in a
+    graph the load record does not keep, so it is not reloaded.
+    """
+    dump = _unchanged_dump(meta)
+    if dump is not None:
+        return [dump]
+    source = meta.get("source")
+    if isinstance(source, list) and source and not meta.get("modified"):
+        paths = [Path(str(p)) for p in source]
+        if all(p.suffix in DATASET_SUFFIXES and p.is_file() for p in paths):
+            return paths
+    return None
+
+
+def data_version(meta: dict[str, Any], build_dir: Path) -> str:
+    """The data version: the build fingerprint when the store holds the build's dump.
+
+    Otherwise (``cvkg serve --data …``, a dump rebuilt since, an admin write)
+    a hash of the store's load record.
+    """
+    dump = _unchanged_dump(meta)
+    if dump is not None and dump == (build_dir / "cvkg.nq").resolve():
         try:
             info = json.loads((build_dir / BUILD_INFO).read_text(encoding="utf-8"))
             return str(info["fingerprint"])
@@ -103,8 +140,32 @@ def _version(store_path: Path, build_dir: Path) -> str:
     return f"store-{digest}"
 
 
+def load_snapshot(store_path: Path, meta: dict[str, Any]) -> ox.Store:
+    """An in-memory copy of the served data.
+
+    Measured on the synthetic 2 000-contract graph, the API's aggregate
+    queries run 4 to 20 times faster in memory than on the RocksDB store
+    opened read-only (string and index lookups go through RocksDB), which is
+    what keeps them under a second. The copy is read from the files the store
+    was loaded from when that gives the same quads (about 10 s for 1.4 M
+    quads), else dumped from the store itself (slower, same data).
+    """
+    snapshot = ox.Store()
+    files = _dataset_files(meta)
+    if files is not None:
+        for path in files:
+            fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+            snapshot.bulk_load(path=str(path), format=fmt)
+        return snapshot
+    buffer = io.BytesIO()
+    ox.Store.read_only(str(store_path)).dump(buffer, format=ox.RdfFormat.N_QUADS)
+    buffer.seek(0)
+    snapshot.bulk_load(input=buffer, format=ox.RdfFormat.N_QUADS)
+    return snapshot
+
+
 class StoreProvider:
-    """Opens the server's store read-only, again whenever its load record changes."""
+    """The snapshot of the server's store, taken again whenever its load record changes."""
 
     def __init__(self, store_path: Path, settings: Settings) -> None:
         self.store_path = store_path
@@ -125,11 +186,14 @@ class StoreProvider:
         data = self._data
         if data is not None and stamp == self._stamp:
             return data
-        with self._lock:
+        with self._lock:  # one load; concurrent requests wait for it
             if self._data is None or stamp != self._stamp:
-                store = ox.Store.read_only(str(self.store_path))
-                version = _version(self.store_path, self.settings.build_dir)
-                self._data = GraphData(store, version, self.settings.base_iri)
+                meta = _read_meta(self.store_path)
+                self._data = GraphData(
+                    load_snapshot(self.store_path, meta),
+                    data_version(meta, self.settings.build_dir),
+                    self.settings.base_iri,
+                )
                 self._stamp = stamp
             return self._data
 
@@ -137,9 +201,8 @@ class StoreProvider:
 _provider_lock = threading.Lock()
 
 
-def get_data(request: Request) -> GraphData:
-    """The data of this request: a fixed ``api_data``, or the server's store."""
-    state = request.app.state
+def data_for(state: Any) -> GraphData:
+    """The data of an application: a fixed ``api_data``, or a snapshot of the server's store."""
     data = getattr(state, "api_data", None)
     if data is not None:
         return data  # type: ignore[no-any-return]
@@ -154,6 +217,10 @@ def get_data(request: Request) -> GraphData:
                 provider = StoreProvider(Path(path), settings)
                 state.api_provider = provider
     return provider.current()  # type: ignore[no-any-return]
+
+
+def get_data(request: Request) -> GraphData:
+    return data_for(request.app.state)
 
 
 DataDep = Annotated[GraphData, Depends(get_data)]

@@ -76,7 +76,7 @@ def _unknown(data: GraphData) -> list[dict[str, Any]]:
 
 
 def _answer(data: GraphData) -> Answer:
-    rows = data.run("generations", {"schema": [data.base + "themes"]})
+    rows = data.run("generations")
     entries = sorted(
         (_entry(data, r) for r in rows),
         key=lambda e: (e["type"] != "theme", catalog.sort_key(e["label"])),
@@ -88,7 +88,7 @@ def _answer(data: GraphData) -> Answer:
     unknown = _unknown(data)
     doc = document(
         "generations",
-        {"schema": data.base + "themes"},
+        {},
         data,
         more=["contrats"],
         contrats_par_generation={**counts, "inconnue": len(unknown)},

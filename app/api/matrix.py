@@ -46,24 +46,12 @@ def _columns(data: GraphData, given: list[str] | None) -> list[str]:
     return list(given)
 
 
-def _cells(data: GraphData) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], int]]:
-    """Themes met in ``matrice.rq`` (id → label, parent) and counts per (theme, contract)."""
+def _cells(data: GraphData) -> dict[tuple[str, str], int]:
+    """Counts per (theme id, contract id), from ``matrice.rq`` in batches of contracts."""
 
-    def compute() -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], int]]:
-        themes: dict[str, dict[str, Any]] = {}
-        counts: dict[tuple[str, str], int] = {}
-        for r in data.run("matrice", {"schema": [data.base + "themes"]}):
-            ident = data.slug(r["theme"])
-            themes.setdefault(
-                ident,
-                {
-                    "id": ident,
-                    "label": r.get("label") or ident,
-                    "parent": data.slug(r["parent"]) if r.get("parent") else None,
-                },
-            )
-            counts[(ident, r["id"])] = r["elements"]
-        return themes, counts
+    def compute() -> dict[tuple[str, str], int]:
+        rows = catalog.per_contract_batch(data, "matrice")
+        return {(data.slug(r["theme"]), r["id"]): r["elements"] for r in rows}
 
     return data.memo(("catalog", "matrice"), compute)  # type: ignore[no-any-return]
 
@@ -71,8 +59,17 @@ def _cells(data: GraphData) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, 
 def matrix(data: GraphData, given: list[str] | None) -> dict[str, Any]:
     """Rows (present themes, top ones each followed by their narrower ones), columns, counts."""
     columns = _columns(data, given)
-    themes, counts = _cells(data)
-    present = {t for (t, c), n in counts.items() if n and c in set(columns)}
+    counts = _cells(data)
+    themes = {
+        t["id"]: {
+            "id": t["id"],
+            "label": t["label"] or t["id"],
+            "parent": t["broader"][0] if t["broader"] else None,
+        }
+        for t in catalog.themes(data).values()
+    }
+    chosen = set(columns)
+    present = {t for (t, c), n in counts.items() if n and c in chosen}
     ordered: list[str] = []
     tops = sorted(
         (t for t in present if themes[t]["parent"] not in present),
@@ -94,7 +91,8 @@ def matrix(data: GraphData, given: list[str] | None) -> dict[str, Any]:
 
 def _matrix_answer(data: GraphData, given: list[str] | None) -> Answer:
     m = matrix(data, given)
-    doc = document("matrice", {"schema": data.base + "themes", "contrat": given}, data, **m)
+    iris = [data.iri("contrat", c) for c in m["contrats"]] if given else None
+    doc = document("matrice", {"contrat": iris}, data, **m)
     rows = [
         {
             "theme": t["id"],

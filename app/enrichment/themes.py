@@ -14,23 +14,28 @@ raw matches:
 * **broad themes are kept when named**: an element that names a broad topic and one
   of its narrower ones (``santé`` and ``santé mentale`` as separate words) carries
   both; a search through ``skos:broader*`` reaches the broad theme anyway. A broad
-  theme is dropped only when all its matched words are words of its narrower themes
-  (``culture, sport et loisirs`` → the three narrower themes);
+  theme's match is dropped only when it repeats a narrower one: all its words are
+  words of narrower matches (``culture, sport et loisirs`` → the three narrower
+  themes), or it is the complement of a narrower match (``remise en état des
+  logements`` → rehabilitation, not housing in general);
 * **a programme named only as a means** is not a theme: a match on an acronym or on
-  the name of a dispositif (``ontology/dispositifs.ttl``) right after *via*, *hors*,
-  *notamment par*, *en lien avec*, *en articulation avec*, *grâce à*, *par le
-  biais de*, *à travers* (``notamment par la GUSP``, ``hors PRU``) counts for nothing,
-  nor do the programmes that continue that enumeration; nothing after *cf.* (up to the
-  end of its parenthesis) counts: it is a cross-reference;
+  the name of a dispositif (``ontology/dispositifs.ttl``) in a phrase opened by *via*,
+  *notamment par*, *en lien avec*, *articulation avec*, *grâce à*, *par le biais de*,
+  *au moyen de* (up to the next punctuation: ``notamment par la GUSP``, ``via des
+  projets d'ESS``) counts for nothing, nor do the programmes enumerated right after
+  it (``articulation avec la MLDS, le …``). Whatever comes right after *hors* is
+  excluded (``hors PRU``, ``hors établissements scolaires``), and nothing after *cf.*
+  (up to the end of its parenthesis) counts: it is a cross-reference;
 * **publics**: the themes of the collection ``cdvid:themes-publics`` (young people,
-  women, people in poverty) are tagged when their public is the element's target. A
-  match on one of their hidden labels — the words naming the people, ``jeunes``,
-  ``femmes``, ``précaires`` — counts for nothing after *notamment*, *en particulier*,
-  *dont*, *y compris*, *par exemple*, nor when two such publics are coordinated
-  (``des jeunes et des femmes``);
-* **illustrative lists of actors**: matches inside a parenthesis that follows a
-  collective noun of actors or publics (``les acteurs des quartiers (associations,
-  bailleurs, …)``, ``les publics (jeunes, femmes, …)``) count for nothing: they are
+  women, people in poverty, parents and families) are tagged when their public is the
+  element's target. A match on one of their hidden labels — the words naming the
+  people, ``jeunes``, ``femmes``, ``précaires``, ``familles`` — counts for nothing
+  after *notamment*, *en particulier*, *dont*, *y compris*, *par exemple*, nor when it
+  is listed with another such public (``des jeunes et des femmes``, ``(jeunes ;
+  publics précaires)``);
+* **illustrative lists**: matches inside a parenthesis that follows a collective noun
+  (acteurs, partenaires, structures, publics, professionnels, dispositifs… : ``les
+  acteurs des quartiers (associations, bailleurs, …)``) count for nothing: they are
   examples of who acts or is reached, not topics.
 
 Curator overrides (``themes_ajoutes`` / ``themes_retires`` in the contract files) are
@@ -59,8 +64,8 @@ PUBLICS_COLLECTION = "themes-publics"
 _DETERMINERS = r"(?:(?:le|la|les|des|du|de|un|une|ses|son|sa|leur|leurs|au|aux)\s+|(?:l|d)['’]\s*)*"
 # A programme in the phrase these words open (up to the next punctuation) is a means.
 _MEANS = re.compile(
-    r"(?:\bvia|\bnotamment par|\bpar le biais d|\ben lien avec|\barticulation avec"
-    r"|\bgr[âa]ce [àa]|\bau moyen d)\b[^,;:.()]*$",
+    r"\b(?:via|notamment par|par le biais d(?:e|u|es|['’])|en lien avec|articulation avec"
+    r"|gr[âa]ce [àa]|au moyen d(?:e|u|es|['’]))(?:\b|(?<=['’]))[^,;:.()]*$",
     re.IGNORECASE,
 )
 # What comes right after "hors" is excluded: a venue or a programme left aside.
@@ -74,7 +79,9 @@ _EXAMPLE = re.compile(
     re.IGNORECASE,
 )
 # Between two items of one enumeration.
-_LIST_GLUE = re.compile(r"^[\s,;/+]*(?:(?:et|ou)\s+)?" + _DETERMINERS + r"$", re.IGNORECASE)
+_LIST_GLUE = re.compile(
+    r"^\s*(?:[,;/+]\s*(?:(?:et|ou)\s+)?|(?:et|ou)\s+)" + _DETERMINERS + r"$", re.IGNORECASE
+)
 # A parenthesis after these nouns lists examples of actors, publics or programmes.
 _COLLECTIVE = re.compile(
     r"\b(?:acteurs?|actrices?|partenaires?|structures?|publics?|professionnels?|op[ée]rateurs?"

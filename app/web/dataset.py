@@ -23,7 +23,8 @@ from app import __version__
 from app.config import Settings
 from app.dumps import BUILD_INFO, DUMP_NQ
 from app.rdf.namespaces import Iris
-from app.web.downloads import DUMPS, dump_file
+from app.web.describe import bind, labels
+from app.web.downloads import DUMPS, Dump, dump_file
 from app.web.sparql import Sparql
 
 DATASET_TTL = Path(__file__).with_name("dataset.ttl")
@@ -75,78 +76,75 @@ def _int(row: dict[str, Any], key: str) -> int:
 
 async def description(sparql: Sparql, settings: Settings, site_url: str) -> Graph:
     """The whole VoID + DCAT graph, for ``site_url`` (e.g. ``http://127.0.0.1:8000/``)."""
-    from app.web.describe import bind, labels
-
     iris = Iris(settings.base_iri)
     g = static_part(iris)
     ds = iris.dataset()
     service = URIRef(f"{ds}/sparql")
     endpoint = URIRef(settings.public_endpoint or f"{site_url}sparql")
     g.add((ds, VOID.uriSpace, Literal(settings.base_iri)))
+    g.add((ds, DCAT.landingPage, URIRef(f"{site_url}dataset")))
+    g.add((ds, VOID.sparqlEndpoint, endpoint))
+    _version_and_dates(g, ds, settings.build_dir)
 
-    info = build_info(settings.build_dir)
+    totals = (await sparql.select(bind("totaux-void", settings.base_iri)))[0]
+    for predicate, key in (
+        (VOID.triples, "triplets"),
+        (VOID.entities, "entites"),
+        (VOID.classes, "classes"),
+        (VOID.properties, "proprietes"),
+    ):
+        g.add((ds, predicate, Literal(_int(totals, key))))
+
+    for dump in DUMPS:
+        _distribution(g, ds, dump, settings, site_url)
+    _service_distribution(g, ds, service, endpoint)
+    g.add((service, DCAT.endpointURL, endpoint))
+    g.add((service, DCAT.endpointDescription, endpoint))
+    await _subsets(g, ds, sparql, iris, site_url)
+    return g
+
+
+def _version_and_dates(g: Graph, ds: URIRef, build_dir: Path) -> None:
+    info = build_info(build_dir)
     version = str(info.get("version", __version__))
     g.add((ds, DCAT_VERSION, Literal(version)))
     g.add((ds, OWL_VERSION, Literal(version)))
     if info.get("fingerprint"):
-        g.add(
-            (
-                ds,
-                ADMS.versionNotes,
-                Literal(
-                    f"Version {version}, empreinte des sources {info['fingerprint']}.", lang="fr"
-                ),
-            )
-        )
-    when = modified(settings.build_dir)
+        note = f"Version {version}, empreinte des sources {info['fingerprint']}."
+        g.add((ds, ADMS.versionNotes, Literal(note, lang="fr")))
+    when = modified(build_dir)
     if when is not None:
         g.add((ds, DCTERMS.modified, Literal(when.isoformat(), datatype=XSD.dateTime)))
-    g.add((ds, DCAT.landingPage, URIRef(f"{site_url}dataset")))
-    g.add((ds, VOID.sparqlEndpoint, endpoint))
 
-    totals = (await sparql.select(bind("totaux-void", settings.base_iri)))[0]
-    g.add((ds, VOID.triples, Literal(_int(totals, "triplets"))))
-    g.add((ds, VOID.entities, Literal(_int(totals, "entites"))))
-    g.add((ds, VOID.classes, Literal(_int(totals, "classes"))))
-    g.add((ds, VOID.properties, Literal(_int(totals, "proprietes"))))
 
-    for dump in DUMPS:
-        _distribution(g, ds, dump, settings, site_url)
-    _service_distribution(g, ds, service, endpoint, site_url)
-    g.add((service, DCAT.endpointURL, endpoint))
-    g.add((service, DCAT.endpointDescription, endpoint))
-
-    graphs = await sparql.select(bind("graphes-void", settings.base_iri))
-    contract_graph = f"{settings.base_iri}graph/contrat/"
-    contracts = [
-        r["graphe"].value[len(contract_graph) :]
-        for r in graphs
-        if r["graphe"].value.startswith(contract_graph)
+async def _subsets(g: Graph, ds: URIRef, sparql: Sparql, iris: Iris, site_url: str) -> None:
+    """One ``void:subset`` per contract graph: its size, root resource and dumps."""
+    prefix = f"{iris.base}graph/contrat/"
+    rows = [
+        r
+        for r in await sparql.select(bind("graphes-void", iris.base))
+        if r["graphe"].value.startswith(prefix)
     ]
-    names = await labels(sparql, [str(iris.contrat(c)) for c in contracts], settings.base_iri)
-    for row in graphs:
-        graph_iri = row["graphe"].value
-        if not graph_iri.startswith(contract_graph):
-            continue
-        cid = graph_iri[len(contract_graph) :]
+    ids = [r["graphe"].value[len(prefix) :] for r in rows]
+    names = await labels(sparql, [str(iris.contrat(c)) for c in ids], iris.base)
+    for cid, row in zip(ids, rows, strict=True):
         subset = URIRef(f"{ds}/contrat/{cid}")
         contrat = iris.contrat(cid)
-        g.add((ds, VOID.subset, subset))
-        g.add((subset, RDF.type, VOID.Dataset))
         name = names.get(str(contrat))
-        title = f"Contrat {name.value if name is not None else cid}"
+        title = name.value if name is not None and name.value != cid else f"Contrat {cid}"
+        g.add((ds, VOID.subset, subset))
+        g.add((ds, VOID.exampleResource, contrat))
+        g.add((subset, RDF.type, VOID.Dataset))
         g.add((subset, DCTERMS.title, Literal(title, lang="fr")))
         g.add((subset, VOID.triples, Literal(_int(row, "triplets"))))
         g.add((subset, VOID.entities, Literal(_int(row, "entites"))))
         g.add((subset, VOID.rootResource, contrat))
-        g.add((subset, RDFS.seeAlso, URIRef(graph_iri)))
+        g.add((subset, RDFS.seeAlso, URIRef(row["graphe"].value)))
         for ext in ("ttl", "jsonld"):
             g.add((subset, VOID.dataDump, URIRef(f"{site_url}dumps/contrats/{cid}.{ext}")))
-        g.add((ds, VOID.exampleResource, contrat))
-    return g
 
 
-def _distribution(g: Graph, ds: URIRef, dump: Any, settings: Settings, site_url: str) -> None:
+def _distribution(g: Graph, ds: URIRef, dump: Dump, settings: Settings, site_url: str) -> None:
     dist = URIRef(f"{ds}/distribution/{dump.key}")
     url = URIRef(f"{site_url}dumps/{dump.name}")
     g.add((ds, DCAT.distribution, dist))
@@ -168,9 +166,7 @@ def _distribution(g: Graph, ds: URIRef, dump: Any, settings: Settings, site_url:
         g.add((dist, DCTERMS.conformsTo, URIRef(f"{site_url}dumps/context.jsonld")))
 
 
-def _service_distribution(
-    g: Graph, ds: URIRef, service: URIRef, endpoint: URIRef, site_url: str
-) -> None:
+def _service_distribution(g: Graph, ds: URIRef, service: URIRef, endpoint: URIRef) -> None:
     dist = URIRef(f"{ds}/distribution/sparql")
     g.add((ds, DCAT.distribution, dist))
     g.add((dist, RDF.type, DCAT.Distribution))

@@ -23,7 +23,7 @@ from rdflib import Graph
 
 from app.api.queries import is_data_iri, load
 from app.web.conneg import JSONLD, Format
-from app.web.sparql import Row, Sparql
+from app.web.sparql import Sparql
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -120,15 +120,6 @@ def serialize(
     used = prefixes if fmt.ox_format != "N_TRIPLES" else None
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     return ox.serialize(ordered, format=getattr(ox.RdfFormat, fmt.ox_format), prefixes=used) or b""
-
-
-def rows_by(rows: list[Row], key: str) -> dict[str, list[Row]]:
-    """Group result rows by the value of one variable."""
-    out: dict[str, list[Row]] = {}
-    for row in rows:
-        if key in row:
-            out.setdefault(row[key].value, []).append(row)
-    return out
 
 
 def dumps_json(data: Any) -> bytes:

@@ -75,9 +75,8 @@ class Tag:
 class UseItem:
     link: Link
     classe: str = ""
-    via: Link | None = None  # the narrower theme that matched, when not the page's own
-    words: str = ""
-    method: str = ""
+    vias: list[Link] = field(default_factory=list)  # narrower themes that matched, if any
+    words: list[str] = field(default_factory=list)  # words of the element that matched
 
 
 @dataclass
@@ -165,6 +164,8 @@ class Page:
     figures: list[Figure] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
     uses_count: int = 0
+    uses_title: str = "Contrats et éléments qui l'abordent"
+    uses_note: str = ""
     concepts: list[TreeNode] = field(default_factory=list)
     properties: list[PropertyRow] = field(default_factory=list)
     incoming: list[PropertyRow] = field(default_factory=list)

@@ -113,7 +113,7 @@ async def build_page(ctx: Context, desc: d.Description) -> Page:
     shown = {RDF_TYPE, SKOS + "notation", CDV + "niveauLocal"}
     hidden_in: set[str] = set()
 
-    page.breadcrumbs = [Link.make("/id/", "Contrats", "")]
+    page.breadcrumbs = [Link.make("/id/", "Index", "")]
     if contract and contract != desc.iri:
         page.breadcrumbs.append(ctx.link(contract))
         shown |= {CDV + "contrat"}
@@ -164,8 +164,14 @@ def _properties(
                 PropertyRow(ctx.link(x.predicate.value), [ctx.value(x.object)]) for x in inner
             ]
         by_pred.setdefault(p, []).append(ctx.value(t.object, nested))
-    rows = [PropertyRow(ctx.link(p), values) for p, values in by_pred.items()]
+    rows = [PropertyRow(ctx.link(p), sorted(v, key=_french_first)) for p, v in by_pred.items()]
     return sorted(rows, key=lambda r: r.predicate.text.lower())
+
+
+def _french_first(value: Value) -> tuple[int, str]:
+    """French (and untagged) values before the other languages, then alphabetically."""
+    text = value.link.text if value.link else value.text or ""
+    return (1 if value.lang else 0, text.lower())
 
 
 def _incoming(
@@ -237,31 +243,32 @@ async def _concept_sections(
     if CDV + "Dispositif" in types:
         rows = await ctx.sparql.select(ctx.bind("contrats-par-dispositif", dispositif=[desc.iri]))
         via_key = None
+        page.uses_title = "Contrats et éléments qui le mobilisent"
     else:
         rows = await ctx.sparql.select(ctx.bind("contrats-par-theme", theme=[desc.iri]))
         via_key = "themeReconnu"
+        page.uses_note = " (thèmes plus précis compris)"
     uses: dict[str, Use] = {}
+    items: dict[str, UseItem] = {}  # one per element, whatever the number of themes matched
     for row in rows:
-        cid = row["contrat"].value
+        cid, element = row["contrat"].value, row["element"].value
         if cid not in uses:
             text = row["titre"].value if "titre" in row else row["id"].value
             uses[cid] = Use(contract=ctx.link(cid, text))
-        via = None
+        if element not in items:
+            notation = row["notation"].value if "notation" in row else None
+            text = f"{notation} {row['label'].value}" if notation else row["label"].value
+            items[element] = UseItem(
+                link=ctx.link(element, text), classe=ctx.term_labels.get(row["classe"].value, "")
+            )
+            uses[cid].items.append(items[element])
+        item = items[element]
         if via_key and row.get(via_key) is not None and row[via_key].value != desc.iri:
-            via = ctx.link(
-                row[via_key].value, row["themeLabel"].value if "themeLabel" in row else None
-            )
-        notation = row["notation"].value if "notation" in row else None
-        text = f"{notation} {row['label'].value}" if notation else row["label"].value
-        uses[cid].items.append(
-            UseItem(
-                link=ctx.link(row["element"].value, text),
-                classe=ctx.term_labels.get(row["classe"].value, ""),
-                via=via,
-                words=row["motsReconnus"].value if "motsReconnus" in row else "",
-                method=row["methode"].value if "methode" in row else "",
-            )
-        )
+            label = row["themeLabel"].value if "themeLabel" in row else None
+            item.vias.append(ctx.link(row[via_key].value, label))
+        for word in (row["motsReconnus"].value if "motsReconnus" in row else "").split(" | "):
+            if word and word not in item.words:
+                item.words.append(word)
     page.uses = list(uses.values())
     page.uses_count = sum(len(u.items) for u in page.uses)
 

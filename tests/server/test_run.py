@@ -27,3 +27,34 @@ def test_serve_builds_then_reuses_the_store(tmp_path: Path) -> None:
     if dump.stat().st_mtime_ns == stamp:  # inputs unchanged meanwhile: no rebuild
         assert "à jour" in log  # reopened, not reloaded
         assert read_meta(tmp_path / "store")["loaded_at"] == meta["loaded_at"]
+
+
+def test_accepted_connections_have_tcp_nodelay() -> None:
+    """Nagle's algorithm off on every connection, whichever event loop runs."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from app.server.run import listening_socket
+
+    async def app(scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    for loop in ("uvloop", "asyncio"):
+        sock = listening_socket("127.0.0.1", 0)
+        server = uvicorn.Server(uvicorn.Config(app, loop=loop, log_level="error", lifespan="off"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.02)
+        with socket.create_connection(sock.getsockname()) as client:
+            client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(100)
+            (connection,) = server.server_state.connections
+            accepted = connection.transport.get_extra_info("socket")
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1, loop
+        server.should_exit = True
+        thread.join()

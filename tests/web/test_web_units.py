@@ -94,3 +94,30 @@ def test_context_terms_come_from_the_ontology(repo_root: Path) -> None:
 def test_contract_dump_names_cannot_escape(tmp_path: Path, name: str) -> None:
     (tmp_path / "contrats").mkdir()
     assert contract_file(tmp_path, name) is None
+
+
+WEB_QUERIES = [
+    "ressource-sortante",
+    "ressource-entrante",
+    "ressource-libelles",
+    "ressource-etiquetages",
+    "schema-concepts",
+    "schemas",
+    "graphes-void",
+    "totaux-void",
+]
+
+
+@pytest.mark.parametrize("name", WEB_QUERIES)
+def test_site_query_file_says_what_it_answers_and_runs_as_is(name: str, built_dump: Path) -> None:
+    import pyoxigraph as ox
+
+    from app.api import queries
+
+    query = queries.load(name)
+    lines = query.text.splitlines()
+    assert lines[0].startswith(f"# {name} — ") and lines[0].endswith("?")
+    assert any(line.startswith("# Répond :") for line in lines)
+    store = ox.Store()
+    store.bulk_load(path=str(built_dump), format=ox.RdfFormat.N_QUADS)
+    assert queries.select(store, query.text), f"{name}.rq finds nothing on the build"

@@ -98,6 +98,7 @@ async def list_queries(request: Request, runtime: RuntimeDep) -> Response:
                 "title": e.title,
                 "description": e.description,
                 "url": f"{request.base_url}queries/{e.name}.rq",
+                "featured": e.name in FIRST,
                 "query": e.text,
             }
             for e in runtime.examples

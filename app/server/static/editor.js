@@ -39,6 +39,7 @@
     })
     .then((examples) => {
       list.textContent = "";
+      const others = document.createElement("ul");
       for (const example of examples) {
         const item = document.createElement("li");
         const button = document.createElement("button");
@@ -50,7 +51,14 @@
         button.appendChild(file);
         button.addEventListener("click", () => openExample(example));
         item.appendChild(button);
-        list.appendChild(item);
+        (example.featured ? list : others).appendChild(item);
+      }
+      if (others.childElementCount) {
+        const more = document.createElement("details");
+        const summary = document.createElement("summary");
+        summary.textContent = "Toutes les requêtes du site (" + others.childElementCount + ")";
+        more.append(summary, others);
+        list.after(more);
       }
     })
     .catch((error) => {
