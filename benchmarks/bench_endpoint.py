@@ -67,8 +67,12 @@ MIX: dict[str, str] = {
 }
 
 
-def timed(runs: list[Callable[[], object]], repeat: int, warmup: int = 2) -> list[list[float]]:
-    """Durations (ms) of each way, interleaved so that all see the same machine load."""
+def timed(runs: list[Callable[[], object]], repeat: int, warmup: int = 6) -> list[list[float]]:
+    """Durations (ms) of each way, interleaved so that all see the same machine load.
+
+    Six warm-up runs: the endpoint's two workers each need a few queries before
+    their caches and allocators reach a steady state.
+    """
     for run in runs:
         for _ in range(warmup):
             run()
@@ -192,9 +196,13 @@ def main() -> int:
     print(header)
     ok_all = True
     for name, query in queries.items():
+        start = time.perf_counter()
         rows = len(in_process(query))
+        slow = time.perf_counter() - start > 0.5  # heavy queries: fewer runs
         inproc, http = timed(
-            [lambda q=query: in_process(q), lambda q=query: through_endpoint(q)], args.repeat
+            [lambda q=query: in_process(q), lambda q=query: through_endpoint(q)],
+            5 if slow else args.repeat,
+            warmup=2 if slow else 6,
         )
         m_in, m_http = statistics.median(inproc), statistics.median(http)
         overhead = m_http - m_in

@@ -2,9 +2,10 @@
 generations, dispositifs and search, in JSON or CSV.
 
 ``router`` is everything under ``/api``, ready for ``app.include_router``; it
-documents itself at ``/api/openapi.json`` and ``/api/docs`` (the host
-application keeps its own OpenAPI off). Each answer comes from a SPARQL file of
-``app/queries`` that it names (``"query"``), so a researcher can rerun it.
+documents itself at ``/api/openapi.json`` (the host application keeps its own
+OpenAPI off; no Swagger page, which would load its scripts from a CDN). Each
+answer comes from a SPARQL file of ``app/queries`` that it names (``"query"``),
+so a researcher can rerun it.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 
 from app.api import (
     catalog,
@@ -85,14 +85,6 @@ def openapi_document() -> dict[str, Any]:
 @_docs.get("/openapi.json")
 def openapi_json() -> JSONResponse:
     return JSONResponse(openapi_document())
-
-
-@_docs.get("/docs")
-def openapi_docs(request: Request) -> HTMLResponse:
-    return get_swagger_ui_html(
-        openapi_url=str(request.url_for("openapi_json").path),
-        title="Contrats de ville — API comparative",
-    )
 
 
 router.include_router(_docs)

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.api.deps import GraphData, check_slug, not_found
+from app.config import ONTOLOGY_NS
 from app.enrichment.matching import strip_accents
-
-ONTOLOGY_NS = "https://w3id.org/contrats-de-ville/onto#"
 
 
 def sort_key(label: str | None) -> str:
@@ -36,15 +35,14 @@ def split_list(value: str | None, sep: str = " | ") -> list[str]:
     return [v for v in value.split(sep) if v] if value else []
 
 
-def contrat_summary(data: GraphData, row: dict[str, Any]) -> dict[str, Any]:
+def contrat_summary(row: dict[str, Any]) -> dict[str, Any]:
     """A row of ``contrats.rq`` as the API shows a contract."""
-    inferee = row.get("generationInferee")
     return {
         "id": row["id"],
         "iri": row["contrat"],
         "titre": row.get("titre"),
         "generation": row.get("generation"),
-        "generation_inferee": inferee,
+        "generation_inferee": row.get("generationInferee"),
         "raison_inference": row.get("raisonInference"),
         "source": row.get("source"),
         "territoires": split_list(row.get("territoires")),
@@ -59,7 +57,7 @@ def contrats(data: GraphData) -> dict[str, dict[str, Any]]:
 
     def compute() -> dict[str, dict[str, Any]]:
         rows = data.run("contrats", {"contrat": None})
-        return {r["id"]: contrat_summary(data, r) for r in rows}
+        return {r["id"]: contrat_summary(r) for r in rows}
 
     return data.memo(("catalog", "contrats"), compute)  # type: ignore[no-any-return]
 
@@ -204,7 +202,7 @@ def path(data: GraphData, element: str) -> list[dict[str, Any]]:
             break
         chain.append(
             {
-                "iri": current.iri,
+                "id": data.slug(current.iri),  # under the same contract as the element
                 "label": current.label,
                 "notation": current.notation,
                 "classe": current.classe,

@@ -14,7 +14,17 @@ from fastapi.responses import Response
 
 from app.api import catalog
 from app.api.deps import SLUG, DataDep, GraphData
-from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
+from app.api.tabular import (
+    DEFAULT_LIMIT,
+    TABULAR_RESPONSES,
+    Answer,
+    FormatParam,
+    LimitParam,
+    OffsetParam,
+    document,
+    page,
+    respond,
+)
 
 router = APIRouter(prefix="/contrats", tags=["contrats"])
 
@@ -54,22 +64,42 @@ TREE_COLUMNS = [
 ]
 
 
-def _list_answer(data: GraphData) -> Answer:
-    contrats = list(catalog.contrats(data).values())
-    doc = document("contrats", {"contrat": None}, data, count=len(contrats), contrats=contrats)
+def _list_answer(data: GraphData, offset: int, limit: int) -> Answer:
+    every = list(catalog.contrats(data).values())
+    contrats, pagination = page(every, offset, limit, "/api/contrats")
+    doc = document(
+        "contrats",
+        {"contrat": None},
+        data,
+        count=len(every),
+        pagination=pagination,
+        contrats=contrats,
+    )
     return Answer(doc, LIST_COLUMNS, contrats)
 
 
 @router.get("", summary="Les contrats", responses=TABULAR_RESPONSES)
-def list_contrats(request: Request, data: DataDep, format: FormatParam = None) -> Response:
+def list_contrats(
+    request: Request,
+    data: DataDep,
+    offset: OffsetParam = 0,
+    limit: LimitParam = DEFAULT_LIMIT,
+    format: FormatParam = None,
+) -> Response:
     """Every contract: title, generation as printed — or, apart, the curator's
     inferred generation with its reason —, source file, territories, and how many
-    elements, distinct themes and distinct dispositifs it has.
+    elements, distinct themes and distinct dispositifs it has. By pages of `limit`
+    (`count` is the total).
 
     SPARQL: `/queries/contrats.rq`.
     """
     return respond(
-        request, data, format, ("contrats",), lambda: _list_answer(data), filename="contrats"
+        request,
+        data,
+        format,
+        ("contrats", offset, limit),
+        lambda: _list_answer(data, offset, limit),
+        filename="contrats",
     )
 
 
@@ -170,7 +200,7 @@ def _drop_contrat(entry: dict[str, Any]) -> dict[str, Any]:
 )
 def get_contrat(
     request: Request, data: DataDep, id: ContratId, format: FormatParam = None
-) -> Response:  # noqa: A002
+) -> Response:
     """One contract: its summary, its strategy tree (`arbre`, nested under
     `enfants`, siblings in the source's order), the themes and dispositifs of its
     elements with the elements behind each, and its key figures (`chiffres_cles`).

@@ -7,14 +7,24 @@ on a programme without naming it; the evidence says which.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from app.api import catalog, evidence
 from app.api.deps import SLUG, DataDep, GraphData
-from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
+from app.api.tabular import (
+    DEFAULT_LIMIT,
+    TABULAR_RESPONSES,
+    Answer,
+    FormatParam,
+    LimitParam,
+    OffsetParam,
+    document,
+    page,
+    respond,
+)
 
 router = APIRouter(prefix="/dispositifs", tags=["dispositifs"])
 
@@ -50,17 +60,23 @@ def list_dispositifs(request: Request, data: DataDep, format: FormatParam = None
     )
 
 
-def _dispositif_answer(data: GraphData, ident: str) -> Answer:
+def _dispositif_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answer:
     item = catalog.dispositif(data, ident)
-    rows = data.run("contrats-par-dispositif", {"dispositif": [item["iri"]]})
-    contrats = evidence.by_contrat(data, rows)
+
+    def every_contrat() -> list[dict[str, Any]]:
+        rows = data.run("contrats-par-dispositif", {"dispositif": [item["iri"]]})
+        return evidence.by_contrat(data, rows)
+
+    every = data.cached(("dispositif-contrats", ident), every_contrat)
+    contrats, pagination = page(every, offset, limit, f"/api/dispositifs/{ident}")
     doc = document(
         "contrats-par-dispositif",
         {"dispositif": item["iri"]},
         data,
         more=["chemins"],
         dispositif=item,
-        count=len(contrats),
+        count=len(every),
+        pagination=pagination,
         contrats=contrats,
     )
     return Answer(doc, evidence.COLUMNS, evidence.flat(contrats))
@@ -74,12 +90,15 @@ def _dispositif_answer(data: GraphData, ident: str) -> Answer:
 def get_dispositif(
     request: Request,
     data: DataDep,
-    id: DispositifId,  # noqa: A002
+    id: DispositifId,
+    offset: OffsetParam = 0,
+    limit: LimitParam = DEFAULT_LIMIT,
     format: FormatParam = None,
 ) -> Response:
     """The contracts mobilising the programme, each with its elements as evidence:
     text, path to the top of its tree, source line, method (`règle` with the
-    matched words, or `curateur`). CSV: one row per element.
+    matched words, or `curateur`). CSV: one row per element. `count` is the
+    number of contracts; they come by pages of `limit`.
 
     SPARQL: `/queries/contrats-par-dispositif.rq` (paths: `/queries/chemins.rq`).
     """
@@ -87,7 +106,7 @@ def get_dispositif(
         request,
         data,
         format,
-        ("dispositif", id),
-        lambda: _dispositif_answer(data, id),
+        ("dispositif", id, offset, limit),
+        lambda: _dispositif_answer(data, id, offset, limit),
         filename=f"dispositif-{id}",
     )

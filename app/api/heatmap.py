@@ -1,7 +1,8 @@
 """The theme × contract matrix drawn as a heatmap a person can read (SVG or PNG).
 
-Drawn with matplotlib's object API on the Agg canvas (no pyplot: no global
-state, so two requests can draw at once). Each row label carries an SVG id
+Drawn with matplotlib's object API on an Agg canvas (``FigureCanvasAgg``; no
+pyplot, hence no global backend or figure state, so two requests can draw at
+once). Each row label carries an SVG id
 ``row-{theme id}`` and each column label ``col-{contract id}``, so a program
 can find the rows of the picture without reading pixels.
 
@@ -16,12 +17,9 @@ import io
 from collections.abc import Sequence
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import colormaps  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import colormaps
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 MAX_LABELLED_COLUMNS = 80  # beyond, column labels would overlap: the JSON/CSV name them
 MAX_ANNOTATED_CELLS = 1500  # beyond, numbers in cells are unreadable

@@ -70,18 +70,20 @@ def matrix(data: GraphData, given: list[str] | None) -> dict[str, Any]:
     }
     chosen = set(columns)
     present = {t for (t, c), n in counts.items() if n and c in chosen}
+    children: dict[str | None, list[str]] = {}
+    for t in present:
+        parent = themes[t]["parent"]
+        children.setdefault(parent if parent in present else None, []).append(t)
     ordered: list[str] = []
-    tops = sorted(
-        (t for t in present if themes[t]["parent"] not in present),
-        key=lambda t: catalog.sort_key(themes[t]["label"]),
-    )
-    for top in tops:
-        ordered.append(top)
-        ordered += sorted(
-            (t for t in present if themes[t]["parent"] == top),
-            key=lambda t: catalog.sort_key(themes[t]["label"]),
-        )
-    ordered += sorted(present - set(ordered), key=lambda t: catalog.sort_key(themes[t]["label"]))
+
+    def walk(parent: str | None) -> None:  # each theme followed by its narrower ones
+        for t in sorted(
+            children.get(parent, []), key=lambda t: catalog.sort_key(themes[t]["label"])
+        ):
+            ordered.append(t)
+            walk(t)
+
+    walk(None)
     return {
         "themes": [themes[t] for t in ordered],
         "contrats": columns,

@@ -18,6 +18,7 @@ in both forms.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -30,6 +31,7 @@ from fastapi.responses import Response
 from app.api.deps import GraphData
 from app.server.negotiation import Offer, choose, content_type
 
+GZIP_MIN_BYTES = 4096
 JSON = Offer("application/json", "json")
 CSV = Offer("text/csv", "csv")
 OFFERS = (JSON, CSV)
@@ -42,6 +44,35 @@ FormatParam = Annotated[
         "CSV pour « Accept: text/csv »).",
     ),
 ]
+
+MAX_LIMIT = 5000  # more than the contracts of both generations together
+LimitParam = Annotated[
+    int,
+    Query(ge=1, le=MAX_LIMIT, description="Nombre de contrats par page (jusqu'à 5000 : tous)."),
+]
+OffsetParam = Annotated[int, Query(ge=0, description="Rang du premier contrat de la page.")]
+DEFAULT_LIMIT = 100
+
+
+def page(items: list[Any], offset: int, limit: int, path: str) -> tuple[list[Any], dict[str, Any]]:
+    """One page of ``items`` and what a client needs to ask for the next one.
+
+    National answers (every contract addressing a broad theme, with its
+    evidence) run to megabytes; a page keeps a call light, and ``total`` still
+    says how many there are.
+
+    >>> page(list(range(5)), 0, 2, "/api/x")[1]["suivant"]
+    '/api/x?offset=2&limit=2'
+    """
+    chunk = items[offset : offset + limit]
+    more = offset + limit < len(items)
+    return chunk, {
+        "total": len(items),
+        "offset": offset,
+        "limit": limit,
+        "suivant": f"{path}?offset={offset + limit}&limit={limit}" if more else None,
+    }
+
 
 TABULAR_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -130,7 +161,15 @@ def respond(
     else:
         answer = build()
         body, media_type = render(answer, offer)
-    headers = {"X-Data-Version": data.version, "Vary": "Accept"}
+    headers = {"X-Data-Version": data.version, "Vary": "Accept, Accept-Encoding"}
+    if len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
+        # Compressed once per data version too: big answers shrink ten-fold.
+        if cache:
+            plain = body
+            body = data.cached(("gzip", key, offer.format), lambda: gzip.compress(plain, 5))
+        else:
+            body = gzip.compress(body, 5)
+        headers["Content-Encoding"] = "gzip"
     if answer.queries:
         headers["Link"] = ", ".join(f'<{q}>; rel="describedby"' for q in answer.queries)
     if offer.format == "csv":

@@ -9,14 +9,24 @@ the answer against the source line.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from app.api import catalog, evidence
 from app.api.deps import SLUG, DataDep, GraphData
-from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
+from app.api.tabular import (
+    DEFAULT_LIMIT,
+    TABULAR_RESPONSES,
+    Answer,
+    FormatParam,
+    LimitParam,
+    OffsetParam,
+    document,
+    page,
+    respond,
+)
 
 router = APIRouter(prefix="/themes", tags=["thèmes"])
 
@@ -57,10 +67,27 @@ def list_themes(request: Request, data: DataDep, format: FormatParam = None) -> 
     )
 
 
-def _theme_answer(data: GraphData, ident: str) -> Answer:
+def _theme_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answer:
     theme = catalog.theme(data, ident)
+    every = data.cached(("theme-contrats", ident), lambda: _theme_contrats(data, theme))
+    contrats, pagination = page(every, offset, limit, f"/api/themes/{ident}")
+    doc = document(
+        "contrats-par-theme",
+        {"theme": theme["iri"]},
+        data,
+        more=["chemins"],
+        theme=theme,
+        count=len(every),
+        pagination=pagination,
+        contrats=contrats,
+    )
+    columns = [*evidence.COLUMNS[:3], "theme_reconnu", *evidence.COLUMNS[3:]]
+    return Answer(doc, columns, evidence.flat(contrats))
+
+
+def _theme_contrats(data: GraphData, theme: dict[str, Any]) -> list[dict[str, Any]]:
     rows = data.run("contrats-par-theme", {"theme": [theme["iri"]]})
-    contrats = evidence.by_contrat(
+    return evidence.by_contrat(
         data,
         rows,
         lambda r: {
@@ -68,17 +95,6 @@ def _theme_answer(data: GraphData, ident: str) -> Answer:
             "theme_reconnu_label": r.get("themeLabel"),
         },
     )
-    doc = document(
-        "contrats-par-theme",
-        {"theme": theme["iri"]},
-        data,
-        more=["chemins"],
-        theme=theme,
-        count=len(contrats),
-        contrats=contrats,
-    )
-    columns = [*evidence.COLUMNS[:3], "theme_reconnu", *evidence.COLUMNS[3:]]
-    return Answer(doc, columns, evidence.flat(contrats))
 
 
 @router.get(
@@ -87,12 +103,18 @@ def _theme_answer(data: GraphData, ident: str) -> Answer:
     responses=TABULAR_RESPONSES,
 )
 def get_theme(
-    request: Request, data: DataDep, theme: ThemeId, format: FormatParam = None
+    request: Request,
+    data: DataDep,
+    theme: ThemeId,
+    offset: OffsetParam = 0,
+    limit: LimitParam = DEFAULT_LIMIT,
+    format: FormatParam = None,
 ) -> Response:
     """The contracts whose elements address the theme or a narrower one, each with
     its matching elements as evidence: text, class, printed code, **path to the top
     of its tree**, source file and line, method (`règle` / `curateur`), matched
-    words, curator's reason. CSV: one row per element.
+    words, curator's reason. CSV: one row per element. `count` is the number of
+    contracts; they come by pages of `limit` (`pagination.suivant` asks for the next).
 
     SPARQL: `/queries/contrats-par-theme.rq` (paths: `/queries/chemins.rq`).
     """
@@ -100,7 +122,7 @@ def get_theme(
         request,
         data,
         format,
-        ("theme", theme),
-        lambda: _theme_answer(data, theme),
+        ("theme", theme, offset, limit),
+        lambda: _theme_answer(data, theme, offset, limit),
         filename=f"theme-{theme}",
     )

@@ -19,12 +19,13 @@ import struct
 from typing import Any
 
 _HEAD = struct.Struct(">IQ")  # header length, payload length
+_ONE_WRITE = 4 * 1024 * 1024  # below this, copying is cheaper than a second syscall
 
 Header = dict[str, Any]
 
 
 def encode(header: Header, payload: bytes = b"") -> list[bytes]:
-    """The frames of one message, ready for ``writelines``/``sendmsg``."""
+    """The frames of one message, ready for ``writelines``."""
     head = json.dumps(header, separators=(",", ":")).encode("utf-8")
     return [_HEAD.pack(len(head), len(payload)), head, payload]
 
@@ -43,9 +44,12 @@ async def recv_async(reader: asyncio.StreamReader) -> tuple[Header, bytes]:
 
 
 def send_sync(sock: socket.socket, header: Header, payload: bytes = b"") -> None:
-    _, head, _ = encode(header)
-    sock.sendall(_HEAD.pack(len(head), len(payload)) + head)
-    if payload:
+    """One message; one write when small, so that the reader wakes up once."""
+    prefix, head, _ = encode(header, payload)
+    if len(payload) <= _ONE_WRITE:
+        sock.sendall(b"".join((prefix, head, payload)))
+    else:
+        sock.sendall(prefix + head)
         sock.sendall(payload)
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import fcntl
 import gc
-import itertools
 import json
 import os
 import shutil
@@ -145,10 +144,10 @@ def load_files(files: list[Path], graph: str | None, store_dir: Path) -> Path:
     return store_dir
 
 
-# Lines per native bulk_load call for line-based formats: pyoxigraph's bulk
-# loader buffers a whole batch in memory (1.3 GB for 1.4 M quads in one call);
-# slices of 200 000 lines keep the peak near 350 MB at the same speed.
-CHUNK_LINES = 200_000
+# Bytes of N-Quads per native bulk_load call: pyoxigraph's bulk loader buffers
+# a whole call in memory (1.2 GB for 1.4 M quads at once); 48 MiB slices keep
+# the peak near 350 MB and are faster too.
+CHUNK_BYTES = 48 * 1024 * 1024
 
 
 def _bulk_load(store_dir: Path, plan: list[tuple[Path, str | None]]) -> None:
@@ -176,23 +175,33 @@ def _bulk_load(store_dir: Path, plan: list[tuple[Path, str | None]]) -> None:
 
 
 def _load_lines(store: Any, path: Path, fmt: Any, graph: Any) -> None:
-    """Load N-Quads/N-Triples by slices of lines, each with the native loader.
+    """Load N-Quads/N-Triples by slices of whole lines, each with the native loader.
 
+    Slices are cut at a newline from large reads (no Python object per line).
     ``bulk_load`` renames blank nodes per call, so lines mentioning one are set
     aside and loaded at the end in one go, with their labels kept.
     """
     from pyoxigraph import parse
 
     with_blank_nodes: list[bytes] = []
+    rest = b""
     with open(path, "rb") as handle:
         while True:
-            lines = list(itertools.islice(handle, CHUNK_LINES))
-            if not lines:
-                break
-            plain = [line for line in lines if b"_:" not in line]
-            if len(plain) != len(lines):
+            block = handle.read(CHUNK_BYTES)
+            data = rest + block
+            if not block:
+                rest = b""
+            else:
+                cut = data.rfind(b"\n") + 1
+                data, rest = data[:cut], data[cut:]
+            if b"_:" in data:
+                lines = data.splitlines(keepends=True)
                 with_blank_nodes += [line for line in lines if b"_:" in line]
-            store.bulk_load(b"".join(plain), format=fmt, to_graph=graph)
+                data = b"".join(line for line in lines if b"_:" not in line)
+            if data.strip():
+                store.bulk_load(data, format=fmt, to_graph=graph)
+            if not block:
+                break
     if with_blank_nodes:
         quads = parse(b"".join(with_blank_nodes), format=fmt)
         if graph is not None:

@@ -22,6 +22,7 @@ import os
 import signal
 import socket
 import sys
+import time
 import traceback
 
 CLONE_NEWUSER = 0x10000000
@@ -84,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
                 if store is None:
                     store = Store.read_only(args.store)
                 if op == "query":
+                    start = time.perf_counter()
                     reply = execute.run_query(store, job, prefixes)
+                    # measured here, so that freeing the evaluation state counts
+                    reply[0]["query_ms"] = round((time.perf_counter() - start) * 1000, 3)
                 elif op == "graph_read":
                     reply = execute.graph_read(store, job, prefixes)
                 elif op == "named_graphs":

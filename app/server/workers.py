@@ -148,8 +148,9 @@ class WorkerPool:
     ) -> tuple[dict[str, Any], bytes]:
         """Send one job and wait for its reply; the worker is lost on any failure."""
         try:
-            await ipc.send_async(worker.writer, job, payload)
-            reply = await asyncio.wait_for(ipc.recv_async(worker.reader), timeout)
+            async with asyncio.timeout(timeout):  # no extra task, unlike wait_for
+                await ipc.send_async(worker.writer, job, payload)
+                reply = await ipc.recv_async(worker.reader)
         except TimeoutError:
             self._discard(worker)
             raise QueryTimeout from None

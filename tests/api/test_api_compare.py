@@ -29,8 +29,14 @@ def test_two_contracts_side_by_side(client: httpx.Client) -> None:
     score = body["similarite"]["score"]
     assert 0 < score < 1
     assert body["similarite"]["paires"] == [
-        {"a": A, "b": B, "score": score, "themes": body["similarite"]["themes"],
-         "dispositifs": body["similarite"]["dispositifs"]}]
+        {
+            "a": A,
+            "b": B,
+            "score": score,
+            "themes": body["similarite"]["themes"],
+            "dispositifs": body["similarite"]["dispositifs"],
+        }
+    ]
 
 
 def test_each_unique_theme_comes_with_its_elements(client: httpx.Client) -> None:
@@ -47,7 +53,11 @@ def test_each_unique_theme_comes_with_its_elements(client: httpx.Client) -> None
 def test_similarity_is_symmetric(client: httpx.Client) -> None:
     ab = _compare(client, A, B).json()["similarite"]
     ba = _compare(client, B, A).json()["similarite"]
-    assert (ab["score"], ab["themes"], ab["dispositifs"]) == (ba["score"], ba["themes"], ba["dispositifs"])
+    assert (ab["score"], ab["themes"], ab["dispositifs"]) == (
+        ba["score"],
+        ba["themes"],
+        ba["dispositifs"],
+    )
 
 
 def test_three_contracts_have_partial_concepts_and_three_pairs(client: httpx.Client) -> None:
@@ -65,13 +75,16 @@ def test_compare_as_csv(client: httpx.Client) -> None:
     assert (shared[A].astype(int) > 0).all() and (shared[B].astype(int) > 0).all()
 
 
-@pytest.mark.parametrize(("ids", "why"), [
-    ((A,), "au moins deux"),
-    ((A, A), "deux fois"),
-    (tuple(f"c{i}" for i in range(13)), "au plus"),
-    ((A, "Pas Un Id"), "mal formé"),
-    ((), "au moins deux"),
-])
+@pytest.mark.parametrize(
+    ("ids", "why"),
+    [
+        ((A,), "au moins deux"),
+        ((A, A), "deux fois"),
+        (tuple(f"c{i}" for i in range(13)), "au plus"),
+        ((A, "Pas Un Id"), "mal formé"),
+        ((), "au moins deux"),
+    ],
+)
 def test_bad_contract_lists_are_422(client: httpx.Client, ids, why) -> None:
     r = _compare(client, *ids)
     assert r.status_code == 422

@@ -29,8 +29,15 @@ def test_list_contrats_has_every_curated_contract(client: httpx.Client) -> None:
 
 def test_list_contrats_as_csv(client: httpx.Client) -> None:
     frame = read_csv(client.get("/api/contrats", headers={"Accept": "text/csv"}))
-    assert {"id", "titre", "generation", "generation_inferee", "elements", "themes",
-            "dispositifs"} <= set(frame.columns)
+    assert {
+        "id",
+        "titre",
+        "generation",
+        "generation_inferee",
+        "elements",
+        "themes",
+        "dispositifs",
+    } <= set(frame.columns)
     assert len(frame) == client.get("/api/contrats").json()["count"]
 
 
@@ -53,9 +60,12 @@ def test_one_contract_has_tree_themes_dispositifs_and_key_figures(client: httpx.
     assert {d["id"] for d in body["dispositifs"]} >= {"cls", "cite-educative"}
     figures = body["chiffres_cles"]
     assert figures and all(f["libelle"] and f["indicateur"] for f in figures)
-    assert set(body["queries"]) == {"/queries/contrat-arbre.rq", "/queries/contrats.rq",
-                                    "/queries/concepts-par-contrat.rq",
-                                    "/queries/contrat-chiffres.rq"}
+    assert set(body["queries"]) == {
+        "/queries/contrat-arbre.rq",
+        "/queries/contrats.rq",
+        "/queries/concepts-par-contrat.rq",
+        "/queries/contrat-chiffres.rq",
+    }
 
 
 def test_one_contract_as_csv_is_its_tree(client: httpx.Client) -> None:

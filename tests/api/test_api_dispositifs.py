@@ -16,8 +16,9 @@ def test_list_dispositifs(client: httpx.Client) -> None:
     assert len(frame) == len(items) and {"id", "sigle", "label", "contrats"} <= set(frame.columns)
 
 
-def test_cls_is_mobilised_where_the_text_names_it(client: httpx.Client, seed_mentions,
-                                                   seeds_dir) -> None:
+def test_cls_is_mobilised_where_the_text_names_it(
+    client: httpx.Client, seed_mentions, seeds_dir
+) -> None:
     body = client.get("/api/dispositifs/cls").json()
     assert body["query"] == "/queries/contrats-par-dispositif.rq"
     sources = {c["id"]: c["source"] for c in client.get("/api/contrats").json()["contrats"]}
@@ -26,8 +27,11 @@ def test_cls_is_mobilised_where_the_text_names_it(client: httpx.Client, seed_men
     for c in body["contrats"]:
         for e in c["elements"]:
             assert e["methode"] == "règle" and e["mots_reconnus"]
-            line = (seeds_dir / e["source"]).read_text(encoding="utf-8").splitlines()[
-                e["ligne_source"] - 1]
+            line = (
+                (seeds_dir / e["source"])
+                .read_text(encoding="utf-8")
+                .splitlines()[e["ligne_source"] - 1]
+            )
             assert any(fold(w) in fold(line) for w in e["mots_reconnus"])
 
 

@@ -7,8 +7,15 @@ import importlib
 
 import pytest
 
-MODULES = ["app.api.cache", "app.api.catalog", "app.api.compare", "app.api.heatmap",
-           "app.api.queries", "app.api.search_index", "app.api.tabular"]
+MODULES = [
+    "app.api.cache",
+    "app.api.catalog",
+    "app.api.compare",
+    "app.api.heatmap",
+    "app.api.queries",
+    "app.api.search_index",
+    "app.api.tabular",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -27,8 +27,11 @@ def test_unknown_generations_are_listed_apart_with_inferred_values_labelled(
     body = client.get("/api/generations").json()
     assert body["contrats_par_generation"] == {"2015-2020": 1, "2024-2030": 1, "inconnue": 3}
     unknown = {c["id"]: c for c in body["contrats_generation_inconnue"]}
-    assert set(unknown) == {"quartiers-2030-1096beb0", "six-thematiques-629d7a99",
-                            "terre-rouge-d2f76168"}
+    assert set(unknown) == {
+        "quartiers-2030-1096beb0",
+        "six-thematiques-629d7a99",
+        "terre-rouge-d2f76168",
+    }
     assert all(c["generation"] is None for c in unknown.values())
     assert unknown["quartiers-2030-1096beb0"]["generation_inferee"] == "2024-2030"
     assert unknown["quartiers-2030-1096beb0"]["inferee"] is True
@@ -40,10 +43,16 @@ def test_inferred_generations_never_count_as_printed(client: httpx.Client) -> No
     body = client.get("/api/generations").json()
     for item in body["themes"] + body["dispositifs"]:
         assert item["contrats_2015_2020"] <= 1 and item["contrats_2024_2030"] <= 1
-        assert item["dont_inferee_2015_2020"] + item["dont_inferee_2024_2030"] <= item[
-            "contrats_generation_inconnue"]
-        expected = {(True, False): "abandonné", (False, True): "nouveau",
-                    (True, True): "maintenu", (False, False): "indéterminé"}
+        assert (
+            item["dont_inferee_2015_2020"] + item["dont_inferee_2024_2030"]
+            <= item["contrats_generation_inconnue"]
+        )
+        expected = {
+            (True, False): "abandonné",
+            (False, True): "nouveau",
+            (True, True): "maintenu",
+            (False, False): "indéterminé",
+        }
         assert item["statut"] == expected[(item["present_2015_2020"], item["present_2024_2030"])]
     assert {d["type"] for d in body["dispositifs"]} == {"dispositif"}
 

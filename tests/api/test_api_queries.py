@@ -10,9 +10,20 @@ import pytest
 from app.api import queries
 from app.config import DEFAULT_BASE_IRI
 
-API_QUERIES = ["themes", "contrats-par-theme", "chemins", "contrats", "contrat-arbre",
-               "contrat-chiffres", "concepts-par-contrat", "matrice", "generations",
-               "dispositifs", "contrats-par-dispositif", "libelles"]
+API_QUERIES = [
+    "themes",
+    "contrats-par-theme",
+    "chemins",
+    "contrats",
+    "contrat-arbre",
+    "contrat-chiffres",
+    "concepts-par-contrat",
+    "matrice",
+    "generations",
+    "dispositifs",
+    "contrats-par-dispositif",
+    "libelles",
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +49,8 @@ def test_binding_rewrites_only_the_values_block() -> None:
     text = query.bind({"theme": [iri]}, base=DEFAULT_BASE_IRI)
     assert f"VALUES ?theme {{ <{iri}> }}" in text
     assert text.replace(f"<{iri}>", "") == query.text.replace(
-        f"<{DEFAULT_BASE_IRI}theme/sante-mentale>", "")
+        f"<{DEFAULT_BASE_IRI}theme/sante-mentale>", ""
+    )
 
 
 def test_optional_parameter_unbound_is_undef() -> None:
@@ -46,12 +58,15 @@ def test_optional_parameter_unbound_is_undef() -> None:
     assert "VALUES ?contrat { UNDEF }" in text
 
 
-@pytest.mark.parametrize("value", [
-    "https://example.org/theme/x",
-    DEFAULT_BASE_IRI + "theme/x> } ?s ?p ?o { <y",
-    DEFAULT_BASE_IRI + "theme/x\n",
-    DEFAULT_BASE_IRI + 'theme/"x',
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://example.org/theme/x",
+        DEFAULT_BASE_IRI + "theme/x> } ?s ?p ?o { <y",
+        DEFAULT_BASE_IRI + "theme/x\n",
+        DEFAULT_BASE_IRI + 'theme/"x',
+    ],
+)
 def test_binding_refuses_iris_outside_the_base_or_malformed(value: str) -> None:
     with pytest.raises(queries.QueryError):
         queries.load("contrats-par-theme").bind({"theme": [value]}, base=DEFAULT_BASE_IRI)

@@ -12,29 +12,36 @@ def _search(client: httpx.Client, q: str, **params) -> httpx.Response:
 
 
 def test_search_is_accent_case_and_stem_insensitive(client: httpx.Client) -> None:
-    answers = [_search(client, q, limit=200).json()
-               for q in ("santé mentale", "SANTE MENTALE", "Santés Mentales")]
+    answers = [
+        _search(client, q, limit=200).json()
+        for q in ("santé mentale", "SANTE MENTALE", "Santés Mentales")
+    ]
     ids = [[r["iri"] for r in a["resultats"]] for a in answers]
     assert ids[0] == ids[1] == ids[2] and ids[0]
     assert answers[0]["racines"] == answers[2]["racines"]
 
 
-def test_search_ranks_elements_with_every_word_first_and_marks_them(client: httpx.Client,
-                                                                    seed_mentions) -> None:
+def test_search_ranks_elements_with_every_word_first_and_marks_them(
+    client: httpx.Client, seed_mentions
+) -> None:
     body = _search(client, "santé mentale", limit=200).json()
     assert body["query"] == "/queries/libelles.rq"
     results = body["resultats"]
     both = [r for r in results if r["mots_trouves"] == 2]
     assert results[: len(both)] == both  # all-words matches come first
     assert all("sante mentale" in fold(r["label"]) for r in both)
-    assert {r["contrat"] for r in both} == {"quartiers-2030-1096beb0", "six-thematiques-629d7a99",
-                                            "ca-melun-val-de-seine-2024-2030"}
+    assert {r["contrat"] for r in both} == {
+        "quartiers-2030-1096beb0",
+        "six-thematiques-629d7a99",
+        "ca-melun-val-de-seine-2024-2030",
+    }
     top = results[0]
     assert "<mark>" in top["surligne"] and top["positions"]
     for start, end in top["positions"]:
         assert fold(top["label"][start:end]) in {"sante", "mentale"}
     assert body["total"] >= len(results) and [r["rang"] for r in results] == list(
-        range(1, len(results) + 1))
+        range(1, len(results) + 1)
+    )
     scores = [r["score"] for r in both]
     assert scores == sorted(scores, reverse=True)
 
@@ -52,10 +59,16 @@ def test_search_limit_and_csv(client: httpx.Client) -> None:
     assert {"contrat", "element", "label", "surligne", "score"} <= set(frame.columns)
 
 
-@pytest.mark.parametrize("params", [
-    {"q": ""}, {"q": "la des pour"}, {"q": "emploi", "limit": "0"},
-    {"q": "emploi", "limit": "1000"}, {},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ""},
+        {"q": "la des pour"},
+        {"q": "emploi", "limit": "0"},
+        {"q": "emploi", "limit": "1000"},
+        {},
+    ],
+)
 def test_bad_searches_are_422(client: httpx.Client, params) -> None:
     r = client.get("/api/search", params=params)
     assert r.status_code == 422

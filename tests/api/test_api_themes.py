@@ -12,8 +12,11 @@ import httpx
 from conftest import fold, read_csv
 
 # grep -il "santé mentale" ../shared/seeds/*.txt → 000, 001, 004
-MENTAL_HEALTH = {"quartiers-2030-1096beb0", "six-thematiques-629d7a99",
-                 "ca-melun-val-de-seine-2024-2030"}
+MENTAL_HEALTH = {
+    "quartiers-2030-1096beb0",
+    "six-thematiques-629d7a99",
+    "ca-melun-val-de-seine-2024-2030",
+}
 
 
 def test_list_themes_gives_counts_with_narrower_themes(client: httpx.Client) -> None:
@@ -39,8 +42,9 @@ def test_list_themes_as_csv(client: httpx.Client) -> None:
     assert row["broader"] == "sante" and int(row["contrats"]) == len(MENTAL_HEALTH)
 
 
-def test_mental_health_contracts_are_those_whose_text_says_so(client: httpx.Client,
-                                                              seed_mentions) -> None:
+def test_mental_health_contracts_are_those_whose_text_says_so(
+    client: httpx.Client, seed_mentions
+) -> None:
     body = client.get("/api/themes/sante-mentale").json()
     found = {c["id"] for c in body["contrats"]}
     assert found == MENTAL_HEALTH
@@ -61,7 +65,7 @@ def test_mental_health_evidence_points_at_source_lines(client: httpx.Client, see
             assert e["theme_reconnu"] == "sante-mentale"
             lines = (seeds_dir / e["source"]).read_text(encoding="utf-8").splitlines()
             start = e["ligne_source"] - 1
-            assert fold(e["label"])[:20] in fold(" ".join(lines[start:start + 3])), e
+            assert fold(e["label"])[:20] in fold(" ".join(lines[start : start + 3])), e
             methods.add(e["methode"])
             if e["methode"] == "règle":
                 assert e["mots_reconnus"], e
@@ -78,7 +82,7 @@ def test_mental_health_evidence_has_path_to_top_of_tree(client: httpx.Client) ->
     tree = read_csv(client.get("/api/contrats/ca-melun-val-de-seine-2024-2030?format=csv"))
     parents = dict(zip(tree["element"], tree["parent"], strict=True))
     for e in melun["elements"]:
-        chain = [step["iri"].rsplit("/", 1)[-1] for step in e["chemin"]]
+        chain = [step["id"] for step in e["chemin"]]
         assert chain, e["id"]  # no top-level element says « santé mentale » there
         assert parents[chain[0]] == ""  # the path starts at the top of the tree
         for child, parent in zip([*chain[1:], e["id"]], chain, strict=True):
@@ -90,9 +94,14 @@ def test_mental_health_through_the_sparql_file(client: httpx.Client) -> None:
     assert text.status_code == 200
     assert text.text.startswith("# contrats-par-theme — ")
     assert "@param ?theme iri" in text.text
-    answer = client.post("/sparql", content=text.text.encode(), headers={
-        "Content-Type": "application/sparql-query",
-        "Accept": "application/sparql-results+json"})
+    answer = client.post(
+        "/sparql",
+        content=text.text.encode(),
+        headers={
+            "Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json",
+        },
+    )
     assert answer.status_code == 200, answer.text
     rows = answer.json()["results"]["bindings"]
     assert {r["id"]["value"] for r in rows} == MENTAL_HEALTH
@@ -100,12 +109,27 @@ def test_mental_health_through_the_sparql_file(client: httpx.Client) -> None:
     assert len(rows) == sum(len(c["elements"]) for c in api["contrats"])
 
 
+def test_mental_health_through_the_sparql_file_in_a_notebook(built_dump) -> None:
+    """The published file, run as is on the dump, as a researcher would in a notebook."""
+    import pyoxigraph as ox
+
+    from app.api.queries import QUERY_DIR
+
+    store = ox.Store()
+    store.bulk_load(path=str(built_dump), format=ox.RdfFormat.N_QUADS)
+    text = (QUERY_DIR / "contrats-par-theme.rq").read_text(encoding="utf-8")
+    rows = list(store.query(text, use_default_graph_as_union=True))
+    assert {r["id"].value for r in rows} == MENTAL_HEALTH
+
+
 def test_theme_as_csv_has_one_row_per_element(client: httpx.Client) -> None:
     frame = read_csv(client.get("/api/themes/sante-mentale?format=csv"))
     body = client.get("/api/themes/sante-mentale").json()
     assert len(frame) == sum(len(c["elements"]) for c in body["contrats"])
     assert set(frame["contrat"]) == MENTAL_HEALTH
-    assert {"label", "chemin", "ligne_source", "mots_reconnus", "theme_reconnu"} <= set(frame.columns)
+    assert {"label", "chemin", "ligne_source", "mots_reconnus", "theme_reconnu"} <= set(
+        frame.columns
+    )
     assert (frame["theme_reconnu"] == "sante-mentale").all()
 
 
@@ -126,3 +150,19 @@ def test_malformed_theme_is_422(client: httpx.Client) -> None:
     r = client.get("/api/themes/Sant%C3%A9%20Mentale")
     assert r.status_code == 422
     assert r.json()["detail"][0]["loc"] == ["path", "theme"]
+
+
+def test_contracts_come_by_pages(client: httpx.Client) -> None:
+    seen, url = [], "/api/themes/sante-mentale?limit=2"
+    while url:
+        body = client.get(url).json()
+        assert body["count"] == len(MENTAL_HEALTH) == body["pagination"]["total"]
+        assert len(body["contrats"]) <= 2
+        seen += [c["id"] for c in body["contrats"]]
+        url = body["pagination"]["suivant"]
+    assert sorted(seen) == sorted(MENTAL_HEALTH)
+    frame = read_csv(client.get("/api/themes/sante-mentale?limit=1&offset=1&format=csv"))
+    assert frame["contrat"].nunique() == 1
+    for bad in ({"limit": "0"}, {"limit": "5001"}, {"offset": "-1"}):
+        r = client.get("/api/themes/sante-mentale", params=bad)
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"][1] in bad
