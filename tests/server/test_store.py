@@ -101,3 +101,23 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
     odd.write_text("?", encoding="utf-8")
     with pytest.raises(StoreError, match="format"):
         load_files([odd], None, tmp_path / "s")
+
+
+def test_blank_nodes_keep_their_identity_across_slices(tmp_path: Path, monkeypatch) -> None:
+    import app.server.store as store_module
+
+    monkeypatch.setattr(store_module, "CHUNK_BYTES", 120)  # many slices
+    lines = ["_:b1 <http://e/p> \"1\" <http://e/g> .\n"]
+    lines += [f"<http://e/s{i}> <http://e/p> \"{i}\" <http://e/g> .\n" for i in range(20)]
+    lines += ["_:b1 <http://e/p> \"2\" <http://e/g> .\n", "<http://e/x> <http://e/q> _:b1 <http://e/g> .\n"]
+    dump = tmp_path / "bnodes.nq"
+    dump.write_text("".join(lines), encoding="utf-8")
+    prepare_store(dump, tmp_path / "store")
+    store = Store.read_only(str(tmp_path / "store"))
+    assert len(store) == 23
+    rows = list(store.query(
+        "SELECT (COUNT(DISTINCT ?b) AS ?n) { GRAPH ?g { <http://e/x> <http://e/q> ?b . ?b <http://e/p> ?v } }"
+    ))
+    assert rows[0]["n"].value == "1"
+    assert len(list(store.query("SELECT ?v { GRAPH ?g { ?b <http://e/p> ?v FILTER(isBlank(?b)) } }"))) == 2
+    del store
