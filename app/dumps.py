@@ -4,6 +4,11 @@ Deterministic: triples are sorted in canonical N-Triples form and blank nodes ar
 canonicalised, so the same input gives byte-identical files. Atomic: everything is
 written to a sibling temporary directory that replaces the old output in one rename;
 a failed build leaves the previous output untouched.
+
+The dataset's sizes for its VoID description (:func:`void_statistics`) are
+counted here too, on the quads just written: the graph only changes with a
+build, so the server reads them from ``build-info.json`` instead of counting
+1.4 M quads again in SPARQL (≈ 1.5 s at 2 000 contracts).
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
@@ -43,7 +49,10 @@ def nquads(graphs: list[tuple[str, Graph]]) -> str:
 
 
 def _serialize(nt_or_nq: str, fmt: ox.RdfFormat, source_fmt: ox.RdfFormat) -> bytes:
-    quads = list(ox.parse(nt_or_nq.encode("utf-8"), format=source_fmt))
+    return _serialize_quads(list(ox.parse(nt_or_nq.encode("utf-8"), format=source_fmt)), fmt)
+
+
+def _serialize_quads(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
     if fmt.supports_datasets:
         data: list = quads
     else:
@@ -62,10 +71,63 @@ def write_graph_files(directory: Path, stem: str, graph: Graph) -> None:
     )
 
 
-def write_dataset(directory: Path, graphs: list[tuple[str, Graph]]) -> None:
+def write_dataset(directory: Path, graphs: list[tuple[str, Graph]]) -> dict[str, Any]:
+    """Write the N-Quads and TriG dumps; their VoID statistics (:func:`void_statistics`)."""
     nq = nquads(graphs)
     (directory / DUMP_NQ).write_text(nq, encoding="utf-8")
-    (directory / DUMP_TRIG).write_bytes(_serialize(nq, ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS))
+    quads = list(ox.parse(nq.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    (directory / DUMP_TRIG).write_bytes(_serialize_quads(quads, ox.RdfFormat.TRIG))
+    return void_statistics(quads)
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+class _Counts:
+    """Distinct terms seen in a set of quads, counted as VoID counts them."""
+
+    def __init__(self) -> None:
+        self.triples = 0
+        self.entities: set[ox.NamedNode] = set()
+        self.classes: set[object] = set()
+        self.properties: set[ox.NamedNode] = set()
+
+    def add(self, quad: ox.Quad) -> None:
+        self.triples += 1
+        if isinstance(quad.subject, ox.NamedNode):
+            self.entities.add(quad.subject)
+        self.properties.add(quad.predicate)
+        if quad.predicate == _RDF_TYPE:
+            self.classes.add(quad.object)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "triples": self.triples,
+            "entities": len(self.entities),
+            "classes": len(self.classes),
+            "properties": len(self.properties),
+        }
+
+
+def void_statistics(quads: Iterable[ox.Quad]) -> dict[str, Any]:
+    """The sizes the VoID description gives, for the dataset and for each named graph.
+
+    ``triples`` counts quads (a triple asserted in two graphs counts twice, as
+    ``void:triples`` of the dataset is the sum of its graphs'); ``entities``
+    the distinct IRI subjects; ``classes`` the distinct objects of
+    ``rdf:type``; ``properties`` the distinct predicates. The quads must be
+    distinct (the dump's lines are).
+    """
+    total = _Counts()
+    graphs: dict[str, _Counts] = {}
+    for quad in quads:
+        total.add(quad)
+        if isinstance(quad.graph_name, ox.NamedNode):  # always, in the build's dump
+            graphs.setdefault(quad.graph_name.value, _Counts()).add(quad)
+    return {
+        **total.as_dict(),
+        "graphs": {name: counts.as_dict() for name, counts in sorted(graphs.items())},
+    }
 
 
 def write_json(path: Path, data: object) -> None:

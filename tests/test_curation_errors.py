@@ -416,6 +416,35 @@ def test_build_is_deterministic(golden_build: Path, built_dir: Path) -> None:
     assert not differing, f"files differ between two builds: {differing}"
 
 
+def test_build_records_void_sizes_and_is_stale_without_them(
+    golden_build: Path, tmp_path: Path, repo_root: Path, seeds_dir: Path
+) -> None:
+    import json
+
+    from app.build import is_stale
+    from app.config import DEFAULT_BASE_IRI, Settings
+
+    out = tmp_path / "build"
+    shutil.copytree(golden_build, out)
+    settings = Settings(
+        base_iri=DEFAULT_BASE_IRI,
+        data_dir=repo_root / "data" / "contrats",
+        ontology_dir=repo_root / "ontology",
+        shapes_dir=repo_root / "shapes",
+        seeds_dir=seeds_dir,
+        build_dir=out,
+    )
+    assert not is_stale(settings)
+    info_path = out / "build-info.json"
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    lines = (out / "cvkg.nq").read_text(encoding="utf-8").splitlines()
+    assert info["void"]["triples"] == len(lines)
+    assert sum(g["triples"] for g in info["void"]["graphs"].values()) == len(lines)
+    del info["void"]  # as written before the build counted them: rebuilt by cvkg serve
+    info_path.write_text(json.dumps(info), encoding="utf-8")
+    assert is_stale(settings)
+
+
 def test_stats_csv_lists_the_five_contracts(
     golden_build: Path,
     tmp_path: Path,

@@ -123,6 +123,12 @@ def _dataset_files(meta: dict[str, Any]) -> list[Path] | None:
     return None
 
 
+def holds_build(store_path: Path, build_dir: Path) -> bool:
+    """Whether the store holds the build's dump as written (no ``--data``, no admin write)."""
+    dump = _unchanged_dump(_read_meta(store_path))
+    return dump is not None and dump == (build_dir / "cvkg.nq").resolve()
+
+
 def data_version(meta: dict[str, Any], build_dir: Path) -> str:
     """The data version: the build fingerprint when the store holds the build's dump.
 

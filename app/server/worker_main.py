@@ -40,10 +40,23 @@ def _isolate() -> bool:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the server
     except AttributeError:
         pass
-    for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
-        if getattr(libc, "unshare", None) and libc.unshare(flags) == 0:
-            return True
-    return False
+    if not hasattr(libc, "unshare"):
+        return False
+    if libc.unshare(CLONE_NEWNET) == 0:  # root / CAP_SYS_ADMIN
+        return True
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        return False
+    # Map our own ids into the new user namespace, or files we create (an
+    # admin write) would have no owner there and fail with EOVERFLOW.
+    try:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
+                           ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as handle:
+                handle.write(text)
+    except OSError:
+        pass
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,8 @@
 One ``Site`` per app, created on first use from the server's runtime
 (``request.app.state.runtime``) or installed beforehand by a test
 (``app.state.web_site = Site(...)``) with another ``Sparql`` source. The
-dataset description (VoID/DCAT) is computed once per build and per public URL,
+dataset description (VoID/DCAT) is computed once per build and per public URL
+(its sizes come from the build when the store holds it, see ``serves_build``),
 and kept in a small in-memory store that is read together with the server's
 store, so its IRIs ({base}dataset, its distributions…) dereference like any
 other.
@@ -21,6 +22,7 @@ import pyoxigraph as ox
 from fastapi import Request
 from rdflib import Graph
 
+from app.api.deps import holds_build
 from app.config import Settings
 from app.dumps import DUMP_NQ
 from app.vocabularies import ONTOLOGY_FILE
@@ -60,12 +62,28 @@ class Site:
         except OSError:
             return 0
 
+    def serves_build(self, request: Request) -> bool:
+        """Whether the server's store holds the build of ``build_dir`` as written.
+
+        Then the description takes its sizes from the build; not for ``cvkg
+        serve --data``, after an admin write, or for a store a test installed.
+        """
+        runtime = getattr(request.app.state, "runtime", None)
+        if runtime is None or self.store_sparql is not ServerSparql:
+            return False
+        return holds_build(Path(runtime.store_path), self.settings.build_dir)
+
     async def dataset(self, request: Request) -> tuple[Graph, ox.Store]:
         """The VoID/DCAT graph for this server's public URL, as rdflib and as a store."""
         key = (site_url(request), self._stamp())
         async with self._lock:
             if key not in self._descriptions:
-                graph = await description(self.store_sparql(request), self.settings, key[0])
+                graph = await description(
+                    self.store_sparql(request),
+                    self.settings,
+                    key[0],
+                    from_build=self.serves_build(request),
+                )
                 store = ox.Store()
                 nt = graph.serialize(format="nt", encoding="utf-8")
                 name = ox.NamedNode(f"{self.base}graph/dataset")

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from conftest import BASE, turtle
 from pyshacl import validate
-from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
 
 # Open namespaces: rdflib's closed ones warn when pytest inspects the module.
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -87,20 +88,61 @@ def test_licence_publisher_dates_and_version(void: Graph, built_dir: Path) -> No
     assert (URIRef(f"{BASE}catalogue"), DCAT.dataset, DS) in void
 
 
+def counted_in_store(store: ox.Store, graph: str | None = None) -> dict[str, int]:
+    """The four VoID sizes, counted in SPARQL over one named graph or all of them."""
+    where = f"GRAPH <{graph}>" if graph else "GRAPH ?g"
+    queries = {
+        "triples": f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} {{ ?s ?p ?o }} }}",
+        "entities": f"SELECT (COUNT(DISTINCT ?s) AS ?n) "
+        f"WHERE {{ {where} {{ ?s ?p ?o }} FILTER (isIRI(?s)) }}",
+        "classes": f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {where} {{ ?x a ?c }} }}",
+        "properties": f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {where} {{ ?s ?p ?o }} }}",
+    }
+    return {key: int(next(iter(store.query(q)))["n"].value) for key, q in queries.items()}
+
+
+def sizes_in_void(void: Graph, subject: URIRef) -> dict[str, int]:
+    return {
+        key: int(void.value(subject, VOID[key]))
+        for key in ("triples", "entities", "classes", "properties")
+    }
+
+
 def test_void_counts_match_the_dump(void: Graph, built_dir: Path) -> None:
+    """The sizes the build recorded are those of its dump, counted here independently."""
+    store = ox.Store()
+    store.bulk_load(path=str(built_dir / "cvkg.nq"), format=ox.RdfFormat.N_QUADS)
     lines = {
         line for line in (built_dir / "cvkg.nq").read_text(encoding="utf-8").splitlines() if line
     }
-    assert int(void.value(DS, VOID.triples)) == len(lines)
+    assert int(void.value(DS, VOID.triples)) == len(lines) == len(store)
+    assert sizes_in_void(void, DS) == counted_in_store(store)
     assert int(void.value(DS, VOID.entities)) > 500
     subsets = list(void.objects(DS, VOID.subset))
     contracts = sorted(p.stem for p in (built_dir / "contrats").glob("*.ttl"))
-    assert sorted(str(s).rsplit("/", 1)[1] for s in subsets) == contracts
+    prefix = f"{BASE}graph/contrat/"
+    graphs = sorted(
+        g.value[len(prefix) :] for g in store.named_graphs() if g.value.startswith(prefix)
+    )
+    assert sorted(str(s).rsplit("/", 1)[1] for s in subsets) == contracts == graphs
     for subset in subsets:
         cid = str(subset).rsplit("/", 1)[1]
         graph = Graph().parse(built_dir / "contrats" / f"{cid}.ttl", format="turtle")
         assert int(void.value(subset, VOID.triples)) == len(graph)
+        assert void.value(subset, RDFS.seeAlso) == URIRef(prefix + cid)
+        assert sizes_in_void(void, subset) == counted_in_store(store, prefix + cid)
         assert void.value(subset, VOID.rootResource) == URIRef(f"{BASE}contrat/{cid}")
+
+
+def test_dataset_page_shows_the_void_sizes(void: Graph, http: httpx.Client) -> None:
+    page = http.get("/dataset", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    triples, entities = (int(void.value(DS, VOID[k])) for k in ("triples", "entities"))
+    assert f"{triples} triplets, {entities} entités" in page.text
+    for subset in void.objects(DS, VOID.subset):
+        cid = str(subset).rsplit("/", 1)[1]
+        row = page.text.split(f'href="/id/contrat/{cid}"', 1)[1].split("</tr>", 1)[0]
+        assert f">{int(void.value(subset, VOID.triples))}</td>" in row
 
 
 def test_every_distribution_downloads_with_its_media_type(void: Graph, http: httpx.Client) -> None:

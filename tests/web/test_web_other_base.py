@@ -77,3 +77,22 @@ def test_an_iri_of_the_default_base_is_unknown_here(client: TestClient) -> None:
     assert (
         client.get("/id/contrat/nexiste-pas", headers={"Accept": "text/turtle"}).status_code == 404
     )
+
+
+def test_sizes_are_counted_in_the_store_when_it_does_not_hold_the_build(
+    client: TestClient, built_dir: Path
+) -> None:
+    """The build's recorded sizes are for its own base and dump; here the store is counted."""
+    void = "http://rdfs.org/ns/void#"
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=response.text, format="turtle")
+    dataset = URIRef(f"{OTHER}dataset")
+    triples = len(Graph().parse(built_dir / "contrats" / f"{CONTRAT}.ttl", format="turtle"))
+    assert graph.value(dataset, URIRef(void + "triples")) == Literal(triples)
+    assert graph.value(dataset, URIRef(void + "entities")) is None  # only triples, counted
+    subsets = list(graph.objects(dataset, URIRef(void + "subset")))
+    assert subsets == [URIRef(f"{OTHER}dataset/contrat/{CONTRAT}")]
+    assert graph.value(subsets[0], URIRef(void + "triples")) == Literal(triples)
+    page = client.get("/dataset", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert f"<dd>{triples} triplets</dd>" in page.text

@@ -104,7 +104,6 @@ WEB_QUERIES = [
     "schema-concepts",
     "schemas",
     "graphes-void",
-    "totaux-void",
 ]
 
 
@@ -121,3 +120,46 @@ def test_site_query_file_says_what_it_answers_and_runs_as_is(name: str, built_du
     store = ox.Store()
     store.bulk_load(path=str(built_dump), format=ox.RdfFormat.N_QUADS)
     assert queries.select(store, query.text), f"{name}.rq finds nothing on the build"
+
+
+def test_void_statistics_count_as_void_does() -> None:
+    import pyoxigraph as ox
+
+    from app.dumps import void_statistics
+
+    a, b, c, d, p = (ox.NamedNode(f"https://x/{n}") for n in "abcdp")
+    g1, g2 = ox.NamedNode("https://x/g1"), ox.NamedNode("https://x/g2")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    quads = [
+        ox.Quad(a, rdf_type, c, g1),
+        ox.Quad(a, p, ox.Literal("x"), g1),
+        ox.Quad(ox.BlankNode("n"), p, a, g1),  # a blank node is no entity
+        ox.Quad(a, rdf_type, c, g2),  # the same triple in another graph counts again
+        ox.Quad(b, rdf_type, d, g2),
+    ]
+    stats = void_statistics(quads)
+    assert {k: v for k, v in stats.items() if k != "graphs"} == {
+        "triples": 5,
+        "entities": 2,
+        "classes": 2,
+        "properties": 2,
+    }
+    assert stats["graphs"] == {
+        "https://x/g1": {"triples": 3, "entities": 1, "classes": 1, "properties": 2},
+        "https://x/g2": {"triples": 2, "entities": 2, "classes": 2, "properties": 1},
+    }
+
+
+def test_build_statistics_apply_only_to_their_base(tmp_path: Path) -> None:
+    import json
+
+    from app.web.dataset import statistics
+
+    info = {"base_iri": "https://a/id/", "void": {"triples": 3, "graphs": {}}}
+    (tmp_path / "build-info.json").write_text(json.dumps(info), encoding="utf-8")
+    assert statistics(tmp_path, "https://a/id/") == info["void"]
+    assert statistics(tmp_path, "https://b/id/") is None
+    assert statistics(tmp_path / "missing", "https://a/id/") is None
+    del info["void"]
+    (tmp_path / "build-info.json").write_text(json.dumps(info), encoding="utf-8")
+    assert statistics(tmp_path, "https://a/id/") is None

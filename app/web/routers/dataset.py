@@ -13,13 +13,15 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS, VOID
 
 from app.api.queries import load
 from app.server import errors
 from app.web import downloads
 from app.web.conneg import HTML
 from app.web.dataset import build_info, modified
-from app.web.describe import bind, dumps_json
+from app.web.describe import dumps_json
 from app.web.responses import alternates, negotiate, respond
 from app.web.site import get_site, site_url
 from app.web.templating import STATIC, render
@@ -57,10 +59,9 @@ async def dataset_page(request: Request, negotiated: bool, path: str) -> Respons
     """The landing page: what the dataset is, its size, its licence, what to download."""
     site = get_site(request)
     sparql = await site.sparql(request)
-    graphs = await sparql.select(bind("graphes-void", site.base))
-    totals = (await sparql.select(bind("totaux-void", site.base)))[0]
+    description, _store = await site.dataset(request)  # computed once per build
+    totals, sizes = _sizes(description, site.base)
     contracts = await sparql.select(load("contrats").text)
-    sizes = {r["graphe"].value: int(r["triplets"].value) for r in graphs}
     info = build_info(site.settings.build_dir)
     when = modified(site.settings.build_dir)
     root = site_url(request)
@@ -81,7 +82,7 @@ async def dataset_page(request: Request, negotiated: bool, path: str) -> Respons
         files=files,
         contracts=contracts,
         sizes=sizes,
-        totals={k: int(v.value) for k, v in totals.items()},
+        totals=totals,
         version=info.get("version", ""),
         fingerprint=info.get("fingerprint", ""),
         modified=when.strftime("%d/%m/%Y %H:%M UTC") if when else "",
@@ -90,6 +91,31 @@ async def dataset_page(request: Request, negotiated: bool, path: str) -> Respons
         void_alternates=alternates("/.well-known/void"),
     )
     return respond(html, HTML, path, negotiated)
+
+
+_TOTALS = (
+    (VOID.triples, "triplets"),
+    (VOID.entities, "entités"),
+    (VOID.classes, "classes"),
+    (VOID.properties, "propriétés"),
+)
+
+
+def _sizes(description: Graph, base: str) -> tuple[list[tuple[int, str]], dict[str, int]]:
+    """The dataset's sizes as (count, unit), and each contract graph's triples, from its VoID."""
+    ds = URIRef(f"{base}dataset")
+    totals = [
+        (int(n), unit)
+        for predicate, unit in _TOTALS
+        if (n := description.value(ds, predicate)) is not None
+    ]
+    sizes = {}
+    for subset in description.objects(ds, VOID.subset):
+        graph = description.value(subset, RDFS.seeAlso)
+        triples = description.value(subset, VOID.triples)
+        if graph is not None and triples is not None:
+            sizes[str(graph)] = int(triples)
+    return totals, sizes
 
 
 @router.get("/dumps/", name="web_dumps", include_in_schema=False)
