@@ -12,7 +12,7 @@ import pytest
 from app.server.routers.editor import load_examples
 
 STATIC = Path(__file__).resolve().parents[2] / "app" / "server" / "static"
-REQUIRED = ["sante-mentale", "arbre-contrat", "dispositifs-par-contrat"]
+REQUIRED = ["sante-mentale", "contrat-arbre", "dispositifs-par-contrat"]
 
 
 def test_home_is_the_french_editor(client: httpx.Client, server) -> None:

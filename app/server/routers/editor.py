@@ -25,7 +25,7 @@ router = APIRouter(tags=["editor"])
 QUERY_DIR = Path(__file__).resolve().parents[2] / "queries"
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "editor.html"
 # Shown first, in this order; the other files follow by name.
-FIRST = ("sante-mentale", "arbre-contrat", "dispositifs-par-contrat", "contrats")
+FIRST = ("sante-mentale", "contrat-arbre", "dispositifs-par-contrat", "contrats")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def load_examples(directory: Path = QUERY_DIR) -> list[Example]:
     """The example queries; the leading ``#`` lines give title and description.
 
     >>> [e.name for e in load_examples()][:2]
-    ['sante-mentale', 'arbre-contrat']
+    ['sante-mentale', 'contrat-arbre']
     """
     examples = []
     for path in directory.glob("*.rq"):
@@ -65,8 +65,15 @@ def editor_page(request: Request, runtime: Runtime) -> HTMLResponse:
         "endpoint": runtime.settings.public_endpoint or f"{request.base_url}sparql",
         "prefixes": runtime.prefixes,
         "defaultQuery": sparql_prologue(runtime.prefixes)
-        + "\nSELECT ?contrat ?titre WHERE {\n  ?contrat a cdv:Contrat ;\n"
-        "           dcterms:title ?titre .\n}\nLIMIT 100\n",
+        + "\nSELECT ?contrat ?identifiant ?titre ?generation WHERE {\n"
+        "  ?contrat a cdv:Contrat ; dcterms:identifier ?identifiant .\n"
+        "  OPTIONAL { ?contrat dcterms:title ?titre }\n"
+        "  OPTIONAL { ?contrat cdv:generation/skos:notation ?generation }\n"
+        "}\nORDER BY ?identifiant\nLIMIT 100\n",
+        # Result links to data IRIs open this server's page for them (/id/…), so a
+        # local or mirrored deployment is browsable before w3id.org redirects to it.
+        "dataBase": runtime.settings.base_iri,
+        "localBase": str(request.base_url) + "id/",
         "examples": str(request.base_url) + "queries",
         "maxRows": runtime.settings.max_rows,
         "timeout": runtime.settings.query_timeout,

@@ -21,6 +21,18 @@
     yasqe: { value: config.defaultQuery },
   });
 
+  // Links to data IRIs in the results lead to this server's page for the IRI.
+  document.getElementById("yasgui").addEventListener(
+    "click",
+    (event) => {
+      const link = event.target.closest && event.target.closest("a[href]");
+      if (link && config.dataBase && link.href.startsWith(config.dataBase)) {
+        link.href = config.localBase + link.href.slice(config.dataBase.length);
+      }
+    },
+    true,
+  );
+
   function openExample(example) {
     const tab = yasgui.addTab(true, {
       ...Yasgui.Tab.getDefaults(),
