@@ -33,8 +33,10 @@ test: setup  ## install the test browser if missing, then run the whole suite
 lint:  setup ## ruff
 	$(BIN)/ruff check app tests benchmarks
 
-bench: setup  ## benchmarks (on demand; prints figures)
-	$(BIN)/python benchmarks/run.py
+N ?= 500
+bench: setup  ## benchmarks on N synthetic contracts (make bench N=2000); prints figures
+	$(BIN)/python benchmarks/bench_endpoint.py --contracts $(N) $(if $(filter 2000,$(N)),--no-rdflib,)
+	$(BIN)/python benchmarks/api_queries.py --contracts $(N)
 
 clean:  ## remove build output and the local store
 	rm -rf data/build var
