@@ -94,4 +94,3 @@ def violations(report: Graph, contrat: Contrat | None, iris: Iris) -> list[Viola
         f_path, yaml_line, source_line = _locate(contrat, iris, focus)
         found.append(Violation(f_path, yaml_line, source_line, focus, message, sev))
     return sorted(found, key=lambda v: (v.yaml_line or 0, v.focus, v.message))
-

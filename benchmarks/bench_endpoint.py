@@ -99,8 +99,9 @@ def load_store(dump: Path, store_dir: Path) -> tuple[float, float, float]:
     )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, str(dump), str(store_dir)], check=True,
-                   cwd=PROJECT_ROOT)
+    subprocess.run(
+        [sys.executable, "-c", code, str(dump), str(store_dir)], check=True, cwd=PROJECT_ROOT
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -113,9 +114,18 @@ def start_endpoint(store_dir: Path, log: Path) -> tuple[subprocess.Popen[bytes],
     env["CVKG_QUERY_TIMEOUT"] = "120"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("serve_store.py")),
-             "--store", str(store_dir), "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                str(Path(__file__).with_name("serve_store.py")),
+                "--store",
+                str(store_dir),
+                "--port",
+                str(port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
@@ -151,15 +161,22 @@ def main() -> int:
     print(f"charge de la machine au début : {os.getloadavg()}")
     store_dir = args.workdir / f"store-{args.contracts}"
     wall, cpu, peak = load_store(dump, store_dir)
-    print(f"chargement de {args.contracts} contrats : {wall:.1f} s (CPU {cpu:.1f} s), "
-          f"pic mémoire {peak:.0f} Mo")
+    print(
+        f"chargement de {args.contracts} contrats : {wall:.1f} s (CPU {cpu:.1f} s), "
+        f"pic mémoire {peak:.0f} Mo"
+    )
 
     store = Store.read_only(str(store_dir))
     quads = len(store)
-    first = next(iter(store.query(
-        "PREFIX dcterms: <http://purl.org/dc/terms/> "
-        "SELECT ?id { ?c dcterms:identifier ?id } ORDER BY ?id LIMIT 1",
-        use_default_graph_as_union=True)))["id"].value
+    first = next(
+        iter(
+            store.query(
+                "PREFIX dcterms: <http://purl.org/dc/terms/> "
+                "SELECT ?id { ?c dcterms:identifier ?id } ORDER BY ?id LIMIT 1",
+                use_default_graph_as_union=True,
+            )
+        )
+    )["id"].value
     queries = {name: PREFIXES + q.replace("$ID", first) for name, q in MIX.items()}
     prefixes = project_prefixes(DEFAULT_BASE_IRI)
 
@@ -191,8 +208,10 @@ def main() -> int:
         return result.serialize(format="turtle" if result.type == "CONSTRUCT" else "json")
 
     print(f"\n{quads} quads ; {args.repeat} répétitions (rdflib : {args.rdflib_repeat}) ; ms")
-    header = (f"{'requête':<18} {'lignes':>6} {'in-proc méd':>11} {'p95':>7} {'endpoint méd':>12} "
-              f"{'p95':>7} {'surcoût':>8} {'ratio':>6} {'rdflib méd':>10} {'rdflib/in':>9} cible")
+    header = (
+        f"{'requête':<18} {'lignes':>6} {'in-proc méd':>11} {'p95':>7} {'endpoint méd':>12} "
+        f"{'p95':>7} {'surcoût':>8} {'ratio':>6} {'rdflib méd':>10} {'rdflib/in':>9} cible"
+    )
     print(header)
     ok_all = True
     for name, query in queries.items():
@@ -214,9 +233,11 @@ def main() -> int:
             (times,) = timed([lambda q=query: through_rdflib(q)], args.rdflib_repeat, warmup=1)
             rd = f"{statistics.median(times):10.1f}"
             rd_ratio = f"{statistics.median(times) / m_in:9.1f}"
-        print(f"{name:<18} {rows:>6} {m_in:11.2f} {p95(inproc):7.2f} {m_http:12.2f} "
-              f"{p95(http):7.2f} {overhead:8.2f} {m_http / m_in:6.2f} {rd:>10} {rd_ratio:>9} "
-              f"{'ok' if ok else 'DÉPASSÉE'}")
+        print(
+            f"{name:<18} {rows:>6} {m_in:11.2f} {p95(inproc):7.2f} {m_http:12.2f} "
+            f"{p95(http):7.2f} {overhead:8.2f} {m_http / m_in:6.2f} {rd:>10} {rd_ratio:>9} "
+            f"{'ok' if ok else 'DÉPASSÉE'}"
+        )
     print("(« lignes » : octets de la réponse en process)")
     print(f"\ncible endpoint ≤ in-process + max(30 %, 3 ms) : {'tenue' if ok_all else 'non tenue'}")
     print(f"cible chargement (2 000 contrats ≤ 10 s, ≤ 500 Mo) : {wall:.1f} s, {peak:.0f} Mo")

@@ -38,8 +38,16 @@ WORDS = (
     "précarité alimentaire prévention délinquance médiation sociale"
 ).split()
 TOP_THEMES = [
-    "Santé", "Emploi", "Éducation", "Habitat", "Sécurité", "Culture", "Sport", "Mobilité",
-    "Citoyenneté", "Environnement",
+    "Santé",
+    "Emploi",
+    "Éducation",
+    "Habitat",
+    "Sécurité",
+    "Culture",
+    "Sport",
+    "Mobilité",
+    "Citoyenneté",
+    "Environnement",
 ]
 SUB_THEMES = {
     "Santé": ["Santé mentale", "Accès aux soins", "Prévention santé", "Alimentation"],

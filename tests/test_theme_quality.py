@@ -87,7 +87,8 @@ def test_gold_elements_exist_with_the_label_read(built_dump: Path) -> None:
     missing = sorted(k for k in entries if element_key(k) not in labels)
     assert not missing, f"éléments de l'échantillon absents du graphe : {missing}"
     changed = sorted(
-        k for k, entry in entries.items()
+        k
+        for k, entry in entries.items()
         if "label" in entry and labels[element_key(k)] != entry["label"]
     )
     assert not changed, f"libellés modifiés depuis l'annotation (à ré-annoter) : {changed}"
@@ -130,7 +131,10 @@ def tag():  # noqa: ANN201
         ("Développer l'éducation à la santé", {"prevention-sante"}),
         # A programme named as a means, excluded, or cross-referenced is not a theme.
         ("Réduire les déchets, notamment par la GUSP", {"dechets"}),
-        ("Végétaliser les espaces publics via le NPNRU", {"nature-biodiversite", "amenagement-espaces-publics"}),
+        (
+            "Végétaliser les espaces publics via le NPNRU",
+            {"nature-biodiversite", "amenagement-espaces-publics"},
+        ),
         ("Aménager les espaces publics hors PRU", {"amenagement-espaces-publics"}),
         ("Soutenir les porteurs de projets (cf. ESS)", set()),
         # Publics: the target counts, an example or one public among others does not.

@@ -81,9 +81,16 @@ def test_mapping_targets(thesaurus: Graph) -> None:
     piliers = set(thesaurus.subjects(SKOS.inScheme, PILIERS))
     priorites = set(thesaurus.subjects(SKOS.inScheme, PRIORITES))
     assert {str(p).rsplit("/", 1)[1] for p in piliers} == {
-        "cohesion-sociale", "cadre-de-vie-renouvellement-urbain", "developpement-economique-emploi"}
+        "cohesion-sociale",
+        "cadre-de-vie-renouvellement-urbain",
+        "developpement-economique-emploi",
+    }
     assert {str(p).rsplit("/", 1)[1] for p in priorites} == {
-        "emancipation-education", "plein-emploi", "transition-ecologique", "tranquillite-securite"}
+        "emancipation-education",
+        "plein-emploi",
+        "transition-ecologique",
+        "tranquillite-securite",
+    }
 
 
 def test_hierarchy(thesaurus: Graph, concepts: set[URIRef]) -> None:
@@ -106,10 +113,12 @@ def test_hierarchy(thesaurus: Graph, concepts: set[URIRef]) -> None:
 
 def test_every_top_theme_is_mapped(thesaurus: Graph) -> None:
     targets = set(thesaurus.subjects(SKOS.inScheme, PILIERS)) | set(
-        thesaurus.subjects(SKOS.inScheme, PRIORITES))
+        thesaurus.subjects(SKOS.inScheme, PRIORITES)
+    )
     for top in thesaurus.objects(SCHEME, SKOS.hasTopConcept):
         mapped = set(thesaurus.objects(top, SKOS.closeMatch)) | set(
-            thesaurus.objects(top, SKOS.broadMatch))
+            thesaurus.objects(top, SKOS.broadMatch)
+        )
         assert mapped and mapped <= targets, top
 
 
@@ -125,43 +134,55 @@ def test_labels_are_usable_rules(thesaurus: Graph, concepts: set[URIRef]) -> Non
                 assert keys, f"{c}: « {label} » is only stop words"
                 assert keys not in seen, f"{c}: « {label} » repeats « {seen[keys]} »"
                 seen[keys] = str(label)
-        assert len(list(thesaurus.objects(c, SKOS.altLabel))) + len(
-            list(thesaurus.objects(c, SKOS.hiddenLabel))) >= 1, c
+        assert (
+            len(list(thesaurus.objects(c, SKOS.altLabel)))
+            + len(list(thesaurus.objects(c, SKOS.hiddenLabel)))
+            >= 1
+        ), c
 
 
 # --- Tagging in the real build ---------------------------------------------------
 
 
 def test_mental_health_objective_with_evidence(built_dump: Path) -> None:
-    rows = _select(_store(built_dump), f"""
+    rows = _select(
+        _store(built_dump),
+        f"""
         SELECT ?words ?label ?method WHERE {{
           <{MENTAL_HEALTH_OBJECTIVE}> cdv:theme theme:sante-mentale .
           ?et a cdv:Etiquetage ; cdv:element <{MENTAL_HEALTH_OBJECTIVE}> ;
               cdv:concept theme:sante-mentale ; cdv:motsReconnus ?words ;
               cdv:libelleReconnu ?label ; cdv:methode ?method .
-        }}""")
+        }}""",
+    )
     assert {r["words"] for r in rows} == {"santé mentale"}
     assert {r["method"] for r in rows} == {"règle"}
 
 
 def test_broader_search_reaches_narrower_theme(built_dump: Path) -> None:
-    rows = _select(_store(built_dump), """
+    rows = _select(
+        _store(built_dump),
+        """
         SELECT DISTINCT ?e WHERE {
           ?sante skos:prefLabel "Santé"@fr .
           ?e cdv:theme/skos:broader* ?sante .
-        }""")
+        }""",
+    )
     elements = {r["e"] for r in rows}
     assert MENTAL_HEALTH_OBJECTIVE in elements
     assert len(elements) > 20
 
 
 def test_every_tagging_has_one_method_and_evidence(built_dump: Path) -> None:
-    rows = _select(_store(built_dump), """
+    rows = _select(
+        _store(built_dump),
+        """
         SELECT ?et (COUNT(DISTINCT ?m) AS ?n) (SAMPLE(?m) AS ?method) (COUNT(?w) AS ?words)
         WHERE { ?et a cdv:Etiquetage ; cdv:concept ?t ; cdv:methode ?m .
                 ?t skos:inScheme <https://w3id.org/contrats-de-ville/id/themes> .
                 OPTIONAL { ?et cdv:motsReconnus ?w } }
-        GROUP BY ?et""")
+        GROUP BY ?et""",
+    )
     assert rows
     for r in rows:
         assert r["n"] == "1", r
@@ -170,11 +191,14 @@ def test_every_tagging_has_one_method_and_evidence(built_dump: Path) -> None:
 
 
 def test_coverage(built_dump: Path) -> None:
-    rows = _select(_store(built_dump), """
+    rows = _select(
+        _store(built_dump),
+        """
         SELECT ?c (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?tagged) AS ?t) WHERE {
           ?e cdv:contrat ?c .
           OPTIONAL { ?e cdv:theme ?x . BIND (?e AS ?tagged) }
-        } GROUP BY ?c""")
+        } GROUP BY ?c""",
+    )
     assert len(rows) == 5
     total = sum(int(r["n"]) for r in rows)
     tagged = sum(int(r["t"]) for r in rows)
@@ -190,8 +214,12 @@ def _settings(data_dir: Path, out: Path, seeds_dir: Path):  # noqa: ANN202
     from app.config import DEFAULT_BASE_IRI, Settings
 
     return Settings(
-        base_iri=DEFAULT_BASE_IRI, data_dir=data_dir, ontology_dir=REPO_ROOT / "ontology",
-        shapes_dir=REPO_ROOT / "shapes", seeds_dir=seeds_dir, build_dir=out,
+        base_iri=DEFAULT_BASE_IRI,
+        data_dir=data_dir,
+        ontology_dir=REPO_ROOT / "ontology",
+        shapes_dir=REPO_ROOT / "shapes",
+        seeds_dir=seeds_dir,
+        build_dir=out,
     )
 
 
@@ -223,15 +251,25 @@ def _without_removal(text: str) -> str:
 def test_override_adds_theme(tmp_path: Path, seeds_dir: Path) -> None:
     store = _build_fixture(tmp_path, seeds_dir, _without_removal(FIXTURE.read_text("utf-8")))
     assert _fixture_themes(store, "oo-3-4") == {"sante-mentale", "prevention-sante"}
-    added = _select(store, f"""
+    added = _select(
+        store,
+        f"""
         SELECT ?et ?m ?raison WHERE {{ ?et cdv:element <{FIXTURE_BASE}oo-3-4> ;
-            cdv:concept theme:prevention-sante ; cdv:methode ?m ; cdv:raison ?raison }}""")
-    assert [(r["et"], r["m"], r["raison"]) for r in added] == [(
-        FIXTURE_BASE + "oo-3-4/theme/prevention-sante", "curateur",
-        "L'objectif vise aussi la prévention (« Prévenir »).")]
+            cdv:concept theme:prevention-sante ; cdv:methode ?m ; cdv:raison ?raison }}""",
+    )
+    assert [(r["et"], r["m"], r["raison"]) for r in added] == [
+        (
+            FIXTURE_BASE + "oo-3-4/theme/prevention-sante",
+            "curateur",
+            "L'objectif vise aussi la prévention (« Prévenir »).",
+        )
+    ]
     # Added by the curator and found by the rules: one tagging, still the curator's.
-    both = _select(store, f"""
-        SELECT ?m WHERE {{ <{FIXTURE_BASE}oo-3-4/theme/sante-mentale> cdv:methode ?m }}""")
+    both = _select(
+        store,
+        f"""
+        SELECT ?m WHERE {{ <{FIXTURE_BASE}oo-3-4/theme/sante-mentale> cdv:methode ?m }}""",
+    )
     assert both == [{"m": "curateur"}]
 
 
@@ -239,10 +277,13 @@ def test_override_removes_theme(tmp_path: Path, seeds_dir: Path) -> None:
     store = _build_fixture(tmp_path, seeds_dir, FIXTURE.read_text("utf-8"))
     themes = _fixture_themes(store, "oo-3-3")
     assert "acces-soins" not in themes and "prevention-sante" in themes
-    removed = _select(store, f"""
+    removed = _select(
+        store,
+        f"""
         SELECT ?raison WHERE {{ ?et cdv:element <{FIXTURE_BASE}oo-3-3> ;
             cdv:etiquetageRetire theme:acces-soins ; cdv:methode "curateur" ;
-            cdv:raison ?raison }}""")
+            cdv:raison ?raison }}""",
+    )
     assert removed == [{"raison": "Retrait de démonstration pour les tests."}]
 
 
@@ -252,7 +293,9 @@ def test_unknown_theme_fails_with_file_and_line(tmp_path: Path, seeds_dir: Path)
     data = tmp_path / "contrats"
     data.mkdir()
     path = data / FIXTURE.name
-    text = FIXTURE.read_text(encoding="utf-8").replace("theme: prevention-sante", "theme: sante-lunaire")
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        "theme: prevention-sante", "theme: sante-lunaire"
+    )
     path.write_text(text, encoding="utf-8")
     line = next(i for i, t in enumerate(text.splitlines(), 1) if "sante-lunaire" in t)
     with pytest.raises(BuildError) as exc:
@@ -266,8 +309,12 @@ def test_unknown_theme_fails_with_file_and_line(tmp_path: Path, seeds_dir: Path)
 
 def test_precision_recall_is_exact_and_micro_averaged() -> None:
     gold = {"c/a": {"sante-mentale"}, "c/b": {"emploi", "sport"}, "c/d": set()}
-    predicted = {ID + "contrat/c/a": {ID + "theme/sante"}, "c/b": {"emploi"}, "c/d": {"sport"},
-                 "c/unscored": {"culture"}}
+    predicted = {
+        ID + "contrat/c/a": {ID + "theme/sante"},
+        "c/b": {"emploi"},
+        "c/d": {"sport"},
+        "c/unscored": {"culture"},
+    }
     r = precision_recall(predicted, gold)
     assert r["themes"]["sante"]["fp"] == 1 and r["themes"]["sante-mentale"]["fn"] == 1
     assert r["themes"]["sport"] == {"tp": 0, "fp": 1, "fn": 1, "precision": 0.0, "recall": 0.0}

@@ -37,6 +37,8 @@ THEMES_QUERY = """
 PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#>
 SELECT ?e ?t WHERE { ?e cdv:contrat ?c . OPTIONAL { ?e cdv:theme ?t } }
 """
+
+
 def element_key(name: str) -> str:
     """``contrat-id/element-id`` for an element IRI (any base) or an already short name."""
     name = name.strip()

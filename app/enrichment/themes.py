@@ -137,7 +137,8 @@ class SpecificMatcher(LabelMatcher):
         dropped = self._means(text, hits) | self._publics_as_examples(text, hits)
         dropped |= {h for h in hits if _in_example_list(text, h)}
         dropped |= {
-            h for h in hits
+            h
+            for h in hits
             if _REFERENCE.search(text[: h.start]) or _EXCLUDED.search(text[: h.start])
         }
         hits = [h for h in hits if h not in dropped]
@@ -195,9 +196,9 @@ class SpecificMatcher(LabelMatcher):
                 if a.key == b.key or a.end > b.start:
                     continue
                 between = text[a.end : b.start]
-                if _LIST_GLUE.match(between) or ("(" in text[: a.start] and _same_parenthesis(
-                    text, a, b
-                )):
+                if _LIST_GLUE.match(between) or (
+                    "(" in text[: a.start] and _same_parenthesis(text, a, b)
+                ):
                     dropped |= {a, b}
         return dropped
 
@@ -335,10 +336,12 @@ def check_theme_overrides(
             ):
                 for o in overrides:
                     if str(iris.theme(o.theme)) not in known:
-                        errors.append(CurationError(
-                            contrat.path,
-                            o.yaml_line,
-                            f"élément « {e.id} », {key} : thème inconnu « {o.theme} » "
-                            f"(absent de ontology/{THEMES_VOCABULARY}.ttl)",
-                        ))
+                        errors.append(
+                            CurationError(
+                                contrat.path,
+                                o.yaml_line,
+                                f"élément « {e.id} », {key} : thème inconnu « {o.theme} » "
+                                f"(absent de ontology/{THEMES_VOCABULARY}.ttl)",
+                            )
+                        )
     return errors

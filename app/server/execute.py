@@ -190,8 +190,12 @@ def graph_write(path: str, job: dict[str, Any], payload: bytes) -> Reply:
         for part in job.get("parts", []):
             data = payload[offset : offset + part["length"]]
             offset += part["length"]
-            for q in parse(data, format=getattr(RdfFormat, part["format"]),
-                           base_iri=job.get("base_iri"), without_named_graphs=True):
+            for q in parse(
+                data,
+                format=getattr(RdfFormat, part["format"]),
+                base_iri=job.get("base_iri"),
+                without_named_graphs=True,
+            ):
                 quads.append(Quad(q.subject, q.predicate, q.object, graph))
     except (SyntaxError, ValueError) as exc:
         return _error(400, f"RDF invalide : {exc}")

@@ -75,8 +75,7 @@ def describe(
         f"  sd:defaultDataset <{endpoint}#dataset> .",
         "",
         f"<{endpoint}#dataset> a sd:Dataset ;",
-        f"  sd:defaultGraph <{endpoint}#default-graph>"
-        + (" ;" if named_graphs else " ."),
+        f"  sd:defaultGraph <{endpoint}#default-graph>" + (" ;" if named_graphs else " ."),
     ]
     for i, name in enumerate(named_graphs):
         end = " ;" if i < len(named_graphs) - 1 else " ."

@@ -163,7 +163,9 @@ def _bulk_load(store_dir: Path, plan: list[tuple[Path, str | None]]) -> None:
                     _load_lines(store, path, fmt, target)
                 else:
                     store.bulk_load(
-                        path=str(path), format=fmt, to_graph=target,
+                        path=str(path),
+                        format=fmt,
+                        to_graph=target,
                         base_iri=derived_graph_iri(path),
                     )
             except (SyntaxError, ValueError) as exc:

@@ -50,8 +50,11 @@ def _isolate() -> bool:
     # Map our own ids into the new user namespace, or files we create (an
     # admin write) would have no owner there and fail with EOVERFLOW.
     try:
-        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
-                           ("gid_map", f"{gid} {gid} 1")):
+        for name, text in (
+            ("setgroups", "deny"),
+            ("uid_map", f"{uid} {uid} 1"),
+            ("gid_map", f"{gid} {gid} 1"),
+        ):
             with open(f"/proc/self/{name}", "w") as handle:
                 handle.write(text)
     except OSError:

@@ -93,17 +93,24 @@ class WorkerPool:
         paths = [str(_PROJECT_ROOT), env.get("PYTHONPATH", "")]
         env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
         args = [
-            "-m", "app.server.worker_main",
-            "--fd", str(child.fileno()),
-            "--store", str(self.store_path),
-            "--prefixes", json.dumps(self.prefixes),
+            "-m",
+            "app.server.worker_main",
+            "--fd",
+            str(child.fileno()),
+            "--store",
+            str(self.store_path),
+            "--prefixes",
+            json.dumps(self.prefixes),
         ]
         if not self.isolate:
             args.append("--no-isolation")
         try:
             process = await asyncio.create_subprocess_exec(
-                sys.executable, *args, pass_fds=(child.fileno(),),
-                stdin=asyncio.subprocess.DEVNULL, env=env,
+                sys.executable,
+                *args,
+                pass_fds=(child.fileno(),),
+                stdin=asyncio.subprocess.DEVNULL,
+                env=env,
             )
         finally:
             child.close()

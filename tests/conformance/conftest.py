@@ -38,7 +38,9 @@ def protocol_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _trig(data, tmp_path_factory.mktemp("conformance") / "protocol.trig")
 
 
-def _serve(tmp: pytest.TempPathFactory, name: str, data: Path, env: dict[str, str]) -> Iterator[LiveServer]:
+def _serve(
+    tmp: pytest.TempPathFactory, name: str, data: Path, env: dict[str, str]
+) -> Iterator[LiveServer]:
     with live_server([data], tmp.mktemp("logs") / f"{name}.log", env=env) as server:
         yield server
 
@@ -51,8 +53,9 @@ def protocol_server(tmp_path_factory, protocol_data) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def protocol_admin_server(tmp_path_factory, protocol_data) -> Iterator[LiveServer]:
-    yield from _serve(tmp_path_factory, "protocol-admin", protocol_data,
-                      {"CVKG_ADMIN_TOKEN": ADMIN_TOKEN})
+    yield from _serve(
+        tmp_path_factory, "protocol-admin", protocol_data, {"CVKG_ADMIN_TOKEN": ADMIN_TOKEN}
+    )
 
 
 @pytest.fixture(scope="session")

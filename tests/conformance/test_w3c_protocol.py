@@ -19,7 +19,9 @@ UPDATE_TESTS = [t for t in TESTS if any(r.is_write for r in t.requests)]
 
 
 def count(client: httpx.Client) -> int:
-    response = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"})
+    response = client.get(
+        "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"}
+    )
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 

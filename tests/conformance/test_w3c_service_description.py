@@ -19,9 +19,19 @@ if not (CONFORMANCE / "sparql11-service-description").is_dir():
 MANIFEST = CONFORMANCE / "sparql11-service-description" / "manifest.ttl"
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 SHAPES = Path(__file__).with_name("sd-shapes.ttl")
-ACCEPTS = [None, "text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples"]
-_PARSERS = {"text/turtle": "turtle", "application/rdf+xml": "xml",
-            "application/ld+json": "json-ld", "application/n-triples": "nt"}
+ACCEPTS = [
+    None,
+    "text/turtle",
+    "application/rdf+xml",
+    "application/ld+json",
+    "application/n-triples",
+]
+_PARSERS = {
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+}
 TESTS = sorted(
     str(t).rsplit("#", 1)[-1]
     for t in rdflib.Graph().parse(MANIFEST).subjects(RDF.type, MF.ServiceDescriptionTest)
@@ -50,8 +60,11 @@ def conforms_to_schema(server, graph: rdflib.Graph) -> None:
     assert conforms, report
 
 
-CHECKS = {"returns-rdf": returns_rdf, "has-endpoint-triple": has_endpoint_triple,
-          "conforms-to-schema": conforms_to_schema}
+CHECKS = {
+    "returns-rdf": returns_rdf,
+    "has-endpoint-triple": has_endpoint_triple,
+    "conforms-to-schema": conforms_to_schema,
+}
 
 
 @pytest.mark.parametrize("accept", ACCEPTS)

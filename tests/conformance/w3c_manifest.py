@@ -32,8 +32,12 @@ UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 
 _STATUS = {"OK": "200", "Created": "201", "NoContent": "204", "NotFound": "404"}
 _RESULT_TYPES = {
-    "tabular": ("application/sparql-results+json", "application/sparql-results+xml",
-                "text/csv", "text/tab-separated-values"),
+    "tabular": (
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ),
     "boolean": ("application/sparql-results+json", "application/sparql-results+xml"),
     "RDF": ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"),
 }
@@ -155,8 +159,11 @@ def load(manifest: Path) -> list[Test]:
             data.append((file, str(graph.value(item, RDFS.label))))
         action = graph.value(entry, MF.action)
         requests_list = graph.value(action, HT.requests) if action is not None else None
-        requests = [_request(graph, r) for r in Collection(graph, requests_list)] if (
-            requests_list is not None) else []
+        requests = (
+            [_request(graph, r) for r in Collection(graph, requests_list)]
+            if (requests_list is not None)
+            else []
+        )
         tests.append(Test(str(entry), str(graph.value(entry, MF.name)), requests, data))
     return tests
 
@@ -196,7 +203,9 @@ def check(request: Request, response: httpx.Response, variables: dict[str, str])
         else:
             assert f"<boolean>{str(exp.boolean).lower()}</boolean>" in response.text
     if exp.content_type:
-        assert _normalised(response.headers.get("content-type", "")) == _normalised(exp.content_type)
+        assert _normalised(response.headers.get("content-type", "")) == _normalised(
+            exp.content_type
+        )
     if exp.body is not None:
         expected = rdflib.Graph().parse(data=exp.body, format="turtle")
         got = rdflib.Graph().parse(data=response.content, format=_RDFLIB_FORMATS[ctype])
@@ -206,8 +215,12 @@ def check(request: Request, response: httpx.Response, variables: dict[str, str])
         variables[exp.location_var] = response.headers["location"]
 
 
-def send(client: httpx.Client, request: Request, variables: dict[str, str],
-         extra_headers: dict[str, str] | None = None) -> httpx.Response:
+def send(
+    client: httpx.Client,
+    request: Request,
+    variables: dict[str, str],
+    extra_headers: dict[str, str] | None = None,
+) -> httpx.Response:
     path = request.path
     body = request.body
     for name, value in variables.items():

@@ -51,8 +51,12 @@ def sample_nquads() -> str:
         _quad(ID + "theme/addictions", SKOS + "prefLabel", _text("Addictions"), themes),
         _quad(ID + "theme/addictions", SKOS + "broader", _iri(ID + "theme/sante-mentale"), themes),
         _quad(ID + "theme/emploi", SKOS + "prefLabel", _text("Emploi"), themes),
-        _quad(ID + "dispositif/pre", SKOS + "prefLabel", _text("Programme de réussite éducative"),
-              ID + "graph/vocabulaire/dispositifs"),
+        _quad(
+            ID + "dispositif/pre",
+            SKOS + "prefLabel",
+            _text("Programme de réussite éducative"),
+            ID + "graph/vocabulaire/dispositifs",
+        ),
     ]
     for cid, theme in (("alpha-2024-2030", "addictions"), ("beta-2015-2020", "emploi")):
         graph = ID + f"graph/contrat/{cid}"
@@ -108,7 +112,9 @@ def _serve(
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, data_files: list[Path]) -> Iterator[LiveServer]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, data_files: list[Path]
+) -> Iterator[LiveServer]:
     """Public, read-only server with default limits (but a 1 000-row cap)."""
     yield from _serve(tmp_path_factory, "public", data_files, {})
 
@@ -131,7 +137,9 @@ def limited_server(
 
 
 @pytest.fixture(scope="session")
-def tiny_server(tmp_path_factory: pytest.TempPathFactory, data_files: list[Path]) -> Iterator[LiveServer]:
+def tiny_server(
+    tmp_path_factory: pytest.TempPathFactory, data_files: list[Path]
+) -> Iterator[LiveServer]:
     """One worker, one query at a time, no queue, 2 kB bodies: easy to saturate."""
     env = {
         "CVKG_QUERY_TIMEOUT": "3",

@@ -34,8 +34,12 @@ def test_page_references_no_other_host(client: httpx.Client, server) -> None:
 
 
 def test_static_files_are_served(client: httpx.Client) -> None:
-    for path in ("/static/yasgui/yasgui.min.js", "/static/yasgui/yasgui.min.css",
-                 "/static/editor.js", "/static/editor.css"):
+    for path in (
+        "/static/yasgui/yasgui.min.js",
+        "/static/yasgui/yasgui.min.css",
+        "/static/editor.js",
+        "/static/editor.css",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
 

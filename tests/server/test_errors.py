@@ -44,7 +44,7 @@ def test_400_non_utf8_body(client: httpx.Client) -> None:
     assert response.status_code == 400
     latin1 = client.post(
         "/sparql",
-        content="ASK { ?s ?p \"é\" }".encode("latin-1"),
+        content='ASK { ?s ?p "é" }'.encode("latin-1"),
         headers={"Content-Type": "application/sparql-query"},
     )
     assert latin1.status_code == 400

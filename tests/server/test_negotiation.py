@@ -33,7 +33,9 @@ def test_choose(accept, offers, expected) -> None:
 
 
 def test_sparqlwrapper_accept_lists() -> None:
-    json_list = "application/sparql-results+json,application/json,text/javascript,application/javascript"
+    json_list = (
+        "application/sparql-results+json,application/json,text/javascript,application/javascript"
+    )
     assert choose(json_list, RESULTS).format == "JSON"
     assert choose("application/sparql-results+xml", BOOLEAN).format == "XML"
     assert choose("application/turtle,text/turtle", GRAPH).format == "TURTLE"

@@ -51,8 +51,10 @@ def test_default_graph_is_the_union_of_named_graphs(client: httpx.Client) -> Non
     query = """PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#>
     PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
     SELECT ?label WHERE { ?e cdv:theme ?t . ?t skos:prefLabel ?label }"""
-    labels = {b["label"]["value"] for b in client.get("/sparql", params={"query": query}).json()[
-        "results"]["bindings"]}
+    labels = {
+        b["label"]["value"]
+        for b in client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    }
     assert labels == {"Addictions", "Emploi"}
 
 
@@ -83,8 +85,10 @@ def test_query_from_clause_is_honoured(client: httpx.Client) -> None:
 
 def test_a_file_of_triples_is_served_as_a_named_graph(client: httpx.Client) -> None:
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { <http://example.org/s1> ?p ?o } }"
-    graphs = [b["g"]["value"] for b in client.get("/sparql", params={"query": query}).json()[
-        "results"]["bindings"]]
+    graphs = [
+        b["g"]["value"]
+        for b in client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    ]
     assert len(graphs) == 1 and graphs[0].startswith("file:///") and graphs[0].endswith("filler.nt")
 
 
@@ -102,14 +106,18 @@ def test_a_file_of_triples_is_served_as_a_named_graph(client: httpx.Client) -> N
     ],
 )
 def test_select_content_negotiation(client: httpx.Client, accept: str, expected: str) -> None:
-    response = client.get("/sparql", params={"query": SELECT_ALL_CONTRACTS}, headers={"Accept": accept})
+    response = client.get(
+        "/sparql", params={"query": SELECT_ALL_CONTRACTS}, headers={"Accept": accept}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"] == expected
     assert "alpha-2024-2030" in response.text
 
 
 def test_sparqlwrapper_style_parameters_are_tolerated(client: httpx.Client) -> None:
-    accept = "application/sparql-results+json,application/json,text/javascript,application/javascript"
+    accept = (
+        "application/sparql-results+json,application/json,text/javascript,application/javascript"
+    )
     params = {"query": SELECT_ALL_CONTRACTS, "format": "json", "output": "json", "results": "json"}
     response = client.get("/sparql", params=params, headers={"Accept": accept})
     assert response.status_code == 200
@@ -135,7 +143,9 @@ def test_format_parameter_chooses_the_format(client: httpx.Client) -> None:
     ],
 )
 def test_construct_formats(client: httpx.Client, accept: str, rdflib_format: str) -> None:
-    response = client.get("/sparql", params={"query": CONSTRUCT_CONTRACTS}, headers={"Accept": accept})
+    response = client.get(
+        "/sparql", params={"query": CONSTRUCT_CONTRACTS}, headers={"Accept": accept}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == accept
     graph = rdflib.Dataset() if rdflib_format in ("nquads", "trig") else rdflib.Graph()
@@ -155,7 +165,9 @@ def test_ask_as_json_and_xml(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
     assert response.json() == {"head": {}, "boolean": True}
     xml = client.get(
-        "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+xml"}
+        "/sparql",
+        params={"query": "ASK { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+xml"},
     )
     assert "<boolean>true</boolean>" in xml.text
 
@@ -172,8 +184,11 @@ def test_results_beyond_max_rows_are_cut_and_say_so(client: httpx.Client, server
     csv = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
     assert csv.headers["cvkg-truncated"] == f"max-rows={MAX_ROWS}"
     assert len(csv.text.strip().splitlines()) == MAX_ROWS + 1
-    construct = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-                           headers={"Accept": "application/n-triples"})
+    construct = client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert construct.headers["cvkg-truncated"] == f"max-rows={MAX_ROWS}"
     assert len(construct.text.strip().splitlines()) == MAX_ROWS
 
@@ -210,8 +225,11 @@ def test_cors_is_open_for_queries(client: httpx.Client) -> None:
     assert response.headers["access-control-allow-origin"] == "*"
     preflight = client.options(
         "/sparql",
-        headers={**origin, "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"},
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]

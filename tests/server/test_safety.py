@@ -70,7 +70,7 @@ def service_queries(port: int) -> list[str]:
         f"PREFIX : <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE:sparql {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ ?x ?y ?w }}SERVICE<{url}>{{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}",
-        f"# commentaire\nSELECT * WHERE {{ ?s <http://ex.org/p#x> \"#\" . SERVICE <{url}> {{}} }}",
+        f'# commentaire\nSELECT * WHERE {{ ?s <http://ex.org/p#x> "#" . SERVICE <{url}> {{}} }}',
     ]
 
 
@@ -114,15 +114,36 @@ def test_anonymous_writes_change_nothing(server: LiveServer) -> None:
     before = count(server.url)
     writes = [
         ("POST", "/sparql", {"data": {"update": "CLEAR ALL"}}),
-        ("POST", "/sparql", {"content": b"DROP ALL",
-                             "headers": {"Content-Type": "application/sparql-update"}}),
-        ("POST", "/sparql", {"data": {"update": "INSERT DATA { <http://x> <http://y> 1 }"},
-                             "headers": {"Authorization": "Bearer mauvais-jeton"}}),
-        ("PUT", "/rdf-graph-store?default", {"content": b"<http://x> <http://y> 1 .",
-                                             "headers": {"Content-Type": "application/n-triples"}}),
+        (
+            "POST",
+            "/sparql",
+            {"content": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}},
+        ),
+        (
+            "POST",
+            "/sparql",
+            {
+                "data": {"update": "INSERT DATA { <http://x> <http://y> 1 }"},
+                "headers": {"Authorization": "Bearer mauvais-jeton"},
+            },
+        ),
+        (
+            "PUT",
+            "/rdf-graph-store?default",
+            {
+                "content": b"<http://x> <http://y> 1 .",
+                "headers": {"Content-Type": "application/n-triples"},
+            },
+        ),
         ("DELETE", "/rdf-graph-store?graph=http://example.org/g", {}),
-        ("POST", "/rdf-graph-store", {"content": b"<http://x> <http://y> 1 .",
-                                      "headers": {"Content-Type": "application/n-triples"}}),
+        (
+            "POST",
+            "/rdf-graph-store",
+            {
+                "content": b"<http://x> <http://y> 1 .",
+                "headers": {"Content-Type": "application/n-triples"},
+            },
+        ),
     ]
     for method, path, kwargs in writes:
         response = httpx.request(method, server.url + path, **kwargs)
@@ -139,8 +160,11 @@ def test_admin_update_with_token(admin_server: LiveServer, admin_token: str) -> 
     assert count(admin_server.url) == before + 1
     description = httpx.get(f"{admin_server.url}/sparql").text
     assert "SPARQL11Update" in description and "http://example.org/ajout" in description
-    wrong = httpx.post(f"{admin_server.url}/sparql", data={"update": "CLEAR ALL"},
-                       headers={"Authorization": "Bearer autre"})
+    wrong = httpx.post(
+        f"{admin_server.url}/sparql",
+        data={"update": "CLEAR ALL"},
+        headers={"Authorization": "Bearer autre"},
+    )
     assert wrong.status_code == 403
 
 
@@ -181,7 +205,9 @@ def test_64_concurrent_queries_all_succeed(server: LiveServer) -> None:
     )
 
     def one(i: int) -> int:
-        accept = ["application/sparql-results+json", "text/csv", "application/sparql-results+xml"][i % 3]
+        accept = ["application/sparql-results+json", "text/csv", "application/sparql-results+xml"][
+            i % 3
+        ]
         return httpx.get(
             f"{server.url}/sparql", params={"query": query}, headers={"Accept": accept}, timeout=60
         ).status_code

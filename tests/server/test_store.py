@@ -23,7 +23,9 @@ G = "http://example.org/g"
 
 def write_dump(path: Path, n: int) -> Path:
     path.write_text(
-        "".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" <{G}> .\n" for i in range(n)),
+        "".join(
+            f'<http://example.org/s{i}> <http://example.org/p> "{i}" <{G}> .\n' for i in range(n)
+        ),
         encoding="utf-8",
     )
     return path
@@ -107,17 +109,25 @@ def test_blank_nodes_keep_their_identity_across_slices(tmp_path: Path, monkeypat
     import app.server.store as store_module
 
     monkeypatch.setattr(store_module, "CHUNK_BYTES", 120)  # many slices
-    lines = ["_:b1 <http://e/p> \"1\" <http://e/g> .\n"]
-    lines += [f"<http://e/s{i}> <http://e/p> \"{i}\" <http://e/g> .\n" for i in range(20)]
-    lines += ["_:b1 <http://e/p> \"2\" <http://e/g> .\n", "<http://e/x> <http://e/q> _:b1 <http://e/g> .\n"]
+    lines = ['_:b1 <http://e/p> "1" <http://e/g> .\n']
+    lines += [f'<http://e/s{i}> <http://e/p> "{i}" <http://e/g> .\n' for i in range(20)]
+    lines += [
+        '_:b1 <http://e/p> "2" <http://e/g> .\n',
+        "<http://e/x> <http://e/q> _:b1 <http://e/g> .\n",
+    ]
     dump = tmp_path / "bnodes.nq"
     dump.write_text("".join(lines), encoding="utf-8")
     prepare_store(dump, tmp_path / "store")
     store = Store.read_only(str(tmp_path / "store"))
     assert len(store) == 23
-    rows = list(store.query(
-        "SELECT (COUNT(DISTINCT ?b) AS ?n) { GRAPH ?g { <http://e/x> <http://e/q> ?b . ?b <http://e/p> ?v } }"
-    ))
+    rows = list(
+        store.query(
+            "SELECT (COUNT(DISTINCT ?b) AS ?n) { GRAPH ?g { <http://e/x> <http://e/q> ?b . ?b <http://e/p> ?v } }"
+        )
+    )
     assert rows[0]["n"].value == "1"
-    assert len(list(store.query("SELECT ?v { GRAPH ?g { ?b <http://e/p> ?v FILTER(isBlank(?b)) } }"))) == 2
+    assert (
+        len(list(store.query("SELECT ?v { GRAPH ?g { ?b <http://e/p> ?v FILTER(isBlank(?b)) } }")))
+        == 2
+    )
     del store

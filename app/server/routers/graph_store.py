@@ -124,8 +124,10 @@ async def _write(request: Request, runtime: Runtime, admin: bool, path: str | No
         "method": method,
         "graph": graph,
         "base_iri": graph or f"{request.base_url}rdf-graph-store",
-        "parts": [{"format": fmt.name.upper().replace("-", "_").replace("/", "_"),
-                   "length": len(data)} for fmt, data in parts],
+        "parts": [
+            {"format": fmt.name.upper().replace("-", "_").replace("/", "_"), "length": len(data)}
+            for fmt, data in parts
+        ],
     }
     header, _ = await dispatch(request, runtime, job, b"".join(d for _, d in parts), exclusive=True)
     await written(runtime)

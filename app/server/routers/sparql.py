@@ -214,8 +214,11 @@ async def _describe(request: Request, runtime: Runtime) -> Response:
             graphs = runtime.cache["graphs"] = header["graphs"]
         settings = runtime.settings
         turtle = service_description.describe(
-            endpoint, graphs, writable=runtime.writable,
-            timeout=settings.query_timeout, max_rows=settings.max_rows,
+            endpoint,
+            graphs,
+            writable=runtime.writable,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
         )
         body = runtime.cache[key] = service_description.render(turtle, offer, runtime.prefixes)
     return Response(body, media_type=negotiation.content_type(offer), headers={"Vary": "Accept"})
