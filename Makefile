@@ -30,8 +30,10 @@ test: setup  ## install the test browser if missing, then run the whole suite
 	bash scripts/install-browser.sh
 	$(BIN)/pytest -q
 
-lint:  setup ## ruff
+lint:  setup ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check app tests benchmarks
+	$(BIN)/ruff format --check app tests benchmarks
+	$(BIN)/mypy
 
 N ?= 500
 bench: setup  ## benchmarks on N synthetic contracts (make bench N=2000); prints figures

@@ -42,7 +42,7 @@ def sorted_ntriples(graph: Graph) -> list[str]:
 
 
 def nquads(graphs: list[tuple[str, Graph]]) -> str:
-    lines = []
+    lines: list[str] = []
     for name, graph in graphs:
         lines.extend(f"{line[:-1].rstrip()} <{name}> ." for line in sorted_ntriples(graph))
     return "\n".join(sorted(lines)) + "\n"

@@ -16,7 +16,7 @@ the mean over every pair, each pair also given.
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -48,6 +48,14 @@ def jaccard(a: set[str], b: set[str]) -> float | None:
     """
     union = a | b
     return round(len(a & b) / len(union), 3) if union else None
+
+
+class _Pair(TypedDict):
+    a: str
+    b: str
+    score: float | None
+    themes: float | None
+    dispositifs: float | None
 
 
 def _mean(values: list[float | None]) -> float | None:
@@ -103,7 +111,7 @@ def _compare_answer(data: GraphData, ids: list[str]) -> Answer:
     sets = {
         k: {i: {m["id"] for m in sides[k] if i in m["presents_dans"]} for i in ids} for k in KINDS
     }
-    pairs = []
+    pairs: list[_Pair] = []
     for a, b in combinations(ids, 2):
         both_a = {f"{k}:{x}" for k in KINDS for x in sets[k][a]}
         both_b = {f"{k}:{x}" for k in KINDS for x in sets[k][b]}

@@ -20,6 +20,7 @@ import matplotlib
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 MAX_LABELLED_COLUMNS = 80  # beyond, column labels would overlap: the JSON/CSV name them
 MAX_ANNOTATED_CELLS = 1500  # beyond, numbers in cells are unreadable
@@ -93,7 +94,9 @@ def render(
                     )
     ax.set_title(title, fontsize=11)
     bar = fig.colorbar(image, ax=ax, label="éléments", shrink=0.8 if n_rows > 6 else 1.0)
-    bar.ax.yaxis.get_major_locator().set_params(integer=True)
+    locator = bar.ax.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
     out = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "cvkg"}):
         fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)

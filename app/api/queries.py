@@ -22,7 +22,7 @@ anything); an empty list of values matches nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -92,8 +92,13 @@ class Query:
             else:
                 content = " ".join(_term(v, known[name].kind, base) for v in given)
             block = f"VALUES ?{name} {{ {content} }}"
-            text = re.sub(_VALUES.format(name=name), lambda _m, b=block: b, text, count=1)
+            text = re.sub(_VALUES.format(name=name), _verbatim(block), text, count=1)
         return text
+
+
+def _verbatim(text: str) -> Callable[[re.Match[str]], str]:
+    """A ``re.sub`` replacement inserting ``text`` as is (no backslash escapes)."""
+    return lambda _match: text
 
 
 def _term(value: str, kind: str, base: str) -> str:

@@ -7,8 +7,9 @@ hand and must find the offending entry without reading the loader.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -28,17 +29,22 @@ from app.curation.model import (
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 UNITES = ("pourcent", "habitants", "nombre")
+T = TypeVar("T")
 
 
-class _LineDict(dict[str, Any]):
-    """A mapping that remembers the YAML line of itself and of each key."""
+class _LineDict(dict[Any, Any]):
+    """A mapping that remembers the YAML line of itself and of each key.
+
+    Keys are whatever YAML made of them: strings in a well-formed file, but a
+    curator's typo can give a number or a date, which ``check_keys`` reports.
+    """
 
     line: int
     key_lines: dict[str, int]
 
 
 class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _LineDict:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _LineDict:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -58,7 +64,7 @@ class _LineLoader(yaml.SafeLoader):
 
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _LineLoader.construct_mapping,  # type: ignore[arg-type]
+    _LineLoader.construct_mapping,
 )
 
 
@@ -343,20 +349,28 @@ def _parse(path: Path, top: _LineDict, errors: list[CurationError]) -> Contrat:
         id_line=top.key_lines.get("id", top.line),
         source_line=top.key_lines.get("source", top.line),
     )
-    for key, parse, target in (
-        ("territoires", _territoire, contrat.territoires),
-        ("chiffres_cles", _chiffre, contrat.chiffres_cles),
-        ("elements", _element, contrat.elements),
-    ):
-        for item in r.listing(top, key, "contrat"):
-            m = r.mapping(item, top.key_lines[key], key)
-            if m is not None and (value := parse(r, m)) is not None:
-                target.append(value)  # type: ignore[attr-defined]
+    _collect(r, top, "territoires", _territoire, contrat.territoires)
+    _collect(r, top, "chiffres_cles", _chiffre, contrat.chiffres_cles)
+    _collect(r, top, "elements", _element, contrat.elements)
     if not contrat.elements and "elements" in top:
         r.fail(top.key_lines["elements"], "aucun élément valide")
     elif "elements" not in top:
         r.fail(top.line, "« elements » manquant")
     return contrat
+
+
+def _collect(
+    r: _Reader,
+    top: _LineDict,
+    key: str,
+    parse: Callable[[_Reader, _LineDict], T | None],
+    target: list[T],
+) -> None:
+    """Append to ``target`` each valid entry of the list under ``key``."""
+    for item in r.listing(top, key, "contrat"):
+        m = r.mapping(item, top.key_lines[key], key)
+        if m is not None and (value := parse(r, m)) is not None:
+            target.append(value)
 
 
 def load_contrat(path: Path) -> Contrat:

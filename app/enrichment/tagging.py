@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
+from rdflib.term import Identifier, Node
 
 from app.enrichment.matching import LabelMatcher
 from app.rdf.namespaces import CDV
@@ -19,10 +20,19 @@ from app.rdf.namespaces import CDV
 LABEL_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
 
 
+def _sorted_terms(nodes: Iterable[Node]) -> list[Identifier]:
+    """The distinct RDF terms among ``nodes``, in rdflib's term order.
+
+    rdflib types graph positions as ``Node``, which has no order; the terms
+    (IRIs, blank nodes, literals) are its ``Identifier`` subclasses.
+    """
+    return sorted({n for n in nodes if isinstance(n, Identifier)})
+
+
 def concept_labels(vocabulary: Graph, concept_class: URIRef) -> list[tuple[str, str]]:
     """(concept IRI, label) for every French (or untagged) label of the class's members."""
     pairs = []
-    for concept in sorted(set(vocabulary.subjects(RDF.type, concept_class))):
+    for concept in _sorted_terms(vocabulary.subjects(RDF.type, concept_class)):
         for prop in LABEL_PROPERTIES:
             for label in vocabulary.objects(concept, prop):
                 if isinstance(label, Literal) and label.language in (None, "fr"):
@@ -30,11 +40,12 @@ def concept_labels(vocabulary: Graph, concept_class: URIRef) -> list[tuple[str, 
     return pairs
 
 
-def _vetoed(graph: Graph, element: URIRef) -> set[URIRef]:
+def _vetoed(graph: Graph, element: Node) -> set[URIRef]:
     vetoes = set()
     for et in graph.subjects(CDV.element, element):
         for concept in graph.objects(et, CDV.etiquetageRetire):
-            vetoes.add(concept)  # type: ignore[arg-type]
+            if isinstance(concept, URIRef):  # concepts are IRIs; nothing else can match one
+                vetoes.add(concept)
     return vetoes
 
 
@@ -47,7 +58,7 @@ def tag_elements(
 ) -> int:
     """Add ``link`` triples and their evidence to ``graph``; return how many links were added."""
     added = 0
-    targets = sorted(set(elements if elements is not None else graph.subjects(CDV.contrat, None)))
+    targets = _sorted_terms(elements if elements is not None else graph.subjects(CDV.contrat, None))
     for element in targets:
         label = graph.value(element, SKOS.prefLabel)
         if label is None:

@@ -90,7 +90,7 @@ def run_query(store: Store, job: dict[str, Any], prefixes: dict[str, str]) -> Re
         offer = job.get("boolean_format")
         if offer is None:
             return _error(406, "boolean")
-        body = result.serialize(format=getattr(QueryResultsFormat, offer[1]))
+        body = result.serialize(format=getattr(QueryResultsFormat, offer[1])) or b""
         rows, truncated = 1, False
     elif isinstance(result, QuerySolutions):
         offer = job.get("results_format")
@@ -133,7 +133,8 @@ class _Counter:
 def _solutions(result: QuerySolutions, fmt_name: str, max_rows: int) -> tuple[bytes, int, bool]:
     writer = _RowCountingWriter(max_rows)
     try:
-        result.serialize(writer, format=QueryResultsFormat.TSV)
+        # pyoxigraph only calls write() and flush(); its stub asks for a whole IO[bytes].
+        result.serialize(writer, format=QueryResultsFormat.TSV)  # type: ignore[arg-type]
     except _Enough:
         pass
     tsv = b"".join(writer.chunks)
@@ -142,7 +143,8 @@ def _solutions(result: QuerySolutions, fmt_name: str, max_rows: int) -> tuple[by
         body = tsv
     else:
         fmt = getattr(QueryResultsFormat, fmt_name)
-        body = parse_query_results(tsv, format=QueryResultsFormat.TSV).serialize(format=fmt)
+        parsed = parse_query_results(tsv, format=QueryResultsFormat.TSV)
+        body = parsed.serialize(format=fmt) or b""
         if writer.truncated and fmt_name == "JSON" and body.endswith(b"}"):
             note = (
                 f',"cvkg:truncated":{{"maxRows":{max_rows},"message":"Résultat tronqué '
@@ -203,10 +205,10 @@ def graph_write(path: str, job: dict[str, Any], payload: bytes) -> Reply:
     try:
         existed = isinstance(graph, DefaultGraph) or store.contains_named_graph(graph)
         if job["method"] == "DELETE":
-            if not existed:
-                return _error(404, f"Graphe inconnu : <{graph.value}>")
             if isinstance(graph, DefaultGraph):
                 store.clear_graph(graph)
+            elif not existed:
+                return _error(404, f"Graphe inconnu : <{graph.value}>")
             else:
                 store.remove_graph(graph)
         else:

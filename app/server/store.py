@@ -25,7 +25,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -183,7 +183,7 @@ def _load_lines(store: Any, path: Path, fmt: Any, graph: Any) -> None:
     ``bulk_load`` renames blank nodes per call, so lines mentioning one are set
     aside and loaded at the end in one go, with their labels kept.
     """
-    from pyoxigraph import parse
+    from pyoxigraph import Quad, parse
 
     with_blank_nodes: list[bytes] = []
     rest = b""
@@ -205,9 +205,7 @@ def _load_lines(store: Any, path: Path, fmt: Any, graph: Any) -> None:
             if not block:
                 break
     if with_blank_nodes:
-        quads = parse(b"".join(with_blank_nodes), format=fmt)
+        quads: Iterable[Quad] = parse(b"".join(with_blank_nodes), format=fmt)
         if graph is not None:
-            from pyoxigraph import Quad
-
             quads = (Quad(q.subject, q.predicate, q.object, graph) for q in quads)
         store.bulk_extend(quads)

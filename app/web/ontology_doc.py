@@ -16,7 +16,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 log = logging.getLogger("cvkg.web")
@@ -51,9 +51,11 @@ def _pylode(graph: Graph) -> str:
 def _fallback(graph: Graph) -> str:
     from app.web.templating import environment
 
-    def entries(kind: object) -> list[dict[str, str]]:
+    def entries(kind: URIRef) -> list[dict[str, str]]:
         out = []
-        for term in sorted(set(graph.subjects(RDF.type, kind))):
+        # IRIs only: a blank node has no "#" fragment and would be skipped below anyway
+        iris = {t for t in graph.subjects(RDF.type, kind) if isinstance(t, URIRef)}
+        for term in sorted(iris):
             text = str(term)
             if "#" not in text:
                 continue

@@ -29,7 +29,7 @@ from app.web.pagemodel import (
     Value,
     build_tree,
 )
-from app.web.sparql import Sparql
+from app.web.sparql import Row, Sparql
 from app.web.templating import href
 
 CDV = "https://w3id.org/contrats-de-ville/onto#"
@@ -193,7 +193,7 @@ def _incoming(
     return rows, [(ctx.link(p), n) for p, n in sorted(counts.items())]
 
 
-async def _tree_rows(ctx: Context, contract: str) -> list[d.Row]:
+async def _tree_rows(ctx: Context, contract: str) -> list[Row]:
     return await ctx.sparql.select(ctx.bind("contrat-arbre", contrat=[contract]))
 
 
@@ -226,7 +226,7 @@ async def _element_sections(
         target.sort(key=lambda t: t.link.text.lower())
 
 
-def _crumb(row: d.Row) -> str:
+def _crumb(row: Row) -> str:
     label = row["label"].value
     code = row.get("notation")
     return f"{code.value} {label}" if code is not None else label

@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, VOID
 
 from app.api.queries import load
@@ -107,13 +107,13 @@ def _sizes(description: Graph, base: str) -> tuple[list[tuple[int, str]], dict[s
     totals = [
         (int(n), unit)
         for predicate, unit in _TOTALS
-        if (n := description.value(ds, predicate)) is not None
+        if isinstance(n := description.value(ds, predicate), Literal)
     ]
     sizes = {}
     for subset in description.objects(ds, VOID.subset):
         graph = description.value(subset, RDFS.seeAlso)
         triples = description.value(subset, VOID.triples)
-        if graph is not None and triples is not None:
+        if graph is not None and isinstance(triples, Literal):
             sizes[str(graph)] = int(triples)
     return totals, sizes
 
