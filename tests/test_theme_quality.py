@@ -73,17 +73,38 @@ def test_every_sampled_element_is_scored(scores: dict, gold: dict[str, set[str]]
     assert scores["elements"] == len(gold) == 191
 
 
+# --- The held-out sample -------------------------------------------------------------
+# ``tests/themes_sample_heldout.yaml``: 124 other elements, tagged by another reading
+# under the same conventions AFTER the rules were frozen, and never used to tune them.
+# Its figures are the honest estimate for unseen contracts (measured: precision 0.85,
+# recall 0.90); the floors hold them, they are not the 0.9 target.
+HELDOUT = REPO_ROOT / "tests" / "themes_sample_heldout.yaml"
+HELDOUT_FLOOR_PRECISION = 0.84
+HELDOUT_FLOOR_RECALL = 0.89
+
+
+def test_heldout_sample_does_not_regress(built_dump: Path) -> None:
+    heldout = load_sample(HELDOUT)
+    assert not heldout.keys() & load_sample(SAMPLE).keys(), "the two samples must not overlap"
+    result = precision_recall(predicted_from_dump(built_dump), heldout)
+    overall = result["overall"]
+    assert result["elements"] == len(heldout) >= 100
+    assert overall["precision"] >= HELDOUT_FLOOR_PRECISION, "\n" + format_table(result)
+    assert overall["recall"] >= HELDOUT_FLOOR_RECALL, "\n" + format_table(result)
+
+
 # --- The gold file is in step with the data and the thesaurus ------------------------
 
 
-def test_gold_elements_exist_with_the_label_read(built_dump: Path) -> None:
+@pytest.mark.parametrize("sample", [SAMPLE, HELDOUT], ids=lambda p: p.name)
+def test_gold_elements_exist_with_the_label_read(built_dump: Path, sample: Path) -> None:
     store = ox.Store()
     store.bulk_load(path=str(built_dump), format=ox.RdfFormat.N_QUADS)
     labels = {
         element_key(row["e"].value): row["label"].value  # type: ignore[index]
         for row in store.query(LABELS_QUERY, use_default_graph_as_union=True)  # type: ignore[union-attr]
     }
-    entries = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))["elements"]
+    entries = yaml.safe_load(sample.read_text(encoding="utf-8"))["elements"]
     missing = sorted(k for k in entries if element_key(k) not in labels)
     assert not missing, f"éléments de l'échantillon absents du graphe : {missing}"
     changed = sorted(
@@ -94,7 +115,9 @@ def test_gold_elements_exist_with_the_label_read(built_dump: Path) -> None:
     assert not changed, f"libellés modifiés depuis l'annotation (à ré-annoter) : {changed}"
 
 
-def test_gold_themes_exist(gold: dict[str, set[str]]) -> None:
+@pytest.mark.parametrize("sample", [SAMPLE, HELDOUT], ids=lambda p: p.name)
+def test_gold_themes_exist(sample: Path) -> None:
+    gold = load_sample(sample)
     thesaurus = Graph().parse(ONTOLOGY / "themes.ttl", format="turtle")
     known = {str(c).rsplit("/", 1)[1] for c in theme_concepts(thesaurus, Iris())}
     unknown = sorted({(e, t) for e, themes in gold.items() for t in themes if t not in known})
