@@ -12,14 +12,15 @@ from pathlib import Path
 from app.curation.errors import CurationError
 from app.curation.model import Contrat
 
-_MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>|\*\*")
+_MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>")
 _SPACES = re.compile(r"\s+")
 WINDOW_LINES = 40
 
 
 def normalise(text: str) -> str:
     """The comparison form: markup and replacement characters gone, spaces collapsed."""
-    text = _MARKUP.sub(" ", text.replace("\ufffd", " "))
+    # Bold markers hug the words they mark (« **Éducation** et »): dropped, not spaced.
+    text = _MARKUP.sub(" ", text.replace("\ufffd", " ").replace("**", ""))
     text = _SPACES.sub(" ", text).strip()
     return re.sub(r"(?<=\w-) (?=\w)", "", text)
 

@@ -78,6 +78,11 @@ _EXAMPLE = re.compile(
     r"(?:(?:chez|aupr[èe]s|pour|parmi|envers|vers|[àa])\s+)?" + _DETERMINERS + r"$",
     re.IGNORECASE,
 )
+# A parenthesis opened by "ex :" / "par exemple" gives examples, not topics.
+_EXAMPLES_PARENTHESIS = re.compile(r"\(\s*(?:ex\b\s*[.:]?|par exemple)[^()]*$", re.IGNORECASE)
+# The name of a section of the plan, in quotes after "volet(s)", and the names
+# enumerated after it (« cohésion sociale » et « habitat et cadre de vie »).
+_SECTION_NAME = re.compile(r"\bvolets?\s*«[^«»]*(?:»\s*(?:,|et|ou)\s*«[^«»]*)*$", re.IGNORECASE)
 # Between two items of one enumeration.
 _LIST_GLUE = re.compile(
     r"^\s*(?:[,;/+]\s*(?:(?:et|ou)\s+)?|(?:et|ou)\s+)" + _DETERMINERS + r"$", re.IGNORECASE
@@ -139,6 +144,13 @@ class SpecificMatcher(LabelMatcher):
         dropped |= {
             h
             for h in hits
+            if _EXAMPLES_PARENTHESIS.search(text[: h.start])
+            or _SECTION_NAME.search(text[: h.start])
+            or self._in_programme_list(text, h)
+        }
+        dropped |= {
+            h
+            for h in hits
             if _REFERENCE.search(text[: h.start]) or _EXCLUDED.search(text[: h.start])
         }
         hits = [h for h in hits if h not in dropped]
@@ -186,6 +198,21 @@ class SpecificMatcher(LabelMatcher):
                 last_end = h.end
         return dropped
 
+    def _in_programme_list(self, text: str, hit: Hit) -> bool:
+        """The match lies in a parenthesis that only lists programmes (``(PRE, PRIJ)``,
+        ``(Cité éducative, Contrat local de santé, GUSP)``): the means, not the topic."""
+        opening = text.rfind("(", 0, hit.start)
+        if opening < 0 or ")" in text[opening : hit.start]:
+            return False
+        closing = text.find(")", hit.end)
+        inside = text[opening + 1 : closing if closing >= 0 else len(text)]
+        words = [t for t in tokens(inside) if t.key not in _LIST_WORDS]
+        spans = [(h.start, h.end) for h in self._programmes.find(inside)]
+        return bool(words) and all(
+            _ACRONYM_WORD.match(t.text) or any(s <= t.start and t.end <= e for s, e in spans)
+            for t in words
+        )
+
     def _publics_as_examples(self, text: str, hits: list[Hit]) -> set[Hit]:
         """Publics given as examples (*notamment les jeunes*) or listed with another public
         (*des jeunes et des femmes*, *(jeunes ; publics précaires)*)."""
@@ -201,6 +228,10 @@ class SpecificMatcher(LabelMatcher):
                 ):
                     dropped |= {a, b}
         return dropped
+
+
+_LIST_WORDS = frozenset({"etc"})
+_ACRONYM_WORD = re.compile(r"^[A-Z][A-Z0-9]{1,5}\+?$")
 
 
 def _same_parenthesis(text: str, a: Hit, b: Hit) -> bool:

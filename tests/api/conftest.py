@@ -9,15 +9,13 @@ Expectations about the contracts come from the source documents themselves
 
 from __future__ import annotations
 
-import io
 import re
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pandas as pd
 import pytest
+from api_helpers import fold
 
 from app.server.live import LiveServer, live_server
 
@@ -38,19 +36,6 @@ def api_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def client(api_server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=api_server.url, timeout=60) as c:
         yield c
-
-
-def read_csv(response: httpx.Response) -> pd.DataFrame:
-    """A CSV answer as a data frame (ids stay strings, empty cells stay empty)."""
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/csv")
-    return pd.read_csv(io.StringIO(response.text), dtype=str, keep_default_na=False)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: how a reader greps for « santé mentale »."""
-    decomposed = unicodedata.normalize("NFD", text.replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import read_csv
+from api_helpers import read_csv
 
 A, B, C = "ca-melun-val-de-seine-2024-2030", "contrat-de-ville-002d7387", "six-thematiques-629d7a99"
 

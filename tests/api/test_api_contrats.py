@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from conftest import read_csv
+from api_helpers import read_csv
 
 REPO = Path(__file__).resolve().parents[2]
 MELUN = "ca-melun-val-de-seine-2024-2030"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from conftest import fold, read_csv
+from api_helpers import fold, read_csv
 
 
 def test_list_dispositifs(client: httpx.Client) -> None:

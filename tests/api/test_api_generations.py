@@ -8,7 +8,7 @@ What the seeds print: 002 says 2015-2020 and 004 says 2024-2030; 000, 001 and
 from __future__ import annotations
 
 import httpx
-from conftest import read_csv
+from api_helpers import read_csv
 
 
 def test_mental_health_is_new_in_2024_2030(client: httpx.Client) -> None:

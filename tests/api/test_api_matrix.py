@@ -6,7 +6,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import httpx
-from conftest import read_csv
+from api_helpers import read_csv
 from PIL import Image
 
 MELUN = "ca-melun-val-de-seine-2024-2030"

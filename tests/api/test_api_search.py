@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import fold, read_csv
+from api_helpers import fold, read_csv
 
 
 def _search(client: httpx.Client, q: str, **params) -> httpx.Response:

@@ -9,7 +9,7 @@ source line that says it.
 from __future__ import annotations
 
 import httpx
-from conftest import fold, read_csv
+from api_helpers import fold, read_csv
 
 # grep -il "santé mentale" ../shared/seeds/*.txt → 000, 001, 004
 MENTAL_HEALTH = {

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import BASE, CONTRAT
+from web_helpers import BASE, CONTRAT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

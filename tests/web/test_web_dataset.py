@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import BASE, turtle
 from pyshacl import validate
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from web_helpers import BASE, turtle
 
 # Open namespaces: rdflib's closed ones warn when pytest inspects the module.
 DCAT = Namespace("http://www.w3.org/ns/dcat#")

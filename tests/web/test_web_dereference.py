@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import BASE, CDV, CONTRAT, OBJECTIF, turtle
 from rdflib import RDF, Graph, URIRef
 from rdflib.compare import isomorphic
+from web_helpers import BASE, CDV, CONTRAT, OBJECTIF, turtle
 
 CONTRAT_IRI = URIRef(f"{BASE}contrat/{CONTRAT}")
 OBJECTIF_IRI = URIRef(f"{BASE}contrat/{CONTRAT}/{OBJECTIF}")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import BASE, CONTRAT
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
+from web_helpers import BASE, CONTRAT
 
 from app.config import Settings
 from app.server import errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import BASE, CONTRAT, OBJECTIF, outline
+from web_helpers import BASE, CONTRAT, OBJECTIF, outline
 
 HTML = {"Accept": "text/html"}
 MELUN = "ca-melun-val-de-seine-2024-2030"
