@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from app.server.live import LiveServer, live_server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
@@ -75,3 +78,17 @@ def built_dump(built_dir: Path) -> Path:
     dump = built_dir / "cvkg.nq"
     assert dump.is_file(), f"the build wrote no {dump.name}"
     return dump
+
+
+@pytest.fixture(scope="session")
+def seed_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One real ``cvkg serve`` of the session build on a loopback port, with a store of
+    its own, shared by the API and linked-data tests (none of them writes)."""
+    tmp = tmp_path_factory.mktemp("seed-server")
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_STORE_DIR": str(tmp / "store"),
+        "CVKG_QUERY_WORKERS": "2",
+    }
+    with live_server(None, tmp / "server.log", env=env) as server:
+        yield server

@@ -17,19 +17,12 @@ import httpx
 import pytest
 from api_helpers import fold
 
-from app.server.live import LiveServer, live_server
+from app.server.live import LiveServer
 
 
 @pytest.fixture(scope="session")
-def api_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    tmp = tmp_path_factory.mktemp("api-server")
-    env = {
-        "CVKG_BUILD_DIR": str(built_dir),
-        "CVKG_STORE_DIR": str(tmp / "store"),
-        "CVKG_QUERY_WORKERS": "1",
-    }
-    with live_server(None, tmp / "server.log", env=env) as server:
-        yield server
+def api_server(seed_server: LiveServer) -> LiveServer:
+    return seed_server
 
 
 @pytest.fixture(scope="session")

@@ -17,19 +17,12 @@ import httpx
 import pytest
 from web_helpers import ARTIFACTS
 
-from app.server.live import LiveServer, live_server
+from app.server.live import LiveServer
 
 
 @pytest.fixture(scope="session")
-def web_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    tmp = tmp_path_factory.mktemp("web-server")
-    env = {
-        "CVKG_BUILD_DIR": str(built_dir),
-        "CVKG_STORE_DIR": str(tmp / "store"),
-        "CVKG_QUERY_WORKERS": "2",
-    }
-    with live_server(None, tmp / "server.log", env=env) as server:
-        yield server
+def web_server(seed_server: LiveServer) -> LiveServer:
+    return seed_server
 
 
 @pytest.fixture(scope="session")
