@@ -81,13 +81,23 @@ def per_contract_batch(
     return rows
 
 
+def _one(table: dict[str, dict[str, Any]], param: str, ident: str, unknown: str) -> dict[str, Any]:
+    """The entry ``ident`` of a catalogue table: 422 if malformed, 404 if unknown."""
+    check_slug(param, ident)
+    found = table.get(ident)
+    if found is None:
+        raise not_found(unknown.format(ident=ident))
+    return found
+
+
 def contrat(data: GraphData, ident: str, param: str = "id") -> dict[str, Any]:
     """One contract by id: 422 if malformed, 404 if unknown."""
-    check_slug(param, ident)
-    found = contrats(data).get(ident)
-    if found is None:
-        raise not_found(f"Contrat inconnu : « {ident} ». La liste est sous /api/contrats.")
-    return found
+    return _one(
+        contrats(data),
+        param,
+        ident,
+        "Contrat inconnu : « {ident} ». La liste est sous /api/contrats.",
+    )
 
 
 def themes(data: GraphData) -> dict[str, dict[str, Any]]:
@@ -117,11 +127,12 @@ def themes(data: GraphData) -> dict[str, dict[str, Any]]:
 
 
 def theme(data: GraphData, ident: str) -> dict[str, Any]:
-    check_slug("theme", ident)
-    found = themes(data).get(ident)
-    if found is None:
-        raise not_found(f"Thème inconnu : « {ident} ». Le thésaurus est sous /api/themes.")
-    return found
+    return _one(
+        themes(data),
+        "theme",
+        ident,
+        "Thème inconnu : « {ident} ». Le thésaurus est sous /api/themes.",
+    )
 
 
 def dispositifs(data: GraphData) -> dict[str, dict[str, Any]]:
@@ -149,11 +160,12 @@ def dispositifs(data: GraphData) -> dict[str, dict[str, Any]]:
 
 
 def dispositif(data: GraphData, ident: str) -> dict[str, Any]:
-    check_slug("id", ident)
-    found = dispositifs(data).get(ident)
-    if found is None:
-        raise not_found(f"Dispositif inconnu : « {ident} ». La liste est sous /api/dispositifs.")
-    return found
+    return _one(
+        dispositifs(data),
+        "id",
+        ident,
+        "Dispositif inconnu : « {ident} ». La liste est sous /api/dispositifs.",
+    )
 
 
 @dataclass(frozen=True, slots=True)
