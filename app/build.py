@@ -31,6 +31,7 @@ from app.enrichment.pipeline import enrich
 from app.enrichment.themes import check_theme_overrides
 from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import Iris
+from app.synthese import SYNTHESE_GRAPH, synthese_graphs
 from app.validation import load_shapes, shacl_report, violations
 from app.vocabularies import ontology_graph, ontology_iri, vocabulary_graphs
 
@@ -142,9 +143,18 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     bar.step("validation SHACL")
     for g in graphs.values():
         enrich(g, vocabularies, iris)
+    # The research answers (app/synthese.py) are computed per contract from the
+    # enriched graphs and checked with them.
+    faits, faits_generations = synthese_graphs(
+        graphs, {c.id: iris.contrat(c.id) for c in contrats}, vocabularies.get("themes"), iris.base
+    )
     # The enriched graphs are checked again: the tagging shapes (evidence, curator
     # reasons) only have something to check once enrichment has run.
-    problems = _shacl_problems(graphs, contrats, iris, settings, vocab)
+    checked = {cid: g + faits[cid] for cid, g in graphs.items()}
+    problems = _shacl_problems(checked, contrats, iris, settings, vocab)
+    conforms, shacl = shacl_report(faits_generations + vocab, load_shapes(settings.shapes_dir))
+    if not conforms:
+        problems.extend(str(v) for v in violations(shacl, None, iris))
     if problems:
         raise BuildError("validation SHACL après enrichissement :\n" + "\n".join(problems))
     bar.step("enrichissement validé")
@@ -161,6 +171,10 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
             named.append((str(iris.graph(f"contrat/{contrat.id}")), g))
             report.contrats[contrat.id] = len(contrat.elements)
             bar.step(f"contrat {contrat.id}")
+        synthese = faits_generations
+        for g in faits.values():
+            synthese += g
+        named.append((str(iris.graph(SYNTHESE_GRAPH)), synthese))
         statistics = write_dataset(out, named)
         report.triples = sum(len(g) for _, g in named)
         write_json(
