@@ -100,6 +100,7 @@ def start_ours(dump: Path, workdir: Path) -> Engine:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
     env["CVKG_QUERY_TIMEOUT"] = "600"
+    env["CVKG_MAX_ROWS"] = "10000000"  # the same rows as the other engines
     log = workdir / "cvkg.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(

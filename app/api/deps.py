@@ -195,6 +195,12 @@ class StoreProvider:
         with self._lock:  # one load; concurrent requests wait for it
             if self._data is None or stamp != self._stamp:
                 meta = _read_meta(self.store_path)
+                if self.settings.sparql_endpoint:
+                    # External engine (app/server/remote.py): no local store; the
+                    # engine holds the build it was published from (cvkg publish).
+                    from app.server.store import dump_stamp
+
+                    meta = {"source": dump_stamp(self.settings.build_dir / "cvkg.nq")}
                 self._data = GraphData(
                     load_snapshot(self.store_path, meta),
                     data_version(meta, self.settings.build_dir),

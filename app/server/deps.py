@@ -23,7 +23,7 @@ class Runtime:
 
     settings: Settings
     store_path: Path
-    pool: WorkerPool
+    pool: Any  # WorkerPool, or remote.RemotePool with CVKG_SPARQL_ENDPOINT
     admission: Admission
     prefixes: dict[str, str]
     examples: list[Any] = field(default_factory=list)  # editor.Example, read at start

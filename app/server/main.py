@@ -22,6 +22,7 @@ from app.server.access_log import AccessLogMiddleware
 from app.server.admission import Admission
 from app.server.deps import Runtime
 from app.server.prefixes import project_prefixes
+from app.server.remote import RemotePool
 from app.server.routers import editor, graph_store, health, sparql
 from app.server.workers import WorkerPool
 from app.web.routers import router as web_router
@@ -41,13 +42,17 @@ def create_app(
     Query workers start with the application (lifespan) and stop with it.
     """
     prefixes = project_prefixes(settings.base_iri)
-    pool = WorkerPool(
-        store_path=store_path,
-        size=max(1, settings.query_workers),
-        timeout=settings.query_timeout,
-        prefixes=prefixes,
-        isolate=isolate_workers,
-    )
+    pool: WorkerPool | RemotePool
+    if settings.sparql_endpoint:  # an external engine instead of the local store
+        pool = RemotePool(settings, prefixes)
+    else:
+        pool = WorkerPool(
+            store_path=store_path,
+            size=max(1, settings.query_workers),
+            timeout=settings.query_timeout,
+            prefixes=prefixes,
+            isolate=isolate_workers,
+        )
     runtime = Runtime(
         settings=settings,
         store_path=store_path,

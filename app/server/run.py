@@ -69,7 +69,11 @@ def serve(
             except BuildError as exc:
                 print(f"cvkg serve: échec de la construction — {exc}", file=sys.stderr)
                 return 1
-            store_path = prepare_store(dump, settings.store_dir, progress=True)
+            if settings.sparql_endpoint:  # an external engine serves the data (cvkg publish)
+                print(f"Moteur SPARQL externe : {settings.sparql_endpoint}", file=sys.stderr)
+                store_path = settings.store_dir
+            else:
+                store_path = prepare_store(dump, settings.store_dir, progress=True)
         app = create_app(settings, store_path)
         sock = listening_socket(host, port)
         print(f"Point d'accès SPARQL : http://{host}:{port}/sparql", file=sys.stderr)

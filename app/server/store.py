@@ -39,7 +39,7 @@ class StoreError(Exception):
     """The data could not be loaded (unknown format, syntax error, I/O)."""
 
 
-def _stamp(dump: Path) -> dict[str, object]:
+def dump_stamp(dump: Path) -> dict[str, object]:
     st = dump.stat()
     return {"path": str(dump.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
@@ -89,7 +89,7 @@ def prepare_store(dump: Path, store_dir: Path, *, progress: bool = False) -> Pat
         raise StoreError(f"fichier introuvable : {dump}")
     with _locked(store_dir):
         meta = read_meta(store_dir)
-        stamp = _stamp(dump)
+        stamp = dump_stamp(dump)
         if meta and meta.get("source") == stamp and not meta.get("modified"):
             _say(progress, f"Base {store_dir} à jour (chargée depuis {dump.name}).")
             return store_dir

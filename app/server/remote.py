@@ -1,0 +1,214 @@
+"""An external SPARQL 1.1 engine in place of the local store (``CVKG_SPARQL_ENDPOINT``).
+
+At national scale a dedicated engine (Virtuoso, Oxigraph's own server, several
+read replicas behind a proxy) may serve the data better than the store this
+server opens. :class:`RemotePool` takes the place of the worker pool: it runs
+the same jobs (``query``, ``graph_read``, ``named_graphs``, and writes when
+write URLs are configured) over HTTP, so the /sparql proxy, the pages and
+graph reads keep every rule of the local mode — admission, the query timeout,
+the row cap and result formats (answers are re-serialized by
+:mod:`app.server.execute`), the size cap on request bodies — plus a cap on the
+bytes read from the engine (``CVKG_REMOTE_MAX_BYTES``).
+
+Without ``CVKG_SPARQL_UPDATE_ENDPOINT`` / ``CVKG_SPARQL_GRAPH_STORE`` the
+external mode is read-only, whatever the admin token. The engine is expected to
+query the union of its named graphs by default (Virtuoso does; start Oxigraph's
+server with ``--union-default-graph``): that is what the local store does for
+this application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
+
+from app.config import Settings
+from app.server import execute
+from app.server.workers import QueryTimeout, WorkerCrashed
+
+Reply = tuple[dict[str, Any], bytes]
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+
+
+class TooLarge(Exception):
+    """The engine's answer exceeds ``CVKG_REMOTE_MAX_BYTES``."""
+
+
+class RemoteStore:
+    """Just enough of ``pyoxigraph.Store.query`` for :func:`execute.run_query`."""
+
+    def __init__(self, client: httpx.Client, url: str, max_bytes: int) -> None:
+        self.client = client
+        self.url = url
+        self.max_bytes = max_bytes
+
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        default_graph: list[Any] | None = None,
+        named_graphs: list[Any] | None = None,
+        use_default_graph_as_union: bool = False,
+    ) -> Any:
+        data: dict[str, str | list[str]] = {
+            "query": f"BASE <{base_iri}>\n{query}" if base_iri else query
+        }
+        if default_graph:
+            data["default-graph-uri"] = [g.value for g in default_graph]
+        if named_graphs:
+            data["named-graph-uri"] = [g.value for g in named_graphs]
+        status, media, body = self.post(data, {"Accept": ACCEPT})
+        if status == 400:
+            raise SyntaxError(body.decode("utf-8", "replace")[:500])
+        if status >= 300:
+            raise RuntimeError(f"moteur SPARQL externe : HTTP {status}")
+        if media.startswith("application/sparql-results+json"):
+            return parse_query_results(body, format=QueryResultsFormat.JSON)
+        return parse(body, format=RdfFormat.N_TRIPLES)
+
+    def post(self, data: Any, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        with self.client.stream("POST", self.url, data=data, headers=headers) as response:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise TooLarge
+                chunks.append(chunk)
+            media = response.headers.get("content-type", "").split(";")[0].strip()
+            return response.status_code, media, b"".join(chunks)
+
+
+class RemotePool:
+    """The worker pool's interface (``run``, ``run_exclusive``…) over an external engine."""
+
+    isolated = False
+    replaced = 0
+
+    def __init__(self, settings: Settings, prefixes: dict[str, str]) -> None:
+        assert settings.sparql_endpoint
+        self.settings = settings
+        self.prefixes = prefixes
+        self.timeout = settings.query_timeout
+        self.size = max(1, settings.max_concurrent_queries)
+        self.client = httpx.Client(timeout=settings.query_timeout)
+        self.store = RemoteStore(self.client, settings.sparql_endpoint, settings.remote_max_bytes)
+
+    @property
+    def idle(self) -> int:
+        return self.size
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        self.client.close()
+
+    async def run(self, job: dict[str, Any], payload: bytes = b"", *, wait: float) -> Reply:
+        return await self._call(self._read, job, payload)
+
+    async def run_exclusive(
+        self, job: dict[str, Any], payload: bytes = b"", *, wait: float
+    ) -> Reply:
+        return await self._call(self._write, job, payload)
+
+    async def _call(self, fn: Any, job: dict[str, Any], payload: bytes) -> Reply:
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await asyncio.to_thread(fn, job, payload)  # type: ignore[no-any-return]
+        except (TimeoutError, httpx.TimeoutException):
+            raise QueryTimeout from None
+        except TooLarge:
+            limit = self.settings.remote_max_bytes
+            return {"status": 502, "message": f"Réponse du moteur externe > {limit} octets."}, b""
+        except (httpx.HTTPError, RuntimeError) as exc:
+            raise WorkerCrashed(str(exc)) from exc
+
+    def _read(self, job: dict[str, Any], payload: bytes) -> Reply:
+        op = job.get("op")
+        if op == "query":
+            return execute.run_query(self.store, job, self.prefixes)  # type: ignore[arg-type]
+        if op == "named_graphs":
+            result = self.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            return {"status": 200, "graphs": sorted(s["g"].value for s in result)}, b""
+        if op == "graph_read":
+            return self._graph_read(job)
+        return {"status": 500, "message": f"unknown op {op!r}"}, b""
+
+    def _graph_read(self, job: dict[str, Any]) -> Reply:
+        graph = job.get("graph")
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+        if graph is not None:
+            found = self.store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            if not bool(found):
+                return {"status": 404, "message": f"Graphe inconnu : <{graph}>"}, b""
+        offer = job["graph_format"]
+        if job.get("head"):
+            return {"status": 200, "media_type": offer[0]}, b""
+        triples = list(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"))
+        fmt = getattr(RdfFormat, offer[1])
+        items: Any = triples
+        if fmt.supports_datasets:
+            items = [Quad(t.subject, t.predicate, t.object) for t in triples]
+        body = serialize(items, format=fmt, prefixes=self.prefixes) or b""
+        return {"status": 200, "media_type": offer[0]}, body
+
+    def _write(self, job: dict[str, Any], payload: bytes) -> Reply:
+        op = job.get("op")
+        if op == "update" and self.settings.sparql_update_endpoint:
+            response = self.client.post(
+                self.settings.sparql_update_endpoint, data={"update": job["update"]}
+            )
+            if response.status_code == 400:
+                return {"status": 400, "message": response.text[:500]}, b""
+            response.raise_for_status()
+            return {"status": 204}, b""
+        if op == "graph_write" and self.settings.sparql_graph_store:
+            return self._graph_write(job, payload)
+        return {
+            "status": 403,
+            "message": "Moteur SPARQL externe en lecture seule (CVKG_SPARQL_UPDATE_ENDPOINT, "
+            "CVKG_SPARQL_GRAPH_STORE non configurés).",
+        }, b""
+
+    def _graph_write(self, job: dict[str, Any], payload: bytes) -> Reply:
+        url = str(self.settings.sparql_graph_store)
+        graph = job.get("graph")
+        params = {"graph": graph} if graph else {"default": ""}
+        if job["method"] == "DELETE":
+            response = self.client.request("DELETE", url, params=params)
+        else:
+            body = _as_ntriples(job, payload)
+            response = self.client.request(
+                job["method"],
+                url,
+                params=params,
+                content=body,
+                headers={"Content-Type": "application/n-triples"},
+            )
+        if response.status_code >= 400:
+            return {"status": response.status_code, "message": response.text[:500]}, b""
+        return {"status": response.status_code}, b""
+
+
+def _as_ntriples(job: dict[str, Any], payload: bytes) -> bytes:
+    """The request's RDF parts (any format the router accepts) as one N-Triples body."""
+    from pyoxigraph import Triple
+
+    triples: list[Triple] = []
+    offset = 0
+    for part in job.get("parts", []):
+        data = payload[offset : offset + part["length"]]
+        offset += part["length"]
+        for q in parse(
+            data,
+            format=getattr(RdfFormat, part["format"]),
+            base_iri=job.get("base_iri"),
+            without_named_graphs=True,
+        ):
+            triples.append(Triple(q.subject, q.predicate, q.object))
+    return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
