@@ -109,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "publish", help="charge le graphe construit dans un moteur SPARQL externe (Graph Store)"
     )
-    p.add_argument("--graph-store", help="URL Graph Store du moteur (défaut CVKG_SPARQL_GRAPH_STORE)")
+    p.add_argument(
+        "--graph-store", help="URL Graph Store du moteur (défaut CVKG_SPARQL_GRAPH_STORE)"
+    )
     p.add_argument("--quiet", action="store_true", help="sans affichage par graphe")
     p.set_defaults(func=_cmd_publish)
     return parser

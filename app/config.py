@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     seeds_dir: Path = PROJECT_ROOT.parent / "shared" / "seeds"
     build_dir: Path = PROJECT_ROOT / "data" / "build"
     store_dir: Path = PROJECT_ROOT / "var" / "store"
+    # Per-contract build results, reused while a contract's inputs are unchanged
+    # (app/build_cache.py).
+    cache_dir: Path = PROJECT_ROOT / "var" / "build-cache"
     admin_token: str | None = None
     query_timeout: float = 30.0
     max_rows: int = 10_000

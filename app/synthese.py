@@ -112,7 +112,13 @@ def contract_facts(saisie: Saisie, up: Mapping[str, frozenset[str]], base: str) 
     ]
     kinds = (
         ("theme", "ThemeDuContrat", "themeAborde", "abordeTheme", themes),
-        ("dispositif", "DispositifDuContrat", "dispositifMobilise", "mobiliseDispositif", dispositifs),
+        (
+            "dispositif",
+            "DispositifDuContrat",
+            "dispositifMobilise",
+            "mobiliseDispositif",
+            dispositifs,
+        ),
     )
     for kind, cls, link, shortcut, groups in kinds:
         for concept, elements in sorted(groups.items()):
@@ -193,17 +199,3 @@ def to_nquads(facts: Iterable[Fait], graph: str) -> Iterable[str]:
     for s, p, o in facts:
         obj = f'"{o}"^^<{integer}>' if isinstance(o, int) else f"<{o}>"
         yield f"<{s}> <{p}> {obj} <{graph}> .\n"
-
-
-def synthese_graphs(
-    graphs: Mapping[str, Graph], contrats: Mapping[str, URIRef], themes: Graph | None, base: str
-) -> tuple[dict[str, Graph], Graph]:
-    """Each contract's facts (validated with its own graph), and the cross-contract ones."""
-    up = thesaurus_ancestors(themes)
-    per_contract: dict[str, Graph] = {}
-    folded: list[tuple[str | None, Mapping[str, set[str]]]] = []
-    for cid, graph in graphs.items():
-        saisie = saisie_from_graph(graph, contrats[cid])
-        per_contract[cid] = to_graph(contract_facts(saisie, up, base))
-        folded.append((saisie.generation, folded_themes(saisie, up)))
-    return per_contract, to_graph(generation_facts(folded, base))

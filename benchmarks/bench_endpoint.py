@@ -35,7 +35,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engines import Engine, start_ours, start_oxigraph, virtuoso  # noqa: E402
-from generate import ID, generate  # noqa: E402
+from generate import generate  # noqa: E402
 
 from app.api.queries import QUERY_DIR  # noqa: E402
 
@@ -148,13 +148,9 @@ def main() -> int:
     if args.virtuoso:
         engines.append(virtuoso(args.virtuoso))
     try:
-        contracts = [
-            f"{ID}contrat/synthetique-{i:05d}-{g}"
-            for i in range(args.contracts)
-            for g in ("2015-2020", "2024-2030")
-        ]
         probe = PREFIXES + "SELECT ?c WHERE { ?c a cdv:Contrat } ORDER BY ?c"
-        contracts = [b["c"]["value"] for b in json.loads(engines[1].query(probe))["results"]["bindings"]]
+        rows = json.loads(engines[1].query(probe))["results"]["bindings"]
+        contracts = [b["c"]["value"] for b in rows]
         first, second = contracts[0], contracts[1]
         names = " ".join(f"{e.name + ' méd':>9} {'p95':>8}" for e in engines)
         ratio_names = " ".join(f"{'/' + e.name[:5]:>6}" for e in engines[1:])

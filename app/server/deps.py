@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from app.config import Settings
 from app.server import errors
 from app.server.admission import Admission, Saturated
-from app.server.workers import PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
+from app.server.workers import PoolBusy, QueryTimeout, WorkerCrashed
 
 
 @dataclass

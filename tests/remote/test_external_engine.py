@@ -144,9 +144,10 @@ def test_read_only(replicas: list[LiveServer], published: str) -> None:
     update = "INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }"
     response = httpx.post(replicas[0].sparql, data={"update": update})
     assert response.status_code in (401, 403)
-    (row,) = select(f"{published}/query", "ASK { GRAPH <urn:x> { ?s ?p ?o } }".replace(
-        "ASK", "SELECT (COUNT(*) AS ?n) WHERE"
-    ))
+    (row,) = select(
+        f"{published}/query",
+        "ASK { GRAPH <urn:x> { ?s ?p ?o } }".replace("ASK", "SELECT (COUNT(*) AS ?n) WHERE"),
+    )
     assert row["n"] == "0"
 
 

@@ -70,40 +70,54 @@ def test_matrix(store: ox.Store) -> None:
 
 
 def test_counts_per_theme(store: ox.Store) -> None:
-    raw = PREFIXES + """
+    raw = (
+        PREFIXES
+        + """
         SELECT ?theme (COUNT(DISTINCT ?c) AS ?contrats) (COUNT(DISTINCT ?e) AS ?elements) WHERE {
           ?e cdv:theme ?t ; cdv:contrat ?c . ?t skos:broader* ?theme .
         } GROUP BY ?theme"""
-    precomputed = PREFIXES + """
+    )
+    precomputed = (
+        PREFIXES
+        + """
         SELECT ?theme ?contrats ?elements WHERE {
           ?theme skos:inScheme ?s . { SELECT ?theme (COUNT(?f) AS ?contrats) (SUM(?n) AS ?elements)
           WHERE { ?f a cdv:ThemeDuContrat ; cdv:themeAborde ?theme ; cdv:nombreElements ?n }
           GROUP BY ?theme } }"""
+    )
     assert rows(store, precomputed) == rows(store, raw)
 
 
 def test_themes_query_reads_the_same_counts(store: ox.Store) -> None:
-    raw = PREFIXES + """
+    raw = (
+        PREFIXES
+        + """
         SELECT ?theme ?contrats ?elements WHERE {
           { SELECT ?theme (COUNT(DISTINCT ?c) AS ?contrats) (COUNT(DISTINCT ?e) AS ?elements)
             WHERE { ?e cdv:theme ?t ; cdv:contrat ?c . ?t skos:broader* ?theme } GROUP BY ?theme }
         }"""
+    )
     served = rows(store, rq("themes"))
     counted = Counter()
     for row in served:
         d = dict(row)
         if "contrats" in d:
-            counted[(("theme", d["theme"]), ("contrats", d["contrats"]), ("elements", d["elements"]))] = 1
+            counted[
+                (("theme", d["theme"]), ("contrats", d["contrats"]), ("elements", d["elements"]))
+            ] = 1
     assert counted == Counter(dict.fromkeys(rows(store, raw), 1))
 
 
 def test_dispositifs_per_contract(store: ox.Store) -> None:
-    raw = PREFIXES + """
+    raw = (
+        PREFIXES
+        + """
         SELECT ?contrat ?titre ?dispositif ?nom (COUNT(DISTINCT ?element) AS ?elements) WHERE {
           ?element cdv:mobilise ?dispositif ; cdv:contrat ?contrat .
           OPTIONAL { ?contrat dcterms:title ?titre }
           OPTIONAL { ?dispositif skos:prefLabel ?nom FILTER(LANG(?nom) = "fr") }
         } GROUP BY ?contrat ?titre ?dispositif ?nom"""
+    )
     precomputed = rows(store, rq("dispositifs-par-contrat"))
     assert precomputed
     assert precomputed == rows(store, raw)
@@ -111,18 +125,26 @@ def test_dispositifs_per_contract(store: ox.Store) -> None:
 
 def test_elements_of_a_theme_fact(store: ox.Store) -> None:
     """The elements a fact goes through are those tagged with the theme or a narrower one."""
-    raw = PREFIXES + """
+    raw = (
+        PREFIXES
+        + """
         SELECT DISTINCT ?c ?theme ?e WHERE {
           ?e cdv:theme ?t ; cdv:contrat ?c . ?t skos:broader* ?theme }"""
-    precomputed = PREFIXES + """
+    )
+    precomputed = (
+        PREFIXES
+        + """
         SELECT DISTINCT ?c ?theme ?e WHERE {
           ?f a cdv:ThemeDuContrat ; cdv:dansContrat ?c ; cdv:themeAborde ?theme ;
              cdv:elementConcerne ?e }"""
+    )
     assert rows(store, precomputed) == rows(store, raw)
 
 
 def test_new_themes(store: ox.Store) -> None:
-    raw = PREFIXES + """
+    raw = (
+        PREFIXES
+        + """
         SELECT ?theme (COUNT(DISTINCT ?c) AS ?contrats) WHERE {
           ?c cdv:generation/skos:notation "2024-2030" .
           ?e cdv:contrat ?c ; cdv:theme ?t . ?t skos:broader* ?theme .
@@ -130,6 +152,7 @@ def test_new_themes(store: ox.Store) -> None:
             ?c2 cdv:generation/skos:notation "2015-2020" .
             ?e2 cdv:contrat ?c2 ; cdv:theme ?t2 . ?t2 skos:broader* ?theme }
         } GROUP BY ?theme"""
+    )
     precomputed = Counter(
         tuple((k, v) for k, v in row if k in ("theme", "contrats"))
         for row in rows(store, rq("themes-nouveaux"))
@@ -140,17 +163,23 @@ def test_new_themes(store: ox.Store) -> None:
 
 def test_shared_dispositifs(store: ox.Store) -> None:
     contracts = [
-        dict(r)["c"]
-        for r in rows(store, PREFIXES + "SELECT ?c WHERE { ?c a cdv:Contrat }")
+        dict(r)["c"] for r in rows(store, PREFIXES + "SELECT ?c WHERE { ?c a cdv:Contrat }")
     ]
     text = rq("dispositifs-partages")
     start = text.index("VALUES ?contrat {")
     for contract in contracts:
-        query = text[:start] + f"VALUES ?contrat {{ <{contract}> }}" + text[text.index("}", start) + 1 :]
-        raw = PREFIXES + f"""
+        query = (
+            text[:start]
+            + f"VALUES ?contrat {{ <{contract}> }}"
+            + text[text.index("}", start) + 1 :]
+        )
+        raw = (
+            PREFIXES
+            + f"""
             SELECT ?autre ?id (COUNT(DISTINCT ?d) AS ?communs) WHERE {{
               ?e cdv:contrat <{contract}> ; cdv:mobilise ?d .
               ?e2 cdv:contrat ?autre ; cdv:mobilise ?d . FILTER (?autre != <{contract}>)
               ?autre dcterms:identifier ?id
             }} GROUP BY ?autre ?id HAVING (COUNT(DISTINCT ?d) >= 3)"""
+        )
         assert rows(store, query) == rows(store, raw), contract
