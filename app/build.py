@@ -21,6 +21,7 @@ from app import __version__
 from app.build_cache import FACTS_NT, GRAPH_NT, ContractCache, Entry, common_key, contract_key
 from app.config import Settings
 from app.curation.collection import load_contracts
+from app.curation.errors import CurationError
 from app.curation.model import Contrat
 from app.dumps import (
     BUILD_INFO,
@@ -133,15 +134,18 @@ def validate_files(paths: list[Path], settings: Settings) -> list[str]:
     return problems + _shacl_problems(graphs, contrats, iris, settings, _merged(vocabularies))
 
 
-def _clashes(contrats: list[Contrat], cached: list[Entry]) -> list[str]:
+def _clashes(contrats: list[Contrat], cached: dict[Path, Entry]) -> list[str]:
     """A contract id or source document used both by a file read now and by a cached one."""
     problems = []
     for kind, key in (("identifiant de contrat", "id"), ("document source", "source")):
-        taken = {str(e.meta[key]): str(e.meta["path"]) for e in cached}
+        taken = {str(e.meta[key]): str(path) for path, e in cached.items()}
         for c in contrats:
-            value = c.id if key == "id" else c.source.fichier
+            value, line = (c.id, c.id_line) if key == "id" else (c.source.fichier, c.source_line)
             if value in taken and taken[value] != str(c.path):
-                problems.append(f"{c.path}: {kind} « {value} » déjà utilisé par {taken[value]}")
+                error = CurationError(
+                    c.path, line, f"{kind} « {value} » déjà utilisé par {taken[value]}"
+                )
+                problems.append(str(error))
     return problems
 
 
@@ -166,7 +170,6 @@ def _derive(
         themes = folded_themes(saisie, up)
         meta: dict[str, object] = {
             "id": c.id,
-            "path": str(c.path),
             "source": c.source.fichier,
             "elements": len(c.elements),
             "generation": saisie.generation,
@@ -196,7 +199,9 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     todo = [p for p in paths if entries[p] is None]
     bar = _Progress(progress, total=len(todo) + 3)
     contrats, errors = load_contracts(todo, settings.seeds_dir)
-    problems = [str(e) for e in errors] + _clashes(contrats, [e for e in entries.values() if e])
+    problems = [str(e) for e in errors] + _clashes(
+        contrats, {p: e for p, e in entries.items() if e}
+    )
     if problems:
         raise BuildError("\n" + "\n".join(problems))
     bar.step(f"fichiers de contrat lus ({len(paths) - len(todo)} repris du cache)")

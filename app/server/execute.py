@@ -183,22 +183,30 @@ def graph_read(store: Store, job: dict[str, Any], prefixes: dict[str, str]) -> R
     return {"status": 200, "media_type": offer[0]}, body or b""
 
 
+def payload_quads(
+    job: dict[str, Any], payload: bytes, graph: NamedNode | DefaultGraph
+) -> list[Quad]:
+    """A Graph Store write's triples (its parts, cut from one payload), put in ``graph``."""
+    quads = []
+    offset = 0
+    for part in job.get("parts", []):
+        data = payload[offset : offset + part["length"]]
+        offset += part["length"]
+        for q in parse(
+            data,
+            format=getattr(RdfFormat, part["format"]),
+            base_iri=job.get("base_iri"),
+            without_named_graphs=True,
+        ):
+            quads.append(Quad(q.subject, q.predicate, q.object, graph))
+    return quads
+
+
 def graph_write(path: str, job: dict[str, Any], payload: bytes) -> Reply:
     """Graph Store Protocol PUT (replace), POST (merge) and DELETE."""
     graph = _graph_name(job)
-    quads = []
-    offset = 0
     try:
-        for part in job.get("parts", []):
-            data = payload[offset : offset + part["length"]]
-            offset += part["length"]
-            for q in parse(
-                data,
-                format=getattr(RdfFormat, part["format"]),
-                base_iri=job.get("base_iri"),
-                without_named_graphs=True,
-            ):
-                quads.append(Quad(q.subject, q.predicate, q.object, graph))
+        quads = payload_quads(job, payload, graph)
     except (SyntaxError, ValueError) as exc:
         return _error(400, f"RDF invalide : {exc}")
     store = Store(path)

@@ -23,7 +23,16 @@ import asyncio
 from typing import Any
 
 import httpx
-from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
+from pyoxigraph import (
+    DefaultGraph,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+    serialize,
+)
 
 from app.config import Settings
 from app.server import execute
@@ -182,7 +191,10 @@ class RemotePool:
         if job["method"] == "DELETE":
             response = self.client.request("DELETE", url, params=params)
         else:
-            body = _as_ntriples(job, payload)
+            try:
+                body = _as_ntriples(job, payload)
+            except (SyntaxError, ValueError) as exc:
+                return {"status": 400, "message": f"RDF invalide : {exc}"}, b""
             response = self.client.request(
                 job["method"],
                 url,
@@ -197,18 +209,10 @@ class RemotePool:
 
 def _as_ntriples(job: dict[str, Any], payload: bytes) -> bytes:
     """The request's RDF parts (any format the router accepts) as one N-Triples body."""
-    from pyoxigraph import Triple
-
-    triples: list[Triple] = []
-    offset = 0
-    for part in job.get("parts", []):
-        data = payload[offset : offset + part["length"]]
-        offset += part["length"]
-        for q in parse(
-            data,
-            format=getattr(RdfFormat, part["format"]),
-            base_iri=job.get("base_iri"),
-            without_named_graphs=True,
-        ):
-            triples.append(Triple(q.subject, q.predicate, q.object))
-    return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    quads = execute.payload_quads(job, payload, DefaultGraph())
+    return (
+        serialize(
+            [Triple(q.subject, q.predicate, q.object) for q in quads], format=RdfFormat.N_TRIPLES
+        )
+        or b""
+    )
