@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from app.curation.model import ChiffreCle, Contrat, Element
 from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
 from app.rdf.namespaces import CDV, PREFIXES, QB, Iris
+from app.rdf.territoires_officiels import liaison
 
 TERRITOIRE_CLASSES = {"EPCI": CDV.EPCI, "Commune": CDV.Commune, "Quartier": CDV.Quartier}
 
@@ -148,6 +149,11 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
             g.add((ts, CDV.partieDeTerritoire, iris.territoire(t.partie_de)))
         if t.insee:
             g.add((ts, SKOS.exactMatch, URIRef(t.insee)))
+        link = liaison(t.type, t.label)
+        if link.code:
+            g.add((ts, CDV.codeOfficiel, Literal(link.code)))
+        if link.raison:
+            g.add((ts, CDV.raisonNonRelie, _fr(link.raison)))
 
     for e in contrat.elements:
         _element(g, iris, contrat, e, source)
