@@ -220,3 +220,32 @@ def test_descriptions_are_searchable_and_dereferenceable(
     )
     [row] = response.json()["results"]["bindings"]
     assert int(row["ligne"]["value"]) == line
+
+
+@pytest.mark.parametrize(
+    ("q", "element"),
+    [
+        # 002 l.42-43, in the paragraph of "Valoriser le potentiel de développement urbain
+        # durable des quartiers" (os-1-3): words absent from every label of the contract.
+        ("efficacité énergétique des quartiers", "os-1-3"),
+        # 002 l.252-253, in the paragraph of objective 2.1 (os-2-1): "sur leur
+        # représentation au sein du foyer familial".
+        ("représentation au sein du foyer familial", "os-2-1"),
+    ],
+)
+def test_search_finds_description_text_and_the_page_shows_it(
+    seed_server: LiveServer, q: str, element: str
+) -> None:
+    found = httpx.get(f"{seed_server.url}/api/search", params={"q": q}, timeout=60)
+    assert found.status_code == 200, found.text[:300]
+    hits = {r["iri"]: r for r in found.json()["resultats"]}
+    # Every word of the query is in the element's description (not all in its label).
+    assert hits[f"{MONTESSON}/{element}"]["mots_trouves"] == len(found.json()["racines"])
+    page = httpx.get(
+        f"{seed_server.url}/id/contrat/contrat-de-ville-002d7387/{element}",
+        headers={"Accept": "text/html"},
+        timeout=30,
+        follow_redirects=True,
+    )
+    assert page.status_code == 200
+    assert q.split()[0] in page.text

@@ -179,6 +179,7 @@ class Element:
     notation: str | None
     label: str
     ligne: int | None
+    description: str | None = None  # printed paragraphs (dcterms:description), searched too
 
 
 def corpus(data: GraphData) -> dict[str, Element]:
@@ -194,6 +195,7 @@ def corpus(data: GraphData) -> dict[str, Element]:
                 r.get("notation"),
                 r["label"],
                 r.get("ligne"),
+                r.get("description"),
             )
             for r in per_contract_batch(data, "libelles")
         }
