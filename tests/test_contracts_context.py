@@ -9,12 +9,14 @@ on the session's live server.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import httpx
 import pytest
 
-from app.api import queries
 from app.server.live import LiveServer
+
+QUERIES = Path(__file__).resolve().parents[1] / "app" / "queries"
 
 MELUN = "https://w3id.org/contrats-de-ville/id/contrat/ca-melun-val-de-seine-2024-2030"
 MONTESSON = "https://w3id.org/contrats-de-ville/id/contrat/contrat-de-ville-002d7387"
@@ -23,7 +25,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 def ask(server: LiveServer, name: str) -> list[dict[str, dict[str, str]]]:
     """Run app/queries/<name>.rq on the live endpoint; the JSON result bindings."""
-    text = queries.load(name).text
+    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0].startswith(f"# {name} — ") and any(x.startswith("# Répond :") for x in lines)
     response = httpx.post(
