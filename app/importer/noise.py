@@ -1,0 +1,90 @@
+"""Lines that are layout, not content: page numbers, running headers and footers,
+tables of contents, signature blocks, stray glyphs.
+
+They stay in the text rendering (a curator sees the whole page) but no element
+or description is drawn from them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from app.importer.lines import Line
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:(?:page|p\.)\s*)?[-–—]?\s*\d{1,3}\s*[-–—]?\s*(?:(?:/|sur)\s*\d{1,3})?\s*$", re.I
+)
+_TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|(?:\. ){3,}|_{3,})\s*\d{1,3}\s*$|\s\d{1,3}\s*$")
+_TOC_TITLE = re.compile(r"^\s*(sommaire|table des mati[eè]res|contenu)\s*:?\s*$", re.I)
+_SIGNATURES = re.compile(r"^\s*(fait à\b|signataires\b|les signataires|signatures\s*:?\s*$)", re.I)
+_GLYPHS_ONLY = re.compile(r"^[\W_\ufffd]*$")
+
+
+def _page_breaks(lines: list[Line]) -> list[int]:
+    """Page of each line: from the extractor, or counted from form feeds in a text file."""
+    if any(line.page is not None for line in lines):
+        return [line.page or 0 for line in lines]
+    page, pages = 0, []
+    for line in lines:
+        page += line.text.count("\f")
+        pages.append(page)
+    return pages
+
+
+def _running_lines(lines: list[Line]) -> set[int]:
+    """Lines repeated at the top or bottom of most pages (headers, footers)."""
+    pages = _page_breaks(lines)
+    by_page: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line.text.strip():
+            by_page.setdefault(pages[i], []).append(i)
+    if len(by_page) < 3:
+        return set()
+    edge: Counter[str] = Counter()
+    edges: dict[str, list[int]] = {}
+    for idx in by_page.values():
+        for i in set(idx[:2] + idx[-2:]):
+            key = re.sub(r"\d+", "#", lines[i].text.strip().replace("\f", ""))
+            edge[key] += 1
+            edges.setdefault(key, []).append(i)
+    threshold = max(3, len(by_page) // 2)
+    return {i for key, n in edge.items() if n >= threshold for i in edges[key]}
+
+
+def _toc(lines: list[Line]) -> set[int]:
+    """Table-of-contents lines: dot leaders to a page number, or a block under « Sommaire »."""
+    found = set()
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if re.search(r"(?:\.{4,}|…{2,}|(?:\. ){4,}|_{4,})\s*\d{1,3}\s*$", text):
+            found.add(i)
+        elif _TOC_TITLE.match(text):
+            found.add(i)
+            misses = 0
+            for j in range(i + 1, min(len(lines), i + 120)):
+                entry = lines[j].text.strip()
+                if not entry:
+                    continue
+                if _TOC_ENTRY.search(entry) or _PAGE_NUMBER.match(entry):
+                    found.add(j)
+                    misses = 0
+                else:
+                    misses += 1
+                    if misses > 1:
+                        break
+                    found.add(j)  # an entry wrapped over two lines
+    return found
+
+
+def noise_lines(lines: list[Line]) -> set[int]:
+    """0-based indices of lines that carry no content."""
+    noise = _running_lines(lines) | _toc(lines)
+    for i, line in enumerate(lines):
+        text = line.text.replace("\f", "").strip()
+        if line.cells is None and (_PAGE_NUMBER.match(text) or (text and _GLYPHS_ONLY.match(text))):
+            noise.add(i)
+        elif _SIGNATURES.match(text):
+            noise.update(range(i, len(lines)))
+            break
+    return noise
