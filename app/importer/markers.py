@@ -95,11 +95,11 @@ def read_marker(text: str, roman_letters: bool = False, short_heading: bool = Fa
     >>> read_marker("� Favoriser le bien").kind
     'bullet'
     """
+    if m := _numbered(text, roman_letters):
+        return m
     if (levels := caption_levels(text.rstrip(" :"))) is not None and len(text) < 120:
         return Marker("caption", text, levels=levels)
     if m := _worded(text, short_heading):
-        return m
-    if m := _numbered(text, roman_letters):
         return m
     if m := _BULLET.match(text):
         glyphs = re.sub(r"\s+", "", m.group("glyphs"))

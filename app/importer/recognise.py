@@ -30,15 +30,20 @@ def _prune(b: TreeBuilder) -> None:
     its parent's description; a top-level heading with nothing under it and no level
     word is a chapter of the document, not of the strategy.
     """
-    for k, e in enumerate(list(b.elements)):
+    for e in list(b.elements):
         if e.children or e not in b.elements:
             continue
         later = b.elements[b.elements.index(e) + 1 :]
-        if any(len(o.label) >= 15 and e.label.startswith(o.label) and o.label != e.label for o in later):
+        mine = _flat(e.label)
+        if any(len(o.label) >= 15 and mine.startswith(_flat(o.label)) and _flat(o.label) != mine for o in later):
             _drop(b, e)
     for e in list(b.roots):
         if not e.children and e.guessed and e.sig[:1] != ("b",):
             _drop(b, e)
+
+
+def _flat(label: str) -> str:
+    return label.replace("’", "'").casefold()
 
 
 def _drop(b: TreeBuilder, e: Drafted) -> None:

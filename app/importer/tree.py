@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from app.importer.cells import split_cell
 from app.importer.units import Unit
 from app.importer.vocabulary import (
+    AXE,
     CONTEXTUAL,
+    PILIER,
     MODALITE,
     OO,
     OS,
@@ -163,11 +165,31 @@ class TreeBuilder:
             return
         self.columns = [(c, singular(n)) for c, n in levels]
         self.row_table = rows
-        if self.columns[0][0] != CONTEXTUAL:
-            self._pop_rank(self.columns[0][0])
+        first = self.columns[0][0]
+        if first != CONTEXTUAL:
+            self._lift_title(first)
+            self._pop_rank(first)
         self.table_base = len(self.stack)
         self.last_in_col = [None] * len(self.columns)
         self.pending = None
+
+    def _lift_title(self, first: str) -> None:
+        """The unlabelled heading just above a table is the level above its first column."""
+        top = self.stack[-1] if self.stack else None
+        if top is None or not top.element.guessed or top.element is not self.elements[-1]:
+            return
+        if top.sig[0] not in ("table-title", "typo", "h"):
+            return
+        if RANK[top.element.classe] < RANK[first]:
+            return
+        e = top.element
+        self.stack.pop()
+        (e.parent.children if e.parent else self.roots).remove(e)
+        self.elements.remove(e)
+        e.classe = AXE if RANK[first] >= RANK[OS] else PILIER
+        self._pop_rank(e.classe)
+        placed = self._attach(e, self._top())
+        self.stack.append(_Level(top.sig, placed, None))
 
     def describe(self, line: int, text: str) -> None:
         target = self.elements[-1].description if self.elements else self.contract_description
@@ -276,7 +298,7 @@ class TreeBuilder:
                 self.row(unit, unit.cells or [])
             elif not unit.label:
                 continue
-            elif unit.kind == "text" and _before_table(nxt) and len(unit.label) < 150:
+            elif unit.kind == "text" and _before_table(nxt) and _cell_like(unit.label) and len(unit.label) < 150:
                 self.item(unit, ("table-title",))
             elif unit.kind == "text":
                 if self.columns and not self.row_table and _cell_like(unit.label):
@@ -313,6 +335,6 @@ def _signature(unit: Unit, nxt: Unit | None) -> tuple[object, ...]:
         return (*m.sig, level)
     if m.kind in ("number", "word"):
         return m.sig
-    if _before_table(nxt):
+    if _before_table(nxt) and _cell_like(unit.label):
         return ("table-title",)
     return ("typo", unit.heading)

@@ -29,6 +29,7 @@ class Unit:
     indent: int = 0
     list_level: int | None = None
     lines: list[int] = field(default_factory=list)
+    last_indent: int = 0
 
 
 def clean(text: str) -> str:
@@ -78,7 +79,7 @@ def _property_block(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _continues(unit: Unit, line: Line, text: str, gap: bool) -> bool:
+def _continues(unit: Unit, line: Line, text: str, gap: bool, indent: int) -> bool:
     if unit.kind in ("row", "attendus", "indicateurs") or line.heading is not None:
         return False
     if line.list_level is not None or line.title or unit.heading in ("title",):
@@ -87,6 +88,8 @@ def _continues(unit: Unit, line: Line, text: str, gap: bool) -> bool:
         return False
     if unit.heading == "caps" and not is_caps(text):
         return False
+    if indent != unit.last_indent and text[:1].isupper():
+        return False  # a new column or block of a table laid out as text
     if not gap:
         return not (_END.search(unit.label) and unit.kind == "item" and unit.heading is not None)
     return text[:1].islower() and not _END.search(unit.label)
@@ -118,12 +121,15 @@ def build_units(lines: list[Line], noise: set[int], roman_letters: bool) -> list
                 current.lines.append(i + 1)
                 gap = False
                 continue
-        marker = read_marker(clean(text), roman_letters, short_heading=heading is not None)
+        marked = re.sub(r"\s+", " ", _MARKUP.sub(" ", text.replace("**", ""))).strip()
+        marker = read_marker(marked, roman_letters, short_heading=heading is not None)
         prop = _property_block(clean(text))
+        indent = len(raw) - len(raw.lstrip(" \t"))
         if marker.kind == "plain" and prop is None and current is not None and _continues(
-            current, line, text, gap
+            current, line, text, gap, indent
         ):
             current.label = join(current.label, clean(text))
+            current.last_indent = indent
             current.lines.append(i + 1)
             gap = False
             continue
@@ -138,8 +144,8 @@ def build_units(lines: list[Line], noise: set[int], roman_letters: bool) -> list
         label = prop[1] if prop else clean(marker.label)
         if kind == "item" and marker.kind == "plain":
             kind = "item" if heading else "text"
-        indent = len(raw) - len(raw.lstrip(" \t"))
         current = Unit(kind, i + 1, marker, label, heading, None, indent, line.list_level, [i + 1])
+        current.last_indent = indent
         units.append(current)
         gap = False
     return units

@@ -1,0 +1,106 @@
+"""Import documents: one document → its text rendering + its draft, or nothing at all."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.curation.model import Contrat, Element, Source
+from app.curation.provenance import check_provenance
+from app.importer import metadata
+from app.importer.draft import assign_ids, dump, element_entry, write_atomic
+from app.importer.errors import ImportFailure
+from app.importer.extract import FORMATS, extract
+from app.importer.recognise import recognise
+from app.importer.tree import GUESSED, Drafted
+
+NOT_FOUND = "libellé introuvable à sa ligne dans le rendu texte : à vérifier"
+
+
+@dataclass
+class ImportResult:
+    document: Path
+    draft: Path | None = None
+    rendering: Path | None = None
+    per_class: dict[str, int] = field(default_factory=dict)
+    flagged: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+def documents_in(paths: list[Path]) -> list[Path]:
+    """Files given, and supported files found (recursively) in the folders given."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in FORMATS)
+        else:
+            found.append(p)
+    return found
+
+
+def _verify(data: dict[str, Any], elements: list[Drafted], rendering_text: str, name: str) -> None:
+    """Run the project's own label check on the draft; flag what it cannot find."""
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / name).write_text(rendering_text, encoding="utf-8")
+        model = Contrat(
+            id=data["id"],
+            path=Path(name),
+            source=Source(fichier=name),
+            elements=[Element(e.id, e.classe, e.label, e.ligne, yaml_line=k) for k, e in enumerate(elements)],
+        )
+        bad = {err.line for err in check_provenance(model, Path(tmp))}
+    for k, e in enumerate(elements):
+        if k in bad:
+            e.a_verifier = NOT_FOUND
+
+
+def import_document(path: Path, draft_path: Path, sources_dir: Path) -> ImportResult:
+    started = time.perf_counter()
+    rendering = extract(path)
+    original = path.read_bytes()
+    sha256 = hashlib.sha256(original).hexdigest()
+    name = f"{path.stem}.txt"
+    lines = rendering.lines
+    builder = recognise(lines)
+    if not builder.elements:
+        raise ImportFailure(path, "aucun élément de stratégie reconnu (ni niveau, ni numérotation, ni tableau)")
+    for e in builder.elements:
+        if e.guessed:
+            e.a_verifier = GUESSED
+    assign_ids(builder.elements)
+    titre = metadata.title(lines, set())
+    data: dict[str, Any] = {"id": metadata.contract_id(titre[0] if titre else path.stem, sha256)}
+    source: dict[str, Any] = {"fichier": name}
+    if titre:
+        source["titre"], source["ligne"] = titre
+    if (printed_date := metadata.date(lines)) is not None:
+        source["date"] = printed_date
+    source["original"] = {"fichier": path.name, "sha256": sha256, "format": FORMATS[path.suffix.lower()]}
+    data["source"] = source
+    if (gen := metadata.generation(lines)) is not None:
+        data["generation"] = gen[0]
+    if builder.contract_description:
+        data["description"] = [{"ligne": n, "texte": t} for n, t in builder.contract_description]
+    rendering_text = rendering.text()
+    _verify(data, builder.elements, rendering_text, name)
+    data["elements"] = [element_entry(e) for e in builder.elements]
+    flagged = sum(1 for e in builder.elements if e.a_verifier)
+    header = (
+        f"# Brouillon importé de {path.name} par `cvkg import` — à relire (`cvkg review`).\n"
+        f"# {len(builder.elements)} éléments, dont {flagged} marqués « a_verifier ».\n"
+    )
+    text = dump(data, header)
+    rendering_path = sources_dir / name
+    write_atomic(rendering_path, rendering_text)
+    write_atomic(draft_path, text)
+    per_class: dict[str, int] = {}
+    for e in builder.elements:
+        per_class[e.classe] = per_class.get(e.classe, 0) + 1
+    return ImportResult(
+        path, draft_path, rendering_path, per_class, flagged, time.perf_counter() - started
+    )
