@@ -26,4 +26,6 @@ def read_text(path: Path) -> Rendering:
         rendering.lines.append(Line(raw, heading=len(m.group(1)) if m else None))
     if rendering.lines and rendering.lines[-1].text == "":
         rendering.lines.pop()  # the final newline ends the last line, it adds none
+    else:
+        rendering.final_newline = False
     return rendering

@@ -27,6 +27,7 @@ class Rendering:
     """A whole document as lines; ``lines[i]`` is line ``i + 1`` of the ``.txt``."""
 
     lines: list[Line] = field(default_factory=list)
+    final_newline: bool = True  # a text file without one is rendered byte for byte
 
     def add(self, text: str = "", **hints: object) -> None:
         self.lines.append(Line(text.replace("\n", " ").replace("\r", " "), **hints))  # type: ignore[arg-type]
@@ -36,7 +37,8 @@ class Rendering:
             self.lines.append(Line(""))
 
     def text(self) -> str:
-        return "".join(line.text + "\n" for line in self.lines)
+        text = "".join(line.text + "\n" for line in self.lines)
+        return text if self.final_newline else text[:-1]
 
     def is_empty(self) -> bool:
         return not any(line.text.strip() for line in self.lines)

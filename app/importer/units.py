@@ -128,6 +128,8 @@ def build_units(lines: list[Line], noise: set[int], roman_letters: bool) -> list
         if marker.kind == "plain" and prop is None and current is not None and _continues(
             current, line, text, gap, indent
         ):
+            if not current.label:
+                current.line = i + 1  # "#3" alone, its label on the next line
             current.label = join(current.label, clean(text))
             current.last_indent = indent
             current.lines.append(i + 1)
