@@ -71,12 +71,17 @@ def read_pdf(path: Path) -> Rendering:
     rendering = Rendering()
     for number, (height, lines) in enumerate(pages, start=1):
         previous_top: float | None = None
-        for top, _bottom, left, text in lines:
+        previous_size = 0.0
+        for top, bottom, left, text in lines:
+            size = top - bottom
             at_edge = top > height * (1 - EDGE) or top < height * EDGE + 12
             if at_edge and (_key(text) in running or _PAGE_NUMBER.match(text)):
                 continue
-            if previous_top is not None and previous_top - top > spacing * 1.45:
-                rendering.blank()
+            if previous_top is not None and (
+                previous_top - top > spacing * 1.45 or abs(size - previous_size) > 0.15 * max(size, 1)
+            ):
+                rendering.blank()  # a new paragraph: a wider gap, or another font size
+            previous_size = size
             indent = " " * min(12, max(0, round((left - left_margin) / 9)))
             rendering.lines.append(Line(indent + text, page=number))
             previous_top = top

@@ -61,19 +61,19 @@ def _toc(lines: list[Line]) -> set[int]:
             found.add(i)
         elif _TOC_TITLE.match(text):
             found.add(i)
-            misses = 0
+            wrapped: list[int] = []
             for j in range(i + 1, min(len(lines), i + 120)):
-                entry = lines[j].text.strip()
+                entry = lines[j].text.replace("\f", "").strip()
                 if not entry:
                     continue
                 if _TOC_ENTRY.search(entry) or _PAGE_NUMBER.match(entry):
+                    found.update(wrapped)  # an entry wrapped over two lines
                     found.add(j)
-                    misses = 0
+                    wrapped = []
+                elif wrapped:
+                    break
                 else:
-                    misses += 1
-                    if misses > 1:
-                        break
-                    found.add(j)  # an entry wrapped over two lines
+                    wrapped.append(j)
     return found
 
 

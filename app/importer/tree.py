@@ -219,9 +219,12 @@ class TreeBuilder:
         if all(captions) and (len(filled) > 1 or len(captions[0] or []) > 1):
             self.caption([lv for cap in captions if cap for lv in cap], rows=True)
             return
-        if len(filled) == 1 and filled[0][0] == 0 and len(cells) > 1:
+        if len(filled) == 1 and filled[0][0] == 0 and (len(cells) > 1 or self.columns):
             if captions[0]:
                 self.caption(captions[0])
+                return
+            if _narrative(cells[0].strip()) or cells[0].strip().endswith((".", ";")):
+                self.describe(unit.line, cells[0].strip())
                 return
             from app.importer.markers import read_marker
             from app.importer.units import clean, is_caps
@@ -298,7 +301,7 @@ class TreeBuilder:
                 self.row(unit, unit.cells or [])
             elif not unit.label:
                 continue
-            elif unit.kind == "text" and _before_table(nxt) and _cell_like(unit.label) and len(unit.label) < 150:
+            elif unit.kind == "text" and _before_table(nxt) and _title_like(unit.label):
                 self.item(unit, ("table-title",))
             elif unit.kind == "text":
                 if self.columns and not self.row_table and _cell_like(unit.label):
@@ -313,6 +316,10 @@ class TreeBuilder:
 
 def _cell_like(label: str) -> bool:
     return len(label) < 250 and not label.endswith(":") and not _narrative(label)
+
+
+def _title_like(label: str) -> bool:
+    return len(label) < 150 and not label.endswith((":", ".", ";")) and not _narrative(label)
 
 
 def _before_table(nxt: Unit | None) -> bool:
@@ -335,6 +342,6 @@ def _signature(unit: Unit, nxt: Unit | None) -> tuple[object, ...]:
         return (*m.sig, level)
     if m.kind in ("number", "word"):
         return m.sig
-    if _before_table(nxt) and _cell_like(unit.label):
+    if _before_table(nxt) and _title_like(unit.label):
         return ("table-title",)
     return ("typo", unit.heading)

@@ -122,6 +122,8 @@ def build_units(lines: list[Line], noise: set[int], roman_letters: bool) -> list
                 gap = False
                 continue
         marked = re.sub(r"\s+", " ", _MARKUP.sub(" ", text.replace("**", ""))).strip()
+        if line.heading is not None and marked.startswith("#"):
+            marked = marked.lstrip("#").strip()  # a Markdown heading's own marks
         marker = read_marker(marked, roman_letters, short_heading=heading is not None)
         prop = _property_block(clean(text))
         indent = len(raw) - len(raw.lstrip(" \t"))

@@ -1,0 +1,77 @@
+"""Contracts in other layouts (Word, PDF, text, ODT), each against a tree written by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from documents import (
+    DOCX_EXPECTED,
+    ODT_EXPECTED,
+    PDF_EXPECTED,
+    TEXT_CONTRACT,
+    TEXT_EXPECTED,
+    make_docx,
+    make_odt,
+    make_pdf,
+)
+from tree_compare import compare, pairs_of, tree
+
+from app.importer.run import NOT_FOUND
+
+
+def _check(result, expected: str) -> None:
+    assert result.code == 0, result.stderr
+    elements = result.draft["elements"]
+    score = compare(tree(expected), pairs_of(elements))
+    assert score.recall >= 0.9, (score, [(e["label"], e.get("parent")) for e in elements])
+    assert score.precision >= 0.9, (score, [(e["label"], e.get("parent")) for e in elements])
+    assert not [e for e in elements if e.get("a_verifier") == NOT_FOUND]
+    lines = (result.sources / result.draft["source"]["fichier"]).read_text(encoding="utf-8").splitlines()
+    for e in elements:
+        assert e["label"].split()[0] in lines[e["ligne"] - 1], e
+
+
+def test_text_with_bullets_pages_and_sommaire(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "valbourg.txt"
+    doc.write_text(TEXT_CONTRACT, encoding="utf-8")
+    result = run_import(doc)
+    _check(result, TEXT_EXPECTED)
+    assert result.draft["generation"] == "2024-2030"
+    emploi = next(e for e in result.draft["elements"] if e["label"] == "Favoriser l'emploi")
+    assert emploi["ligne"] == 21  # the heading, not its sommaire entry (line 5)
+    jeunes = next(e for e in result.draft["elements"] if e["label"].startswith("Lever les freins"))
+    assert jeunes["resultats_attendus"][0]["texte"].startswith("hausse du nombre")
+    cohesion = next(e for e in result.draft["elements"] if e["label"] == "Renforcer la cohésion sociale")
+    assert cohesion["description"][0]["texte"].startswith("Le diagnostic partagé")
+
+
+def test_word_headings_tables_merged_cells(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "valbourg.docx"
+    make_docx(doc)
+    result = run_import(doc)
+    _check(result, DOCX_EXPECTED)
+    by_label = {e["label"]: e for e in result.draft["elements"]}
+    assert by_label["Cohésion sociale et vivre ensemble"]["classe"] == "Axe"
+    assert by_label["Cohésion sociale et vivre ensemble"]["code"] == "1"
+    assert by_label["Favoriser la réussite éducative"]["classe"] == "ObjectifStrategique"
+    assert by_label["Créer des cafés des parents"]["classe"] == "ModaliteAction"
+    assert result.draft["source"]["original"]["format"] == "docx"
+    assert result.draft["source"]["titre"] == "Contrat de ville de Valbourg"
+
+
+def test_pdf_outline_running_headers_wrapped_lines(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "valbourg.pdf"
+    make_pdf(doc)
+    result = run_import(doc)
+    _check(result, PDF_EXPECTED)
+    rendering = (result.sources / "valbourg.txt").read_text(encoding="utf-8")
+    assert "Communauté d'agglomération de Valbourg" not in rendering  # running footer dropped
+
+
+def test_odt_headings_and_lists(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "valbourg.odt"
+    make_odt(doc)
+    result = run_import(doc)
+    _check(result, ODT_EXPECTED)
+    pilier = next(e for e in result.draft["elements"] if e["label"] == "Habitat et cadre de vie")
+    assert pilier["classe"] == "Pilier"
