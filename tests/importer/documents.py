@@ -138,16 +138,17 @@ def make_pdf(path: Path, repeat: int = 1) -> None:
     story += [Paragraph("Axe 1 – Agir pour la jeunesse ........................ 2", styles["Normal"])]
     story += [Paragraph("Axe 2 – Améliorer le cadre de vie ........................ 3", styles["Normal"])]
     for n in range(repeat):
-        story += [PageBreak(), Paragraph("Axe 1 – Agir pour la jeunesse", styles["Heading1"])]
+        t = f" (quartier {n + 1})" if repeat > 1 else ""  # distinct labels in the benchmark
+        story += [PageBreak(), Paragraph("Axe 1 – Agir pour la jeunesse" + t, styles["Heading1"])]
         story += [Paragraph("Les jeunes des quartiers prioritaires sont deux fois plus souvent "
                             "sans emploi ni formation. " * 3, styles["Normal"]), Spacer(1, 8)]
         story += [Paragraph("1.1 Renforcer l'accompagnement des jeunes les plus éloignés des dispositifs "
                             "d'insertion professionnelle et sociale", styles["Heading2"])]
-        story += [Paragraph("• Créer une permanence de la mission locale", styles["Normal"])]
+        story += [Paragraph("• Créer une permanence de la mission locale" + t, styles["Normal"])]
         story += [Paragraph("• Développer le parrainage", styles["Normal"])]
         story += [Paragraph("1.2 Favoriser l'engagement citoyen", styles["Heading2"])]
-        story += [PageBreak(), Paragraph("Axe 2 – Améliorer le cadre de vie", styles["Heading1"])]
-        story += [Paragraph("2.1 Requalifier les espaces publics", styles["Heading2"])]
+        story += [PageBreak(), Paragraph("Axe 2 – Améliorer le cadre de vie" + t, styles["Heading1"])]
+        story += [Paragraph("2.1 Requalifier les espaces publics" + t, styles["Heading2"])]
         story += [Paragraph("• Végétaliser les cours d'immeubles", styles["Normal"])]
         story += [Paragraph("2.2 Assurer la tranquillité publique", styles["Heading2"])]
         story += [Paragraph("Le sentiment d'insécurité recule depuis 2019. " * 4, styles["Normal"])]
