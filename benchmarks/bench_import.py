@@ -1,6 +1,6 @@
 """Draft a 100-page PDF contract and print the time (target: ≤ 10 s on the project machine).
 
-    .venv/bin/python benchmarks/bench_import.py [PAGES]
+.venv/bin/python benchmarks/bench_import.py [PAGES]
 """
 
 from __future__ import annotations

@@ -32,7 +32,9 @@ def run_batch(
         try:
             results.append(import_document(doc, draft, sources_dir))
         except ImportFailure as exc:
-            results.append(ImportResult(doc, error=exc.message, seconds=time.perf_counter() - started))
+            results.append(
+                ImportResult(doc, error=exc.message, seconds=time.perf_counter() - started)
+            )
         except Exception as exc:  # noqa: BLE001 - one broken document must not stop the batch
             message = f"erreur inattendue : {type(exc).__name__}: {exc}"
             results.append(ImportResult(doc, error=message, seconds=time.perf_counter() - started))
@@ -50,7 +52,7 @@ def summary(results: list[ImportResult]) -> str:
             counts = [str(r.per_class.get(c, 0)) for c, _ in COLUMNS]
             rows.append([r.document.name, *counts, str(r.flagged), f"{r.seconds:.2f} s"])
     widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=False)]
-    fmt = "  ".join("{:<%d}" % w if i == 0 else "{:>%d}" % w for i, w in enumerate(widths))
+    fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
     out = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
     out += [fmt.format(*row) for row in rows]
     failed = [r for r in results if r.error]

@@ -18,7 +18,9 @@ def extract(path: Path) -> Rendering:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
-        raise ImportFailure(path, f"format non pris en charge « {path.suffix or '(aucun)'} » ({known})")
+        raise ImportFailure(
+            path, f"format non pris en charge « {path.suffix or '(aucun)'} » ({known})"
+        )
     if not path.is_file():
         raise ImportFailure(path, "fichier introuvable")
     if path.stat().st_size == 0:

@@ -44,7 +44,9 @@ def _walk(node, rendering: Rendering, list_depth: int) -> None:  # type: ignore[
             if not text:
                 continue
             if list_depth >= 0:
-                rendering.add("  " * list_depth + ("o " if list_depth else "- ") + text, list_level=list_depth)
+                rendering.add(
+                    "  " * list_depth + ("o " if list_depth else "- ") + text, list_level=list_depth
+                )
             else:
                 rendering.blank()
                 rendering.add(text)
@@ -81,7 +83,7 @@ def _cell_items(cell) -> list[str]:  # type: ignore[no-untyped-def]
             for p in node.getElementsByType(_p_type()):
                 if t := _text(p):
                     items.append("- " + t)
-        elif (t := _text(node)):
+        elif t := _text(node):
             items.append(t)
     return items
 

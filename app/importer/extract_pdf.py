@@ -18,7 +18,10 @@ import pypdfium2 as pdfium
 from app.importer.errors import ImportFailure
 from app.importer.lines import Line, Rendering
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*(?:(?:/|sur)\s*\d{1,4})?\s*$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*(?:(?:/|sur)\s*\d{1,4})?\s*$", re.I
+)
+_OCR = "une reconnaissance de caractères (OCR) est nécessaire"
 EDGE = 0.09  # share of the page height where running headers and footers live
 
 
@@ -61,11 +64,17 @@ def read_pdf(path: Path) -> Rendering:
     finally:
         pdf.close()
     if not any(lines for _, lines in pages):
-        raise ImportFailure(path, "PDF sans couche texte (document scanné ?) : une reconnaissance de caractères (OCR) est nécessaire")
+        raise ImportFailure(
+            path,
+            f"PDF sans couche texte (document scanné ?) : {_OCR}",
+        )
     running = _running(pages)
     left_margin = min((ln[2] for _, lines in pages for ln in lines), default=0.0)
     spacings = [
-        a[0] - b[0] for _, lines in pages for a, b in zip(lines, lines[1:], strict=False) if a[0] > b[0]
+        a[0] - b[0]
+        for _, lines in pages
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a[0] > b[0]
     ]
     spacing = median(spacings) if spacings else 14.0
     rendering = Rendering()
@@ -78,7 +87,8 @@ def read_pdf(path: Path) -> Rendering:
             if at_edge and (_key(text) in running or _PAGE_NUMBER.match(text)):
                 continue
             if previous_top is not None and (
-                previous_top - top > spacing * 1.45 or abs(size - previous_size) > 0.15 * max(size, 1)
+                previous_top - top > spacing * 1.45
+                or abs(size - previous_size) > 0.15 * max(size, 1)
             ):
                 rendering.blank()  # a new paragraph: a wider gap, or another font size
             previous_size = size
@@ -99,6 +109,10 @@ def _running(pages: list[tuple[float, list[tuple[float, float, float, str]]]]) -
         return set()
     seen: Counter[str] = Counter()
     for height, lines in pages:
-        edge = {_key(t) for top, _b, _l, t in lines if top > height * (1 - EDGE) or top < height * EDGE + 12}
+        edge = {
+            _key(t)
+            for top, _b, _l, t in lines
+            if top > height * (1 - EDGE) or top < height * EDGE + 12
+        }
         seen.update(edge)
     return {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}

@@ -53,7 +53,9 @@ def _numbered(text: str, roman_letters: bool) -> Marker | None:
     if m := _HASH.match(text):
         return Marker("number", text[m.end() :], "#" + m.group("code"), ("n", "#", 1))
     if m := _SIMPLE.match(text):
-        return Marker("number", text[m.end() :], m.group("code"), ("n", "1", 1, sep_class(m["sep"])))
+        return Marker(
+            "number", text[m.end() :], m.group("code"), ("n", "1", 1, sep_class(m["sep"]))
+        )
     if (m := _ROMAN.match(text)) and (len(m.group("code")) > 1 or roman_letters):
         return Marker("number", text[m.end() :], m.group("code"), ("n", "I", 1))
     if m := _UPPER.match(text):
@@ -68,11 +70,13 @@ def _worded(text: str, short_heading: bool) -> Marker | None:
     if found is None:
         return None
     classe, nwords = found
-    m = re.match(r"\s*(?:[\w’']+(?:-[\w’']+)*\s*){%d}" % nwords, text)
+    m = re.match(r"\s*(?:[\w’']+(?:-[\w’']+)*\s*){" + str(nwords) + "}", text)
     if m is None:
         return None
     words, rest = text[: m.end()].strip(), text[m.end() :]
-    if (c := _CODE_AFTER_WORD.match(" " + rest)) and (c["sep"] or not rest[c.end() - 1 :].strip()[:1].islower()):
+    if (c := _CODE_AFTER_WORD.match(" " + rest)) and (
+        c["sep"] or not rest[c.end() - 1 :].strip()[:1].islower()
+    ):
         label = (" " + rest)[c.end() :]
         if label.strip() or c["sep"]:
             return Marker("word", label, c["code"], ("w", classe, words.lower()), classe, words)
@@ -99,12 +103,12 @@ def read_marker(text: str, roman_letters: bool = False, short_heading: bool = Fa
         return m
     if (levels := caption_levels(text.rstrip(" :"))) is not None and len(text) < 120:
         return Marker("caption", text, levels=levels)
-    if m := _worded(text, short_heading):
-        return m
-    if m := _BULLET.match(text):
-        glyphs = re.sub(r"\s+", "", m.group("glyphs"))
+    if worded := _worded(text, short_heading):
+        return worded
+    if b := _BULLET.match(text):
+        glyphs = re.sub(r"\s+", "", b.group("glyphs"))
         if not text.startswith("**"):
-            return Marker("bullet", text[m.end() :], None, ("b", glyphs))
-    if m := _O_BULLET.match(text):
-        return Marker("bullet", text[m.end() :], None, ("b", "o"))
+            return Marker("bullet", text[b.end() :], None, ("b", glyphs))
+    if o := _O_BULLET.match(text):
+        return Marker("bullet", text[o.end() :], None, ("b", "o"))
     return Marker("plain", text)

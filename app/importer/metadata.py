@@ -15,8 +15,26 @@ _GENERATIONS = (
     (re.compile(r"\b2024\s*[-–à/]\s*2030\b"), "2024-2030"),
 )
 _MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-_DATE = re.compile(r"^\s*(?:le\s+)?(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS.split()) + r")\s+(\d{4})\s*$", re.I)
-_STOP = {"la", "le", "les", "de", "du", "des", "pour", "et", "l", "d", "un", "une", "au", "aux", "en"}
+_DATE = re.compile(
+    r"^\s*(?:le\s+)?(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS.split()) + r")\s+(\d{4})\s*$", re.I
+)
+_STOP = {
+    "la",
+    "le",
+    "les",
+    "de",
+    "du",
+    "des",
+    "pour",
+    "et",
+    "l",
+    "d",
+    "un",
+    "une",
+    "au",
+    "aux",
+    "en",
+}
 
 
 def generation(lines: list[Line]) -> tuple[str, int] | None:

@@ -35,7 +35,10 @@ def _prune(b: TreeBuilder) -> None:
             continue
         later = b.elements[b.elements.index(e) + 1 :]
         mine = _flat(e.label)
-        if any(len(o.label) >= 15 and mine.startswith(_flat(o.label)) and _flat(o.label) != mine for o in later):
+        if any(
+            len(o.label) >= 15 and mine.startswith(_flat(o.label)) and _flat(o.label) != mine
+            for o in later
+        ):
             _drop(b, e)
     for e in list(b.roots):
         if not e.children and e.guessed and e.sig[:1] != ("b",):

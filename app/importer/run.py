@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.curation.model import Contrat, Element, Source
+from app.curation.errors import CurationErrors
+from app.curation.loader import load_contrat
 from app.curation.provenance import check_provenance
 from app.importer import metadata
 from app.importer.draft import assign_ids, dump, element_entry, write_atomic
@@ -43,20 +44,28 @@ def documents_in(paths: list[Path]) -> list[Path]:
     return found
 
 
-def _verify(data: dict[str, Any], elements: list[Drafted], rendering_text: str, name: str) -> None:
-    """Run the project's own label check on the draft; flag what it cannot find."""
+def _verify(
+    path: Path, draft_text: str, elements: list[Drafted], rendering_text: str, name: str
+) -> bool:
+    """Load the draft with the project's own loader and run its label check against the
+    rendering; flag each element whose label or paragraphs it cannot find. True if any."""
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / name).write_text(rendering_text, encoding="utf-8")
-        model = Contrat(
-            id=data["id"],
-            path=Path(name),
-            source=Source(fichier=name),
-            elements=[Element(e.id, e.classe, e.label, e.ligne, yaml_line=k) for k, e in enumerate(elements)],
-        )
-        bad = {err.line for err in check_provenance(model, Path(tmp))}
-    for k, e in enumerate(elements):
-        if k in bad:
-            e.a_verifier = NOT_FOUND
+        draft = Path(tmp) / "brouillon.yaml"
+        draft.write_text(draft_text, encoding="utf-8")
+        try:
+            contrat = load_contrat(draft)
+        except CurationErrors as exc:
+            raise ImportFailure(
+                path, f"brouillon invalide (erreur de l'importeur) : {exc}"
+            ) from exc
+        bad = {err.line for err in check_provenance(contrat, Path(tmp)) if err.line}
+    starts = [e.yaml_line for e in contrat.elements]
+    for line in bad:
+        owner = max((k for k, start in enumerate(starts) if start <= line), default=None)
+        if owner is not None:
+            elements[owner].a_verifier = NOT_FOUND
+    return bool(bad)
 
 
 def import_document(path: Path, draft_path: Path, sources_dir: Path) -> ImportResult:
@@ -68,7 +77,9 @@ def import_document(path: Path, draft_path: Path, sources_dir: Path) -> ImportRe
     lines = rendering.lines
     builder = recognise(lines)
     if not builder.elements:
-        raise ImportFailure(path, "aucun élément de stratégie reconnu (ni niveau, ni numérotation, ni tableau)")
+        raise ImportFailure(
+            path, "aucun élément de stratégie reconnu (ni niveau, ni numérotation, ni tableau)"
+        )
     for e in builder.elements:
         if e.guessed:
             e.a_verifier = GUESSED
@@ -80,15 +91,20 @@ def import_document(path: Path, draft_path: Path, sources_dir: Path) -> ImportRe
         source["titre"], source["ligne"] = titre
     if (printed_date := metadata.date(lines)) is not None:
         source["date"] = printed_date
-    source["original"] = {"fichier": path.name, "sha256": sha256, "format": FORMATS[path.suffix.lower()]}
+    source["original"] = {
+        "fichier": path.name,
+        "sha256": sha256,
+        "format": FORMATS[path.suffix.lower()],
+    }
     data["source"] = source
     if (gen := metadata.generation(lines)) is not None:
         data["generation"] = gen[0]
     if builder.contract_description:
         data["description"] = [{"ligne": n, "texte": t} for n, t in builder.contract_description]
     rendering_text = rendering.text()
-    _verify(data, builder.elements, rendering_text, name)
     data["elements"] = [element_entry(e) for e in builder.elements]
+    if _verify(path, dump(data, ""), builder.elements, rendering_text, name):
+        data["elements"] = [element_entry(e) for e in builder.elements]
     flagged = sum(1 for e in builder.elements if e.a_verifier)
     header = (
         f"# Brouillon importé de {path.name} par `cvkg import` — à relire (`cvkg review`).\n"

@@ -17,10 +17,10 @@ from app.importer.units import Unit
 from app.importer.vocabulary import (
     AXE,
     CONTEXTUAL,
-    PILIER,
     MODALITE,
     OO,
     OS,
+    PILIER,
     RANK,
     caption_levels,
     default_child,
@@ -121,7 +121,9 @@ class TreeBuilder:
         if self.pending and known is None:
             known, e.niveau = self.pending[0], e.niveau or self.pending[1]
         self.pending = None
-        index = next((k for k in range(len(self.stack) - 1, -1, -1) if self.stack[k].sig == unit_sig), None)
+        index = next(
+            (k for k in range(len(self.stack) - 1, -1, -1) if self.stack[k].sig == unit_sig), None
+        )
         col: int | None = None
         if index is not None:
             level = self.stack[index]
@@ -253,7 +255,11 @@ class TreeBuilder:
             if self.columns and i < len(self.columns):
                 classe, niveau, guessed = *self.columns[i], False
             else:
-                classe, niveau, guessed = default_child(parent.classe if parent else None), None, True
+                classe, niveau, guessed = (
+                    default_child(parent.classe if parent else None),
+                    None,
+                    True,
+                )
             if classe == CONTEXTUAL:
                 classe = OO if parent and parent.classe in (OS, OO) else OS
             last: Drafted | None = None
@@ -285,8 +291,10 @@ class TreeBuilder:
             if unit.kind in ("attendus", "indicateurs"):
                 self.property_block(unit)
                 continue
-            if self.collect is not None and unit.kind in ("text",) or (
-                self.collect is not None and unit.marker.kind == "bullet"
+            if (
+                self.collect is not None
+                and unit.kind in ("text",)
+                or (self.collect is not None and unit.marker.kind == "bullet")
             ):
                 if unit.label:
                     self.collect.append((unit.line, unit.label))  # type: ignore[union-attr]

@@ -52,7 +52,9 @@ def is_caps(text: str) -> bool:
 
 
 def _is_bold(line: Line, text: str) -> bool:
-    return line.bold or (text.startswith("**") and text.rstrip(" :").endswith("**") and len(text) > 4)
+    return line.bold or (
+        text.startswith("**") and text.rstrip(" :").endswith("**") and len(text) > 4
+    )
 
 
 def _heading(line: Line, text: str) -> str | None:
@@ -127,8 +129,11 @@ def build_units(lines: list[Line], noise: set[int], roman_letters: bool) -> list
         marker = read_marker(marked, roman_letters, short_heading=heading is not None)
         prop = _property_block(clean(text))
         indent = len(raw) - len(raw.lstrip(" \t"))
-        if marker.kind == "plain" and prop is None and current is not None and _continues(
-            current, line, text, gap, indent
+        if (
+            marker.kind == "plain"
+            and prop is None
+            and current is not None
+            and _continues(current, line, text, gap, indent)
         ):
             if not current.label:
                 current.line = i + 1  # "#3" alone, its label on the next line

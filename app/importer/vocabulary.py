@@ -67,9 +67,35 @@ _PHRASES: list[tuple[str, str]] = [
 ]
 # Words that may surround level words in a caption ("Deux thématiques transversales").
 _FILLER = {
-    "un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
-    "le", "la", "les", "des", "de", "du", "et", "nos", "ses", "leurs", "grands", "grandes",
-    "principaux", "principales", "niveau", "niveaux", "detaille", "detaillee",
+    "un",
+    "une",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "le",
+    "la",
+    "les",
+    "des",
+    "de",
+    "du",
+    "et",
+    "nos",
+    "ses",
+    "leurs",
+    "grands",
+    "grandes",
+    "principaux",
+    "principales",
+    "niveau",
+    "niveaux",
+    "detaille",
+    "detaillee",
 }
 ATTENDUS = ("resultats attendus", "resultat attendu", "attendus", "effets attendus")
 INDICATEURS = ("indicateurs", "indicateur", "indicateurs de suivi", "indicateurs d'evaluation")
@@ -117,8 +143,8 @@ def caption_levels(text: str) -> list[tuple[str, str]] | None:
     """If ``text`` only names levels ("Objectifs stratégiques Objectifs opérationnels"),
     the (class, printed words) of each; else None.
 
-    >>> caption_levels("Enjeux | Objectifs | Modalités d'action")
-    [('ObjectifStrategique', 'Enjeux'), ('?', 'Objectifs'), ('ModaliteAction', "Modalités d'action")]
+    >>> [c for c, _ in caption_levels("Enjeux | Objectifs | Modalités d'action")]
+    ['ObjectifStrategique', '?', 'ModaliteAction']
     >>> caption_levels("Favoriser le bien vivre") is None
     True
     """

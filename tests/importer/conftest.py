@@ -27,7 +27,9 @@ def run_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
         out = tmp_path / "brouillons"
         sources = tmp_path / "sources"
         draft = out / f"{document.stem}.yaml"
-        code = main(["import", str(document), "-o", str(draft), "--sources-dir", str(sources), *extra])
+        code = main(
+            ["import", str(document), "-o", str(draft), "--sources-dir", str(sources), *extra]
+        )
         captured = capsys.readouterr()
         data = yaml.safe_load(draft.read_text(encoding="utf-8")) if draft.exists() else None
         return Imported(code, data, draft, sources, captured.out, captured.err)

@@ -69,17 +69,25 @@ def make_docx(path: Path) -> None:
     d.add_paragraph("Contrat de ville de Valbourg", style="Title")
     d.add_paragraph("Le présent contrat engage les partenaires pour la période 2024-2030.")
     d.add_heading("Axe 1 : Cohésion sociale et vivre ensemble", level=1)
-    d.add_paragraph("Cet axe rassemble les actions éducatives et de santé menées dans les quartiers.")
+    d.add_paragraph(
+        "Cet axe rassemble les actions éducatives et de santé menées dans les quartiers."
+    )
     table = d.add_table(rows=5, cols=3)
     header = ["Objectifs stratégiques", "Objectifs opérationnels", "Actions"]
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
     rows = [
-        ("Favoriser la réussite éducative", "Soutenir les parents dans leur rôle éducatif",
-         ["- Créer des cafés des parents", "- Former les professionnels à la parentalité"]),
+        (
+            "Favoriser la réussite éducative",
+            "Soutenir les parents dans leur rôle éducatif",
+            ["- Créer des cafés des parents", "- Former les professionnels à la parentalité"],
+        ),
         ("", "Lutter contre le décrochage scolaire", ["- Accompagner les collégiens exclus"]),
-        ("Améliorer l'accès aux soins", "Développer la prévention en santé mentale",
-         ["- Ouvrir un point écoute jeunes"]),
+        (
+            "Améliorer l'accès aux soins",
+            "Développer la prévention en santé mentale",
+            ["- Ouvrir un point écoute jeunes"],
+        ),
     ]
     for r, (os_, oo, actions) in enumerate(rows, start=1):
         cells = table.rows[r].cells
@@ -128,26 +136,46 @@ def make_pdf(path: Path, repeat: int = 1) -> None:
     def frame(canvas, doc):  # type: ignore[no-untyped-def]
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
-        canvas.drawString(72, A4[1] - 40, "Contrat de ville de Valbourg — Engagements Quartiers 2030")
+        canvas.drawString(
+            72, A4[1] - 40, "Contrat de ville de Valbourg — Engagements Quartiers 2030"
+        )
         canvas.drawString(72, 30, "Communauté d'agglomération de Valbourg")
         canvas.drawRightString(A4[0] - 72, 30, f"{doc.page}")
         canvas.restoreState()
 
     story = [Paragraph("Contrat de ville de Valbourg", styles["Title"]), Spacer(1, 12)]
     story += [Paragraph("Sommaire", styles["Heading2"])]
-    story += [Paragraph("Axe 1 – Agir pour la jeunesse ........................ 2", styles["Normal"])]
-    story += [Paragraph("Axe 2 – Améliorer le cadre de vie ........................ 3", styles["Normal"])]
+    story += [
+        Paragraph("Axe 1 – Agir pour la jeunesse ........................ 2", styles["Normal"])
+    ]
+    story += [
+        Paragraph("Axe 2 – Améliorer le cadre de vie ........................ 3", styles["Normal"])
+    ]
     for n in range(repeat):
         t = f" (quartier {n + 1})" if repeat > 1 else ""  # distinct labels in the benchmark
         story += [PageBreak(), Paragraph("Axe 1 – Agir pour la jeunesse" + t, styles["Heading1"])]
-        story += [Paragraph("Les jeunes des quartiers prioritaires sont deux fois plus souvent "
-                            "sans emploi ni formation. " * 3, styles["Normal"]), Spacer(1, 8)]
-        story += [Paragraph("1.1 Renforcer l'accompagnement des jeunes les plus éloignés des dispositifs "
-                            "d'insertion professionnelle et sociale", styles["Heading2"])]
+        story += [
+            Paragraph(
+                "Les jeunes des quartiers prioritaires sont deux fois plus souvent "
+                "sans emploi ni formation. " * 3,
+                styles["Normal"],
+            ),
+            Spacer(1, 8),
+        ]
+        story += [
+            Paragraph(
+                "1.1 Renforcer l'accompagnement des jeunes les plus éloignés des dispositifs "
+                "d'insertion professionnelle et sociale",
+                styles["Heading2"],
+            )
+        ]
         story += [Paragraph("• Créer une permanence de la mission locale" + t, styles["Normal"])]
         story += [Paragraph("• Développer le parrainage", styles["Normal"])]
         story += [Paragraph("1.2 Favoriser l'engagement citoyen", styles["Heading2"])]
-        story += [PageBreak(), Paragraph("Axe 2 – Améliorer le cadre de vie" + t, styles["Heading1"])]
+        story += [
+            PageBreak(),
+            Paragraph("Axe 2 – Améliorer le cadre de vie" + t, styles["Heading1"]),
+        ]
         story += [Paragraph("2.1 Requalifier les espaces publics" + t, styles["Heading2"])]
         story += [Paragraph("• Végétaliser les cours d'immeubles", styles["Normal"])]
         story += [Paragraph("2.2 Assurer la tranquillité publique", styles["Heading2"])]
@@ -170,11 +198,15 @@ def make_odt(path: Path) -> None:
     doc = OpenDocumentText()
     doc.text.addElement(H(outlinelevel=1, text="Pilier : Habitat et cadre de vie"))
     doc.text.addElement(P(text="Les quartiers ont été rénovés entre 2008 et 2016."))
-    doc.text.addElement(H(outlinelevel=2, text="Objectif stratégique 1 : Améliorer la gestion urbaine de proximité"))
+    doc.text.addElement(
+        H(outlinelevel=2, text="Objectif stratégique 1 : Améliorer la gestion urbaine de proximité")
+    )
     items = List()
     item = ListItem()
     item.addElement(P(text="Organiser des diagnostics en marchant"))
     items.addElement(item)
     doc.text.addElement(items)
-    doc.text.addElement(H(outlinelevel=2, text="Objectif stratégique 2 : Favoriser la mixité sociale"))
+    doc.text.addElement(
+        H(outlinelevel=2, text="Objectif stratégique 2 : Favoriser la mixité sociale")
+    )
     doc.save(str(path))

@@ -34,7 +34,10 @@ CASES = {
     "corrompu.docx": (lambda p: p.write_bytes(b"PK\x03\x04 pas un vrai docx"), "corrompu"),
     "vide.txt": (lambda p: p.write_bytes(b""), "vide"),
     "blanc.md": (lambda p: p.write_text("\n   \n\n", encoding="utf-8"), "vide"),
-    "contrat.rtf": (lambda p: p.write_text("{\\rtf1 Axe 1}", encoding="utf-8"), "non pris en charge"),
+    "contrat.rtf": (
+        lambda p: p.write_text("{\\rtf1 Axe 1}", encoding="utf-8"),
+        "non pris en charge",
+    ),
 }
 
 

@@ -26,7 +26,11 @@ def _check(result, expected: str) -> None:
     assert score.recall >= 0.9, (score, [(e["label"], e.get("parent")) for e in elements])
     assert score.precision >= 0.9, (score, [(e["label"], e.get("parent")) for e in elements])
     assert not [e for e in elements if e.get("a_verifier") == NOT_FOUND]
-    lines = (result.sources / result.draft["source"]["fichier"]).read_text(encoding="utf-8").splitlines()
+    lines = (
+        (result.sources / result.draft["source"]["fichier"])
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     for e in elements:
         assert e["label"].split()[0] in lines[e["ligne"] - 1], e
 
@@ -41,7 +45,9 @@ def test_text_with_bullets_pages_and_sommaire(tmp_path: Path, run_import) -> Non
     assert emploi["ligne"] == 21  # the heading, not its sommaire entry (line 5)
     jeunes = next(e for e in result.draft["elements"] if e["label"].startswith("Lever les freins"))
     assert jeunes["resultats_attendus"][0]["texte"].startswith("hausse du nombre")
-    cohesion = next(e for e in result.draft["elements"] if e["label"] == "Renforcer la cohésion sociale")
+    cohesion = next(
+        e for e in result.draft["elements"] if e["label"] == "Renforcer la cohésion sociale"
+    )
     assert cohesion["description"][0]["texte"].startswith("Le diagnostic partagé")
 
 

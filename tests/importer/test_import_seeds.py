@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tree_compare import compare, pairs_of
 
 from app.config import PROJECT_ROOT
 from app.importer.run import NOT_FOUND
-from tree_compare import compare, pairs_of
 
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 LOCAL = PROJECT_ROOT / "data" / "sources"
@@ -46,15 +46,26 @@ def test_seed_tree_matches_curated(stem: str, run_import) -> None:
     assert score.precision >= 0.90, score
 
 
-@pytest.mark.parametrize("stem", ["000_1096beb0e85d8ba9", "001_629d7a99e5f4e6ca", "002_002d73874d5f62f1",
-                                  "003_d2f761683cab1619", "004_a26b9f87e29f24a0"])
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "000_1096beb0e85d8ba9",
+        "001_629d7a99e5f4e6ca",
+        "002_002d73874d5f62f1",
+        "003_d2f761683cab1619",
+        "004_a26b9f87e29f24a0",
+    ],
+)
 def test_every_label_found_at_its_line(stem: str, run_import) -> None:
     result = run_import(_seed(stem))
     assert result.code == 0, result.stderr
     rendering = result.sources / f"{stem}.txt"
     assert rendering.read_text(encoding="utf-8") == _seed(stem).read_text(encoding="utf-8")
     assert not [e["id"] for e in result.draft["elements"] if e.get("a_verifier") == NOT_FOUND]
-    assert result.draft["source"]["original"]["sha256"] and len(result.draft["source"]["original"]["sha256"]) == 64
+    assert (
+        result.draft["source"]["original"]["sha256"]
+        and len(result.draft["source"]["original"]["sha256"]) == 64
+    )
 
 
 def test_scrambled_diagram_comes_out_flagged(run_import) -> None:
