@@ -19,6 +19,8 @@ _ITEM_START = re.compile(
     r"(?:(?<=^)|(?<=\s))(?P<glyph>[-–•■▪➤›\ufffd]|o(?=\s+[A-ZÀ-Ý]))\s*(?=[A-ZÀ-Ý«\d(])"
 )
 _MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>")
+_CODE_ONLY = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[A-Za-z]|[IVX]{1,4})$")
+_LEADING_GLYPH = re.compile(r"^[-–•■▪➤›]\s+")
 _PARAGRAPH = re.compile(r"</?(?:p|li)\b[^>]*>|\n")
 
 
@@ -44,6 +46,8 @@ def split_cell(text: str) -> list[CellItem]:
         if not clean(para):
             continue
         starts = list(_ITEM_START.finditer(para))
+        if starts and _CODE_ONLY.match(clean(para[: starts[0].start()])):
+            starts = starts[1:]  # « 2 - Violences … »: a code and its separator, not a list
         if not starts:
             items.append(_item(para, 0))
             continue
@@ -61,7 +65,8 @@ def split_cell(text: str) -> list[CellItem]:
 
 
 def _item(text: str, depth: int) -> CellItem:
-    marker = read_marker(clean(text))
+    text = _LEADING_GLYPH.sub("", clean(text))  # « - cf. convention NPRU »: a bullet all the same
+    marker = read_marker(text)
     if marker.kind == "number" and marker.label.strip():
         return CellItem(clean(marker.label), depth, marker.code)
     return CellItem(clean(text), depth)

@@ -233,6 +233,19 @@ class TreeBuilder:
 
             text = clean(cells[0])
             m = read_marker(text, short_heading=is_caps(text) or len(text) < 120)
+            last = self.elements[-1] if self.elements else None
+            if (
+                last is not None
+                and last.sig == ("rowhead",)
+                and not last.children
+                and last.label.endswith(":")
+                and m.kind == "plain"
+                and not is_caps(text)
+            ):
+                # « L'HABITAT ET LE CADRE DE VIE : » / « Renforcer l'attractivité … »: one
+                # heading printed over two rows of the table
+                last.label = f"{last.label} {text}"
+                return
             head = Unit("item", unit.line, m, clean(m.label) or text)
             self.item(head, m.sig if m.kind == "word" else ("rowhead",))
             self.table_base = len(self.stack)

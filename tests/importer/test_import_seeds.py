@@ -27,14 +27,7 @@ def _seed(stem: str) -> Path:
         "001_629d7a99e5f4e6ca",
         "002_002d73874d5f62f1",
         "003_d2f761683cab1619",
-        pytest.param(
-            "004_a26b9f87e29f24a0",
-            marks=pytest.mark.xfail(
-                reason="004: sections 1-5 and 7 (context, legal frame) come out as elements; "
-                "precision 0.84 < 0.90, recall 0.90 — see /work/notes/importer.md",
-                strict=False,
-            ),
-        ),
+        "004_a26b9f87e29f24a0",
     ],
 )
 def test_seed_tree_matches_curated(stem: str, run_import) -> None:
