@@ -47,6 +47,16 @@ class Marker:
 
 
 def _numbered(text: str, roman_letters: bool) -> Marker | None:
+    """A printed code; when its label starts with a level word (« I. PILIER COHÉSION
+    SOCIALE », « 2 - Axe : Emploi »), that word gives the class."""
+    marker = _code(text, roman_letters)
+    if marker is not None and (worded := _worded(marker.label, True)) and not worded.code:
+        marker.classe, marker.niveau = worded.classe, worded.niveau
+        marker.label = worded.label
+    return marker
+
+
+def _code(text: str, roman_letters: bool) -> Marker | None:
     if m := _DOTTED.match(text):
         depth = len([p for p in m.group("code").split(".") if p])
         return Marker("number", text[m.end() :], m.group("code"), ("n", "1", depth))

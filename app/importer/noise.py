@@ -18,6 +18,11 @@ _PAGE_NUMBER = re.compile(
 _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|(?:\. ){3,}|_{3,})\s*\d{1,3}\s*$|\s\d{1,3}\s*$")
 _TOC_TITLE = re.compile(r"^\s*(sommaire|table des mati[eè]res|contenu)\s*:?\s*$", re.I)
 _SIGNATURES = re.compile(r"^\s*(fait à\b|signataires\b|les signataires|signatures\s*:?\s*$)", re.I)
+_SIGNATORY = re.compile(
+    r"^\s*(?:pour (?:l'|l’|la |le |les )\S.*|(?:le|la|les) (?:préf[eè]te?|maire|président|présidente|"
+    r"directeur|directrice|sous-préf[eè]te?|procureur|recteur|rectrice)\b.*)$",
+    re.I,
+)
 _GLYPHS_ONLY = re.compile(r"^[\W_\ufffd]*$")
 
 
@@ -83,6 +88,8 @@ def noise_lines(lines: list[Line]) -> set[int]:
     for i, line in enumerate(lines):
         text = line.text.replace("\f", "").strip()
         if line.cells is None and (_PAGE_NUMBER.match(text) or (text and _GLYPHS_ONLY.match(text))):
+            noise.add(i)
+        elif _SIGNATORY.match(text) and len(text) < 90:
             noise.add(i)
         elif _SIGNATURES.match(text):
             noise.update(range(i, len(lines)))

@@ -15,6 +15,7 @@ from app.importer.markers import Marker, read_marker
 from app.importer.vocabulary import ATTENDUS, INDICATEURS, fold
 
 _END = re.compile(r"[.;:!?]\s*$")
+_SENTENCE_END = re.compile(r"[.;!?]\s*$")
 _MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>")
 
 
@@ -93,7 +94,8 @@ def _continues(unit: Unit, line: Line, text: str, gap: bool, indent: int) -> boo
     if indent != unit.last_indent and text[:1].isupper():
         return False  # a new column or block of a table laid out as text
     if not gap:
-        return not (_END.search(unit.label) and unit.kind == "item" and unit.heading is not None)
+        # An item that ended its sentence is over: « 1.2 Favoriser l'engagement. » + « Les … »
+        return not (unit.kind == "item" and _SENTENCE_END.search(unit.label) and text[:1].isupper())
     return text[:1].islower() and not _END.search(unit.label)
 
 
