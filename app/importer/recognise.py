@@ -44,7 +44,7 @@ def _prune(b: TreeBuilder) -> None:
     for e in list(b.roots):
         if not e.children and e.guessed and e.sig[:1] != ("b",):
             _drop(b, e)
-        elif e.guessed and e.niveau is None and _context_chapter(e.label):
+        elif e.guessed and e.niveau is None and _context_chapter(e.label) and _all_guessed(e):
             _drop_chapter(b, e)
 
 
@@ -98,6 +98,11 @@ def _context_chapter(label: str) -> bool:
     words = folded.split()
     context = any(re.search(rf"\b{re.escape(c)}\b", folded) for c in _CONTEXT)
     return context and not any(w.startswith(_STRATEGY) for w in words)
+
+
+def _all_guessed(e: Drafted) -> bool:
+    """Nothing under it printed a level word or sat in a table with level headers."""
+    return all(c.guessed and _all_guessed(c) for c in e.children)
 
 
 def _drop_chapter(b: TreeBuilder, e: Drafted) -> None:

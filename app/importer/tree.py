@@ -287,6 +287,25 @@ class TreeBuilder:
             for j in range(i + 1, width):
                 self.last_in_col[j] = None
 
+    def _close_headings(self, heading: str | None) -> None:
+        """A caption set as a heading (« Les orientations stratégiques », Heading 1) ends the
+        sections of its level and below, as any heading of that level would."""
+        if not heading or not heading.startswith("h") or not heading[1:].isdigit():
+            return
+        level = int(heading[1:])
+        for k, entry in enumerate(self.stack):
+            sig = entry.sig
+            if sig[0] == "h" and isinstance(sig[1], str) and int(sig[1][1:]) >= level:
+                del self.stack[k:]
+                self._shrunk()
+                return
+
+    def _is_title(self, unit: Unit) -> bool:
+        """The document's title (Title style, or a first heading with no code): not strategy."""
+        if unit.heading == "title":
+            return True
+        return not self.elements and unit.marker.kind == "plain" and unit.heading in ("caps", "bold")
+
     def property_block(self, unit: Unit) -> None:
         target = next((e for e in reversed(self.elements) if e.classe in (OS, OO)), None)
         if target is None:
@@ -317,6 +336,7 @@ class TreeBuilder:
                 self.row_table, self.columns = False, None
             if unit.kind == "caption":
                 assert unit.marker.levels is not None
+                self._close_headings(unit.heading)
                 self.caption(unit.marker.levels)
             elif unit.kind == "row":
                 self.row(unit, unit.cells or [])
@@ -329,7 +349,7 @@ class TreeBuilder:
                     self.table_cell_block(unit)
                 else:
                     self.describe(unit.line, unit.label)
-            elif _narrative(unit.label):
+            elif _narrative(unit.label) or self._is_title(unit):
                 self.describe(unit.line, unit.label)
             else:
                 self.item(unit, _signature(unit, nxt))

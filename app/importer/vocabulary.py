@@ -186,11 +186,14 @@ def singular(niveau: str) -> str:
         lw = w.lower()
         if lw.endswith("aux") and len(w) > 4:
             w = w[:-3] + ("AL" if w.isupper() else "al")
+        elif lw.endswith("eux") and len(w) > 4:
+            w = w[:-1]  # Enjeux → Enjeu
         elif lw.endswith("s") and len(w) > 3 and not lw.endswith("ss"):
             w = w[:-1]
         words.append(w)
     text = " ".join(words)
-    return text[0].upper() + text[1:].lower() if text.isupper() else text
+    text = text[0] + text[1:].lower() if text.isupper() else text
+    return text[0].upper() + text[1:]
 
 
 def default_child(parent_class: str | None) -> str:
