@@ -79,5 +79,6 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def dump(data: dict[str, Any], header: str) -> str:
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: 20× faster
+    body = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
     return header + body

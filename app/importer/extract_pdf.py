@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from app.importer.errors import ImportFailure
 from app.importer.lines import Line, Rendering
@@ -25,8 +27,29 @@ _OCR = "une reconnaissance de caractères (OCR) est nécessaire"
 EDGE = 0.09  # share of the page height where running headers and footers live
 
 
-def _page_lines(page: pdfium.PdfPage) -> list[tuple[float, float, float, str]]:
-    """(top, bottom, left, text) of each printed line, top of the page first."""
+@dataclass
+class _PrintedLine:
+    top: float
+    left: float
+    text: str
+    size: float  # font size of its first character (points)
+    bold: bool
+
+
+def _font(
+    textpage: pdfium.PdfTextPage, left: float, bottom: float, top: float
+) -> tuple[float, bool]:
+    """Font size and weight of the character at the start of a text segment."""
+    index = textpage.get_index(left + 0.5, (top + bottom) / 2, 2, 2)
+    if index is None or index < 0:
+        return 0.0, False
+    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)
+    return round(size, 1), weight >= 600
+
+
+def _page_lines(page: pdfium.PdfPage) -> list[_PrintedLine]:
+    """The printed lines of a page, top first; segments at the same height make one line."""
     textpage = page.get_textpage()
     segments = []
     for i in range(textpage.count_rects()):
@@ -45,8 +68,10 @@ def _page_lines(page: pdfium.PdfPage) -> list[tuple[float, float, float, str]]:
     out = []
     for segs in lines:
         segs.sort(key=lambda s: s[2])
-        text = " ".join(s[3].strip() for s in segs)
-        out.append((segs[0][0], min(s[1] for s in segs), segs[0][2], re.sub(r"\s+", " ", text)))
+        text = re.sub(r"\s+", " ", " ".join(s[3].strip() for s in segs))
+        top, bottom, left = segs[0][0], segs[0][1], segs[0][2]
+        size, bold = _font(textpage, left, bottom, top)
+        out.append(_PrintedLine(top, left, text, size, bold))
     return out
 
 
@@ -69,50 +94,56 @@ def read_pdf(path: Path) -> Rendering:
             f"PDF sans couche texte (document scanné ?) : {_OCR}",
         )
     running = _running(pages)
-    left_margin = min((ln[2] for _, lines in pages for ln in lines), default=0.0)
+    all_lines = [ln for _, lines in pages for ln in lines]
+    left_margin = min((ln.left for ln in all_lines), default=0.0)
+    body = Counter(ln.size for ln in all_lines).most_common(1)[0][0] if all_lines else 0.0
+    # Larger type than the body text: a heading, level 1 for the largest size.
+    sizes = sorted({ln.size for ln in all_lines if ln.size > body * 1.15}, reverse=True)
     spacings = [
-        a[0] - b[0]
+        a.top - b.top
         for _, lines in pages
         for a, b in zip(lines, lines[1:], strict=False)
-        if a[0] > b[0]
+        if a.top > b.top and a.size == b.size == body
     ]
-    spacing = median(spacings) if spacings else 14.0
-    rendering = Rendering()
+    spacing = median(spacings) if spacings else body * 1.2 or 14.0
+    rendering = Rendering(headers_removed=True)
     for number, (height, lines) in enumerate(pages, start=1):
-        previous_top: float | None = None
-        previous_size = 0.0
-        for top, bottom, left, text in lines:
-            size = top - bottom
-            at_edge = top > height * (1 - EDGE) or top < height * EDGE + 12
-            if at_edge and (_key(text) in running or _PAGE_NUMBER.match(text)):
+        previous: _PrintedLine | None = None
+        for ln in lines:
+            at_edge = ln.top > height * (1 - EDGE) or ln.top < height * EDGE + 12
+            if at_edge and (_key(ln.text) in running or _PAGE_NUMBER.match(ln.text)):
                 continue
-            if previous_top is not None and (
-                previous_top - top > spacing * 1.45
-                or abs(size - previous_size) > 0.15 * max(size, 1)
+            if previous is not None and (
+                ln.size != previous.size
+                or previous.top - ln.top > max(spacing, ln.size * 1.2) * 1.45
             ):
-                rendering.blank()  # a new paragraph: a wider gap, or another font size
-            previous_size = size
-            indent = " " * min(12, max(0, round((left - left_margin) / 9)))
-            rendering.lines.append(Line(indent + text, page=number))
-            previous_top = top
+                rendering.blank()  # a new paragraph: a wider gap, or another type size
+            heading = sizes.index(ln.size) + 1 if ln.size in sizes else None
+            indent = " " * min(12, max(0, round((ln.left - left_margin) / 9)))
+            rendering.lines.append(
+                Line(indent + ln.text, page=number, heading=heading, bold=ln.bold)
+            )
+            previous = ln
         rendering.blank()
     return rendering
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.strip().casefold())
+    """A running line's identity: its text with the page number (at either end) masked.
+    Numbers inside stay: « Axe 2 – … » at the top of its page is no running header."""
+    return re.sub(r"^\d+\b|\b\d+$", "#", text.strip().casefold())
 
 
-def _running(pages: list[tuple[float, list[tuple[float, float, float, str]]]]) -> set[str]:
+def _running(pages: list[tuple[float, list[_PrintedLine]]]) -> set[str]:
     """Texts found near the top or bottom edge of at least half the pages (3 or more)."""
     if len(pages) < 3:
         return set()
     seen: Counter[str] = Counter()
     for height, lines in pages:
         edge = {
-            _key(t)
-            for top, _b, _l, t in lines
-            if top > height * (1 - EDGE) or top < height * EDGE + 12
+            _key(ln.text)
+            for ln in lines
+            if ln.top > height * (1 - EDGE) or ln.top < height * EDGE + 12
         }
         seen.update(edge)
     return {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}

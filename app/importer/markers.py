@@ -111,7 +111,8 @@ def read_marker(text: str, roman_letters: bool = False, short_heading: bool = Fa
     """
     if m := _numbered(text, roman_letters):
         return m
-    if (levels := caption_levels(text.rstrip(" :"))) is not None and len(text) < 120:
+    bulleted = _BULLET.match(text) is not None or _O_BULLET.match(text) is not None
+    if not bulleted and len(text) < 120 and (levels := caption_levels(text.rstrip(" :"))):
         return Marker("caption", text, levels=levels)
     if worded := _worded(text, short_heading):
         return worded

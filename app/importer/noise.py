@@ -38,7 +38,9 @@ def _page_breaks(lines: list[Line]) -> list[int]:
 
 
 def _running_lines(lines: list[Line]) -> set[int]:
-    """Lines repeated at the top or bottom of most pages (headers, footers)."""
+    """Lines repeated at the top or bottom of most pages of a text file (headers, footers).
+
+    PDF renderings come without them: the PDF extractor drops them by their position."""
     pages = _page_breaks(lines)
     by_page: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
@@ -49,8 +51,10 @@ def _running_lines(lines: list[Line]) -> set[int]:
     edge: Counter[str] = Counter()
     edges: dict[str, list[int]] = {}
     for idx in by_page.values():
-        for i in set(idx[:2] + idx[-2:]):
-            key = re.sub(r"\d+", "#", lines[i].text.strip().replace("\f", ""))
+        for i in {idx[0], idx[-1]}:
+            if len(lines[i].text.strip()) > 100:
+                continue
+            key = re.sub(r"^\d+\b|\b\d+$", "#", lines[i].text.replace("\f", "").strip())
             edge[key] += 1
             edges.setdefault(key, []).append(i)
     threshold = max(3, len(by_page) // 2)
@@ -82,9 +86,9 @@ def _toc(lines: list[Line]) -> set[int]:
     return found
 
 
-def noise_lines(lines: list[Line]) -> set[int]:
+def noise_lines(lines: list[Line], headers_removed: bool = False) -> set[int]:
     """0-based indices of lines that carry no content."""
-    noise = _running_lines(lines) | _toc(lines)
+    noise = _toc(lines) if headers_removed else _running_lines(lines) | _toc(lines)
     for i, line in enumerate(lines):
         text = line.text.replace("\f", "").strip()
         if line.cells is None and (_PAGE_NUMBER.match(text) or (text and _GLYPHS_ONLY.match(text))):

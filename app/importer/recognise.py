@@ -13,8 +13,8 @@ from app.importer.vocabulary import fold
 _ROMAN_TWO = re.compile(r"^\s*(II|III|IV|VI)\s*[.)\-–:]", re.M)
 
 
-def recognise(lines: list[Line]) -> TreeBuilder:
-    noise = noise_lines(lines)
+def recognise(lines: list[Line], headers_removed: bool = False) -> TreeBuilder:
+    noise = noise_lines(lines, headers_removed)
     roman = bool(_ROMAN_TWO.search("\n".join(line.text for line in lines)))
     units = build_units(lines, noise, roman)
     builder = TreeBuilder()
@@ -31,15 +31,14 @@ def _prune(b: TreeBuilder) -> None:
     its parent's description; a top-level heading with nothing under it and no level
     word is a chapter of the document, not of the strategy.
     """
-    for e in list(b.elements):
-        if e.children or e not in b.elements:
+    last_seen = {_flat(e.label): k for k, e in enumerate(b.elements)}
+    for k, e in enumerate(list(b.elements)):
+        if e.children:
             continue
-        later = b.elements[b.elements.index(e) + 1 :]
         mine = _flat(e.label)
-        if any(
-            len(o.label) >= 15 and mine.startswith(_flat(o.label)) and _flat(o.label) != mine
-            for o in later
-        ):
+        # every word-boundary prefix of at least 15 characters, shorter than the label
+        cuts = [m.start() for m in re.finditer(r"[\s,;:.]", mine) if m.start() >= 15]
+        if any(last_seen.get(mine[:cut].rstrip(" ,;:."), -1) > k for cut in cuts):
             _drop(b, e)
     for e in list(b.roots):
         if not e.children and e.guessed and e.sig[:1] != ("b",):

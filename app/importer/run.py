@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.curation.errors import CurationErrors
-from app.curation.loader import load_contrat
+from pydantic import ValidationError
+
+from app.curation.model import Contrat
 from app.curation.provenance import check_provenance
+from app.curation.structure import check_structure
 from app.importer import metadata
 from app.importer.draft import assign_ids, dump, element_entry, write_atomic
 from app.importer.errors import ImportFailure
@@ -44,28 +47,27 @@ def documents_in(paths: list[Path]) -> list[Path]:
     return found
 
 
-def _verify(
-    path: Path, draft_text: str, elements: list[Drafted], rendering_text: str, name: str
-) -> bool:
-    """Load the draft with the project's own loader and run its label check against the
-    rendering; flag each element whose label or paragraphs it cannot find. True if any."""
+_ELEMENT_ERROR = re.compile(r"^élément « ([^»]+) »")
+
+
+def _verify(path: Path, data: dict[str, Any], elements: list[Drafted], rendering_text: str) -> None:
+    """Validate the draft against the contract schema and run the project's own label
+    check on the rendering; flag each element whose label or paragraphs it cannot find."""
+    try:
+        contrat = Contrat.model_validate(data)
+    except ValidationError as exc:
+        raise ImportFailure(path, f"brouillon invalide (erreur de l'importeur) : {exc}") from exc
+    if problems := check_structure(contrat):
+        raise ImportFailure(
+            path, f"arbre du brouillon invalide (erreur de l'importeur) : {problems[0]}"
+        )
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / name).write_text(rendering_text, encoding="utf-8")
-        draft = Path(tmp) / "brouillon.yaml"
-        draft.write_text(draft_text, encoding="utf-8")
-        try:
-            contrat = load_contrat(draft)
-        except CurationErrors as exc:
-            raise ImportFailure(
-                path, f"brouillon invalide (erreur de l'importeur) : {exc}"
-            ) from exc
-        bad = {err.line for err in check_provenance(contrat, Path(tmp)) if err.line}
-    starts = [e.yaml_line for e in contrat.elements]
-    for line in bad:
-        owner = max((k for k, start in enumerate(starts) if start <= line), default=None)
-        if owner is not None:
-            elements[owner].a_verifier = NOT_FOUND
-    return bool(bad)
+        (Path(tmp) / contrat.source.fichier).write_text(rendering_text, encoding="utf-8")
+        errors = check_provenance(contrat, Path(tmp))
+    by_id = {e.id: e for e in elements}
+    for err in errors:
+        if (m := _ELEMENT_ERROR.match(err.message)) and m.group(1) in by_id:
+            by_id[m.group(1)].a_verifier = NOT_FOUND
 
 
 def import_document(path: Path, draft_path: Path, sources_dir: Path) -> ImportResult:
@@ -75,7 +77,7 @@ def import_document(path: Path, draft_path: Path, sources_dir: Path) -> ImportRe
     sha256 = hashlib.sha256(original).hexdigest()
     name = f"{path.stem}.txt"
     lines = rendering.lines
-    builder = recognise(lines)
+    builder = recognise(lines, rendering.headers_removed)
     if not builder.elements:
         raise ImportFailure(
             path, "aucun élément de stratégie reconnu (ni niveau, ni numérotation, ni tableau)"
@@ -103,8 +105,8 @@ def import_document(path: Path, draft_path: Path, sources_dir: Path) -> ImportRe
         data["description"] = [{"ligne": n, "texte": t} for n, t in builder.contract_description]
     rendering_text = rendering.text()
     data["elements"] = [element_entry(e) for e in builder.elements]
-    if _verify(path, dump(data, ""), builder.elements, rendering_text, name):
-        data["elements"] = [element_entry(e) for e in builder.elements]
+    _verify(path, data, builder.elements, rendering_text)
+    data["elements"] = [element_entry(e) for e in builder.elements]
     flagged = sum(1 for e in builder.elements if e.a_verifier)
     header = (
         f"# Brouillon importé de {path.name} par `cvkg import` — à relire (`cvkg review`).\n"

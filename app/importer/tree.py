@@ -304,7 +304,9 @@ class TreeBuilder:
         """The document's title (Title style, or a first heading with no code): not strategy."""
         if unit.heading == "title":
             return True
-        return not self.elements and unit.marker.kind == "plain" and unit.heading in ("caps", "bold")
+        if self.elements or unit.marker.kind != "plain" or not unit.heading:
+            return False
+        return unit.heading in ("caps", "bold") or "contrat" in unit.label.casefold()
 
     def property_block(self, unit: Unit) -> None:
         target = next((e for e in reversed(self.elements) if e.classe in (OS, OO)), None)

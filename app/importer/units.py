@@ -83,8 +83,11 @@ def _property_block(text: str) -> tuple[str, str] | None:
 
 
 def _continues(unit: Unit, line: Line, text: str, gap: bool, indent: int) -> bool:
-    if unit.kind in ("row", "attendus", "indicateurs") or line.heading is not None:
+    if unit.kind in ("row", "attendus", "indicateurs"):
         return False
+    if line.heading is not None:
+        # a heading wrapped over two lines (PDF): same heading size, nothing in between
+        return line.page is not None and unit.heading == f"h{line.heading}" and not gap
     if line.list_level is not None or line.title or unit.heading in ("title",):
         return False
     if unit.kind == "caption":
