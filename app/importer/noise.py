@@ -71,11 +71,15 @@ def _toc(lines: list[Line]) -> set[int]:
         elif _TOC_TITLE.match(text):
             found.add(i)
             wrapped: list[int] = []
+            listed: set[str] = set()
             for j in range(i + 1, min(len(lines), i + 120)):
                 entry = lines[j].text.replace("\f", "").strip()
                 if not entry:
                     continue
+                if entry in listed:
+                    break  # the body starts: its first heading was listed above
                 if _TOC_ENTRY.search(entry) or _PAGE_NUMBER.match(entry):
+                    listed.add(_TOC_ENTRY.sub("", entry).strip())
                     found.update(wrapped)  # an entry wrapped over two lines
                     found.add(j)
                     wrapped = []

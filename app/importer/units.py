@@ -75,6 +75,8 @@ def _heading(line: Line, text: str) -> str | None:
 def _property_block(text: str) -> tuple[str, str] | None:
     """« Résultats attendus : … » / « Indicateurs » → (kind, text after the colon)."""
     head, _, rest = text.partition(":")
+    if len(head) > 40:
+        return None
     folded = fold(head)
     for kind, words in (("attendus", ATTENDUS), ("indicateurs", INDICATEURS)):
         if any(folded == fold(w) for w in words):

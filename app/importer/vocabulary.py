@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 PILIER, AXE, TRANSVERSALE = "Pilier", "Axe", "ThematiqueTransversale"
 OS, OO, MODALITE, CONSTAT = (
@@ -101,6 +102,7 @@ ATTENDUS = ("resultats attendus", "resultat attendu", "attendus", "effets attend
 INDICATEURS = ("indicateurs", "indicateur", "indicateurs de suivi", "indicateurs d'evaluation")
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case, no accents, typographic apostrophes straightened, plurals singular."""
     text = unicodedata.normalize("NFD", text.replace("’", "'").replace("`", "'"))
@@ -133,7 +135,7 @@ def leading_level(text: str) -> tuple[str, int] | None:
     >>> leading_level("Axe stratégique 2 – RENFORCER")
     ('Axe', 2)
     """
-    found = _match(fold(text))
+    found = _match(fold(" ".join(text.split()[:5])))  # level words come first, 4 at most
     if found is None:
         return None
     return found[1], len(found[0].split())
