@@ -73,9 +73,8 @@ def main() -> None:
             (Path(tmp) / "sources" / "contrat.txt").read_text(encoding="utf-8").splitlines()
         )
     total = sum(result.per_class.values())
-    print(
-        f"{n} pages, {lines} lignes, {total} éléments ({result.flagged} à vérifier) : {elapsed:.2f} s"
-    )
+    flagged = result.flagged
+    print(f"{n} pages, {lines} lignes, {total} éléments ({flagged} à vérifier) : {elapsed:.2f} s")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|(?:\. ){3,}|_{3,})\s*\d{1,3}\s*$|\s\
 _TOC_TITLE = re.compile(r"^\s*(sommaire|table des mati[eè]res|contenu)\s*:?\s*$", re.I)
 _SIGNATURES = re.compile(r"^\s*(fait à\b|signataires\b|les signataires|signatures\s*:?\s*$)", re.I)
 _SIGNATORY = re.compile(
-    r"^\s*(?:pour (?:l'|l’|la |le |les )\S.*|(?:le|la|les) (?:préf[eè]te?|maire|président|présidente|"
-    r"directeur|directrice|sous-préf[eè]te?|procureur|recteur|rectrice)\b.*)$",
+    r"^\s*(?:pour (?:l'|l’|la |le |les )\S.*|(?:le|la|les) (?:préf[eè]te?|maire|président|"
+    r"présidente|directeur|directrice|sous-préf[eè]te?|procureur|recteur|rectrice)\b.*)$",
     re.I,
 )
 _GLYPHS_ONLY = re.compile(r"^[\W_\ufffd]*$")
