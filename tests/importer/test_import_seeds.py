@@ -21,15 +21,16 @@ def _seed(stem: str) -> Path:
     return local if local.is_file() else SEEDS / f"{stem}.txt"
 
 
-@pytest.mark.parametrize(
-    "stem",
-    [
-        "001_629d7a99e5f4e6ca",
-        "002_002d73874d5f62f1",
-        "003_d2f761683cab1619",
-        "004_a26b9f87e29f24a0",
-    ],
-)
+CURATED_SEEDS = [
+    "001_629d7a99e5f4e6ca",
+    "002_002d73874d5f62f1",
+    "003_d2f761683cab1619",
+    "004_a26b9f87e29f24a0",
+]
+DIAGRAM_SEED = "000_1096beb0e85d8ba9"
+
+
+@pytest.mark.parametrize("stem", CURATED_SEEDS)
 def test_seed_tree_matches_curated(stem: str, run_import) -> None:
     result = run_import(_seed(stem))
     assert result.code == 0, result.stderr
@@ -39,16 +40,7 @@ def test_seed_tree_matches_curated(stem: str, run_import) -> None:
     assert score.precision >= 0.90, score
 
 
-@pytest.mark.parametrize(
-    "stem",
-    [
-        "000_1096beb0e85d8ba9",
-        "001_629d7a99e5f4e6ca",
-        "002_002d73874d5f62f1",
-        "003_d2f761683cab1619",
-        "004_a26b9f87e29f24a0",
-    ],
-)
+@pytest.mark.parametrize("stem", [DIAGRAM_SEED, *CURATED_SEEDS])
 def test_every_label_found_at_its_line(stem: str, run_import) -> None:
     result = run_import(_seed(stem))
     assert result.code == 0, result.stderr
@@ -63,6 +55,6 @@ def test_every_label_found_at_its_line(stem: str, run_import) -> None:
 
 def test_scrambled_diagram_comes_out_flagged(run_import) -> None:
     """Seed 000 is a one-page diagram whose text order is scrambled: the draft says so."""
-    result = run_import(_seed("000_1096beb0e85d8ba9"))
+    result = run_import(_seed(DIAGRAM_SEED))
     flagged = [e for e in result.draft["elements"] if e.get("a_verifier")]
     assert len(flagged) >= len(result.draft["elements"]) // 2
