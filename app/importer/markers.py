@@ -89,9 +89,11 @@ def _worded(text: str, short_heading: bool) -> Marker | None:
     ):
         label = (" " + rest)[c.end() :]
         if label.strip() or c["sep"]:
-            return Marker("word", label, c["code"], ("w", classe, words.lower()), classe, words)
+            niveau = singular(words) if words.isupper() else words
+            return Marker("word", label, c["code"], ("w", classe, words.lower()), classe, niveau)
     if c := _WORD_SEP.match(rest):
-        return Marker("word", rest[c.end() :], None, ("w", classe, words.lower()), classe, words)
+        niveau = singular(words) if words.isupper() else words
+        return Marker("word", rest[c.end() :], None, ("w", classe, words.lower()), classe, niveau)
     if short_heading:
         return Marker("word", text, None, ("w", classe, words.lower()), classe, singular(words))
     return None

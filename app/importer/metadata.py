@@ -18,6 +18,9 @@ _MONTHS = "janvier février mars avril mai juin juillet août septembre octobre 
 _DATE = re.compile(
     r"^\s*(?:le\s+)?(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS.split()) + r")\s+(\d{4})\s*$", re.I
 )
+_SIGNED = re.compile(
+    r"^\s*fait à .*?\ble\s+(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS.split()) + r")\s+(\d{4})", re.I
+)
 _STOP = {
     "la",
     "le",
@@ -46,11 +49,19 @@ def generation(lines: list[Line]) -> tuple[str, int] | None:
 
 
 def date(lines: list[Line], within: int = 40) -> str | None:
+    """A date printed alone near the top, else the signing date (« Fait à …, le 3 mars 2024 »)."""
     for line in lines[:within]:
         if m := _DATE.match(line.text):
-            month = _MONTHS.split().index(m.group(2).lower()) + 1
-            return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(1)):02d}"
+            return _iso(m)
+    for line in lines:
+        if (m := _SIGNED.search(line.text)) is not None:
+            return _iso(m)
     return None
+
+
+def _iso(m: re.Match[str]) -> str:
+    month = _MONTHS.split().index(m.group(2).lower()) + 1
+    return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(1)):02d}"
 
 
 def title(lines: list[Line], skip: set[int]) -> tuple[str, int] | None:
@@ -58,6 +69,16 @@ def title(lines: list[Line], skip: set[int]) -> tuple[str, int] | None:
     for i, line in enumerate(lines):
         if line.title and line.text.strip():
             return re.sub(r"\s+", " ", line.text).strip(), i + 1
+        if line.heading is not None and line.page is not None and line.text.strip():
+            # a PDF title in large type, maybe wrapped over several lines
+            parts = [line.text.strip()]
+            for nxt in lines[i + 1 : i + 4]:
+                if nxt.heading != line.heading or not nxt.text.strip():
+                    break
+                parts.append(nxt.text.strip())
+            return re.sub(r"\s+", " ", " ".join(parts)), i + 1
+        if line.text.strip():
+            break
     for i, line in enumerate(lines[:30]):
         text = re.sub(r"\s+", " ", line.text.replace("**", "")).strip()
         if i in skip or line.cells is not None or "\t" in line.text or len(text) < 8:

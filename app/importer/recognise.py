@@ -55,6 +55,8 @@ _CONTEXT = (
     "diagnostic",
     "presentation",
     "introduction",
+    "gouvernance",
+    "evaluation",
     "preambule",
     "methode",
     "methodologie",

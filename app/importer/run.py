@@ -64,6 +64,10 @@ def _verify(path: Path, data: dict[str, Any], elements: list[Drafted], rendering
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / contrat.source.fichier).write_text(rendering_text, encoding="utf-8")
         errors = check_provenance(contrat, Path(tmp))
+    if any(err.message.startswith("titre de la source") for err in errors):
+        for key in ("titre", "ligne"):
+            data["source"].pop(key, None)  # a title we cannot point at is left out
+        data.pop("titre", None)
     by_id = {e.id: e for e in elements}
     for err in errors:
         if (m := _ELEMENT_ERROR.match(err.message)) and m.group(1) in by_id:
@@ -99,6 +103,8 @@ def import_document(path: Path, draft_path: Path, sources_dir: Path) -> ImportRe
         "format": FORMATS[path.suffix.lower()],
     }
     data["source"] = source
+    if titre and "contrat" in titre[0].casefold():
+        data["titre"] = titre[0]  # the document names itself a contract: its title
     if (gen := metadata.generation(lines)) is not None:
         data["generation"] = gen[0]
     if builder.contract_description:

@@ -55,6 +55,7 @@ class _Level:
     sig: tuple[object, ...]
     element: Drafted
     col: int | None = None
+    section: int = 99  # heading level of the section it was opened in (99: none)
 
 
 def _narrative(label: str) -> bool:
@@ -74,6 +75,7 @@ class TreeBuilder:
         self.collect: list[tuple[int, str]] | None = None
         self.contract_description: list[tuple[int, str]] = []
         self.row_table = False
+        self.section = 99  # level of the last heading met (99: none yet)
 
     # --- placing one element -------------------------------------------------
     def _top(self) -> Drafted | None:
@@ -154,7 +156,7 @@ class TreeBuilder:
                 e.guessed = True
         e.sig = unit_sig
         placed = self._attach(e, parent)
-        self.stack.append(_Level(unit_sig, placed, col))
+        self.stack.append(_Level(unit_sig, placed, col, self.section))
         return placed
 
     # --- units ---------------------------------------------------------------
@@ -200,7 +202,12 @@ class TreeBuilder:
     def item(self, unit: Unit, sig: tuple[object, ...]) -> None:
         m = unit.marker
         e = Drafted("", unit.label, unit.line, code=m.code, niveau=m.niveau)
+        level = _heading_level(unit.heading)
+        if level is not None:
+            self._close_sections(level)
         self.place(sig, e, m.classe)
+        if level is not None:
+            self.section = level
 
     def table_cell_block(self, unit: Unit) -> None:
         """Unnumbered text inside a table laid out as text: the first column's level."""
@@ -221,7 +228,7 @@ class TreeBuilder:
         if all(captions) and (len(filled) > 1 or len(captions[0] or []) > 1):
             self.caption([lv for cap in captions if cap for lv in cap], rows=True)
             return
-        if len(filled) == 1 and filled[0][0] == 0 and (len(cells) > 1 or self.columns):
+        if len(filled) == 1 and filled[0][0] == 0:  # a heading row, often merged across
             if captions[0]:
                 self.caption(captions[0])
                 return
@@ -290,12 +297,21 @@ class TreeBuilder:
     def _close_headings(self, heading: str | None) -> None:
         """A caption set as a heading (« Les orientations stratégiques », Heading 1) ends the
         sections of its level and below, as any heading of that level would."""
-        if not heading or not heading.startswith("h") or not heading[1:].isdigit():
-            return
-        level = int(heading[1:])
+        level = _heading_level(heading)
+        if level is not None:
+            self._close_sections(level, inclusive=True)
+            self.section = level
+
+    def _close_sections(self, level: int, inclusive: bool = False) -> None:
+        """A heading of ``level`` closes what was opened in sections of that level or below,
+        even where a level word had lifted an element out of its heading."""
         for k, entry in enumerate(self.stack):
             sig = entry.sig
-            if sig[0] == "h" and isinstance(sig[1], str) and int(sig[1][1:]) >= level:
+            deeper = sig[0] == "h" and _heading_level(str(sig[1])) is not None
+            own = _heading_level(str(sig[1])) or 0
+            if (deeper and (own > level or (inclusive and own == level))) or (
+                entry.section != 99 and entry.section >= level and sig[0] != "h"
+            ):
                 del self.stack[k:]
                 self._shrunk()
                 return
@@ -355,6 +371,13 @@ class TreeBuilder:
                 self.describe(unit.line, unit.label)
             else:
                 self.item(unit, _signature(unit, nxt))
+
+
+def _heading_level(heading: str | None) -> int | None:
+    """« h2 » → 2; other typography → None."""
+    if heading and heading.startswith("h") and heading[1:].isdigit():
+        return int(heading[1:])
+    return None
 
 
 def _cell_like(label: str) -> bool:
