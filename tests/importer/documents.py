@@ -210,3 +210,192 @@ def make_odt(path: Path) -> None:
         H(outlinelevel=2, text="Objectif stratégique 2 : Favoriser la mixité sociale")
     )
     doc.save(str(path))
+
+
+ROMAN_TEXT = """CONTRAT DE VILLE DE LA COMMUNAUTÉ DE COMMUNES DU VAL DORÉ
+2015-2020
+
+SOMMAIRE
+I. Préambule ..................... 2
+II. Pilier cohésion sociale ...... 4
+III. Pilier emploi ............... 9
+
+I. PRÉAMBULE
+
+Le présent contrat est signé par l'État, la communauté de communes et leurs partenaires.
+Il s'appuie sur la loi du 21 février 2014.
+
+II. PILIER COHÉSION SOCIALE
+
+A. Éducation
+  1) Renforcer le programme de réussite éducative
+  2) Lutter contre le décrochage scolaire des
+     collégiens
+B. Santé
+  1) Développer l'atelier santé ville
+     Indicateurs : nombre de participants aux ateliers
+
+III. PILIER EMPLOI
+
+A. Insertion professionnelle
+  1) Mobiliser les clauses d'insertion
+  2) Accompagner les demandeurs d'emploi de longue durée
+
+Fait à Valdoré, le 3 juillet 2015
+Le Préfet
+Le Président de la communauté de communes
+"""
+
+ROMAN_EXPECTED = """
+PILIER COHÉSION SOCIALE
+  Éducation
+    Renforcer le programme de réussite éducative
+    Lutter contre le décrochage scolaire des collégiens
+  Santé
+    Développer l'atelier santé ville
+PILIER EMPLOI
+  Insertion professionnelle
+    Mobiliser les clauses d'insertion
+    Accompagner les demandeurs d'emploi de longue durée
+"""
+
+LEVEL_WORDS_PDF_EXPECTED = """
+COHÉSION SOCIALE
+  Favoriser la réussite éducative de tous les enfants et adolescents des quartiers prioritaires de la ville
+    Renforcer le programme de réussite éducative
+    Accompagner les parents dans la scolarité de leurs enfants, en particulier au moment de l'entrée au collège et au lycée
+  Améliorer l'accès aux soins
+    Développer les maisons de santé pluriprofessionnelles
+EMPLOI ET DÉVELOPPEMENT ÉCONOMIQUE
+  Rapprocher les habitants de l'emploi
+    Mobiliser les clauses d'insertion dans les marchés publics
+    Soutenir la création d'activité
+"""
+
+
+def make_level_words_pdf(path: Path) -> None:
+    """Level words and captions (« Objectifs opérationnels : »), a wrapped title and
+    objective, indicators, a page-numbered footer « Page n/4 », signatures."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    st = getSampleStyleSheet()
+    body = st["Normal"]
+
+    def frame(c, doc):  # type: ignore[no-untyped-def]
+        c.saveState()
+        c.setFont("Helvetica", 8)
+        c.drawString(72, A4[1] - 40, "Contrat de ville 2024-2030 – Agglomération du Pays de Vire")
+        c.drawRightString(A4[0] - 72, 30, f"Page {doc.page}/4")
+        c.restoreState()
+
+    p = Paragraph
+    story = [
+        p(
+            "Contrat de ville Engagements Quartiers 2030 – Agglomération du Pays de Vire",
+            st["Title"],
+        ),
+        p("SOMMAIRE", st["Heading2"]),
+        p("Pilier 1 : Cohésion sociale ............ 2", body),
+        p("Pilier 2 : Emploi et développement économique ............ 3", body),
+        PageBreak(),
+        p("PILIER 1 : COHÉSION SOCIALE", st["Heading1"]),
+        p(
+            "Le pilier cohésion sociale vise à réduire les inégalités entre les quartiers "
+            "prioritaires et le reste de l'agglomération. Il mobilise l'ensemble des partenaires.",
+            body,
+        ),
+        p(
+            "Objectif stratégique 1.1 : Favoriser la réussite éducative de tous les enfants et "
+            "adolescents des quartiers prioritaires de la ville",
+            st["Heading2"],
+        ),
+        p("Objectifs opérationnels :", body),
+        p("- Renforcer le programme de réussite éducative", body),
+        p(
+            "- Accompagner les parents dans la scolarité de leurs enfants, en particulier au moment "
+            "de l'entrée au collège et au lycée",
+            body,
+        ),
+        p("Indicateurs : taux de réussite au brevet ; nombre de parents accompagnés", body),
+        p("Objectif stratégique 1.2 : Améliorer l'accès aux soins", st["Heading2"]),
+        p("Objectifs opérationnels :", body),
+        p("- Développer les maisons de santé pluriprofessionnelles", body),
+        PageBreak(),
+        p("PILIER 2 : EMPLOI ET DÉVELOPPEMENT ÉCONOMIQUE", st["Heading1"]),
+        p("Objectif stratégique 2.1 : Rapprocher les habitants de l'emploi", st["Heading2"]),
+        p("Objectifs opérationnels :", body),
+        p("- Mobiliser les clauses d'insertion dans les marchés publics", body),
+        p("- Soutenir la création d'activité", body),
+        PageBreak(),
+        p("Fait à Vire, le 15 mars 2024", body),
+        p("Le Préfet du Calvados", body),
+        p("Le Président de l'agglomération", body),
+    ]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story, onFirstPage=frame, onLaterPages=frame)
+
+
+MERGED_ROWS_EXPECTED = """
+Éducation et jeunesse
+  Garantir la réussite de tous les élèves
+    Prévenir le décrochage scolaire
+      Dispositif de raccrochage
+      Tutorat par des étudiants
+    Accompagner l'orientation
+      Forums des métiers
+  Favoriser l'engagement des jeunes
+    Développer le service civique
+      Permanence d'information
+Cadre de vie
+  Améliorer la propreté des espaces publics
+    Renforcer la gestion urbaine de proximité
+      Diagnostics en marchant
+      Brigade verte
+    Sensibiliser les habitants au tri
+      Ambassadeurs du tri
+"""
+
+
+def make_merged_rows_docx(path: Path) -> None:
+    """Numbered chapters around the strategy, and tables whose axes are rows merged
+    across the table, objectives merged down over their operational objectives."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Contrat de ville de Montfleury 2024-2030", style="Title")
+    d.add_paragraph("Sommaire", style="Heading 1")
+    d.add_paragraph("1. Diagnostic\t3")
+    d.add_paragraph("2. Programme d'actions\t5")
+    d.add_heading("1. Diagnostic", level=1)
+    d.add_paragraph(
+        "Les quartiers de Montfleury comptent 12 000 habitants dont 40 % de moins de 25 ans."
+    )
+    d.add_heading("2. Programme d'actions", level=1)
+    header = ["Objectif stratégique", "Objectif opérationnel", "Actions"]
+    t = d.add_table(rows=6, cols=3)
+    t.rows[0].cells[0].merge(t.rows[0].cells[2]).text = "Axe 1 : Éducation et jeunesse"
+    for c, x in zip(t.rows[1].cells, header, strict=True):
+        c.text = x
+    t.cell(2, 0).text = "Garantir la réussite de tous les élèves"
+    t.cell(2, 1).text = "Prévenir le décrochage scolaire"
+    t.cell(2, 2).text = "- Dispositif de raccrochage\n- Tutorat par des étudiants"
+    t.cell(3, 1).text = "Accompagner l'orientation"
+    t.cell(3, 2).text = "- Forums des métiers"
+    t.cell(2, 0).merge(t.cell(3, 0))
+    t.cell(4, 0).text = "Favoriser l'engagement des jeunes"
+    t.cell(4, 1).text = "Développer le service civique"
+    t.cell(4, 2).text = "- Permanence d'information"
+    t.rows[5].cells[0].merge(t.rows[5].cells[2]).text = "Axe 2 : Cadre de vie"
+    t2 = d.add_table(rows=3, cols=3)
+    for c, x in zip(t2.rows[0].cells, header, strict=True):
+        c.text = x
+    t2.cell(1, 0).text = "Améliorer la propreté des espaces publics"
+    t2.cell(1, 1).text = "Renforcer la gestion urbaine de proximité"
+    t2.cell(1, 2).text = "- Diagnostics en marchant\n- Brigade verte"
+    t2.cell(2, 1).text = "Sensibiliser les habitants au tri"
+    t2.cell(2, 2).text = "- Ambassadeurs du tri"
+    t2.cell(1, 0).merge(t2.cell(2, 0))
+    d.add_heading("3. Gouvernance", level=1)
+    d.add_paragraph("Le comité de pilotage se réunit deux fois par an.")
+    d.save(str(path))

@@ -6,11 +6,17 @@ from pathlib import Path
 
 from documents import (
     DOCX_EXPECTED,
+    LEVEL_WORDS_PDF_EXPECTED,
+    MERGED_ROWS_EXPECTED,
     ODT_EXPECTED,
     PDF_EXPECTED,
+    ROMAN_EXPECTED,
+    ROMAN_TEXT,
     TEXT_CONTRACT,
     TEXT_EXPECTED,
     make_docx,
+    make_level_words_pdf,
+    make_merged_rows_docx,
     make_odt,
     make_pdf,
 )
@@ -81,3 +87,40 @@ def test_odt_headings_and_lists(tmp_path: Path, run_import) -> None:
     _check(result, ODT_EXPECTED)
     pilier = next(e for e in result.draft["elements"] if e["label"] == "Habitat et cadre de vie")
     assert pilier["classe"] == "Pilier"
+
+
+def test_text_roman_letters_and_signatures(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "valdore.txt"
+    doc.write_text(ROMAN_TEXT, encoding="utf-8")
+    result = run_import(doc)
+    _check(result, ROMAN_EXPECTED)
+    assert result.draft["generation"] == "2015-2020"
+    assert result.draft["source"]["date"] == "2015-07-03"  # « Fait à Valdoré, le 3 juillet 2015 »
+    by_label = {e["label"]: e for e in result.draft["elements"]}
+    assert (
+        by_label["PILIER EMPLOI"]["classe"] == "Pilier"
+        and by_label["PILIER EMPLOI"]["code"] == "III"
+    )
+    assert by_label["Développer l'atelier santé ville"]["indicateurs"][0]["texte"].startswith(
+        "nombre"
+    )
+
+
+def test_pdf_level_words_captions_indicators(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "vire.pdf"
+    make_level_words_pdf(doc)
+    result = run_import(doc)
+    _check(result, LEVEL_WORDS_PDF_EXPECTED)
+    by_label = {e["label"]: e for e in result.draft["elements"]}
+    assert by_label["COHÉSION SOCIALE"]["classe"] == "Pilier"
+    assert by_label["Soutenir la création d'activité"]["niveau"] == "Objectif opérationnel"
+    assert not [e for e in result.draft["elements"] if e.get("a_verifier")]
+    assert result.draft["source"]["titre"].endswith("Agglomération du Pays de Vire")
+
+
+def test_word_tables_with_merged_heading_rows(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "montfleury.docx"
+    make_merged_rows_docx(doc)
+    result = run_import(doc)
+    _check(result, MERGED_ROWS_EXPECTED)
+    assert result.draft["generation"] == "2024-2030"
