@@ -99,6 +99,14 @@ def _worded(text: str, short_heading: bool) -> Marker | None:
     return None
 
 
+def _bullet(rest: str, glyphs: str) -> Marker:
+    """A bullet; « • Objectif 1.1 : Soutenir … » also names its level and code."""
+    worded = _worded(rest, False)
+    if worded is not None and (worded.code or worded.label != rest):
+        return Marker("bullet", worded.label, worded.code, ("b", glyphs), worded.classe, worded.niveau)
+    return Marker("bullet", rest, None, ("b", glyphs))
+
+
 def read_marker(text: str, roman_letters: bool = False, short_heading: bool = False) -> Marker:
     """Classify the start of ``text`` (already stripped of indentation).
 
@@ -121,7 +129,7 @@ def read_marker(text: str, roman_letters: bool = False, short_heading: bool = Fa
     if b := _BULLET.match(text):
         glyphs = re.sub(r"\s+", "", b.group("glyphs"))
         if not text.startswith("**"):
-            return Marker("bullet", text[b.end() :], None, ("b", glyphs))
+            return _bullet(text[b.end() :], glyphs)
     if o := _O_BULLET.match(text):
-        return Marker("bullet", text[o.end() :], None, ("b", "o"))
+        return _bullet(text[o.end() :], "o")
     return Marker("plain", text)

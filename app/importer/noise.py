@@ -28,12 +28,14 @@ _GLYPHS_ONLY = re.compile(r"^[\W_\ufffd]*$")
 
 def _page_breaks(lines: list[Line]) -> list[int]:
     """Page of each line: from the extractor, or counted from form feeds in a text file."""
-    if any(line.page is not None for line in lines):
+    if any(line.page not in (None, 1) for line in lines):
         return [line.page or 0 for line in lines]
+    # No page breaks in the file: a printed page number ends its page (« Page 3 », « - 3 - »)
     page, pages = 0, []
     for line in lines:
-        page += line.text.count("\f")
         pages.append(page)
+        if _PAGE_NUMBER.match(line.text) and line.text.strip():
+            page += 1
     return pages
 
 

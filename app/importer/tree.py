@@ -367,10 +367,17 @@ class TreeBuilder:
                     self.table_cell_block(unit)
                 else:
                     self.describe(unit.line, unit.label)
-            elif _narrative(unit.label) or self._is_title(unit):
+            elif _narrative(unit.label) or self._is_title(unit) or _remark(unit):
                 self.describe(unit.line, unit.label)
             else:
                 self.item(unit, _signature(unit, nxt))
+
+
+def _remark(unit: Unit) -> bool:
+    """« Enjeux : le taux de retard … atteint 30 %. »: a level word introducing a finding in
+    a sentence, not the title of an element."""
+    m = unit.marker
+    return m.kind == "word" and not m.code and unit.label[:1].islower() and unit.label.endswith(".")
 
 
 def _heading_level(heading: str | None) -> int | None:
