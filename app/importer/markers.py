@@ -103,7 +103,9 @@ def _bullet(rest: str, glyphs: str) -> Marker:
     """A bullet; « • Objectif 1.1 : Soutenir … » also names its level and code."""
     worded = _worded(rest, False)
     if worded is not None and (worded.code or worded.label != rest):
-        return Marker("bullet", worded.label, worded.code, ("b", glyphs), worded.classe, worded.niveau)
+        return Marker(
+            "bullet", worded.label, worded.code, ("b", glyphs), worded.classe, worded.niveau
+        )
     return Marker("bullet", rest, None, ("b", glyphs))
 
 

@@ -16,6 +16,7 @@ from app.importer.cells import split_cell
 from app.importer.units import Unit
 from app.importer.vocabulary import (
     AXE,
+    CONSTAT,
     CONTEXTUAL,
     MODALITE,
     OO,
@@ -208,6 +209,10 @@ class TreeBuilder:
         self.place(sig, e, m.classe)
         if level is not None:
             self.section = level
+        named = caption_levels(e.label) if m.kind != "word" else None
+        if named and len(named) == 1 and named[0][0] == CONSTAT:
+            # « 6 – Les grands enjeux 2024-2030 »: a heading that says it lists findings
+            self.pending = (named[0][0], singular(named[0][1]))
 
     def table_cell_block(self, unit: Unit) -> None:
         """Unnumbered text inside a table laid out as text: the first column's level."""

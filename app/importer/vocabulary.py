@@ -98,6 +98,7 @@ _FILLER = {
     "detaille",
     "detaillee",
 }
+_YEARS = re.compile(r"^\d+(?:-\d{4})?$")  # counts, years, periods (« 2024-2030 »)
 ATTENDUS = ("resultats attendus", "resultat attendu", "attendus", "effets attendus")
 INDICATEURS = ("indicateurs", "indicateur", "indicateurs de suivi", "indicateurs d'evaluation")
 
@@ -161,7 +162,7 @@ def caption_levels(text: str) -> list[tuple[str, str]] | None:
             levels.append((found[1], " ".join(raw[i : i + n]).replace("' ", "'")))
             i += n
             continue
-        if fold(raw[i]) in _FILLER or raw[i].lower() in _FILLER or raw[i].isdigit():
+        if fold(raw[i]) in _FILLER or raw[i].lower() in _FILLER or _YEARS.match(raw[i]):
             i += 1
             continue
         return None
