@@ -64,9 +64,12 @@ def _iso(m: re.Match[str]) -> str:
     return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(1)):02d}"
 
 
-def title(lines: list[Line], skip: set[int]) -> tuple[str, int] | None:
-    """The Title-styled paragraph, else the first short line of the document."""
+def title(lines: list[Line], elements_at: set[int]) -> tuple[str, int] | None:
+    """The Title-styled paragraph, else the first short line of the document — unless that
+    line is already an element (``elements_at``: 1-based lines where elements start)."""
     for i, line in enumerate(lines):
+        if line.text.strip() and i + 1 in elements_at:
+            return None
         if line.title and line.text.strip():
             return re.sub(r"\s+", " ", line.text).strip(), i + 1
         if line.heading is not None and line.page is not None and line.text.strip():
@@ -81,7 +84,9 @@ def title(lines: list[Line], skip: set[int]) -> tuple[str, int] | None:
             break
     for i, line in enumerate(lines[:30]):
         text = re.sub(r"\s+", " ", line.text.replace("**", "")).strip()
-        if i in skip or line.cells is not None or "\t" in line.text or len(text) < 8:
+        if i + 1 in elements_at:
+            return None
+        if line.cells is not None or "\t" in line.text or len(text) < 8:
             continue
         if len(text) <= 150 and not re.match(r"^[\d#IVX]+\s*[.)\-–]", text):
             return text, i + 1

@@ -90,8 +90,9 @@ def import_document(path: Path, draft_path: Path, sources_dir: Path) -> ImportRe
         if e.guessed:
             e.a_verifier = GUESSED
     assign_ids(builder.elements)
-    titre = metadata.title(lines, set())
-    data: dict[str, Any] = {"id": metadata.contract_id(titre[0] if titre else path.stem, sha256)}
+    titre = metadata.title(lines, {e.ligne for e in builder.elements})
+    printed = titre[0] if titre else builder.elements[0].label  # what the document prints
+    data: dict[str, Any] = {"id": metadata.contract_id(printed, sha256)}
     source: dict[str, Any] = {"fichier": name}
     if titre:
         source["titre"], source["ligne"] = titre

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.importer.cells import split_cell
+from app.importer.cells import CellItem, split_cell
 from app.importer.units import Unit
 from app.importer.vocabulary import (
     AXE,
@@ -25,6 +25,7 @@ from app.importer.vocabulary import (
     RANK,
     caption_levels,
     default_child,
+    fold,
     singular,
 )
 
@@ -70,7 +71,8 @@ class TreeBuilder:
         self.elements: list[Drafted] = []
         self.stack: list[_Level] = []
         self.pending: tuple[str, str] | None = None
-        self.columns: list[tuple[str, str]] | None = None
+        self.columns: list[tuple[str, str] | None] | None = None
+        self.properties: dict[int, str] = {}  # table columns of indicators, expected results
         self.table_base = 0
         self.last_in_col: list[Drafted | None] = []
         self.collect: list[tuple[int, str]] | None = None
@@ -148,10 +150,10 @@ class TreeBuilder:
                 e.classe = OO if parent and parent.classe in (OS, OO) else OS
             elif known is not None:
                 e.classe = known
-            elif self.columns and top_col is not None:
+            elif self.columns and top_col is not None and not self.row_table:
                 col = min(top_col + 1, len(self.columns) - 1)
-                e.classe, niveau = self.columns[col]
-                e.niveau = e.niveau or niveau
+                e.classe, niveau = self.columns[col] or (OO, "")
+                e.niveau = e.niveau or niveau or None
             else:
                 e.classe = default_child(parent.classe if parent else None)
                 e.guessed = True
@@ -169,8 +171,9 @@ class TreeBuilder:
             self.pending = (classe, singular(niveau))
             return
         self.columns = [(c, singular(n)) for c, n in levels]
+        self.properties = {}
         self.row_table = rows
-        first = self.columns[0][0]
+        first = levels[0][0]
         if first != CONTEXTUAL:
             self._lift_title(first)
             self._pop_rank(first)
@@ -216,7 +219,7 @@ class TreeBuilder:
 
     def table_cell_block(self, unit: Unit) -> None:
         """Unnumbered text inside a table laid out as text: the first column's level."""
-        assert self.columns is not None
+        assert self.columns is not None and self.columns[0] is not None
         del self.stack[self.table_base :]
         classe, niveau = self.columns[0]
         e = Drafted("", unit.label, unit.line, niveau=niveau)
@@ -232,6 +235,14 @@ class TreeBuilder:
         captions = [caption_levels(c.strip().rstrip(":")) for _, c in filled]
         if all(captions) and (len(filled) > 1 or len(captions[0] or []) > 1):
             self.caption([lv for cap in captions if cap for lv in cap], rows=True)
+            return
+        if (
+            len(filled) > 1
+            and any(captions)
+            and all(cap or _other_column(c) for cap, (_, c) in zip(captions, filled, strict=True))
+        ):
+            # « Objectifs | Actions | Pilotes | Calendrier »: level columns and others
+            self._mixed_header(cells)
             return
         if len(filled) == 1 and filled[0][0] == 0:  # a heading row, often merged across
             if captions[0]:
@@ -265,6 +276,23 @@ class TreeBuilder:
             return
         self._data_row(unit.line, cells)
 
+    def _property_cell(self, i: int, line: int, items: list[CellItem]) -> None:
+        """A cell of an indicators / expected results column: a property of the row's
+        deepest element; other columns (pilot, calendar, budget) are not strategy."""
+        kind = self.properties.get(i)
+        owner = next((e for e in reversed(self.last_in_col[:i]) if e is not None), None)
+        if owner is None or kind not in ("indicateurs", "resultats_attendus"):
+            return
+        target = owner.indicateurs if kind == "indicateurs" else owner.resultats_attendus
+        target.extend((line, it.label) for it in items)
+
+    def _mixed_header(self, cells: list[str]) -> None:
+        levels = [caption_levels(c.strip().rstrip(":")) for c in cells]
+        self.caption([cap[0] for cap in levels if cap], rows=True)
+        self.columns = [(cap[0][0], singular(cap[0][1])) if cap else None for cap in levels]
+        self.properties = {i: kind for i, c in enumerate(cells) if (kind := _other_column(c))}
+        self.last_in_col = [None] * len(cells)
+
     def _data_row(self, line: int, cells: list[str]) -> None:
         width = max(len(self.columns or []), len(cells))
         if len(self.last_in_col) < width:
@@ -274,11 +302,15 @@ class TreeBuilder:
             items = [it for it in split_cell(cell) if not it.lead_in]
             if not items:
                 continue
+            if self.columns and i < len(self.columns) and self.columns[i] is None:
+                self._property_cell(i, line, items)
+                continue
             parent = self.last_in_col[i - 1] if i > 0 else self._top()
             if i > 0 and parent is None:
                 parent = next((p for p in reversed(self.last_in_col[:i]) if p), self._top())
-            if self.columns and i < len(self.columns):
-                classe, niveau, guessed = *self.columns[i], False
+            column = self.columns[i] if self.columns and i < len(self.columns) else None
+            if column is not None:
+                classe, niveau, guessed = *column, False
             else:
                 classe, niveau, guessed = (
                     default_child(parent.classe if parent else None),
@@ -376,6 +408,50 @@ class TreeBuilder:
                 self.describe(unit.line, unit.label)
             else:
                 self.item(unit, _signature(unit, nxt))
+
+
+_OTHER_COLUMNS = {
+    "indicateur": "indicateurs",
+    "indicateurs de suivi": "indicateurs",
+    "resultat attendu": "resultats_attendus",
+    "attendu": "resultats_attendus",
+}
+_SKIPPED_COLUMNS = (
+    "pilote",
+    "porteur",
+    "partenaire",
+    "calendrier",
+    "echeance",
+    "echeancier",
+    "budget",
+    "financement",
+    "cout",
+    "moyen",
+    "public",
+    "quartier",
+    "territoire",
+    "dispositif",
+    "acteur",
+    "responsable",
+    "observation",
+    "commentaire",
+    "date",
+    "duree",
+    "statut",
+    "priorite de mise",
+)
+
+
+def _other_column(header: str) -> str | None:
+    """A table column that is not a level: « indicateurs », « résultats attendus », or one of
+    pilots, partners, calendar, budget… (then "skip")."""
+    folded = fold(header.strip().rstrip(":"))
+    if folded in _OTHER_COLUMNS:
+        return _OTHER_COLUMNS[folded]
+    words = folded.split()
+    if 0 < len(words) <= 4 and any(folded.startswith(w) for w in _SKIPPED_COLUMNS):
+        return "skip"
+    return None
 
 
 def _remark(unit: Unit) -> bool:

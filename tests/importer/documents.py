@@ -399,3 +399,41 @@ def make_merged_rows_docx(path: Path) -> None:
     d.add_heading("3. Gouvernance", level=1)
     d.add_paragraph("Le comité de pilotage se réunit deux fois par an.")
     d.save(str(path))
+
+
+MIXED_COLUMNS_EXPECTED = """
+Emploi
+  Lever les freins à l'emploi
+    Garde d'enfants à horaires atypiques
+    Aide au permis de conduire
+  Développer l'entrepreneuriat
+    Couveuse d'entreprises
+Habitat
+  Améliorer les logements
+"""
+
+
+def make_mixed_columns_docx(path: Path) -> None:
+    """A table whose columns mix levels (Orientations, Actions) with pilots, calendar and
+    indicators; no title."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Axe 1 - Emploi", level=1)
+    t = d.add_table(rows=4, cols=5)
+    header = ["Orientations", "Actions", "Pilotes", "Calendrier", "Indicateurs"]
+    for c, x in zip(t.rows[0].cells, header, strict=True):
+        c.text = x
+    t.cell(1, 0).text = "Lever les freins à l'emploi"
+    t.cell(1, 1).text = "Garde d'enfants à horaires atypiques"
+    t.cell(1, 2).text = "CAF"
+    t.cell(1, 3).text = "2025"
+    t.cell(1, 4).text = "Nombre de places créées"
+    t.cell(2, 1).text = "Aide au permis de conduire"
+    t.cell(2, 2).text = "Mission locale"
+    t.cell(1, 0).merge(t.cell(2, 0))
+    t.cell(3, 0).text = "Développer l'entrepreneuriat"
+    t.cell(3, 1).text = "Couveuse d'entreprises"
+    d.add_heading("Axe 2 - Habitat", level=1)
+    d.add_paragraph("Améliorer les logements", style="List Bullet")
+    d.save(str(path))

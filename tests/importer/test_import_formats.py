@@ -8,6 +8,7 @@ from documents import (
     DOCX_EXPECTED,
     LEVEL_WORDS_PDF_EXPECTED,
     MERGED_ROWS_EXPECTED,
+    MIXED_COLUMNS_EXPECTED,
     ODT_EXPECTED,
     PDF_EXPECTED,
     ROMAN_EXPECTED,
@@ -17,6 +18,7 @@ from documents import (
     make_docx,
     make_level_words_pdf,
     make_merged_rows_docx,
+    make_mixed_columns_docx,
     make_odt,
     make_pdf,
 )
@@ -124,3 +126,17 @@ def test_word_tables_with_merged_heading_rows(tmp_path: Path, run_import) -> Non
     result = run_import(doc)
     _check(result, MERGED_ROWS_EXPECTED)
     assert result.draft["generation"] == "2024-2030"
+
+
+def test_word_table_with_pilots_calendar_and_indicators(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "colonnes.docx"
+    make_mixed_columns_docx(doc)
+    result = run_import(doc)
+    _check(result, MIXED_COLUMNS_EXPECTED)
+    by_label = {e["label"]: e for e in result.draft["elements"]}
+    garde = by_label["Garde d'enfants à horaires atypiques"]
+    assert garde["classe"] == "ModaliteAction"
+    assert garde["indicateurs"] == [{"ligne": garde["ligne"], "texte": "Nombre de places créées"}]
+    assert "CAF" not in by_label and "2025" not in by_label
+    assert "titre" not in result.draft["source"]  # nothing but the strategy is printed
+    assert result.draft["id"].startswith("emploi-")
