@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.importer.flow import feed
 from app.importer.lines import Line
 from app.importer.noise import noise_lines
 from app.importer.tree import Drafted, TreeBuilder
@@ -18,7 +19,7 @@ def recognise(lines: list[Line], headers_removed: bool = False) -> TreeBuilder:
     roman = bool(_ROMAN_TWO.search("\n".join(line.text for line in lines)))
     units = build_units(lines, noise, roman)
     builder = TreeBuilder()
-    builder.feed(units)
+    feed(builder, units)
     _prune(builder)
     return builder
 

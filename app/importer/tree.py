@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.importer.cells import CellItem, split_cell
 from app.importer.units import Unit
 from app.importer.vocabulary import (
     AXE,
@@ -25,7 +24,6 @@ from app.importer.vocabulary import (
     RANK,
     caption_levels,
     default_child,
-    fold,
     singular,
 )
 
@@ -60,7 +58,7 @@ class _Level:
     section: int = 99  # heading level of the section it was opened in (99: none)
 
 
-def _narrative(label: str) -> bool:
+def is_narrative(label: str) -> bool:
     """Prose, not a heading: long, or several sentences."""
     return len(label) > 320 or (len(label) > 160 and bool(_SENTENCE.search(label[:-2])))
 
@@ -81,7 +79,7 @@ class TreeBuilder:
         self.section = 99  # level of the last heading met (99: none yet)
 
     # --- placing one element -------------------------------------------------
-    def _top(self) -> Drafted | None:
+    def top(self) -> Drafted | None:
         return self.stack[-1].element if self.stack else None
 
     def _pop_rank(self, classe: str) -> None:
@@ -103,7 +101,7 @@ class TreeBuilder:
             if not self.row_table:
                 self.columns = None
 
-    def _attach(self, e: Drafted, parent: Drafted | None) -> Drafted:
+    def attach(self, e: Drafted, parent: Drafted | None) -> Drafted:
         """Add ``e`` under ``parent``, or return the earlier element it continues."""
         siblings = parent.children if parent else self.roots
         base = _CONTINUED.sub("", e.label).casefold()
@@ -134,7 +132,7 @@ class TreeBuilder:
             level = self.stack[index]
             del self.stack[index:]
             self._shrunk()
-            parent = self._top()
+            parent = self.top()
             col = level.col
             if known in (None, CONTEXTUAL):
                 e.classe, e.guessed = level.element.classe, level.element.guessed
@@ -144,7 +142,7 @@ class TreeBuilder:
         else:
             if known not in (None, CONTEXTUAL):
                 self._pop_rank(known)
-            parent = self._top()
+            parent = self.top()
             top_col = self.stack[-1].col if self.stack else None
             if known == CONTEXTUAL:
                 e.classe = OO if parent and parent.classe in (OS, OO) else OS
@@ -158,7 +156,7 @@ class TreeBuilder:
                 e.classe = default_child(parent.classe if parent else None)
                 e.guessed = True
         e.sig = unit_sig
-        placed = self._attach(e, parent)
+        placed = self.attach(e, parent)
         self.stack.append(_Level(unit_sig, placed, col, self.section))
         return placed
 
@@ -196,7 +194,7 @@ class TreeBuilder:
         self.elements.remove(e)
         e.classe = AXE if RANK[first] >= RANK[OS] else PILIER
         self._pop_rank(e.classe)
-        placed = self._attach(e, self._top())
+        placed = self.attach(e, self.top())
         self.stack.append(_Level(top.sig, placed, None))
 
     def describe(self, line: int, text: str) -> None:
@@ -228,110 +226,7 @@ class TreeBuilder:
         self.place(("col", 0), e, classe)
         self.stack[-1].col = 0
 
-    def row(self, unit: Unit, cells: list[str]) -> None:
-        filled = [(i, c) for i, c in enumerate(cells) if c.strip()]
-        if not filled:
-            return
-        captions = [caption_levels(c.strip().rstrip(":")) for _, c in filled]
-        if all(captions) and (len(filled) > 1 or len(captions[0] or []) > 1):
-            self.caption([lv for cap in captions if cap for lv in cap], rows=True)
-            return
-        if (
-            len(filled) > 1
-            and any(captions)
-            and all(cap or _other_column(c) for cap, (_, c) in zip(captions, filled, strict=True))
-        ):
-            # « Objectifs | Actions | Pilotes | Calendrier »: level columns and others
-            self._mixed_header(cells)
-            return
-        if len(filled) == 1 and filled[0][0] == 0:  # a heading row, often merged across
-            if captions[0]:
-                self.caption(captions[0])
-                return
-            if _narrative(cells[0].strip()) or cells[0].strip().endswith((".", ";")):
-                self.describe(unit.line, cells[0].strip())
-                return
-            from app.importer.markers import read_marker
-            from app.importer.units import clean, is_caps
-
-            text = clean(cells[0])
-            m = read_marker(text, short_heading=is_caps(text) or len(text) < 120)
-            last = self.elements[-1] if self.elements else None
-            if (
-                last is not None
-                and last.sig == ("rowhead",)
-                and not last.children
-                and last.label.endswith(":")
-                and m.kind == "plain"
-                and not is_caps(text)
-            ):
-                # « L'HABITAT ET LE CADRE DE VIE : » / « Renforcer l'attractivité … »: one
-                # heading printed over two rows of the table
-                last.label = f"{last.label} {text}"
-                return
-            head = Unit("item", unit.line, m, clean(m.label) or text)
-            self.item(head, m.sig if m.kind == "word" else ("rowhead",))
-            self.table_base = len(self.stack)
-            self.last_in_col = [None] * max(len(self.columns or []), len(cells))
-            return
-        self._data_row(unit.line, cells)
-
-    def _property_cell(self, i: int, line: int, items: list[CellItem]) -> None:
-        """A cell of an indicators / expected results column: a property of the row's
-        deepest element; other columns (pilot, calendar, budget) are not strategy."""
-        kind = self.properties.get(i)
-        owner = next((e for e in reversed(self.last_in_col[:i]) if e is not None), None)
-        if owner is None or kind not in ("indicateurs", "resultats_attendus"):
-            return
-        target = owner.indicateurs if kind == "indicateurs" else owner.resultats_attendus
-        target.extend((line, it.label) for it in items)
-
-    def _mixed_header(self, cells: list[str]) -> None:
-        levels = [caption_levels(c.strip().rstrip(":")) for c in cells]
-        self.caption([cap[0] for cap in levels if cap], rows=True)
-        self.columns = [(cap[0][0], singular(cap[0][1])) if cap else None for cap in levels]
-        self.properties = {i: kind for i, c in enumerate(cells) if (kind := _other_column(c))}
-        self.last_in_col = [None] * len(cells)
-
-    def _data_row(self, line: int, cells: list[str]) -> None:
-        width = max(len(self.columns or []), len(cells))
-        if len(self.last_in_col) < width:
-            self.last_in_col += [None] * (width - len(self.last_in_col))
-        del self.stack[self.table_base :]
-        for i, cell in enumerate(cells):
-            items = [it for it in split_cell(cell) if not it.lead_in]
-            if not items:
-                continue
-            if self.columns and i < len(self.columns) and self.columns[i] is None:
-                self._property_cell(i, line, items)
-                continue
-            parent = self.last_in_col[i - 1] if i > 0 else self._top()
-            if i > 0 and parent is None:
-                parent = next((p for p in reversed(self.last_in_col[:i]) if p), self._top())
-            column = self.columns[i] if self.columns and i < len(self.columns) else None
-            if column is not None:
-                classe, niveau, guessed = *column, False
-            else:
-                classe, niveau, guessed = (
-                    default_child(parent.classe if parent else None),
-                    None,
-                    True,
-                )
-            if classe == CONTEXTUAL:
-                classe = OO if parent and parent.classe in (OS, OO) else OS
-            last: Drafted | None = None
-            for it in items:
-                owner = last if it.depth > 0 and last is not None else parent
-                e = Drafted(classe, it.label, line, code=it.code, niveau=niveau, guessed=guessed)
-                e.sig = ("col", i, it.depth)
-                placed = self._attach(e, owner)
-                if it.depth == 0:
-                    last = placed
-            self.last_in_col[i] = last
-            for j in range(i + 1, width):
-                self.last_in_col[j] = None
-
-    def _close_headings(self, heading: str | None) -> None:
+    def close_headings(self, heading: str | None) -> None:
         """A caption set as a heading (« Les orientations stratégiques », Heading 1) ends the
         sections of its level and below, as any heading of that level would."""
         level = _heading_level(heading)
@@ -353,14 +248,6 @@ class TreeBuilder:
                 self._shrunk()
                 return
 
-    def _is_title(self, unit: Unit) -> bool:
-        """The document's title (Title style, or a first heading with no code): not strategy."""
-        if unit.heading == "title":
-            return True
-        if self.elements or unit.marker.kind != "plain" or not unit.heading:
-            return False
-        return unit.heading in ("caps", "bold") or "contrat" in unit.label.casefold()
-
     def property_block(self, unit: Unit) -> None:
         target = next((e for e in reversed(self.elements) if e.classe in (OS, OO)), None)
         if target is None:
@@ -372,130 +259,9 @@ class TreeBuilder:
         if unit.label:
             self.collect.append((unit.line, unit.label))
 
-    def feed(self, units: list[Unit]) -> None:
-        for k, unit in enumerate(units):
-            nxt = units[k + 1] if k + 1 < len(units) else None
-            if unit.kind in ("attendus", "indicateurs"):
-                self.property_block(unit)
-                continue
-            if (
-                self.collect is not None
-                and unit.kind in ("text",)
-                or (self.collect is not None and unit.marker.kind == "bullet")
-            ):
-                if unit.label:
-                    self.collect.append((unit.line, unit.label))  # type: ignore[union-attr]
-                continue
-            self.collect = None
-            if unit.kind != "row" and self.row_table:
-                self.row_table, self.columns = False, None
-            if unit.kind == "caption":
-                assert unit.marker.levels is not None
-                self._close_headings(unit.heading)
-                self.caption(unit.marker.levels)
-            elif unit.kind == "row":
-                self.row(unit, unit.cells or [])
-            elif not unit.label:
-                continue
-            elif unit.kind == "text" and _before_table(nxt) and _title_like(unit.label):
-                self.item(unit, ("table-title",))
-            elif unit.kind == "text":
-                if self.columns and not self.row_table and _cell_like(unit.label):
-                    self.table_cell_block(unit)
-                else:
-                    self.describe(unit.line, unit.label)
-            elif _narrative(unit.label) or self._is_title(unit) or _remark(unit):
-                self.describe(unit.line, unit.label)
-            else:
-                self.item(unit, _signature(unit, nxt))
-
-
-_OTHER_COLUMNS = {
-    "indicateur": "indicateurs",
-    "indicateurs de suivi": "indicateurs",
-    "resultat attendu": "resultats_attendus",
-    "attendu": "resultats_attendus",
-}
-_SKIPPED_COLUMNS = (
-    "pilote",
-    "porteur",
-    "partenaire",
-    "calendrier",
-    "echeance",
-    "echeancier",
-    "budget",
-    "financement",
-    "cout",
-    "moyen",
-    "public",
-    "quartier",
-    "territoire",
-    "dispositif",
-    "acteur",
-    "responsable",
-    "observation",
-    "commentaire",
-    "date",
-    "duree",
-    "statut",
-    "priorite de mise",
-)
-
-
-def _other_column(header: str) -> str | None:
-    """A table column that is not a level: « indicateurs », « résultats attendus », or one of
-    pilots, partners, calendar, budget… (then "skip")."""
-    folded = fold(header.strip().rstrip(":"))
-    if folded in _OTHER_COLUMNS:
-        return _OTHER_COLUMNS[folded]
-    words = folded.split()
-    if 0 < len(words) <= 4 and any(folded.startswith(w) for w in _SKIPPED_COLUMNS):
-        return "skip"
-    return None
-
-
-def _remark(unit: Unit) -> bool:
-    """« Enjeux : le taux de retard … atteint 30 %. »: a level word introducing a finding in
-    a sentence, not the title of an element."""
-    m = unit.marker
-    return m.kind == "word" and not m.code and unit.label[:1].islower() and unit.label.endswith(".")
-
 
 def _heading_level(heading: str | None) -> int | None:
     """« h2 » → 2; other typography → None."""
     if heading and heading.startswith("h") and heading[1:].isdigit():
         return int(heading[1:])
     return None
-
-
-def _cell_like(label: str) -> bool:
-    return len(label) < 250 and not label.endswith(":") and not _narrative(label)
-
-
-def _title_like(label: str) -> bool:
-    return len(label) < 150 and not label.endswith((":", ".", ";")) and not _narrative(label)
-
-
-def _before_table(nxt: Unit | None) -> bool:
-    if nxt is None:
-        return False
-    if nxt.kind == "caption" and nxt.marker.levels and len(nxt.marker.levels) > 1:
-        return True
-    if nxt.kind == "row" and nxt.cells:
-        filled = [c for c in nxt.cells if c.strip()]
-        return len(filled) > 1 and all(caption_levels(c.strip()) for c in filled)
-    return False
-
-
-def _signature(unit: Unit, nxt: Unit | None) -> tuple[object, ...]:
-    m = unit.marker
-    if unit.heading and unit.heading.startswith("h"):
-        return ("h", unit.heading)
-    if m.kind == "bullet":
-        level = unit.list_level if unit.list_level is not None else unit.indent // 2
-        return (*m.sig, level)
-    if m.kind in ("number", "word"):
-        return m.sig
-    if _before_table(nxt) and _title_like(unit.label):
-        return ("table-title",)
-    return ("typo", unit.heading)
