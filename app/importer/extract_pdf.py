@@ -8,6 +8,7 @@ headers, footers, page numbers) are left out of the rendering.
 
 from __future__ import annotations
 
+import ctypes
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -42,9 +43,14 @@ def _font(
     """Font size and weight of the character at the start of a text segment."""
     index = textpage.get_index(left + 0.5, (top + bottom) / 2, 2, 2)
     if index is None or index < 0:
-        return 0.0, False
+        return 0.0, False  # unknown: the line takes its neighbour's type
     size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
     weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)
+    if weight <= 0:  # the 14 standard fonts carry no weight: read it in the name
+        name = ctypes.create_string_buffer(128)
+        flags = ctypes.c_int()
+        pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 128, ctypes.byref(flags))
+        return round(size, 1), bool(re.search(rb"bold|black|heavy", name.value, re.I))
     return round(size, 1), weight >= 600
 
 
@@ -110,6 +116,8 @@ def read_pdf(path: Path) -> Rendering:
     for number, (height, lines) in enumerate(pages, start=1):
         previous: _PrintedLine | None = None
         for ln in lines:
+            if ln.size == 0.0 and previous is not None:
+                ln.size, ln.bold = previous.size, previous.bold
             at_edge = ln.top > height * (1 - EDGE) or ln.top < height * EDGE + 12
             if at_edge and (_key(ln.text) in running or _PAGE_NUMBER.match(ln.text)):
                 continue

@@ -106,7 +106,8 @@ class TreeBuilder:
         siblings = parent.children if parent else self.roots
         base = _CONTINUED.sub("", e.label).casefold()
         for s in siblings:
-            if _CONTINUED.sub("", s.label).casefold() == base and s.sig == e.sig:
+            same = _CONTINUED.sub("", s.label).casefold() == base and s.sig == e.sig
+            if same and s.code == e.code:  # « Action 1.1.1 : … », « Action 1.1.2 : … » differ
                 if s.children:
                     return s  # "HABITAT ET CADRE DE VIE" again, "(2/2)": same element
                 self._remove(s)  # a childless earlier copy (contents list): keep the real one

@@ -96,6 +96,8 @@ def _continues(unit: Unit, line: Line, text: str, gap: bool, indent: int) -> boo
         return False
     if unit.heading == "caps" and not is_caps(text):
         return False
+    if (unit.heading == "bold") != _is_bold(line, text) and unit.heading not in ("caps",):
+        return False  # bold heading, then plain text (or the reverse): two units
     if indent != unit.last_indent and text[:1].isupper():
         return False  # a new column or block of a table laid out as text
     if not gap:

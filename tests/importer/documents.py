@@ -437,3 +437,80 @@ def make_mixed_columns_docx(path: Path) -> None:
     d.add_heading("Axe 2 - Habitat", level=1)
     d.add_paragraph("Améliorer les logements", style="List Bullet")
     d.save(str(path))
+
+
+CANVAS_PDF_EXPECTED = """
+Cohésion sociale
+  Garantir l'égalité des chances dans le parcours éducatif des enfants et des jeunes des quartiers
+    Renforcer le programme de réussite éducative pour les enfants de 2 à 16 ans et leurs familles
+    Soutenir les actions de parentalité
+  Promouvoir la santé des habitants
+    Développer la prévention bucco-dentaire
+Emploi
+  Lever les freins à l'emploi
+    Développer des solutions de garde d'enfants
+    Accompagner la mobilité des demandeurs d'emploi
+  Soutenir l'entrepreneuriat
+    Ouvrir une couveuse d'activités
+Cadre de vie
+  Améliorer la gestion urbaine de proximité
+    Organiser des diagnostics en marchant
+"""
+
+
+def make_canvas_pdf(path: Path) -> None:
+    """Lines drawn one by one at a fixed spacing, all in one type size: headings only
+    bold, no gap before a paragraph, a bullet wrapped onto an indented line, a running
+    header and a « - n - » page number."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pages = [
+        [
+            ("B", "CONTRAT DE VILLE DE SAINT-AUBIN 2024-2030"),
+            ("N", ""),
+            ("B", "Axe 1 : Cohésion sociale"),
+            (
+                "N",
+                "Les quartiers prioritaires concentrent les difficultés sociales. Les partenaires",
+            ),
+            ("N", "s'engagent à agir ensemble sur l'éducation et la santé."),
+            (
+                "B",
+                "1.1 Garantir l'égalité des chances dans le parcours éducatif des enfants et des",
+            ),
+            ("B", "jeunes des quartiers"),
+            ("N", "• Renforcer le programme de réussite éducative pour les enfants de 2 à 16"),
+            ("N", "  ans et leurs familles"),
+            ("N", "• Soutenir les actions de parentalité"),
+            ("B", "1.2 Promouvoir la santé des habitants"),
+            ("N", "Le contrat local de santé sera renouvelé en 2025."),
+            ("N", "• Développer la prévention bucco-dentaire"),
+        ],
+        [
+            ("B", "Axe 2 : Emploi"),
+            ("B", "2.1 Lever les freins à l'emploi"),
+            ("N", "• Développer des solutions de garde d'enfants"),
+            ("N", "• Accompagner la mobilité des demandeurs d'emploi"),
+            ("B", "2.2 Soutenir l'entrepreneuriat"),
+            ("N", "• Ouvrir une couveuse d'activités"),
+        ],
+        [
+            ("B", "Axe 3 : Cadre de vie"),
+            ("B", "3.1 Améliorer la gestion urbaine de proximité"),
+            ("N", "• Organiser des diagnostics en marchant"),
+        ],
+    ]
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    for n, lines in enumerate(pages, start=1):
+        c.setFont("Helvetica", 8)
+        c.drawString(72, height - 36, "Saint-Aubin – Contrat de ville")
+        c.drawCentredString(width / 2, 30, f"- {n} -")
+        y = height - 90
+        for kind, text in lines:
+            c.setFont("Helvetica-Bold" if kind == "B" else "Helvetica", 10)
+            c.drawString(72, y, text)
+            y -= 14
+        c.showPage()
+    c.save()

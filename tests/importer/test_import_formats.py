@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from documents import (
+    CANVAS_PDF_EXPECTED,
     DOCX_EXPECTED,
     LEVEL_WORDS_PDF_EXPECTED,
     MERGED_ROWS_EXPECTED,
@@ -15,6 +16,7 @@ from documents import (
     ROMAN_TEXT,
     TEXT_CONTRACT,
     TEXT_EXPECTED,
+    make_canvas_pdf,
     make_docx,
     make_level_words_pdf,
     make_merged_rows_docx,
@@ -140,3 +142,14 @@ def test_word_table_with_pilots_calendar_and_indicators(tmp_path: Path, run_impo
     assert "CAF" not in by_label and "2025" not in by_label
     assert "titre" not in result.draft["source"]  # nothing but the strategy is printed
     assert result.draft["id"].startswith("emploi-")
+
+
+def test_pdf_drawn_line_by_line_bold_headings(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "saint-aubin.pdf"
+    make_canvas_pdf(doc)
+    result = run_import(doc)
+    _check(result, CANVAS_PDF_EXPECTED)
+    by_label = {e["label"]: e for e in result.draft["elements"]}
+    assert by_label["Cohésion sociale"]["description"][0]["texte"].startswith("Les quartiers")
+    rendering = (result.sources / "saint-aubin.txt").read_text(encoding="utf-8")
+    assert "Saint-Aubin – Contrat de ville\n" not in rendering and "- 2 -" not in rendering
