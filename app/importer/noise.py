@@ -72,6 +72,7 @@ def _toc(lines: list[Line]) -> set[int]:
             found.add(i)
         elif _TOC_TITLE.match(text):
             found.add(i)
+            found.update(_repeated_contents(lines, i))
             wrapped: list[int] = []
             listed: set[str] = set()
             for j in range(i + 1, min(len(lines), i + 120)):
@@ -90,6 +91,21 @@ def _toc(lines: list[Line]) -> set[int]:
                 else:
                     wrapped.append(j)
     return found
+
+
+def _repeated_contents(lines: list[Line], title: int) -> list[int]:
+    """A sommaire without page numbers: its lines up to where its first entry comes again."""
+    seen: dict[str, int] = {}
+    for j in range(title + 1, min(len(lines), title + 150)):
+        key = _TOC_ENTRY.sub("", lines[j].text.replace("\f", "")).strip().casefold()
+        if not key:
+            continue
+        if key in seen:
+            return [k for k in range(title + 1, j) if lines[k].text.strip()] if seen[key] == min(
+                seen.values()
+            ) else []
+        seen[key] = j
+    return []
 
 
 def noise_lines(lines: list[Line], headers_removed: bool = False) -> set[int]:
