@@ -26,11 +26,17 @@ def run_batch(
     documents: list[Path], outdir: Path | None, output: Path | None, sources_dir: Path
 ) -> list[ImportResult]:
     results = []
+    used: set[str] = set()
     for doc in tqdm(documents, desc="import", unit="doc", file=sys.stderr, disable=None):
         started = time.perf_counter()
-        draft = output if output is not None else (outdir or Path(".")) / f"{doc.stem}.yaml"
+        stem, n = doc.stem, 1
+        while stem in used:  # two « contrat.pdf » in different folders: contrat, contrat-2
+            n += 1
+            stem = f"{doc.stem}-{n}"
+        used.add(stem)
+        draft = output if output is not None else (outdir or Path(".")) / f"{stem}.yaml"
         try:
-            results.append(import_document(doc, draft, sources_dir))
+            results.append(import_document(doc, draft, sources_dir, stem))
         except ImportFailure as exc:
             results.append(
                 ImportResult(doc, error=exc.message, seconds=time.perf_counter() - started)

@@ -101,9 +101,11 @@ def _repeated_contents(lines: list[Line], title: int) -> list[int]:
         if not key:
             continue
         if key in seen:
-            return [k for k in range(title + 1, j) if lines[k].text.strip()] if seen[key] == min(
-                seen.values()
-            ) else []
+            return (
+                [k for k in range(title + 1, j) if lines[k].text.strip()]
+                if seen[key] == min(seen.values())
+                else []
+            )
         seen[key] = j
     return []
 

@@ -74,12 +74,15 @@ def _verify(path: Path, data: dict[str, Any], elements: list[Drafted], rendering
             by_id[m.group(1)].a_verifier = NOT_FOUND
 
 
-def import_document(path: Path, draft_path: Path, sources_dir: Path) -> ImportResult:
+def import_document(
+    path: Path, draft_path: Path, sources_dir: Path, stem: str | None = None
+) -> ImportResult:
+    """Draft ``path`` into ``draft_path`` and its rendering into ``sources_dir/<stem>.txt``."""
     started = time.perf_counter()
     rendering = extract(path)
     original = path.read_bytes()
     sha256 = hashlib.sha256(original).hexdigest()
-    name = f"{path.stem}.txt"
+    name = f"{stem or path.stem}.txt"
     lines = rendering.lines
     builder = recognise(lines, rendering.headers_removed)
     if not builder.elements:

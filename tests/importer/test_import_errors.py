@@ -61,11 +61,17 @@ def test_one_bad_document_does_not_stop_the_batch(tmp_path: Path, capsys) -> Non
     (folder / "sous" / "valbourg.txt").write_text(TEXT_CONTRACT, encoding="utf-8")
     (folder / "vide.txt").write_bytes(b"")
     (folder / "notes.rtf").write_text("ignoré : extension non prise en charge", encoding="utf-8")
+    (folder / "valbourg.txt").write_text(
+        TEXT_CONTRACT.replace("Valbourg", "Valmont"), encoding="utf-8"
+    )
     out, sources = tmp_path / "brouillons", tmp_path / "sources"
     code = main(["import", str(folder), "--outdir", str(out), "--sources-dir", str(sources)])
     captured = capsys.readouterr()
     assert code == 1
     assert (out / "valbourg.yaml").is_file() and (sources / "valbourg.txt").is_file()
+    assert (out / "valbourg-2.yaml").is_file() and (sources / "valbourg-2.txt").is_file()
+    texts = {(sources / n).read_text(encoding="utf-8") for n in ("valbourg.txt", "valbourg-2.txt")}
+    assert len(texts) == 2  # same name in two folders: two drafts, nothing overwritten
     assert not (out / "vide.yaml").exists()
     assert "valbourg.txt" in captured.out and "1 échec(s)" in captured.out
     assert "notes.rtf" not in captured.out  # folders yield only supported documents
