@@ -79,11 +79,13 @@ def title(lines: list[Line], elements_at: set[int]) -> tuple[str, int] | None:
                 if nxt.heading != line.heading or not nxt.text.strip():
                     break
                 parts.append(nxt.text.strip())
-            return re.sub(r"\s+", " ", " ".join(parts)), i + 1
+            return re.sub(r"\s+", " ", " ".join(parts)).lstrip("# "), i + 1
         if line.text.strip():
             break
     for i, line in enumerate(lines[:30]):
         text = re.sub(r"\s+", " ", line.text.replace("**", "")).strip()
+        if line.heading is not None:
+            text = text.lstrip("#").strip()  # a Markdown title
         if i + 1 in elements_at:
             return None
         if line.cells is not None or "\t" in line.text or len(text) < 8:

@@ -23,6 +23,7 @@ _SIGNATORY = re.compile(
     r"présidente|directeur|directrice|sous-préf[eè]te?|procureur|recteur|rectrice)\b.*)$",
     re.I,
 )
+_MARKS = re.compile(r"^[\s#*•\-–]+")  # Markdown heading marks, bullets: not the entry's text
 _GLYPHS_ONLY = re.compile(r"^[\W_\ufffd]*$")
 
 
@@ -67,7 +68,7 @@ def _toc(lines: list[Line]) -> set[int]:
     """Table-of-contents lines: dot leaders to a page number, or a block under « Sommaire »."""
     found = set()
     for i, line in enumerate(lines):
-        text = line.text.strip()
+        text = _MARKS.sub("", line.text).strip()
         if re.search(r"(?:\.{4,}|…{2,}|(?:\. ){4,}|_{4,})\s*\d{1,3}\s*$", text):
             found.add(i)
         elif _TOC_TITLE.match(text):
@@ -97,7 +98,7 @@ def _repeated_contents(lines: list[Line], title: int) -> list[int]:
     """A sommaire without page numbers: its lines up to where its first entry comes again."""
     seen: dict[str, int] = {}
     for j in range(title + 1, min(len(lines), title + 150)):
-        key = _TOC_ENTRY.sub("", lines[j].text.replace("\f", "")).strip().casefold()
+        key = _TOC_ENTRY.sub("", _MARKS.sub("", lines[j].text.replace("\f", ""))).strip().casefold()
         if not key:
             continue
         if key in seen:
