@@ -149,6 +149,12 @@ class TreeBuilder:
                 e.classe = OO if parent and parent.classe in (OS, OO) else OS
             elif known is not None:
                 e.classe = known
+            elif self.columns and not self.stack and not self.row_table and self.columns[0]:
+                # « Six thématiques - orientations - objectifs opérationnels »: the first
+                # level named is the top of the tree
+                col = 0
+                e.classe, niveau = self.columns[0]
+                e.niveau = e.niveau or niveau
             elif self.columns and top_col is not None and not self.row_table:
                 col = min(top_col + 1, len(self.columns) - 1)
                 e.classe, niveau = self.columns[col] or (OO, "")

@@ -15,6 +15,9 @@ from app.importer.markers import Marker, read_marker
 from app.importer.vocabulary import ATTENDUS, INDICATEURS, fold
 
 _END = re.compile(r"[.;:!?]\s*$")
+_UNFINISHED = re.compile(
+    r"(?:\w-|\b(?:et|de|du|des|la|le|les|en|à|au|aux|pour|par|sur|avec|dans))$", re.I
+)
 _SENTENCE_END = re.compile(r"[.;!?]\s*$")
 _MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>")
 
@@ -103,6 +106,8 @@ def _continues(unit: Unit, line: Line, text: str, gap: bool, indent: int) -> boo
     if not gap:
         # An item that ended its sentence is over: « 1.2 Favoriser l'engagement. » + « Les … »
         return not (unit.kind == "item" and _SENTENCE_END.search(unit.label) and text[:1].isupper())
+    if _UNFINISHED.search(unit.label):
+        return True  # « SOCIO- » / « ÉCONOMIQUE », « … PROXIMITÉ ET » / « PROTECTION … »
     return text[:1].islower() and not _END.search(unit.label)
 
 
