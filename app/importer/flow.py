@@ -39,6 +39,8 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
         elif unit.kind == "text":
             if b.columns and not b.row_table and _cell_like(unit.label):
                 b.table_cell_block(unit)
+            elif b.indented_outline and unit.indent >= 2 and b.elements and _title_like(unit.label):
+                b.item(unit, ("indent", unit.indent))  # an outline typed with indentation only
             else:
                 b.describe(unit.line, unit.label)
         elif is_narrative(unit.label) or _is_title(b, unit) or _remark(unit):

@@ -19,6 +19,7 @@ def recognise(lines: list[Line], headers_removed: bool = False) -> TreeBuilder:
     roman = bool(_ROMAN_TWO.search("\n".join(line.text for line in lines)))
     units = build_units(lines, noise, roman)
     builder = TreeBuilder()
+    builder.indented_outline = not headers_removed  # a text file's own indentation
     feed(builder, units)
     _prune(builder)
     return builder

@@ -77,6 +77,7 @@ class TreeBuilder:
         self.contract_description: list[tuple[int, str]] = []
         self.row_table = False
         self.section = 99  # level of the last heading met (99: none yet)
+        self.indented_outline = False  # indentation typed by the author (text files)
 
     # --- placing one element -------------------------------------------------
     def top(self) -> Drafted | None:

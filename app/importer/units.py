@@ -103,6 +103,8 @@ def _continues(unit: Unit, line: Line, text: str, gap: bool, indent: int) -> boo
         return False  # bold heading, then plain text (or the reverse): two units
     if indent != unit.last_indent and text[:1].isupper():
         return False  # a new column or block of a table laid out as text
+    if indent >= 2 and text[:1].isupper() and unit.kind == "text" and len(unit.label) < 80:
+        return False  # an outline typed with indentation: one short line per entry
     if not gap:
         # An item that ended its sentence is over: « 1.2 Favoriser l'engagement. » + « Les … »
         return not (unit.kind == "item" and _SENTENCE_END.search(unit.label) and text[:1].isupper())

@@ -514,3 +514,29 @@ def make_canvas_pdf(path: Path) -> None:
             y -= 14
         c.showPage()
     c.save()
+
+
+INDENTED_TEXT = """CONTRAT DE VILLE DE ROCHEVAL
+
+Axe 1 : Emploi
+    Favoriser l'accès des jeunes à l'emploi
+        Renforcer la mission locale
+        Développer l'alternance
+    Soutenir la création d'activité
+        Ouvrir une couveuse
+Axe 2 : Santé
+    Améliorer l'accès aux soins
+        Créer une maison de santé
+"""
+
+INDENTED_EXPECTED = """
+Emploi
+  Favoriser l'accès des jeunes à l'emploi
+    Renforcer la mission locale
+    Développer l'alternance
+  Soutenir la création d'activité
+    Ouvrir une couveuse
+Santé
+  Améliorer l'accès aux soins
+    Créer une maison de santé
+"""

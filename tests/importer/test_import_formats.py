@@ -7,6 +7,8 @@ from pathlib import Path
 from documents import (
     CANVAS_PDF_EXPECTED,
     DOCX_EXPECTED,
+    INDENTED_EXPECTED,
+    INDENTED_TEXT,
     LEVEL_WORDS_PDF_EXPECTED,
     MERGED_ROWS_EXPECTED,
     MIXED_COLUMNS_EXPECTED,
@@ -153,3 +155,12 @@ def test_pdf_drawn_line_by_line_bold_headings(tmp_path: Path, run_import) -> Non
     assert by_label["Cohésion sociale"]["description"][0]["texte"].startswith("Les quartiers")
     rendering = (result.sources / "saint-aubin.txt").read_text(encoding="utf-8")
     assert "Saint-Aubin – Contrat de ville\n" not in rendering and "- 2 -" not in rendering
+
+
+def test_text_outline_by_indentation_only(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "rocheval.txt"
+    doc.write_text(INDENTED_TEXT, encoding="utf-8")
+    result = run_import(doc)
+    _check(result, INDENTED_EXPECTED)
+    flagged = [e["label"] for e in result.draft["elements"] if e.get("a_verifier")]
+    assert "Emploi" not in flagged and "Ouvrir une couveuse" in flagged  # no level word printed
