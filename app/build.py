@@ -7,7 +7,6 @@ leaves a half-written dataset behind.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from app.enrichment.themes import check_theme_overrides
 from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import Iris
 from app.validation import load_shapes, shacl_report, violations
+from app.version import build_fingerprint
 from app.vocabularies import ontology_graph, ontology_iri, vocabulary_graphs
 
 
@@ -71,18 +71,9 @@ def contract_files(settings: Settings) -> list[Path]:
     return sorted(settings.data_dir.glob("*.yaml"))
 
 
-def input_files(settings: Settings) -> list[Path]:
-    files = contract_files(settings)
-    files += sorted(settings.ontology_dir.glob("*.ttl")) + sorted(settings.shapes_dir.glob("*.ttl"))
-    return files
-
-
 def input_fingerprint(settings: Settings) -> str:
-    """Hash of every input and of the base IRI: the data version the server caches on."""
-    h = hashlib.sha256(f"{__version__}\n{settings.base_iri}\n".encode())
-    for path in input_files(settings):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()[:16]
+    """The data version of a build of ``settings`` (inputs, sources and build code)."""
+    return build_fingerprint(settings)
 
 
 def _shacl_problems(
