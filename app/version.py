@@ -5,7 +5,7 @@ files, ontology, shapes and base IRI (the inputs), the source texts labels are
 checked against, and the code of every build stage — a change in the tagging
 rules of ``app/enrichment`` gives different data from the same files, so it
 must give a different version too. The server adds the state of its
-annotation graphs to this build version (``app.server.annotations``), so that
+annotation graphs to this build version (``app.server.annotation_graphs``), so that
 every accepted write is a new version as well.
 
 >>> len(code_fingerprint())

@@ -55,6 +55,7 @@ def serve(
     """
     import uvicorn
 
+    from app.server.annotation_graphs import Record
     from app.server.main import create_app
     from app.server.store import StoreError, load_files, prepare_store
 
@@ -62,16 +63,23 @@ def serve(
     configure_logging()
     temporary: Path | None = None
     try:
+        record = Record(settings.annotations_dir)
+        if record.graphs:
+            print(
+                f"{len(record.graphs)} graphe(s) écrit(s) par l'administrateur, "
+                f"repris de {record.path}.",
+                file=sys.stderr,
+            )
         if data_files:
             temporary = Path(tempfile.mkdtemp(prefix="cvkg-store-"))
-            store_path = load_files([Path(f) for f in data_files], graph, temporary)
+            store_path = load_files([Path(f) for f in data_files], graph, temporary, record)
             print(f"{len(data_files)} fichier(s) chargé(s).", file=sys.stderr)
         else:
             if dump is None:
                 print("cvkg serve: ni construction ni --data à servir", file=sys.stderr)
                 return 1
-            store_path = prepare_store(dump, settings.store_dir, progress=True)
-        app = create_app(settings, store_path)
+            store_path = prepare_store(dump, settings.store_dir, record, progress=True)
+        app = create_app(settings, store_path, record)
         sock = listening_socket(host, port)
         print(f"Point d'accès SPARQL : http://{host}:{port}/sparql", file=sys.stderr)
         config = uvicorn.Config(

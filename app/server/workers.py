@@ -23,6 +23,7 @@ import logging
 import os
 import socket
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,32 @@ class WorkerPool:
         reply = await self._exchange(worker, job, payload, self.timeout)
         self._idle.put_nowait(worker)
         return reply
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self, *, wait: float) -> AsyncIterator[None]:
+        """Hold every worker, its store closed, so the server may open the store to write."""
+        taken: list[Worker] = []
+        try:
+            async with self._gate:
+                async with asyncio.timeout(wait):
+                    while len(taken) < self.size:
+                        taken.append(await self._idle.get())
+        except TimeoutError:
+            for worker in taken:
+                self._idle.put_nowait(worker)
+            raise PoolBusy from None
+        lost: Worker | None = None
+        try:
+            for worker in taken:
+                lost = worker
+                await self._exchange(worker, {"op": "close"}, b"", self.timeout)
+                lost = None
+            yield
+        finally:
+            # A worker whose exchange failed was discarded (and is being replaced).
+            for worker in taken:
+                if worker is not lost:
+                    self._idle.put_nowait(worker)
 
     async def run_exclusive(
         self, job: dict[str, Any], payload: bytes = b"", *, wait: float
