@@ -23,8 +23,6 @@ from rdflib.term import Node
 
 from app import queries
 from app.config import ONTOLOGY_NS
-from app.validation import load_shapes, shacl_report
-from app.vocabularies import ontology_graph
 
 MAX_MENTIONED = 5000  # resources whose description is fetched for one write
 
@@ -40,6 +38,9 @@ class ShapeCheck:
     def _graphs(self) -> tuple[Graph, Graph]:
         with self._lock:
             if self._loaded is None:
+                from app.validation import load_shapes  # pySHACL: loaded on first write only
+                from app.vocabularies import ontology_graph
+
                 self._loaded = (load_shapes(self.shapes_dir), ontology_graph(self.ontology_dir))
             return self._loaded
 
@@ -95,6 +96,8 @@ class ShapeCheck:
 
 
 def _report(check: ShapeCheck, lines: list[str]) -> Graph:
+    from app.validation import shacl_report
+
     data = Graph()
     data.parse(data="\n".join(lines), format="nt")
     shapes, ontology = check._graphs()
