@@ -140,7 +140,7 @@ def run(trials: int, build_dir: Path, workdir: Path, seed: int, triples: int) ->
                 state["curated"] = _curated(server)
                 began = time.monotonic()
                 _put(server, 0, triples, [])
-                window = 1.3 * (time.monotonic() - began)
+                window = 2.0 * (time.monotonic() - began)
             else:
                 problem = _check(server, state, trial, triples)
                 outcome = "nouveau" if state["current"] == trial else "ancien"
