@@ -8,10 +8,10 @@ cancellation can do for a query running in Rust) and a replacement spawned in
 the background, while the other workers keep answering.
 
 Writes (admin SPARQL Update, Graph Store PUT/POST/DELETE) are exclusive: the
-pool takes every worker, closes their read-only stores, lets one worker open
-the store read-write and apply the change, and hands the workers back; they
-reopen the store on their next job. RocksDB forbids opening read-only while
-another process writes, hence the ceremony.
+pool takes every worker and closes their read-only stores (:meth:`exclusive`),
+the server opens the store read-write and applies the change (``writes.py``),
+and the workers reopen the store on their next job. RocksDB forbids opening
+read-only while another process writes, hence the ceremony.
 """
 
 from __future__ import annotations
@@ -208,36 +208,4 @@ class WorkerPool:
             # A worker whose exchange failed was discarded (and is being replaced).
             for worker in taken:
                 if worker is not lost:
-                    self._idle.put_nowait(worker)
-
-    async def run_exclusive(
-        self, job: dict[str, Any], payload: bytes = b"", *, wait: float
-    ) -> tuple[dict[str, Any], bytes]:
-        """Run a write job alone: every worker is taken and its store closed first."""
-        taken: list[Worker] = []
-        try:
-            async with self._gate:
-                async with asyncio.timeout(wait):
-                    while len(taken) < self.size:
-                        taken.append(await self._idle.get())
-        except TimeoutError:
-            for worker in taken:
-                self._idle.put_nowait(worker)
-            raise PoolBusy from None
-        writer, others = taken[0], taken[1:]
-        attempted: list[Worker] = []
-        succeeded: list[Worker] = []
-        try:
-            for worker in others:
-                attempted.append(worker)
-                await self._exchange(worker, {"op": "close"}, b"", self.timeout)
-                succeeded.append(worker)
-            attempted.append(writer)
-            reply = await self._exchange(writer, job, payload, self.timeout)
-            succeeded.append(writer)
-            return reply
-        finally:
-            # A worker whose exchange failed was discarded (and is being replaced).
-            for worker in taken:
-                if worker in succeeded or worker not in attempted:
                     self._idle.put_nowait(worker)
