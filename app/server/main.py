@@ -17,13 +17,13 @@ from starlette.middleware.cors import CORSMiddleware
 
 from app.api import router as api_router
 from app.config import Settings
+from app.prefixes import project_prefixes
 from app.server import errors
 from app.server.access_log import AccessLogMiddleware
 from app.server.admission import Admission
 from app.server.annotation_graphs import Record
 from app.server.conditional import ConditionalMiddleware
 from app.server.deps import Runtime
-from app.server.prefixes import project_prefixes
 from app.server.routers import editor, graph_store, health, sparql
 from app.server.store import data_version
 from app.server.workers import WorkerPool
