@@ -7,6 +7,7 @@ leaves a half-written dataset behind.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from app.curation.model import Contrat
 from app.dumps import (
     BUILD_INFO,
     DUMP_NQ,
+    ONTOLOGY_COPY,
     atomic_directory,
     write_dataset,
     write_graph_files,
@@ -32,7 +34,7 @@ from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import Iris
 from app.validation import load_shapes, shacl_report, violations
 from app.version import build_fingerprint
-from app.vocabularies import ontology_graph, ontology_iri, vocabulary_graphs
+from app.vocabularies import ONTOLOGY_FILE, ontology_graph, ontology_iri, vocabulary_graphs
 
 
 class BuildError(Exception):
@@ -146,6 +148,7 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     ]
     with atomic_directory(settings.build_dir) as out:
         (out / "contrats").mkdir()
+        shutil.copyfile(settings.ontology_dir / ONTOLOGY_FILE, out / ONTOLOGY_COPY)
         for contrat in contrats:
             g = graphs[contrat.id]
             write_graph_files(out / "contrats", contrat.id, g)
@@ -176,7 +179,9 @@ def is_stale(settings: Settings) -> bool:
     import json
 
     info = settings.build_dir / BUILD_INFO
-    if not (settings.build_dir / DUMP_NQ).is_file() or not info.is_file():
+    if not all((settings.build_dir / name).is_file() for name in (DUMP_NQ, ONTOLOGY_COPY)):
+        return True
+    if not info.is_file():
         return True
     try:
         recorded = json.loads(info.read_text(encoding="utf-8"))

@@ -23,10 +23,10 @@ from app.config import Settings
 APP_DIR = Path(__file__).resolve().parent
 # The modules the build runs (app/build.py chains them); app/server, app/api and
 # app/web only serve what they wrote, so their code does not change the data.
+# Settings reach the build as values (directories, base IRI), hashed as such.
 BUILD_CODE = (
     "__init__.py",
     "build.py",
-    "config.py",
     "curation",
     "dumps.py",
     "enrichment",

@@ -173,14 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--triples", type=int, default=5000)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="cvkg-kill-") as tmp:
-        build_dir = args.build_dir
-        if build_dir is None:
-            from app.build import build
-            from app.config import get_settings
+        from app.build import ensure_build
+        from app.config import get_settings
 
-            settings = get_settings().model_copy(update={"build_dir": Path(tmp) / "build"})
-            build(settings, progress=False)
-            build_dir = settings.build_dir
+        build_dir = args.build_dir or Path(tmp) / "build"
+        # Built (or rebuilt) here, before the servers start, so none of them builds.
+        ensure_build(get_settings().model_copy(update={"build_dir": build_dir}), progress=False)
         summary = run(args.trials, build_dir, Path(tmp), args.seed, args.triples)
     print(
         f"{summary.trials} essais en {summary.seconds:.0f} s : {dict(summary.outcomes)} ; "

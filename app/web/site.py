@@ -24,6 +24,7 @@ from fastapi import Request
 from rdflib import Graph, URIRef
 
 from app.config import Settings
+from app.dumps import ONTOLOGY_COPY
 from app.server.store import holds_build
 from app.vocabularies import ONTOLOGY_FILE
 from app.web import context as jsonld_context
@@ -45,7 +46,10 @@ class Site:
 
     @property
     def ontology_file(self) -> Path:
-        return self.settings.ontology_dir / ONTOLOGY_FILE
+        """The ontology of the build being served (``ontology/`` only with no build,
+        as for ``cvkg serve --data`` without one)."""
+        built = self.settings.build_dir / ONTOLOGY_COPY
+        return built if built.is_file() else self.settings.ontology_dir / ONTOLOGY_FILE
 
     def prefixes(self) -> dict[str, str]:
         return jsonld_context.prefixes(self.base)
