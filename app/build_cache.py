@@ -28,14 +28,12 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from app import __version__
+from app.rdf.territoires_officiels import REFERENCE_TABLE
+from app.version import code_fingerprint
 
-# The code whose output a cache entry holds: every stage a contract goes through.
-_APP = Path(__file__).resolve().parent
-_STAGE_CODE = ("curation", "rdf", "enrichment", "validation.py", "synthese.py", "dumps.py")
 _SOURCE_FILE = re.compile(r"^\s+fichier:\s*[\"']?([^\"'\n#]+?)[\"']?\s*(?:#.*)?$", re.MULTILINE)
 
 GRAPH_NT = "graph.nt"
@@ -43,20 +41,13 @@ FACTS_NT = "synthese.nt"
 META = "meta.json"
 
 
-@cache
-def _code_digest() -> str:
-    h = hashlib.sha256(__version__.encode())
-    for name in _STAGE_CODE:
-        root = _APP / name
-        for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
-            h.update(path.relative_to(_APP).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
 def common_key(base_iri: str, ontology_dir: Path, shapes_dir: Path) -> str:
-    """The inputs every contract shares: base IRI, ontology and vocabularies, shapes, code."""
-    h = hashlib.sha256(f"{base_iri}\n{_code_digest()}\n".encode())
-    for path in sorted(ontology_dir.glob("*.ttl")) + sorted(shapes_dir.glob("*.ttl")):
+    """The inputs every contract shares: base IRI, ontology and vocabularies, shapes,
+    the official codes table, the code of the build stages (``app.version``)."""
+    h = hashlib.sha256(f"{__version__}\n{base_iri}\n{code_fingerprint()}\n".encode())
+    files = sorted(ontology_dir.glob("*.ttl")) + sorted(shapes_dir.glob("*.ttl"))
+    files += sorted(p for p in REFERENCE_TABLE.parent.glob("*") if p.is_file())
+    for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Per-contract build results, reused while a contract's inputs are unchanged
     # (app/build_cache.py).
     cache_dir: Path = PROJECT_ROOT / "var" / "build-cache"
+    # Graphs written over HTTP by the admin (annotations), kept outside the
+    # build and the store so that they survive both: see app/server/annotations.py.
+    annotations_dir: Path = PROJECT_ROOT / "var" / "annotations"
     admin_token: str | None = None
     query_timeout: float = 30.0
     max_rows: int = 10_000

@@ -20,6 +20,8 @@ this application.
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,11 +37,20 @@ from pyoxigraph import (
 )
 
 from app.config import Settings
+from app.dumps import BUILD_INFO
 from app.server import execute
 from app.server.workers import QueryTimeout, WorkerCrashed
 
 Reply = tuple[dict[str, Any], bytes]
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+
+
+def build_version(build_dir: Path) -> str:
+    """The data version in external mode: the fingerprint of the build that was published."""
+    try:
+        return str(json.loads((build_dir / BUILD_INFO).read_text(encoding="utf-8"))["fingerprint"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "inconnue"
 
 
 class TooLarge(Exception):
