@@ -34,9 +34,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from app.api.queries import QUERY_DIR  # noqa: E402
 from engines import Engine, start_ours, start_oxigraph, virtuoso  # noqa: E402
 from generate import generate  # noqa: E402
+
+from app.queries import QUERY_DIR  # noqa: E402
 
 PREFIXES = """PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

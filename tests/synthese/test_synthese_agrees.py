@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.api.queries import QUERY_DIR
+from app.queries import QUERY_DIR
 
 PREFIXES = """PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
