@@ -47,11 +47,9 @@ class Settings(BaseSettings):
     public_endpoint: str | None = None
     # External engine (app/server/remote.py): when set, every query of the
     # application (the /sparql proxy, pages, graph reads) goes to this SPARQL
-    # 1.1 query URL instead of the local store; `cvkg publish` loads the build
-    # into it. Writes go to the update URL / Graph Store URL, if given (else
-    # the external mode is read-only whatever the admin token).
+    # 1.1 query URL instead of the local store (read-only whatever the admin
+    # token); `cvkg publish` loads the build into its Graph Store URL.
     sparql_endpoint: str | None = None
-    sparql_update_endpoint: str | None = None
     sparql_graph_store: str | None = None
     # Largest answer read from the external engine, in bytes (then 502).
     remote_max_bytes: int = 200_000_000

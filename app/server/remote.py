@@ -3,15 +3,15 @@
 At national scale a dedicated engine (Virtuoso, Oxigraph's own server, several
 read replicas behind a proxy) may serve the data better than the store this
 server opens. :class:`RemotePool` takes the place of the worker pool: it runs
-the same jobs (``query``, ``graph_read``, ``named_graphs``, and writes when
-write URLs are configured) over HTTP, so the /sparql proxy, the pages and
-graph reads keep every rule of the local mode — admission, the query timeout,
+the same read jobs (``query``, ``graph_read``, ``named_graphs``) over HTTP,
+so the /sparql proxy, the pages and graph reads keep every rule of the local
+mode — admission, the query timeout,
 the row cap and result formats (answers are re-serialized by
 :mod:`app.server.execute`), the size cap on request bodies — plus a cap on the
 bytes read from the engine (``CVKG_REMOTE_MAX_BYTES``).
 
-Without ``CVKG_SPARQL_UPDATE_ENDPOINT`` / ``CVKG_SPARQL_GRAPH_STORE`` the
-external mode is read-only, whatever the admin token. The engine is expected to
+The external mode is read-only whatever the admin token (``deps.apply_write``
+refuses): the engine's content is the published build (``cvkg publish``). The engine is expected to
 query the union of its named graphs by default (Virtuoso does; start Oxigraph's
 server with ``--union-default-graph``): that is what the local store does for
 this application.
@@ -26,11 +26,9 @@ from typing import Any
 
 import httpx
 from pyoxigraph import (
-    DefaultGraph,
     Quad,
     QueryResultsFormat,
     RdfFormat,
-    Triple,
     parse,
     parse_query_results,
     serialize,
@@ -131,11 +129,6 @@ class RemotePool:
     async def run(self, job: dict[str, Any], payload: bytes = b"", *, wait: float) -> Reply:
         return await self._call(self._read, job, payload)
 
-    async def run_exclusive(
-        self, job: dict[str, Any], payload: bytes = b"", *, wait: float
-    ) -> Reply:
-        return await self._call(self._write, job, payload)
-
     async def _call(self, fn: Any, job: dict[str, Any], payload: bytes) -> Reply:
         try:
             async with asyncio.timeout(self.timeout):
@@ -176,54 +169,3 @@ class RemotePool:
             items = [Quad(t.subject, t.predicate, t.object) for t in triples]
         body = serialize(items, format=fmt, prefixes=self.prefixes) or b""
         return {"status": 200, "media_type": offer[0]}, body
-
-    def _write(self, job: dict[str, Any], payload: bytes) -> Reply:
-        op = job.get("op")
-        if op == "update" and self.settings.sparql_update_endpoint:
-            response = self.client.post(
-                self.settings.sparql_update_endpoint, data={"update": job["update"]}
-            )
-            if response.status_code == 400:
-                return {"status": 400, "message": response.text[:500]}, b""
-            response.raise_for_status()
-            return {"status": 204}, b""
-        if op == "graph_write" and self.settings.sparql_graph_store:
-            return self._graph_write(job, payload)
-        return {
-            "status": 403,
-            "message": "Moteur SPARQL externe en lecture seule (CVKG_SPARQL_UPDATE_ENDPOINT, "
-            "CVKG_SPARQL_GRAPH_STORE non configurés).",
-        }, b""
-
-    def _graph_write(self, job: dict[str, Any], payload: bytes) -> Reply:
-        url = str(self.settings.sparql_graph_store)
-        graph = job.get("graph")
-        params = {"graph": graph} if graph else {"default": ""}
-        if job["method"] == "DELETE":
-            response = self.client.request("DELETE", url, params=params)
-        else:
-            try:
-                body = _as_ntriples(job, payload)
-            except (SyntaxError, ValueError) as exc:
-                return {"status": 400, "message": f"RDF invalide : {exc}"}, b""
-            response = self.client.request(
-                job["method"],
-                url,
-                params=params,
-                content=body,
-                headers={"Content-Type": "application/n-triples"},
-            )
-        if response.status_code >= 400:
-            return {"status": response.status_code, "message": response.text[:500]}, b""
-        return {"status": response.status_code}, b""
-
-
-def _as_ntriples(job: dict[str, Any], payload: bytes) -> bytes:
-    """The request's RDF parts (any format the router accepts) as one N-Triples body."""
-    quads = execute.payload_quads(job, payload, DefaultGraph())
-    return (
-        serialize(
-            [Triple(q.subject, q.predicate, q.object) for q in quads], format=RdfFormat.N_TRIPLES
-        )
-        or b""
-    )
