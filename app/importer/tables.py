@@ -94,7 +94,7 @@ def read_row(b: TreeBuilder, unit: Unit, cells: list[str]) -> None:
         last = b.elements[-1] if b.elements else None
         if (
             last is not None
-            and last.sig == ("rowhead",)
+            and (last.sig == ("rowhead",) or last.sig[:1] == ("w",))
             and not last.children
             and last.label.endswith(":")
             and m.kind == "plain"
