@@ -56,6 +56,8 @@ _PHRASES: list[tuple[str, str]] = [
     ("ambition", AXE),
     ("thematique", AXE),
     ("volet", AXE),
+    ("sous-theme", OS),
+    ("theme", AXE),
     ("axe", AXE),
     ("enjeu", OS),
     ("orientation", OS),
