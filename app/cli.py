@@ -30,7 +30,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from app.build import validate_files
 
     settings = get_settings()
-    problems = validate_files([Path(f) for f in args.files], settings)
+    problems = validate_files([Path(f) for f in args.files], settings, draft=args.draft)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="vérifie des fichiers de contrat sans construire")
     p.add_argument("files", nargs="+", help="fichiers YAML de contrat")
+    p.add_argument(
+        "--draft",
+        action="store_true",
+        help="brouillon de cvkg import : accepte les éléments marqués « a_verifier »",
+    )
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("stats", help="effectifs par contrat et par classe")

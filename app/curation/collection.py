@@ -11,23 +11,23 @@ from app.curation.provenance import check_provenance
 
 
 def load_contracts(
-    paths: list[Path], seeds_dir: Path, others: list[Path] | None = None
+    paths: list[Path], sources_dir: Path, others: list[Path] | None = None, draft: bool = False
 ) -> tuple[list[Contrat], list[CurationError]]:
     """Load ``paths``; check labels against the sources and ids/sources unique across files.
 
     ``others`` are the contract files already in the data directory: a file being
     validated on its own must not reuse their contract id or source document.
+    ``draft``: importer drafts, whose « a_verifier » flags are accepted.
     """
     contrats: list[Contrat] = []
     errors: list[CurationError] = []
     for path in paths:
         try:
-            contrat = load_contrat(path)
+            contrat = load_contrat(path, draft=draft)
         except CurationErrors as exc:
             errors.extend(exc.errors)
             continue
-        if seeds_dir.is_dir():
-            errors.extend(check_provenance(contrat, seeds_dir))
+        errors.extend(check_provenance(contrat, sources_dir))
         contrats.append(contrat)
     resolved = {p.resolve() for p in paths}
     known: list[Contrat] = []

@@ -39,6 +39,8 @@ class Element:
     themes_ajoutes: list[ThemeOverride] = field(default_factory=list)
     themes_retires: list[ThemeOverride] = field(default_factory=list)
     rang: int = 0
+    # Importer's draft flag: why the level or parent is unsure (refused outside drafts).
+    a_verifier: str | None = None
 
 
 @dataclass
@@ -75,6 +77,7 @@ class Source:
     titre: str | None = None
     ligne: int | None = None
     date: str | None = None
+    fichier_line: int | None = None  # YAML line of the « fichier » key, for errors
 
 
 @dataclass
