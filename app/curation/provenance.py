@@ -51,7 +51,7 @@ def check_provenance(contrat: Contrat, sources_dir: Path) -> list[CurationError]
     where = contrat.source.fichier_line or contrat.source_line
     if source is None:
         looked = sources_dir / contrat.source.fichier
-        why = "" if sources_dir.is_dir() else f" (le dossier des sources {sources_dir} n'existe pas)"
+        why = "" if sources_dir.is_dir() else f" (dossier {sources_dir} inexistant)"
         return [
             CurationError(
                 contrat.path,
