@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.curation.drafts import unreviewed
 from app.curation.errors import CurationError, CurationErrors
 from app.curation.loader import load_contrat
 from app.curation.model import Contrat
@@ -23,10 +24,12 @@ def load_contracts(
     errors: list[CurationError] = []
     for path in paths:
         try:
-            contrat = load_contrat(path, draft=draft)
+            contrat = load_contrat(path)
         except CurationErrors as exc:
             errors.extend(exc.errors)
             continue
+        if not draft:
+            errors.extend(unreviewed(contrat))
         errors.extend(check_provenance(contrat, sources_dir))
         contrats.append(contrat)
     resolved = {p.resolve() for p in paths}

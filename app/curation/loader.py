@@ -71,10 +71,9 @@ _LineLoader.add_constructor(
 class _Reader:
     """Typed accessors over one mapping that collect errors instead of stopping at the first."""
 
-    def __init__(self, path: Path, errors: list[CurationError], draft: bool = False) -> None:
+    def __init__(self, path: Path, errors: list[CurationError]) -> None:
         self.path = path
         self.errors = errors
-        self.draft = draft  # a draft may keep its « a_verifier » flags
 
     def fail(self, line: int | None, message: str) -> None:
         self.errors.append(CurationError(self.path, line, message))
@@ -215,13 +214,6 @@ def _element(r: _Reader, m: _LineDict) -> Element | None:
             dispositifs.append(d)
         else:
             r.fail(m.key_lines["dispositifs"], f"{what} : dispositif « {d} » invalide")
-    a_verifier = r.text(m, "a_verifier", what, required=False)
-    if a_verifier is not None and not r.draft:
-        r.fail(
-            m.key_lines["a_verifier"],
-            f"{what} : à vérifier — {a_verifier} (brouillon non relu : corriger puis retirer "
-            "« a_verifier » ; cvkg validate --draft l'accepte)",
-        )
     element = Element(
         id=eid or "",
         classe=classe or "",
@@ -235,7 +227,8 @@ def _element(r: _Reader, m: _LineDict) -> Element | None:
         dispositifs=dispositifs,
         themes_ajoutes=_overrides(r, m, "themes_ajoutes", what),
         themes_retires=_overrides(r, m, "themes_retires", what),
-        a_verifier=a_verifier,
+        a_verifier=r.text(m, "a_verifier", what, required=False),
+        key_lines=m.key_lines,
     )
     return element if eid and classe and label and ligne else None
 
@@ -318,12 +311,12 @@ def _source(r: _Reader, top: _LineDict) -> Source:
         titre=r.text(m, "titre", "source", required=False),
         ligne=r.integer(m, "ligne", "source", required=False),
         date=str(date) if date is not None else None,
-        fichier_line=m.key_lines.get("fichier", m.line),
+        key_lines=m.key_lines,
     )
 
 
-def _parse(path: Path, top: _LineDict, errors: list[CurationError], draft: bool) -> Contrat:
-    r = _Reader(path, errors, draft)
+def _parse(path: Path, top: _LineDict, errors: list[CurationError]) -> Contrat:
+    r = _Reader(path, errors)
     r.check_keys(top, TOP_KEYS, "contrat")
     generation = r.text(top, "generation", "contrat", required=False)
     if generation is not None and generation not in GENERATIONS:
@@ -384,11 +377,8 @@ def _collect(
             target.append(value)
 
 
-def load_contrat(path: Path, draft: bool = False) -> Contrat:
-    """Parse and check one file; raise :class:`CurationErrors` listing every problem.
-
-    ``draft``: an importer's draft, whose « a_verifier » flags are accepted.
-    """
+def load_contrat(path: Path) -> Contrat:
+    """Parse and check one file; raise :class:`CurationErrors` listing every problem."""
     from app.curation.structure import check_structure
 
     try:
@@ -410,7 +400,7 @@ def load_contrat(path: Path, draft: bool = False) -> Contrat:
     errors: list[CurationError] = []
     if not isinstance(top, _LineDict):
         raise CurationErrors([CurationError(path, 1, "le fichier doit être un dictionnaire YAML")])
-    contrat = _parse(path, top, errors, draft)
+    contrat = _parse(path, top, errors)
     if not errors:
         errors.extend(check_structure(contrat))
     if errors:

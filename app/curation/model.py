@@ -25,7 +25,18 @@ class ThemeOverride:
 
 
 @dataclass
-class Element:
+class _Located:
+    """An entry of the file that remembers the YAML line of each of its keys."""
+
+    key_lines: dict[str, int] = field(default_factory=dict, kw_only=True, repr=False)
+
+    def key_line(self, key: str) -> int | None:
+        """Line of ``key`` in the YAML file (None when absent)."""
+        return self.key_lines.get(key)
+
+
+@dataclass
+class Element(_Located):
     id: str
     classe: str
     label: str
@@ -72,12 +83,11 @@ class ChiffreCle:
 
 
 @dataclass
-class Source:
+class Source(_Located):
     fichier: str
     titre: str | None = None
     ligne: int | None = None
     date: str | None = None
-    fichier_line: int | None = None  # YAML line of the « fichier » key, for errors
 
 
 @dataclass

@@ -48,7 +48,7 @@ def check_provenance(contrat: Contrat, sources_dir: Path) -> list[CurationError]
     cannot be checked is not trusted.
     """
     source = source_path(sources_dir, contrat.source.fichier)
-    where = contrat.source.fichier_line or contrat.source_line
+    where = contrat.source.key_line("fichier") or contrat.source_line
     if source is None:
         looked = sources_dir / contrat.source.fichier
         why = "" if sources_dir.is_dir() else f" (dossier {sources_dir} inexistant)"

@@ -1,0 +1,28 @@
+"""The review page: source text on the left, the draft's tree on the right, in one HTML file.
+
+One rendering for ``cvkg review`` (a standalone file a curator opens from disk)
+and for the admin page of ``cvkg serve``: the style sheets are inlined, there
+is no script and no outside resource, so the file works anywhere, offline.
+Every element links to its line (``#L128``, highlighted by ``:target``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.review.coverage import ROLE_NAMES, Review
+from app.web.templating import STATIC, render
+
+CSS = Path(__file__).with_name("review.css")
+
+
+def review_html(review: Review) -> str:
+    """The whole page, self-contained."""
+    styles = (STATIC / "site.css").read_text(encoding="utf-8") + CSS.read_text(encoding="utf-8")
+    return render(
+        "review.html",
+        r=review,
+        styles=styles,
+        role_names=ROLE_NAMES,
+        classes={n: f"role-{role}" for n, role in review.roles.items()},
+    )
