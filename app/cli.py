@@ -1,4 +1,4 @@
-"""The ``cvkg`` command: build, validate, stats, serve.
+"""The ``cvkg`` command: build, validate, review, stats, serve.
 
 Each subcommand is a thin shell over one pipeline module, so that everything
 the CLI does can also be done from Python.
@@ -39,6 +39,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    from app.review.page import write_review
+
+    draft = Path(args.draft)
+    out = Path(args.output) if args.output else draft.with_suffix(".revue.html")
+    try:
+        summary = write_review(draft, out, get_settings())
+    except ValueError as exc:
+        print(f"cvkg review: échec — {exc}", file=sys.stderr)
+        return 1
+    print(f"{out}: {summary}")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(out.resolve().as_uri())
+    return 0
+
+
 def _cmd_stats(args: argparse.Namespace) -> int:
     from app.build import BuildError, ensure_build
     from app.stats import format_stats, stats_from_dump
@@ -75,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="brouillon de cvkg import : accepte les éléments marqués « a_verifier »",
     )
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser(
+        "review", help="page de relecture d'un brouillon : source et arbre côte à côte"
+    )
+    p.add_argument("draft", metavar="BROUILLON.yaml", help="brouillon écrit par cvkg import")
+    p.add_argument("-o", "--output", metavar="FICHIER.html", help="défaut : BROUILLON.revue.html")
+    p.add_argument("--open", action="store_true", help="ouvre la page dans le navigateur")
+    p.set_defaults(func=_cmd_review)
 
     p = sub.add_parser("stats", help="effectifs par contrat et par classe")
     p.add_argument("--format", choices=["text", "csv", "json"], default="text")

@@ -179,6 +179,7 @@ TOP_KEYS = {
     "territoires",
     "chiffres_cles",
     "elements",
+    "lignes_ignorees",
 }
 
 
@@ -315,6 +316,17 @@ def _source(r: _Reader, top: _LineDict) -> Source:
     )
 
 
+def _lignes_ignorees(r: _Reader, top: _LineDict) -> None:
+    """Lines the importer recognised as layout (header, page number, sommaire): checked only."""
+    for item in r.listing(top, "lignes_ignorees", "contrat"):
+        m = r.mapping(item, top.key_lines["lignes_ignorees"], "lignes_ignorees")
+        if m is not None:
+            r.check_keys(m, {"ligne", "fin", "raison"}, "lignes_ignorees")
+            r.integer(m, "ligne", "lignes_ignorees")
+            r.integer(m, "fin", "lignes_ignorees", required=False)
+            r.text(m, "raison", "lignes_ignorees")
+
+
 def _parse(path: Path, top: _LineDict, errors: list[CurationError]) -> Contrat:
     r = _Reader(path, errors)
     r.check_keys(top, TOP_KEYS, "contrat")
@@ -356,6 +368,7 @@ def _parse(path: Path, top: _LineDict, errors: list[CurationError]) -> Contrat:
     _collect(r, top, "territoires", _territoire, contrat.territoires)
     _collect(r, top, "chiffres_cles", _chiffre, contrat.chiffres_cles)
     _collect(r, top, "elements", _element, contrat.elements)
+    _lignes_ignorees(r, top)
     if not contrat.elements and "elements" in top:
         r.fail(top.key_lines["elements"], "aucun élément valide")
     elif "elements" not in top:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.review.coverage import ROLE_NAMES, Review
+from app.config import Settings
+from app.review.coverage import ROLE_NAMES, Review, review
 from app.web.templating import STATIC, render
 
 CSS = Path(__file__).with_name("review.css")
@@ -25,4 +26,23 @@ def review_html(review: Review) -> str:
         styles=styles,
         role_names=ROLE_NAMES,
         classes={n: f"role-{role}" for n, role in review.roles.items()},
+    )
+
+
+def draft_review(draft: Path, settings: Settings) -> Review:
+    """The review of a draft, with what ``cvkg validate --draft`` says of it."""
+    from app.build import validate_files
+
+    problems = validate_files([draft], settings, draft=True)
+    return review(draft, settings.sources_dir, problems)
+
+
+def write_review(draft: Path, out: Path, settings: Settings) -> str:
+    """Write the review page of ``draft`` to ``out``; a one-line summary."""
+    r = draft_review(draft, settings)
+    out.write_text(review_html(r), encoding="utf-8")
+    return (
+        f"{len(r.nodes)} éléments, {len(r.flagged())} à vérifier, "
+        f"{r.count('non-reprise')} lignes non reprises sur {len(r.lines)}"
+        + (f", {len(r.problems)} problème(s)" if r.problems else "")
     )
