@@ -195,13 +195,11 @@ def _missing_source(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
     # The source a file cites is not in data/sources/: an error at its `fichier:` key,
     # never a silent skip of the label checks.
     path = data / BASE
-    number = line_of(path, "fichier: 001_629d7a99e5f4e6ca.txt")
-    path.write_text(
-        path.read_text(encoding="utf-8").replace(
-            "fichier: 001_629d7a99e5f4e6ca.txt", "fichier: 001_absent.txt", 1
-        ),
-        encoding="utf-8",
-    )
+    number = line_of(path, "fichier:")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert "001_629d7a99e5f4e6ca.txt" in lines[number - 1]
+    lines[number - 1] = "  fichier: 001_absent.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
     return [BASE], {(BASE, number)}
 
 
