@@ -8,6 +8,7 @@ Expected lines come from the source files themselves (data/sources/), read here.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import socket
 from html.parser import HTMLParser
@@ -178,3 +179,18 @@ def test_api_evidence_links_to_the_line(http: httpx.Client, sources_dir: Path) -
             assert re.sub(r"\s+", " ", e["label"])[:20] in re.sub(r"\s+", " ", window), e
             seen += 1
     assert seen
+
+
+def test_source_index_and_document_page_link_the_texts(
+    http: httpx.Client, sources_dir: Path
+) -> None:
+    index = outline(http.get("/sources/", headers={"Accept": "text/html"}))
+    texts = sorted(p.name for p in sources_dir.glob("*.txt"))
+    assert [h for h, _ in index.links if h.startswith("/sources/")] == [
+        f"/sources/{t}" for t in texts
+    ]
+    digest = hashlib.sha256((sources_dir / SOURCE).read_bytes()).hexdigest()
+    assert digest in index.body_text
+    stem = SOURCE.removesuffix(".txt")
+    document = outline(http.get(f"/id/source/{stem}", headers={"Accept": "text/html"}))
+    assert document.links_to(f"/sources/{SOURCE}"), document.links

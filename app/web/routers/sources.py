@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.server import errors
 from app.server.negotiation import Offer, choose
-from app.sources import source_path
+from app.sources import read_manifest, source_path
 from app.web.site import get_site
 from app.web.templating import SOURCES_PREFIX, render
 
@@ -37,6 +37,16 @@ def _offer(request: Request) -> Offer:
     if chosen is None:
         raise errors.not_acceptable([o.media_type for o in OFFERS])
     return chosen
+
+
+@router.api_route(SOURCES_PREFIX, methods=["GET", "HEAD"], name="web_sources")
+async def source_index(request: Request) -> HTMLResponse:
+    """Every source text of the project, with the SHA-256 recorded in its manifest."""
+    folder = get_site(request).settings.sources_dir
+    sums = read_manifest(folder)
+    names = sorted(p.name for p in folder.glob("*") if source_path(folder, p.name))
+    rows = [(name, sums.get(name)) for name in names]
+    return HTMLResponse(render("source.html", fichier=None, lines=None, index=rows))
 
 
 @router.api_route(SOURCES_PREFIX + "{fichier}", methods=["GET", "HEAD"], name="web_source")
