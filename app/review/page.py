@@ -39,6 +39,8 @@ def draft_review(draft: Path, settings: Settings) -> Review:
 
 def write_review(draft: Path, out: Path, settings: Settings) -> str:
     """Write the review page of ``draft`` to ``out``; a one-line summary."""
+    if out.resolve() == draft.resolve():
+        raise ValueError(f"{out} : la page de relecture écraserait le brouillon")
     r = draft_review(draft, settings)
     out.write_text(review_html(r), encoding="utf-8")
     return (
