@@ -45,7 +45,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
     draft = Path(args.draft)
     out = Path(args.output) if args.output else draft.with_suffix(".revue.html")
     try:
-        summary = write_review(draft, out, get_settings())
+        summary = write_review(draft, out, get_settings(), validate=not args.no_validate)
     except ValueError as exc:
         print(f"cvkg review: échec — {exc}", file=sys.stderr)
         return 1
@@ -110,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("draft", metavar="BROUILLON.yaml", help="brouillon écrit par cvkg import")
     p.add_argument("-o", "--output", metavar="FICHIER.html", help="défaut : BROUILLON.revue.html")
     p.add_argument("--open", action="store_true", help="ouvre la page dans le navigateur")
+    p.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="sans les vérifications de cvkg validate --draft (plus rapide sur un gros brouillon)",
+    )
     p.set_defaults(func=_cmd_review)
 
     p = sub.add_parser("stats", help="effectifs par contrat et par classe")

@@ -80,7 +80,7 @@ class Review:
     roles: dict[int, str]  # line number → role (every line has one)
     titles: dict[int, str]  # line number → what covers it, for a tooltip
     contrat_passages: list[Passage] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] | None = None  # what cvkg validate --draft says; None: not run
 
     @property
     def nodes(self) -> list[Node]:
@@ -252,5 +252,5 @@ def review(draft: Path, sources_dir: Path, problems: list[str] | None = None) ->
         roles=marker.roles,
         titles=marker.titles,
         contrat_passages=contrat_passages,
-        problems=problems or [],
+        problems=problems,
     )

@@ -29,19 +29,19 @@ def review_html(review: Review) -> str:
     )
 
 
-def draft_review(draft: Path, settings: Settings) -> Review:
-    """The review of a draft, with what ``cvkg validate --draft`` says of it."""
+def draft_review(draft: Path, settings: Settings, validate: bool = True) -> Review:
+    """The review of a draft, with what ``cvkg validate --draft`` says of it (if ``validate``)."""
     from app.build import validate_files
 
-    problems = validate_files([draft], settings, draft=True)
+    problems = validate_files([draft], settings, draft=True) if validate else None
     return review(draft, settings.sources_dir, problems)
 
 
-def write_review(draft: Path, out: Path, settings: Settings) -> str:
+def write_review(draft: Path, out: Path, settings: Settings, validate: bool = True) -> str:
     """Write the review page of ``draft`` to ``out``; a one-line summary."""
     if out.resolve() == draft.resolve():
         raise ValueError(f"{out} : la page de relecture écraserait le brouillon")
-    r = draft_review(draft, settings)
+    r = draft_review(draft, settings, validate)
     out.write_text(review_html(r), encoding="utf-8")
     return (
         f"{len(r.nodes)} éléments, {len(r.flagged())} à vérifier, "

@@ -193,3 +193,27 @@ def test_admin_review_page_in_the_browser(
         page.wait_for_load_state()
         check_review_page(page, draft)
         page.screenshot(path=str(artifacts / "22-relecture-serveur.png"))
+
+
+def _review(cvkg_exe: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [cvkg_exe, "review", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_cvkg_review_refuses_clearly_and_writes_nothing(
+    draft: Draft, cvkg_exe: str, cvkg_env: dict[str, str], tmp_path: Path
+) -> None:
+    before = draft.path.read_bytes()
+    over = _review(cvkg_exe, cvkg_env, str(draft.path), "-o", str(draft.path))
+    assert over.returncode == 1 and "écraserait le brouillon" in over.stderr, over.stderr
+    assert draft.path.read_bytes() == before
+    nowhere = {**cvkg_env, "CVKG_SOURCES_DIR": str(tmp_path / "vide")}
+    out = tmp_path / "revue.html"
+    missing = _review(cvkg_exe, nowhere, str(draft.path), "--no-validate", "-o", str(out))
+    assert missing.returncode == 1, missing.stdout
+    assert SOURCE in missing.stderr and str(tmp_path / "vide") in missing.stderr, missing.stderr
+    assert not out.exists()
+    fast = _review(cvkg_exe, cvkg_env, str(draft.path), "--no-validate", "-o", str(out))
+    assert fast.returncode == 0, fast.stderr
+    assert "non faites" in out.read_text(encoding="utf-8")

@@ -93,5 +93,5 @@ async def review_page(request: Request) -> HTMLResponse:
             review = await run_in_threadpool(draft_review, draft, settings)
         except DraftError as exc:
             return _page(422, str(exc).replace(tmp + "/", ""))
-    review.problems = [p.replace(tmp + "/", "") for p in review.problems]
+    review.problems = [p.replace(tmp + "/", "") for p in review.problems or []]
     return HTMLResponse(review_html(review), headers=NO_STORE)
