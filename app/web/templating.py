@@ -28,6 +28,7 @@ NAV = (
     ("/id/themes", "Thèmes"),
     ("/id/dispositifs", "Dispositifs"),
     ("/onto", "Ontologie"),
+    ("/sources/", "Sources"),
     ("/dataset", "Jeu de données"),
 )
 
