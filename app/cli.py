@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.config import get_settings
+from app.config import PROJECT_ROOT, get_settings
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -82,9 +82,43 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    """Build first when the data version changed (inputs, sources or build code), then serve."""
     from app.server.run import serve
 
-    return serve(host=args.host, port=args.port, data_files=args.data, graph=args.graph)
+    dump = None
+    if not args.data:
+        from app.build import BuildError, ensure_build
+
+        try:
+            dump = ensure_build(get_settings(), progress=True)
+        except BuildError as exc:
+            print(f"cvkg serve: échec de la construction — {exc}", file=sys.stderr)
+            return 1
+    return serve(host=args.host, port=args.port, dump=dump, data_files=args.data, graph=args.graph)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from app.importer.batch import run_batch, summary
+    from app.importer.run import documents_in
+
+    settings = get_settings()
+    default_sources = getattr(settings, "sources_dir", None) or PROJECT_ROOT / "data" / "sources"
+    sources = Path(args.sources_dir) if args.sources_dir else Path(default_sources)
+    documents = documents_in([Path(d) for d in args.documents])
+    if args.output and len(documents) != 1:
+        print("cvkg import: -o n'accepte qu'un document (--outdir pour plusieurs)", file=sys.stderr)
+        return 2
+    results = run_batch(
+        documents,
+        Path(args.outdir) if args.outdir else None,
+        Path(args.output) if args.output else None,
+        sources,
+    )
+    print(summary(results))
+    for r in results:
+        if r.error:
+            print(f"cvkg import: {r.document}: {r.error}", file=sys.stderr)
+    return 1 if any(r.error for r in results) or not results else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="sans les vérifications de cvkg validate --draft (plus rapide sur un gros brouillon)",
     )
     p.set_defaults(func=_cmd_review)
+
+    p = sub.add_parser("import", help="brouillon de contrat à partir de PDF, Word, ODT ou texte")
+    p.add_argument("documents", nargs="+", help="documents ou dossiers (parcourus récursivement)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", help="fichier brouillon (un seul document)")
+    out.add_argument("--outdir", help="dossier des brouillons (défaut : dossier courant)")
+    p.add_argument("--sources-dir", help="dossier des rendus texte (défaut : data/sources)")
+    p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("stats", help="effectifs par contrat et par classe")
     p.add_argument("--format", choices=["text", "csv", "json"], default="text")

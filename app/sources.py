@@ -18,8 +18,9 @@ from pathlib import Path
 
 MANIFEST = "SHA256SUMS"
 # A source is named by a plain file name in the folder: no separator, no "..",
-# no hidden file, no NUL (so a name from a URL can never leave the folder).
-_NAME = re.compile(r"^[\w][\w.+-]*$")
+# no hidden file, no control character or NUL (so a name from a URL can never
+# leave the folder). Spaces and accents are fine: documents arrive named by people.
+_NAME = re.compile(r"^[^\x00-\x1f\x7f/\\.][^\x00-\x1f\x7f/\\]*$")
 
 
 def sha256_file(path: Path) -> str:
@@ -33,8 +34,10 @@ def sha256_file(path: Path) -> str:
 def is_source_name(fichier: str) -> bool:
     """Whether ``fichier`` may name a source (a bare file name, nothing that walks out).
 
-    >>> [is_source_name(n) for n in ("004_a2.txt", "../x.txt", "/etc/passwd", "a\\x00.txt")]
-    [True, False, False, False]
+    >>> [is_source_name(n) for n in ("004_a2.txt", "Contrat de ville 2024.txt", "../x.txt")]
+    [True, True, False]
+    >>> [is_source_name(n) for n in ("/etc/passwd", "a\\x00.txt", "a\\\\b.txt", ".cache", "a..txt")]
+    [False, False, False, False, False]
     """
     return bool(_NAME.match(fichier)) and ".." not in fichier and fichier != MANIFEST
 

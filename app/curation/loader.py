@@ -17,14 +17,18 @@ from pydantic_core import ErrorDetails
 from app.curation.errors import CurationError, CurationErrors
 from app.curation.model import (
     ChiffreCle,
+    Contexte,
     Contrat,
     Element,
+    Evenement,
     GenerationInferee,
     LignesIgnorees,
     Original,
     Passage,
+    PassageMentions,
     Source,
     Territoire,
+    TexteCite,
     ThemeOverride,
 )
 
@@ -78,8 +82,21 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "resultats_attendus": Passage,
     "indicateurs": Passage,
     "lignes_ignorees": LignesIgnorees,
+    "sous_titre": Passage,
+    "contexte": Contexte,
+    "evenements": Evenement,
+    "textes_cites": TexteCite,
+    "critere_qpv": Passage,
+    "source_carte": Passage,
+    "evolutions_cadre": PassageMentions,
 }
-_NAMES = {"territoires": "territoire", "chiffres_cles": "chiffre clé", "elements": "élément"}
+_NAMES = {
+    "territoires": "territoire",
+    "chiffres_cles": "chiffre clé",
+    "elements": "élément",
+    "evenements": "étape",
+    "textes_cites": "texte cité",
+}
 
 
 def _locate(top: _LineDict, loc: tuple[int | str, ...]) -> tuple[int, str, type[BaseModel]]:

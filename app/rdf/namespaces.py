@@ -9,30 +9,17 @@ from __future__ import annotations
 from urllib.parse import quote, urljoin
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from app.config import DEFAULT_BASE_IRI, ONTOLOGY_NS
+from app.prefixes import VOCABULARIES
 
 CDV = Namespace(ONTOLOGY_NS)
 ONTOLOGY_IRI = URIRef(ONTOLOGY_NS.rstrip("#"))
 QB = Namespace("http://purl.org/linked-data/cube#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
-PREFIXES = {
-    "cdv": CDV,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "prov": PROV,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-    "qb": QB,
-    "org": ORG,
-    "dcat": DCAT,
-    "void": VOID,
-    "foaf": FOAF,
-}
+# The build's prefixes: the one table of app/prefixes.py, as rdflib namespaces.
+PREFIXES = {name: Namespace(iri) for name, iri in VOCABULARIES.items()}
 
 
 class Iris:
@@ -60,6 +47,16 @@ class Iris:
 
     def observation(self, cid: str, oid: str) -> URIRef:
         return self._iri(f"contrat/{cid}/chiffres-cles/{oid}")
+
+    def passage(self, owner: URIRef, key: str, ligne: int) -> URIRef:
+        """A printed paragraph of ``owner`` (contract or element), named by its source line."""
+        return URIRef(f"{owner}/{key}/l{ligne}")
+
+    def evenement(self, cid: str, evid: str) -> URIRef:
+        return self._iri(f"contrat/{cid}/elaboration/{evid}")
+
+    def texte_cite(self, cid: str, tid: str) -> URIRef:
+        return self._iri(f"contrat/{cid}/texte-cite/{tid}")
 
     def qpv_du_contrat(self, cid: str) -> URIRef:
         return self._iri(f"contrat/{cid}/qpv")
