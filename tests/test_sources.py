@@ -171,3 +171,34 @@ def test_a_verifier_is_refused_unless_draft(
     assert accepted.returncode == 0, accepted.stderr
     built = _cvkg(cvkg_exe, env, "build", "--quiet")
     assert built.returncode != 0 and where in built.stderr, built.stderr
+
+
+def test_import_records_its_rendering_and_the_draft_is_reviewable(
+    cvkg_exe: str, cvkg_env: dict[str, str], repo_root: Path, tmp_path: Path
+) -> None:
+    """The curator's road: cvkg import writes the text into the sources with its sum,
+    cvkg validate --draft and cvkg review read the draft against it."""
+    document = tmp_path / "Contrat de ville Exemple.txt"
+    document.write_text(
+        "Contrat de ville 2024-2030 de la communauté Exemple\n\n"
+        "Axe 1 - Emploi et insertion\n"
+        "1.1 Favoriser l'accès à l'emploi des jeunes des quartiers\n"
+        "1.2 Développer l'insertion par l'activité économique\n\n"
+        "Axe 2 - Santé\n"
+        "2.1 Renforcer l'accès aux soins de premier recours\n",
+        encoding="utf-8",
+    )
+    sources, draft = tmp_path / "sources", tmp_path / "brouillon.yaml"
+    env = _env(cvkg_env, repo_root, tmp_path, CVKG_SOURCES_DIR=str(sources))
+    (tmp_path / "contrats").mkdir()
+    done = _cvkg(cvkg_exe, env, "import", str(document), "-o", str(draft))
+    assert done.returncode == 0, done.stderr
+    rendering = sources / "Contrat de ville Exemple.txt"
+    assert read_manifest(sources) == {rendering.name: sha256(rendering)}
+    checked = _cvkg(cvkg_exe, env, "validate", "--draft", str(draft))
+    assert checked.returncode == 0, checked.stderr
+    page = tmp_path / "revue.html"
+    reviewed = _cvkg(cvkg_exe, env, "review", str(draft), "--no-validate", "-o", str(page))
+    assert reviewed.returncode == 0, reviewed.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "Favoriser l&#39;accès à l&#39;emploi des jeunes des quartiers" in html
