@@ -1,20 +1,31 @@
 """Dependencies shared by the routers: the runtime, admin check, body reading,
-and the one path every store job takes (admission → worker → HTTP status).
+and the one path every store job takes (fair share → worker → HTTP status).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
 from app.config import Settings
-from app.server import errors
-from app.server.admission import Admission, Saturated
-from app.server.workers import PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
+from app.server import errors, ipc
+from app.server.fair_share import FairShare, Refused, client_key
+from app.server.workers import (
+    PoolBusy,
+    QueryOutOfMemory,
+    QueryTimeout,
+    WorkerCrashed,
+    WorkerPool,
+)
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -24,7 +35,7 @@ class Runtime:
     settings: Settings
     store_path: Path
     pool: WorkerPool
-    admission: Admission
+    admission: FairShare
     prefixes: dict[str, str]
     examples: list[Any] = field(default_factory=list)  # editor.Example, read at start
     editor_template: str = ""
@@ -79,44 +90,101 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def client_of(request: Request, settings: Settings) -> str:
+    """The client a request counts against (see ``fair_share.client_key``)."""
+    header = settings.client_ip_header
+    forwarded = request.headers.get(header) if header else None
+    return client_key(request.client.host if request.client else None, forwarded)
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client closes its connection (the body was read before)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def unless_abandoned(request: Request, work: Awaitable[T]) -> T:
+    """``work``'s result, or ``ClientGone`` as soon as the client disconnects.
+
+    Cancelling ``work`` kills the worker running the query (its state is
+    unknown) and starts a fresh one: an abandoned query stops at once.
+    """
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.ensure_future(_disconnected(request))
+    try:
+        done, _ = await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # this request is being cancelled: so is its work
+        watcher.cancel()
+        task.cancel()
+        raise
+    watcher.cancel()
+    if task in done:
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    raise errors.ClientGone("query stopped")
+
+
 async def dispatch(
     request: Request,
     runtime: Runtime,
-    job: dict[str, Any],
+    job: ipc.Job,
     payload: bytes = b"",
     *,
     exclusive: bool = False,
-) -> tuple[dict[str, Any], bytes]:
+) -> tuple[ipc.Reply, bytes]:
     """Run a job on a worker; every failure becomes its HTTP error.
 
-    Worker replies with an error status (400 parse error, 404 graph, 406) are
-    raised as such; the reply's query time goes to the access log.
+    A read waits for its client's fair share of the workers and is stopped if
+    the client disconnects; a write (admin) takes every worker and runs to its
+    end. All waiting ends at ``CVKG_QUEUE_TIMEOUT``. Failures the worker
+    reports become 400 (syntax, invalid RDF), 404, 406 or 507.
     """
     settings = runtime.settings
+    deadline = asyncio.get_running_loop().time() + settings.queue_timeout
+    pool = runtime.pool
     try:
-        async with runtime.admission.slot():
-            if exclusive:
-                header, body = await runtime.pool.run_exclusive(
-                    job, payload, wait=settings.queue_timeout
-                )
-            else:
-                header, body = await runtime.pool.run(job, payload, wait=settings.queue_timeout)
-    except (Saturated, PoolBusy):
+        if exclusive:
+            reply, body = await pool.run_exclusive(job, payload, deadline=deadline)
+        else:
+            client = client_of(request, settings)
+
+            async def read() -> tuple[ipc.Reply, bytes]:
+                async with runtime.admission.slot(client, deadline):
+                    return await pool.run(job, payload, deadline=deadline)
+
+            reply, body = await unless_abandoned(request, read())
+    except Refused as refused:
+        if refused.status == 429:
+            raise errors.too_many_requests(refused.message, refused.retry_after) from None
+        raise errors.service_unavailable(refused.message, refused.retry_after) from None
+    except PoolBusy:
         raise errors.service_unavailable(
-            "Serveur saturé : trop de requêtes en cours (CVKG_MAX_CONCURRENT_QUERIES). "
-            "Réessayez dans un instant."
+            "Serveur saturé : aucun processus de requête libéré à temps "
+            "(CVKG_QUEUE_TIMEOUT, CVKG_MAX_CONCURRENT_QUERIES). Réessayez dans un instant."
         ) from None
     except QueryTimeout:
         raise errors.query_timeout(settings.query_timeout) from None
-    except WorkerCrashed:
+    except QueryOutOfMemory:
+        raise errors.query_out_of_memory(pool.query_memory) from None
+    except WorkerCrashed as crash:
+        errors.log.error("query worker died for %s: %s", request.url.path, crash)
         raise errors.internal_error() from None
-    request.state.query_ms = header.get("query_ms")
-    request.state.rows = header.get("rows")
-    status = int(header.get("status", 500))
-    if status >= 400:
-        message = str(header.get("message", ""))
-        if status == 500:
-            errors.log.error("worker error for %s: %s", request.url.path, message)
-            raise errors.internal_error()
-        raise errors.HTTPProblem(status, message)
-    return header, body
+    if isinstance(reply, ipc.Answer):
+        request.state.query_ms = reply.query_ms
+        request.state.rows = reply.rows
+    if isinstance(reply, ipc.Failure):
+        raise _problem(request, reply)
+    return reply, body
+
+
+def _problem(request: Request, failure: ipc.Failure) -> errors.HTTPProblem:
+    if failure.reason in ("syntax", "invalid_rdf"):
+        return errors.bad_request(failure.message)
+    if failure.reason == "not_found":
+        return errors.not_found(failure.message)
+    if failure.reason == "not_acceptable":
+        return errors.FormNotAcceptable(failure.form or "results")
+    errors.log.error("worker error for %s: %s", request.url.path, failure.message)
+    return errors.internal_error()

@@ -12,6 +12,12 @@ pool takes every worker, closes their read-only stores, lets one worker open
 the store read-write and apply the change, and hands the workers back; they
 reopen the store on their next job. RocksDB forbids opening read-only while
 another process writes, hence the ceremony.
+
+Waiting is bounded: a job is given a deadline (the request's
+``CVKG_QUEUE_TIMEOUT``), and every wait on the way to a worker (the gate of
+the writes, the queue of idle workers) ends there with ``PoolBusy``. A worker
+that dies of its memory cap (SIGABRT from Rust's allocator, or a ``memory``
+failure from Python) is reported as ``QueryOutOfMemory`` and replaced.
 """
 
 from __future__ import annotations
@@ -21,11 +27,11 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from app.server import ipc
 
@@ -45,6 +51,10 @@ class WorkerCrashed(Exception):
     """The worker died while working on the job."""
 
 
+class QueryOutOfMemory(Exception):
+    """The job needed more memory than ``CVKG_QUERY_MEMORY``; its worker was replaced."""
+
+
 @dataclass
 class Worker:
     process: asyncio.subprocess.Process
@@ -61,6 +71,7 @@ class WorkerPool:
     timeout: float
     prefixes: dict[str, str] = field(default_factory=dict)
     isolate: bool = True
+    query_memory: int = 0  # bytes per query, enforced by the kernel (0: none)
     _idle: asyncio.Queue[Worker] = field(init=False)
     _gate: asyncio.Lock = field(init=False)
     _tasks: set[asyncio.Task[None]] = field(init=False, default_factory=set)
@@ -92,6 +103,7 @@ class WorkerPool:
         env = dict(os.environ)
         paths = [str(_PROJECT_ROOT), env.get("PYTHONPATH", "")]
         env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+        env["RUST_BACKTRACE"] = "0"  # an allocation failure is one line in the log
         args = [
             "-m",
             "app.server.worker_main",
@@ -101,6 +113,8 @@ class WorkerPool:
             str(self.store_path),
             "--prefixes",
             json.dumps(self.prefixes),
+            "--memory",
+            str(self.query_memory),
         ]
         if not self.isolate:
             args.append("--no-isolation")
@@ -121,7 +135,11 @@ class WorkerPool:
             process.kill()
             await process.wait()
             raise RuntimeError("un processus de requête n'a pas démarré (voir stderr)") from exc
-        return Worker(process, reader, writer, isolated=bool(ready.get("isolated")))
+        if not isinstance(ready, ipc.Ready):
+            process.kill()
+            await process.wait()
+            raise RuntimeError(f"un processus de requête a répondu {ready!r} au démarrage")
+        return Worker(process, reader, writer, isolated=ready.isolated)
 
     async def _stop(self, worker: Worker) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -131,6 +149,7 @@ class WorkerPool:
 
     def _discard(self, worker: Worker) -> None:
         """Kill a worker in an unknown state and start its replacement."""
+        self.replaced += 1
         task = asyncio.create_task(self._replace(worker))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -146,51 +165,65 @@ class WorkerPool:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
                 continue
-            self.replaced += 1
             self._idle.put_nowait(new)
             return
 
+    async def _exit_code(self, worker: Worker) -> int | None:
+        """The exit status of a worker whose socket closed (it is dying)."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(worker.process.wait()), 2)
+        except TimeoutError:
+            return None
+
     async def _exchange(
-        self, worker: Worker, job: dict[str, Any], payload: bytes, timeout: float
-    ) -> tuple[dict[str, Any], bytes]:
+        self, worker: Worker, job: ipc.Job, payload: bytes, timeout: float
+    ) -> tuple[ipc.Reply, bytes]:
         """Send one job and wait for its reply; the worker is lost on any failure."""
         try:
             async with asyncio.timeout(timeout):  # no extra task, unlike wait_for
                 await ipc.send_async(worker.writer, job, payload)
-                reply = await ipc.recv_async(worker.reader)
+                reply, body = await ipc.recv_async(worker.reader)
         except TimeoutError:
             self._discard(worker)
             raise QueryTimeout from None
         except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            code = await self._exit_code(worker)
             self._discard(worker)
-            raise WorkerCrashed(str(exc)) from exc
-        except BaseException:  # cancelled mid-job: state unknown
+            if self.query_memory and code == -signal.SIGABRT:
+                raise QueryOutOfMemory from None
+            raise WorkerCrashed(f"exit status {code}") from exc
+        except BaseException:  # cancelled mid-job (client gone, shutdown): state unknown
             self._discard(worker)
             raise
+        if isinstance(reply, ipc.Failure) and reply.reason == "memory":
+            self._discard(worker)  # it exits after saying so
+            raise QueryOutOfMemory
         worker.jobs += 1
-        return reply
+        return reply, body
 
     async def run(
-        self, job: dict[str, Any], payload: bytes = b"", *, wait: float
-    ) -> tuple[dict[str, Any], bytes]:
-        """Run a read job on the next free worker (FIFO), waiting at most ``wait`` s."""
-        async with self._gate:
-            try:
-                worker = await asyncio.wait_for(self._idle.get(), wait)
-            except TimeoutError:
-                raise PoolBusy from None
+        self, job: ipc.Job, payload: bytes = b"", *, deadline: float
+    ) -> tuple[ipc.Reply, bytes]:
+        """Run a read job on the next free worker (FIFO), waiting until ``deadline``
+        (event-loop time) at most."""
+        try:
+            async with asyncio.timeout_at(deadline):
+                async with self._gate:
+                    worker = await self._idle.get()
+        except TimeoutError:
+            raise PoolBusy from None
         reply = await self._exchange(worker, job, payload, self.timeout)
         self._idle.put_nowait(worker)
         return reply
 
     async def run_exclusive(
-        self, job: dict[str, Any], payload: bytes = b"", *, wait: float
-    ) -> tuple[dict[str, Any], bytes]:
+        self, job: ipc.Job, payload: bytes = b"", *, deadline: float
+    ) -> tuple[ipc.Reply, bytes]:
         """Run a write job alone: every worker is taken and its store closed first."""
         taken: list[Worker] = []
         try:
-            async with self._gate:
-                async with asyncio.timeout(wait):
+            async with asyncio.timeout_at(deadline):
+                async with self._gate:
                     while len(taken) < self.size:
                         taken.append(await self._idle.get())
         except TimeoutError:
@@ -203,7 +236,7 @@ class WorkerPool:
         try:
             for worker in others:
                 attempted.append(worker)
-                await self._exchange(worker, {"op": "close"}, b"", self.timeout)
+                await self._exchange(worker, ipc.CloseJob(), b"", self.timeout)
                 succeeded.append(worker)
             attempted.append(writer)
             reply = await self._exchange(writer, job, payload, self.timeout)

@@ -13,6 +13,7 @@ of all graphs, is for queries.
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import PurePosixPath
 from typing import Any
@@ -21,7 +22,7 @@ from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, RdfFormat
 from starlette.datastructures import UploadFile
 
-from app.server import errors, negotiation
+from app.server import errors, ipc, limits, negotiation
 from app.server.deps import AdminDep, Runtime, RuntimeDep, dispatch, read_body
 from app.server.negotiation import GRAPH
 from app.server.routers.sparql import written
@@ -29,6 +30,7 @@ from app.server.routers.sparql import written
 router = APIRouter(prefix="/rdf-graph-store", tags=["graph store"])
 
 _NEW = "new"
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # RFC 3987: never in an IRI
 _ACCEPTED = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]
 
 
@@ -47,6 +49,8 @@ def _target(request: Request, path: str | None) -> str | None:
     if not graphs:
         return _NEW
     try:
+        if _NOT_IN_IRI.search(graphs[0]):
+            raise ValueError
         NamedNode(graphs[0])
     except ValueError:
         raise errors.bad_request(f"IRI de graphe invalide : {graphs[0]!r}") from None
@@ -60,12 +64,8 @@ async def _read(request: Request, runtime: Runtime, path: str | None) -> Respons
     offer = negotiation.choose(request.headers.get("accept"), GRAPH)
     if offer is None:
         raise errors.not_acceptable([o.media_type for o in GRAPH])
-    job = {
-        "op": "graph_read",
-        "graph": graph,
-        "graph_format": list(offer),
-        "head": request.method == "HEAD",
-    }
+    media_type = str(getattr(RdfFormat, offer.format).media_type)
+    job = ipc.GraphReadJob(graph, media_type, head=request.method == "HEAD")
     _, body = await dispatch(request, runtime, job)
     media = negotiation.content_type(offer)
     if request.method == "HEAD":
@@ -88,7 +88,10 @@ async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]
     """The RDF documents of the request: the body, or each file of a multipart form."""
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
-        return [(_format_of(content_type or None), body)]
+        fmt = _format_of(content_type or None)
+        if fmt == RdfFormat.RDF_XML:
+            limits.check_rdf_xml(body)
+        return [(fmt, body)]
 
     async def replay() -> dict[str, Any]:
         return {"type": "http.request", "body": body, "more_body": False}
@@ -99,6 +102,9 @@ async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]
         if isinstance(value, UploadFile):
             fmt = _format_of(value.content_type, value.filename)
             parts.append((fmt, await value.read()))
+    for fmt, data in parts:
+        if fmt == RdfFormat.RDF_XML:
+            limits.check_rdf_xml(data)
     await form.close()
     if not parts:
         raise errors.bad_request("Formulaire multipart sans fichier RDF.")
@@ -119,19 +125,16 @@ async def _write(request: Request, runtime: Runtime, admin: bool, path: str | No
     if method != "DELETE":
         body = await read_body(request, runtime.settings.max_body_bytes)
         parts = await _parts(request, body)
-    job = {
-        "op": "graph_write",
-        "method": method,
-        "graph": graph,
-        "base_iri": graph or f"{request.base_url}rdf-graph-store",
-        "parts": [
-            {"format": fmt.name.upper().replace("-", "_").replace("/", "_"), "length": len(data)}
-            for fmt, data in parts
-        ],
-    }
-    header, _ = await dispatch(request, runtime, job, b"".join(d for _, d in parts), exclusive=True)
+    job = ipc.GraphWriteJob(
+        method=method,  # type: ignore[arg-type]  # the routes take only these three
+        graph=graph,
+        base_iri=graph or f"{request.base_url}rdf-graph-store",
+        parts=[ipc.Part(fmt.media_type, len(data)) for fmt, data in parts],
+    )
+    reply, _ = await dispatch(request, runtime, job, b"".join(d for _, d in parts), exclusive=True)
     await written(runtime)
-    status = int(header["status"])
+    assert isinstance(reply, ipc.Written)
+    status = 201 if reply.created else 204
     headers = {"Location": graph} if created and graph else {}
     return Response(status_code=status, headers=headers)
 
