@@ -196,7 +196,7 @@ class ErrorGuard:
             await self.app(scope, receive, send_tracked)
         except _GONE as exc:
             reason = str(exc) or type(exc).__name__
-            log.info("%s %s: client disconnected (%s)", scope["method"], scope["path"], reason)
+            log.warning("%s %s: client disconnected (%s)", scope["method"], scope["path"], reason)
         except Exception as exc:
             log.error("%s %s: unexpected error", scope["method"], scope["path"], exc_info=exc)
             if started:

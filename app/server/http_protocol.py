@@ -28,6 +28,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._head_bytes = 0
         self._reading_head = True
+        self._begun = False  # a request's first byte has arrived
         self._head_timer: asyncio.TimerHandle | None = None
         super().connection_made(transport)
         self._arm()
@@ -41,26 +42,43 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self._head_timer.cancel()
             self._head_timer = None
 
-    def data_received(self, data: bytes) -> None:
-        if self._reading_head:
-            self._head_bytes += len(data)
-        super().data_received(data)
-        if self._reading_head and self._head_bytes > self.max_header_bytes:
+    def _count(self, size: int) -> None:
+        self._head_bytes += size
+        if self._head_bytes > self.max_header_bytes:
             self._refuse(
                 431,
                 f"En-têtes de requête trop longs : au plus {self.max_header_bytes} octets "
                 "(CVKG_MAX_HEADER_BYTES). Envoyez une longue requête SPARQL par POST.",
             )
 
+    def data_received(self, data: bytes) -> None:
+        if self.transport.is_closing():
+            return
+        super().data_received(data)
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._reading_head = True
+        self._begun = True
         self._head_bytes = 0
         self._arm()
 
+    def on_url(self, url: bytes) -> None:
+        self._count(len(url))
+        if not self.transport.is_closing():
+            super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(name) + len(value) + 4)
+        if not self.transport.is_closing():
+            super().on_header(name, value)
+
     def on_headers_complete(self) -> None:
         self._reading_head = False
+        self._begun = False
         self._disarm()
+        if self.transport.is_closing():
+            return
         super().on_headers_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -69,16 +87,16 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def _head_too_slow(self) -> None:
         self._head_timer = None
-        if self._reading_head and not self.transport.is_closing():
-            idle = self._head_bytes == 0 and self.cycle is None
-            if idle:  # nothing sent at all: just close, as for an idle keep-alive
-                self.transport.close()
-                return
-            self._refuse(
-                408,
-                f"En-têtes de requête incomplets après {self.header_timeout:g} s "
-                "(CVKG_HEADER_TIMEOUT).",
-            )
+        if not self._reading_head or self.transport.is_closing():
+            return
+        if not self._begun:  # nothing sent at all: just close, as for an idle keep-alive
+            self.transport.close()
+            return
+        self._refuse(
+            408,
+            f"En-têtes de requête incomplets après {self.header_timeout:g} s "
+            "(CVKG_HEADER_TIMEOUT).",
+        )
 
     def _refuse(self, status: int, message: str) -> None:
         if self.transport.is_closing():

@@ -27,6 +27,8 @@ ADMIN_TOKEN = "jeton-de-test"
 FILLER_TRIPLES = 3000
 MAX_ROWS = 1000
 RUNAWAY = "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+# The 90-byte query of issue 12 that took 10.4 GB: the sort needs every pair of triples.
+MEMORY_BOMB = "CONSTRUCT { ?a ?b ?c . ?d ?e ?f } WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?f ?c"
 
 
 def _quad(s: str, p: str, o: str, g: str) -> str:
@@ -149,6 +151,38 @@ def tiny_server(
         "CVKG_MAX_BODY_BYTES": "2000",
     }
     yield from _serve(tmp_path_factory, "tiny", data_files, env)
+
+
+@pytest.fixture(scope="session")
+def guarded_server(
+    tmp_path_factory: pytest.TempPathFactory, data_files: list[Path]
+) -> Iterator[LiveServer]:
+    """Tight limits of a public endpoint, to attack: 2 workers with 300 MiB each, a
+    1 s queue and header timeout, no per-client queue, a 20 s query time (so that
+    only the limits under test stop a query early)."""
+    env = {
+        "CVKG_QUERY_WORKERS": "2",
+        "CVKG_QUERY_TIMEOUT": "20",
+        "CVKG_QUERY_MEMORY": "300M",
+        "CVKG_QUEUE_TIMEOUT": "1",
+        "CVKG_HEADER_TIMEOUT": "1",
+        "CVKG_CLIENT_MAX_QUEUED": "0",
+        "CVKG_ADMIN_TOKEN": ADMIN_TOKEN,
+    }
+    yield from _serve(tmp_path_factory, "guarded", data_files, env)
+
+
+@pytest.fixture(scope="session")
+def budget_server(
+    tmp_path_factory: pytest.TempPathFactory, data_files: list[Path]
+) -> Iterator[LiveServer]:
+    """1.5 s of query time per client per minute, 2 s per query: easy to exhaust."""
+    env = {
+        "CVKG_QUERY_WORKERS": "2",
+        "CVKG_QUERY_TIMEOUT": "2",
+        "CVKG_CLIENT_QUERY_SECONDS": "1.5",
+    }
+    yield from _serve(tmp_path_factory, "budget", data_files, env)
 
 
 @pytest.fixture(scope="session")
