@@ -62,6 +62,23 @@ class Worker:
     writer: asyncio.StreamWriter
     isolated: bool = False
     jobs: int = 0
+    demoted: bool = False  # a long job lowered its CPU priority for good
+
+
+# A job running longer than this drops to the lowest CPU priority, so that
+# short queries and pages keep the cores while runaways use what is left. An
+# unprivileged process cannot raise its priority back: the worker is replaced
+# once its job is done.
+DEMOTE_AFTER = 1.0
+LOWEST_PRIORITY = 19
+
+
+def _demote(worker: Worker) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, LOWEST_PRIORITY)
+        worker.demoted = True
+    except OSError:
+        pass
 
 
 @dataclass
@@ -179,6 +196,7 @@ class WorkerPool:
         self, worker: Worker, job: ipc.Job, payload: bytes, timeout: float
     ) -> tuple[ipc.Reply, bytes]:
         """Send one job and wait for its reply; the worker is lost on any failure."""
+        demotion = asyncio.get_running_loop().call_later(DEMOTE_AFTER, _demote, worker)
         try:
             async with asyncio.timeout(timeout):  # no extra task, unlike wait_for
                 await ipc.send_async(worker.writer, job, payload)
@@ -195,6 +213,8 @@ class WorkerPool:
         except BaseException:  # cancelled mid-job (client gone, shutdown): state unknown
             self._discard(worker)
             raise
+        finally:
+            demotion.cancel()
         if isinstance(reply, ipc.Failure) and reply.reason == "memory":
             self._discard(worker)  # it exits after saying so
             raise QueryOutOfMemory
@@ -213,7 +233,10 @@ class WorkerPool:
         except TimeoutError:
             raise PoolBusy from None
         reply = await self._exchange(worker, job, payload, self.timeout)
-        self._idle.put_nowait(worker)
+        if worker.demoted:
+            self._discard(worker)
+        else:
+            self._idle.put_nowait(worker)
         return reply
 
     async def run_exclusive(

@@ -10,10 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import httpx
-
-from app.server.live import LiveServer, tree_rss
 from attack_helpers import client_from, open_query, read_response, wait_until
 from conftest import MEMORY_BOMB, RUNAWAY
+
+from app.server.live import LiveServer, tree_rss
 
 ASK = "ASK { ?s ?p ?o }"
 
