@@ -1,4 +1,4 @@
-"""The ``cvkg`` command: build, validate, stats, serve.
+"""The ``cvkg`` command: build, validate, stats, schema, serve.
 
 Each subcommand is a thin shell over one pipeline module, so that everything
 the CLI does can also be done from Python.
@@ -53,6 +53,16 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from app.curation.json_schema import schema_text, write_schema
+
+    if args.stdout:
+        print(schema_text(), end="")
+    else:
+        print(f"schéma écrit : {write_schema()}")
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from app.server.run import serve
 
@@ -74,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="effectifs par contrat et par classe")
     p.add_argument("--format", choices=["text", "csv", "json"], default="text")
     p.set_defaults(func=_cmd_stats)
+
+    p = sub.add_parser("schema", help="régénère schemas/contrat.schema.json (JSON Schema)")
+    p.add_argument("--stdout", action="store_true", help="affiche le schéma au lieu de l'écrire")
+    p.set_defaults(func=_cmd_schema)
 
     p = sub.add_parser("serve", help="sert le graphe (SPARQL, pages, API)")
     p.add_argument("--host", default="127.0.0.1")

@@ -1,9 +1,29 @@
-"""In-memory form of a curated contract file, each value with the YAML line it came from."""
+"""The contract file's schema, in one place: what a curator may write, and its in-memory form.
+
+These pydantic models are both the validator of ``data/contrats/*.yaml`` (extra keys
+forbidden, every value typed) and the source of the published JSON Schema
+(``schemas/contrat.schema.json``) that editors use to complete and check the files.
+Each entry remembers the YAML line it came from, so errors and SHACL violations can
+point a curator at the line to fix.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
 from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 CLASSES = (
     "Pilier",
@@ -12,91 +32,210 @@ CLASSES = (
     "ObjectifStrategique",
     "ObjectifOperationnel",
     "ModaliteAction",
+    "Constat",
 )
 GENERATIONS = ("2015-2020", "2024-2030")
 TERRITOIRE_TYPES = ("EPCI", "Commune", "Quartier")
+UNITES = ("pourcent", "habitants", "nombre")
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 
 
-@dataclass(frozen=True)
-class ThemeOverride:
-    theme: str
-    raison: str
-    yaml_line: int
+def _printed_as_text(value: Any) -> Any:
+    """A code printed ``1`` or a date read by YAML is still the printed text."""
+    if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
-@dataclass
-class Element:
-    id: str
-    classe: str
-    label: str
-    ligne: int
-    yaml_line: int
-    parent: str | None = None
-    code: str | None = None
-    niveau: str | None = None
-    note: str | None = None
-    dispositifs: list[str] = field(default_factory=list)
-    themes_ajoutes: list[ThemeOverride] = field(default_factory=list)
-    themes_retires: list[ThemeOverride] = field(default_factory=list)
-    rang: int = 0
+def _clean(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("texte_vide", "est vide")
+    if value != value.strip() or "  " in value or "\n" in value or "\ufffd" in value:
+        raise PydanticCustomError(
+            "texte_sale",
+            "contient des espaces en trop, un saut de ligne ou un caractère de remplacement",
+        )
+    return value
 
 
-@dataclass
-class Territoire:
-    id: str
-    type: str
-    label: str
-    yaml_line: int
-    ligne: int | None = None
-    partie_de: str | None = None
-    insee: str | None = None
+Texte = Annotated[
+    str,
+    BeforeValidator(_printed_as_text, json_schema_input_type=str | int | float),
+    AfterValidator(_clean),
+    Field(json_schema_extra={"minLength": 1, "pattern": r"^\S(?:.*\S)?$"}),
+]
+"""Text as printed: one line, no stray or doubled spaces (mended as docs/data-format.md says)."""
+Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Ligne = Annotated[int, Field(strict=True, ge=1)]
+"""A 1-based line of the source document."""
+Nombre = Annotated[float, Field(strict=True)]
 
 
-@dataclass
-class ChiffreCle:
-    id: str
-    indicateur: str
-    libelle: str
-    zone: str
-    unite: str
-    ligne: int
-    yaml_line: int
-    valeur: float | None = None
-    valeur_min: float | None = None
-    valeur_max: float | None = None
-    annee: int | None = None
-    source_stat: str | None = None
-    note: str | None = None
+class _Entry(BaseModel):
+    """A mapping of the file: unknown keys refused, its YAML line remembered."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    _yaml_line: int = PrivateAttr(default=0)
+    _key_lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_line(cls, data: Any, handler: Any) -> Any:
+        model = handler(data)
+        model._yaml_line = getattr(data, "line", 0)
+        model._key_lines = getattr(data, "key_lines", {})
+        return model
+
+    @property
+    def yaml_line(self) -> int:
+        """Line of this entry in the YAML file (0 when built in memory)."""
+        return self._yaml_line
+
+    def key_line(self, key: str) -> int:
+        """Line of ``key`` in the YAML file, or of the entry when the key is absent."""
+        return self._key_lines.get(key, self._yaml_line)
 
 
-@dataclass
-class Source:
-    fichier: str
-    titre: str | None = None
-    ligne: int | None = None
-    date: str | None = None
+class Passage(_Entry):
+    """A verbatim paragraph of the source and the line it starts on."""
+
+    ligne: Ligne
+    texte: Texte
 
 
-@dataclass
-class GenerationInferee:
-    valeur: str
-    raison: str
+class ThemeOverride(_Entry):
+    theme: Ident
+    raison: Texte
 
 
-@dataclass
-class Contrat:
-    id: str
-    path: Path
+class Element(_Entry):
+    """One element of the strategy tree (a flat list; the tree is given by ``parent``)."""
+
+    id: Ident
+    classe: Literal[CLASSES]  # type: ignore[valid-type]
+    label: Texte
+    ligne: Ligne
+    parent: Ident | None = None
+    code: Texte | None = None
+    niveau: Texte | None = None
+    note: Texte | None = None
+    a_verifier: Texte | None = Field(
+        default=None,
+        description="Draft flag set by the importer: why the level or parent is unsure. "
+        "`cvkg build` refuses a file that still has one.",
+    )
+    dispositifs: list[Ident] = Field(default_factory=list)
+    themes_ajoutes: list[ThemeOverride] = Field(default_factory=list)
+    themes_retires: list[ThemeOverride] = Field(default_factory=list)
+    description: list[Passage] = Field(default_factory=list)
+    resultats_attendus: list[Passage] = Field(default_factory=list)
+    indicateurs: list[Passage] = Field(default_factory=list)
+    _rang: int = PrivateAttr(default=0)
+
+    @property
+    def rang(self) -> int:
+        """Position among its siblings, in file order (set by the structure check)."""
+        return self._rang
+
+    def passages(self) -> list[tuple[str, Passage]]:
+        """Every verbatim paragraph attached to the element, with the key that holds it."""
+        return [
+            (key, p)
+            for key in ("description", "resultats_attendus", "indicateurs")
+            for p in getattr(self, key)
+        ]
+
+
+class Territoire(_Entry):
+    id: Ident
+    type: Literal[TERRITOIRE_TYPES]  # type: ignore[valid-type]
+    label: Texte
+    ligne: Ligne | None = None
+    partie_de: Ident | None = None
+    insee: Texte | None = None
+
+
+class ChiffreCle(_Entry):
+    id: Ident
+    indicateur: Ident
+    libelle: Texte
+    zone: Ident
+    unite: Literal[UNITES]  # type: ignore[valid-type]
+    ligne: Ligne
+    valeur: Nombre | None = None
+    valeur_min: Nombre | None = None
+    valeur_max: Nombre | None = None
+    annee: Ligne | None = None
+    source_stat: Texte | None = None
+    note: Texte | None = None
+
+    @model_validator(mode="after")
+    def _value_printed(self) -> ChiffreCle:
+        if self.valeur is None and (self.valeur_min is None or self.valeur_max is None):
+            raise PydanticCustomError(
+                "valeur_manquante", "« valeur » ou « valeur_min » et « valeur_max » attendus"
+            )
+        return self
+
+
+class Original(_Entry):
+    """The document a text rendering was made from (imported contracts)."""
+
+    fichier: Texte
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    format: Texte
+
+
+class Source(_Entry):
+    fichier: Texte
+    titre: Texte | None = None
+    ligne: Ligne | None = None
+    date: Texte | None = None
+    original: Original | None = None
+
+
+class GenerationInferee(_Entry):
+    valeur: Literal[GENERATIONS]  # type: ignore[valid-type]
+    raison: Texte
+
+
+class Contrat(_Entry):
+    """A whole contract file."""
+
+    id: Ident
     source: Source
-    id_line: int = 1
-    source_line: int = 1
-    titre: str | None = None
-    generation: str | None = None
+    titre: Texte | None = None
+    generation: Literal[GENERATIONS] | None = None  # type: ignore[valid-type]
     generation_inferee: GenerationInferee | None = None
-    note: str | None = None
-    territoires: list[Territoire] = field(default_factory=list)
-    chiffres_cles: list[ChiffreCle] = field(default_factory=list)
-    elements: list[Element] = field(default_factory=list)
+    note: Texte | None = None
+    description: list[Passage] = Field(default_factory=list)
+    territoires: list[Territoire] = Field(default_factory=list)
+    chiffres_cles: list[ChiffreCle] = Field(default_factory=list)
+    elements: list[Element] = Field(min_length=1)
+    _path: Path = PrivateAttr(default=Path("."))
+
+    @model_validator(mode="after")
+    def _one_generation(self) -> Contrat:
+        if self.generation is not None and self.generation_inferee is not None:
+            raise PydanticCustomError(
+                "cles_exclusives",
+                "« generation » et « generation_inferee » s'excluent",
+                {"cle": "generation_inferee"},
+            )
+        return self
+
+    @property
+    def path(self) -> Path:
+        """The file the contract was read from."""
+        return self._path
+
+    @property
+    def id_line(self) -> int:
+        return self.key_line("id")
+
+    @property
+    def source_line(self) -> int:
+        return self.key_line("source")
 
     def element(self, element_id: str) -> Element:
         return next(e for e in self.elements if e.id == element_id)

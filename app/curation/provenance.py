@@ -41,7 +41,7 @@ def _found_at(lines: list[str], ligne: int, label: str) -> bool:
 
 
 def check_provenance(contrat: Contrat, seeds_dir: Path) -> list[CurationError]:
-    """Every element label, title and key-figure text must be found at its source line."""
+    """Every label, title, description paragraph and key-figure text must be found at its line."""
     source = seeds_dir / contrat.source.fichier
     if not source.is_file():
         return [CurationError(contrat.path, None, f"document source introuvable : {source}")]
@@ -50,6 +50,12 @@ def check_provenance(contrat: Contrat, seeds_dir: Path) -> list[CurationError]:
     checks: list[tuple[int, int | None, str, str]] = [
         (e.yaml_line, e.ligne, e.label, f"élément « {e.id} »") for e in contrat.elements
     ]
+    checks += [
+        (p.yaml_line, p.ligne, p.texte, f"élément « {e.id} », {key}")
+        for e in contrat.elements
+        for key, p in e.passages()
+    ]
+    checks += [(p.yaml_line, p.ligne, p.texte, "contrat, description") for p in contrat.description]
     checks += [
         (c.yaml_line, c.ligne, c.libelle, f"chiffre clé « {c.id} »") for c in contrat.chiffres_cles
     ]

@@ -84,5 +84,5 @@ def check_structure(contrat: Contrat) -> list[CurationError]:
     counters: dict[str | None, int] = {}
     for e in contrat.elements:
         counters[e.parent] = counters.get(e.parent, 0) + 1
-        e.rang = counters[e.parent]
+        e._rang = counters[e.parent]
     return errors
