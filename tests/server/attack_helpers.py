@@ -7,6 +7,7 @@ for the fair share.
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from urllib.parse import urlencode, urlsplit
@@ -58,3 +59,19 @@ def wait_until(condition: object, timeout: float, step: float = 0.05) -> bool:
             return True
         time.sleep(step)
     return False
+
+
+def live_children(pid: int) -> set[int]:
+    """The running (not zombie) child processes of ``pid``: a server's query workers."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(entry))
+    return found
