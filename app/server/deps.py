@@ -133,12 +133,14 @@ async def dispatch(
     payload: bytes = b"",
     *,
     exclusive: bool = False,
+    urgent: bool = False,
 ) -> tuple[ipc.Reply, bytes]:
     """Run a job on a worker; every failure becomes its HTTP error.
 
     A read waits for its client's fair share of the workers and is stopped if
     the client disconnects; a write (admin) takes every worker and runs to its
-    end. All waiting ends at ``CVKG_QUEUE_TIMEOUT``. Failures the worker
+    end. All waiting ends at ``CVKG_QUEUE_TIMEOUT``. ``urgent``: the app's own
+    bounded query (a page), served before client queries. Failures the worker
     reports become 400 (syntax, invalid RDF), 404, 406 or 507.
     """
     settings = runtime.settings
@@ -151,7 +153,7 @@ async def dispatch(
             client = client_of(request, settings)
 
             async def read() -> tuple[ipc.Reply, bytes]:
-                async with runtime.admission.slot(client, deadline):
+                async with runtime.admission.slot(client, deadline, urgent=urgent):
                     return await pool.run(job, payload, deadline=deadline)
 
             reply, body = await unless_abandoned(request, read())

@@ -10,7 +10,9 @@ asks for a slot in the name of its client (its address, see
   stays free for a newcomer. Its further jobs wait in its own queue
   (``CVKG_CLIENT_MAX_QUEUED``; beyond: 429). A free worker goes to the waiting
   client with the fewest jobs running, oldest first: round robin, not FIFO, so
-  a client that queued 60 jobs does not delay one that queued one.
+  a client that queued 60 jobs does not delay one that queued one. The app's
+  own bounded queries (the linked-data pages) go before client queries, so the
+  cheap paths stay quick while clients compete.
 - **Query time.** Like the public Wikidata service, each client has
   ``CVKG_CLIENT_QUERY_SECONDS`` of worker time per 60 s (a bucket refilled
   continuously; running jobs count as they run). A client whose bucket is
@@ -55,6 +57,12 @@ class _Client:
     started: list[float] = field(default_factory=list)  # start times of running jobs
     waiting: deque[asyncio.Future[float]] = field(default_factory=deque)
     since: deque[float] = field(default_factory=deque)  # when each waiter arrived
+    urgent: deque[bool] = field(default_factory=deque)  # each waiter: the app's own query?
+
+    def rank(self) -> tuple[bool, int, float]:
+        """Who gets the next free worker: the app's own queries (pages) first, then
+        the client with the fewest running, then the longest waiting."""
+        return (not self.urgent[0], len(self.started), self.since[0])
 
 
 class FairShare:
@@ -108,15 +116,13 @@ class FairShare:
             best: _Client | None = None
             for client in self._clients.values():
                 if client.waiting and len(client.started) < share:
-                    if best is None or (len(client.started), client.since[0]) < (
-                        len(best.started),
-                        best.since[0],
-                    ):
+                    if best is None or client.rank() < best.rank():
                         best = client
             if best is None:
                 return
             future = best.waiting.popleft()
             best.since.popleft()
+            best.urgent.popleft()
             self.queued -= 1
             if future.done():  # its waiter gave up in the meantime
                 continue
@@ -148,10 +154,11 @@ class FairShare:
     # -- the slot ----------------------------------------------------------
 
     @asynccontextmanager
-    async def slot(self, key: str, deadline: float) -> AsyncIterator[None]:
+    async def slot(self, key: str, deadline: float, *, urgent: bool = False) -> AsyncIterator[None]:
         """Hold a worker slot for ``key`` while the job runs; raises ``Refused``.
 
         ``deadline`` is in event-loop time, shared with the wait for the worker.
+        ``urgent``: one of the app's own bounded queries (a page), served first.
         """
         self._calls += 1
         if self._calls % _PRUNE_EVERY == 0:
@@ -178,6 +185,7 @@ class FairShare:
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         client.waiting.append(future)
         client.since.append(now)
+        client.urgent.append(urgent)
         self.queued += 1
         self._grant()
         if not future.done() and self.queued > self.queue:
@@ -211,6 +219,7 @@ class FairShare:
             index = client.waiting.index(future)
             del client.waiting[index]
             del client.since[index]
+            del client.urgent[index]
             self.queued -= 1
         future.cancel()
 

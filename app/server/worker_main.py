@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefixes", default="{}")
     parser.add_argument("--memory", type=int, default=0, help="bytes per query (0: no cap)")
     parser.add_argument("--no-isolation", action="store_true")
+    parser.add_argument("--lazy", action="store_true", help="open the store at the first job")
     args = parser.parse_args(argv)
     isolated = False if args.no_isolation else _isolate()
     with contextlib.suppress(OSError):
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sock = socket.socket(fileno=args.fd)
     prefixes: dict[str, str] = json.loads(args.prefixes)
-    store: Store | None = Store.read_only(args.store)
+    store: Store | None = None if args.lazy else Store.read_only(args.store)
     gc.collect()
     cap_memory(args.memory)
     ipc.send_sync(sock, ipc.Ready(pid=os.getpid(), isolated=isolated))

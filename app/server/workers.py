@@ -93,6 +93,8 @@ class WorkerPool:
     _gate: asyncio.Lock = field(init=False)
     _tasks: set[asyncio.Task[None]] = field(init=False, default_factory=set)
     _closing: bool = field(init=False, default=False)
+    _spare: Worker | None = field(init=False, default=None)
+    _refilling: bool = field(init=False, default=False)
     isolated: bool = field(init=False, default=False)
     replaced: int = field(init=False, default=0)
 
@@ -103,6 +105,7 @@ class WorkerPool:
         for worker in workers:
             self._idle.put_nowait(worker)
         self.isolated = all(w.isolated for w in workers)
+        self._spare = await self._spawn(lazy=True)
 
     async def close(self) -> None:
         self._closing = True
@@ -110,12 +113,17 @@ class WorkerPool:
             task.cancel()
         while not self._idle.empty():
             await self._stop(self._idle.get_nowait())
+        if self._spare is not None:
+            await self._stop(self._spare)
+            self._spare = None
 
     @property
     def idle(self) -> int:
         return self._idle.qsize()
 
-    async def _spawn(self) -> Worker:
+    async def _spawn(self, *, lazy: bool = False) -> Worker:
+        """A new worker; ``lazy``: it opens the store at its first job (a spare must
+        not hold the store open while a write happens)."""
         parent, child = socket.socketpair()
         env = dict(os.environ)
         paths = [str(_PROJECT_ROOT), env.get("PYTHONPATH", "")]
@@ -135,6 +143,8 @@ class WorkerPool:
         ]
         if not self.isolate:
             args.append("--no-isolation")
+        if lazy:
+            args.append("--lazy")
         try:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -172,7 +182,15 @@ class WorkerPool:
         task.add_done_callback(self._tasks.discard)
 
     async def _replace(self, worker: Worker) -> None:
+        """Put the spare in the killed worker's place at once, then make a new spare;
+        without a spare (several replaced at once), start a worker."""
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            self._idle.put_nowait(spare)
         await self._stop(worker)
+        if spare is not None:
+            await self._refill_spare()
+            return
         delay = 0.5
         while not self._closing:
             try:
@@ -184,6 +202,20 @@ class WorkerPool:
                 continue
             self._idle.put_nowait(new)
             return
+
+    async def _refill_spare(self) -> None:
+        if self._refilling or self._spare is not None:
+            return
+        self._refilling = True
+        try:
+            while not self._closing and self._spare is None:
+                try:
+                    self._spare = await self._spawn(lazy=True)
+                except (OSError, RuntimeError):
+                    log.exception("échec du démarrage d'un processus de requête de réserve")
+                    await asyncio.sleep(1)
+        finally:
+            self._refilling = False
 
     async def _exit_code(self, worker: Worker) -> int | None:
         """The exit status of a worker whose socket closed (it is dying)."""

@@ -78,7 +78,7 @@ class ServerSparql:
 
         runtime = self.runtime
         job = QueryJob(query, max_rows=runtime.settings.max_rows, union=True, results_format=_TSV)
-        _header, body = await dispatch(self.request, runtime, job)
+        _header, body = await dispatch(self.request, runtime, job, urgent=True)
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
         assert isinstance(parsed, ox.QuerySolutions)
         return rows(parsed)
@@ -90,7 +90,7 @@ class ServerSparql:
 
         job = GraphReadJob(iri, str(getattr(ox.RdfFormat, fmt).media_type))
         try:
-            _header, body = await dispatch(self.request, self.runtime, job)
+            _header, body = await dispatch(self.request, self.runtime, job, urgent=True)
         except HTTPProblem as problem:
             if problem.status == 404:
                 return None
