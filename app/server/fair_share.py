@@ -11,8 +11,8 @@ asks for a slot in the name of its client (its address, see
   (``CVKG_CLIENT_MAX_QUEUED``; beyond: 429). A free worker goes to the waiting
   client with the fewest jobs running, oldest first: round robin, not FIFO, so
   a client that queued 60 jobs does not delay one that queued one. The app's
-  own bounded queries (the linked-data pages) go before client queries, so the
-  cheap paths stay quick while clients compete.
+  own bounded queries (the linked-data pages) get a one-second head start, so
+  the cheap paths stay quick while clients compete, without starving them.
 - **Query time.** Like the public Wikidata service, each client has
   ``CVKG_CLIENT_QUERY_SECONDS`` of worker time per 60 s (a bucket refilled
   continuously; running jobs count as they run). A client whose bucket is
@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 WINDOW = 60.0  # seconds over which CVKG_CLIENT_QUERY_SECONDS is granted
 _PRUNE_EVERY = 256
+URGENT_HEAD_START = 1.0  # seconds of advance given to the app's own queries
 
 
 class Refused(Exception):
@@ -59,10 +60,12 @@ class _Client:
     since: deque[float] = field(default_factory=deque)  # when each waiter arrived
     urgent: deque[bool] = field(default_factory=deque)  # each waiter: the app's own query?
 
-    def rank(self) -> tuple[bool, int, float]:
-        """Who gets the next free worker: the app's own queries (pages) first, then
-        the client with the fewest running, then the longest waiting."""
-        return (not self.urgent[0], len(self.started), self.since[0])
+    def rank(self) -> tuple[int, float]:
+        """Who gets the next free worker: the client with the fewest running, then the
+        longest waiting — the app's own queries (pages) counted as waiting
+        ``URGENT_HEAD_START`` longer: ahead, without starving client queries."""
+        head_start = URGENT_HEAD_START if self.urgent[0] else 0.0
+        return (len(self.started), self.since[0] - head_start)
 
 
 class FairShare:

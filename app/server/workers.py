@@ -67,10 +67,11 @@ class Worker:
 
 # A job running longer than this drops to the lowest CPU priority, so that
 # short queries and pages keep the cores while runaways use what is left. An
-# unprivileged process cannot raise its priority back: the worker is replaced
-# once its job is done.
+# unprivileged server cannot raise its priority back: the worker is then
+# replaced once its job is done.
 DEMOTE_AFTER = 1.0
 LOWEST_PRIORITY = 19
+WORKER_PRIORITY = 5  # worker_main.NICENESS: below the server
 
 
 def _demote(worker: Worker) -> None:
@@ -79,6 +80,16 @@ def _demote(worker: Worker) -> None:
         worker.demoted = True
     except OSError:
         pass
+
+
+def _restore(worker: Worker) -> bool:
+    """Give a demoted worker its priority back; needs CAP_SYS_NICE (else it is replaced)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, WORKER_PRIORITY)
+    except OSError:
+        return False
+    worker.demoted = False
+    return True
 
 
 @dataclass
@@ -265,7 +276,7 @@ class WorkerPool:
         except TimeoutError:
             raise PoolBusy from None
         reply = await self._exchange(worker, job, payload, self.timeout)
-        if worker.demoted:
+        if worker.demoted and not _restore(worker):
             self._discard(worker)
         else:
             self._idle.put_nowait(worker)
