@@ -210,11 +210,20 @@ def test_rdf_xml_entities_are_refused(guarded_server: LiveServer, admin_token: s
     assert "ENTITY" in response.text
 
 
-def test_nul_in_a_graph_iri_is_400(guarded_server: LiveServer) -> None:
-    response = httpx.get(
-        f"{guarded_server.url}/rdf-graph-store", params={"graph": "http://example.org/a\x00b"}
+def test_nul_in_a_graph_iri_is_400(guarded_server: LiveServer, admin_token: str) -> None:
+    url = f"{guarded_server.url}/rdf-graph-store"
+    graph = {"graph": "http://example.org/a\x00b"}
+    assert httpx.get(url, params=graph).status_code == 400
+    direct = httpx.get(f"{url}/a%00b")  # the URL is the graph's IRI
+    assert direct.status_code == 400, direct.text
+    written = httpx.put(
+        url,
+        params=graph,
+        content=b"<http://x> <http://y> 1 .",
+        headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {admin_token}"},
     )
-    assert response.status_code == 400
+    assert written.status_code == 400, written.text
+    assert "IRI" in written.text
 
 
 def test_non_utf8_get_query_is_400_like_post(guarded_server: LiveServer) -> None:
@@ -248,7 +257,7 @@ def test_keep_alive_survives_errors(guarded_server: LiveServer) -> None:
     requests = [
         "/sparql?query=SELECT%20*%20WHERE%20%7B",  # 400 syntax
         "/sparql?query=ASK%7B%7D%FF",  # 400 non-UTF-8
-        "/rdf-graph-store?graph=http://example.org/a%00b",  # 400 NUL
+        "/rdf-graph-store/a%00b",  # 400 NUL
         "/rdf-graph-store?graph=http://example.org/none",  # 404
         "/nulle-part",  # 404 no route
         "/sparql?query=ASK%7B%7D&format=zz",  # 400 format

@@ -40,7 +40,7 @@ def _target(request: Request, path: str | None) -> str | None:
     if path is not None:
         if "graph" in params or "default" in params:
             raise errors.bad_request("Graphe désigné à la fois par l'URL et par ?graph/?default.")
-        return str(request.url).split("?", 1)[0]
+        return _checked(str(request.url).split("?", 1)[0])
     graphs = params.getlist("graph")
     if len(graphs) + ("default" in params) > 1:
         raise errors.bad_request("Désignez un seul graphe : ?graph=IRI ou ?default.")
@@ -48,13 +48,18 @@ def _target(request: Request, path: str | None) -> str | None:
         return None
     if not graphs:
         return _NEW
+    return _checked(graphs[0])
+
+
+def _checked(iri: str) -> str:
+    """400 for a graph name that is no IRI (NUL, spaces, ``<>``… included)."""
     try:
-        if _NOT_IN_IRI.search(graphs[0]):
+        if _NOT_IN_IRI.search(iri):
             raise ValueError
-        NamedNode(graphs[0])
+        NamedNode(iri)
     except ValueError:
-        raise errors.bad_request(f"IRI de graphe invalide : {graphs[0]!r}") from None
-    return graphs[0]
+        raise errors.bad_request(f"IRI de graphe invalide : {iri!r}") from None
+    return iri
 
 
 async def _read(request: Request, runtime: Runtime, path: str | None) -> Response:
