@@ -31,6 +31,7 @@ from app.enrichment.pipeline import enrich
 from app.enrichment.themes import check_theme_overrides
 from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import Iris
+from app.rdf.territoires_officiels import REFERENCE_TABLE
 from app.validation import load_shapes, shacl_report, violations
 from app.vocabularies import ontology_graph, ontology_iri, vocabulary_graphs
 
@@ -74,6 +75,7 @@ def contract_files(settings: Settings) -> list[Path]:
 def input_files(settings: Settings) -> list[Path]:
     files = contract_files(settings)
     files += sorted(settings.ontology_dir.glob("*.ttl")) + sorted(settings.shapes_dir.glob("*.ttl"))
+    files += sorted(REFERENCE_TABLE.parent.glob("*"))  # official codes of named territories
     return files
 
 

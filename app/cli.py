@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.config import get_settings
+from app.config import PROJECT_ROOT, get_settings
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -69,6 +69,30 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, data_files=args.data, graph=args.graph)
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from app.importer.batch import run_batch, summary
+    from app.importer.run import documents_in
+
+    settings = get_settings()
+    default_sources = getattr(settings, "sources_dir", None) or PROJECT_ROOT / "data" / "sources"
+    sources = Path(args.sources_dir) if args.sources_dir else Path(default_sources)
+    documents = documents_in([Path(d) for d in args.documents])
+    if args.output and len(documents) != 1:
+        print("cvkg import: -o n'accepte qu'un document (--outdir pour plusieurs)", file=sys.stderr)
+        return 2
+    results = run_batch(
+        documents,
+        Path(args.outdir) if args.outdir else None,
+        Path(args.output) if args.output else None,
+        sources,
+    )
+    print(summary(results))
+    for r in results:
+        if r.error:
+            print(f"cvkg import: {r.document}: {r.error}", file=sys.stderr)
+    return 1 if any(r.error for r in results) or not results else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cvkg", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -80,6 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="vérifie des fichiers de contrat sans construire")
     p.add_argument("files", nargs="+", help="fichiers YAML de contrat")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("import", help="brouillon de contrat à partir de PDF, Word, ODT ou texte")
+    p.add_argument("documents", nargs="+", help="documents ou dossiers (parcourus récursivement)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", help="fichier brouillon (un seul document)")
+    out.add_argument("--outdir", help="dossier des brouillons (défaut : dossier courant)")
+    p.add_argument("--sources-dir", help="dossier des rendus texte (défaut : data/sources)")
+    p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("stats", help="effectifs par contrat et par classe")
     p.add_argument("--format", choices=["text", "csv", "json"], default="text")

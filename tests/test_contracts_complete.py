@@ -30,6 +30,7 @@ LEVELS = (
     "ObjectifStrategique",
     "ObjectifOperationnel",
     "ModaliteAction",
+    "Constat",
 )
 LEVEL_VALUES = " ".join(f"cdv:{c}" for c in LEVELS)
 
@@ -72,48 +73,65 @@ EXPECTED: dict[str, dict[str, int]] = {
     # ObjectifOperationnel: "x.y" 1.1-1.10, 2.1-2.13, 3.1-3.9, 4.1-4.14 = 46; "x.y.z":
     #   axe 1: 4+3+3+4+5+2+4+3+1+2 = 31 (1.5.3 printed twice, l.150 and l.155; "1..3.2"
     #   l.119), axe 2: 3+3+3+1+3+4+4+3+2+2+1+4+3 = 36, axe 3: 3+2+5+3+3+4+6+3+8 = 37 → 104.
-    "002_002d73874d5f62f1.txt": {"Axe": 4, "ObjectifStrategique": 15, "ObjectifOperationnel": 150},
+    # ThematiqueTransversale: the two "thématique(s) transversale(s) du Contrat de Ville",
+    #   the youth (l.45-46, "la jeunesse", l.46) and equality between women and men
+    #   (l.251-252, "l’égalité femme-homme", l.251), named inside two objectives' paragraphs.
+    "002_002d73874d5f62f1.txt": {
+        "Axe": 4,
+        "ObjectifStrategique": 15,
+        "ObjectifOperationnel": 150,
+        "ThematiqueTransversale": 2,
+    },
     # 003 — a two-column table (tab-separated).
     # Pilier: l.16, 21, 45, 62. ThematiqueTransversale: l.7 and l.12, the two axes under the
     #   heading "AXES TRANSVERSAUX" (l.6, which names the level and is not counted).
     # Axe: the thématiques in capitals l.22, 29, 38, 46 (its second half is l.47, alone in the
     #   left column: "L'HABITAT ET LE CADRE DE VIE : Renforcer l'attractivité…", like
-    #   "LA SANTE : Réduire…" on one line), 55, and l.63 "Impulser une dynamique économique
-    #   et de l'emploi", alone in the left column where the pilier's thématique would be.
+    #   "LA SANTE : Réduire…" on one line), 55 = 5. l.62-63 have the same layout as l.46-47
+    #   ("HEADING :" then a line alone in the left column) and are read the same way: l.63
+    #   "Impulser une dynamique économique et de l'emploi" completes the pilier's heading
+    #   (issue 10), so it is not an Axe of its own.
     # ObjectifStrategique: left-column cells with an objective opposite: l.8, 10, 13, 17,
     #   23, 26, 30, 35, 39, 41, 48, 50, 53, 56, 64, 66 = 16.
     # ObjectifOperationnel: right-column cells: 4+3+4+3+3+5+2+2+4+2+3+2+6+2+5 = 50.
     "003_d2f761683cab1619.txt": {
         "Pilier": 4,
-        "Axe": 6,
+        "Axe": 5,
         "ThematiqueTransversale": 2,
         "ObjectifStrategique": 16,
         "ObjectifOperationnel": 50,
     },
-    # 004 — Axe: "6 – Les grands enjeux 2024-2030" (l.154); the two headings of the
-    #   priorités stratégiques, "Gouvernance & animation" (l.188), "Projet de territoire"
-    #   (l.199); the seven sections of the detailed plan, l.225, 234, 245 (+ "(2/2)" l.255),
-    #   263, 270 (+ l.279), 287 (+ l.297), 304 = 10.
-    # ObjectifStrategique: section 6: the four "➤" headings (l.156, 160, 169, 175) and their
-    #   items (l.158; 162-167; 171-173; 177-182) = 20; the seven priorités stratégiques
-    #   l.190-196, 201-205 = 7; the "Enjeux" column of the plan: 3 (gouvernance) + 4 (réussite)
-    #   + 5 (emploi, both tables) + 3 (santé) + 4 (cohésion) + 4 (habitat) + 2 (prévention:
-    #   l.307 and l.308, the file's last line, without final newline) = 25 → 52.
+    # 004 — its own plan (section 8, "Le plan d'action détaillé", l.223-308) has 7 volets and
+    #   25 enjeux.
+    # Axe: the seven volets of the plan, l.225, 234, 245 (+ "(2/2)" l.255), 263, 270 (+ l.279),
+    #   287 (+ l.297), 304 = 7.
+    # ObjectifStrategique: the "Enjeux" column of the plan: 3 (gouvernance, l.228, 230, 231)
+    #   + 4 (réussite, l.237, 239, 241, 242) + 5 (emploi, l.248, 250, 252, 258, 260) + 3
+    #   (santé, l.266-268) + 4 (cohésion, l.273, 276, 282, 285) + 4 (habitat, l.290, 293, 300,
+    #   302) + 2 (prévention: l.307 and l.308, the file's last line, without final newline) = 25.
+    # Constat: section 6 "Les grands enjeux 2024-2030" is a diagnosis (l.154-182: "Le
+    #   sentiment d'une paupérisation globale…", "La place prise par le trafic…"): its
+    #   heading (l.154), the four "➤" headings (l.156, 160, 169, 175) and their items (l.158;
+    #   162-167; 171-173; 177-182) = 1 + 4 + 16 = 21.
+    # ThematiqueTransversale: the three transversal priorities of 7.3, l.219, 220, 221, and
+    #   the two headings of 7.1 "Les priorités stratégiques", "Gouvernance & animation"
+    #   (l.188) and "Projet de territoire" (l.199), neither a volet nor an enjeu of the plan = 5.
     # ObjectifOperationnel: the "Objectifs" column: 5 + 7 + 10 + 4 (l.268 holds two <p>) + 9 + 9
-    #   + 2 = 46.
+    #   + 2 = 46, and the seven priorités stratégiques of 7.1 under their two headings,
+    #   l.190, 192, 194, 196 and l.201, 203, 205 = 7 → 53.
     # ModaliteAction: the "- " bullets of the third column, per row: 228-232: 3+3+4+4+1;
     #   237-243: 3+2+2+5+1+1+2 (the " - " of l.242 are dashes inside one bullet); 248-253:
     #   3+2+3+2+1+3; 258-261: 2+4+3+2; 266-268: 2+2+(5 bullets + 3 "o" sub-bullets);
     #   273-277: 4+2+4+3+3 (the "<p>En lien avec les Villes :</p>" lead-in is not an action);
     #   282-285: 2+1+2+4; 290-295: 1+3+1+2+1+3; 300-302, cells without bullets, one action per
     #   sentence: 1+2+2; 307-308: 4+1 → 15+16+14+11+12+16+9+11+5+5 = 114.
-    # ThematiqueTransversale: the three transversal priorities of 7.3, l.219, 220, 221.
     "004_a26b9f87e29f24a0.txt": {
-        "Axe": 10,
-        "ObjectifStrategique": 52,
-        "ObjectifOperationnel": 46,
+        "Axe": 7,
+        "ObjectifStrategique": 25,
+        "ObjectifOperationnel": 53,
         "ModaliteAction": 114,
-        "ThematiqueTransversale": 3,
+        "ThematiqueTransversale": 5,
+        "Constat": 21,
     },
 }
 SEEDS = sorted(EXPECTED)

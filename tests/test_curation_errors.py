@@ -142,6 +142,21 @@ def _label_at_wrong_line(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
     return [BASE], {(BASE, start), (BASE, start + 2), (BASE, start + 3)}
 
 
+def _description_not_in_source(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
+    # A description paragraph is checked at its line like a label: this one is not printed.
+    start = append(
+        data / BASE,
+        element(
+            "decrit",
+            "parent: th-1",
+            "description:",
+            "  - ligne: 28",
+            '    texte: "Un paragraphe que la source n\'imprime pas."',
+        ),
+    )
+    return [BASE], {(BASE, start + 6), (BASE, start + 7)}
+
+
 def _parent_cycle(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
     a = append(data / BASE, element("cycle-a", "parent: cycle-b"))
     b = append(
@@ -204,6 +219,7 @@ CASES = [
     Case("unknown-key", _unknown_key),
     Case("label-not-in-source", _label_not_in_source),
     Case("label-at-wrong-line", _label_at_wrong_line),
+    Case("description-not-in-source", _description_not_in_source),
     Case("parent-cycle", _parent_cycle),
     Case("unknown-theme-override", _unknown_theme),
     Case("same-contract-id", _same_contract_id),

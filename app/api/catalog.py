@@ -8,7 +8,7 @@ them instead of asking the store again. Each comes from a query of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.api.deps import GraphData, check_slug, not_found
@@ -179,14 +179,21 @@ class Element:
     notation: str | None
     label: str
     ligne: int | None
+    description: str | None = None  # printed paragraphs (dcterms:description), searched too
 
 
 def corpus(data: GraphData) -> dict[str, Element]:
     """Every element by IRI: the search corpus, and the parent links paths are read from."""
 
     def compute() -> dict[str, Element]:
-        return {
-            r["element"]: Element(
+        elements: dict[str, Element] = {}
+        for r in per_contract_batch(data, "libelles"):
+            known = elements.get(r["element"])
+            if known is not None:  # one row per printed paragraph: join them
+                joined = "\n".join(filter(None, (known.description, r.get("description"))))
+                elements[r["element"]] = replace(known, description=joined or None)
+                continue
+            elements[r["element"]] = Element(
                 r["element"],
                 r["id"],
                 r.get("parent"),
@@ -194,9 +201,9 @@ def corpus(data: GraphData) -> dict[str, Element]:
                 r.get("notation"),
                 r["label"],
                 r.get("ligne"),
+                r.get("description"),
             )
-            for r in per_contract_batch(data, "libelles")
-        }
+        return elements
 
     return data.memo(("catalog", "corpus"), compute)  # type: ignore[no-any-return]
 

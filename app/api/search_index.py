@@ -52,7 +52,10 @@ class SearchIndex:
         postings: dict[str, dict[int, int]] = defaultdict(dict)
         for n, element in enumerate(elements):
             self.elements.append(element)
-            toks = tokens(element.label)
+            text = (
+                f"{element.label}\n{element.description}" if element.description else element.label
+            )
+            toks = tokens(text)
             lengths.append(len(toks))
             for tok in toks:
                 bucket = postings[tok.key]

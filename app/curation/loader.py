@@ -17,13 +17,17 @@ from pydantic_core import ErrorDetails
 from app.curation.errors import CurationError, CurationErrors
 from app.curation.model import (
     ChiffreCle,
+    Contexte,
     Contrat,
     Element,
+    Evenement,
     GenerationInferee,
     Original,
     Passage,
+    PassageMentions,
     Source,
     Territoire,
+    TexteCite,
     ThemeOverride,
 )
 
@@ -76,8 +80,21 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "description": Passage,
     "resultats_attendus": Passage,
     "indicateurs": Passage,
+    "sous_titre": Passage,
+    "contexte": Contexte,
+    "evenements": Evenement,
+    "textes_cites": TexteCite,
+    "critere_qpv": Passage,
+    "source_carte": Passage,
+    "evolutions_cadre": PassageMentions,
 }
-_NAMES = {"territoires": "territoire", "chiffres_cles": "chiffre clé", "elements": "élément"}
+_NAMES = {
+    "territoires": "territoire",
+    "chiffres_cles": "chiffre clé",
+    "elements": "élément",
+    "evenements": "étape",
+    "textes_cites": "texte cité",
+}
 
 
 def _locate(top: _LineDict, loc: tuple[int | str, ...]) -> tuple[int, str, type[BaseModel]]:

@@ -125,6 +125,11 @@ class Element(_Entry):
         "`cvkg build` refuses a file that still has one.",
     )
     dispositifs: list[Ident] = Field(default_factory=list)
+    applique_a: list[Ident] = Field(
+        default_factory=list,
+        description="ThematiqueTransversale only: ids of the elements (volets, axes, objectives) "
+        "the source says the theme applies to or is implemented in.",
+    )
     themes_ajoutes: list[ThemeOverride] = Field(default_factory=list)
     themes_retires: list[ThemeOverride] = Field(default_factory=list)
     description: list[Passage] = Field(default_factory=list)
@@ -168,6 +173,9 @@ class ChiffreCle(_Entry):
     annee: Ligne | None = None
     source_stat: Texte | None = None
     note: Texte | None = None
+    evenement: Ident | None = Field(
+        default=None, description="id of the elaboration event the figure counts (contexte)"
+    )
 
     @model_validator(mode="after")
     def _value_printed(self) -> ChiffreCle:
@@ -191,7 +199,69 @@ class Source(_Entry):
     titre: Texte | None = None
     ligne: Ligne | None = None
     date: Texte | None = None
+    sous_titre: Passage | None = None
     original: Original | None = None
+
+
+DatePartielle = Annotated[
+    str,
+    BeforeValidator(_printed_as_text, json_schema_input_type=str),
+    StringConstraints(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?|--\d{2}-\d{2})$"),
+]
+"""A date at the printed precision: 2023, 2023-07, 2023-06-14, or --06-14 (no year printed)."""
+NATURES_EVENEMENT = (
+    "phase",
+    "entretiens",
+    "ateliers",
+    "journees",
+    "restitution",
+    "comite",
+    "validation",
+    "accompagnement",
+)
+NATURES_TEXTE = ("loi", "instruction", "circulaire", "orientations")
+
+
+class Evenement(_Entry):
+    """A step of the contract's elaboration, as printed (counts go in ``chiffres_cles``)."""
+
+    id: Ident
+    nature: Literal[NATURES_EVENEMENT]  # type: ignore[valid-type]
+    label: Texte
+    ligne: Ligne
+    partie_de: Ident | None = None
+    date_imprimee: Texte | None = None
+    date_ligne: Ligne | None = None
+    debut: DatePartielle | None = None
+    fin: DatePartielle | None = None
+    date: DatePartielle | None = None
+    note: Texte | None = None
+
+
+class TexteCite(_Entry):
+    """A regulatory or policy text the contract cites, with its printed dates."""
+
+    id: Ident
+    nature: Literal[NATURES_TEXTE]  # type: ignore[valid-type]
+    label: Texte
+    ligne: Ligne
+    dates: list[DatePartielle] = Field(default_factory=list)
+
+
+class PassageMentions(Passage):
+    """A passage and the programmes or bodies it names (vocabulary ids)."""
+
+    mentions: list[Ident] = Field(default_factory=list)
+
+
+class Contexte(_Entry):
+    """What surrounds the strategy tree: how the contract was made and what frames it."""
+
+    evenements: list[Evenement] = Field(default_factory=list)
+    textes_cites: list[TexteCite] = Field(default_factory=list)
+    critere_qpv: list[Passage] = Field(default_factory=list)
+    source_carte: list[Passage] = Field(default_factory=list)
+    evolutions_cadre: list[PassageMentions] = Field(default_factory=list)
 
 
 class GenerationInferee(_Entry):
@@ -209,6 +279,7 @@ class Contrat(_Entry):
     generation_inferee: GenerationInferee | None = None
     note: Texte | None = None
     description: list[Passage] = Field(default_factory=list)
+    contexte: Contexte | None = None
     territoires: list[Territoire] = Field(default_factory=list)
     chiffres_cles: list[ChiffreCle] = Field(default_factory=list)
     elements: list[Element] = Field(min_length=1)

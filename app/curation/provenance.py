@@ -40,6 +40,25 @@ def _found_at(lines: list[str], ligne: int, label: str) -> bool:
     return False
 
 
+def _context_checks(contrat: Contrat) -> list[tuple[int, int | None, str, str]]:
+    """The context's printed texts: subtitle, steps (and their printed dates), cited texts."""
+    checks: list[tuple[int, int | None, str, str]] = []
+    if contrat.source.sous_titre:
+        st = contrat.source.sous_titre
+        checks.append((st.yaml_line, st.ligne, st.texte, "sous-titre de la source"))
+    if contrat.contexte is None:
+        return checks
+    ctx = contrat.contexte
+    for ev in ctx.evenements:
+        checks.append((ev.yaml_line, ev.ligne, ev.label, f"étape « {ev.id} »"))
+        if ev.date_imprimee:
+            checks.append((ev.yaml_line, ev.date_ligne, ev.date_imprimee, f"date de « {ev.id} »"))
+    checks += [(t.yaml_line, t.ligne, t.label, f"texte cité « {t.id} »") for t in ctx.textes_cites]
+    for key in ("critere_qpv", "source_carte", "evolutions_cadre"):
+        checks += [(p.yaml_line, p.ligne, p.texte, f"contexte, {key}") for p in getattr(ctx, key)]
+    return checks
+
+
 def check_provenance(contrat: Contrat, seeds_dir: Path) -> list[CurationError]:
     """Every label, title, description paragraph and key-figure text must be found at its line."""
     source = seeds_dir / contrat.source.fichier
@@ -56,6 +75,7 @@ def check_provenance(contrat: Contrat, seeds_dir: Path) -> list[CurationError]:
         for key, p in e.passages()
     ]
     checks += [(p.yaml_line, p.ligne, p.texte, "contrat, description") for p in contrat.description]
+    checks += _context_checks(contrat)
     checks += [
         (c.yaml_line, c.ligne, c.libelle, f"chiffre clé « {c.id} »") for c in contrat.chiffres_cles
     ]

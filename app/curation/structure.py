@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.curation.errors import CurationError
-from app.curation.model import Contrat
+from app.curation.model import Contrat, Element
 
 ZONE_QPV = "qpv"
 
@@ -81,8 +81,51 @@ def check_structure(contrat: Contrat) -> list[CurationError]:
                     "ni « qpv » ni un territoire du contrat",
                 )
             )
+    errors += _context_references(contrat, by_id)
     counters: dict[str | None, int] = {}
     for e in contrat.elements:
         counters[e.parent] = counters.get(e.parent, 0) + 1
         e._rang = counters[e.parent]
+    return errors
+
+
+def _context_references(contrat: Contrat, by_id: dict[str, Element]) -> list[CurationError]:
+    """Transversal links, elaboration steps and the figures that count them point at known ids."""
+    errors = []
+
+    def fail(line: int, message: str) -> None:
+        errors.append(CurationError(contrat.path, line, message))
+
+    for e in contrat.elements:
+        if e.applique_a and e.classe != "ThematiqueTransversale":
+            fail(
+                e.key_line("applique_a"),
+                f"élément « {e.id} » : applique_a réservé aux thématiques transversales",
+            )
+        for target in e.applique_a:
+            if target not in by_id:
+                fail(
+                    e.key_line("applique_a"),
+                    f"élément « {e.id} » : applique_a « {target} » inexistant",
+                )
+    contexte = contrat.contexte
+    evenements = contexte.evenements if contexte else []
+    textes = contexte.textes_cites if contexte else []
+    errors += _duplicates(contrat, evenements, "étape")
+    errors += _duplicates(contrat, textes, "texte cité")
+    known = {ev.id for ev in evenements}
+    for ev in evenements:
+        if ev.partie_de is not None and ev.partie_de not in known:
+            fail(
+                ev.key_line("partie_de"),
+                f"étape « {ev.id} » : partie_de « {ev.partie_de} » inconnue",
+            )
+        if ev.date_imprimee is not None and ev.date_ligne is None:
+            fail(ev.yaml_line, f"étape « {ev.id} » : date_imprimee sans date_ligne")
+    for c in contrat.chiffres_cles:
+        if c.evenement is not None and c.evenement not in known:
+            fail(
+                c.key_line("evenement"),
+                f"chiffre clé « {c.id} » : étape « {c.evenement} » inconnue",
+            )
     return errors

@@ -12,6 +12,14 @@ of 2–6 capitals, ``CLS``, ``REP+``) match case-sensitively and unstemmed, so t
 >>> m = LabelMatcher([("pre", "PRE")])
 >>> [h.words for h in m.find("PRE, Cité éducative")], m.find("pré-adolescents")
 (['PRE'], [])
+
+A programme named in order to exclude it is not mobilised: :class:`MobilisationMatcher`
+drops a hit right after an exclusion ("hors", "en dehors de", "sans", "à l'exception de",
+"sauf", "hormis", "excepté", "autre que") in the same clause.
+
+>>> m = MobilisationMatcher([("npnru", "PRU")])
+>>> m.find("Maintenir hors PRU un programme d'aménagement"), len(m.find("cf. convention PRU"))
+([], 1)
 """
 
 from __future__ import annotations
@@ -32,6 +40,13 @@ STOP_WORDS = frozenset(
     son sa ses notamment dont y est sont plus""".split()
 )
 _stemmer = snowballstemmer.stemmer("french")
+_EXCLUSION = re.compile(
+    r"(?:\bhors(?:\s+d(?:e|u|es|'))?|\ben\s+dehors\s+d(?:e|u|es|')|\bsans|"
+    r"\ba\s+l'exception\s+d(?:e|u|es|')|\bexcepte(?:e|s|es)?|\bsauf|\bhormis|\bautres?\s+que"
+    r"|\bnon\s+compris)"
+    r"(?:\s*(?:le|la|les|l'|un|une|des|du|de|d'|ses|son|sa|leur|leurs|ce|cette|ces)\b)*\s*$"
+)
+_CLAUSE_END = re.compile(r"[.;:,!?()\[\]\n•–—]|\s-\s")
 
 
 def strip_accents(text: str) -> str:
@@ -116,3 +131,24 @@ class LabelMatcher:
             if (tok.text if exact else tok.key) != key:
                 return False
         return True
+
+
+def exclusion_before(text: str, start: int) -> str | None:
+    """The exclusion ("hors", "sans", …) that ends the clause just before ``start``, if any.
+
+    Only determiners may stand between the exclusion and the name: "hors PRU",
+    "en dehors du NPNRU", "à l'exception des CLAS" exclude; "sans attendre le PRU"
+    does not (the name is the object of another verb).
+    """
+    before = text[:start].replace("’", "'")
+    clauses = _CLAUSE_END.split(before)
+    clause = strip_accents(clauses[-1].lower()) if clauses else ""
+    found = _EXCLUSION.search(clause)
+    return found.group(0).strip() if found else None
+
+
+class MobilisationMatcher(LabelMatcher):
+    """Names of programmes an element mobilises: not those it names to exclude them."""
+
+    def find(self, text: str) -> list[Hit]:
+        return [h for h in super().find(text) if exclusion_before(text, h.start) is None]

@@ -6,18 +6,18 @@ from functools import lru_cache
 
 from rdflib import Graph
 
-from app.enrichment.matching import LabelMatcher
+from app.enrichment.matching import MobilisationMatcher
 from app.enrichment.tagging import concept_labels, tag_elements
 from app.rdf.namespaces import CDV, Iris
 
 
 @lru_cache(maxsize=8)
-def _matcher(key: tuple[tuple[str, str], ...]) -> LabelMatcher:
-    return LabelMatcher(key)
+def _matcher(key: tuple[tuple[str, str], ...]) -> MobilisationMatcher:
+    return MobilisationMatcher(key)
 
 
 def enrich(graph: Graph, vocabularies: dict[str, Graph], iris: Iris) -> None:
-    """Add dispositifs named in labels (cdv:mobilise) and, when a thesaurus exists, themes."""
+    """Add dispositifs named in labels (cdv:mobilise; not when named to exclude them) and themes."""
     if "dispositifs" in vocabularies:
         labels = tuple(concept_labels(vocabularies["dispositifs"], CDV.Dispositif))
         tag_elements(graph, _matcher(labels), CDV.mobilise, "dispositif")

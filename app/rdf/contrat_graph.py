@@ -12,7 +12,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import ChiffreCle, Contrat, Element
+from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
 from app.rdf.namespaces import CDV, PREFIXES, QB, Iris
+from app.rdf.territoires_officiels import liaison
 
 TERRITOIRE_CLASSES = {"EPCI": CDV.EPCI, "Commune": CDV.Commune, "Quartier": CDV.Quartier}
 
@@ -54,6 +56,15 @@ def _element(g: Graph, iris: Iris, contrat: Contrat, e: Element, source: URIRef)
         g.add((s, SKOS.editorialNote, _fr(e.note)))
     for d in e.dispositifs:
         g.add((s, CDV.mobilise, iris.dispositif(d)))
+    for target in e.applique_a:
+        g.add((s, CDV.appliqueA, iris.element(contrat.id, target)))
+    if e.a_verifier:
+        g.add((s, SKOS.editorialNote, _fr(f"À vérifier : {e.a_verifier}")))
+    add_descriptions(g, iris, s, e.description)
+    for p in e.resultats_attendus:
+        add_passage(g, iris, s, CDV.resultatAttendu, "resultat-attendu", p)
+    for p in e.indicateurs:
+        add_passage(g, iris, s, CDV.indicateurSuivi, "indicateur", p)
     for o in e.themes_ajoutes:
         et = iris.etiquetage(contrat.id, e.id, "theme", o.theme)
         _etiquetage_curateur(g, et, s, o.raison)
@@ -97,6 +108,8 @@ def _observation(g: Graph, iris: Iris, contrat: Contrat, c: ChiffreCle, dataset:
     g.add((o, CDV.ligneSource, _int(c.ligne)))
     if c.note:
         g.add((o, SKOS.editorialNote, _fr(c.note)))
+    if c.evenement:
+        g.add((o, CDV.porteSurEvenement, iris.evenement(contrat.id, c.evenement)))
 
 
 def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
@@ -136,9 +149,15 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
             g.add((ts, CDV.partieDeTerritoire, iris.territoire(t.partie_de)))
         if t.insee:
             g.add((ts, SKOS.exactMatch, URIRef(t.insee)))
+        link = liaison(t.type, t.label)
+        if link.code:
+            g.add((ts, CDV.codeOfficiel, Literal(link.code)))
+        if link.raison:
+            g.add((ts, CDV.raisonNonRelie, _fr(link.raison)))
 
     for e in contrat.elements:
         _element(g, iris, contrat, e, source)
+    add_context(g, iris, contrat, source)
 
     if contrat.chiffres_cles:
         dataset = iris.chiffres(cid)
@@ -151,6 +170,14 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
             q = iris.qpv_du_contrat(cid)
             g.add((q, RDF.type, CDV.EnsembleQuartiers))
             g.add((q, RDFS.label, Literal(f"Quartiers prioritaires du contrat {cid}", lang="fr")))
+            g.add((q, CDV.nonImprime, Literal(True)))
+            g.add(
+                (
+                    q,
+                    SKOS.editorialNote,
+                    _fr("Libellé généré par le projet, non imprimé dans la source."),
+                )
+            )
             g.add((s, CDV.territoire, q))
         for c in contrat.chiffres_cles:
             _observation(g, iris, contrat, c, dataset)

@@ -58,6 +58,16 @@ class Iris:
     def observation(self, cid: str, oid: str) -> URIRef:
         return self._iri(f"contrat/{cid}/chiffres-cles/{oid}")
 
+    def passage(self, owner: URIRef, key: str, ligne: int) -> URIRef:
+        """A printed paragraph of ``owner`` (contract or element), named by its source line."""
+        return URIRef(f"{owner}/{key}/l{ligne}")
+
+    def evenement(self, cid: str, evid: str) -> URIRef:
+        return self._iri(f"contrat/{cid}/elaboration/{evid}")
+
+    def texte_cite(self, cid: str, tid: str) -> URIRef:
+        return self._iri(f"contrat/{cid}/texte-cite/{tid}")
+
     def qpv_du_contrat(self, cid: str) -> URIRef:
         return self._iri(f"contrat/{cid}/qpv")
 

@@ -1,0 +1,72 @@
+"""One table cell → its items: paragraphs, bullet lines, sub-bullets.
+
+A cell often holds a list ("- Simplifier … - Renforcer …", or Word paragraphs
+with "-" and "o" bullets). Each item becomes one element; an "o" item under a
+"-" item is its child.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.importer.markers import read_marker
+from app.importer.units import clean
+
+# A new item starts at a bullet glyph followed by a capital (or « / a digit):
+# « parentalité - centres sociaux » stays one label.
+_ITEM_START = re.compile(
+    r"(?:(?<=^)|(?<=\s))(?P<glyph>[-–•■▪➤›\ufffd]|o(?=\s+[A-ZÀ-Ý]))\s*(?=[A-ZÀ-Ý«\d(])"
+)
+_MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>")
+_CODE_ONLY = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[A-Za-z]|[IVX]{1,4})$")
+_LEADING_GLYPH = re.compile(r"^[-–•■▪➤›]\s+")
+_PARAGRAPH = re.compile(r"</?(?:p|li)\b[^>]*>|\n")
+
+
+@dataclass
+class CellItem:
+    label: str
+    depth: int  # 0 = item, 1 = sub-item ("o" under "-")
+    code: str | None = None
+    lead_in: bool = False  # « En lien avec les Villes : » introduces the list, is not an item
+
+
+def split_cell(text: str) -> list[CellItem]:
+    """Items of a cell, in order.
+
+    >>> [i.label for i in split_cell('<ul> - Simplifier les AAP - Renforcer le recours')]
+    ['Simplifier les AAP', 'Renforcer le recours']
+    >>> [i.label for i in split_cell('Travailler avec la CAF - centres sociaux')]
+    ['Travailler avec la CAF - centres sociaux']
+    """
+    items: list[CellItem] = []
+    for para in _PARAGRAPH.split(text.replace("<ul", "\n<ul")):
+        para = _MARKUP.sub(" ", para.replace("\ufffd", " "))
+        if not clean(para):
+            continue
+        starts = list(_ITEM_START.finditer(para))
+        if starts and _CODE_ONLY.match(clean(para[: starts[0].start()])):
+            starts = starts[1:]  # « 2 - Violences … »: a code and its separator, not a list
+        if not starts:
+            items.append(_item(para, 0))
+            continue
+        head = para[: starts[0].start()]
+        if clean(head):
+            items.append(_item(head, 0))
+        for k, m in enumerate(starts):
+            end = starts[k + 1].start() if k + 1 < len(starts) else len(para)
+            depth = 1 if m.group("glyph") == "o" else 0
+            items.append(_item(para[m.end() : end], depth))
+    for k, item in enumerate(items):
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        item.lead_in = item.label.endswith(":") and nxt is not None and nxt.depth == item.depth
+    return [i for i in items if i.label]
+
+
+def _item(text: str, depth: int) -> CellItem:
+    text = _LEADING_GLYPH.sub("", clean(text))  # « - cf. convention NPRU »: a bullet all the same
+    marker = read_marker(text)
+    if marker.kind == "number" and marker.label.strip():
+        return CellItem(clean(marker.label), depth, marker.code)
+    return CellItem(clean(text), depth)

@@ -1,0 +1,98 @@
+"""The reading pass: each unit, in document order, becomes an element, a caption, a
+table row, a description or a property of the element above."""
+
+from __future__ import annotations
+
+from app.importer.tables import read_row
+from app.importer.tree import TreeBuilder, is_narrative
+from app.importer.units import Unit
+from app.importer.vocabulary import caption_levels
+
+
+def feed(b: TreeBuilder, units: list[Unit]) -> None:
+    for k, unit in enumerate(units):
+        nxt = units[k + 1] if k + 1 < len(units) else None
+        if unit.kind in ("attendus", "indicateurs"):
+            b.property_block(unit)
+            continue
+        if (
+            b.collect is not None
+            and unit.kind in ("text",)
+            or (b.collect is not None and unit.marker.kind == "bullet")
+        ):
+            if unit.label:
+                b.collect.append((unit.line, unit.label))  # type: ignore[union-attr]
+            continue
+        b.collect = None
+        if unit.kind != "row" and b.row_table:
+            b.row_table, b.columns = False, None
+        if unit.kind == "caption":
+            assert unit.marker.levels is not None
+            b.close_headings(unit.heading)
+            b.caption(unit.marker.levels)
+        elif unit.kind == "row":
+            read_row(b, unit, unit.cells or [])
+        elif not unit.label:
+            continue
+        elif unit.kind == "text" and _before_table(nxt) and _title_like(unit.label):
+            b.item(unit, ("table-title",))
+        elif unit.kind == "text":
+            if b.columns and not b.row_table and _cell_like(unit.label):
+                b.table_cell_block(unit)
+            elif b.indented_outline and unit.indent >= 2 and b.elements and _title_like(unit.label):
+                b.item(unit, ("indent", unit.indent))  # an outline typed with indentation only
+            else:
+                b.describe(unit.line, unit.label)
+        elif is_narrative(unit.label) or _is_title(b, unit) or _remark(unit):
+            b.describe(unit.line, unit.label)
+        else:
+            b.item(unit, _signature(unit, nxt))
+
+
+def _is_title(b: TreeBuilder, unit: Unit) -> bool:
+    """The document's title (Title style, or a first heading with no code): not strategy."""
+    if unit.heading == "title":
+        return True
+    if b.elements or unit.marker.kind != "plain" or not unit.heading:
+        return False
+    return unit.heading in ("caps", "bold") or "contrat" in unit.label.casefold()
+
+
+def _remark(unit: Unit) -> bool:
+    """« Enjeux : le taux de retard … atteint 30 %. »: a level word introducing a finding in
+    a sentence, not the title of an element."""
+    m = unit.marker
+    return m.kind == "word" and not m.code and unit.label[:1].islower() and unit.label.endswith(".")
+
+
+def _cell_like(label: str) -> bool:
+    return len(label) < 250 and not label.endswith(":") and not is_narrative(label)
+
+
+def _title_like(label: str) -> bool:
+    return len(label) < 150 and not label.endswith((":", ".", ";")) and not is_narrative(label)
+
+
+def _before_table(nxt: Unit | None) -> bool:
+    if nxt is None:
+        return False
+    if nxt.kind == "caption" and nxt.marker.levels and len(nxt.marker.levels) > 1:
+        return True
+    if nxt.kind == "row" and nxt.cells:
+        filled = [c for c in nxt.cells if c.strip()]
+        return len(filled) > 1 and all(caption_levels(c.strip()) for c in filled)
+    return False
+
+
+def _signature(unit: Unit, nxt: Unit | None) -> tuple[object, ...]:
+    m = unit.marker
+    if unit.heading and unit.heading.startswith("h"):
+        return ("h", unit.heading)
+    if m.kind == "bullet":
+        level = unit.list_level if unit.list_level is not None else unit.indent // 2
+        return (*m.sig, level)
+    if m.kind in ("number", "word"):
+        return m.sig
+    if _before_table(nxt) and _title_like(unit.label):
+        return ("table-title",)
+    return ("typo", unit.heading)

@@ -1,0 +1,45 @@
+"""The text rendering of a document: one line per source line, with layout hints.
+
+Extractors (one per format) produce this; structure recognition reads only this,
+so a PDF, a Word file and a text file are recognised by the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Line:
+    """One line of the rendering. ``text`` is exactly what is written to the ``.txt``."""
+
+    text: str
+    heading: int | None = None  # outline level from a heading style (1 = top)
+    list_level: int | None = None  # list nesting from Word/ODT numbering (0 = top)
+    bold: bool = False
+    cells: list[str] | None = None  # a table row: one text per column, "" when merged above
+    page: int | None = None
+    title: bool = False  # the document's Title style
+
+
+@dataclass
+class Rendering:
+    """A whole document as lines; ``lines[i]`` is line ``i + 1`` of the ``.txt``."""
+
+    lines: list[Line] = field(default_factory=list)
+    final_newline: bool = True  # a text file without one is rendered byte for byte
+    headers_removed: bool = False  # running headers and footers already left out (PDF)
+
+    def add(self, text: str = "", **hints: object) -> None:
+        self.lines.append(Line(text.replace("\n", " ").replace("\r", " "), **hints))  # type: ignore[arg-type]
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1].text.strip():
+            self.lines.append(Line(""))
+
+    def text(self) -> str:
+        text = "".join(line.text + "\n" for line in self.lines)
+        return text if self.final_newline else text[:-1]
+
+    def is_empty(self) -> bool:
+        return not any(line.text.strip() for line in self.lines)

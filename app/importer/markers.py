@@ -1,0 +1,137 @@
+"""What a line starts with: a printed code, a bullet, a level word — and the label after it.
+
+Codes are kept exactly as printed (``1..3.2`` stays ``1..3.2``); the signature
+says which numbering scheme and depth they belong to, because two levels of a
+document differ by their scheme ("1 -" vs "1."), not by their values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.importer.vocabulary import caption_levels, leading_level, singular
+
+_SEP = r"(?P<sep>[.)°:]|[-–—])"
+_DOTTED = re.compile(r"(?P<code>\d{1,2}(?:\.{1,2}\d{1,2})+)\.?\s*(?:(?P<sep>[-–—:)])\s*|\s+)(?=\S)")
+_SIMPLE = re.compile(r"(?P<code>\d{1,2})\s*" + _SEP + r"\s*(?=[^\s\d%])")
+_HASH = re.compile(r"#\s?(?P<code>\d{1,2})(?:\s*(?P<sep>[-–—:.)]))?\s*")
+_ROMAN = re.compile(r"(?P<code>[IVXL]{1,5})\s*" + _SEP + r"\s+(?=\S)")
+_UPPER = re.compile(r"(?P<code>[A-Z])\s*" + _SEP + r"\s+(?=\S)")
+_LOWER = re.compile(r"(?P<code>[a-z])\s*(?P<sep>[).])\s+(?=\S)")
+_BULLET = re.compile(r"(?P<glyphs>(?:[•\-–—■▪➤►›»\ufffd·◦●○→✓✔❖□▶◆◼]\s*|\*\s+)+)(?=\S)")
+_O_BULLET = re.compile(r"o\s+(?=[A-Za-zÀ-ÿ«(])")
+_CODE_AFTER_WORD = re.compile(
+    r"\s*(?P<code>#?\d{1,2}(?:\.{1,2}\d{1,2})*|[IVXL]{1,5}|[A-Z])\b\.?\s*(?P<sep>[.):–—-])?\s*"
+)
+_WORD_SEP = re.compile(r"\s*(?P<sep>[:–—-])\s*(?=\S)")
+
+
+def sep_class(sep: str | None) -> str:
+    if not sep:
+        return ""
+    return "-" if sep in "-–—" else ("." if sep in ".°" else sep)
+
+
+@dataclass
+class Marker:
+    """How a line starts. ``kind``: number, bullet, word, caption or plain."""
+
+    kind: str
+    label: str
+    code: str | None = None
+    sig: tuple[object, ...] = ()
+    classe: str | None = None
+    niveau: str | None = None
+    levels: list[tuple[str, str]] | None = None
+
+
+def _numbered(text: str, roman_letters: bool) -> Marker | None:
+    """A printed code; when its label starts with a level word (« I. PILIER COHÉSION
+    SOCIALE », « 2 - Axe : Emploi »), that word gives the class."""
+    marker = _code(text, roman_letters)
+    if marker is not None and (worded := _worded(marker.label, True)) and not worded.code:
+        marker.classe, marker.niveau = worded.classe, worded.niveau
+        marker.label = worded.label
+    return marker
+
+
+def _code(text: str, roman_letters: bool) -> Marker | None:
+    if m := _DOTTED.match(text):
+        depth = len([p for p in m.group("code").split(".") if p])
+        return Marker("number", text[m.end() :], m.group("code"), ("n", "1", depth))
+    if m := _HASH.match(text):
+        return Marker("number", text[m.end() :], "#" + m.group("code"), ("n", "#", 1))
+    if m := _SIMPLE.match(text):
+        return Marker(
+            "number", text[m.end() :], m.group("code"), ("n", "1", 1, sep_class(m["sep"]))
+        )
+    if (m := _ROMAN.match(text)) and (len(m.group("code")) > 1 or roman_letters):
+        return Marker("number", text[m.end() :], m.group("code"), ("n", "I", 1))
+    if m := _UPPER.match(text):
+        return Marker("number", text[m.end() :], m.group("code"), ("n", "A", 1))
+    if m := _LOWER.match(text):
+        return Marker("number", text[m.end() :], m.group("code"), ("n", "a", 1))
+    return None
+
+
+def _worded(text: str, short_heading: bool) -> Marker | None:
+    found = leading_level(text)
+    if found is None:
+        return None
+    classe, nwords = found
+    m = re.match(r"\s*(?:[\w’']+(?:-[\w’']+)*\s*){" + str(nwords) + "}", text)
+    if m is None:
+        return None
+    words, rest = text[: m.end()].strip(), text[m.end() :]
+    if (c := _CODE_AFTER_WORD.match(" " + rest)) and (
+        c["sep"] or not rest[c.end() - 1 :].strip()[:1].islower()
+    ):
+        label = (" " + rest)[c.end() :]
+        if label.strip() or c["sep"]:
+            niveau = singular(words) if words.isupper() else words
+            return Marker("word", label, c["code"], ("w", classe, words.lower()), classe, niveau)
+    if c := _WORD_SEP.match(rest):
+        niveau = singular(words) if words.isupper() else words
+        return Marker("word", rest[c.end() :], None, ("w", classe, words.lower()), classe, niveau)
+    if short_heading:
+        return Marker("word", text, None, ("w", classe, words.lower()), classe, singular(words))
+    return None
+
+
+def _bullet(rest: str, glyphs: str) -> Marker:
+    """A bullet; « • Objectif 1.1 : Soutenir … » also names its level and code."""
+    worded = _worded(rest, False)
+    if worded is not None and (worded.code or worded.label != rest):
+        return Marker(
+            "bullet", worded.label, worded.code, ("b", glyphs), worded.classe, worded.niveau
+        )
+    return Marker("bullet", rest, None, ("b", glyphs))
+
+
+def read_marker(text: str, roman_letters: bool = False, short_heading: bool = False) -> Marker:
+    """Classify the start of ``text`` (already stripped of indentation).
+
+    >>> m = read_marker("Orientation 1.1 : Inscrire la Culture")
+    >>> (m.kind, m.code, m.niveau, m.label)
+    ('word', '1.1', 'Orientation', 'Inscrire la Culture')
+    >>> m = read_marker("1..3.2 – Créer ou renforcer")
+    >>> (m.kind, m.code, m.sig, m.label)
+    ('number', '1..3.2', ('n', '1', 3), 'Créer ou renforcer')
+    >>> read_marker("� Favoriser le bien").kind
+    'bullet'
+    """
+    if m := _numbered(text, roman_letters):
+        return m
+    bulleted = _BULLET.match(text) is not None or _O_BULLET.match(text) is not None
+    if not bulleted and len(text) < 120 and (levels := caption_levels(text.rstrip(" :"))):
+        return Marker("caption", text, levels=levels)
+    if worded := _worded(text, short_heading):
+        return worded
+    if b := _BULLET.match(text):
+        glyphs = re.sub(r"\s+", "", b.group("glyphs"))
+        if not text.startswith("**"):
+            return _bullet(text[b.end() :], glyphs)
+    if o := _O_BULLET.match(text):
+        return _bullet(text[o.end() :], "o")
+    return Marker("plain", text)

@@ -1,0 +1,170 @@
+"""Table rows → elements: header rows that name the levels, heading rows, data rows.
+
+A header row names each column's level (« Enjeux | Objectifs | Modalités d'action »);
+other columns (pilots, calendar, budget) are not strategy, and indicators or expected
+results columns are properties of the row's element. An empty cell continues the one
+above (merged cells), a one-cell row is a heading.
+"""
+
+from __future__ import annotations
+
+from app.importer.cells import CellItem, split_cell
+from app.importer.markers import read_marker
+from app.importer.tree import Drafted, TreeBuilder, is_narrative
+from app.importer.units import Unit, clean, is_caps
+from app.importer.vocabulary import (
+    CONTEXTUAL,
+    OO,
+    OS,
+    caption_levels,
+    default_child,
+    fold,
+    singular,
+)
+
+_OTHER_COLUMNS = {
+    "indicateur": "indicateurs",
+    "indicateurs de suivi": "indicateurs",
+    "resultat attendu": "resultats_attendus",
+    "attendu": "resultats_attendus",
+}
+_SKIPPED_COLUMNS = (
+    "pilote",
+    "porteur",
+    "partenaire",
+    "calendrier",
+    "echeance",
+    "echeancier",
+    "budget",
+    "financement",
+    "cout",
+    "moyen",
+    "public",
+    "quartier",
+    "territoire",
+    "dispositif",
+    "acteur",
+    "responsable",
+    "observation",
+    "commentaire",
+    "date",
+    "duree",
+    "statut",
+    "priorite de mise",
+)
+
+
+def _other_column(header: str) -> str | None:
+    """A table column that is not a level: « indicateurs », « résultats attendus », or one of
+    pilots, partners, calendar, budget… (then "skip")."""
+    folded = fold(header.strip().rstrip(":"))
+    if folded in _OTHER_COLUMNS:
+        return _OTHER_COLUMNS[folded]
+    words = folded.split()
+    if 0 < len(words) <= 4 and any(folded.startswith(w) for w in _SKIPPED_COLUMNS):
+        return "skip"
+    return None
+
+
+def read_row(b: TreeBuilder, unit: Unit, cells: list[str]) -> None:
+    filled = [(i, c) for i, c in enumerate(cells) if c.strip()]
+    if not filled:
+        return
+    captions = [caption_levels(c.strip().rstrip(":")) for _, c in filled]
+    if all(captions) and (len(filled) > 1 or len(captions[0] or []) > 1):
+        b.caption([lv for cap in captions if cap for lv in cap], rows=True)
+        return
+    if (
+        len(filled) > 1
+        and any(captions)
+        and all(cap or _other_column(c) for cap, (_, c) in zip(captions, filled, strict=True))
+    ):
+        # « Objectifs | Actions | Pilotes | Calendrier »: level columns and others
+        _mixed_header(b, cells)
+        return
+    if len(filled) == 1 and filled[0][0] == 0:  # a heading row, often merged across
+        if captions[0]:
+            b.caption(captions[0])
+            return
+        if is_narrative(cells[0].strip()) or cells[0].strip().endswith((".", ";")):
+            b.describe(unit.line, cells[0].strip())
+            return
+        text = clean(cells[0])
+        m = read_marker(text, short_heading=is_caps(text) or len(text) < 120)
+        last = b.elements[-1] if b.elements else None
+        if (
+            last is not None
+            and last.sig == ("rowhead",)
+            and not last.children
+            and last.label.endswith(":")
+            and m.kind == "plain"
+            and not is_caps(text)
+        ):
+            # « L'HABITAT ET LE CADRE DE VIE : » / « Renforcer l'attractivité … »: one
+            # heading printed over two rows of the table
+            last.label = f"{last.label} {text}"
+            return
+        head = Unit("item", unit.line, m, clean(m.label) or text)
+        b.item(head, m.sig if m.kind == "word" else ("rowhead",))
+        b.table_base = len(b.stack)
+        b.last_in_col = [None] * max(len(b.columns or []), len(cells))
+        return
+    _data_row(b, unit.line, cells)
+
+
+def _property_cell(b: TreeBuilder, i: int, line: int, items: list[CellItem]) -> None:
+    """A cell of an indicators / expected results column: a property of the row's
+    deepest element; other columns (pilot, calendar, budget) are not strategy."""
+    kind = b.properties.get(i)
+    owner = next((e for e in reversed(b.last_in_col[:i]) if e is not None), None)
+    if owner is None or kind not in ("indicateurs", "resultats_attendus"):
+        return
+    target = owner.indicateurs if kind == "indicateurs" else owner.resultats_attendus
+    target.extend((line, it.label) for it in items)
+
+
+def _mixed_header(b: TreeBuilder, cells: list[str]) -> None:
+    levels = [caption_levels(c.strip().rstrip(":")) for c in cells]
+    b.caption([cap[0] for cap in levels if cap], rows=True)
+    b.columns = [(cap[0][0], singular(cap[0][1])) if cap else None for cap in levels]
+    b.properties = {i: kind for i, c in enumerate(cells) if (kind := _other_column(c))}
+    b.last_in_col = [None] * len(cells)
+
+
+def _data_row(b: TreeBuilder, line: int, cells: list[str]) -> None:
+    width = max(len(b.columns or []), len(cells))
+    if len(b.last_in_col) < width:
+        b.last_in_col += [None] * (width - len(b.last_in_col))
+    del b.stack[b.table_base :]
+    for i, cell in enumerate(cells):
+        items = [it for it in split_cell(cell) if not it.lead_in]
+        if not items:
+            continue
+        if b.columns and i < len(b.columns) and b.columns[i] is None:
+            _property_cell(b, i, line, items)
+            continue
+        parent = b.last_in_col[i - 1] if i > 0 else b.top()
+        if i > 0 and parent is None:
+            parent = next((p for p in reversed(b.last_in_col[:i]) if p), b.top())
+        column = b.columns[i] if b.columns and i < len(b.columns) else None
+        if column is not None:
+            classe, niveau, guessed = *column, False
+        else:
+            classe, niveau, guessed = (
+                default_child(parent.classe if parent else None),
+                None,
+                True,
+            )
+        if classe == CONTEXTUAL:
+            classe = OO if parent and parent.classe in (OS, OO) else OS
+        last: Drafted | None = None
+        for it in items:
+            owner = last if it.depth > 0 and last is not None else parent
+            e = Drafted(classe, it.label, line, code=it.code, niveau=niveau, guessed=guessed)
+            e.sig = ("col", i, it.depth)
+            placed = b.attach(e, owner)
+            if it.depth == 0:
+                last = placed
+        b.last_in_col[i] = last
+        for j in range(i + 1, width):
+            b.last_in_col[j] = None

@@ -1,0 +1,77 @@
+"""Documents that cannot be drafted: a clear error naming the file, status ≠ 0, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from documents import TEXT_CONTRACT
+
+from app.cli import main
+
+
+def _scanned_pdf(path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    c.rect(72, 72, 400, 600, fill=1)  # a page image stand-in: shapes, no text layer
+    c.showPage()
+    c.save()
+
+
+def _encrypted_pdf(path: Path) -> None:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    c.drawString(72, 720, "Axe 1 - Emploi")
+    c.save()
+
+
+CASES = {
+    "scan.pdf": (_scanned_pdf, "sans couche texte"),
+    "chiffre.pdf": (_encrypted_pdf, "chiffré"),
+    "corrompu.docx": (lambda p: p.write_bytes(b"PK\x03\x04 pas un vrai docx"), "corrompu"),
+    "vide.txt": (lambda p: p.write_bytes(b""), "vide"),
+    "blanc.md": (lambda p: p.write_text("\n   \n\n", encoding="utf-8"), "vide"),
+    "contrat.rtf": (
+        lambda p: p.write_text("{\\rtf1 Axe 1}", encoding="utf-8"),
+        "non pris en charge",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_document_fails_cleanly(name: str, tmp_path: Path, capsys) -> None:
+    make, expected = CASES[name]
+    doc = tmp_path / name
+    make(doc)
+    out, sources = tmp_path / "brouillons", tmp_path / "sources"
+    code = main(["import", str(doc), "--outdir", str(out), "--sources-dir", str(sources)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert str(doc) in err and expected in err, err
+    assert not out.exists() or not any(out.iterdir())
+    assert not sources.exists() or not any(sources.iterdir())
+
+
+def test_one_bad_document_does_not_stop_the_batch(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "lot"
+    (folder / "sous").mkdir(parents=True)
+    (folder / "sous" / "valbourg.txt").write_text(TEXT_CONTRACT, encoding="utf-8")
+    (folder / "vide.txt").write_bytes(b"")
+    (folder / "notes.rtf").write_text("ignoré : extension non prise en charge", encoding="utf-8")
+    (folder / "valbourg.txt").write_text(
+        TEXT_CONTRACT.replace("Valbourg", "Valmont"), encoding="utf-8"
+    )
+    out, sources = tmp_path / "brouillons", tmp_path / "sources"
+    code = main(["import", str(folder), "--outdir", str(out), "--sources-dir", str(sources)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert (out / "valbourg.yaml").is_file() and (sources / "valbourg.txt").is_file()
+    assert (out / "valbourg-2.yaml").is_file() and (sources / "valbourg-2.txt").is_file()
+    texts = {(sources / n).read_text(encoding="utf-8") for n in ("valbourg.txt", "valbourg-2.txt")}
+    assert len(texts) == 2  # same name in two folders: two drafts, nothing overwritten
+    assert not (out / "vide.yaml").exists()
+    assert "valbourg.txt" in captured.out and "1 échec(s)" in captured.out
+    assert "notes.rtf" not in captured.out  # folders yield only supported documents

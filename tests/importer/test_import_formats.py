@@ -1,0 +1,166 @@
+"""Contracts in other layouts (Word, PDF, text, ODT), each against a tree written by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from documents import (
+    CANVAS_PDF_EXPECTED,
+    DOCX_EXPECTED,
+    INDENTED_EXPECTED,
+    INDENTED_TEXT,
+    LEVEL_WORDS_PDF_EXPECTED,
+    MERGED_ROWS_EXPECTED,
+    MIXED_COLUMNS_EXPECTED,
+    ODT_EXPECTED,
+    PDF_EXPECTED,
+    ROMAN_EXPECTED,
+    ROMAN_TEXT,
+    TEXT_CONTRACT,
+    TEXT_EXPECTED,
+    make_canvas_pdf,
+    make_docx,
+    make_level_words_pdf,
+    make_merged_rows_docx,
+    make_mixed_columns_docx,
+    make_odt,
+    make_pdf,
+)
+from tree_compare import compare, pairs_of, tree
+
+from app.importer.run import NOT_FOUND
+
+
+def _check(result, expected: str) -> None:
+    assert result.code == 0, result.stderr
+    elements = result.draft["elements"]
+    score = compare(tree(expected), pairs_of(elements))
+    assert score.recall >= 0.9, (score, [(e["label"], e.get("parent")) for e in elements])
+    assert score.precision >= 0.9, (score, [(e["label"], e.get("parent")) for e in elements])
+    assert not [e for e in elements if e.get("a_verifier") == NOT_FOUND]
+    lines = (
+        (result.sources / result.draft["source"]["fichier"])
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    for e in elements:
+        assert e["label"].split()[0] in lines[e["ligne"] - 1], e
+
+
+def test_text_with_bullets_pages_and_sommaire(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "valbourg.txt"
+    doc.write_text(TEXT_CONTRACT, encoding="utf-8")
+    result = run_import(doc)
+    _check(result, TEXT_EXPECTED)
+    assert result.draft["generation"] == "2024-2030"
+    emploi = next(e for e in result.draft["elements"] if e["label"] == "Favoriser l'emploi")
+    assert emploi["ligne"] == 21  # the heading, not its sommaire entry (line 5)
+    jeunes = next(e for e in result.draft["elements"] if e["label"].startswith("Lever les freins"))
+    assert jeunes["resultats_attendus"][0]["texte"].startswith("hausse du nombre")
+    cohesion = next(
+        e for e in result.draft["elements"] if e["label"] == "Renforcer la cohésion sociale"
+    )
+    assert cohesion["description"][0]["texte"].startswith("Le diagnostic partagé")
+
+
+def test_word_headings_tables_merged_cells(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "valbourg.docx"
+    make_docx(doc)
+    result = run_import(doc)
+    _check(result, DOCX_EXPECTED)
+    by_label = {e["label"]: e for e in result.draft["elements"]}
+    assert by_label["Cohésion sociale et vivre ensemble"]["classe"] == "Axe"
+    assert by_label["Cohésion sociale et vivre ensemble"]["code"] == "1"
+    assert by_label["Favoriser la réussite éducative"]["classe"] == "ObjectifStrategique"
+    assert by_label["Créer des cafés des parents"]["classe"] == "ModaliteAction"
+    assert result.draft["source"]["original"]["format"] == "docx"
+    assert result.draft["source"]["titre"] == "Contrat de ville de Valbourg"
+
+
+def test_pdf_outline_running_headers_wrapped_lines(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "valbourg.pdf"
+    make_pdf(doc)
+    result = run_import(doc)
+    _check(result, PDF_EXPECTED)
+    rendering = (result.sources / "valbourg.txt").read_text(encoding="utf-8")
+    assert "Communauté d'agglomération de Valbourg" not in rendering  # running footer dropped
+
+
+def test_odt_headings_and_lists(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "valbourg.odt"
+    make_odt(doc)
+    result = run_import(doc)
+    _check(result, ODT_EXPECTED)
+    pilier = next(e for e in result.draft["elements"] if e["label"] == "Habitat et cadre de vie")
+    assert pilier["classe"] == "Pilier"
+
+
+def test_text_roman_letters_and_signatures(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "valdore.txt"
+    doc.write_text(ROMAN_TEXT, encoding="utf-8")
+    result = run_import(doc)
+    _check(result, ROMAN_EXPECTED)
+    assert result.draft["generation"] == "2015-2020"
+    assert result.draft["source"]["date"] == "2015-07-03"  # « Fait à Valdoré, le 3 juillet 2015 »
+    by_label = {e["label"]: e for e in result.draft["elements"]}
+    assert (
+        by_label["PILIER EMPLOI"]["classe"] == "Pilier"
+        and by_label["PILIER EMPLOI"]["code"] == "III"
+    )
+    assert by_label["Développer l'atelier santé ville"]["indicateurs"][0]["texte"].startswith(
+        "nombre"
+    )
+
+
+def test_pdf_level_words_captions_indicators(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "vire.pdf"
+    make_level_words_pdf(doc)
+    result = run_import(doc)
+    _check(result, LEVEL_WORDS_PDF_EXPECTED)
+    by_label = {e["label"]: e for e in result.draft["elements"]}
+    assert by_label["COHÉSION SOCIALE"]["classe"] == "Pilier"
+    assert by_label["Soutenir la création d'activité"]["niveau"] == "Objectif opérationnel"
+    assert not [e for e in result.draft["elements"] if e.get("a_verifier")]
+    assert result.draft["source"]["titre"].endswith("Agglomération du Pays de Vire")
+
+
+def test_word_tables_with_merged_heading_rows(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "montfleury.docx"
+    make_merged_rows_docx(doc)
+    result = run_import(doc)
+    _check(result, MERGED_ROWS_EXPECTED)
+    assert result.draft["generation"] == "2024-2030"
+
+
+def test_word_table_with_pilots_calendar_and_indicators(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "colonnes.docx"
+    make_mixed_columns_docx(doc)
+    result = run_import(doc)
+    _check(result, MIXED_COLUMNS_EXPECTED)
+    by_label = {e["label"]: e for e in result.draft["elements"]}
+    garde = by_label["Garde d'enfants à horaires atypiques"]
+    assert garde["classe"] == "ModaliteAction"
+    assert garde["indicateurs"] == [{"ligne": garde["ligne"], "texte": "Nombre de places créées"}]
+    assert "CAF" not in by_label and "2025" not in by_label
+    assert "titre" not in result.draft["source"]  # nothing but the strategy is printed
+    assert result.draft["id"].startswith("emploi-")
+
+
+def test_pdf_drawn_line_by_line_bold_headings(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "saint-aubin.pdf"
+    make_canvas_pdf(doc)
+    result = run_import(doc)
+    _check(result, CANVAS_PDF_EXPECTED)
+    by_label = {e["label"]: e for e in result.draft["elements"]}
+    assert by_label["Cohésion sociale"]["description"][0]["texte"].startswith("Les quartiers")
+    rendering = (result.sources / "saint-aubin.txt").read_text(encoding="utf-8")
+    assert "Saint-Aubin – Contrat de ville\n" not in rendering and "- 2 -" not in rendering
+
+
+def test_text_outline_by_indentation_only(tmp_path: Path, run_import) -> None:
+    doc = tmp_path / "rocheval.txt"
+    doc.write_text(INDENTED_TEXT, encoding="utf-8")
+    result = run_import(doc)
+    _check(result, INDENTED_EXPECTED)
+    flagged = [e["label"] for e in result.draft["elements"] if e.get("a_verifier")]
+    assert "Emploi" not in flagged and "Ouvrir une couveuse" in flagged  # no level word printed
