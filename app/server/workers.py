@@ -116,7 +116,9 @@ class WorkerPool:
         for worker in workers:
             self._idle.put_nowait(worker)
         self.isolated = all(w.isolated for w in workers)
-        self._spare = await self._spawn(lazy=True)
+        spare = asyncio.create_task(self._refill_spare())  # not needed to start serving
+        self._tasks.add(spare)
+        spare.add_done_callback(self._tasks.discard)
 
     async def close(self) -> None:
         self._closing = True

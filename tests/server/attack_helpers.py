@@ -14,6 +14,9 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+# The 90-byte query of issue 12 that took 10.4 GB: the sort needs every pair of triples.
+MEMORY_BOMB = "CONSTRUCT { ?a ?b ?c . ?d ?e ?f } WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?f ?c"
+
 
 def client_from(address: str, timeout: float = 30) -> httpx.Client:
     """An HTTP client whose connections come from ``address`` (e.g. 127.0.0.7)."""

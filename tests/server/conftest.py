@@ -27,8 +27,6 @@ ADMIN_TOKEN = "jeton-de-test"
 FILLER_TRIPLES = 3000
 MAX_ROWS = 1000
 RUNAWAY = "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-# The 90-byte query of issue 12 that took 10.4 GB: the sort needs every pair of triples.
-MEMORY_BOMB = "CONSTRUCT { ?a ?b ?c . ?d ?e ?f } WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?f ?c"
 
 
 def _quad(s: str, p: str, o: str, g: str) -> str:

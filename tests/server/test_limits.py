@@ -10,8 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import httpx
-from attack_helpers import client_from, live_children, open_query, read_response, wait_until
-from conftest import MEMORY_BOMB, RUNAWAY
+from attack_helpers import (
+    MEMORY_BOMB,
+    client_from,
+    live_children,
+    open_query,
+    read_response,
+    wait_until,
+)
 
 from app.server.live import LiveServer, tree_rss
 
@@ -58,10 +64,12 @@ def test_memory_bomb_is_stopped_at_the_cap_and_says_so(guarded_server: LiveServe
     assert httpx.get(f"{guarded_server.url}/sparql", params={"query": ASK}).status_code == 200
 
 
-def test_abandoned_queries_free_their_workers_within_a_second(guarded_server: LiveServer) -> None:
+def test_abandoned_queries_free_their_workers_within_a_second(
+    runaway_query: str, guarded_server: LiveServer
+) -> None:
     settled(guarded_server)
     server_pid = guarded_server.process.pid
-    hogs = [open_query(guarded_server.url, RUNAWAY, f"127.0.2.{i}") for i in (1, 2)]
+    hogs = [open_query(guarded_server.url, runaway_query, f"127.0.2.{i}") for i in (1, 2)]
     assert wait_until(lambda: health(guarded_server)["idle_workers"] == 0, 5)
     before = live_children(server_pid)  # the two busy workers and the idle spare
     for sock in hogs:
@@ -79,11 +87,11 @@ def test_abandoned_queries_free_their_workers_within_a_second(guarded_server: Li
         assert name not in log
 
 
-def test_waiting_ends_at_the_queue_timeout(guarded_server: LiveServer) -> None:
+def test_waiting_ends_at_the_queue_timeout(runaway_query: str, guarded_server: LiveServer) -> None:
     """Both workers held: every other client gets 503 + Retry-After after ~1 s, all at once
     (before: one after the other, behind a lock whose wait had no limit)."""
     settled(guarded_server)
-    hogs = [open_query(guarded_server.url, RUNAWAY, f"127.0.3.{i}") for i in (1, 2)]
+    hogs = [open_query(guarded_server.url, runaway_query, f"127.0.3.{i}") for i in (1, 2)]
     try:
         assert wait_until(lambda: health(guarded_server)["idle_workers"] == 0, 5)
 
@@ -104,9 +112,11 @@ def test_waiting_ends_at_the_queue_timeout(guarded_server: LiveServer) -> None:
         assert seconds < 2.5
 
 
-def test_a_client_past_its_concurrent_share_gets_429(guarded_server: LiveServer) -> None:
+def test_a_client_past_its_concurrent_share_gets_429(
+    runaway_query: str, guarded_server: LiveServer
+) -> None:
     settled(guarded_server)
-    hog = open_query(guarded_server.url, RUNAWAY, "127.0.4.1")
+    hog = open_query(guarded_server.url, runaway_query, "127.0.4.1")
     try:
         assert wait_until(lambda: health(guarded_server)["idle_workers"] == 1, 5), health(
             guarded_server
@@ -128,10 +138,12 @@ def test_a_client_past_its_concurrent_share_gets_429(guarded_server: LiveServer)
     assert served.status_code == 200
 
 
-def test_a_client_past_its_query_time_gets_429(budget_server: LiveServer) -> None:
+def test_a_client_past_its_query_time_gets_429(
+    runaway_query: str, budget_server: LiveServer
+) -> None:
     url = f"{budget_server.url}/sparql"
     with client_from("127.0.5.1") as hostile, client_from("127.0.5.2") as other:
-        assert hostile.get(url, params={"query": RUNAWAY}).status_code == 504  # 2 s used
+        assert hostile.get(url, params={"query": runaway_query}).status_code == 504  # 2 s used
         refused = hostile.get(url, params={"query": ASK})
         assert refused.status_code == 429
         assert "CVKG_CLIENT_QUERY_SECONDS" in refused.text and "1.5 s" in refused.text
@@ -139,11 +151,13 @@ def test_a_client_past_its_query_time_gets_429(budget_server: LiveServer) -> Non
         assert other.get(url, params={"query": ASK}).status_code == 200
 
 
-def test_the_forwarded_header_is_trusted_only_when_configured(budget_server: LiveServer) -> None:
+def test_the_forwarded_header_is_trusted_only_when_configured(
+    runaway_query: str, budget_server: LiveServer
+) -> None:
     """Without CVKG_CLIENT_IP_HEADER, X-Forwarded-For changes nothing: no way to dodge."""
     url = f"{budget_server.url}/sparql"
     with client_from("127.0.5.3") as hostile:
-        assert hostile.get(url, params={"query": RUNAWAY}).status_code == 504
+        assert hostile.get(url, params={"query": runaway_query}).status_code == 504
         dodge = hostile.get(url, params={"query": ASK}, headers={"X-Forwarded-For": "9.9.9.9"})
     assert dodge.status_code == 429
 
