@@ -7,7 +7,7 @@ leaves a half-written dataset behind.
 
 from __future__ import annotations
 
-import hashlib
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -22,6 +22,7 @@ from app.curation.model import Contrat
 from app.dumps import (
     BUILD_INFO,
     DUMP_NQ,
+    ONTOLOGY_COPY,
     atomic_directory,
     write_dataset,
     write_graph_files,
@@ -31,9 +32,9 @@ from app.enrichment.pipeline import enrich
 from app.enrichment.themes import check_theme_overrides
 from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import Iris
-from app.rdf.territoires_officiels import REFERENCE_TABLE
 from app.validation import load_shapes, shacl_report, violations
-from app.vocabularies import ontology_graph, ontology_iri, vocabulary_graphs
+from app.version import build_fingerprint
+from app.vocabularies import ONTOLOGY_FILE, ontology_graph, ontology_iri, vocabulary_graphs
 
 
 class BuildError(Exception):
@@ -72,19 +73,9 @@ def contract_files(settings: Settings) -> list[Path]:
     return sorted(settings.data_dir.glob("*.yaml"))
 
 
-def input_files(settings: Settings) -> list[Path]:
-    files = contract_files(settings)
-    files += sorted(settings.ontology_dir.glob("*.ttl")) + sorted(settings.shapes_dir.glob("*.ttl"))
-    files += sorted(REFERENCE_TABLE.parent.glob("*"))  # official codes of named territories
-    return files
-
-
 def input_fingerprint(settings: Settings) -> str:
-    """Hash of every input and of the base IRI: the data version the server caches on."""
-    h = hashlib.sha256(f"{__version__}\n{settings.base_iri}\n".encode())
-    for path in input_files(settings):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()[:16]
+    """The data version of a build of ``settings`` (inputs, sources and build code)."""
+    return build_fingerprint(settings)
 
 
 def _shacl_problems(
@@ -157,6 +148,7 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     ]
     with atomic_directory(settings.build_dir) as out:
         (out / "contrats").mkdir()
+        shutil.copyfile(settings.ontology_dir / ONTOLOGY_FILE, out / ONTOLOGY_COPY)
         for contrat in contrats:
             g = graphs[contrat.id]
             write_graph_files(out / "contrats", contrat.id, g)
@@ -187,7 +179,9 @@ def is_stale(settings: Settings) -> bool:
     import json
 
     info = settings.build_dir / BUILD_INFO
-    if not (settings.build_dir / DUMP_NQ).is_file() or not info.is_file():
+    if not all((settings.build_dir / name).is_file() for name in (DUMP_NQ, ONTOLOGY_COPY)):
+        return True
+    if not info.is_file():
         return True
     try:
         recorded = json.loads(info.read_text(encoding="utf-8"))

@@ -64,9 +64,19 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    """Build first when the data version changed (inputs, sources or build code), then serve."""
     from app.server.run import serve
 
-    return serve(host=args.host, port=args.port, data_files=args.data, graph=args.graph)
+    dump = None
+    if not args.data:
+        from app.build import BuildError, ensure_build
+
+        try:
+            dump = ensure_build(get_settings(), progress=True)
+        except BuildError as exc:
+            print(f"cvkg serve: échec de la construction — {exc}", file=sys.stderr)
+            return 1
+    return serve(host=args.host, port=args.port, dump=dump, data_files=args.data, graph=args.graph)
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     seeds_dir: Path = PROJECT_ROOT.parent / "shared" / "seeds"
     build_dir: Path = PROJECT_ROOT / "data" / "build"
     store_dir: Path = PROJECT_ROOT / "var" / "store"
+    # Graphs written over HTTP by the admin (annotations), kept outside the
+    # build and the store so that they survive both: see app/server/annotations.py.
+    annotations_dir: Path = PROJECT_ROOT / "var" / "annotations"
     admin_token: str | None = None
     query_timeout: float = 30.0
     max_rows: int = 10_000

@@ -31,6 +31,9 @@ from app.rdf.namespaces import PREFIXES
 DUMP_NQ = "cvkg.nq"
 DUMP_TRIG = "cvkg.trig"
 BUILD_INFO = "build-info.json"
+# The ontology as built, beside the data: the site reads its labels, context
+# and documentation from the build's output, never from ontology/ directly.
+ONTOLOGY_COPY = "cdv.ttl"
 
 
 def sorted_ntriples(graph: Graph) -> list[str]:

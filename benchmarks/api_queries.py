@@ -35,7 +35,7 @@ import pyoxigraph as ox
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from app.api import queries  # noqa: E402
+from app import queries  # noqa: E402
 from app.api.catalog import BATCH  # noqa: E402
 from app.config import DEFAULT_BASE_IRI as BASE  # noqa: E402
 from app.server.live import live_server  # noqa: E402

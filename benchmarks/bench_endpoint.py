@@ -151,7 +151,7 @@ def main() -> int:
     from pyoxigraph import serialize as ox_serialize
 
     from app.config import DEFAULT_BASE_IRI
-    from app.server.prefixes import project_prefixes
+    from app.prefixes import project_prefixes
 
     args.workdir.mkdir(parents=True, exist_ok=True)
     dump = args.workdir / f"synthetic-{args.contracts}.nq"

@@ -23,18 +23,27 @@ from fastapi.responses import Response
 
 from app.api import catalog
 from app.api.contrats import concepts
-from app.api.deps import DataDep, GraphData, check_slug, invalid, not_found
+from app.api.deps import SLUG, DataDep, GraphData, check_slug, invalid, not_found
 from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
 
 router = APIRouter(tags=["comparaison"])
 MAX_CONTRATS = 12
 KINDS = ("theme", "dispositif")
 
+# The constraints are declared for clients and fuzzers, and enforced by
+# ``_checked`` so that each refusal says in French what is wrong.
 ContratsParam = Annotated[
     list[str] | None,
     Query(
-        description=f"Identifiants des contrats à comparer (de 2 à {MAX_CONTRATS}), "
-        "paramètre répété : `?contrat=a&contrat=b`.",
+        description=f"Identifiants des contrats à comparer (de 2 à {MAX_CONTRATS}, tous "
+        "différents), paramètre répété et obligatoire : `?contrat=a&contrat=b`.",
+        json_schema_extra={
+            "type": "array",
+            "items": {"type": "string", "pattern": SLUG},
+            "minItems": 2,
+            "maxItems": MAX_CONTRATS,
+            "uniqueItems": True,
+        },
         examples=[["ca-melun-val-de-seine-2024-2030", "contrat-de-ville-002d7387"]],
     ),
 ]

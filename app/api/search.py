@@ -97,7 +97,10 @@ def search(
         Query(
             min_length=1,
             max_length=300,
-            description="Mots cherchés, ex. « santé mentale des jeunes ».",
+            # At least one letter or digit; a query of stop words only is a 422 too.
+            pattern=r"[0-9A-Za-z\u00c0-\u024f]",
+            description="Mots cherchés, ex. « santé mentale des jeunes » : au moins une "
+            "lettre ou un chiffre, et un mot qui ne soit pas un mot vide (le, la, des…).",
             examples=["santé mentale"],
         ),
     ],

@@ -7,29 +7,17 @@ they stay stable when a curator adds an element.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from app.config import DEFAULT_BASE_IRI, ONTOLOGY_NS
+from app.prefixes import VOCABULARIES
 
 CDV = Namespace(ONTOLOGY_NS)
 ONTOLOGY_IRI = URIRef(ONTOLOGY_NS.rstrip("#"))
 QB = Namespace("http://purl.org/linked-data/cube#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
-PREFIXES = {
-    "cdv": CDV,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "prov": PROV,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-    "qb": QB,
-    "org": ORG,
-    "dcat": DCAT,
-    "void": VOID,
-}
+# The build's prefixes: the one table of app/prefixes.py, as rdflib namespaces.
+PREFIXES = {name: Namespace(iri) for name, iri in VOCABULARIES.items()}
 
 
 class Iris:

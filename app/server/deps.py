@@ -1,5 +1,6 @@
 """Dependencies shared by the routers: the runtime, admin check, body reading,
-and the one path every store job takes (fair share → worker → HTTP status).
+the one path every read takes (fair share → worker → HTTP status) and the one
+path every write takes (all workers' stores closed → ``writes``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from fastapi import Depends, Request
 
 from app.config import Settings
 from app.server import errors, ipc
+from app.server.cache import AnswerCache
 from app.server.fair_share import FairShare, Refused, client_key
+from app.server.store import data_version
 from app.server.workers import (
     PoolBusy,
     QueryOutOfMemory,
@@ -24,26 +27,37 @@ from app.server.workers import (
     WorkerCrashed,
     WorkerPool,
 )
+from app.server.writes import Outcome, Writer
 
 T = TypeVar("T")
 
 
 @dataclass
 class Runtime:
-    """Everything a request may need, built once by ``create_app``."""
+    """Everything a request may need, built once by ``create_app``.
+
+    ``version`` is the data version served (build fingerprint + annotation
+    digest, see ``store.data_version``), replaced after each accepted write;
+    ``cache`` holds derived answers keyed on it (:meth:`cache_key`).
+    """
 
     settings: Settings
     store_path: Path
     pool: WorkerPool
     admission: FairShare
     prefixes: dict[str, str]
+    writer: Writer
+    version: str = ""
     examples: list[Any] = field(default_factory=list)  # editor.Example, read at start
     editor_template: str = ""
-    cache: dict[str, Any] = field(default_factory=dict)  # service description, graph list
+    cache: AnswerCache = field(default_factory=lambda: AnswerCache(maxsize=64))
 
     @property
     def writable(self) -> bool:
         return bool(self.settings.admin_token)
+
+    def cache_key(self, *parts: Any) -> tuple[Any, ...]:
+        return (self.version, *parts)
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -132,7 +146,6 @@ async def dispatch(
     job: ipc.Job,
     payload: bytes = b"",
     *,
-    exclusive: bool = False,
     urgent: bool = False,
 ) -> tuple[ipc.Reply, bytes]:
     """Run a job on a worker; every failure becomes its HTTP error.
@@ -141,22 +154,19 @@ async def dispatch(
     the client disconnects; a write (admin) takes every worker and runs to its
     end. All waiting ends at ``CVKG_QUEUE_TIMEOUT``. ``urgent``: the app's own
     bounded query (a page), served before client queries. Failures the worker
-    reports become 400 (syntax, invalid RDF), 404, 406 or 507.
+    reports become 400 (syntax), 404, 406 or 507.
     """
     settings = runtime.settings
     deadline = asyncio.get_running_loop().time() + settings.queue_timeout
     pool = runtime.pool
     try:
-        if exclusive:
-            reply, body = await pool.run_exclusive(job, payload, deadline=deadline)
-        else:
-            client = client_of(request, settings)
+        client = client_of(request, settings)
 
-            async def read() -> tuple[ipc.Reply, bytes]:
-                async with runtime.admission.slot(client, deadline, urgent=urgent):
-                    return await pool.run(job, payload, deadline=deadline)
+        async def read() -> tuple[ipc.Reply, bytes]:
+            async with runtime.admission.slot(client, deadline, urgent=urgent):
+                return await pool.run(job, payload, deadline=deadline)
 
-            reply, body = await unless_abandoned(request, read())
+        reply, body = await unless_abandoned(request, read())
     except Refused as refused:
         if refused.status == 429:
             raise errors.too_many_requests(refused.message, refused.retry_after) from None
@@ -182,7 +192,7 @@ async def dispatch(
 
 
 def _problem(request: Request, failure: ipc.Failure) -> errors.HTTPProblem:
-    if failure.reason in ("syntax", "invalid_rdf"):
+    if failure.reason == "syntax":
         return errors.bad_request(failure.message)
     if failure.reason == "not_found":
         return errors.not_found(failure.message)
@@ -190,3 +200,35 @@ def _problem(request: Request, failure: ipc.Failure) -> errors.HTTPProblem:
         return errors.FormNotAcceptable(failure.form or "results")
     errors.log.error("worker error for %s: %s", request.url.path, failure.message)
     return errors.internal_error()
+
+
+async def apply_write(
+    runtime: Runtime, update: str, targets: set[str | None] | None, base_iri: str | None
+) -> Outcome:
+    """Run one admin write with every worker's store closed; a refusal is its HTTP error.
+
+    Writes go one at a time (the pool's gate); the new data version is in place
+    before the client is answered. Admin writes are not counted in any client's
+    fair share; their wait ends at ``CVKG_QUEUE_TIMEOUT`` like any other.
+    """
+    settings = runtime.settings
+    deadline = asyncio.get_running_loop().time() + settings.queue_timeout
+    try:
+        async with runtime.pool.exclusive(deadline=deadline):
+            outcome = await asyncio.to_thread(runtime.writer.apply, update, targets, base_iri)
+            runtime.version = await asyncio.to_thread(
+                data_version, runtime.store_path, settings.build_dir
+            )
+    except PoolBusy:
+        raise errors.service_unavailable(
+            "Serveur saturé : écriture impossible pour l'instant. Réessayez dans un instant."
+        ) from None
+    except WorkerCrashed:
+        raise errors.internal_error() from None
+    if outcome.status == 422:  # the SHACL report in Turtle, its summary as comments
+        comments = "".join(f"# {line}\n" for line in outcome.message.splitlines())
+        body = comments + "\n" + outcome.report.decode("utf-8")
+        raise errors.HTTPProblem(422, body, {"Content-Type": "text/turtle; charset=utf-8"})
+    if outcome.status >= 400:
+        raise errors.HTTPProblem(outcome.status, outcome.message)
+    return outcome

@@ -25,7 +25,6 @@ from pyoxigraph import (
     QuerySolutions,
     RdfFormat,
     Store,
-    parse,
     parse_query_results,
     serialize,
 )
@@ -35,13 +34,10 @@ from app.server.ipc import (
     Failure,
     GraphNames,
     GraphReadJob,
-    GraphWriteJob,
     QueryJob,
-    UpdateJob,
-    Written,
 )
 
-Reply = tuple[Answer | Written | GraphNames | Failure, bytes]
+Reply = tuple[Answer | GraphNames | Failure, bytes]
 
 
 class _Enough(Exception):
@@ -175,19 +171,6 @@ def _solutions(
     return body, rows, writer.truncated
 
 
-def run_update(path: str, job: UpdateJob) -> Reply:
-    """Apply a SPARQL update with a read-write store opened just for it."""
-    store = Store(path)
-    try:
-        store.update(job.update, base_iri=job.base_iri)
-        store.flush()
-    except SyntaxError as exc:
-        return _failure("syntax", f"Mise à jour SPARQL invalide : {exc}")
-    finally:
-        del store
-    return Written(created=False), b""
-
-
 def _graph_name(iri: str | None) -> NamedNode | DefaultGraph:
     return DefaultGraph() if iri is None else NamedNode(iri)
 
@@ -201,46 +184,6 @@ def graph_read(store: Store, job: GraphReadJob, prefixes: dict[str, str]) -> Rep
         return Answer(job.format), b""
     body = store.dump(format=_rdf_format(job.format), from_graph=graph, prefixes=prefixes)
     return Answer(job.format), body or b""
-
-
-def graph_write(path: str, job: GraphWriteJob, payload: bytes) -> Reply:
-    """Graph Store Protocol PUT (replace), POST (merge) and DELETE."""
-    graph = _graph_name(job.graph)
-    quads = []
-    offset = 0
-    try:
-        for part in job.parts:
-            data = payload[offset : offset + part.length]
-            offset += part.length
-            for q in parse(
-                data,
-                format=_rdf_format(part.format),
-                base_iri=job.base_iri,
-                without_named_graphs=True,
-            ):
-                quads.append(Quad(q.subject, q.predicate, q.object, graph))
-    except (SyntaxError, ValueError) as exc:
-        return _failure("invalid_rdf", f"RDF invalide : {exc}")
-    store = Store(path)
-    try:
-        existed = isinstance(graph, DefaultGraph) or store.contains_named_graph(graph)
-        if job.method == "DELETE":
-            if isinstance(graph, DefaultGraph):
-                store.clear_graph(graph)
-            elif not existed:
-                return _failure("not_found", f"Graphe inconnu : <{graph.value}>")
-            else:
-                store.remove_graph(graph)
-        else:
-            if job.method == "PUT" and existed:
-                store.clear_graph(graph)
-            if isinstance(graph, NamedNode):
-                store.add_graph(graph)
-            store.extend(quads)
-        store.flush()
-    finally:
-        del store
-    return Written(created=not existed), b""
 
 
 def named_graphs(store: Store) -> Reply:

@@ -1,14 +1,15 @@
 """Messages between the server and its query workers over a socket pair.
 
 Every message is a dataclass with an explicit ``kind``: the server sends a
-job (``QueryJob``, ``GraphReadJob`` …), the worker answers with one reply
-(``Answer``, ``Written``, ``GraphNames``, ``Closed``) or a ``Failure`` whose
+job (``QueryJob``, ``GraphReadJob``, ``NamedGraphsJob``, ``CloseJob``), the
+worker answers with one reply (``Answer``, ``GraphNames``, ``Closed``) or a ``Failure`` whose
 ``reason`` says what went wrong — no status codes guessed from dicts, no error
 messages parsed. Formats travel as media types, resolved on the worker side by
 pyoxigraph's ``from_media_type``.
 
-On the wire a message is a JSON header (the dataclass's fields) and a byte
-payload (an uploaded graph, or the serialized results), each length-prefixed.
+Writes are not worker jobs: the server applies them itself with every
+worker's store closed (``writes.py``). On the wire a message is a JSON header
+(the dataclass's fields) and a byte payload (the serialized results), each length-prefixed.
 Payloads are not encoded, so large results cost no copy beyond the socket.
 The server side reads with asyncio streams (never blocking the event loop);
 the worker side is plain blocking sockets, since a worker does one thing at a
@@ -52,13 +53,6 @@ class QueryJob:
 
 
 @dataclass(frozen=True)
-class UpdateJob:
-    update: str
-    base_iri: str | None = None
-    kind: Literal["update"] = field(default="update", init=False)
-
-
-@dataclass(frozen=True)
 class GraphReadJob:
     """Graph Store GET/HEAD; ``graph`` ``None`` is the store's default graph."""
 
@@ -66,23 +60,6 @@ class GraphReadJob:
     format: str  # media type
     head: bool = False
     kind: Literal["graph_read"] = field(default="graph_read", init=False)
-
-
-@dataclass(frozen=True)
-class Part:
-    """One uploaded RDF document inside a ``GraphWriteJob`` payload."""
-
-    format: str  # media type
-    length: int
-
-
-@dataclass(frozen=True)
-class GraphWriteJob:
-    method: Literal["PUT", "POST", "DELETE"]
-    graph: str | None
-    base_iri: str | None = None
-    parts: list[Part] = field(default_factory=list)
-    kind: Literal["graph_write"] = field(default="graph_write", init=False)
 
 
 @dataclass(frozen=True)
@@ -97,7 +74,7 @@ class CloseJob:
     kind: Literal["close"] = field(default="close", init=False)
 
 
-Job = QueryJob | UpdateJob | GraphReadJob | GraphWriteJob | NamedGraphsJob | CloseJob
+Job = QueryJob | GraphReadJob | NamedGraphsJob | CloseJob
 
 
 # --- replies (worker → server) ----------------------------------------------
@@ -123,12 +100,6 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class Written:
-    created: bool
-    kind: Literal["written"] = field(default="written", init=False)
-
-
-@dataclass(frozen=True)
 class GraphNames:
     graphs: list[str]
     kind: Literal["graph_names"] = field(default="graph_names", init=False)
@@ -139,9 +110,7 @@ class Closed:
     kind: Literal["closed"] = field(default="closed", init=False)
 
 
-FailureReason = Literal[
-    "syntax", "invalid_rdf", "not_found", "not_acceptable", "memory", "internal"
-]
+FailureReason = Literal["syntax", "not_found", "not_acceptable", "memory", "internal"]
 
 
 @dataclass(frozen=True)
@@ -154,21 +123,18 @@ class Failure:
     kind: Literal["failure"] = field(default="failure", init=False)
 
 
-Reply = Answer | Written | GraphNames | Closed | Failure | Ready
+Reply = Answer | GraphNames | Closed | Failure | Ready
 Message = Job | Reply
 
 _KINDS: dict[str, type[Any]] = {
     str(cls.__dataclass_fields__["kind"].default): cls
     for cls in (
         QueryJob,
-        UpdateJob,
         GraphReadJob,
-        GraphWriteJob,
         NamedGraphsJob,
         CloseJob,
         Ready,
         Answer,
-        Written,
         GraphNames,
         Closed,
         Failure,
@@ -187,8 +153,6 @@ def decode(data: dict[str, Any]) -> Any:
     cls = _KINDS.get(str(fields.pop("kind", "")))
     if cls is None:
         raise ValueError(f"unknown message kind {data.get('kind')!r}")
-    if cls is GraphWriteJob:
-        fields["parts"] = [Part(**p) for p in fields.get("parts", [])]
     return cls(**fields)
 
 

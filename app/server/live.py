@@ -58,6 +58,9 @@ def live_server(
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
     environment.update(env or {})
+    # Each server keeps the graphs written to it beside its log unless told
+    # otherwise: never in the project's var/annotations.
+    environment.setdefault("CVKG_ANNOTATIONS_DIR", str(log_path.with_suffix(".annotations")))
     command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     if data_files is not None:
         command += ["--data", *map(str, data_files)]

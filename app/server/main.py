@@ -17,13 +17,18 @@ from starlette.middleware.cors import CORSMiddleware
 
 from app.api import router as api_router
 from app.config import Settings
+from app.prefixes import project_prefixes
 from app.server import errors
 from app.server.access_log import AccessLogMiddleware
+from app.server.annotation_graphs import Record
+from app.server.conditional import ConditionalMiddleware
 from app.server.deps import Runtime
 from app.server.fair_share import FairShare
-from app.server.prefixes import project_prefixes
 from app.server.routers import editor, graph_store, health, sparql
+from app.server.store import data_version
 from app.server.workers import WorkerPool
+from app.server.write_checks import ShapeCheck
+from app.server.writes import Writer
 from app.web.routers import router as web_router
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -32,14 +37,18 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 def create_app(
     settings: Settings,
     store_path: Path,
+    record: Record | None = None,
     *,
     routers: Iterable[APIRouter] = (),
     isolate_workers: bool = True,
 ) -> FastAPI:
     """The application serving the pyoxigraph store at ``store_path``.
 
-    Query workers start with the application (lifespan) and stop with it.
+    ``record`` holds the graphs written over HTTP (the store was loaded with
+    it); query workers start with the application (lifespan) and stop with it.
     """
+    record = record or Record(settings.annotations_dir)
+    checks = ShapeCheck(settings.shapes_dir, settings.ontology_dir, settings.base_iri)
     prefixes = project_prefixes(settings.base_iri)
     pool = WorkerPool(
         store_path=store_path,
@@ -61,6 +70,8 @@ def create_app(
             query_seconds=settings.client_query_seconds,
         ),
         prefixes=prefixes,
+        writer=Writer(store_path, record, settings.base_iri, checks),
+        version=data_version(store_path, settings.build_dir),
         examples=editor.load_examples(),
         editor_template=editor.TEMPLATE.read_text(encoding="utf-8"),
     )
@@ -95,9 +106,17 @@ def create_app(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "POST", "HEAD"],
-        allow_headers=["Accept", "Content-Type", "Authorization"],
-        expose_headers=["CVKG-Truncated", "Server-Timing", "Location", "Retry-After"],
+        expose_headers=[
+            "CVKG-Truncated",
+            "Server-Timing",
+            "Location",
+            "Retry-After",
+            "ETag",
+            "X-Data-Version",
+        ],
+        allow_headers=["Accept", "Content-Type", "Authorization", "If-None-Match"],
         max_age=86400,
     )
+    app.add_middleware(ConditionalMiddleware)
     app.add_middleware(AccessLogMiddleware)
     return app

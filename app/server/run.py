@@ -1,7 +1,7 @@
 """``cvkg serve``: prepare the store, then run uvicorn on the application.
 
-Without ``--data`` the served graph is the build's N-Quads dump (built first if
-missing or stale), loaded into ``settings.store_dir`` unless already loaded
+Without ``--data`` the served graph is the build's N-Quads dump (the CLI builds
+it first if missing or stale), loaded into ``settings.store_dir`` unless already loaded
 from that same dump. With ``--data`` arbitrary RDF files are loaded into a
 temporary store, removed on exit.
 """
@@ -44,12 +44,18 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
+    dump: Path | None = None,
     data_files: list[str] | None = None,
     graph: str | None = None,
 ) -> int:
-    """Serve the graph until interrupted; the process exit code."""
+    """Serve the build's ``dump`` (or ``data_files``) until interrupted; the exit code.
+
+    The build itself is the CLI's business (``cvkg serve`` builds first when
+    stale): serving never reaches back into the pipeline.
+    """
     import uvicorn
 
+    from app.server.annotation_graphs import Record
     from app.server.main import create_app
     from app.server.store import StoreError, load_files, prepare_store
 
@@ -57,20 +63,23 @@ def serve(
     configure_logging()
     temporary: Path | None = None
     try:
+        record = Record(settings.annotations_dir)
+        if record.graphs:
+            print(
+                f"{len(record.graphs)} graphe(s) écrit(s) par l'administrateur, "
+                f"repris de {record.path}.",
+                file=sys.stderr,
+            )
         if data_files:
             temporary = Path(tempfile.mkdtemp(prefix="cvkg-store-"))
-            store_path = load_files([Path(f) for f in data_files], graph, temporary)
+            store_path = load_files([Path(f) for f in data_files], graph, temporary, record)
             print(f"{len(data_files)} fichier(s) chargé(s).", file=sys.stderr)
         else:
-            from app.build import BuildError, ensure_build
-
-            try:
-                dump = ensure_build(settings, progress=True)
-            except BuildError as exc:
-                print(f"cvkg serve: échec de la construction — {exc}", file=sys.stderr)
+            if dump is None:
+                print("cvkg serve: ni construction ni --data à servir", file=sys.stderr)
                 return 1
-            store_path = prepare_store(dump, settings.store_dir, progress=True)
-        app = create_app(settings, store_path)
+            store_path = prepare_store(dump, settings.store_dir, record, progress=True)
+        app = create_app(settings, store_path, record)
         sock = listening_socket(host, port)
         print(f"Point d'accès SPARQL : http://{host}:{port}/sparql", file=sys.stderr)
         from app.server.http_protocol import protocol_class

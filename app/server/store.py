@@ -6,19 +6,24 @@ only then starts the workers, which each open it read-only
 while another process writes is undefined behaviour, so writes are done with
 every reader closed (see ``workers.py``).
 
-A ``cvkg-store.json`` beside the data records the dump the store was loaded
-from (path, size, modification time). On the next start an unchanged dump
-reopens the store as is; a changed one is loaded into a fresh sibling
+A ``cvkg-store.json`` beside the data records what the store was loaded
+from: the dump (path, size, modification time) and the digest of the
+annotation record (``annotation_graphs.py``). On the next start an unchanged pair
+reopens the store as is; otherwise both are loaded into a fresh sibling
 directory that then replaces the old one by renaming, so a crash mid-load never
-leaves a half-loaded store in place. After an admin write the store is marked
-``modified`` and the next start reloads from the dump: the build output stays
-the source of truth.
+leaves a half-loaded store in place. While an admin write runs the store is
+marked ``dirty`` (``writes.py``): a server killed then reloads at its next
+start. The build and the annotation record are the truth; the store caches them.
+
+This module is the one place that knows the store's record and the build's
+file names, hence the data version (:func:`data_version`).
 """
 
 from __future__ import annotations
 
 import fcntl
 import gc
+import hashlib
 import json
 import os
 import shutil
@@ -31,6 +36,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from app.dumps import BUILD_INFO, DUMP_NQ
+from app.server import annotation_graphs
+from app.server.annotation_graphs import Record, write_atomically
 
 META_FILE = "cvkg-store.json"
 
@@ -53,17 +62,92 @@ def read_meta(store_dir: Path) -> dict[str, object] | None:
 
 
 def _write_meta(store_dir: Path, meta: dict[str, object]) -> None:
-    tmp = store_dir / (META_FILE + ".tmp")
-    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    os.replace(tmp, store_dir / META_FILE)
+    write_atomically(store_dir / META_FILE, json.dumps(meta, indent=2).encode("utf-8"))
 
 
-def mark_modified(store_dir: Path) -> None:
-    """Record that an admin write changed the store (next start reloads the dump)."""
-    meta = read_meta(store_dir)
-    if meta is not None and not meta.get("modified"):
-        meta["modified"] = True
-        _write_meta(store_dir, meta)
+def mark_dirty(store_dir: Path) -> None:
+    """A write is about to change the store: until :func:`mark_clean`, reload at start."""
+    meta = read_meta(store_dir) or {}
+    meta["dirty"] = True
+    _write_meta(store_dir, meta)
+
+
+def mark_clean(store_dir: Path, digest: str) -> None:
+    """The store holds the build and the annotation record of ``digest``, nothing else."""
+    meta = read_meta(store_dir) or {}
+    meta.update(dirty=False, annotations=digest)
+    _write_meta(store_dir, meta)
+
+
+def _fresh(meta: dict[str, Any] | None, stamp: object, digest: str) -> bool:
+    return bool(
+        meta
+        and meta.get("source") == stamp
+        and meta.get("annotations", "") == digest
+        and not meta.get("dirty")
+        and not meta.get("modified")
+    )
+
+
+def _with_annotations(store_dir: Path, record: Record | None) -> None:
+    from pyoxigraph import Store
+
+    if record is None or not record.graphs:
+        return
+    store = Store(str(store_dir))
+    try:
+        annotation_graphs.apply(store, record)
+        store.flush()
+    finally:
+        del store
+        gc.collect()
+
+
+DATASET_SUFFIXES = (".nq", ".trig")
+
+
+def served_files(store_dir: Path) -> list[Path] | None:
+    """The files the store was loaded from, when reloading them gives the same quads.
+
+    That is the build's dump, unchanged, or files given to ``cvkg serve --data``
+    that name their own graphs (N-Quads, TriG); a file of triples was put in a
+    graph the load record does not keep, so it is not reloaded.
+    """
+    source = (read_meta(store_dir) or {}).get("source")
+    if isinstance(source, dict):
+        dump = Path(str(source.get("path", "")))
+        return [dump] if dump.is_file() and _stamp(dump) == source else None
+    if isinstance(source, list) and source:
+        paths = [Path(str(p)) for p in source]
+        if all(p.suffix in DATASET_SUFFIXES and p.is_file() for p in paths):
+            return paths
+    return None
+
+
+def holds_build(store_dir: Path, build_dir: Path) -> bool:
+    """Whether the store holds the build of ``build_dir`` as written (not ``--data``)."""
+    return served_files(store_dir) == [(build_dir / DUMP_NQ).resolve()]
+
+
+def data_version(store_dir: Path, build_dir: Path) -> str:
+    """The version of what the store serves: the build's fingerprint when it holds
+    the build's dump (else a hash of its load record), plus the annotation digest."""
+    meta = read_meta(store_dir) or {}
+    source = meta.get("source")
+    dump = (build_dir / DUMP_NQ).resolve()
+    version = ""
+    if isinstance(source, dict) and source.get("path") == str(dump) and dump.is_file():
+        if source == _stamp(dump):
+            try:
+                info = json.loads((build_dir / BUILD_INFO).read_text(encoding="utf-8"))
+                version = str(info["fingerprint"])
+            except (OSError, ValueError, KeyError, TypeError):
+                version = ""
+    if not version:
+        loaded = json.dumps(source, sort_keys=True).encode()
+        version = "store-" + hashlib.sha256(loaded).hexdigest()[:16]
+    digest = meta.get("annotations")
+    return f"{version}-a{digest}" if digest else version
 
 
 @contextmanager
@@ -83,22 +167,32 @@ def _say(progress: bool, message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def prepare_store(dump: Path, store_dir: Path, *, progress: bool = False) -> Path:
-    """``store_dir``, (re)loaded from the N-Quads ``dump`` unless already loaded from it."""
+def prepare_store(
+    dump: Path, store_dir: Path, record: Record | None = None, *, progress: bool = False
+) -> Path:
+    """``store_dir``, (re)loaded from the N-Quads ``dump`` and the annotation ``record``
+    unless already loaded from both."""
     if not dump.is_file():
         raise StoreError(f"fichier introuvable : {dump}")
+    digest = record.digest if record is not None else ""
     with _locked(store_dir):
         meta = read_meta(store_dir)
         stamp = _stamp(dump)
-        if meta and meta.get("source") == stamp and not meta.get("modified"):
+        if _fresh(meta, stamp, digest):
             _say(progress, f"Base {store_dir} à jour (chargée depuis {dump.name}).")
             return store_dir
+        if meta and meta.get("dirty"):
+            _say(progress, f"Base {store_dir} interrompue pendant une écriture : rechargement.")
         tmp = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.load-", dir=store_dir.parent))
         try:
             start = time.perf_counter()
             _say(progress, f"Chargement de {dump} dans {store_dir}…")
             _bulk_load(tmp, [(dump, None)])
-            _write_meta(tmp, {"source": stamp, "modified": False, "loaded_at": time.time()})
+            _with_annotations(tmp, record)
+            _write_meta(
+                tmp,
+                {"source": stamp, "annotations": digest, "loaded_at": time.time()},
+            )
             _swap(tmp, store_dir)
             _say(progress, f"Chargé en {time.perf_counter() - start:.1f} s.")
         except BaseException:
@@ -124,7 +218,9 @@ def derived_graph_iri(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-def load_files(files: list[Path], graph: str | None, store_dir: Path) -> Path:
+def load_files(
+    files: list[Path], graph: str | None, store_dir: Path, record: Record | None = None
+) -> Path:
     """Load arbitrary RDF files into a new store at ``store_dir`` (``--data``).
 
     Dataset formats (TriG, N-Quads) keep their own graphs; a file of triples
@@ -142,7 +238,9 @@ def load_files(files: list[Path], graph: str | None, store_dir: Path) -> Path:
         target = None if fmt.supports_datasets else (graph or derived_graph_iri(path))
         plan.append((path, target))
     _bulk_load(store_dir, plan)
-    _write_meta(store_dir, {"source": [str(p) for p in files], "modified": False})
+    _with_annotations(store_dir, record)
+    digest = record.digest if record is not None else ""
+    _write_meta(store_dir, {"source": [str(p) for p in files], "annotations": digest})
     return store_dir
 
 

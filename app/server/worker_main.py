@@ -124,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         if message is None:
             return 0
         job, payload = message
+        if isinstance(job, ipc.CloseJob):  # the server is about to write
+            store = None  # readers must be closed while anyone writes
+            gc.collect()
+            ipc.send_sync(sock, ipc.Closed())
+            continue
         try:
             store, reply = _do(job, payload, store, args.store, prefixes)
         except MemoryError:
@@ -142,19 +147,11 @@ def main(argv: list[str] | None = None) -> int:
 def _do(
     job: ipc.Job, payload: bytes, store: Any, path: str, prefixes: dict[str, str]
 ) -> tuple[Any, tuple[ipc.Reply, bytes]]:
-    """Run one job; returns the (possibly reopened or closed) store and the reply."""
+    """Run one read job; returns the (possibly reopened) store and the reply."""
     from pyoxigraph import Store
 
     from app.server import execute
 
-    if isinstance(job, (ipc.UpdateJob, ipc.GraphWriteJob, ipc.CloseJob)):
-        store = None  # readers must be closed while anyone writes
-        gc.collect()
-        if isinstance(job, ipc.UpdateJob):
-            return None, execute.run_update(path, job)
-        if isinstance(job, ipc.GraphWriteJob):
-            return None, execute.graph_write(path, job, payload)
-        return None, (ipc.Closed(), b"")
     if store is None:
         store = Store.read_only(path)
     if isinstance(job, ipc.QueryJob):

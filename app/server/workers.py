@@ -8,10 +8,10 @@ cancellation can do for a query running in Rust) and a replacement spawned in
 the background, while the other workers keep answering.
 
 Writes (admin SPARQL Update, Graph Store PUT/POST/DELETE) are exclusive: the
-pool takes every worker, closes their read-only stores, lets one worker open
-the store read-write and apply the change, and hands the workers back; they
-reopen the store on their next job. RocksDB forbids opening read-only while
-another process writes, hence the ceremony.
+pool takes every worker and closes their read-only stores (:meth:`exclusive`),
+the server opens the store read-write and applies the change (``writes.py``),
+and the workers reopen the store on their next job. RocksDB forbids opening
+read-only while another process writes, hence the ceremony.
 
 Waiting is bounded: a job is given a deadline (the request's
 ``CVKG_QUEUE_TIMEOUT``), and every wait on the way to a worker (the gate of
@@ -30,6 +30,7 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -284,10 +285,9 @@ class WorkerPool:
             self._idle.put_nowait(worker)
         return reply
 
-    async def run_exclusive(
-        self, job: ipc.Job, payload: bytes = b"", *, deadline: float
-    ) -> tuple[ipc.Reply, bytes]:
-        """Run a write job alone: every worker is taken and its store closed first."""
+    @contextlib.asynccontextmanager
+    async def exclusive(self, *, deadline: float) -> AsyncIterator[None]:
+        """Hold every worker, its store closed, so the server may open the store to write."""
         taken: list[Worker] = []
         try:
             async with asyncio.timeout_at(deadline):
@@ -298,20 +298,15 @@ class WorkerPool:
             for worker in taken:
                 self._idle.put_nowait(worker)
             raise PoolBusy from None
-        writer, others = taken[0], taken[1:]
-        attempted: list[Worker] = []
-        succeeded: list[Worker] = []
+        lost: Worker | None = None
         try:
-            for worker in others:
-                attempted.append(worker)
+            for worker in taken:
+                lost = worker
                 await self._exchange(worker, ipc.CloseJob(), b"", self.timeout)
-                succeeded.append(worker)
-            attempted.append(writer)
-            reply = await self._exchange(writer, job, payload, self.timeout)
-            succeeded.append(writer)
-            return reply
+                lost = None
+            yield
         finally:
             # A worker whose exchange failed was discarded (and is being replaced).
             for worker in taken:
-                if worker in succeeded or worker not in attempted:
+                if worker is not lost:
                     self._idle.put_nowait(worker)

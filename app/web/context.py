@@ -19,18 +19,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from app.config import ONTOLOGY_NS
-from app.rdf.namespaces import PREFIXES
-from app.server.prefixes import DATA_PREFIX
+from app.prefixes import project_prefixes
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def prefixes(base_iri: str) -> dict[str, str]:
-    """Prefix → namespace for Turtle output and the context: the project's, plus the data base."""
-    out = {name: str(ns) for name, ns in PREFIXES.items()}
-    out[DATA_PREFIX] = base_iri
-    out["foaf"] = "http://xmlns.com/foaf/0.1/"
-    return out
+    """Prefix → namespace for Turtle output and the context: the project's one table."""
+    return project_prefixes(base_iri)
 
 
 @lru_cache(maxsize=8)

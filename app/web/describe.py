@@ -6,7 +6,7 @@ and those whose object it is. Incoming links are part of it because, in this
 graph, most of what matters about a theme, a dispositif or a contract points
 *to* it (``cdv:theme``, ``cdv:mobilise``, ``cdv:contrat``).
 
-Every query is an ``app/queries/*.rq`` file bound through ``app.api.queries``
+Every query is an ``app/queries/*.rq`` file bound through ``app.queries``
 (``VALUES`` blocks rewritten, IRIs checked to lie under the base): no text of
 the client's is ever pasted into SPARQL.
 """
@@ -21,7 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from app.api.queries import is_data_iri, load
+from app.queries import is_data_iri, load
 from app.web.conneg import JSONLD, Format
 from app.web.sparql import Sparql
 

@@ -91,21 +91,29 @@ def turtle_dump(build_dir: Path, prefixes: dict[str, str]) -> bytes | None:
     return _turtle(str(nq), _stamp(nq), tuple(sorted(prefixes.items())))
 
 
-@lru_cache(maxsize=4)
-def _jsonld(nq: str, stamp: int, context_json: str, context_url: str) -> bytes:
+@lru_cache(maxsize=2)
+def _jsonld(nq: str, stamp: int, context_json: str) -> bytes:
+    """The dump's JSON-LD after its ``"@context"`` member (which names the client's URL)."""
     dataset = Dataset()
     dataset.parse(nq, format="nquads")
     text = dataset.serialize(format="json-ld", context=json.loads(context_json), auto_compact=True)
     data = json.loads(text)
-    if isinstance(data, dict):
-        data["@context"] = context_url
-        data = {"@context": data.pop("@context"), **data}
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if not isinstance(data, dict):
+        data = {"@graph": data}
+    data.pop("@context", None)
+    body = json.dumps(data, ensure_ascii=False, indent=1)
+    return body[1:].lstrip("\n").encode("utf-8") + b"\n"  # without its opening brace
 
 
 def jsonld_dump(build_dir: Path, context: dict[str, Any], context_url: str) -> bytes | None:
-    """Every named graph as JSON-LD, compacted with ``context`` and pointing to it by URL."""
+    """Every named graph as JSON-LD, compacted with ``context`` and pointing to it by URL.
+
+    The compaction (seconds at scale) is cached per dump file, never per client
+    URL: only the ``"@context"`` line that names it is written per request.
+    """
     nq = build_dir / DUMP_NQ
     if not nq.is_file():
         return None
-    return _jsonld(str(nq), _stamp(nq), json.dumps(context, sort_keys=True), context_url)
+    rest = _jsonld(str(nq), _stamp(nq), json.dumps(context, sort_keys=True))
+    head = "{\n " + json.dumps("@context") + ": " + json.dumps(context_url, ensure_ascii=False)
+    return head.encode("utf-8") + (b",\n " + rest if rest.strip() != b"}" else b"\n}\n")

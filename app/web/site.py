@@ -3,7 +3,8 @@
 One ``Site`` per app, created on first use from the server's runtime
 (``request.app.state.runtime``) or installed beforehand by a test
 (``app.state.web_site = Site(...)``) with another ``Sparql`` source. The
-dataset description (VoID/DCAT) is computed once per build and per public URL
+dataset description (VoID/DCAT) is computed once per data version (under a
+placeholder root, rebased on the URL each request reached)
 (its sizes come from the build when the store holds it, see ``serves_build``),
 and kept in a small in-memory store that is read together with the server's
 store, so its IRIs ({base}dataset, its distributions…) dereference like any
@@ -20,11 +21,11 @@ from typing import Any
 
 import pyoxigraph as ox
 from fastapi import Request
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from app.api.deps import holds_build
 from app.config import Settings
-from app.dumps import DUMP_NQ
+from app.dumps import ONTOLOGY_COPY
+from app.server.store import holds_build
 from app.vocabularies import ONTOLOGY_FILE
 from app.web import context as jsonld_context
 from app.web.dataset import description
@@ -36,7 +37,7 @@ from app.web.sparql import MemorySparql, ServerSparql, Sparql, Union
 class Site:
     settings: Settings
     store_sparql: Callable[[Request], Sparql] = ServerSparql
-    _descriptions: dict[tuple[str, int], tuple[Graph, ox.Store]] = field(default_factory=dict)
+    _descriptions: dict[str, Graph] = field(default_factory=dict)  # one: the current version
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
@@ -45,7 +46,10 @@ class Site:
 
     @property
     def ontology_file(self) -> Path:
-        return self.settings.ontology_dir / ONTOLOGY_FILE
+        """The ontology of the build being served (``ontology/`` only with no build,
+        as for ``cvkg serve --data`` without one)."""
+        built = self.settings.build_dir / ONTOLOGY_COPY
+        return built if built.is_file() else self.settings.ontology_dir / ONTOLOGY_FILE
 
     def prefixes(self) -> dict[str, str]:
         return jsonld_context.prefixes(self.base)
@@ -56,17 +60,15 @@ class Site:
     def term_labels(self) -> dict[str, str]:
         return term_labels(self.ontology_file)
 
-    def _stamp(self) -> int:
-        try:
-            return (self.settings.build_dir / DUMP_NQ).stat().st_mtime_ns
-        except OSError:
-            return 0
+    def _version(self, request: Request) -> str:
+        runtime = getattr(request.app.state, "runtime", None)
+        return str(runtime.version) if runtime is not None else ""
 
     def serves_build(self, request: Request) -> bool:
         """Whether the server's store holds the build of ``build_dir`` as written.
 
         Then the description takes its sizes from the build; not for ``cvkg
-        serve --data``, after an admin write, or for a store a test installed.
+        serve --data`` or for a store a test installed.
         """
         runtime = getattr(request.app.state, "runtime", None)
         if runtime is None or self.store_sparql is not ServerSparql:
@@ -74,31 +76,55 @@ class Site:
         return holds_build(Path(runtime.store_path), self.settings.build_dir)
 
     async def dataset(self, request: Request) -> tuple[Graph, ox.Store]:
-        """The VoID/DCAT graph for this server's public URL, as rdflib and as a store."""
-        key = (site_url(request), self._stamp())
+        """The VoID/DCAT graph for this server's public URL, as rdflib and as a store.
+
+        Computed once per data version under a placeholder root, then rebased on
+        the URL the client reached: what is cached never depends on its headers.
+        """
+        version = self._version(request)
         async with self._lock:
-            if key not in self._descriptions:
+            if version not in self._descriptions:
                 graph = await description(
                     self.store_sparql(request),
                     self.settings,
-                    key[0],
+                    PLACEHOLDER_ROOT,
                     from_build=self.serves_build(request),
                 )
-                store = ox.Store()
-                nt = graph.serialize(format="nt", encoding="utf-8")
-                name = ox.NamedNode(f"{self.base}graph/dataset")
-                store.bulk_extend(
-                    ox.Quad(t.subject, t.predicate, t.object, name)
-                    for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
-                )
                 self._descriptions.clear()
-                self._descriptions[key] = (graph, store)
-            return self._descriptions[key]
+                self._descriptions[version] = graph
+            template = self._descriptions[version]
+        graph = rebased(template, site_url(request))
+        store = ox.Store()
+        nt = graph.serialize(format="nt", encoding="utf-8")
+        name = ox.NamedNode(f"{self.base}graph/dataset")
+        store.bulk_extend(
+            ox.Quad(t.subject, t.predicate, t.object, name)
+            for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+        )
+        return graph, store
 
     async def sparql(self, request: Request) -> Sparql:
         """The server's store and the dataset description, read as one."""
         _graph, store = await self.dataset(request)
         return Union([self.store_sparql(request), MemorySparql(store)])
+
+
+PLACEHOLDER_ROOT = "http://cvkg.invalid/"
+
+
+def rebased(template: Graph, root: str) -> Graph:
+    """``template`` with the IRIs under the placeholder root moved under ``root``."""
+    out = Graph(namespace_manager=template.namespace_manager)
+    for triple in template:
+        out.add(
+            tuple(  # type: ignore[arg-type]
+                URIRef(root + t[len(PLACEHOLDER_ROOT) :])
+                if isinstance(t, URIRef) and t.startswith(PLACEHOLDER_ROOT)
+                else t
+                for t in triple
+            )
+        )
+    return out
 
 
 def site_url(request: Request) -> str:

@@ -8,11 +8,11 @@ import importlib
 import pytest
 
 MODULES = [
-    "app.api.cache",
+    "app.server.cache",
     "app.api.catalog",
     "app.api.compare",
     "app.api.heatmap",
-    "app.api.queries",
+    "app.queries",
     "app.api.search_index",
     "app.api.tabular",
 ]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.api import queries
+from app import queries
 from app.config import DEFAULT_BASE_IRI
 
 API_QUERIES = [

@@ -113,7 +113,7 @@ def test_mental_health_through_the_sparql_file_in_a_notebook(built_dump) -> None
     """The published file, run as is on the dump, as a researcher would in a notebook."""
     import pyoxigraph as ox
 
-    from app.api.queries import QUERY_DIR
+    from app.queries import QUERY_DIR
 
     store = ox.Store()
     store.bulk_load(path=str(built_dump), format=ox.RdfFormat.N_QUADS)

@@ -63,14 +63,11 @@ def test_server_to_worker_messages_and_close() -> None:
 def test_every_kind_round_trips_and_unknown_kinds_are_refused() -> None:
     messages = [
         ipc.QueryJob("ASK {}", 10, results_format="application/sparql-results+json"),
-        ipc.UpdateJob("CLEAR ALL"),
         ipc.GraphReadJob(None, "text/turtle", head=True),
-        ipc.GraphWriteJob("PUT", "http://ex.org/g", parts=[ipc.Part("text/turtle", 3)]),
         ipc.NamedGraphsJob(),
         ipc.CloseJob(),
         ipc.Ready(1, False),
         ipc.Answer("text/csv", form="results", rows=2, truncated=True, query_ms=1.5),
-        ipc.Written(created=True),
         ipc.GraphNames(["http://ex.org/g"]),
         ipc.Closed(),
         ipc.Failure("memory", "trop"),

@@ -13,7 +13,7 @@ from app.server.store import (
     StoreError,
     derived_graph_iri,
     load_files,
-    mark_modified,
+    mark_dirty,
     prepare_store,
     read_meta,
 )
@@ -62,15 +62,15 @@ def test_changed_dump_is_reloaded_into_a_fresh_directory(tmp_path: Path) -> None
     assert leftovers == [".store.lock"]
 
 
-def test_modified_store_is_reloaded_from_the_dump(tmp_path: Path) -> None:
+def test_a_store_left_dirty_by_a_write_is_reloaded_from_the_dump(tmp_path: Path) -> None:
     dump = write_dump(tmp_path / "cvkg.nq", 5)
     store_dir = tmp_path / "store"
     prepare_store(dump, store_dir)
-    mark_modified(store_dir)
+    mark_dirty(store_dir)
     loaded_at = read_meta(store_dir)["loaded_at"]
     prepare_store(dump, store_dir)
     assert read_meta(store_dir)["loaded_at"] != loaded_at
-    assert read_meta(store_dir)["modified"] is False
+    assert not read_meta(store_dir).get("dirty")
 
 
 def test_failed_load_keeps_the_old_store(tmp_path: Path) -> None:

@@ -111,7 +111,7 @@ WEB_QUERIES = [
 def test_site_query_file_says_what_it_answers_and_runs_as_is(name: str, built_dump: Path) -> None:
     import pyoxigraph as ox
 
-    from app.api import queries
+    from app import queries
 
     query = queries.load(name)
     lines = query.text.splitlines()

@@ -16,9 +16,9 @@ from pathlib import Path
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
+from app.prefixes import sparql_prologue
 from app.server import errors
 from app.server.deps import Runtime, RuntimeDep
-from app.server.prefixes import sparql_prologue
 
 router = APIRouter(tags=["editor"])
 

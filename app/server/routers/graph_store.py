@@ -1,7 +1,9 @@
 """SPARQL 1.1 Graph Store HTTP Protocol at /rdf-graph-store.
 
 https://www.w3.org/TR/sparql11-http-rdf-update/ — reads (GET, HEAD) are
-public; writes (PUT replaces, POST merges, DELETE drops) need the admin token.
+public; writes (PUT replaces, POST merges, DELETE drops) need the admin token,
+are refused on the curated graphs (``annotation_graphs.refusal``) and go through the
+one write path of ``app.server.writes`` (one transaction, checked, recorded).
 Graphs are named indirectly (``?graph=IRI``, ``?default``) or directly (the
 request URL under /rdf-graph-store/ is the graph IRI); a POST without a graph
 creates one and answers 201 with its IRI in ``Location``.
@@ -13,19 +15,21 @@ of all graphs, is for queries.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from pathlib import PurePosixPath
 from typing import Any
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, RdfFormat
 from starlette.datastructures import UploadFile
 
 from app.server import errors, ipc, limits, negotiation
-from app.server.deps import AdminDep, Runtime, RuntimeDep, dispatch, read_body
+from app.server.annotation_graphs import refusal
+from app.server.deps import AdminDep, Runtime, RuntimeDep, apply_write, dispatch, read_body
 from app.server.negotiation import GRAPH
-from app.server.routers.sparql import written
 
 router = APIRouter(prefix="/rdf-graph-store", tags=["graph store"])
 
@@ -116,6 +120,31 @@ async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]
     return parts
 
 
+def as_update(
+    method: str, graph: str | None, parts: list[tuple[RdfFormat, bytes]], base_iri: str
+) -> str:
+    """The Graph Store operation as one SPARQL update, so the store applies it in one
+    transaction: PUT = clear + insert, POST = insert, DELETE = drop."""
+    target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+    ops = []
+    if method in ("PUT", "DELETE"):
+        ops.append(f"{'CLEAR' if graph is None else 'DROP'} SILENT {target}")
+    if method in ("PUT", "POST") and graph is not None:
+        ops.append(f"CREATE SILENT {target}")
+    triples: list[ox.Triple] = []
+    try:
+        for fmt, data in parts:
+            for q in ox.parse(data, format=fmt, base_iri=base_iri, without_named_graphs=True):
+                triples.append(ox.Triple(q.subject, q.predicate, q.object))
+    except (SyntaxError, ValueError) as exc:
+        raise errors.bad_request(f"RDF invalide : {exc}") from None
+    if triples:
+        text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        inner = text if graph is None else f"GRAPH <{graph}> {{\n{text}}}"
+        ops.append(f"INSERT DATA {{\n{inner}}}")
+    return " ;\n".join(ops)
+
+
 async def _write(request: Request, runtime: Runtime, admin: bool, path: str | None) -> Response:
     if not admin:
         raise errors.forbidden()
@@ -126,22 +155,21 @@ async def _write(request: Request, runtime: Runtime, admin: bool, path: str | No
         if method != "POST":
             raise errors.bad_request("Paramètre ?graph=IRI ou ?default requis.")
         graph = f"{request.base_url}rdf-graph-store/{uuid.uuid4().hex}"
+    curated = refusal(graph, runtime.settings.base_iri)
+    if curated is not None:
+        raise errors.forbidden(curated)
     parts: list[tuple[RdfFormat, bytes]] = []
     if method != "DELETE":
         body = await read_body(request, runtime.settings.max_body_bytes)
         parts = await _parts(request, body)
-    job = ipc.GraphWriteJob(
-        method=method,  # type: ignore[arg-type]  # the routes take only these three
-        graph=graph,
-        base_iri=graph or f"{request.base_url}rdf-graph-store",
-        parts=[ipc.Part(fmt.media_type, len(data)) for fmt, data in parts],
-    )
-    reply, _ = await dispatch(request, runtime, job, b"".join(d for _, d in parts), exclusive=True)
-    await written(runtime)
-    assert isinstance(reply, ipc.Written)
-    status = 201 if reply.created else 204
+    base_iri = graph or f"{request.base_url}rdf-graph-store"
+    update = await asyncio.to_thread(as_update, method, graph, parts, base_iri)
+    outcome = await apply_write(runtime, update, {graph}, None)
+    existed = outcome.existed.get(graph, True)
+    if method == "DELETE" and not existed:
+        raise errors.not_found(f"Graphe inconnu : <{graph}>")
     headers = {"Location": graph} if created and graph else {}
-    return Response(status_code=status, headers=headers)
+    return Response(status_code=204 if existed else 201, headers=headers)
 
 
 @router.api_route("", methods=["GET", "HEAD"])

@@ -8,15 +8,15 @@ query editor for a browser.
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat
 
-from app.server import analysis, errors, ipc, limits, negotiation, service_description, store
-from app.server.deps import AdminDep, Runtime, RuntimeDep, dispatch, read_body
+from app.server import analysis, errors, ipc, limits, negotiation, service_description
+from app.server.deps import AdminDep, Runtime, RuntimeDep, apply_write, dispatch, read_body
 from app.server.negotiation import BOOLEAN, GRAPH, HTML, RESULTS, Offer
+from app.server.targets import write_targets
 
 router = APIRouter(tags=["sparql"])
 
@@ -215,16 +215,9 @@ async def _update(
                 "using-graph-uri/using-named-graph-uri et WITH/USING dans la même mise à jour."
             )
         update = analysis.add_using(update, using, using_named)
-    job = ipc.UpdateJob(update, base_iri=endpoint_url(request, runtime))
-    await dispatch(request, runtime, job, exclusive=True)
-    await written(runtime)
+    base = endpoint_url(request, runtime)
+    await apply_write(runtime, update, write_targets(update, base), base)
     return Response(status_code=204)
-
-
-async def written(runtime: Runtime) -> None:
-    """After a write: forget cached descriptions; the next start reloads the dump."""
-    runtime.cache.clear()
-    await asyncio.to_thread(store.mark_modified, runtime.store_path)
 
 
 async def _describe(request: Request, runtime: Runtime) -> Response:
@@ -235,22 +228,21 @@ async def _describe(request: Request, runtime: Runtime) -> Response:
         from app.server.routers.editor import editor_page
 
         return editor_page(request, runtime)
-    endpoint = endpoint_url(request, runtime)
-    key = f"sd:{endpoint}:{offer.format}"
-    body = runtime.cache.get(key)
-    if body is None:
-        graphs = runtime.cache.get("graphs")
-        if graphs is None:
-            reply, _ = await dispatch(request, runtime, ipc.NamedGraphsJob())
-            assert isinstance(reply, ipc.GraphNames)
-            graphs = runtime.cache["graphs"] = reply.graphs
-        settings = runtime.settings
-        turtle = service_description.describe(
-            endpoint,
-            graphs,
-            writable=runtime.writable,
-            timeout=settings.query_timeout,
-            max_rows=settings.max_rows,
-        )
-        body = runtime.cache[key] = service_description.render(turtle, offer, runtime.prefixes)
+    # The graph list is cached per data version; the description itself names the
+    # endpoint the client reached, so it is rendered per request (a few ms), never
+    # cached under a client's Host header.
+    graphs = runtime.cache.get(runtime.cache_key("graphs"))
+    if graphs is None:
+        reply, _ = await dispatch(request, runtime, ipc.NamedGraphsJob())
+        assert isinstance(reply, ipc.GraphNames)
+        graphs = runtime.cache.put(runtime.cache_key("graphs"), reply.graphs)
+    settings = runtime.settings
+    turtle = service_description.describe(
+        endpoint_url(request, runtime),
+        graphs,
+        writable=runtime.writable,
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+    )
+    body = service_description.render(turtle, offer, runtime.prefixes)
     return Response(body, media_type=negotiation.content_type(offer), headers={"Vary": "Accept"})

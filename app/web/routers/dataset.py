@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, VOID
 
-from app.api.queries import load
+from app.queries import load
 from app.server import errors
 from app.web import downloads
 from app.web.conneg import HTML

@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from rdflib import Graph
 
-from app.api.queries import load
+from app.queries import load
 from app.web import describe as d
 from app.web.conneg import HTML, JSONLD, NTRIPLES, TURTLE, Format
 from app.web.ontology_doc import ontology_html

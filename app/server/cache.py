@@ -1,9 +1,10 @@
 """A small thread-safe LRU for answers of one data version.
 
-The graph only changes with a build, so an answer computed once is good until
-the data version changes. Each :class:`~app.api.deps.GraphData` (one opened
-store, one version) owns one cache: a new version brings a new, empty cache and
-the old one goes with the old store — no invalidation logic to get wrong.
+The served data only change with a build or an admin write, and either gives
+a new data version (``app.server.store.data_version``): every cache of the
+server keys its entries on it, so an answer computed once is good until the
+version changes, and entries of an old version simply age out of the LRU — no
+invalidation logic to get wrong, and no entry keyed on what a client sends.
 
 >>> cache = AnswerCache(maxsize=2)
 >>> cache.get_or_compute("a", lambda: 1), cache.get_or_compute("a", lambda: 2)
@@ -45,6 +46,24 @@ class AnswerCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+    def get(self, key: Hashable) -> Any:
+        """The entry for ``key``, or ``None``."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+            self.misses += 1
+            return None
+
+    def put(self, key: Hashable, value: T) -> T:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+        return value
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:

@@ -1,0 +1,81 @@
+"""Which graphs a SPARQL update may write, read from its text before it runs.
+
+A write is checked and recorded graph by graph (``app.server.writes``), so the
+server must know beforehand which graphs to look at: those named in the
+templates of ``INSERT``/``DELETE`` (``GRAPH <g> { … }``), by ``WITH``, by the
+graph-management operations (``CLEAR``, ``DROP``, ``CREATE``, ``ADD``, ``MOVE``,
+``COPY``), and the default graph. Graphs only read (``GRAPH`` in a ``WHERE``,
+``USING``) are not targets. ``ALL``, ``NAMED`` or a variable as template graph
+may reach any graph: the answer is then ``None`` (every graph).
+
+>>> sorted(map(str, write_targets('PREFIX e: <http://e/> INSERT DATA { GRAPH e:g { e:a e:b 1 } }')))
+['None', 'http://e/g']
+>>> write_targets('DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }') is None
+True
+>>> write_targets('INSERT { <a> <b> <c> } WHERE { GRAPH <http://e/lu> { ?s ?p ?o } }')
+{None}
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from app.server.analysis import tokens
+
+_MANAGEMENT = frozenset({"clear", "drop", "create", "add", "move", "copy"})
+_SKIP = frozenset({"ws", "comment"})
+
+
+def write_targets(update: str, base: str | None = None) -> set[str | None] | None:
+    """The graphs ``update`` may change (``None`` inside: the default graph); ``None``: all."""
+    toks = [t for t in tokens(update) if t.kind not in _SKIP]
+    prefixes: dict[str, str] = {}
+    targets: set[str | None] = {None}
+    depth = 0
+    template_depth: int | None = None  # depth of the template block we are in
+    pending_template = False
+    management = False
+    for i, tok in enumerate(toks):
+        text = tok.text.lower()
+        if tok.kind == "word":
+            if text == "prefix" and i + 2 < len(toks):
+                prefixes[toks[i + 1].text.split(":", 1)[0]] = toks[i + 2].text.strip("<>")
+            elif text == "base" and i + 1 < len(toks):
+                base = urljoin(base or "", toks[i + 1].text.strip("<>"))
+            elif text in ("insert", "delete"):
+                pending_template = True
+            elif text == "where" and not (i > 0 and toks[i - 1].text.lower() == "delete"):
+                pending_template = False
+            elif text in _MANAGEMENT:
+                management = True
+            elif text in ("all", "named") and management:
+                return None
+            elif text == ";":
+                management = False
+        elif tok.kind == "other" and tok.text == "{":
+            depth += 1
+            if pending_template and template_depth is None:
+                template_depth = depth
+            pending_template = False
+        elif tok.kind == "other" and tok.text == "}":
+            if template_depth == depth:
+                template_depth = None
+            depth -= 1
+        elif tok.kind == "other" and tok.text == ";":
+            management = False
+        previous = toks[i - 1].text.lower() if i else ""
+        names_graph = previous in ("with", "to", "graph") and (
+            previous != "graph" or template_depth is not None or management
+        )
+        if previous in _MANAGEMENT | {"silent"} and tok.kind in ("iri", "pname"):
+            names_graph = True
+        if not names_graph:
+            continue
+        if tok.kind == "var":
+            return None
+        if tok.kind == "iri":
+            targets.add(urljoin(base or "", tok.text[1:-1]))
+        elif tok.kind == "pname":
+            prefix, _, local = tok.text.partition(":")
+            targets.add(prefixes.get(prefix, "") + local)
+    return targets

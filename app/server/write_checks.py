@@ -1,0 +1,155 @@
+"""The project's shapes applied to an admin write, before it is recorded.
+
+A write that uses the project's terms (a ``cdv:`` class or property) or says
+something about one of its resources (``{base}…``) is validated with the same
+shapes as the build. pySHACL sees the written triples plus, for each resource
+of ours they mention, its whole description as served and the classes of what
+it points to (``ecriture-voisinage.rq``): enough for the shapes of an element
+to find its contract, its parent and its label, without validating the whole
+dataset on every write. A write that uses none of them (a research team's own
+vocabulary about its own resources) is not the shapes' business.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from app import queries
+from app.config import ONTOLOGY_NS
+
+MAX_MENTIONED = 5000  # resources whose description is fetched for one write
+
+
+@dataclass
+class ShapeCheck:
+    shapes_dir: Path
+    ontology_dir: Path
+    base: str
+    _loaded: tuple[Graph, Graph] | None = field(default=None, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def _graphs(self) -> tuple[Graph, Graph]:
+        with self._lock:
+            if self._loaded is None:
+                from app.validation import load_shapes  # pySHACL: loaded on first write only
+                from app.vocabularies import ontology_graph
+
+                self._loaded = (load_shapes(self.shapes_dir), ontology_graph(self.ontology_dir))
+            return self._loaded
+
+    def concerns(self, quads: list[ox.Quad]) -> bool:
+        """Whether the written quads use the project's terms or resources."""
+        for q in quads:
+            for term in (q.subject, q.predicate, q.object):
+                if isinstance(term, ox.NamedNode) and term.value.startswith(
+                    (ONTOLOGY_NS, self.base)
+                ):
+                    return True
+        return False
+
+    def context(self, store: ox.Store, nquads: list[str]) -> list[str]:
+        """What the check of ``nquads`` reads from the store besides them, as N-Triples."""
+        quads = _quads(nquads)
+        if not quads or not self.concerns(quads):
+            return []
+        mentioned = sorted(
+            {
+                t.value
+                for q in quads
+                for t in (q.subject, q.object)
+                if isinstance(t, ox.NamedNode) and queries.is_data_iri(t.value, self.base)
+            }
+        )[:MAX_MENTIONED]
+        if not mentioned:
+            return []
+        text = queries.load("ecriture-voisinage").bind({"n": mentioned}, base=self.base)
+        found = ox.serialize(store.query(text), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
+        return (found or b"").decode("utf-8").splitlines()
+
+    def violations(self, nquads: list[str], context: list[str]) -> tuple[str, bytes] | None:
+        """``None`` when the written lines break no shape; else a summary and the report.
+
+        The context is only a neighbourhood of the dataset, so shapes that look
+        further (a contract's elements, a parent's parent) may fail on it with or
+        without the write: only the violations the write adds are its own.
+        """
+        quads = _quads(nquads)
+        if not quads or not self.concerns(quads):
+            return None
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        written = set(text.splitlines())
+        after = _report(self, text.splitlines() + context)
+        before = _report(self, [line for line in context if line not in written])
+        added = set(_results(after)) - set(_results(before))
+        if not added:
+            return None
+        report = _only(after, [r for key, r in _results(after).items() if key in added])
+        return summary(report), report.serialize(format="turtle", encoding="utf-8")
+
+
+def _report(check: ShapeCheck, lines: list[str]) -> Graph:
+    from app.validation import shacl_report
+
+    data = Graph()
+    data.parse(data="\n".join(lines), format="nt")
+    shapes, ontology = check._graphs()
+    _conforms, report = shacl_report(data, shapes, ontology)
+    return report
+
+
+def _results(report: Graph) -> dict[tuple[str, ...], Node]:
+    """Each validation result by what it says: focus, path, shape, value."""
+    out: dict[tuple[str, ...], Node] = {}
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        key = tuple(
+            str(report.value(result, p))
+            for p in (SH.focusNode, SH.resultPath, SH.sourceShape, SH.value)
+        )
+        out[key] = result
+    return out
+
+
+def _only(report: Graph, results: list[Node]) -> Graph:
+    """A validation report holding ``results`` only (with their blank-node details)."""
+    out = Graph(namespace_manager=report.namespace_manager)
+    node = BNode()
+    out.add((node, RDF.type, SH.ValidationReport))
+    out.add((node, SH.conforms, Literal(False)))
+    pending = list(results)
+    for result in results:
+        out.add((node, SH.result, result))
+    seen: set[Node] = set()
+    while pending:
+        subject = pending.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for _s, p, o in report.triples((subject, None, None)):
+            out.add((subject, p, o))
+            if isinstance(o, BNode):
+                pending.append(o)
+    return out
+
+
+def _quads(nquads: list[str]) -> list[ox.Quad]:
+    return list(ox.parse("\n".join(nquads).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+
+
+def summary(report: Graph) -> str:
+    """One line per violation: focus node, property, message."""
+    query = queries.load("rapport-shacl").text
+    lines = []
+    for row in report.query(query):
+        focus, path, message, value = (str(x) if x is not None else "" for x in row)  # type: ignore[union-attr]
+        where = f" [{path}]" if path else ""
+        shown = f" (valeur : {value})" if value and len(value) < 80 else ""
+        lines.append(f"<{focus}>{where} : {message}{shown}")
+    return "Écriture refusée par les formes SHACL du projet :\n" + "\n".join(sorted(set(lines)))

@@ -1,0 +1,174 @@
+"""One admin write, applied whole or not at all, checked, and recorded before the reply.
+
+Every write — a SPARQL Update or a Graph Store PUT/POST/DELETE, which the
+router turns into an update — runs here, with every query worker's store
+closed (RocksDB allows one writer and no reader meanwhile):
+
+1. the store's load record is marked ``dirty``: a server killed from here on
+   reloads the store from the build and the annotation record at its next
+   start, so the store never outlives the record it caches;
+2. the graphs the update may write are read, the update applied in one store
+   transaction (``Store.update``), and those graphs read again;
+3. a change to a curated graph is refused (403), a change that violates the
+   project's shapes too (422 with the SHACL report); either is undone;
+4. otherwise the new graphs are written to the annotation record (one atomic
+   rename), the store record marked clean, and only then the client answered.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+
+from app.server import store as store_record
+from app.server.annotation_graphs import Content, GraphKey, Record, graph_lines, refusal
+from app.server.write_checks import ShapeCheck
+
+T = TypeVar("T")
+
+
+@dataclass
+class Outcome:
+    """What the write did: an HTTP status, a message, and a report body for a 422."""
+
+    status: int
+    message: str = ""
+    report: bytes = b""
+    existed: dict[GraphKey, bool] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str, report: bytes = b"") -> None:
+        super().__init__(message)
+        self.status, self.message, self.report = status, message, report
+
+
+def _node(key: GraphKey) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if key is None else ox.NamedNode(key)
+
+
+def _content(store: ox.Store, key: GraphKey) -> Content:
+    node = _node(key)
+    if isinstance(node, ox.NamedNode) and not store.contains_named_graph(node):
+        return None
+    return graph_lines(store.quads_for_pattern(None, None, None, node))
+
+
+def _restore(store: ox.Store, before: dict[GraphKey, Content]) -> None:
+    """Put ``before`` back, in one transaction (the graphs as they were read)."""
+    ops = []
+    quads: list[str] = []
+    for key, lines in before.items():
+        ops.append("CLEAR DEFAULT" if key is None else f"DROP SILENT GRAPH <{key}>")
+        if lines is not None and key is not None:
+            ops.append(f"CREATE SILENT GRAPH <{key}>")
+        quads += lines or []
+    if quads:
+        ops.append("INSERT DATA { " + insert_body(quads) + " }")
+    store.update(" ;\n".join(ops))
+
+
+def insert_body(nquads: list[str]) -> str:
+    """N-Quads lines as the body of an ``INSERT DATA`` (``GRAPH <g> { … }`` blocks)."""
+    by_graph: dict[GraphKey, list[ox.Triple]] = {}
+    for q in ox.parse("\n".join(nquads).encode("utf-8"), format=ox.RdfFormat.N_QUADS):
+        key = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
+        by_graph.setdefault(key, []).append(ox.Triple(q.subject, q.predicate, q.object))
+    parts = []
+    for key, triples in by_graph.items():
+        text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        parts.append(text if key is None else f"GRAPH <{key}> {{ {text} }}")
+    return "\n".join(parts)
+
+
+@dataclass
+class Writer:
+    """Applies writes to the store at ``store_path`` and keeps ``record`` in step."""
+
+    store_path: Path
+    record: Record
+    base: str
+    checks: ShapeCheck
+
+    def apply(
+        self, update: str, targets: set[GraphKey] | None, base_iri: str | None = None
+    ) -> Outcome:
+        """Run ``update`` (writing at most ``targets``; ``None`` = any graph) as one write."""
+        store_record.mark_dirty(self.store_path)
+        step = self._with_store(lambda store: self._run(store, update, targets, base_iri))
+        if isinstance(step, Outcome):
+            store_record.mark_clean(self.store_path, self.record.digest)
+            return step
+        before, changed, context, existed = step
+        outcome = Outcome(204, existed=existed)
+        curated = [message for key in changed if (message := refusal(key, self.base))]
+        if curated:
+            outcome = Outcome(403, curated[0])
+        else:
+            written = [line for lines in changed.values() for line in lines or []]
+            # The store is closed meanwhile: pySHACL may keep frames alive, and a
+            # frame holding the store would keep RocksDB locked for the next write.
+            report = self.checks.violations(written, context)
+            if report is not None:
+                outcome = Outcome(422, report[0], report[1])
+        if outcome.status != 204:
+            self._with_store(lambda store: _restore(store, {k: before[k] for k in changed}))
+        elif changed:
+            self.record.save(changed)
+        store_record.mark_clean(self.store_path, self.record.digest)
+        return outcome
+
+    def _with_store(self, work: Callable[[ox.Store], T]) -> T:
+        """``work`` on the store opened read-write, closed again before returning."""
+        store = ox.Store(str(self.store_path))
+        try:
+            return work(store)
+        finally:
+            del store
+            gc.collect()  # closes RocksDB before the workers reopen it
+
+    def _run(
+        self, store: ox.Store, update: str, targets: set[GraphKey] | None, base_iri: str | None
+    ) -> Outcome | tuple[dict[GraphKey, Content], dict[GraphKey, Content], list[str], Any]:
+        """Apply the update; the graphs before, those it changed, and their context."""
+        try:
+            keys = self._keys(store, targets)
+        except Refused as refused:
+            return Outcome(refused.status, refused.message)
+        before = {key: _content(store, key) for key in keys}
+        existed = {key: lines is not None for key, lines in before.items()}
+        try:
+            store.update(update, base_iri=base_iri)
+        except SyntaxError as exc:
+            return Outcome(400, f"Mise à jour SPARQL invalide : {exc}")
+        except OSError as exc:  # e.g. DROP of a graph that does not exist, without SILENT
+            return Outcome(404 if "not exist" in str(exc) else 400, str(exc))
+        try:
+            after = {key: _content(store, key) for key in keys}
+            changed = {key: lines for key, lines in after.items() if lines != before[key]}
+            written = [line for lines in changed.values() for line in lines or []]
+            context = self.checks.context(store, written)
+        except BaseException:
+            _restore(store, before)
+            raise
+        return before, changed, context, existed
+
+    def _keys(self, store: ox.Store, targets: set[GraphKey] | None) -> list[GraphKey]:
+        if targets is not None:
+            return sorted(targets, key=lambda k: k or "")
+        every: list[GraphKey] = [None]
+        every += sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        curated = [k for k in every if refusal(k, self.base) is not None]
+        if curated:
+            raise_all = (
+                "Cette mise à jour peut écrire dans tous les graphes (ALL, NAMED ou GRAPH ?var), "
+                f"y compris les graphes construits depuis les fichiers (<{curated[0]}>…). "
+                f"Nommez les graphes visés : GRAPH <{self.base}graph/annotations/NOM>."
+            )
+            raise Refused(403, raise_all)
+        return every

@@ -1,0 +1,169 @@
+"""Admin writes on the built graph: curated graphs refused, others checked, recorded, kept.
+
+The operator's cases, on a real ``cvkg serve`` of the session build: a write
+to a contract's graph (refused, whatever the token), writes that break the
+project's shapes (an objective with no parent, an empty label, an integer
+``skos:prefLabel``: 422 and nothing written), and acknowledged writes that must
+survive a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.config import DEFAULT_BASE_IRI as BASE
+from app.server.live import LiveServer, live_server
+
+TOKEN = "jeton-ecritures"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+CDV = "https://w3id.org/contrats-de-ville/onto#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ANNOTATIONS = f"{BASE}graph/annotations/equipe-test"
+
+
+def _env(built_dir: Path, folder: Path) -> dict[str, str]:
+    return {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_STORE_DIR": str(folder / "store"),
+        "CVKG_ANNOTATIONS_DIR": str(folder / "annotations"),
+        "CVKG_ADMIN_TOKEN": TOKEN,
+        "CVKG_QUERY_WORKERS": "1",
+    }
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("writes")
+
+
+@pytest.fixture(scope="module")
+def writable(built_dir: Path, folder: Path) -> Iterator[LiveServer]:
+    with live_server(None, folder / "server.log", env=_env(built_dir, folder)) as server:
+        yield server
+
+
+def _select(server: LiveServer, query: str) -> list[dict[str, str]]:
+    response = httpx.get(server.sparql, params={"query": query}, timeout=30)
+    assert response.status_code == 200, response.text
+    rows = response.json()["results"]["bindings"]
+    return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+
+def _count(server: LiveServer) -> int:
+    rows = _select(server, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+    return int(rows[0]["n"])
+
+
+@pytest.fixture(scope="module")
+def objectif(writable: LiveServer) -> dict[str, str]:
+    """An operational objective of the build, with its contract and graph."""
+    query = (
+        f"SELECT ?o ?g WHERE {{ GRAPH ?g {{ ?o a <{CDV}ObjectifOperationnel> }} }} "
+        "ORDER BY ?o LIMIT 1"
+    )
+    return _select(writable, query)[0]
+
+
+def _update(server: LiveServer, text: str) -> httpx.Response:
+    return httpx.post(server.sparql, data={"update": text}, headers=AUTH, timeout=60)
+
+
+def test_a_contract_graph_is_refused_even_to_the_admin(
+    writable: LiveServer, objectif: dict[str, str]
+) -> None:
+    before = _count(writable)
+    graph = objectif["g"]
+    put = httpx.put(
+        f"{writable.url}/rdf-graph-store",
+        params={"graph": graph},
+        content=b"<http://e/s> <http://e/p> <http://e/o> .",
+        headers={**AUTH, "Content-Type": "application/n-triples"},
+        timeout=60,
+    )
+    assert put.status_code == 403
+    assert "data/contrats/" in put.text and "cvkg build" in put.text
+    update = _update(
+        writable, f"INSERT DATA {{ GRAPH <{graph}> {{ <http://e/s> <http://e/p> 1 }} }}"
+    )
+    assert update.status_code == 403 and "data/contrats/" in update.text
+    cleared = _update(writable, "CLEAR ALL")
+    assert cleared.status_code == 403
+    assert _count(writable) == before
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["objectif sans parent", "libellé vide", "libellé entier"],
+)
+def test_a_write_breaking_the_shapes_is_422_and_writes_nothing(
+    writable: LiveServer, objectif: dict[str, str], case: str
+) -> None:
+    before = _count(writable)
+    version = httpx.get(f"{writable.url}/api/contrats", timeout=60).headers["x-data-version"]
+    element = objectif["o"]
+    contrat = _select(writable, f"SELECT ?c {{ <{element}> <{CDV}contrat> ?c }}")[0]["c"]
+    new = f"{contrat}/annotation-nouvel-objectif"
+    triples = {
+        "objectif sans parent": (
+            f"<{new}> a <{CDV}ObjectifOperationnel> ; <{CDV}contrat> <{contrat}> ; "
+            f'<{SKOS}prefLabel> "Objectif ajouté"@fr ; <{CDV}rang> 99 ; <{CDV}ligneSource> 1 .'
+        ),
+        "libellé vide": (
+            f"<{new}> a <{CDV}ObjectifOperationnel> ; <{CDV}contrat> <{contrat}> ; "
+            f'<{CDV}partieDe> <{element}> ; <{SKOS}prefLabel> ""@fr ; <{CDV}rang> 99 ; '
+            f"<{CDV}ligneSource> 1 ."
+        ),
+        "libellé entier": f"<{element}> <{SKOS}prefLabel> 42 .",
+    }[case]
+    response = _update(
+        writable, f"INSERT DATA {{ GRAPH <{ANNOTATIONS}-{len(case)}> {{ {triples} }} }}"
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("text/turtle")
+    assert "ValidationReport" in response.text
+    assert _count(writable) == before
+    assert httpx.get(f"{writable.url}/api/contrats").headers["x-data-version"] == version
+    search = httpx.get(f"{writable.url}/api/search", params={"q": "santé"}, timeout=60)
+    assert search.status_code == 200
+
+
+def test_an_annotation_is_written_versioned_and_kept_across_restarts(
+    writable: LiveServer, built_dir: Path, folder: Path, objectif: dict[str, str]
+) -> None:
+    first = httpx.get(f"{writable.url}/api/contrats", timeout=60)
+    assert first.status_code == 200
+    tag, version = first.headers["etag"], first.headers["x-data-version"]
+    again = httpx.get(f"{writable.url}/api/contrats", headers={"If-None-Match": tag}, timeout=60)
+    assert again.status_code == 304 and again.headers["etag"] == tag
+
+    note = f'<{objectif["o"]}> <http://example.org/equipe#note> "à revoir avec la commune" .'
+    put = httpx.put(
+        f"{writable.url}/rdf-graph-store",
+        params={"graph": ANNOTATIONS},
+        content=note.encode(),
+        headers={**AUTH, "Content-Type": "application/n-triples"},
+        timeout=60,
+    )
+    assert put.status_code == 201, put.text
+    after = httpx.get(f"{writable.url}/api/contrats", headers={"If-None-Match": tag}, timeout=60)
+    assert after.status_code == 200
+    assert after.headers["x-data-version"] != version and after.headers["etag"] != tag
+
+    writable.process.terminate()
+    writable.process.wait(timeout=30)
+    with live_server(None, folder / "restart.log", env=_env(built_dir, folder)) as server:
+        kept = httpx.get(
+            f"{server.url}/rdf-graph-store",
+            params={"graph": ANNOTATIONS},
+            headers={"Accept": "application/n-triples"},
+            timeout=60,
+        )
+        assert kept.status_code == 200 and "à revoir avec la commune" in kept.text
+        assert (
+            httpx.get(f"{server.url}/api/contrats", timeout=60).headers["x-data-version"]
+            == after.headers["x-data-version"]
+        )
