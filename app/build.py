@@ -115,10 +115,15 @@ def _merged(vocabularies: dict[str, Graph]) -> Graph:
     return vocab
 
 
-def validate_files(paths: list[Path], settings: Settings) -> list[str]:
-    """Problems found in these files (empty when valid); nothing is written."""
+def validate_files(paths: list[Path], settings: Settings, draft: bool = False) -> list[str]:
+    """Problems found in these files (empty when valid); nothing is written.
+
+    ``draft``: accept the importer's « a_verifier » flags (the build never does).
+    """
     iris = Iris(settings.base_iri)
-    contrats, errors = load_contracts(paths, settings.seeds_dir, others=contract_files(settings))
+    contrats, errors = load_contracts(
+        paths, settings.sources_dir, others=contract_files(settings), draft=draft
+    )
     problems = [str(e) for e in errors]
     vocabularies = vocabulary_graphs(settings.ontology_dir, iris)
     problems += [str(e) for e in check_theme_overrides(contrats, vocabularies.get("themes"), iris)]
@@ -186,11 +191,11 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
         raise BuildError(f"aucun fichier de contrat dans {settings.data_dir}")
     cache = ContractCache(settings.cache_dir)
     common = common_key(settings.base_iri, settings.ontology_dir, settings.shapes_dir)
-    keys = {p: contract_key(p, settings.seeds_dir, common) for p in paths}
+    keys = {p: contract_key(p, settings.sources_dir, common) for p in paths}
     entries = {p: cache.get(keys[p]) for p in paths}
     todo = [p for p in paths if entries[p] is None]
     bar = _Progress(progress, total=len(todo) + 3)
-    contrats, errors = load_contracts(todo, settings.seeds_dir)
+    contrats, errors = load_contracts(todo, settings.sources_dir)
     problems = [str(e) for e in errors] + _clashes(
         contrats, {p: e for p, e in entries.items() if e}
     )

@@ -36,10 +36,10 @@ from pyoxigraph import (
 
 from app.config import Settings
 from app.dumps import BUILD_INFO
-from app.server import execute
+from app.server import execute, ipc
 from app.server.workers import QueryTimeout, WorkerCrashed
 
-Reply = tuple[dict[str, Any], bytes]
+Reply = tuple[ipc.Answer | ipc.GraphNames | ipc.Failure, bytes]
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
 
@@ -102,10 +102,11 @@ class RemoteStore:
 
 
 class RemotePool:
-    """The worker pool's interface (``run``, ``run_exclusive``…) over an external engine."""
+    """The worker pool's read interface (``run``, ``size``, ``idle``…) over an external engine."""
 
     isolated = False
     replaced = 0
+    query_memory = 0
 
     def __init__(self, settings: Settings, prefixes: dict[str, str]) -> None:
         assert settings.sparql_endpoint
@@ -126,46 +127,41 @@ class RemotePool:
     async def close(self) -> None:
         self.client.close()
 
-    async def run(self, job: dict[str, Any], payload: bytes = b"", *, wait: float) -> Reply:
-        return await self._call(self._read, job, payload)
-
-    async def _call(self, fn: Any, job: dict[str, Any], payload: bytes) -> Reply:
+    async def run(self, job: ipc.Job, payload: bytes = b"", *, deadline: float) -> Reply:
         try:
             async with asyncio.timeout(self.timeout):
-                return await asyncio.to_thread(fn, job, payload)  # type: ignore[no-any-return]
+                return await asyncio.to_thread(self._read, job)
         except (TimeoutError, httpx.TimeoutException):
             raise QueryTimeout from None
         except TooLarge:
             limit = self.settings.remote_max_bytes
-            return {"status": 502, "message": f"Réponse du moteur externe > {limit} octets."}, b""
+            return ipc.Failure("internal", f"Réponse du moteur externe > {limit} octets."), b""
         except (httpx.HTTPError, RuntimeError) as exc:
             raise WorkerCrashed(str(exc)) from exc
 
-    def _read(self, job: dict[str, Any], payload: bytes) -> Reply:
-        op = job.get("op")
-        if op == "query":
+    def _read(self, job: ipc.Job) -> Reply:
+        if isinstance(job, ipc.QueryJob):
             return execute.run_query(self.store, job, self.prefixes)  # type: ignore[arg-type]
-        if op == "named_graphs":
+        if isinstance(job, ipc.NamedGraphsJob):
             result = self.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-            return {"status": 200, "graphs": sorted(s["g"].value for s in result)}, b""
-        if op == "graph_read":
+            return ipc.GraphNames(sorted(s["g"].value for s in result)), b""
+        if isinstance(job, ipc.GraphReadJob):
             return self._graph_read(job)
-        return {"status": 500, "message": f"unknown op {op!r}"}, b""
+        return ipc.Failure("internal", f"job {type(job).__name__} refusé (lecture seule)"), b""
 
-    def _graph_read(self, job: dict[str, Any]) -> Reply:
-        graph = job.get("graph")
+    def _graph_read(self, job: ipc.GraphReadJob) -> Reply:
+        graph = job.graph
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
         if graph is not None:
             found = self.store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
             if not bool(found):
-                return {"status": 404, "message": f"Graphe inconnu : <{graph}>"}, b""
-        offer = job["graph_format"]
-        if job.get("head"):
-            return {"status": 200, "media_type": offer[0]}, b""
+                return ipc.Failure("not_found", f"Graphe inconnu : <{graph}>"), b""
+        if job.head:
+            return ipc.Answer(job.format), b""
         triples = list(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"))
-        fmt = getattr(RdfFormat, offer[1])
+        fmt = RdfFormat.from_media_type(job.format)
+        assert fmt is not None
         items: Any = triples
         if fmt.supports_datasets:
             items = [Quad(t.subject, t.predicate, t.object) for t in triples]
-        body = serialize(items, format=fmt, prefixes=self.prefixes) or b""
-        return {"status": 200, "media_type": offer[0]}, body
+        return ipc.Answer(job.format), serialize(items, format=fmt, prefixes=self.prefixes) or b""
