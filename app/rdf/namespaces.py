@@ -6,6 +6,8 @@ they stay stable when a curator adds an element.
 
 from __future__ import annotations
 
+from urllib.parse import quote, urljoin
+
 from rdflib import Graph, Namespace, URIRef
 
 from app.config import DEFAULT_BASE_IRI, ONTOLOGY_NS
@@ -64,6 +66,26 @@ class Iris:
 
     def source(self, fichier: str) -> URIRef:
         return self._iri(f"source/{fichier.rsplit('.', 1)[0]}")
+
+    @property
+    def site(self) -> str:
+        """The site the data IRIs are served under: the base's parent.
+
+        ``/id/`` maps onto the base, so the server's root is the base without its
+        last segment (as ``…/onto`` sits next to ``…/id/``).
+
+        >>> Iris("https://w3id.org/contrats-de-ville/id/").site
+        'https://w3id.org/contrats-de-ville/'
+        """
+        return urljoin(self.base.split("#")[0], "../")
+
+    def source_text(self, fichier: str) -> URIRef:
+        """The published text of a source (``/sources/{fichier}`` on the server)."""
+        return URIRef(f"{self.site}sources/{quote(fichier)}")
+
+    def source_line(self, fichier: str, ligne: int) -> URIRef:
+        """Line ``ligne`` of a source: its anchor in the published text."""
+        return URIRef(f"{self.source_text(fichier)}#L{ligne}")
 
     def generation(self, notation: str) -> URIRef:
         return self._iri(f"generation/{notation}")

@@ -20,10 +20,10 @@ from app.config import Settings
 from app.prefixes import project_prefixes
 from app.server import errors
 from app.server.access_log import AccessLogMiddleware
-from app.server.admission import Admission
 from app.server.annotation_graphs import Record
 from app.server.conditional import ConditionalMiddleware
 from app.server.deps import Runtime
+from app.server.fair_share import FairShare
 from app.server.routers import editor, graph_store, health, sparql
 from app.server.store import data_version
 from app.server.workers import WorkerPool
@@ -56,13 +56,18 @@ def create_app(
         timeout=settings.query_timeout,
         prefixes=prefixes,
         isolate=isolate_workers,
+        query_memory=settings.query_memory_bytes(),
     )
     runtime = Runtime(
         settings=settings,
         store_path=store_path,
         pool=pool,
-        admission=Admission(
-            settings.max_concurrent_queries, settings.max_queued_queries, settings.queue_timeout
+        admission=FairShare(
+            min(settings.max_concurrent_queries, pool.size),
+            per_client=settings.client_max_queries,
+            client_queue=settings.client_max_queued,
+            queue=settings.max_queued_queries,
+            query_seconds=settings.client_query_seconds,
         ),
         prefixes=prefixes,
         writer=Writer(store_path, record, settings.base_iri, checks),
@@ -89,13 +94,14 @@ def create_app(
         openapi_url=None,
     )
     app.state.runtime = runtime
-    app.add_exception_handler(errors.HTTPProblem, errors.problem_handler)
-    app.add_exception_handler(Exception, errors.unexpected_handler)
+    for exception, handler in errors.handlers().items():
+        app.add_exception_handler(exception, handler)
     for router in (sparql.router, graph_store.router, health.router, editor.router, *routers):
         app.include_router(router)
     app.include_router(api_router)  # /api/…: the comparative API (app/api)
     app.include_router(web_router)  # /id/…, /onto, /dataset, /dumps/…: linked data (app/web)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(errors.ErrorGuard)  # innermost: unexpected errors answered cleanly
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
