@@ -101,10 +101,15 @@ def _merged(vocabularies: dict[str, Graph]) -> Graph:
     return vocab
 
 
-def validate_files(paths: list[Path], settings: Settings) -> list[str]:
-    """Problems found in these files (empty when valid); nothing is written."""
+def validate_files(paths: list[Path], settings: Settings, draft: bool = False) -> list[str]:
+    """Problems found in these files (empty when valid); nothing is written.
+
+    ``draft``: accept the importer's « a_verifier » flags (the build never does).
+    """
     iris = Iris(settings.base_iri)
-    contrats, errors = load_contracts(paths, settings.seeds_dir, others=contract_files(settings))
+    contrats, errors = load_contracts(
+        paths, settings.sources_dir, others=contract_files(settings), draft=draft
+    )
     problems = [str(e) for e in errors]
     vocabularies = vocabulary_graphs(settings.ontology_dir, iris)
     problems += [str(e) for e in check_theme_overrides(contrats, vocabularies.get("themes"), iris)]
@@ -119,7 +124,7 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     if not paths:
         raise BuildError(f"aucun fichier de contrat dans {settings.data_dir}")
     bar = _Progress(progress, total=len(paths) + 4)
-    contrats, errors = load_contracts(paths, settings.seeds_dir)
+    contrats, errors = load_contracts(paths, settings.sources_dir)
     if errors:
         raise BuildError("\n" + "\n".join(str(e) for e in errors))
     bar.step("fichiers de contrat lus")

@@ -1,4 +1,4 @@
-"""The ``cvkg`` command: build, validate, stats, schema, serve.
+"""The ``cvkg`` command: build, validate, review, stats, schema, serve.
 
 Each subcommand is a thin shell over one pipeline module, so that everything
 the CLI does can also be done from Python.
@@ -30,12 +30,30 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from app.build import validate_files
 
     settings = get_settings()
-    problems = validate_files([Path(f) for f in args.files], settings)
+    problems = validate_files([Path(f) for f in args.files], settings, draft=args.draft)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
         return 1
     print(f"{len(args.files)} fichier(s) valide(s)")
+    return 0
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from app.review.page import write_review
+
+    draft = Path(args.draft)
+    out = Path(args.output) if args.output else draft.with_suffix(".revue.html")
+    try:
+        summary = write_review(draft, out, get_settings(), validate=not args.no_validate)
+    except ValueError as exc:
+        print(f"cvkg review: échec — {exc}", file=sys.stderr)
+        return 1
+    print(f"{out}: {summary}")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(out.resolve().as_uri())
     return 0
 
 
@@ -113,7 +131,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="vérifie des fichiers de contrat sans construire")
     p.add_argument("files", nargs="+", help="fichiers YAML de contrat")
+    p.add_argument(
+        "--draft",
+        action="store_true",
+        help="brouillon de cvkg import : accepte les éléments marqués « a_verifier »",
+    )
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser(
+        "review", help="page de relecture d'un brouillon : source et arbre côte à côte"
+    )
+    p.add_argument("draft", metavar="BROUILLON.yaml", help="brouillon écrit par cvkg import")
+    p.add_argument("-o", "--output", metavar="FICHIER.html", help="défaut : BROUILLON.revue.html")
+    p.add_argument("--open", action="store_true", help="ouvre la page dans le navigateur")
+    p.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="sans les vérifications de cvkg validate --draft (plus rapide sur un gros brouillon)",
+    )
+    p.set_defaults(func=_cmd_review)
 
     p = sub.add_parser("import", help="brouillon de contrat à partir de PDF, Word, ODT ou texte")
     p.add_argument("documents", nargs="+", help="documents ou dossiers (parcourus récursivement)")

@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE_IRI = "https://w3id.org/contrats-de-ville/id/"
@@ -25,7 +25,10 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "data" / "contrats"
     ontology_dir: Path = PROJECT_ROOT / "ontology"
     shapes_dir: Path = PROJECT_ROOT / "shapes"
-    seeds_dir: Path = PROJECT_ROOT.parent / "shared" / "seeds"
+    # The source texts labels are checked against (app/sources.py). CVKG_SEEDS_DIR
+    # (seeds_dir) is the old name, still honoured when CVKG_SOURCES_DIR is not set.
+    sources_dir: Path = PROJECT_ROOT / "data" / "sources"
+    seeds_dir: Path = PROJECT_ROOT / "data" / "sources"
     build_dir: Path = PROJECT_ROOT / "data" / "build"
     store_dir: Path = PROJECT_ROOT / "var" / "store"
     # Graphs written over HTTP by the admin (annotations), kept outside the
@@ -46,6 +49,15 @@ class Settings(BaseSettings):
     # Public URL of the SPARQL endpoint for the service description, when the
     # server sits behind a proxy; default: taken from each request.
     public_endpoint: str | None = None
+    # Drafts the admin review page (/admin/revue) may open by name (cvkg import writes them).
+    drafts_dir: Path = PROJECT_ROOT / "data" / "brouillons"
+
+    @model_validator(mode="after")
+    def _seeds_dir_alias(self) -> Settings:
+        if "seeds_dir" in self.model_fields_set and "sources_dir" not in self.model_fields_set:
+            self.sources_dir = self.seeds_dir
+        return self
+
     # Limits of a public endpoint (app/server/limits.py, fair_share.py,
     # http_protocol.py; docs/sparql-endpoint.md § Limits).
     query_memory: int | None = None  # bytes per query; None: default_query_memory()

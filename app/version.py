@@ -32,6 +32,7 @@ BUILD_CODE = (
     "dumps.py",
     "enrichment",
     "rdf",
+    "sources.py",
     "validation.py",
     "version.py",
     "vocabularies.py",
@@ -62,14 +63,6 @@ def code_fingerprint(app_dir: Path = APP_DIR) -> str:
     return h.hexdigest()
 
 
-def sources_dir(settings: Settings) -> Path:
-    """Where the source texts are: ``CVKG_SOURCES_DIR`` when configured, else the seeds."""
-    configured = getattr(settings, "sources_dir", None)
-    if isinstance(configured, Path) and configured.is_dir():
-        return configured
-    return settings.seeds_dir
-
-
 def input_files(settings: Settings) -> list[Path]:
     """The data the build reads: contract files, ontology and vocabularies, shapes."""
     files = sorted(settings.data_dir.glob("*.yaml"))
@@ -85,7 +78,7 @@ def build_fingerprint(settings: Settings, app_dir: Path = APP_DIR) -> str:
     for path in input_files(settings):
         h.update(b"input\0" + path.name.encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
-    sources = sources_dir(settings)
+    sources = settings.sources_dir
     if sources.is_dir():
         h.update(b"sources\0")
         _digest(h, sources, sorted(p for p in sources.rglob("*") if p.is_file()))

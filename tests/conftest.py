@@ -1,7 +1,8 @@
 """Shared fixtures: where things are, and one real build of the graph per test session.
 
 The build runs once, in-process, into a temporary directory, from the real curated
-files, ontology, shapes and seeds; it never touches data/build/.
+files, ontology, shapes and the project's own source texts (data/sources/); it never
+touches data/build/.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from app.server.live import LiveServer, live_server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
+SOURCES_DIR = REPO_ROOT / "data" / "sources"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -32,10 +33,16 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeds_dir() -> Path:
-    if not SEEDS_DIR.is_dir():
-        pytest.skip(f"source documents not found at {SEEDS_DIR}")
-    return SEEDS_DIR
+def sources_dir() -> Path:
+    """The source texts of the project (never skipped: they are in the repository)."""
+    assert SOURCES_DIR.is_dir(), f"{SOURCES_DIR} manquant"
+    return SOURCES_DIR
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(sources_dir: Path) -> Path:
+    """The old name of :func:`sources_dir` (the seeds are copied in data/sources/)."""
+    return sources_dir
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +61,7 @@ def cvkg_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def built_dir(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+def built_dir(tmp_path_factory: pytest.TempPathFactory, sources_dir: Path) -> Path:
     """A fresh build of the real data, once per session (the output directory)."""
     from app.build import build
     from app.config import DEFAULT_BASE_IRI, Settings
@@ -65,7 +72,7 @@ def built_dir(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path
         data_dir=REPO_ROOT / "data" / "contrats",
         ontology_dir=REPO_ROOT / "ontology",
         shapes_dir=REPO_ROOT / "shapes",
-        seeds_dir=seeds_dir,
+        sources_dir=sources_dir,
         build_dir=out,
     )
     build(settings, progress=False)

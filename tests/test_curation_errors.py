@@ -206,6 +206,26 @@ def _inverted_range(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
     return [MELUN], {(MELUN, start), (MELUN, lo), (MELUN, hi)}
 
 
+def _missing_source(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
+    # The source a file cites is not in data/sources/: an error at its `fichier:` key,
+    # never a silent skip of the label checks.
+    path = data / BASE
+    number = line_of(path, "fichier:")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert "001_629d7a99e5f4e6ca.txt" in lines[number - 1]
+    lines[number - 1] = "  fichier: 001_absent.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return [BASE], {(BASE, number)}
+
+
+def _draft_flag_left(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
+    # An importer's « a_verifier » still there: the draft was not reviewed.
+    start = append(
+        data / BASE, element("a-relire", "parent: th-1", 'a_verifier: "niveau incertain"')
+    )
+    return [BASE], {(BASE, start + 5)}
+
+
 LINE_ONE = (
     "app/build.py load_all reports a clash of contract ids at line 1 instead of the line of "
     "the `id:` key (line 3 of both files: they open with comments)"
@@ -224,6 +244,8 @@ CASES = [
     Case("unknown-theme-override", _unknown_theme),
     Case("same-contract-id", _same_contract_id),
     Case("inverted-range-shacl", _inverted_range),
+    Case("missing-source", _missing_source),
+    Case("draft-flag-left", _draft_flag_left),
 ]
 
 
@@ -237,7 +259,7 @@ def cvkg_env_for(
         **base,
         "CVKG_DATA_DIR": str(data),
         "CVKG_BUILD_DIR": str(build),
-        "CVKG_SEEDS_DIR": str(seeds),
+        "CVKG_SOURCES_DIR": str(seeds),
         "CVKG_ONTOLOGY_DIR": str(repo_root / "ontology"),
         "CVKG_SHAPES_DIR": str(repo_root / "shapes"),
     }

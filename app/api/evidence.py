@@ -2,7 +2,8 @@
 
 Whether a contract addresses a theme or mobilises a dispositif, the proof is an
 element of its strategy tree: its text, where it sits (path to the top of its
-tree), the source file and line to check it against, and how the link was made
+tree), the source file and line to check it against (and the link to that line
+of the text the server publishes), and how the link was made
 (``cdv:Etiquetage``: rule and matched words, or curator and reason).
 """
 
@@ -22,11 +23,23 @@ COLUMNS = [
     "notation",
     "ligne_source",
     "source",
+    "lien_source",
     "methode",
     "mots_reconnus",
     "raison",
     "chemin",
 ]
+
+
+def source_link(fichier: str | None, ligne: int | None) -> str | None:
+    """Where to read the element in its source: the line of the text served by ``/sources/``.
+
+    >>> source_link("004_a26b9f87e29f24a0.txt", 128)
+    '/sources/004_a26b9f87e29f24a0.txt#L128'
+    """
+    if not fichier or not ligne:
+        return None
+    return f"/sources/{fichier}#L{ligne}"
 
 
 def element(data: GraphData, row: dict[str, Any]) -> dict[str, Any]:
@@ -39,6 +52,7 @@ def element(data: GraphData, row: dict[str, Any]) -> dict[str, Any]:
         "notation": row.get("notation"),
         "ligne_source": row.get("ligne"),
         "source": row.get("source"),
+        "lien_source": source_link(row.get("source"), row.get("ligne")),
         "methode": row.get("methode") or None,
         "mots_reconnus": catalog.split_list(row.get("motsReconnus")),
         "raison": row.get("raison") or None,

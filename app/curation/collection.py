@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.curation.drafts import unreviewed
 from app.curation.errors import CurationError, CurationErrors
 from app.curation.loader import load_contrat
 from app.curation.model import Contrat
@@ -11,12 +12,13 @@ from app.curation.provenance import check_provenance
 
 
 def load_contracts(
-    paths: list[Path], seeds_dir: Path, others: list[Path] | None = None
+    paths: list[Path], sources_dir: Path, others: list[Path] | None = None, draft: bool = False
 ) -> tuple[list[Contrat], list[CurationError]]:
     """Load ``paths``; check labels against the sources and ids/sources unique across files.
 
     ``others`` are the contract files already in the data directory: a file being
     validated on its own must not reuse their contract id or source document.
+    ``draft``: importer drafts, whose « a_verifier » flags are accepted.
     """
     contrats: list[Contrat] = []
     errors: list[CurationError] = []
@@ -26,8 +28,9 @@ def load_contracts(
         except CurationErrors as exc:
             errors.extend(exc.errors)
             continue
-        if seeds_dir.is_dir():
-            errors.extend(check_provenance(contrat, seeds_dir))
+        if not draft:
+            errors.extend(unreviewed(contrat))
+        errors.extend(check_provenance(contrat, sources_dir))
         contrats.append(contrat)
     resolved = {p.resolve() for p in paths}
     known: list[Contrat] = []

@@ -203,6 +203,14 @@ class Source(_Entry):
     original: Original | None = None
 
 
+class LignesIgnorees(_Entry):
+    """Lines a draft's importer recognised as layout (header, page number, sommaire)."""
+
+    ligne: Ligne
+    fin: Ligne | None = None
+    raison: Texte
+
+
 DatePartielle = Annotated[
     str,
     BeforeValidator(_printed_as_text, json_schema_input_type=str),
@@ -283,6 +291,11 @@ class Contrat(_Entry):
     territoires: list[Territoire] = Field(default_factory=list)
     chiffres_cles: list[ChiffreCle] = Field(default_factory=list)
     elements: list[Element] = Field(min_length=1)
+    lignes_ignorees: list[LignesIgnorees] = Field(
+        default_factory=list,
+        description="Draft: source lines that are layout, not content (shown as such by "
+        "`cvkg review`); nothing in the graph comes from them.",
+    )
     _path: Path = PrivateAttr(default=Path("."))
 
     @model_validator(mode="after")

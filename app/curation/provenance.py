@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.curation.errors import CurationError
 from app.curation.model import Contrat
+from app.sources import manifest_problem, source_path
 
 _MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>")
 _SPACES = re.compile(r"\s+")
@@ -59,11 +60,28 @@ def _context_checks(contrat: Contrat) -> list[tuple[int, int | None, str, str]]:
     return checks
 
 
-def check_provenance(contrat: Contrat, seeds_dir: Path) -> list[CurationError]:
-    """Every label, title, description paragraph and key-figure text must be found at its line."""
-    source = seeds_dir / contrat.source.fichier
-    if not source.is_file():
-        return [CurationError(contrat.path, None, f"document source introuvable : {source}")]
+def check_provenance(contrat: Contrat, sources_dir: Path) -> list[CurationError]:
+    """Every label, title, description paragraph and key-figure text must be found at its line.
+
+    A missing source is an error, never a reason to skip the check: a label that
+    cannot be checked is not trusted.
+    """
+    source = source_path(sources_dir, contrat.source.fichier)
+    where = contrat.source.key_line("fichier") or contrat.source_line
+    if source is None:
+        looked = sources_dir / contrat.source.fichier
+        why = "" if sources_dir.is_dir() else f" (dossier {sources_dir} inexistant)"
+        return [
+            CurationError(
+                contrat.path,
+                where,
+                f"document source « {contrat.source.fichier} » introuvable : "
+                f"cherché en {looked}{why} ; CVKG_SOURCES_DIR désigne le dossier des sources",
+            )
+        ]
+    changed = manifest_problem(sources_dir, contrat.source.fichier)
+    if changed:
+        return [CurationError(contrat.path, where, f"document source modifié : {changed}")]
     lines = source.read_text(encoding="utf-8").splitlines()
     errors = []
     checks: list[tuple[int, int | None, str, str]] = [

@@ -21,6 +21,7 @@ from app.importer.errors import ImportFailure
 from app.importer.extract import FORMATS, extract
 from app.importer.recognise import recognise
 from app.importer.tree import GUESSED, Drafted
+from app.sources import write_source
 
 NOT_FOUND = "libellé introuvable à sa ligne dans le rendu texte : à vérifier"
 
@@ -124,7 +125,7 @@ def import_document(
     )
     text = dump(data, header)
     rendering_path = sources_dir / name
-    write_atomic(rendering_path, rendering_text)
+    write_source(sources_dir, name, rendering_text)  # atomic, and recorded in SHA256SUMS
     write_atomic(draft_path, text)
     per_class: dict[str, int] = {}
     for e in builder.elements:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import ChiffreCle, Contrat, Element
 from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
@@ -52,6 +52,12 @@ def _element(g: Graph, iris: Iris, contrat: Contrat, e: Element, source: URIRef)
         g.add((s, CDV.niveauLocal, _fr(e.niveau)))
     g.add((s, CDV.ligneSource, _int(e.ligne)))
     g.add((s, PROV.wasDerivedFrom, source))
+    # And from the line itself, an anchor of the published text (docs/linked-data.md).
+    line = iris.source_line(contrat.source.fichier, e.ligne)
+    g.add((s, PROV.wasDerivedFrom, line))
+    g.add((line, RDF.type, CDV.LigneDocument))
+    g.add((line, DCTERMS.isPartOf, source))
+    g.add((line, CDV.ligneSource, _int(e.ligne)))
     if e.note:
         g.add((s, SKOS.editorialNote, _fr(e.note)))
     for d in e.dispositifs:
@@ -134,6 +140,7 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
 
     g.add((source, RDF.type, CDV.DocumentSource))
     g.add((source, DCTERMS.identifier, Literal(contrat.source.fichier)))
+    g.add((source, FOAF.page, iris.source_text(contrat.source.fichier)))
     if contrat.source.titre:
         g.add((source, DCTERMS.title, _fr(contrat.source.titre)))
     if contrat.source.date:

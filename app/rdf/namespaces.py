@@ -6,7 +6,9 @@ they stay stable when a curator adds an element.
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from urllib.parse import quote, urljoin
+
+from rdflib import Graph, Namespace, URIRef
 
 from app.config import DEFAULT_BASE_IRI, ONTOLOGY_NS
 from app.prefixes import VOCABULARIES
@@ -65,6 +67,26 @@ class Iris:
     def source(self, fichier: str) -> URIRef:
         return self._iri(f"source/{fichier.rsplit('.', 1)[0]}")
 
+    @property
+    def site(self) -> str:
+        """The site the data IRIs are served under: the base's parent.
+
+        ``/id/`` maps onto the base, so the server's root is the base without its
+        last segment (as ``…/onto`` sits next to ``…/id/``).
+
+        >>> Iris("https://w3id.org/contrats-de-ville/id/").site
+        'https://w3id.org/contrats-de-ville/'
+        """
+        return urljoin(self.base.split("#")[0], "../")
+
+    def source_text(self, fichier: str) -> URIRef:
+        """The published text of a source (``/sources/{fichier}`` on the server)."""
+        return URIRef(f"{self.site}sources/{quote(fichier)}")
+
+    def source_line(self, fichier: str, ligne: int) -> URIRef:
+        """Line ``ligne`` of a source: its anchor in the published text."""
+        return URIRef(f"{self.source_text(fichier)}#L{ligne}")
+
     def generation(self, notation: str) -> URIRef:
         return self._iri(f"generation/{notation}")
 
@@ -88,6 +110,30 @@ class Iris:
 
     def rebase(self, iri: str) -> str:
         """Rewrite an IRI written under the default base (vocabulary files) to this base."""
-        if self.base != DEFAULT_BASE_IRI and iri.startswith(DEFAULT_BASE_IRI):
-            return self.base + iri[len(DEFAULT_BASE_IRI) :]
-        return iri
+        return moved(iri, DEFAULT_BASE_IRI, self.base)
+
+    def rebase_graph(self, source: Graph, into: Graph | None = None) -> Graph:
+        """``source`` with its IRIs under the default base moved under this base."""
+        return rebased_graph(source, DEFAULT_BASE_IRI, self.base, into)
+
+
+def moved(iri: str, old: str, new: str) -> str:
+    """``iri`` with the prefix ``old`` replaced by ``new`` (unchanged if not under ``old``).
+
+    >>> moved("https://a.org/id/x", "https://a.org/id/", "http://b.org/")
+    'http://b.org/x'
+    """
+    return new + iri[len(old) :] if old != new and iri.startswith(old) else iri
+
+
+def rebased_graph(source: Graph, old: str, new: str, into: Graph | None = None) -> Graph:
+    """The one IRI rebasing: every IRI of ``source`` under ``old`` moved under ``new``
+    (into ``into`` when given, which keeps its prefix bindings)."""
+    out = Graph(namespace_manager=source.namespace_manager) if into is None else into
+    for triple in source:
+        out.add(
+            tuple(  # type: ignore[arg-type]
+                URIRef(moved(str(t), old, new)) if isinstance(t, URIRef) else t for t in triple
+            )
+        )
+    return out

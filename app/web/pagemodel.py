@@ -156,6 +156,7 @@ class Page:
     breadcrumbs: list[Link] = field(default_factory=list)
     source: Link | None = None
     source_line: int | None = None
+    source_line_href: str | None = None  # /sources/{file}#L{n}: the line in the published text
     themes: list[Tag] = field(default_factory=list)
     dispositifs: list[Tag] = field(default_factory=list)
     removed: list[Tag] = field(default_factory=list)

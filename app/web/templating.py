@@ -15,17 +15,20 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.config import ONTOLOGY_NS
+from app.rdf.namespaces import Iris
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
 ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
 ID_PREFIX = "/id/"
+SOURCES_PREFIX = "/sources/"
 NAV = (
     ("/", "Éditeur SPARQL"),
     ("/id/", "Contrats"),
     ("/id/themes", "Thèmes"),
     ("/id/dispositifs", "Dispositifs"),
     ("/onto", "Ontologie"),
+    ("/sources/", "Sources"),
     ("/dataset", "Jeu de données"),
 )
 
@@ -37,11 +40,15 @@ def local_path(iri: str, base: str) -> str | None:
     '/id/contrat/a'
     >>> local_path("https://w3id.org/contrats-de-ville/onto#Contrat", "https://ex.org/id/")
     '/onto#Contrat'
+    >>> local_path("https://ex.org/sources/004.txt#L12", "https://ex.org/id/")
+    '/sources/004.txt#L12'
     >>> local_path("https://www.etalab.gouv.fr/", "https://ex.org/id/") is None
     True
     """
     if base and iri.startswith(base):
         return ID_PREFIX + quote(iri[len(base) :], safe="/-._~")
+    if base and iri.startswith(texts := Iris(base).site + "sources/"):
+        return SOURCES_PREFIX + iri[len(texts) :]  # a published source text, or one of its lines
     if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "/"):
         return "/onto"
     if iri.startswith(ONTOLOGY_NS):

@@ -130,11 +130,15 @@ async def build_page(ctx: Context, desc: d.Description) -> Page:
     if SKOS + "ConceptScheme" in types:
         page.concepts = await _scheme_concepts(ctx, desc.iri)
         hidden_in |= {SKOS + "inScheme", SKOS + "topConceptOf"}
-    sources = desc.iri_values(PROV_DERIVED)
-    if sources and (contract or CDV + "Contrat" in types):
-        page.source = ctx.link(sources[0])
+    derived = desc.iri_values(PROV_DERIVED)
+    # The document is under the data base; the line is an anchor of its published text.
+    documents = [iri for iri in derived if iri.startswith(ctx.base)]
+    if documents and (contract or CDV + "Contrat" in types):
+        page.source = ctx.link(documents[0])
         line = _first_literal(desc, CDV + "ligneSource")
         page.source_line = int(line) if line else None
+        anchors = [iri for iri in derived if not iri.startswith(ctx.base)]
+        page.source_line_href = href(anchors[0], ctx.base) if anchors else None
         shown |= {PROV_DERIVED, CDV + "ligneSource"}
 
     page.properties = _properties(ctx, desc, own, shown, title)

@@ -1,0 +1,1 @@
+"""Reviewing an importer's draft against its source (``cvkg review``, ``/admin/revue``)."""
