@@ -14,7 +14,9 @@ CONTRACTS = "PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#> SELECT (COUN
 
 def test_serve_builds_then_reuses_the_store(tmp_path: Path) -> None:
     env = {"CVKG_BUILD_DIR": str(tmp_path / "build"), "CVKG_STORE_DIR": str(tmp_path / "store")}
-    with live_server(None, tmp_path / "first.log", env=env) as server:
+    # This start builds the whole graph from scratch before serving: give it the
+    # build's time on a loaded CI machine, not only a server's start.
+    with live_server(None, tmp_path / "first.log", env=env, startup_timeout=240) as server:
         response = httpx.get(server.sparql, params={"query": CONTRACTS}, timeout=30)
         assert int(response.json()["results"]["bindings"][0]["n"]["value"]) >= 5
     meta = read_meta(tmp_path / "store")
