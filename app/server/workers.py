@@ -208,7 +208,7 @@ class WorkerPool:
         delay = 0.5
         while not self._closing:
             try:
-                new = await self._spawn()
+                new = await self._spawn(lazy=True)  # may start during a write
             except (OSError, RuntimeError):
                 log.exception("échec du remplacement d'un processus de requête")
                 await asyncio.sleep(delay)
