@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup build stats serve test lint bench clean
+.PHONY: help setup build stats serve test lint bench bench-build clean
 
 help:  ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,9 +36,13 @@ lint:  setup ## ruff (lint and format check) and mypy
 	$(BIN)/mypy
 
 N ?= 500
-bench: setup  ## benchmarks on N synthetic contracts (make bench N=2000); prints figures
-	$(BIN)/python benchmarks/bench_endpoint.py --contracts $(N) $(if $(filter 2000,$(N)),--no-rdflib,)
+VIRTUOSO ?=
+bench: setup  ## this endpoint vs Oxigraph's server (+ Virtuoso: VIRTUOSO=url) on N synthetic contracts
+	$(BIN)/python benchmarks/bench_endpoint.py --contracts $(N) $(if $(VIRTUOSO),--virtuoso $(VIRTUOSO),)
 	$(BIN)/python benchmarks/api_queries.py --contracts $(N)
+
+bench-build: setup  ## whole build of N synthetic contract files, then after one file changes
+	$(BIN)/python benchmarks/bench_build.py --contracts $(N)
 
 clean:  ## remove build output and the local store
 	rm -rf data/build var

@@ -1,4 +1,4 @@
-"""The ``cvkg`` command: build, validate, review, stats, schema, serve.
+"""The ``cvkg`` command: build, validate, review, stats, schema, serve, publish.
 
 Each subcommand is a thin shell over one pipeline module, so that everything
 the CLI does can also be done from Python.
@@ -121,6 +121,25 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 1 if any(r.error for r in results) or not results else 0
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from app.build import BuildError, ensure_build
+    from app.publish import PublishError, publish
+
+    settings = get_settings()
+    target = args.graph_store or settings.sparql_graph_store
+    if not target:
+        print("cvkg publish: donner --graph-store ou CVKG_SPARQL_GRAPH_STORE", file=sys.stderr)
+        return 2
+    try:
+        dump = ensure_build(settings, progress=not args.quiet)
+        count = publish(dump, target, say=(lambda _: None) if args.quiet else print)
+    except (BuildError, PublishError) as exc:
+        print(f"cvkg publish: échec — {exc}", file=sys.stderr)
+        return 1
+    print(f"{count} graphes publiés sur {target}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cvkg", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -178,6 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--graph", help="IRI du graphe nommé pour un fichier de triplets (--data)")
     p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser(
+        "publish", help="charge le graphe construit dans un moteur SPARQL externe (Graph Store)"
+    )
+    p.add_argument(
+        "--graph-store", help="URL Graph Store du moteur (défaut CVKG_SPARQL_GRAPH_STORE)"
+    )
+    p.add_argument("--quiet", action="store_true", help="sans affichage par graphe")
+    p.set_defaults(func=_cmd_publish)
     return parser
 
 

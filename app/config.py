@@ -6,10 +6,11 @@ query time and result size.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE_IRI = "https://w3id.org/contrats-de-ville/id/"
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     seeds_dir: Path = PROJECT_ROOT / "data" / "sources"
     build_dir: Path = PROJECT_ROOT / "data" / "build"
     store_dir: Path = PROJECT_ROOT / "var" / "store"
+    # Per-contract build results, reused while a contract's inputs are unchanged
+    # (app/build_cache.py).
+    cache_dir: Path = PROJECT_ROOT / "var" / "build-cache"
     # Graphs written over HTTP by the admin (annotations), kept outside the
     # build and the store so that they survive both: see app/server/annotations.py.
     annotations_dir: Path = PROJECT_ROOT / "var" / "annotations"
@@ -38,7 +42,9 @@ class Settings(BaseSettings):
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
     max_concurrent_queries: int = 8
-    query_workers: int = 2
+    # Processes running queries: how many run at once (a runaway holds one
+    # until CVKG_QUERY_TIMEOUT; the fair share keeps one free for newcomers).
+    query_workers: int = 4
     # Server (app/server): requests past max_concurrent_queries wait in a
     # bounded queue, at most queue_timeout seconds, before a 503.
     max_queued_queries: int = 100
@@ -46,6 +52,14 @@ class Settings(BaseSettings):
     # Public URL of the SPARQL endpoint for the service description, when the
     # server sits behind a proxy; default: taken from each request.
     public_endpoint: str | None = None
+    # External engine (app/server/remote.py): when set, every query of the
+    # application (the /sparql proxy, pages, graph reads) goes to this SPARQL
+    # 1.1 query URL instead of the local store (read-only whatever the admin
+    # token); `cvkg publish` loads the build into its Graph Store URL.
+    sparql_endpoint: str | None = None
+    sparql_graph_store: str | None = None
+    # Largest answer read from the external engine, in bytes (then 502).
+    remote_max_bytes: int = 200_000_000
     # Drafts the admin review page (/admin/revue) may open by name (cvkg import writes them).
     drafts_dir: Path = PROJECT_ROOT / "data" / "brouillons"
 
@@ -54,6 +68,61 @@ class Settings(BaseSettings):
         if "seeds_dir" in self.model_fields_set and "sources_dir" not in self.model_fields_set:
             self.sources_dir = self.seeds_dir
         return self
+
+    # Limits of a public endpoint (app/server/limits.py, fair_share.py,
+    # http_protocol.py; docs/sparql-endpoint.md § Limits).
+    query_memory: int | None = None  # bytes per query; None: default_query_memory()
+    max_query_bytes: int = 250_000
+    max_query_depth: int = 40
+    client_max_queries: int = 4
+    client_max_queued: int = 64
+    client_query_seconds: float = 60.0
+    client_ip_header: str | None = None  # e.g. X-Forwarded-For, behind a trusted proxy
+    max_header_bytes: int = 65_536
+    header_timeout: float = 10.0
+    keep_alive_timeout: int = 5
+
+    @field_validator("query_memory", mode="before")
+    @classmethod
+    def _size(cls, value: object) -> object:
+        """``CVKG_QUERY_MEMORY`` in bytes, or with a K/M/G suffix (binary: 1G = 2**30)."""
+        if isinstance(value, str):
+            text = value.strip().upper().removesuffix("B").removesuffix("I")
+            units = {"K": 2**10, "M": 2**20, "G": 2**30}
+            if text and text[-1] in units:
+                return int(float(text[:-1]) * units[text[-1]])
+        return value
+
+    def query_memory_bytes(self) -> int:
+        """Memory a query may use, enforced by the kernel on its worker (0: no cap)."""
+        if self.query_memory is not None:
+            return max(0, self.query_memory)
+        return default_query_memory(self.query_workers)
+
+
+def default_query_memory(workers: int) -> int:
+    """min(2 GiB, 60 % of the memory available to us, shared by the workers).
+
+    >>> default_query_memory(4) <= 2**31
+    True
+    """
+    return min(2**31, int(_memory_available() * 0.6) // max(1, workers))
+
+
+def _memory_available() -> int:
+    """Physical memory, or the container's cgroup limit when lower."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (OSError, ValueError):
+        total = 2**33
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            total = min(total, int(text))
+    return total
 
 
 @lru_cache

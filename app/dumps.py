@@ -44,11 +44,17 @@ def sorted_ntriples(graph: Graph) -> list[str]:
     return sorted({line for line in text.splitlines() if line.strip()})
 
 
-def nquads(graphs: list[tuple[str, Graph]]) -> str:
-    lines: list[str] = []
+def quad_lines(name: str, ntriples: list[str]) -> list[str]:
+    """N-Triples lines as N-Quads lines of the graph ``name``."""
+    return [f"{line[:-1].rstrip()} <{name}> ." for line in ntriples]
+
+
+def nquads(graphs: list[tuple[str, Graph]], extra: Iterable[str] = ()) -> str:
+    """The sorted N-Quads of ``graphs`` and of the ready-made quad lines ``extra``."""
+    lines: list[str] = list(extra)
     for name, graph in graphs:
-        lines.extend(f"{line[:-1].rstrip()} <{name}> ." for line in sorted_ntriples(graph))
-    return "\n".join(sorted(lines)) + "\n"
+        lines.extend(quad_lines(name, sorted_ntriples(graph)))
+    return "\n".join(sorted(set(lines))) + "\n"
 
 
 def _serialize(nt_or_nq: str, fmt: ox.RdfFormat, source_fmt: ox.RdfFormat) -> bytes:
@@ -74,9 +80,14 @@ def write_graph_files(directory: Path, stem: str, graph: Graph) -> None:
     )
 
 
-def write_dataset(directory: Path, graphs: list[tuple[str, Graph]]) -> dict[str, Any]:
-    """Write the N-Quads and TriG dumps; their VoID statistics (:func:`void_statistics`)."""
-    nq = nquads(graphs)
+def write_dataset(
+    directory: Path, graphs: list[tuple[str, Graph]], extra: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Write the N-Quads and TriG dumps; their VoID statistics (:func:`void_statistics`).
+
+    ``extra``: quad lines already in canonical form (contracts from the build cache).
+    """
+    nq = nquads(graphs, extra)
     (directory / DUMP_NQ).write_text(nq, encoding="utf-8")
     quads = list(ox.parse(nq.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
     (directory / DUMP_TRIG).write_bytes(_serialize_quads(quads, ox.RdfFormat.TRIG))

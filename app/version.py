@@ -32,6 +32,7 @@ BUILD_CODE = (
     "dumps.py",
     "enrichment",
     "rdf",
+    "synthese.py",
     "sources.py",
     "validation.py",
     "version.py",

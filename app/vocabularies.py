@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from app.rdf.contrat_graph import new_graph
 from app.rdf.namespaces import ONTOLOGY_IRI, Iris
@@ -13,17 +13,7 @@ ONTOLOGY_FILE = "cdv.ttl"
 
 
 def _rebased(path: Path, iris: Iris) -> Graph:
-    raw = Graph().parse(path, format="turtle")
-    g = new_graph()
-    for s, p, o in raw:
-        s2 = URIRef(iris.rebase(str(s))) if isinstance(s, URIRef) else s
-        o2 = (
-            URIRef(iris.rebase(str(o)))
-            if isinstance(o, URIRef) and not isinstance(o, Literal)
-            else o
-        )
-        g.add((s2, p, o2))
-    return g
+    return iris.rebase_graph(Graph().parse(path, format="turtle"), into=new_graph())
 
 
 def ontology_graph(ontology_dir: Path) -> Graph:

@@ -1,88 +1,85 @@
-"""Time a fixed mix of research queries three ways on the same synthetic data:
-in-process pyoxigraph, through the HTTP endpoint, and through rdflib.
+"""This endpoint, Oxigraph's own server and (when given) Virtuoso, side by side
+on the same synthetic data, over HTTP on loopback.
 
     python benchmarks/bench_endpoint.py --contracts 500
-    python benchmarks/bench_endpoint.py --contracts 2000 --no-rdflib
+    python benchmarks/bench_endpoint.py --contracts 2000 --virtuoso http://127.0.0.1:8890/sparql
 
-Each way produces the same thing, the serialized answer (SPARQL JSON for
-SELECT/ASK, Turtle for CONSTRUCT), so the endpoint's overhead is HTTP, the
-worker hop and the row-capped serialization. Also measured: loading the
-N-Quads into the store (wall time, CPU time, peak memory of the loading
-process). Targets: endpoint ≤ in-process + max(30 %, 3 ms); loading 2 000
-contracts ≤ 10 s and ≤ 0.5 GB.
+The mix is the research questions of issue 11, each asked on the raw graph
+(walking ``skos:broader*`` at query time) and, where the build precomputes
+it, on the graph ``…/graph/synthese`` (``app/synthese.py``; the generator
+writes those facts as the build does). Runs are interleaved (engine A, B, C,
+A, B, C…) so all see the same machine load; the table gives medians, p95 and
+the ratios to Oxigraph's server, and checks that every engine returns as many
+rows. Then throughput of the one-contract tree at 8 and 32 clients, load
+times and resident memory. Targets (issue 11): every query ≤ 1.1× Oxigraph's
+server; throughput ≥ Oxigraph's; precomputed answers ≤ 20/300/30/50 ms.
 
-Not part of the test suite: it takes minutes. The machine's load average is
-printed, since other work on the machine skews every figure.
+Not part of the test suite: it takes minutes. The load average is printed,
+since other work on the machine skews every figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
-import resource
-import shutil
+import random
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from engines import Engine, start_ours, start_oxigraph, virtuoso  # noqa: E402
 from generate import generate  # noqa: E402
 
-from app.server.live import PROJECT_ROOT, free_port  # noqa: E402
+from app.queries import QUERY_DIR  # noqa: E402
 
 PREFIXES = """PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
-GEN = "<https://w3id.org/contrats-de-ville/id/generation/2024-2030>"
-MIX: dict[str, str] = {
-    "contrats": """SELECT ?c ?titre ?gen WHERE { ?c a cdv:Contrat ; dcterms:title ?titre ;
-        cdv:generation/skos:notation ?gen } ORDER BY ?c""",
+RAW: dict[str, str] = {
+    "arbre-contrat": """SELECT ?e ?parent ?rang ?code ?label WHERE {
+        ?e cdv:contrat <$C> ; skos:prefLabel ?label .
+        OPTIONAL { ?e cdv:partieDe ?parent } OPTIONAL { ?e cdv:rang ?rang }
+        OPTIONAL { ?e skos:notation ?code } } ORDER BY ?parent ?rang""",
     "sante-mentale": """SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {
         ?sm skos:prefLabel "Santé mentale"@fr . ?t skos:broader* ?sm .
         ?e cdv:theme ?t ; cdv:contrat ?c } GROUP BY ?c ORDER BY DESC(?n)""",
-    "arbre-contrat": """SELECT ?e ?parent ?rang ?code ?label WHERE {
-        ?c dcterms:identifier "$ID" . ?e cdv:contrat ?c ; skos:prefLabel ?label .
-        OPTIONAL { ?e cdv:partieDe ?parent } OPTIONAL { ?e cdv:rang ?rang }
-        OPTIONAL { ?e skos:notation ?code } } ORDER BY ?parent ?rang""",
-    "dispositifs": """SELECT ?d ?nom (COUNT(DISTINCT ?c) AS ?contrats) WHERE {
-        ?e cdv:mobilise ?d ; cdv:contrat ?c . ?d skos:prefLabel ?nom }
-        GROUP BY ?d ?nom ORDER BY DESC(?contrats)""",
-    "themes-generation": """SELECT ?top ?gen (COUNT(?e) AS ?n) WHERE {
-        ?e cdv:theme ?t ; cdv:contrat ?c . ?c cdv:generation ?gen .
-        ?t skos:broader* ?top . FILTER NOT EXISTS { ?top skos:broader ?x } }
-        GROUP BY ?top ?gen""",
-    "texte": """SELECT ?e ?label WHERE { ?e a cdv:ObjectifOperationnel ; skos:prefLabel ?label
-        FILTER(CONTAINS(LCASE(?label), "précarité alimentaire")) } LIMIT 200""",
-    "ask": f"""ASK {{ ?c cdv:generation {GEN} }}""",
-    "construct-contrat": """CONSTRUCT { ?e ?p ?o } WHERE {
-        ?c dcterms:identifier "$ID" . ?e cdv:contrat ?c ; ?p ?o }""",
-    "objectifs-2024": f"""SELECT ?e ?label WHERE {{ ?c cdv:generation {GEN} .
-        ?e cdv:contrat ?c ; a cdv:ObjectifOperationnel ; skos:prefLabel ?label }} LIMIT 5000""",
+    "matrice": """SELECT ?theme ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {
+        ?e cdv:contrat ?c ; cdv:theme ?t . ?t skos:broader* ?theme } GROUP BY ?theme ?c""",
+    "themes-nouveaux": """SELECT ?theme WHERE {
+        ?e cdv:theme ?t ; cdv:contrat ?c . ?c cdv:generation/skos:notation ?g .
+        ?t skos:broader* ?theme } GROUP BY ?theme
+        HAVING (SUM(IF(?g = "2015-2020", 1, 0)) = 0)""",
+    "dispositifs-partages": """SELECT ?autre (COUNT(DISTINCT ?d) AS ?n) WHERE {
+        ?e cdv:contrat <$C> ; cdv:mobilise ?d . ?e2 cdv:mobilise ?d ; cdv:contrat ?autre .
+        FILTER (?autre != <$C>) } GROUP BY ?autre HAVING (COUNT(DISTINCT ?d) >= 3)""",
+    "deux-contrats": """SELECT ?c ?concept (COUNT(?e) AS ?n) WHERE {
+        VALUES ?c { <$C> <$D> } ?e cdv:contrat ?c .
+        { ?e cdv:theme ?concept } UNION { ?e cdv:mobilise ?concept } } GROUP BY ?c ?concept""",
 }
+# The same questions on the precomputed graph: the app's own query files.
+PRECOMPUTED = {
+    "sante-mentale": ("sante-mentale", None),
+    "matrice": ("matrice", "UNDEF"),
+    "themes-nouveaux": ("themes-nouveaux", None),
+    "dispositifs-partages": ("dispositifs-partages", "<$C>"),
+}
+TARGET_MS = {"sante-mentale": 20, "matrice": 300, "themes-nouveaux": 30, "dispositifs-partages": 50}
 
 
-def timed(runs: list[Callable[[], object]], repeat: int, warmup: int = 6) -> list[list[float]]:
-    """Durations (ms) of each way, interleaved so that all see the same machine load.
-
-    Six warm-up runs: the endpoint's two workers each need a few queries before
-    their caches and allocators reach a steady state.
-    """
-    for run in runs:
-        for _ in range(warmup):
-            run()
-    times: list[list[float]] = [[] for _ in runs]
-    for _ in range(repeat):
-        for run, sink in zip(runs, times, strict=True):
-            start = time.perf_counter()
-            run()
-            sink.append((time.perf_counter() - start) * 1000)
-    return times
+def precomputed_query(name: str, values: str | None) -> str:
+    text = (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    if values is not None:
+        start = text.index("VALUES ?contrat {")
+        text = text[:start] + f"VALUES ?contrat {{ {values} }}" + text[text.index("}", start) + 1 :]
+    return text
 
 
 def p95(values: list[float]) -> float:
@@ -90,161 +87,100 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def load_store(dump: Path, store_dir: Path) -> tuple[float, float, float]:
-    """Load in a child process: (wall s, CPU s, peak MB) of the loader alone."""
-    shutil.rmtree(store_dir, ignore_errors=True)
-    code = (
-        "import sys; from pathlib import Path; from app.server.store import prepare_store; "
-        "prepare_store(Path(sys.argv[1]), Path(sys.argv[2]))"
-    )
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def row_count(body: bytes) -> int:
+    return len(json.loads(body)["results"]["bindings"])
+
+
+def compare(engines: list[Engine], name: str, query: str, repeat: int) -> str:
+    """One line of the table: medians, p95, ratio to Oxigraph, rows per engine."""
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-c", code, str(dump), str(store_dir)], check=True, cwd=PROJECT_ROOT
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss / 1024
+    counts = [row_count(e.query(query)) for e in engines]  # warm-up, and the answers
+    heavy = time.perf_counter() - start > 3
+    runs = max(2, repeat // 10) if heavy else repeat
+    times: list[list[float]] = [[] for _ in engines]
+    for _ in range(runs):
+        for engine, sink in zip(engines, times, strict=True):
+            t = time.perf_counter()
+            engine.query(query)
+            sink.append((time.perf_counter() - t) * 1000)
+    medians = [statistics.median(t) for t in times]
+    cells = " ".join(f"{m:9.1f} {p95(t):8.1f}" for m, t in zip(medians, times, strict=True))
+    ratios = " ".join(f"{medians[0] / m:6.2f}" for m in medians[1:])
+    same = "=" if len(set(counts)) == 1 else f"≠ {counts}"
+    return f"{name:<26} {counts[0]:>6} {cells} {ratios} {same}"
 
 
-def start_endpoint(store_dir: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
-    env["CVKG_QUERY_TIMEOUT"] = "120"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                str(Path(__file__).with_name("serve_store.py")),
-                "--store",
-                str(store_dir),
-                "--port",
-                str(port),
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(log.read_text())
+async def throughput(url: str, queries: list[str], clients: int, seconds: float) -> float:
+    """Requests per second with ``clients`` concurrent clients for ``seconds``."""
+    done = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+
+        async def worker() -> None:
+            nonlocal done
+            while time.perf_counter() < deadline:
+                query = random.choice(queries)
+                response = await client.post(url, data={"query": query})
+                response.raise_for_status()
+                done += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        return done / (time.perf_counter() - start)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--contracts", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--rdflib-repeat", type=int, default=5)
-    parser.add_argument("--no-rdflib", action="store_true")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=8.0, help="per throughput run")
+    parser.add_argument("--virtuoso", default=os.environ.get("CVKG_BENCH_VIRTUOSO"))
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/cvkg-bench"))
     args = parser.parse_args()
 
-    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store
-    from pyoxigraph import serialize as ox_serialize
-
-    from app.config import DEFAULT_BASE_IRI
-    from app.prefixes import project_prefixes
-
     args.workdir.mkdir(parents=True, exist_ok=True)
-    dump = args.workdir / f"synthetic-{args.contracts}.nq"
+    dump = args.workdir / f"synthetic-synthese-{args.contracts}.nq"
     if not dump.exists():
-        quads = generate(args.contracts, dump)
-        print(f"généré : {dump} ({quads} quads)")
+        print(f"généré : {dump} ({generate(args.contracts, dump)} quads)")
     print(f"charge de la machine au début : {os.getloadavg()}")
-    store_dir = args.workdir / f"store-{args.contracts}"
-    wall, cpu, peak = load_store(dump, store_dir)
-    print(
-        f"chargement de {args.contracts} contrats : {wall:.1f} s (CPU {cpu:.1f} s), "
-        f"pic mémoire {peak:.0f} Mo"
-    )
-
-    store = Store.read_only(str(store_dir))
-    quads = len(store)
-    first = next(
-        iter(
-            store.query(
-                "PREFIX dcterms: <http://purl.org/dc/terms/> "
-                "SELECT ?id { ?c dcterms:identifier ?id } ORDER BY ?id LIMIT 1",
-                use_default_graph_as_union=True,
+    engines = [start_ours(dump, args.workdir), start_oxigraph(dump, args.workdir)]
+    if args.virtuoso:
+        engines.append(virtuoso(args.virtuoso))
+    try:
+        probe = PREFIXES + "SELECT ?c WHERE { ?c a cdv:Contrat } ORDER BY ?c"
+        rows = json.loads(engines[1].query(probe))["results"]["bindings"]
+        contracts = [b["c"]["value"] for b in rows]
+        first, second = contracts[0], contracts[1]
+        names = " ".join(f"{e.name + ' méd':>9} {'p95':>8}" for e in engines)
+        ratio_names = " ".join(f"{'/' + e.name[:5]:>6}" for e in engines[1:])
+        print(f"\n{args.contracts} contrats ; ms ; ratio = cvkg / autre (≤ 1.1 visé)")
+        print(f"{'requête':<26} {'lignes':>6} {names} {ratio_names} lignes")
+        for name, query in RAW.items():
+            text = PREFIXES + query.replace("$C", first).replace("$D", second)
+            print(compare(engines, f"{name} (brut)", text, args.repeat), flush=True)
+        for name, (file, values) in PRECOMPUTED.items():
+            text = precomputed_query(file, values and values.replace("$C", first))
+            line = compare(engines, f"{name} (synthèse)", text, args.repeat)
+            print(f"{line}  cible {TARGET_MS[name]} ms", flush=True)
+        trees = [PREFIXES + RAW["arbre-contrat"].replace("$C", c) for c in contracts[:200]]
+        print("\ndébit, arbre d'un contrat (req/s) :")
+        for clients in (8, 32):
+            cells = [
+                f"{e.name} {asyncio.run(throughput(e.url, trees, clients, args.seconds)):7.1f}"
+                for e in engines
+            ]
+            print(f"  {clients:>2} clients : " + " ; ".join(cells), flush=True)
+        print("\nchargement et mémoire :")
+        for e in engines:
+            print(
+                f"  {e.name:<9} chargement {e.load_s:6.1f} s (pic {e.load_peak_mb:5.0f} Mo) ; "
+                f"résident après la série {e.rss_mb():6.0f} Mo (serveur + workers)"
             )
-        )
-    )["id"].value
-    queries = {name: PREFIXES + q.replace("$ID", first) for name, q in MIX.items()}
-    prefixes = project_prefixes(DEFAULT_BASE_IRI)
-
-    def in_process(query: str) -> bytes:
-        result = store.query(query, use_default_graph_as_union=True)
-        if isinstance(result, (QuerySolutions, QueryBoolean)):
-            return result.serialize(format=QueryResultsFormat.JSON)
-        return ox_serialize(result, format=RdfFormat.TURTLE, prefixes=prefixes)
-
-    process, url = start_endpoint(store_dir, args.workdir / "endpoint.log")
-    client = httpx.Client(base_url=url, timeout=300)
-
-    def through_endpoint(query: str) -> bytes:
-        response = client.get("/sparql", params={"query": query})
-        response.raise_for_status()
-        return response.content
-
-    rdflib_ds = None
-    if not args.no_rdflib:
-        import rdflib
-
-        start = time.perf_counter()
-        rdflib_ds = rdflib.Dataset(default_union=True)
-        rdflib_ds.parse(dump, format="nquads")
-        print(f"rdflib : chargement {time.perf_counter() - start:.1f} s")
-
-    def through_rdflib(query: str) -> bytes:
-        result = rdflib_ds.query(query)
-        return result.serialize(format="turtle" if result.type == "CONSTRUCT" else "json")
-
-    print(f"\n{quads} quads ; {args.repeat} répétitions (rdflib : {args.rdflib_repeat}) ; ms")
-    header = (
-        f"{'requête':<18} {'lignes':>6} {'in-proc méd':>11} {'p95':>7} {'endpoint méd':>12} "
-        f"{'p95':>7} {'surcoût':>8} {'ratio':>6} {'rdflib méd':>10} {'rdflib/in':>9} cible"
-    )
-    print(header)
-    ok_all = True
-    for name, query in queries.items():
-        start = time.perf_counter()
-        rows = len(in_process(query))
-        slow = time.perf_counter() - start > 0.5  # heavy queries: fewer runs
-        inproc, http = timed(
-            [lambda q=query: in_process(q), lambda q=query: through_endpoint(q)],
-            5 if slow else args.repeat,
-            warmup=2 if slow else 6,
-        )
-        m_in, m_http = statistics.median(inproc), statistics.median(http)
-        overhead = m_http - m_in
-        ok = m_http <= max(m_in * 1.3, m_in + 3)
-        ok_all &= ok
-        rd = ""
-        rd_ratio = ""
-        if rdflib_ds is not None:
-            (times,) = timed([lambda q=query: through_rdflib(q)], args.rdflib_repeat, warmup=1)
-            rd = f"{statistics.median(times):10.1f}"
-            rd_ratio = f"{statistics.median(times) / m_in:9.1f}"
-        print(
-            f"{name:<18} {rows:>6} {m_in:11.2f} {p95(inproc):7.2f} {m_http:12.2f} "
-            f"{p95(http):7.2f} {overhead:8.2f} {m_http / m_in:6.2f} {rd:>10} {rd_ratio:>9} "
-            f"{'ok' if ok else 'DÉPASSÉE'}"
-        )
-    print("(« lignes » : octets de la réponse en process)")
-    print(f"\ncible endpoint ≤ in-process + max(30 %, 3 ms) : {'tenue' if ok_all else 'non tenue'}")
-    print(f"cible chargement (2 000 contrats ≤ 10 s, ≤ 500 Mo) : {wall:.1f} s, {peak:.0f} Mo")
+    finally:
+        for e in engines:
+            e.stop()
     print(f"charge de la machine à la fin : {os.getloadavg()}")
-    client.close()
-    process.terminate()
-    process.wait()
     return 0
 
 

@@ -6,7 +6,8 @@ ModaliteAction with a similar fan-out (≈ 85 elements per contract); labels of
 real-looking lengths (30–220 characters of French words); ``cdv:theme`` links
 to a thesaurus of 50 theme concepts with ``skos:broader`` (« Santé mentale »
 among them); ``cdv:mobilise`` links to 40 dispositifs; ``cdv:generation``;
-territories. About 700 triples per contract: 2 000 contracts ≈ 1.4 M triples.
+territories. About 700 triples per contract: 2 000 contracts ≈ 1.4 M triples;
+plus the research answers precomputed as the build does (``app/synthese.py``).
 
     python benchmarks/generate.py --contracts 500 --output /tmp/synthetic-500.nq
 """
@@ -16,8 +17,19 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from app.synthese import (  # noqa: E402
+    SYNTHESE_GRAPH,
+    Saisie,
+    ancestors,
+    contract_facts,
+    folded_themes,
+    generation_facts,
+    to_nquads,
+)
 
 CDV = "https://w3id.org/contrats-de-ville/onto#"
 ID = "https://w3id.org/contrats-de-ville/id/"
@@ -172,10 +184,29 @@ def contract_quads(index: int, rng: random.Random, theme_slugs: list[str]) -> It
     yield from children(None, "", 0)
 
 
+def _saisie(batch: list[str]) -> Saisie:
+    """The inputs of the precomputed facts, read back from one contract's quads."""
+    saisie = Saisie(batch[0].split(" ", 1)[0][1:-1])
+    for quad in batch:
+        s, p, o, _ = quad.split(" ", 3)
+        if p == f"<{CDV}contrat>":
+            saisie.elements.add(s[1:-1])
+        elif p == f"<{CDV}theme>":
+            saisie.themes.add((s[1:-1], o[1:-1]))
+        elif p == f"<{CDV}mobilise>":
+            saisie.dispositifs.add((s[1:-1], o[1:-1]))
+        elif p == f"<{CDV}generation>":
+            saisie.generation = o[1:-1]
+    return saisie
+
+
 def generate(contracts: int, output: Path, seed: int = 2024) -> int:
-    """Write the N-Quads file; the number of quads."""
+    """Write the N-Quads file, the precomputed facts included; the number of quads."""
     rng = random.Random(seed)
     theme_slugs = [slug for slug, _, _ in themes()]
+    up = ancestors((f"{ID}theme/{s}", f"{ID}theme/{b}") for s, _, b in themes() if b)
+    synthese = f"{ID}{SYNTHESE_GRAPH}"
+    folded: list[tuple[str | None, Mapping[str, set[str]]]] = []
     count = 0
     with open(output, "w", encoding="utf-8") as out:
         for quad in vocabulary_quads():
@@ -183,8 +214,14 @@ def generate(contracts: int, output: Path, seed: int = 2024) -> int:
             count += 1
         for index in range(contracts):
             batch = list(contract_quads(index, rng, theme_slugs))
+            saisie = _saisie(batch)
+            batch += to_nquads(contract_facts(saisie, up, ID), synthese)
+            folded.append((saisie.generation, folded_themes(saisie, up)))
             out.writelines(batch)
             count += len(batch)
+        facts = list(to_nquads(generation_facts(folded, ID), synthese))
+        out.writelines(facts)
+        count += len(facts)
     return count
 
 

@@ -190,7 +190,8 @@ def corpus(data: GraphData) -> dict[str, Element]:
         for r in per_contract_batch(data, "libelles"):
             known = elements.get(r["element"])
             if known is not None:  # one row per printed paragraph: join them
-                joined = "\n".join(filter(None, (known.description, r.get("description"))))
+                more = r.get("description")
+                joined = "\n".join(filter(None, (known.description, more and str(more))))
                 elements[r["element"]] = replace(known, description=joined or None)
                 continue
             elements[r["element"]] = Element(
@@ -199,9 +200,11 @@ def corpus(data: GraphData) -> dict[str, Element]:
                 r.get("parent"),
                 short_class(r.get("classe")),
                 r.get("notation"),
-                r["label"],
+                # str(): a label typed otherwise (an integer in a served file) is
+                # still text to search, not a reason for every search to fail.
+                str(r["label"]),
                 r.get("ligne"),
-                r.get("description"),
+                None if r.get("description") is None else str(r["description"]),
             )
         return elements
 

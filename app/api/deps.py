@@ -90,6 +90,10 @@ def load_snapshot(runtime: Any) -> ox.Store:
     """
     snapshot = ox.Store()
     files = served_files(runtime.store_path)
+    if runtime.settings.sparql_endpoint:
+        # External engine (app/server/remote.py): no local store; the engine
+        # holds the build it was published from (cvkg publish).
+        files = [runtime.settings.build_dir / "cvkg.nq"]
     if files is not None:
         for path in files:
             fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))

@@ -16,7 +16,8 @@ from app.importer.units import clean
 # A new item starts at a bullet glyph followed by a capital (or « / a digit):
 # « parentalité - centres sociaux » stays one label.
 _ITEM_START = re.compile(
-    r"(?:(?<=^)|(?<=\s))(?P<glyph>[-–•■▪➤›\ufffd]|o(?=\s+[A-ZÀ-Ý]))\s*(?=[A-ZÀ-Ý«\d(])"
+    r"(?:(?<=^)|(?<=\s))(?P<glyph>[-–•■▪➤›\ufffd\uf0a7\uf0b7\uf0d8]|o(?=\s+[A-ZÀ-Ý]))\s*"
+    r"(?=[A-ZÀ-Ý«\d(])"
 )
 _MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>")
 _CODE_ONLY = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[A-Za-z]|[IVX]{1,4})$")

@@ -81,7 +81,7 @@ def read_docx(path: Path) -> Rendering:
     except Exception as exc:  # python-docx raises PackageNotFoundError and lxml errors
         raise ImportFailure(path, f"fichier Word illisible ou corrompu ({exc})") from exc
     rendering = Rendering()
-    for block in document.element.body.iterchildren():
+    for block in _blocks(document.element.body):
         if block.tag == _qn("w:p"):
             p = Paragraph(block, document)
             text = re.sub(r"\s+", " ", p.text).strip()
@@ -108,6 +108,17 @@ def read_docx(path: Path) -> Rendering:
             _table(Table(block, document), rendering)
             rendering.blank()
     return rendering
+
+
+def _blocks(body):  # type: ignore[no-untyped-def]
+    """Paragraphs and tables in body order, also inside content controls (``w:sdt``)."""
+    for block in body.iterchildren():
+        if block.tag == _qn("w:sdt"):
+            content = block.find(_qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content)
+        else:
+            yield block
 
 
 def _table(table, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]

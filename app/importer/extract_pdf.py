@@ -143,8 +143,8 @@ def _key(text: str) -> str:
 
 
 def _running(pages: list[tuple[float, list[_PrintedLine]]]) -> set[str]:
-    """Texts found near the top or bottom edge of at least half the pages (3 or more)."""
-    if len(pages) < 3:
+    """Texts found near the top or bottom edge of at least half the pages (2 or more)."""
+    if len(pages) < 2:
         return set()
     seen: Counter[str] = Counter()
     for height, lines in pages:
@@ -154,4 +154,4 @@ def _running(pages: list[tuple[float, list[_PrintedLine]]]) -> set[str]:
             if ln.top > height * (1 - EDGE) or ln.top < height * EDGE + 12
         }
         seen.update(edge)
-    return {k for k, n in seen.items() if n >= max(3, len(pages) // 2)}
+    return {k for k, n in seen.items() if n >= max(2, (len(pages) + 1) // 2)}

@@ -19,7 +19,11 @@ _HASH = re.compile(r"#\s?(?P<code>\d{1,2})(?:\s*(?P<sep>[-–—:.)]))?\s*")
 _ROMAN = re.compile(r"(?P<code>[IVXL]{1,5})\s*" + _SEP + r"\s+(?=\S)")
 _UPPER = re.compile(r"(?P<code>[A-Z])\s*" + _SEP + r"\s+(?=\S)")
 _LOWER = re.compile(r"(?P<code>[a-z])\s*(?P<sep>[).])\s+(?=\S)")
-_BULLET = re.compile(r"(?P<glyphs>(?:[•\-–—■▪➤►›»\ufffd·◦●○→✓✔❖□▶◆◼]\s*|\*\s+)+)(?=\S)")
+# Word's Symbol/Wingdings bullets come out of PDFs as private-use characters (U+F0B7 …).
+_BULLET = re.compile(
+    r"(?P<glyphs>(?:[•\-–—■▪➤►›»\ufffd·◦●○→✓✔❖□▶◆◼\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e0]\s*"
+    r"|\*\s+)+)(?=\S)"
+)
 _O_BULLET = re.compile(r"o\s+(?=[A-Za-zÀ-ÿ«(])")
 _CODE_AFTER_WORD = re.compile(
     r"\s*(?P<code>#?\d{1,2}(?:\.{1,2}\d{1,2})*|[IVXL]{1,5}|[A-Z])\b\.?\s*(?P<sep>[.):–—-])?\s*"

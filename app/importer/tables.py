@@ -8,6 +8,8 @@ above (merged cells), a one-cell row is a heading.
 
 from __future__ import annotations
 
+import re
+
 from app.importer.cells import CellItem, split_cell
 from app.importer.markers import read_marker
 from app.importer.tree import Drafted, TreeBuilder, is_narrative
@@ -19,6 +21,7 @@ from app.importer.vocabulary import (
     caption_levels,
     default_child,
     fold,
+    leading_level,
     singular,
 )
 
@@ -29,6 +32,12 @@ _OTHER_COLUMNS = {
     "attendu": "resultats_attendus",
 }
 _SKIPPED_COLUMNS = (
+    "n",
+    "no",
+    "numero",
+    "ref",
+    "reference",
+    "code",
     "pilote",
     "porteur",
     "partenaire",
@@ -50,7 +59,6 @@ _SKIPPED_COLUMNS = (
     "date",
     "duree",
     "statut",
-    "priorite de mise",
 )
 
 
@@ -61,9 +69,21 @@ def _other_column(header: str) -> str | None:
     if folded in _OTHER_COLUMNS:
         return _OTHER_COLUMNS[folded]
     words = folded.split()
-    if 0 < len(words) <= 4 and any(folded.startswith(w) for w in _SKIPPED_COLUMNS):
+    if 0 < len(words) <= 4 and words[0] in _SKIPPED_COLUMNS:
         return "skip"
     return None
+
+
+def _header_cell(cell: str) -> list[tuple[str, str]] | None:
+    """The level a header cell names: « Objectifs stratégiques (OS) », « Actions à mener »."""
+    text = re.sub(r"\([^)]*\)", " ", cell).strip().rstrip(":").strip()
+    if levels := caption_levels(text):
+        return levels
+    found = leading_level(text) if len(text) < 40 else None
+    if found is None:
+        return None
+    words = " ".join(text.split()[: found[1]])
+    return [(found[0], words)]
 
 
 def read_row(b: TreeBuilder, unit: Unit, cells: list[str]) -> None:
@@ -71,6 +91,8 @@ def read_row(b: TreeBuilder, unit: Unit, cells: list[str]) -> None:
     if not filled:
         return
     captions = [caption_levels(c.strip().rstrip(":")) for _, c in filled]
+    if len(filled) > 1:
+        captions = [_header_cell(c) for _, c in filled]
     if all(captions) and (len(filled) > 1 or len(captions[0] or []) > 1):
         b.caption([lv for cap in captions if cap for lv in cap], rows=True)
         return
@@ -94,7 +116,7 @@ def read_row(b: TreeBuilder, unit: Unit, cells: list[str]) -> None:
         last = b.elements[-1] if b.elements else None
         if (
             last is not None
-            and last.sig == ("rowhead",)
+            and (last.sig == ("rowhead",) or last.sig[:1] == ("w",))
             and not last.children
             and last.label.endswith(":")
             and m.kind == "plain"
@@ -124,7 +146,7 @@ def _property_cell(b: TreeBuilder, i: int, line: int, items: list[CellItem]) -> 
 
 
 def _mixed_header(b: TreeBuilder, cells: list[str]) -> None:
-    levels = [caption_levels(c.strip().rstrip(":")) for c in cells]
+    levels = [_header_cell(c) if c.strip() else None for c in cells]
     b.caption([cap[0] for cap in levels if cap], rows=True)
     b.columns = [(cap[0][0], singular(cap[0][1])) if cap else None for cap in levels]
     b.properties = {i: kind for i, c in enumerate(cells) if (kind := _other_column(c))}

@@ -56,6 +56,8 @@ _PHRASES: list[tuple[str, str]] = [
     ("ambition", AXE),
     ("thematique", AXE),
     ("volet", AXE),
+    ("sous-theme", OS),
+    ("theme", AXE),
     ("axe", AXE),
     ("enjeu", OS),
     ("orientation", OS),
@@ -120,9 +122,14 @@ def fold(text: str) -> str:
     return " ".join(words)
 
 
+_BY_FIRST_WORD: dict[str, list[tuple[str, str]]] = {}
+for _phrase, _classe in _PHRASES:  # longest first within each first word, as in _PHRASES
+    _BY_FIRST_WORD.setdefault(_phrase.split()[0], []).append((_phrase, _classe))
+
+
 def _match(folded: str) -> tuple[str, str, int] | None:
     """The level phrase at the start of ``folded``: (phrase, class, length in chars)."""
-    for phrase, classe in _PHRASES:
+    for phrase, classe in _BY_FIRST_WORD.get(folded.split(" ", 1)[0], ()):
         if folded == phrase or folded.startswith(phrase + " "):
             return phrase, classe, len(phrase)
     return None

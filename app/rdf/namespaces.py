@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urljoin
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 
 from app.config import DEFAULT_BASE_IRI, ONTOLOGY_NS
 from app.prefixes import VOCABULARIES
@@ -116,6 +116,30 @@ class Iris:
 
     def rebase(self, iri: str) -> str:
         """Rewrite an IRI written under the default base (vocabulary files) to this base."""
-        if self.base != DEFAULT_BASE_IRI and iri.startswith(DEFAULT_BASE_IRI):
-            return self.base + iri[len(DEFAULT_BASE_IRI) :]
-        return iri
+        return moved(iri, DEFAULT_BASE_IRI, self.base)
+
+    def rebase_graph(self, source: Graph, into: Graph | None = None) -> Graph:
+        """``source`` with its IRIs under the default base moved under this base."""
+        return rebased_graph(source, DEFAULT_BASE_IRI, self.base, into)
+
+
+def moved(iri: str, old: str, new: str) -> str:
+    """``iri`` with the prefix ``old`` replaced by ``new`` (unchanged if not under ``old``).
+
+    >>> moved("https://a.org/id/x", "https://a.org/id/", "http://b.org/")
+    'http://b.org/x'
+    """
+    return new + iri[len(old) :] if old != new and iri.startswith(old) else iri
+
+
+def rebased_graph(source: Graph, old: str, new: str, into: Graph | None = None) -> Graph:
+    """The one IRI rebasing: every IRI of ``source`` under ``old`` moved under ``new``
+    (into ``into`` when given, which keeps its prefix bindings)."""
+    out = Graph(namespace_manager=source.namespace_manager) if into is None else into
+    for triple in source:
+        out.add(
+            tuple(  # type: ignore[arg-type]
+                URIRef(moved(str(t), old, new)) if isinstance(t, URIRef) else t for t in triple
+            )
+        )
+    return out

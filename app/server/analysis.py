@@ -68,21 +68,45 @@ class Token:
     start: int
 
 
-@lru_cache(maxsize=256)
+_CACHED_TEXT = 4_096  # longer texts are lexed each time: a cache of them could hold GBs
+
+
 def tokens(text: str) -> tuple[Token, ...]:
     """Every lexical token of ``text``, whitespace included.
 
-    Cached: the same queries come back often (the editor's examples, notebook
-    loops), and lexing costs about 0.1 ms per kilobyte.
+    Cached for texts up to 4 kB (at most ~60 MB in all): the same queries come back often (the
+    editor's examples, notebook loops), and lexing costs about 0.1 ms per
+    kilobyte; a cache of large client texts would be a memory hole.
 
     >>> [t.kind for t in tokens('ASK { <a> ?p "x"@fr }')]
     ['word', 'ws', 'other', 'ws', 'iri', 'ws', 'var', 'ws', 'string', 'langtag', 'ws', 'other']
     """
+    if len(text) <= _CACHED_TEXT:
+        return _cached_tokens(text)
+    return _lex(text)
+
+
+@lru_cache(maxsize=128)
+def _cached_tokens(text: str) -> tuple[Token, ...]:
+    return _lex(text)
+
+
+def _lex(text: str) -> tuple[Token, ...]:
     return tuple(Token(m.lastgroup or "other", m.group(), m.start()) for m in _TOKEN.finditer(text))
 
 
-@lru_cache(maxsize=256)
 def _code(text: str) -> str:
+    if len(text) <= _CACHED_TEXT:
+        return _cached_code(text)
+    return _join_code(text)
+
+
+@lru_cache(maxsize=128)
+def _cached_code(text: str) -> str:
+    return _join_code(text)
+
+
+def _join_code(text: str) -> str:
     """The text where keywords may hide: code tokens and prefixes of prefixed names."""
     parts: list[str] = []
     for tok in tokens(text):

@@ -1,25 +1,34 @@
 """Dependencies shared by the routers: the runtime, admin check, body reading,
-the one path every read takes (admission → worker → HTTP status) and the one
-path every write takes (admission → all workers' stores closed → ``writes``).
+the one path every read takes (fair share → worker → HTTP status) and the one
+path every write takes (all workers' stores closed → ``writes``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
 from app.config import Settings
-from app.server import errors
-from app.server.admission import Admission, Saturated
+from app.server import errors, ipc
 from app.server.cache import AnswerCache
+from app.server.fair_share import FairShare, Refused, client_key
 from app.server.store import data_version
-from app.server.workers import PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
+from app.server.workers import (
+    PoolBusy,
+    QueryOutOfMemory,
+    QueryTimeout,
+    WorkerCrashed,
+)
 from app.server.writes import Outcome, Writer
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,8 +42,8 @@ class Runtime:
 
     settings: Settings
     store_path: Path
-    pool: WorkerPool
-    admission: Admission
+    pool: Any  # WorkerPool, or remote.RemotePool with CVKG_SPARQL_ENDPOINT
+    admission: FairShare
     prefixes: dict[str, str]
     writer: Writer
     version: str = ""
@@ -94,40 +103,102 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def client_of(request: Request, settings: Settings) -> str:
+    """The client a request counts against (see ``fair_share.client_key``)."""
+    header = settings.client_ip_header
+    forwarded = request.headers.get(header) if header else None
+    return client_key(request.client.host if request.client else None, forwarded)
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client closes its connection (the body was read before)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def unless_abandoned(request: Request, work: Awaitable[T]) -> T:
+    """``work``'s result, or ``ClientGone`` as soon as the client disconnects.
+
+    Cancelling ``work`` kills the worker running the query (its state is
+    unknown) and starts a fresh one: an abandoned query stops at once.
+    """
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.ensure_future(_disconnected(request))
+    try:
+        done, _ = await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # this request is being cancelled: so is its work
+        watcher.cancel()
+        task.cancel()
+        raise
+    watcher.cancel()
+    if task in done:
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    raise errors.ClientGone("query stopped")
+
+
 async def dispatch(
     request: Request,
     runtime: Runtime,
-    job: dict[str, Any],
+    job: ipc.Job,
     payload: bytes = b"",
-) -> tuple[dict[str, Any], bytes]:
+    *,
+    urgent: bool = False,
+) -> tuple[ipc.Reply, bytes]:
     """Run a job on a worker; every failure becomes its HTTP error.
 
-    Worker replies with an error status (400 parse error, 404 graph, 406) are
-    raised as such; the reply's query time goes to the access log.
+    A read waits for its client's fair share of the workers and is stopped if
+    the client disconnects; a write (admin) takes every worker and runs to its
+    end. All waiting ends at ``CVKG_QUEUE_TIMEOUT``. ``urgent``: the app's own
+    bounded query (a page), served before client queries. Failures the worker
+    reports become 400 (syntax), 404, 406 or 507.
     """
     settings = runtime.settings
+    deadline = asyncio.get_running_loop().time() + settings.queue_timeout
+    pool = runtime.pool
     try:
-        async with runtime.admission.slot():
-            header, body = await runtime.pool.run(job, payload, wait=settings.queue_timeout)
-    except (Saturated, PoolBusy):
+        client = client_of(request, settings)
+
+        async def read() -> tuple[ipc.Reply, bytes]:
+            async with runtime.admission.slot(client, deadline, urgent=urgent):
+                return await pool.run(job, payload, deadline=deadline)
+
+        reply, body = await unless_abandoned(request, read())
+    except Refused as refused:
+        if refused.status == 429:
+            raise errors.too_many_requests(refused.message, refused.retry_after) from None
+        raise errors.service_unavailable(refused.message, refused.retry_after) from None
+    except PoolBusy:
         raise errors.service_unavailable(
-            "Serveur saturé : trop de requêtes en cours (CVKG_MAX_CONCURRENT_QUERIES). "
-            "Réessayez dans un instant."
+            "Serveur saturé : aucun processus de requête libéré à temps "
+            "(CVKG_QUEUE_TIMEOUT, CVKG_MAX_CONCURRENT_QUERIES). Réessayez dans un instant."
         ) from None
     except QueryTimeout:
         raise errors.query_timeout(settings.query_timeout) from None
-    except WorkerCrashed:
+    except QueryOutOfMemory:
+        raise errors.query_out_of_memory(pool.query_memory) from None
+    except WorkerCrashed as crash:
+        errors.log.error("query worker died for %s: %s", request.url.path, crash)
         raise errors.internal_error() from None
-    request.state.query_ms = header.get("query_ms")
-    request.state.rows = header.get("rows")
-    status = int(header.get("status", 500))
-    if status >= 400:
-        message = str(header.get("message", ""))
-        if status == 500:
-            errors.log.error("worker error for %s: %s", request.url.path, message)
-            raise errors.internal_error()
-        raise errors.HTTPProblem(status, message)
-    return header, body
+    if isinstance(reply, ipc.Answer):
+        request.state.query_ms = reply.query_ms
+        request.state.rows = reply.rows
+    if isinstance(reply, ipc.Failure):
+        raise _problem(request, reply)
+    return reply, body
+
+
+def _problem(request: Request, failure: ipc.Failure) -> errors.HTTPProblem:
+    if failure.reason == "syntax":
+        return errors.bad_request(failure.message)
+    if failure.reason == "not_found":
+        return errors.not_found(failure.message)
+    if failure.reason == "not_acceptable":
+        return errors.FormNotAcceptable(failure.form or "results")
+    errors.log.error("worker error for %s: %s", request.url.path, failure.message)
+    return errors.internal_error()
 
 
 async def apply_write(
@@ -136,16 +207,23 @@ async def apply_write(
     """Run one admin write with every worker's store closed; a refusal is its HTTP error.
 
     Writes go one at a time (the pool's gate); the new data version is in place
-    before the client is answered.
+    before the client is answered. Admin writes are not counted in any client's
+    fair share; their wait ends at ``CVKG_QUEUE_TIMEOUT`` like any other.
     """
     settings = runtime.settings
+    if settings.sparql_endpoint:
+        raise errors.forbidden(
+            "Moteur SPARQL externe (CVKG_SPARQL_ENDPOINT) : ce serveur est en lecture seule ; "
+            "publier une nouvelle construction avec cvkg publish."
+        )
+    deadline = asyncio.get_running_loop().time() + settings.queue_timeout
     try:
-        async with runtime.admission.slot(), runtime.pool.exclusive(wait=settings.queue_timeout):
+        async with runtime.pool.exclusive(deadline=deadline):
             outcome = await asyncio.to_thread(runtime.writer.apply, update, targets, base_iri)
             runtime.version = await asyncio.to_thread(
                 data_version, runtime.store_path, settings.build_dir
             )
-    except (Saturated, PoolBusy):
+    except PoolBusy:
         raise errors.service_unavailable(
             "Serveur saturé : écriture impossible pour l'instant. Réessayez dans un instant."
         ) from None

@@ -1,7 +1,7 @@
 """What a query worker does with one job, on its pyoxigraph store.
 
-Each function takes the job header (and payload) and returns a reply header
-and payload. No HTTP here: the server maps ``status`` to a response.
+Each function takes a typed job (``ipc``) and returns a typed reply and its
+payload. No HTTP here: the server maps a ``Failure``'s reason to a status.
 
 Row cap. pyoxigraph serializes results natively (fast) but offers no way to
 stop after N rows, nor to build a result set from Python. So SELECT results are
@@ -14,7 +14,7 @@ re-reads it into any other results format. CONSTRUCT triples are cut with
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, Literal
 
 from pyoxigraph import (
     DefaultGraph,
@@ -25,12 +25,19 @@ from pyoxigraph import (
     QuerySolutions,
     RdfFormat,
     Store,
-    parse,
     parse_query_results,
     serialize,
 )
 
-Reply = tuple[dict[str, Any], bytes]
+from app.server.ipc import (
+    Answer,
+    Failure,
+    GraphNames,
+    GraphReadJob,
+    QueryJob,
+)
+
+Reply = tuple[Answer | GraphNames | Failure, bytes]
 
 
 class _Enough(Exception):
@@ -65,44 +72,45 @@ class _RowCountingWriter:
         pass
 
 
-def _error(status: int, message: str) -> Reply:
-    return {"status": status, "message": message}, b""
+def _failure(reason: Any, message: str, form: str | None = None) -> Reply:
+    return Failure(reason, message, form), b""
 
 
 def _graphs(iris: list[str] | None) -> list[NamedNode | DefaultGraph] | None:
     return None if iris is None else [NamedNode(i) for i in iris]
 
 
-def run_query(store: Store, job: dict[str, Any], prefixes: dict[str, str]) -> Reply:
+def run_query(store: Store, job: QueryJob, prefixes: dict[str, str]) -> Reply:
     """Evaluate a SPARQL query and serialize its results, capped at ``max_rows``."""
-    kwargs: dict[str, Any] = {"base_iri": job.get("base_iri")}
-    if job.get("default_graphs") is not None or job.get("named_graphs") is not None:
-        kwargs["default_graph"] = _graphs(job.get("default_graphs") or [])
-        kwargs["named_graphs"] = [NamedNode(i) for i in job.get("named_graphs") or []]
-    elif job.get("union"):
+    kwargs: dict[str, Any] = {"base_iri": job.base_iri}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        kwargs["default_graph"] = _graphs(job.default_graphs or [])
+        kwargs["named_graphs"] = [NamedNode(i) for i in job.named_graphs or []]
+    elif job.union:
         kwargs["use_default_graph_as_union"] = True
     try:
-        result = store.query(job["query"], **kwargs)
+        result = store.query(job.query, **kwargs)
     except SyntaxError as exc:
-        return _error(400, f"Requête SPARQL invalide : {exc}")
-    max_rows = int(job["max_rows"])
+        return _failure("syntax", f"Requête SPARQL invalide : {exc}")
+    max_rows = job.max_rows
+    form: Literal["results", "boolean", "graph"]
     if isinstance(result, QueryBoolean):
-        offer = job.get("boolean_format")
-        if offer is None:
-            return _error(406, "boolean")
-        body = result.serialize(format=getattr(QueryResultsFormat, offer[1])) or b""
+        if job.boolean_format is None:
+            return _failure("not_acceptable", "", form="boolean")
+        media_type, form = job.boolean_format, "boolean"
+        body = result.serialize(format=_results_format(media_type)) or b""
         rows, truncated = 1, False
     elif isinstance(result, QuerySolutions):
-        offer = job.get("results_format")
-        if offer is None:
-            return _error(406, "results")
-        body, rows, truncated = _solutions(result, offer[1], max_rows)
+        if job.results_format is None:
+            return _failure("not_acceptable", "", form="results")
+        media_type, form = job.results_format, "results"
+        body, rows, truncated = _solutions(result, _results_format(media_type), max_rows)
     else:
-        offer = job.get("graph_format")
-        if offer is None:
-            return _error(406, "graph")
+        if job.graph_format is None:
+            return _failure("not_acceptable", "", form="graph")
+        media_type, form = job.graph_format, "graph"
         triples = iter(result)
-        fmt = getattr(RdfFormat, offer[1])
+        fmt = _rdf_format(media_type)
         items: Any = itertools.islice(triples, max_rows)
         if fmt.supports_datasets:
             items = (Quad(t.subject, t.predicate, t.object) for t in items)
@@ -110,13 +118,21 @@ def run_query(store: Store, job: dict[str, Any], prefixes: dict[str, str]) -> Re
         body = serialize(counted, format=fmt, prefixes=prefixes) or b""
         rows = counted.count
         truncated = rows == max_rows and next(triples, None) is not None
-    header = {
-        "status": 200,
-        "media_type": offer[0],
-        "rows": rows,
-        "truncated": truncated,
-    }
-    return header, body
+    return Answer(media_type, form=form, rows=rows, truncated=truncated), body
+
+
+def _results_format(media_type: str) -> QueryResultsFormat:
+    fmt = QueryResultsFormat.from_media_type(media_type)
+    if fmt is None:
+        raise ValueError(f"format de résultats inconnu : {media_type}")
+    return fmt
+
+
+def _rdf_format(media_type: str) -> RdfFormat:
+    fmt = RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise ValueError(f"format RDF inconnu : {media_type}")
+    return fmt
 
 
 class _Counter:
@@ -130,7 +146,9 @@ class _Counter:
             yield item
 
 
-def _solutions(result: QuerySolutions, fmt_name: str, max_rows: int) -> tuple[bytes, int, bool]:
+def _solutions(
+    result: QuerySolutions, fmt: QueryResultsFormat, max_rows: int
+) -> tuple[bytes, int, bool]:
     writer = _RowCountingWriter(max_rows)
     try:
         # pyoxigraph only calls write() and flush(); its stub asks for a whole IO[bytes].
@@ -139,13 +157,12 @@ def _solutions(result: QuerySolutions, fmt_name: str, max_rows: int) -> tuple[by
         pass
     tsv = b"".join(writer.chunks)
     rows = writer.lines - 1
-    if fmt_name == "TSV":
+    if fmt == QueryResultsFormat.TSV:
         body = tsv
     else:
-        fmt = getattr(QueryResultsFormat, fmt_name)
         parsed = parse_query_results(tsv, format=QueryResultsFormat.TSV)
         body = parsed.serialize(format=fmt) or b""
-        if writer.truncated and fmt_name == "JSON" and body.endswith(b"}"):
+        if writer.truncated and fmt == QueryResultsFormat.JSON and body.endswith(b"}"):
             note = (
                 f',"cvkg:truncated":{{"maxRows":{max_rows},"message":"Résultat tronqué '
                 f'à {max_rows} lignes (CVKG_MAX_ROWS)."}}}}'
@@ -154,76 +171,22 @@ def _solutions(result: QuerySolutions, fmt_name: str, max_rows: int) -> tuple[by
     return body, rows, writer.truncated
 
 
-def run_update(path: str, job: dict[str, Any]) -> Reply:
-    """Apply a SPARQL update with a read-write store opened just for it."""
-    store = Store(path)
-    try:
-        store.update(job["update"], base_iri=job.get("base_iri"))
-        store.flush()
-    except SyntaxError as exc:
-        return _error(400, f"Mise à jour SPARQL invalide : {exc}")
-    finally:
-        del store
-    return {"status": 204}, b""
+def _graph_name(iri: str | None) -> NamedNode | DefaultGraph:
+    return DefaultGraph() if iri is None else NamedNode(iri)
 
 
-def _graph_name(job: dict[str, Any]) -> NamedNode | DefaultGraph:
-    return DefaultGraph() if job.get("graph") is None else NamedNode(job["graph"])
-
-
-def graph_read(store: Store, job: dict[str, Any], prefixes: dict[str, str]) -> Reply:
-    """Graph Store Protocol GET/HEAD: the graph's triples, or 404."""
-    graph = _graph_name(job)
+def graph_read(store: Store, job: GraphReadJob, prefixes: dict[str, str]) -> Reply:
+    """Graph Store Protocol GET/HEAD: the graph's triples, or not found."""
+    graph = _graph_name(job.graph)
     if isinstance(graph, NamedNode) and not store.contains_named_graph(graph):
-        return _error(404, f"Graphe inconnu : <{graph.value}>")
-    offer = job["graph_format"]
-    if job.get("head"):
-        return {"status": 200, "media_type": offer[0]}, b""
-    body = store.dump(format=getattr(RdfFormat, offer[1]), from_graph=graph, prefixes=prefixes)
-    return {"status": 200, "media_type": offer[0]}, body or b""
-
-
-def graph_write(path: str, job: dict[str, Any], payload: bytes) -> Reply:
-    """Graph Store Protocol PUT (replace), POST (merge) and DELETE."""
-    graph = _graph_name(job)
-    quads = []
-    offset = 0
-    try:
-        for part in job.get("parts", []):
-            data = payload[offset : offset + part["length"]]
-            offset += part["length"]
-            for q in parse(
-                data,
-                format=getattr(RdfFormat, part["format"]),
-                base_iri=job.get("base_iri"),
-                without_named_graphs=True,
-            ):
-                quads.append(Quad(q.subject, q.predicate, q.object, graph))
-    except (SyntaxError, ValueError) as exc:
-        return _error(400, f"RDF invalide : {exc}")
-    store = Store(path)
-    try:
-        existed = isinstance(graph, DefaultGraph) or store.contains_named_graph(graph)
-        if job["method"] == "DELETE":
-            if isinstance(graph, DefaultGraph):
-                store.clear_graph(graph)
-            elif not existed:
-                return _error(404, f"Graphe inconnu : <{graph.value}>")
-            else:
-                store.remove_graph(graph)
-        else:
-            if job["method"] == "PUT" and existed:
-                store.clear_graph(graph)
-            if isinstance(graph, NamedNode):
-                store.add_graph(graph)
-            store.extend(quads)
-        store.flush()
-    finally:
-        del store
-    return {"status": 204 if existed else 201}, b""
+        return _failure("not_found", f"Graphe inconnu : <{graph.value}>")
+    if job.head:
+        return Answer(job.format), b""
+    body = store.dump(format=_rdf_format(job.format), from_graph=graph, prefixes=prefixes)
+    return Answer(job.format), body or b""
 
 
 def named_graphs(store: Store) -> Reply:
     """The IRIs of the store's named graphs (for the service description)."""
     names = sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
-    return {"status": 200, "graphs": names}, b""
+    return GraphNames(names), b""

@@ -98,3 +98,31 @@ def _wait_until_up(server: LiveServer, timeout: float) -> None:
             pass
         time.sleep(0.1)
     raise RuntimeError(f"le serveur n'a pas répondu en {timeout:g} s :\n{server.log()}")
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (from /proc).
+
+    What a server costs the machine: the server process plus its query workers.
+    """
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/statm", encoding="ascii") as handle:
+                total += int(handle.read().split()[1]) * page
+        except OSError:
+            continue
+        todo.extend(children.get(current, []))
+    return total

@@ -20,10 +20,11 @@ from app.config import Settings
 from app.prefixes import project_prefixes
 from app.server import errors
 from app.server.access_log import AccessLogMiddleware
-from app.server.admission import Admission
 from app.server.annotation_graphs import Record
 from app.server.conditional import ConditionalMiddleware
 from app.server.deps import Runtime
+from app.server.fair_share import FairShare
+from app.server.remote import RemotePool, build_version
 from app.server.routers import editor, graph_store, health, sparql
 from app.server.store import data_version
 from app.server.workers import WorkerPool
@@ -50,23 +51,36 @@ def create_app(
     record = record or Record(settings.annotations_dir)
     checks = ShapeCheck(settings.shapes_dir, settings.ontology_dir, settings.base_iri)
     prefixes = project_prefixes(settings.base_iri)
-    pool = WorkerPool(
-        store_path=store_path,
-        size=max(1, settings.query_workers),
-        timeout=settings.query_timeout,
-        prefixes=prefixes,
-        isolate=isolate_workers,
-    )
+    pool: WorkerPool | RemotePool
+    if settings.sparql_endpoint:  # an external engine instead of the local store
+        pool = RemotePool(settings, prefixes)
+    else:
+        pool = WorkerPool(
+            store_path=store_path,
+            size=max(1, settings.query_workers),
+            timeout=settings.query_timeout,
+            prefixes=prefixes,
+            isolate=isolate_workers,
+            query_memory=settings.query_memory_bytes(),
+        )
     runtime = Runtime(
         settings=settings,
         store_path=store_path,
         pool=pool,
-        admission=Admission(
-            settings.max_concurrent_queries, settings.max_queued_queries, settings.queue_timeout
+        admission=FairShare(
+            min(settings.max_concurrent_queries, pool.size),
+            per_client=settings.client_max_queries,
+            client_queue=settings.client_max_queued,
+            queue=settings.max_queued_queries,
+            query_seconds=settings.client_query_seconds,
         ),
         prefixes=prefixes,
         writer=Writer(store_path, record, settings.base_iri, checks),
-        version=data_version(store_path, settings.build_dir),
+        version=(
+            build_version(settings.build_dir)
+            if settings.sparql_endpoint
+            else data_version(store_path, settings.build_dir)
+        ),
         examples=editor.load_examples(),
         editor_template=editor.TEMPLATE.read_text(encoding="utf-8"),
     )
@@ -89,13 +103,14 @@ def create_app(
         openapi_url=None,
     )
     app.state.runtime = runtime
-    app.add_exception_handler(errors.HTTPProblem, errors.problem_handler)
-    app.add_exception_handler(Exception, errors.unexpected_handler)
+    for exception, handler in errors.handlers().items():
+        app.add_exception_handler(exception, handler)
     for router in (sparql.router, graph_store.router, health.router, editor.router, *routers):
         app.include_router(router)
     app.include_router(api_router)  # /api/…: the comparative API (app/api)
     app.include_router(web_router)  # /id/…, /onto, /dataset, /dumps/…: linked data (app/web)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(errors.ErrorGuard)  # innermost: unexpected errors answered cleanly
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

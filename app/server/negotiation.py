@@ -88,8 +88,11 @@ _SHORT_NAMES = {
 _GRAPH_ALIASES = {"JSON": "JSON_LD", "XML": "RDF_XML"}
 
 
+Ranges = tuple[tuple[str, str, float], ...]
+
+
 @lru_cache(maxsize=256)
-def _parse_accept(header: str) -> tuple[tuple[str, str, float], ...]:
+def parse_accept(header: str) -> Ranges:
     """``(type, subtype, q)`` for each media range; malformed ranges are skipped."""
     ranges = []
     for part in header.split(","):
@@ -113,21 +116,30 @@ def _parse_accept(header: str) -> tuple[tuple[str, str, float], ...]:
     return tuple(ranges)
 
 
-def _quality(ranges: tuple[tuple[str, str, float], ...], media_type: str) -> float:
+def match(ranges: Ranges, media_type: str, *, wildcards: bool = True) -> tuple[float, int]:
+    """``(q, specificity)`` of the most specific range naming ``media_type``
+    (2 exact, 1 ``type/*``, 0 ``*/*``; wildcards only if allowed); ``(0, -1)``: none.
+
+    The one matching rule of the server: the SPARQL endpoint's and the pages'
+    negotiations (``app.web.conneg``) both rank offers with it.
+
+    >>> match(parse_accept("text/*;q=0.5, */*;q=0.1"), "text/turtle")
+    (0.5, 1)
+    """
     main, sub = media_type.split("/", 1)
     best_rank, best_q = -1, 0.0
     for r_main, r_sub, q in ranges:
         if r_main == main and r_sub == sub:
             rank = 2
-        elif r_main == main and r_sub == "*":
+        elif wildcards and r_main == main and r_sub == "*":
             rank = 1
-        elif r_main == "*" and r_sub == "*":
+        elif wildcards and r_main == "*" and r_sub == "*":
             rank = 0
         else:
             continue
         if rank > best_rank:
             best_rank, best_q = rank, q
-    return best_q
+    return best_q, best_rank
 
 
 @lru_cache(maxsize=512)
@@ -135,13 +147,13 @@ def choose(accept: str | None, offers: tuple[Offer, ...]) -> Offer | None:
     """The offer to send for ``accept``; ``None`` when none is acceptable (406)."""
     if not accept or not accept.strip():
         return offers[0]
-    ranges = _parse_accept(accept)
+    ranges = parse_accept(accept)
     if not ranges:
         return offers[0]
     best: Offer | None = None
     best_q = 0.0
     for offer in offers:
-        q = _quality(ranges, offer.media_type)
+        q, _rank = match(ranges, offer.media_type)
         if q > best_q:
             best, best_q = offer, q
     return best
@@ -172,8 +184,9 @@ def forced(value: str | None, offers: tuple[Offer, ...]) -> Offer | None:
     return next((o for o in offers if o.format == name), None)
 
 
-def content_type(offer: Offer) -> str:
+def content_type(offer: Offer | str) -> str:
     """Content-Type header value: textual types say they are UTF-8."""
-    if offer.media_type.startswith("text/"):
-        return f"{offer.media_type}; charset=utf-8"
-    return offer.media_type
+    media_type = offer if isinstance(offer, str) else offer.media_type
+    if media_type.startswith("text/"):
+        return f"{media_type}; charset=utf-8"
+    return media_type

@@ -78,12 +78,23 @@ def serve(
             if dump is None:
                 print("cvkg serve: ni construction ni --data à servir", file=sys.stderr)
                 return 1
-            store_path = prepare_store(dump, settings.store_dir, record, progress=True)
+            if settings.sparql_endpoint:  # an external engine serves the data (cvkg publish)
+                print(f"Moteur SPARQL externe : {settings.sparql_endpoint}", file=sys.stderr)
+                store_path = settings.store_dir
+            else:
+                store_path = prepare_store(dump, settings.store_dir, record, progress=True)
         app = create_app(settings, store_path, record)
         sock = listening_socket(host, port)
         print(f"Point d'accès SPARQL : http://{host}:{port}/sparql", file=sys.stderr)
+        from app.server.http_protocol import protocol_class
+
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, timeout_graceful_shutdown=5
+            app,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=5,
+            http=protocol_class(settings.max_header_bytes, settings.header_timeout),
+            timeout_keep_alive=settings.keep_alive_timeout,
         )
         uvicorn.Server(config).run(sockets=[sock])
         return 0

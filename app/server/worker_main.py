@@ -10,24 +10,40 @@ own, where no interface but a down loopback exists: defence in depth behind
 the server's refusal of ``SERVICE`` and ``LOAD``, so that even a query that
 slipped through could not reach any host. It is best effort (it needs user
 namespaces or root), reported in the ready message and in ``/healthz``.
+
+Memory is capped by the kernel: ``RLIMIT_DATA`` (heap and anonymous mappings)
+is set to the worker's idle footprint plus ``CVKG_QUERY_MEMORY``. A query that
+needs more makes pyoxigraph's allocator fail: Rust then aborts the process
+(SIGABRT, measured on the memory bomb of ``tests/server/test_limits.py``), and
+Python code gets ``MemoryError``, answered as such before the worker exits.
+Either way the server answers 507 and starts a fresh worker. Workers also run
+at a lower CPU priority than the server, so pages and cached API answers stay
+quick while queries compete for the cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
+import dataclasses
 import gc
 import json
 import os
+import resource
 import signal
 import socket
 import sys
 import time
 import traceback
+from typing import Any
+
+from app.server import ipc
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 PR_SET_PDEATHSIG = 1
+NICENESS = 5  # below the server process, which answers pages and the API
 
 
 def _isolate() -> bool:
@@ -62,59 +78,95 @@ def _isolate() -> bool:
     return True
 
 
+def _data_size() -> int:
+    """The process's current data segment (``VmData``), in bytes."""
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def cap_memory(query_memory: int) -> int | None:
+    """Limit the data segment to what the worker uses now plus ``query_memory``."""
+    if query_memory <= 0:
+        return None
+    limit = _data_size() + query_memory
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    return limit
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--store", required=True)
     parser.add_argument("--prefixes", default="{}")
+    parser.add_argument("--memory", type=int, default=0, help="bytes per query (0: no cap)")
     parser.add_argument("--no-isolation", action="store_true")
+    parser.add_argument("--lazy", action="store_true", help="open the store at the first job")
     args = parser.parse_args(argv)
     isolated = False if args.no_isolation else _isolate()
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
 
     # Imported after unshare(): the user-namespace call requires a single thread.
     from pyoxigraph import Store
 
-    from app.server import execute, ipc
-
     sock = socket.socket(fileno=args.fd)
     prefixes: dict[str, str] = json.loads(args.prefixes)
-    store: Store | None = Store.read_only(args.store)
-    ipc.send_sync(sock, {"status": 200, "pid": os.getpid(), "isolated": isolated})
+    store: Store | None = None if args.lazy else Store.read_only(args.store)
+    gc.collect()
+    cap_memory(args.memory)
+    ipc.send_sync(sock, ipc.Ready(pid=os.getpid(), isolated=isolated))
 
     while True:
         message = ipc.recv_sync(sock)
         if message is None:
             return 0
         job, payload = message
-        op = job.get("op")
+        if isinstance(job, ipc.CloseJob):  # the server is about to write
+            store = None  # readers must be closed while anyone writes
+            gc.collect()
+            ipc.send_sync(sock, ipc.Closed())
+            continue
         try:
-            if op in ("update", "graph_write", "close"):
-                store = None  # readers must be closed while anyone writes
-                gc.collect()
-                if op == "update":
-                    reply = execute.run_update(args.store, job)
-                elif op == "graph_write":
-                    reply = execute.graph_write(args.store, job, payload)
-                else:
-                    reply = ({"status": 200}, b"")
-            else:
-                if store is None:
-                    store = Store.read_only(args.store)
-                if op == "query":
-                    start = time.perf_counter()
-                    reply = execute.run_query(store, job, prefixes)
-                    # measured here, so that freeing the evaluation state counts
-                    reply[0]["query_ms"] = round((time.perf_counter() - start) * 1000, 3)
-                elif op == "graph_read":
-                    reply = execute.graph_read(store, job, prefixes)
-                elif op == "named_graphs":
-                    reply = execute.named_graphs(store)
-                else:
-                    reply = ({"status": 500, "message": f"unknown op {op!r}"}, b"")
+            store, reply = _do(job, payload, store, args.store, prefixes)
+        except MemoryError:
+            # The heap may be in any state: answer, then leave (the server replaces us).
+            store = None
+            gc.collect()
+            limit = f"{args.memory // 2**20} Mio"
+            ipc.send_sync(sock, ipc.Failure("memory", f"mémoire épuisée ({limit})"))
+            return 3
         except Exception as exc:  # reported to the server, which logs it as a 500
             traceback.print_exc(file=sys.stderr)
-            reply = ({"status": 500, "message": f"{type(exc).__name__}: {exc}"}, b"")
+            reply = (ipc.Failure("internal", f"{type(exc).__name__}: {exc}"), b"")
         ipc.send_sync(sock, *reply)
+
+
+def _do(
+    job: ipc.Job, payload: bytes, store: Any, path: str, prefixes: dict[str, str]
+) -> tuple[Any, tuple[ipc.Reply, bytes]]:
+    """Run one read job; returns the (possibly reopened) store and the reply."""
+    from pyoxigraph import Store
+
+    from app.server import execute
+
+    if store is None:
+        store = Store.read_only(path)
+    if isinstance(job, ipc.QueryJob):
+        start = time.perf_counter()
+        answer, body = execute.run_query(store, job, prefixes)
+        if isinstance(answer, ipc.Answer):
+            # measured here, so that freeing the evaluation state counts
+            elapsed = round((time.perf_counter() - start) * 1000, 3)
+            answer = dataclasses.replace(answer, query_ms=elapsed)
+        return store, (answer, body)
+    if isinstance(job, ipc.GraphReadJob):
+        return store, execute.graph_read(store, job, prefixes)
+    if isinstance(job, ipc.NamedGraphsJob):
+        return store, execute.named_graphs(store)
+    return store, (ipc.Failure("internal", f"unknown job {job!r}"), b"")
 
 
 def _cli() -> None:

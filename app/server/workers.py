@@ -12,6 +12,12 @@ pool takes every worker and closes their read-only stores (:meth:`exclusive`),
 the server opens the store read-write and applies the change (``writes.py``),
 and the workers reopen the store on their next job. RocksDB forbids opening
 read-only while another process writes, hence the ceremony.
+
+Waiting is bounded: a job is given a deadline (the request's
+``CVKG_QUEUE_TIMEOUT``), and every wait on the way to a worker (the gate of
+the writes, the queue of idle workers) ends there with ``PoolBusy``. A worker
+that dies of its memory cap (SIGABRT from Rust's allocator, or a ``memory``
+failure from Python) is reported as ``QueryOutOfMemory`` and replaced.
 """
 
 from __future__ import annotations
@@ -21,12 +27,12 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from app.server import ipc
 
@@ -46,6 +52,10 @@ class WorkerCrashed(Exception):
     """The worker died while working on the job."""
 
 
+class QueryOutOfMemory(Exception):
+    """The job needed more memory than ``CVKG_QUERY_MEMORY``; its worker was replaced."""
+
+
 @dataclass
 class Worker:
     process: asyncio.subprocess.Process
@@ -53,6 +63,34 @@ class Worker:
     writer: asyncio.StreamWriter
     isolated: bool = False
     jobs: int = 0
+    demoted: bool = False  # a long job lowered its CPU priority for good
+
+
+# A job running longer than this drops to the lowest CPU priority, so that
+# short queries and pages keep the cores while runaways use what is left. An
+# unprivileged server cannot raise its priority back: the worker is then
+# replaced once its job is done.
+DEMOTE_AFTER = 1.0
+LOWEST_PRIORITY = 19
+WORKER_PRIORITY = 5  # worker_main.NICENESS: below the server
+
+
+def _demote(worker: Worker) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, LOWEST_PRIORITY)
+        worker.demoted = True
+    except OSError:
+        pass
+
+
+def _restore(worker: Worker) -> bool:
+    """Give a demoted worker its priority back; needs CAP_SYS_NICE (else it is replaced)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, WORKER_PRIORITY)
+    except OSError:
+        return False
+    worker.demoted = False
+    return True
 
 
 @dataclass
@@ -62,10 +100,13 @@ class WorkerPool:
     timeout: float
     prefixes: dict[str, str] = field(default_factory=dict)
     isolate: bool = True
+    query_memory: int = 0  # bytes per query, enforced by the kernel (0: none)
     _idle: asyncio.Queue[Worker] = field(init=False)
     _gate: asyncio.Lock = field(init=False)
     _tasks: set[asyncio.Task[None]] = field(init=False, default_factory=set)
     _closing: bool = field(init=False, default=False)
+    _spare: Worker | None = field(init=False, default=None)
+    _refilling: bool = field(init=False, default=False)
     isolated: bool = field(init=False, default=False)
     replaced: int = field(init=False, default=0)
 
@@ -76,6 +117,9 @@ class WorkerPool:
         for worker in workers:
             self._idle.put_nowait(worker)
         self.isolated = all(w.isolated for w in workers)
+        spare = asyncio.create_task(self._refill_spare())  # not needed to start serving
+        self._tasks.add(spare)
+        spare.add_done_callback(self._tasks.discard)
 
     async def close(self) -> None:
         self._closing = True
@@ -83,16 +127,22 @@ class WorkerPool:
             task.cancel()
         while not self._idle.empty():
             await self._stop(self._idle.get_nowait())
+        if self._spare is not None:
+            await self._stop(self._spare)
+            self._spare = None
 
     @property
     def idle(self) -> int:
         return self._idle.qsize()
 
-    async def _spawn(self) -> Worker:
+    async def _spawn(self, *, lazy: bool = False) -> Worker:
+        """A new worker; ``lazy``: it opens the store at its first job (a spare must
+        not hold the store open while a write happens)."""
         parent, child = socket.socketpair()
         env = dict(os.environ)
         paths = [str(_PROJECT_ROOT), env.get("PYTHONPATH", "")]
         env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+        env["RUST_BACKTRACE"] = "0"  # an allocation failure is one line in the log
         args = [
             "-m",
             "app.server.worker_main",
@@ -102,9 +152,13 @@ class WorkerPool:
             str(self.store_path),
             "--prefixes",
             json.dumps(self.prefixes),
+            "--memory",
+            str(self.query_memory),
         ]
         if not self.isolate:
             args.append("--no-isolation")
+        if lazy:
+            args.append("--lazy")
         try:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -122,7 +176,11 @@ class WorkerPool:
             process.kill()
             await process.wait()
             raise RuntimeError("un processus de requête n'a pas démarré (voir stderr)") from exc
-        return Worker(process, reader, writer, isolated=bool(ready.get("isolated")))
+        if not isinstance(ready, ipc.Ready):
+            process.kill()
+            await process.wait()
+            raise RuntimeError(f"un processus de requête a répondu {ready!r} au démarrage")
+        return Worker(process, reader, writer, isolated=ready.isolated)
 
     async def _stop(self, worker: Worker) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -132,65 +190,108 @@ class WorkerPool:
 
     def _discard(self, worker: Worker) -> None:
         """Kill a worker in an unknown state and start its replacement."""
+        self.replaced += 1
         task = asyncio.create_task(self._replace(worker))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _replace(self, worker: Worker) -> None:
+        """Put the spare in the killed worker's place at once, then make a new spare;
+        without a spare (several replaced at once), start a worker."""
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            self._idle.put_nowait(spare)
         await self._stop(worker)
+        if spare is not None:
+            await self._refill_spare()
+            return
         delay = 0.5
         while not self._closing:
             try:
-                new = await self._spawn()
+                new = await self._spawn(lazy=True)  # may start during a write
             except (OSError, RuntimeError):
                 log.exception("échec du remplacement d'un processus de requête")
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
                 continue
-            self.replaced += 1
             self._idle.put_nowait(new)
             return
 
+    async def _refill_spare(self) -> None:
+        if self._refilling or self._spare is not None:
+            return
+        self._refilling = True
+        try:
+            while not self._closing and self._spare is None:
+                try:
+                    self._spare = await self._spawn(lazy=True)
+                except (OSError, RuntimeError):
+                    log.exception("échec du démarrage d'un processus de requête de réserve")
+                    await asyncio.sleep(1)
+        finally:
+            self._refilling = False
+
+    async def _exit_code(self, worker: Worker) -> int | None:
+        """The exit status of a worker whose socket closed (it is dying)."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(worker.process.wait()), 2)
+        except TimeoutError:
+            return None
+
     async def _exchange(
-        self, worker: Worker, job: dict[str, Any], payload: bytes, timeout: float
-    ) -> tuple[dict[str, Any], bytes]:
+        self, worker: Worker, job: ipc.Job, payload: bytes, timeout: float
+    ) -> tuple[ipc.Reply, bytes]:
         """Send one job and wait for its reply; the worker is lost on any failure."""
+        demotion = asyncio.get_running_loop().call_later(DEMOTE_AFTER, _demote, worker)
         try:
             async with asyncio.timeout(timeout):  # no extra task, unlike wait_for
                 await ipc.send_async(worker.writer, job, payload)
-                reply = await ipc.recv_async(worker.reader)
+                reply, body = await ipc.recv_async(worker.reader)
         except TimeoutError:
             self._discard(worker)
             raise QueryTimeout from None
         except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            code = await self._exit_code(worker)
             self._discard(worker)
-            raise WorkerCrashed(str(exc)) from exc
-        except BaseException:  # cancelled mid-job: state unknown
+            if self.query_memory and code == -signal.SIGABRT:
+                raise QueryOutOfMemory from None
+            raise WorkerCrashed(f"exit status {code}") from exc
+        except BaseException:  # cancelled mid-job (client gone, shutdown): state unknown
             self._discard(worker)
             raise
+        finally:
+            demotion.cancel()
+        if isinstance(reply, ipc.Failure) and reply.reason == "memory":
+            self._discard(worker)  # it exits after saying so
+            raise QueryOutOfMemory
         worker.jobs += 1
-        return reply
+        return reply, body
 
     async def run(
-        self, job: dict[str, Any], payload: bytes = b"", *, wait: float
-    ) -> tuple[dict[str, Any], bytes]:
-        """Run a read job on the next free worker (FIFO), waiting at most ``wait`` s."""
-        async with self._gate:
-            try:
-                worker = await asyncio.wait_for(self._idle.get(), wait)
-            except TimeoutError:
-                raise PoolBusy from None
+        self, job: ipc.Job, payload: bytes = b"", *, deadline: float
+    ) -> tuple[ipc.Reply, bytes]:
+        """Run a read job on the next free worker (FIFO), waiting until ``deadline``
+        (event-loop time) at most."""
+        try:
+            async with asyncio.timeout_at(deadline):
+                async with self._gate:
+                    worker = await self._idle.get()
+        except TimeoutError:
+            raise PoolBusy from None
         reply = await self._exchange(worker, job, payload, self.timeout)
-        self._idle.put_nowait(worker)
+        if worker.demoted and not _restore(worker):
+            self._discard(worker)
+        else:
+            self._idle.put_nowait(worker)
         return reply
 
     @contextlib.asynccontextmanager
-    async def exclusive(self, *, wait: float) -> AsyncIterator[None]:
+    async def exclusive(self, *, deadline: float) -> AsyncIterator[None]:
         """Hold every worker, its store closed, so the server may open the store to write."""
         taken: list[Worker] = []
         try:
-            async with self._gate:
-                async with asyncio.timeout(wait):
+            async with asyncio.timeout_at(deadline):
+                async with self._gate:
                     while len(taken) < self.size:
                         taken.append(await self._idle.get())
         except TimeoutError:
@@ -201,7 +302,7 @@ class WorkerPool:
         try:
             for worker in taken:
                 lost = worker
-                await self._exchange(worker, {"op": "close"}, b"", self.timeout)
+                await self._exchange(worker, ipc.CloseJob(), b"", self.timeout)
                 lost = None
             yield
         finally:

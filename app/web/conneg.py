@@ -4,7 +4,8 @@ Five representations of every resource: HTML for people, Turtle, JSON-LD,
 N-Triples and RDF/XML for programs. ``?format=`` overrides the Accept header
 (handy in a browser and for stable links to one representation).
 
-Two rules beyond the server's SPARQL negotiation (``app.server.negotiation``):
+Accept headers are parsed and ranges matched by the server's one negotiation
+(``app.server.negotiation``); two rules are the pages' own:
 
 * an explicitly named type beats a wildcard of the same q, so a client sending
   ``text/html, */*`` gets HTML, not the first RDF format;
@@ -29,6 +30,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import NamedTuple
+
+from app.server.negotiation import Ranges, match, parse_accept
+from app.server.negotiation import content_type as negotiation_content_type
 
 
 class Format(NamedTuple):
@@ -72,50 +76,14 @@ class UnknownFormat(ValueError):
     """``?format=`` names no representation we have."""
 
 
-def _ranges(header: str) -> list[tuple[str, str, float]]:
-    out = []
-    for part in header.split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        media = media.lower()
-        if media == "*":
-            media = "*/*"
-        if "/" not in media:
-            continue
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        main, sub = media.split("/", 1)
-        out.append((main, sub, q))
-    return out
-
-
-def _score(ranges: list[tuple[str, str, float]], fmt: Format) -> tuple[float, int]:
-    """(q, specificity) of the best-matching range for any of the format's types."""
-    best = (0.0, -1)
-    found = False
-    for media in (fmt.media_type, *fmt.aliases):
-        main, sub = media.split("/", 1)
-        primary = media == fmt.media_type  # an alias counts only when named exactly
-        rank, q = -1, 0.0
-        for r_main, r_sub, r_q in ranges:
-            if (r_main, r_sub) == (main, sub):
-                level = 2
-            elif primary and r_main == main and r_sub == "*":
-                level = 1
-            elif primary and (r_main, r_sub) == ("*", "*"):
-                level = 0
-            else:
-                continue
-            if level > rank:
-                rank, q = level, r_q
-        if rank >= 0 and (not found or (q, rank) > best):
-            best, found = (q, rank), True
-    return best
+def _score(ranges: Ranges, fmt: Format) -> tuple[float, int]:
+    """(q, specificity) of the best-matching range for any of the format's types;
+    an alias counts only when named exactly."""
+    found = [
+        match(ranges, media, wildcards=media == fmt.media_type)
+        for media in (fmt.media_type, *fmt.aliases)
+    ]
+    return max((m for m in found if m[1] >= 0), default=(0.0, -1))
 
 
 @lru_cache(maxsize=256)
@@ -123,7 +91,7 @@ def choose(accept: str | None) -> Format | None:
     """The representation to send; ``None`` when nothing acceptable (406)."""
     if not accept or not accept.strip():
         return TURTLE
-    ranges = _ranges(accept)
+    ranges = parse_accept(accept)
     if not ranges:
         return TURTLE
     best: Format | None = None
@@ -150,6 +118,4 @@ def from_param(value: str) -> Format:
 
 def content_type(fmt: Format) -> str:
     """Content-Type header: textual types say they are UTF-8."""
-    if fmt.media_type.startswith("text/"):
-        return f"{fmt.media_type}; charset=utf-8"
-    return fmt.media_type
+    return negotiation_content_type(fmt.media_type)

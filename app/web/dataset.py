@@ -52,13 +52,8 @@ def static_part(iris: Iris) -> Graph:
     for prefix, ns in raw.namespaces():
         g.bind(prefix, ns)
     g.bind("adms", ADMS)
-    for s, p, o in raw:
-        if p == VOID.uriSpace:
-            continue
-        s2 = URIRef(iris.rebase(str(s))) if isinstance(s, URIRef) else s
-        o2 = URIRef(iris.rebase(str(o))) if isinstance(o, URIRef) else o
-        g.add((s2, p, o2))
-    return g
+    raw.remove((None, VOID.uriSpace, None))
+    return iris.rebase_graph(raw, into=g)
 
 
 def build_info(build_dir: Path) -> dict[str, Any]:

@@ -21,10 +21,11 @@ from typing import Any
 
 import pyoxigraph as ox
 from fastapi import Request
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from app.config import Settings
 from app.dumps import ONTOLOGY_COPY
+from app.rdf.namespaces import rebased_graph
 from app.server.store import holds_build
 from app.vocabularies import ONTOLOGY_FILE
 from app.web import context as jsonld_context
@@ -93,7 +94,7 @@ class Site:
                 self._descriptions.clear()
                 self._descriptions[version] = graph
             template = self._descriptions[version]
-        graph = rebased(template, site_url(request))
+        graph = rebased_graph(template, PLACEHOLDER_ROOT, site_url(request))
         store = ox.Store()
         nt = graph.serialize(format="nt", encoding="utf-8")
         name = ox.NamedNode(f"{self.base}graph/dataset")
@@ -110,21 +111,6 @@ class Site:
 
 
 PLACEHOLDER_ROOT = "http://cvkg.invalid/"
-
-
-def rebased(template: Graph, root: str) -> Graph:
-    """``template`` with the IRIs under the placeholder root moved under ``root``."""
-    out = Graph(namespace_manager=template.namespace_manager)
-    for triple in template:
-        out.add(
-            tuple(  # type: ignore[arg-type]
-                URIRef(root + t[len(PLACEHOLDER_ROOT) :])
-                if isinstance(t, URIRef) and t.startswith(PLACEHOLDER_ROOT)
-                else t
-                for t in triple
-            )
-        )
-    return out
 
 
 def site_url(request: Request) -> str:

@@ -18,7 +18,7 @@ from fastapi import Request
 
 Row = dict[str, Any]  # variable name → pyoxigraph term (NamedNode, Literal, BlankNode)
 
-_TSV = ("text/tab-separated-values", "TSV")
+_TSV = ox.QueryResultsFormat.TSV.media_type
 
 
 class Sparql(Protocol):
@@ -74,16 +74,11 @@ class ServerSparql:
 
     async def select(self, query: str) -> list[Row]:
         from app.server.deps import dispatch
+        from app.server.ipc import QueryJob
 
         runtime = self.runtime
-        job = {
-            "op": "query",
-            "query": query,
-            "union": True,
-            "max_rows": runtime.settings.max_rows,
-            "results_format": list(_TSV),
-        }
-        _header, body = await dispatch(self.request, runtime, job)
+        job = QueryJob(query, max_rows=runtime.settings.max_rows, union=True, results_format=_TSV)
+        _header, body = await dispatch(self.request, runtime, job, urgent=True)
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
         assert isinstance(parsed, ox.QuerySolutions)
         return rows(parsed)
@@ -91,10 +86,11 @@ class ServerSparql:
     async def graph(self, iri: str, media_type: str, fmt: str) -> bytes | None:
         from app.server.deps import dispatch
         from app.server.errors import HTTPProblem
+        from app.server.ipc import GraphReadJob
 
-        job = {"op": "graph_read", "graph": iri, "graph_format": [media_type, fmt]}
+        job = GraphReadJob(iri, str(getattr(ox.RdfFormat, fmt).media_type))
         try:
-            _header, body = await dispatch(self.request, self.runtime, job)
+            _header, body = await dispatch(self.request, self.runtime, job, urgent=True)
         except HTTPProblem as problem:
             if problem.status == 404:
                 return None

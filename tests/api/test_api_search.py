@@ -78,3 +78,33 @@ def test_bad_searches_are_422(client: httpx.Client, params) -> None:
 def test_search_with_no_match_is_empty(client: httpx.Client) -> None:
     body = _search(client, "xylophone").json()
     assert body["resultats"] == [] and body["total"] == 0
+
+
+def test_a_label_typed_as_a_number_does_not_break_search(tmp_path) -> None:
+    """Served data with an integer ``skos:prefLabel`` (a file given to ``--data``; the
+    admin's writes are refused such a label): search still answers, the number as text."""
+    from app.server.live import live_server
+
+    base = "https://w3id.org/contrats-de-ville/id/"
+    cdv = "https://w3id.org/contrats-de-ville/onto#"
+    label = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    contract, graph = f"{base}contrat/essai-2024-2030", f"{base}graph/contrat/essai-2024-2030"
+    lines = [
+        f"<{contract}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{cdv}Contrat> <{graph}> .",
+        f'<{contract}> <http://purl.org/dc/terms/identifier> "essai-2024-2030" <{graph}> .',
+    ]
+    integer = '"42"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    for eid, text in (("a", '"Santé mentale des jeunes"@fr'), ("b", integer)):
+        element = f"{contract}/{eid}"
+        lines += [
+            f"<{element}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{cdv}Axe> <{graph}> .",
+            f"<{element}> <{cdv}contrat> <{contract}> <{graph}> .",
+            f"<{element}> <{label}> {text} <{graph}> .",
+        ]
+    data = tmp_path / "essai.nq"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with live_server([data], tmp_path / "server.log") as server:
+        for q in ("santé", "42"):
+            response = httpx.get(f"{server.url}/api/search", params={"q": q}, timeout=60)
+            assert response.status_code == 200, response.text
+        assert response.json()["resultats"][0]["label"] == "42"

@@ -28,6 +28,8 @@ from documents import (
 )
 from tree_compare import compare, pairs_of, tree
 
+from app.curation.loader import load_contrat
+from app.curation.provenance import check_provenance
 from app.importer.run import NOT_FOUND
 
 
@@ -38,6 +40,8 @@ def _check(result, expected: str) -> None:
     assert score.recall >= 0.9, (score, [(e["label"], e.get("parent")) for e in elements])
     assert score.precision >= 0.9, (score, [(e["label"], e.get("parent")) for e in elements])
     assert not [e for e in elements if e.get("a_verifier") == NOT_FOUND]
+    # the written file, read back by the project's own loader and label check
+    assert check_provenance(load_contrat(result.draft_path), result.sources) == []
     lines = (
         (result.sources / result.draft["source"]["fichier"])
         .read_text(encoding="utf-8")

@@ -9,6 +9,8 @@ import yaml
 from tree_compare import compare, pairs_of
 
 from app.config import PROJECT_ROOT
+from app.curation.loader import load_contrat
+from app.curation.provenance import check_provenance
 from app.importer.run import NOT_FOUND
 
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
@@ -47,6 +49,7 @@ def test_every_label_found_at_its_line(stem: str, run_import) -> None:
     rendering = result.sources / f"{stem}.txt"
     assert rendering.read_text(encoding="utf-8") == _seed(stem).read_text(encoding="utf-8")
     assert not [e["id"] for e in result.draft["elements"] if e.get("a_verifier") == NOT_FOUND]
+    assert check_provenance(load_contrat(result.draft_path), result.sources) == []
     assert (
         result.draft["source"]["original"]["sha256"]
         and len(result.draft["source"]["original"]["sha256"]) == 64

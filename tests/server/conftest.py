@@ -152,6 +152,38 @@ def tiny_server(
 
 
 @pytest.fixture(scope="session")
+def guarded_server(
+    tmp_path_factory: pytest.TempPathFactory, data_files: list[Path]
+) -> Iterator[LiveServer]:
+    """Tight limits of a public endpoint, to attack: 2 workers with 300 MiB each, a
+    1 s queue and header timeout, no per-client queue, a 20 s query time (so that
+    only the limits under test stop a query early)."""
+    env = {
+        "CVKG_QUERY_WORKERS": "2",
+        "CVKG_QUERY_TIMEOUT": "20",
+        "CVKG_QUERY_MEMORY": "300M",
+        "CVKG_QUEUE_TIMEOUT": "1",
+        "CVKG_HEADER_TIMEOUT": "1",
+        "CVKG_CLIENT_MAX_QUEUED": "0",
+        "CVKG_ADMIN_TOKEN": ADMIN_TOKEN,
+    }
+    yield from _serve(tmp_path_factory, "guarded", data_files, env)
+
+
+@pytest.fixture(scope="session")
+def budget_server(
+    tmp_path_factory: pytest.TempPathFactory, data_files: list[Path]
+) -> Iterator[LiveServer]:
+    """1.5 s of query time per client per minute, 2 s per query: easy to exhaust."""
+    env = {
+        "CVKG_QUERY_WORKERS": "2",
+        "CVKG_QUERY_TIMEOUT": "2",
+        "CVKG_CLIENT_QUERY_SECONDS": "1.5",
+    }
+    yield from _serve(tmp_path_factory, "budget", data_files, env)
+
+
+@pytest.fixture(scope="session")
 def admin_token() -> str:
     return ADMIN_TOKEN
 

@@ -1,4 +1,5 @@
-"""The framing between the server and its workers: messages arrive whole and in order."""
+"""The framing between the server and its workers: typed messages arrive whole, in order,
+and as the dataclasses they were sent as."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def test_worker_to_server_messages() -> None:
 
     def worker() -> None:
         for i, payload in enumerate(PAYLOADS):
-            ipc.send_sync(worker_end, {"n": i, "é": "ü"}, payload)
+            ipc.send_sync(worker_end, ipc.Answer(f"text/é{i}", rows=i), payload)
 
     thread = threading.Thread(target=worker)
     thread.start()
@@ -29,7 +30,7 @@ def test_worker_to_server_messages() -> None:
 
     got = asyncio.run(server())
     thread.join()
-    assert [h["n"] for h, _ in got] == list(range(len(PAYLOADS)))
+    assert [h for h, _ in got] == [ipc.Answer(f"text/é{i}", rows=i) for i in range(len(PAYLOADS))]
     assert [p for _, p in got] == PAYLOADS
     worker_end.close()
 
@@ -40,7 +41,7 @@ def test_server_to_worker_messages_and_close() -> None:
     async def server() -> None:
         reader, writer = await asyncio.open_unix_connection(sock=server_end)
         for i, payload in enumerate(PAYLOADS):
-            await ipc.send_async(writer, {"op": "job", "n": i}, payload)
+            await ipc.send_async(writer, ipc.QueryJob(f"ASK {{}} # {i}", max_rows=i), payload)
         writer.close()
         await writer.wait_closed()
 
@@ -54,5 +55,28 @@ def test_server_to_worker_messages_and_close() -> None:
     thread.start()
     asyncio.run(server())
     thread.join(timeout=10)
-    assert [h["n"] for h, _ in received] == list(range(len(PAYLOADS)))
+    assert [h.max_rows for h, _ in received] == list(range(len(PAYLOADS)))
+    assert all(isinstance(h, ipc.QueryJob) for h, _ in received)
     assert [p for _, p in received] == PAYLOADS
+
+
+def test_every_kind_round_trips_and_unknown_kinds_are_refused() -> None:
+    messages = [
+        ipc.QueryJob("ASK {}", 10, results_format="application/sparql-results+json"),
+        ipc.GraphReadJob(None, "text/turtle", head=True),
+        ipc.NamedGraphsJob(),
+        ipc.CloseJob(),
+        ipc.Ready(1, False),
+        ipc.Answer("text/csv", form="results", rows=2, truncated=True, query_ms=1.5),
+        ipc.GraphNames(["http://ex.org/g"]),
+        ipc.Closed(),
+        ipc.Failure("memory", "trop"),
+    ]
+    for message in messages:
+        assert ipc.decode(ipc.header(message)) == message
+    try:
+        ipc.decode({"kind": "shell", "command": "rm"})
+    except ValueError as exc:
+        assert "shell" in str(exc)
+    else:
+        raise AssertionError("an unknown kind was decoded")

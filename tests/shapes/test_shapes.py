@@ -124,8 +124,10 @@ def test_case(case: Path, shapes: Graph, ontology: Graph) -> None:
 
 
 def test_every_shape_has_a_valid_and_a_failing_case(repo_root: Path) -> None:
-    """Each named shape of cdv-shapes.ttl has a valid case and an invalid case in which it reports."""
-    core = Graph().parse(repo_root / "shapes" / "cdv-shapes.ttl", format="turtle")
+    """Each named shape of cdv-shapes.ttl and synthese-shapes.ttl has a valid case and an invalid case in which it reports."""
+    core = Graph()
+    for name in ("cdv-shapes.ttl", "synthese-shapes.ttl"):
+        core.parse(repo_root / "shapes" / name, format="turtle")
     names = {str(s).rsplit("#", 1)[-1]: s for s in named_shapes(core)}
     assert len(names) >= 16, sorted(names)
     missing = []

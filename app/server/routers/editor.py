@@ -16,13 +16,13 @@ from pathlib import Path
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
+from app import queries
 from app.prefixes import sparql_prologue
 from app.server import errors
 from app.server.deps import Runtime, RuntimeDep
 
 router = APIRouter(tags=["editor"])
 
-QUERY_DIR = Path(__file__).resolve().parents[2] / "queries"
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "editor.html"
 # Shown first, in this order; the other files follow by name.
 FIRST = ("sante-mentale", "contrat-arbre", "dispositifs-par-contrat", "contrats")
@@ -36,24 +36,25 @@ class Example:
     text: str
 
 
-def load_examples(directory: Path = QUERY_DIR) -> list[Example]:
-    """The example queries; the leading ``#`` lines give title and description.
+def load_examples() -> list[Example]:
+    """The example queries (every file of ``app.queries``, the one place that loads
+    them); the leading ``#`` lines give title and description.
 
     >>> [e.name for e in load_examples()][:2]
     ['sante-mentale', 'contrat-arbre']
     """
     examples = []
-    for path in directory.glob("*.rq"):
-        text = path.read_text(encoding="utf-8")
+    for query in queries.all_queries():
+        text = query.text
         comments = []
         for line in text.splitlines():
             if not line.startswith("#"):
                 break
             comments.append(line.lstrip("#").strip())
-        first = comments[0] if comments else path.stem
+        first = comments[0] if comments else query.name
         title = first.split(" — ", 1)[1] if " — " in first else first
         description = " ".join(c for c in comments[1:] if c and not c.startswith("@param"))
-        examples.append(Example(path.stem, title, description, text))
+        examples.append(Example(query.name, title, description, text))
     rank = {name: i for i, name in enumerate(FIRST)}
     return sorted(examples, key=lambda e: (rank.get(e.name, len(FIRST)), e.name))
 

@@ -16,6 +16,7 @@ of all graphs, is for queries.
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from pathlib import PurePosixPath
 from typing import Any
@@ -25,7 +26,7 @@ from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, RdfFormat
 from starlette.datastructures import UploadFile
 
-from app.server import errors, negotiation
+from app.server import errors, ipc, limits, negotiation
 from app.server.annotation_graphs import refusal
 from app.server.deps import AdminDep, Runtime, RuntimeDep, apply_write, dispatch, read_body
 from app.server.negotiation import GRAPH
@@ -33,6 +34,7 @@ from app.server.negotiation import GRAPH
 router = APIRouter(prefix="/rdf-graph-store", tags=["graph store"])
 
 _NEW = "new"
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # RFC 3987: never in an IRI
 _ACCEPTED = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]
 
 
@@ -42,7 +44,7 @@ def _target(request: Request, path: str | None) -> str | None:
     if path is not None:
         if "graph" in params or "default" in params:
             raise errors.bad_request("Graphe désigné à la fois par l'URL et par ?graph/?default.")
-        return str(request.url).split("?", 1)[0]
+        return _checked(str(request.url).split("?", 1)[0])
     graphs = params.getlist("graph")
     if len(graphs) + ("default" in params) > 1:
         raise errors.bad_request("Désignez un seul graphe : ?graph=IRI ou ?default.")
@@ -50,11 +52,18 @@ def _target(request: Request, path: str | None) -> str | None:
         return None
     if not graphs:
         return _NEW
+    return _checked(graphs[0])
+
+
+def _checked(iri: str) -> str:
+    """400 for a graph name that is no IRI (NUL, spaces, ``<>``… included)."""
     try:
-        NamedNode(graphs[0])
+        if _NOT_IN_IRI.search(iri):
+            raise ValueError
+        NamedNode(iri)
     except ValueError:
-        raise errors.bad_request(f"IRI de graphe invalide : {graphs[0]!r}") from None
-    return graphs[0]
+        raise errors.bad_request(f"IRI de graphe invalide : {iri!r}") from None
+    return iri
 
 
 async def _read(request: Request, runtime: Runtime, path: str | None) -> Response:
@@ -64,12 +73,8 @@ async def _read(request: Request, runtime: Runtime, path: str | None) -> Respons
     offer = negotiation.choose(request.headers.get("accept"), GRAPH)
     if offer is None:
         raise errors.not_acceptable([o.media_type for o in GRAPH])
-    job = {
-        "op": "graph_read",
-        "graph": graph,
-        "graph_format": list(offer),
-        "head": request.method == "HEAD",
-    }
+    media_type = str(getattr(RdfFormat, offer.format).media_type)
+    job = ipc.GraphReadJob(graph, media_type, head=request.method == "HEAD")
     _, body = await dispatch(request, runtime, job)
     media = negotiation.content_type(offer)
     if request.method == "HEAD":
@@ -92,7 +97,10 @@ async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]
     """The RDF documents of the request: the body, or each file of a multipart form."""
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
-        return [(_format_of(content_type or None), body)]
+        fmt = _format_of(content_type or None)
+        if fmt == RdfFormat.RDF_XML:
+            limits.check_rdf_xml(body)
+        return [(fmt, body)]
 
     async def replay() -> dict[str, Any]:
         return {"type": "http.request", "body": body, "more_body": False}
@@ -103,6 +111,9 @@ async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]
         if isinstance(value, UploadFile):
             fmt = _format_of(value.content_type, value.filename)
             parts.append((fmt, await value.read()))
+    for fmt, data in parts:
+        if fmt == RdfFormat.RDF_XML:
+            limits.check_rdf_xml(data)
     await form.close()
     if not parts:
         raise errors.bad_request("Formulaire multipart sans fichier RDF.")

@@ -22,8 +22,9 @@ async def healthz(runtime: RuntimeDep) -> JSONResponse:
             "idle_workers": pool.idle,
             "workers_replaced": pool.replaced,
             "workers_network_isolated": pool.isolated,
-            "active_queries": runtime.admission.active,
+            "active_queries": runtime.admission.running,
             "queued_queries": runtime.admission.queued,
+            "query_memory_bytes": pool.query_memory,
             "read_only": not runtime.writable,
         }
     )

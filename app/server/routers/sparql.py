@@ -8,13 +8,12 @@ query editor for a browser.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat
 
-from app.server import analysis, errors, negotiation, service_description
+from app.server import analysis, errors, ipc, limits, negotiation, service_description
 from app.server.deps import AdminDep, Runtime, RuntimeDep, apply_write, dispatch, read_body
 from app.server.negotiation import BOOLEAN, GRAPH, HTML, RESULTS, Offer
 from app.server.targets import write_targets
@@ -75,7 +74,8 @@ def _content_type(request: Request) -> tuple[str | None, str | None]:
 @router.get("/sparql", name="sparql_get")
 async def sparql_get(request: Request, runtime: RuntimeDep, admin: AdminDep) -> Response:
     """Query by GET (``?query=…``); without a query, the service description."""
-    return await _operation(request, runtime, admin, request.query_params.multi_items(), "GET")
+    params = limits.query_string(request.scope["query_string"])
+    return await _operation(request, runtime, admin, params, "GET")
 
 
 @router.post("/sparql")
@@ -85,7 +85,7 @@ async def sparql_post(request: Request, runtime: RuntimeDep, admin: AdminDep) ->
     if media not in (FORM, QUERY, UPDATE):
         raise errors.unsupported_media_type(media, [FORM, QUERY, UPDATE])
     body = await read_body(request, runtime.settings.max_body_bytes)
-    params: Params = request.query_params.multi_items()
+    params: Params = limits.query_string(request.scope["query_string"])
     if media == FORM:
         try:
             text = body.decode("utf-8")
@@ -119,8 +119,11 @@ async def _operation(
     return await _query(request, runtime, params, queries[0])
 
 
+_FORMAT_PARAMS = ("format", "output", "results")
+
+
 def _negotiate(request: Request, params: Params, offers: tuple[Offer, ...]) -> Offer | None:
-    for name in ("format", "output", "results"):
+    for name in _FORMAT_PARAMS:
         for value in _values(params, name):
             offer = negotiation.forced(value, offers)
             if offer is not None:
@@ -128,7 +131,32 @@ def _negotiate(request: Request, params: Params, offers: tuple[Offer, ...]) -> O
     return negotiation.choose(request.headers.get("accept"), offers)
 
 
+def _check_format_params(params: Params) -> None:
+    """400 for a ``format``/``output``/``results`` value no result form knows (as on /id/)."""
+    for name in _FORMAT_PARAMS:
+        for value in _values(params, name):
+            if value and all(negotiation.forced(value, o) is None for o in _KIND_OFFERS.values()):
+                raise errors.bad_request(
+                    f"{name}={value!r} : format inconnu. Exemples : json, xml, csv, tsv, "
+                    "turtle, ntriples, jsonld, rdfxml, ou un type de média "
+                    "(application/sparql-results+json, text/turtle…)."
+                )
+
+
+def _media_type(offer: Offer | None, graph: bool) -> str | None:
+    """The canonical media type of an offer's format: what the worker resolves."""
+    if offer is None:
+        return None
+    fmt = getattr(RdfFormat if graph else QueryResultsFormat, offer.format)
+    return str(fmt.media_type)
+
+
 async def _query(request: Request, runtime: Runtime, params: Params, query: str) -> Response:
+    settings = runtime.settings
+    limits.check_query(
+        query, max_bytes=settings.max_query_bytes, max_depth=settings.max_query_depth
+    )
+    _check_format_params(params)
     if analysis.uses_service(query):
         raise errors.bad_request(
             "SERVICE (requête fédérée) refusé : ce point d'accès ne fait aucune requête sortante."
@@ -139,30 +167,29 @@ async def _query(request: Request, runtime: Runtime, params: Params, query: str)
         raise errors.not_acceptable([o.media_type for o in _KIND_OFFERS[_FORM_KIND[form]]])
     defaults, named = _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")
     protocol_dataset = bool(defaults or named)
-    job: dict[str, Any] = {
-        "op": "query",
-        "query": query,
-        "base_iri": endpoint_url(request, runtime),
-        "default_graphs": defaults if protocol_dataset else None,
-        "named_graphs": named if protocol_dataset else None,
-        "union": not protocol_dataset and not analysis.has_dataset_clause(query),
-        "max_rows": runtime.settings.max_rows,
-        "results_format": chosen["results"],
-        "boolean_format": chosen["boolean"],
-        "graph_format": chosen["graph"],
-    }
+    job = ipc.QueryJob(
+        query=query,
+        max_rows=settings.max_rows,
+        base_iri=endpoint_url(request, runtime),
+        default_graphs=defaults if protocol_dataset else None,
+        named_graphs=named if protocol_dataset else None,
+        union=not protocol_dataset and not analysis.has_dataset_clause(query),
+        results_format=_media_type(chosen["results"], graph=False),
+        boolean_format=_media_type(chosen["boolean"], graph=False),
+        graph_format=_media_type(chosen["graph"], graph=True),
+    )
     try:
-        header, body = await dispatch(request, runtime, job)
-    except errors.HTTPProblem as problem:
-        if problem.status == 406:
-            offers = _KIND_OFFERS.get(problem.message, RESULTS)
-            raise errors.not_acceptable([o.media_type for o in offers]) from None
-        raise
-    headers = {"Vary": "Accept", "Server-Timing": f"query;dur={header.get('query_ms', 0)}"}
-    if header.get("truncated"):
-        headers["CVKG-Truncated"] = f"max-rows={runtime.settings.max_rows}"
-    media = negotiation.content_type(Offer(header["media_type"], ""))
-    return Response(body, headers=headers, media_type=media)
+        reply, body = await dispatch(request, runtime, job)
+    except errors.FormNotAcceptable as problem:
+        offers = _KIND_OFFERS.get(problem.form, RESULTS)
+        raise errors.not_acceptable([o.media_type for o in offers]) from None
+    assert isinstance(reply, ipc.Answer)
+    offer = chosen[reply.form]
+    assert offer is not None
+    headers = {"Vary": "Accept", "Server-Timing": f"query;dur={reply.query_ms or 0}"}
+    if reply.truncated:
+        headers["CVKG-Truncated"] = f"max-rows={settings.max_rows}"
+    return Response(body, headers=headers, media_type=negotiation.content_type(offer))
 
 
 async def _update(
@@ -170,6 +197,10 @@ async def _update(
 ) -> Response:
     if not admin:
         raise errors.forbidden()
+    settings = runtime.settings
+    limits.check_query(
+        update, max_bytes=settings.max_query_bytes, max_depth=settings.max_query_depth
+    )
     if analysis.uses_load(update):
         raise errors.bad_request(
             "LOAD refusé : le serveur ne fait aucune requête sortante. Envoyez les données "
@@ -202,8 +233,9 @@ async def _describe(request: Request, runtime: Runtime) -> Response:
     # cached under a client's Host header.
     graphs = runtime.cache.get(runtime.cache_key("graphs"))
     if graphs is None:
-        header, _ = await dispatch(request, runtime, {"op": "named_graphs"})
-        graphs = runtime.cache.put(runtime.cache_key("graphs"), header["graphs"])
+        reply, _ = await dispatch(request, runtime, ipc.NamedGraphsJob())
+        assert isinstance(reply, ipc.GraphNames)
+        graphs = runtime.cache.put(runtime.cache_key("graphs"), reply.graphs)
     settings = runtime.settings
     turtle = service_description.describe(
         endpoint_url(request, runtime),

@@ -1,0 +1,69 @@
+"""``cvkg publish``: load the build into an external SPARQL engine (``CVKG_SPARQL_GRAPH_STORE``).
+
+The last step of the flow when the data is served by another engine
+(``CVKG_SPARQL_ENDPOINT``, :mod:`app.server.remote`): each named graph of the
+build's N-Quads dump is sent with one SPARQL 1.1 Graph Store Protocol ``PUT``,
+which replaces that graph whole, so publishing the same build twice gives the
+same engine content. Graphs are sent one by one (the largest is a few MB), and
+the dump is read once. A failure stops at the graph that failed and says which;
+the graphs sent before it hold the new build, so a public deployment publishes
+to a replica out of service, then puts it back behind the proxy
+(docs/sparql-endpoint.md, « Moteur externe »).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+
+class PublishError(Exception):
+    """The engine refused a graph, or could not be reached."""
+
+
+def graphs_of(dump: Path) -> dict[str, list[bytes]]:
+    """The dump's lines as N-Triples, by named graph (the dump has no default-graph quad)."""
+    by_graph: dict[str, list[bytes]] = defaultdict(list)
+    with open(dump, "rb") as handle:
+        for line in handle:
+            line = line.rstrip()
+            if not line or line.startswith(b"#"):
+                continue
+            body = line[:-1].rstrip()  # without the final " ."
+            cut = body.rfind(b" <")
+            if cut < 0 or not body.endswith(b">"):
+                raise PublishError(f"{dump} : quad sans graphe nommé : {line[:120]!r}")
+            by_graph[body[cut + 2 : -1].decode("utf-8")].append(body[:cut] + b" .\n")
+    return by_graph
+
+
+def publish(
+    dump: Path,
+    graph_store: str,
+    *,
+    timeout: float = 300.0,
+    say: Callable[[str], None] = lambda _: None,
+) -> int:
+    """PUT every named graph of ``dump`` to ``graph_store``; the number of graphs sent."""
+    graphs = graphs_of(dump)
+    with httpx.Client(timeout=timeout) as client:
+        for name, lines in sorted(graphs.items()):
+            try:
+                response = client.put(
+                    graph_store,
+                    params={"graph": name},
+                    content=b"".join(lines),
+                    headers={"Content-Type": "application/n-triples"},
+                )
+            except httpx.HTTPError as exc:
+                raise PublishError(f"{graph_store} injoignable pour <{name}> : {exc}") from exc
+            if response.status_code >= 300:
+                raise PublishError(
+                    f"<{name}> refusé par {graph_store} : HTTP {response.status_code} "
+                    f"{response.text[:300]}"
+                )
+            say(f"<{name}> : {len(lines)} triplets")
+    return len(graphs)

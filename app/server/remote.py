@@ -1,0 +1,167 @@
+"""An external SPARQL 1.1 engine in place of the local store (``CVKG_SPARQL_ENDPOINT``).
+
+At national scale a dedicated engine (Virtuoso, Oxigraph's own server, several
+read replicas behind a proxy) may serve the data better than the store this
+server opens. :class:`RemotePool` takes the place of the worker pool: it runs
+the same read jobs (``query``, ``graph_read``, ``named_graphs``) over HTTP,
+so the /sparql proxy, the pages and graph reads keep every rule of the local
+mode — admission, the query timeout,
+the row cap and result formats (answers are re-serialized by
+:mod:`app.server.execute`), the size cap on request bodies — plus a cap on the
+bytes read from the engine (``CVKG_REMOTE_MAX_BYTES``).
+
+The external mode is read-only whatever the admin token (``deps.apply_write``
+refuses): the engine's content is the published build (``cvkg publish``). The engine is expected to
+query the union of its named graphs by default (Virtuoso does; start Oxigraph's
+server with ``--union-default-graph``): that is what the local store does for
+this application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pyoxigraph import (
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    parse,
+    parse_query_results,
+    serialize,
+)
+
+from app.config import Settings
+from app.dumps import BUILD_INFO
+from app.server import execute, ipc
+from app.server.workers import QueryTimeout, WorkerCrashed
+
+Reply = tuple[ipc.Answer | ipc.GraphNames | ipc.Failure, bytes]
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+
+
+def build_version(build_dir: Path) -> str:
+    """The data version in external mode: the fingerprint of the build that was published."""
+    try:
+        return str(json.loads((build_dir / BUILD_INFO).read_text(encoding="utf-8"))["fingerprint"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "inconnue"
+
+
+class TooLarge(Exception):
+    """The engine's answer exceeds ``CVKG_REMOTE_MAX_BYTES``."""
+
+
+class RemoteStore:
+    """Just enough of ``pyoxigraph.Store.query`` for :func:`execute.run_query`."""
+
+    def __init__(self, client: httpx.Client, url: str, max_bytes: int) -> None:
+        self.client = client
+        self.url = url
+        self.max_bytes = max_bytes
+
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        default_graph: list[Any] | None = None,
+        named_graphs: list[Any] | None = None,
+        use_default_graph_as_union: bool = False,
+    ) -> Any:
+        data: dict[str, str | list[str]] = {
+            "query": f"BASE <{base_iri}>\n{query}" if base_iri else query
+        }
+        if default_graph:
+            data["default-graph-uri"] = [g.value for g in default_graph]
+        if named_graphs:
+            data["named-graph-uri"] = [g.value for g in named_graphs]
+        status, media, body = self.post(data, {"Accept": ACCEPT})
+        if status == 400:
+            raise SyntaxError(body.decode("utf-8", "replace")[:500])
+        if status >= 300:
+            raise RuntimeError(f"moteur SPARQL externe : HTTP {status}")
+        if media.startswith("application/sparql-results+json"):
+            return parse_query_results(body, format=QueryResultsFormat.JSON)
+        return parse(body, format=RdfFormat.N_TRIPLES)
+
+    def post(self, data: Any, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        with self.client.stream("POST", self.url, data=data, headers=headers) as response:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise TooLarge
+                chunks.append(chunk)
+            media = response.headers.get("content-type", "").split(";")[0].strip()
+            return response.status_code, media, b"".join(chunks)
+
+
+class RemotePool:
+    """The worker pool's read interface (``run``, ``size``, ``idle``…) over an external engine."""
+
+    isolated = False
+    replaced = 0
+    query_memory = 0
+
+    def __init__(self, settings: Settings, prefixes: dict[str, str]) -> None:
+        assert settings.sparql_endpoint
+        self.settings = settings
+        self.prefixes = prefixes
+        self.timeout = settings.query_timeout
+        self.size = max(1, settings.max_concurrent_queries)
+        self.client = httpx.Client(timeout=settings.query_timeout)
+        self.store = RemoteStore(self.client, settings.sparql_endpoint, settings.remote_max_bytes)
+
+    @property
+    def idle(self) -> int:
+        return self.size
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        self.client.close()
+
+    async def run(self, job: ipc.Job, payload: bytes = b"", *, deadline: float) -> Reply:
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await asyncio.to_thread(self._read, job)
+        except (TimeoutError, httpx.TimeoutException):
+            raise QueryTimeout from None
+        except TooLarge:
+            limit = self.settings.remote_max_bytes
+            return ipc.Failure("internal", f"Réponse du moteur externe > {limit} octets."), b""
+        except (httpx.HTTPError, RuntimeError) as exc:
+            raise WorkerCrashed(str(exc)) from exc
+
+    def _read(self, job: ipc.Job) -> Reply:
+        if isinstance(job, ipc.QueryJob):
+            return execute.run_query(self.store, job, self.prefixes)  # type: ignore[arg-type]
+        if isinstance(job, ipc.NamedGraphsJob):
+            result = self.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            return ipc.GraphNames(sorted(s["g"].value for s in result)), b""
+        if isinstance(job, ipc.GraphReadJob):
+            return self._graph_read(job)
+        return ipc.Failure("internal", f"job {type(job).__name__} refusé (lecture seule)"), b""
+
+    def _graph_read(self, job: ipc.GraphReadJob) -> Reply:
+        graph = job.graph
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+        if graph is not None:
+            found = self.store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            if not bool(found):
+                return ipc.Failure("not_found", f"Graphe inconnu : <{graph}>"), b""
+        if job.head:
+            return ipc.Answer(job.format), b""
+        triples = list(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"))
+        fmt = RdfFormat.from_media_type(job.format)
+        assert fmt is not None
+        items: Any = triples
+        if fmt.supports_datasets:
+            items = [Quad(t.subject, t.predicate, t.object) for t in triples]
+        return ipc.Answer(job.format), serialize(items, format=fmt, prefixes=self.prefixes) or b""

@@ -1,0 +1,201 @@
+"""The research answers, precomputed at build time in their own named graph.
+
+The questions researchers ask aggregate over every contract: which contracts
+address mental health and through how many elements, the theme × contract
+matrix, the themes new in 2024-2030, the contracts sharing dispositifs. On the
+raw graph each answer walks ``skos:broader*`` from ~100 000 element tags at
+national scale (seconds to tens of seconds in any engine). These facts only
+change with a build, so the build states them once, as documented triples
+(ontology terms and shapes in ``ontology/cdv.ttl`` and ``shapes/``) in the graph
+``{base}graph/synthese``, and the queries read them in milliseconds.
+
+Facts per contract (pure functions of one contract graph and the thesaurus, so a
+contract's facts are recomputed only with it):
+
+* ``cdv:ThemeDuContrat`` — the contract addresses a theme: some element is tagged
+  with it or with a narrower theme (folded along ``skos:broader``); the elements
+  (``cdv:elementConcerne``), how many (``cdv:nombreElements``) and how many are
+  tagged with the theme itself (``cdv:nombreElementsDirects``);
+* ``cdv:DispositifDuContrat`` — the contract mobilises a dispositif, through
+  which elements, how many;
+* on the contract: ``cdv:abordeTheme``, ``cdv:mobiliseDispositif`` (the same
+  facts as direct links) and its counts of elements, themes and dispositifs.
+
+Facts across contracts (computed once from the per-contract ones):
+``cdv:ThemeDeGeneration`` — for each printed generation, how many contracts and
+elements address a theme.
+
+The computation works on plain IRIs (:class:`Saisie`) so the benchmark applies
+it to synthetic N-Quads without building rdflib graphs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS, XSD
+
+from app.config import ONTOLOGY_NS
+
+SYNTHESE_GRAPH = "graph/synthese"
+_CDV = ONTOLOGY_NS
+_TYPE = str(RDF.type)
+
+# An object is an IRI (str) or a count (int).
+Fait = tuple[str, str, str | int]
+
+
+@dataclass
+class Saisie:
+    """What the facts of one contract are computed from: plain IRIs."""
+
+    contrat: str
+    generation: str | None = None
+    elements: set[str] = field(default_factory=set)
+    themes: set[tuple[str, str]] = field(default_factory=set)  # (element, theme)
+    dispositifs: set[tuple[str, str]] = field(default_factory=set)  # (element, dispositif)
+
+
+def ancestors(broader: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each concept with itself and every broader concept (``skos:broader*``)."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for narrower, wider in broader:
+        parents[narrower].add(wider)
+    closure: dict[str, frozenset[str]] = {}
+
+    def up(concept: str, path: frozenset[str]) -> frozenset[str]:
+        if concept in closure:
+            return closure[concept]
+        found = {concept}
+        for wider in parents.get(concept, ()):
+            if wider not in path:  # a cycle in the thesaurus stops here
+                found |= up(wider, path | {concept})
+        closure[concept] = frozenset(found)
+        return closure[concept]
+
+    for concept in list(parents):
+        up(concept, frozenset())
+    return closure
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def folded_themes(saisie: Saisie, up: Mapping[str, frozenset[str]]) -> dict[str, set[str]]:
+    """Each theme the contract addresses, with the elements tagged with it or a narrower one."""
+    themes: dict[str, set[str]] = defaultdict(set)
+    for element, theme in saisie.themes:
+        for wider in up.get(theme, frozenset((theme,))):
+            themes[wider].add(element)
+    return themes
+
+
+def contract_facts(saisie: Saisie, up: Mapping[str, frozenset[str]], base: str) -> list[Fait]:
+    """The per-contract facts (see the module docstring)."""
+    c = saisie.contrat
+    cid = c[len(base) + len("contrat/") :] if c.startswith(base + "contrat/") else _local(c)
+    themes = folded_themes(saisie, up)
+    direct: dict[str, set[str]] = defaultdict(set)
+    for element, theme in saisie.themes:
+        direct[theme].add(element)
+    dispositifs: dict[str, set[str]] = defaultdict(set)
+    for element, dispositif in saisie.dispositifs:
+        dispositifs[dispositif].add(element)
+    out: list[Fait] = [
+        (c, _CDV + "nombreElements", len(saisie.elements)),
+        (c, _CDV + "nombreThemes", len(themes)),
+        (c, _CDV + "nombreDispositifs", len(dispositifs)),
+    ]
+    kinds = (
+        ("theme", "ThemeDuContrat", "themeAborde", "abordeTheme", themes),
+        (
+            "dispositif",
+            "DispositifDuContrat",
+            "dispositifMobilise",
+            "mobiliseDispositif",
+            dispositifs,
+        ),
+    )
+    for kind, cls, link, shortcut, groups in kinds:
+        for concept, elements in sorted(groups.items()):
+            node = f"{base}synthese/contrat/{cid}/{kind}/{_local(concept)}"
+            out += [
+                (c, _CDV + shortcut, concept),
+                (node, _TYPE, _CDV + cls),
+                (node, _CDV + "dansContrat", c),
+                (node, _CDV + link, concept),
+                (node, _CDV + "nombreElements", len(elements)),
+            ]
+            if kind == "theme":
+                out.append((node, _CDV + "nombreElementsDirects", len(direct.get(concept, ()))))
+            out += [(node, _CDV + "elementConcerne", e) for e in sorted(elements)]
+    return out
+
+
+def generation_facts(
+    per_contract: Iterable[tuple[str | None, Mapping[str, set[str]]]], base: str
+) -> list[Fait]:
+    """Per printed generation and theme: how many contracts and elements address it.
+
+    ``per_contract``: each contract's printed generation and :func:`folded_themes`.
+    """
+    contrats: dict[tuple[str, str], int] = defaultdict(int)
+    elements: dict[tuple[str, str], int] = defaultdict(int)
+    for generation, themes in per_contract:
+        if generation is None:
+            continue  # never guessed: a contract without a printed generation counts nowhere
+        for theme, tagged in themes.items():
+            contrats[(generation, theme)] += 1
+            elements[(generation, theme)] += len(tagged)
+    out: list[Fait] = []
+    for (generation, theme), n in sorted(contrats.items()):
+        node = f"{base}synthese/generation/{_local(generation)}/theme/{_local(theme)}"
+        out += [
+            (node, _TYPE, _CDV + "ThemeDeGeneration"),
+            (node, _CDV + "themeAborde", theme),
+            (node, _CDV + "generationConcernee", generation),
+            (node, _CDV + "nombreContrats", n),
+            (node, _CDV + "nombreElements", elements[(generation, theme)]),
+        ]
+    return out
+
+
+def saisie_from_graph(graph: Graph, contrat: URIRef) -> Saisie:
+    """The inputs of one built (enriched) contract graph."""
+    cdv = _CDV
+    generation = graph.value(contrat, URIRef(cdv + "generation"))
+    saisie = Saisie(str(contrat), str(generation) if generation is not None else None)
+    for element in graph.subjects(URIRef(cdv + "contrat"), contrat):
+        saisie.elements.add(str(element))
+    for element, theme in graph.subject_objects(URIRef(cdv + "theme")):
+        if str(element) in saisie.elements:
+            saisie.themes.add((str(element), str(theme)))
+    for element, dispositif in graph.subject_objects(URIRef(cdv + "mobilise")):
+        if str(element) in saisie.elements:
+            saisie.dispositifs.add((str(element), str(dispositif)))
+    return saisie
+
+
+def thesaurus_ancestors(themes: Graph | None) -> dict[str, frozenset[str]]:
+    if themes is None:
+        return {}
+    return ancestors((str(s), str(o)) for s, o in themes.subject_objects(SKOS.broader))
+
+
+def to_graph(facts: Iterable[Fait]) -> Graph:
+    g = Graph()
+    for s, p, o in facts:
+        obj = Literal(o, datatype=XSD.integer) if isinstance(o, int) else URIRef(o)
+        g.add((URIRef(s), URIRef(p), obj))
+    return g
+
+
+def to_nquads(facts: Iterable[Fait], graph: str) -> Iterable[str]:
+    integer = str(XSD.integer)
+    for s, p, o in facts:
+        obj = f'"{o}"^^<{integer}>' if isinstance(o, int) else f"<{o}>"
+        yield f"<{s}> <{p}> {obj} <{graph}> .\n"

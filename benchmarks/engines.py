@@ -1,0 +1,140 @@
+"""The SPARQL engines the benchmark compares, each loaded with the same dump and
+reached over HTTP on loopback: this project's endpoint, Oxigraph's own server
+(the ``oxigraph`` binary of the PyPI wheel), and Virtuoso when a loaded one is
+given (``scripts/setup-virtuoso.sh``).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from app.server.live import PROJECT_ROOT, free_port
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+
+
+@dataclass
+class Engine:
+    name: str
+    url: str  # the SPARQL query URL
+    process: subprocess.Popen[bytes] | None = None
+    load_s: float = 0.0
+    load_peak_mb: float = 0.0
+    client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=600))
+
+    def query(self, text: str) -> bytes:
+        response = self.client.post(
+            self.url,
+            data={"query": text},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        response.raise_for_status()
+        return response.content
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server and every process it started (workers)."""
+        return 0.0 if self.process is None else tree_rss_kb(self.process.pid) / 1024
+
+    def stop(self) -> None:
+        self.client.close()
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def tree_rss_kb(pid: int) -> int:
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += tree_rss_kb(int(child))
+    except OSError:
+        pass
+    return total
+
+
+def timed_child(argv: list[str]) -> tuple[float, float]:
+    """Run a loader to completion: (wall s, peak MB of the largest child so far)."""
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    for _ in range(1200):
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+        if process.poll() is not None:
+            break
+    process.kill()
+    raise RuntimeError(log.read_text(errors="replace"))
+
+
+def start_ours(dump: Path, workdir: Path) -> Engine:
+    store_dir = workdir / "store-cvkg"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    code = (
+        "import sys; from pathlib import Path; from app.server.store import prepare_store; "
+        "prepare_store(Path(sys.argv[1]), Path(sys.argv[2]))"
+    )
+    wall, peak = timed_child([sys.executable, "-c", code, str(dump), str(store_dir)])
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
+    env["CVKG_QUERY_TIMEOUT"] = "600"
+    env["CVKG_MAX_ROWS"] = "10000000"  # the same rows as the other engines
+    log = workdir / "cvkg.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("serve_store.py"))]
+            + ["--store", str(store_dir), "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(f"{url}/healthz", process, log)
+    return Engine("cvkg", f"{url}/sparql", process, wall, peak)
+
+
+def start_oxigraph(dump: Path, workdir: Path) -> Engine:
+    store_dir = workdir / "store-oxigraph"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    wall, peak = timed_child([OXIGRAPH, "load", "--location", str(store_dir), "--file", str(dump)])
+    subprocess.run([OXIGRAPH, "optimize", "--location", str(store_dir)], check=False)
+    port = free_port()
+    log = workdir / "oxigraph.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [OXIGRAPH, "serve-read-only", "--location", str(store_dir)]
+            + ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "600"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(url, process, log)
+    return Engine("oxigraph", f"{url}/query", process, wall, peak)
+
+
+def virtuoso(url: str) -> Engine:
+    """An already running, already loaded Virtuoso (scripts/setup-virtuoso.sh)."""
+    return Engine("virtuoso", url)

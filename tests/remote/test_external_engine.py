@@ -1,0 +1,170 @@
+"""External-engine mode: ``cvkg publish`` into Oxigraph's own server (the ``oxigraph``
+wheel's binary, started here on a free loopback port), then two ``cvkg serve``
+replicas with ``CVKG_SPARQL_ENDPOINT`` pointing at it: same answers as the
+build read in process, same ``X-Data-Version``, and the proxy's rules kept
+(read-only, row cap, timeout).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from app.server.live import LiveServer, free_port, live_server
+
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+COUNT_GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+THEMES = """PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#>
+SELECT ?c ?t ?n WHERE { GRAPH ?g { ?f cdv:dansContrat ?c ; cdv:themeAborde ?t ;
+  cdv:nombreElements ?n } } ORDER BY ?c ?t"""
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Oxigraph's server, read-write, union default graph, its own 20 s timeout."""
+    assert OXIGRAPH.is_file(), "the oxigraph wheel (test extras) ships this binary"
+    tmp = tmp_path_factory.mktemp("oxigraph")
+    port = free_port()
+    with open(tmp / "oxigraph.log", "wb") as log:
+        process = subprocess.Popen(
+            [str(OXIGRAPH), "serve", "--location", str(tmp / "db")]
+            + ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "20"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def published(engine: str, built_dir: Path, cvkg_exe: str, cvkg_env: dict[str, str]) -> str:
+    env = dict(cvkg_env, CVKG_BUILD_DIR=str(built_dir))
+    done = subprocess.run(
+        [cvkg_exe, "publish", "--quiet", "--graph-store", f"{engine}/store"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return engine
+
+
+@pytest.fixture(scope="module")
+def replicas(
+    published: str, built_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[LiveServer]]:
+    tmp = tmp_path_factory.mktemp("replicas")
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": f"{published}/query",
+        "CVKG_QUERY_TIMEOUT": "2",
+        "CVKG_MAX_ROWS": "50",
+    }
+    with (
+        live_server(None, tmp / "a.log", env=dict(env, CVKG_STORE_DIR=str(tmp / "a"))) as a,
+        live_server(None, tmp / "b.log", env=dict(env, CVKG_STORE_DIR=str(tmp / "b"))) as b,
+    ):
+        yield [a, b]
+
+
+def select(url: str, query: str) -> list[dict[str, str]]:
+    response = httpx.post(
+        url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert response.status_code == 200, response.text
+    return [
+        {k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]
+    ]
+
+
+def in_process(dump: Path, query: str) -> list[dict[str, str]]:
+    store = ox.Store()
+    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    body = store.query(query, use_default_graph_as_union=True).serialize(
+        format=ox.QueryResultsFormat.JSON
+    )
+    return [{k: v["value"] for k, v in r.items()} for r in json.loads(body)["results"]["bindings"]]
+
+
+def test_publish_sends_every_graph(published: str, built_dump: Path) -> None:
+    graphs = {line.rsplit(" ", 2)[-2] for line in built_dump.read_text().splitlines() if line}
+    (row,) = select(f"{published}/query", COUNT_GRAPHS)
+    assert int(row["n"]) == len(graphs)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    (row,) = select(f"{published}/query", count)
+    assert int(row["n"]) == len(built_dump.read_text().splitlines())
+
+
+def test_replicas_answer_as_the_build(replicas: list[LiveServer], built_dump: Path) -> None:
+    expected = in_process(built_dump, THEMES)[:50]  # the replicas cap rows at 50
+    assert len(expected) == 50
+    for server in replicas:
+        assert select(server.sparql, THEMES) == expected
+
+
+def test_replicas_share_the_data_version(replicas: list[LiveServer]) -> None:
+    versions = set()
+    answers = []
+    for server in replicas:
+        response = httpx.get(f"{server.url}/api/themes", timeout=60)
+        assert response.status_code == 200, response.text
+        versions.add(response.headers["X-Data-Version"])
+        answers.append(response.json())
+    assert len(versions) == 1 and answers[0] == answers[1]
+
+
+def test_row_cap_kept(replicas: list[LiveServer]) -> None:
+    response = httpx.post(replicas[0].sparql, data={"query": "SELECT * { ?s ?p ?o }"})
+    assert response.status_code == 200
+    assert len(response.json()["results"]["bindings"]) == 50
+    assert response.headers.get("CVKG-Truncated")
+
+
+def test_read_only(replicas: list[LiveServer], published: str) -> None:
+    update = "INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }"
+    response = httpx.post(replicas[0].sparql, data={"update": update})
+    assert response.status_code in (401, 403)
+    (row,) = select(
+        f"{published}/query",
+        "ASK { GRAPH <urn:x> { ?s ?p ?o } }".replace("ASK", "SELECT (COUNT(*) AS ?n) WHERE"),
+    )
+    assert row["n"] == "0"
+
+
+def test_timeout_kept(replicas: list[LiveServer]) -> None:
+    start = time.monotonic()
+    response = httpx.post(replicas[1].sparql, data={"query": RUNAWAY}, timeout=60)
+    assert response.status_code in (503, 504), response.text
+    assert time.monotonic() - start < 10
+
+
+def test_pages_read_the_engine(replicas: list[LiveServer], built_dump: Path) -> None:
+    (row,) = in_process(
+        built_dump,
+        "PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#> "
+        "SELECT ?c WHERE { ?c a cdv:Contrat } ORDER BY ?c LIMIT 1",
+    )
+    path = row["c"].split("/id/", 1)[1]
+    response = httpx.get(f"{replicas[0].url}/id/{path}", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert "cdv:Contrat" in response.text or "onto#Contrat" in response.text
