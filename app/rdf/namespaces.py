@@ -65,7 +65,13 @@ class Iris:
         return self._iri(f"territoire/{tid}")
 
     def source(self, fichier: str) -> URIRef:
-        return self._iri(f"source/{fichier.rsplit('.', 1)[0]}")
+        """The source document, named by its file's stem (percent-encoded: imported
+        documents keep their own names, spaces included).
+
+        >>> Iris("https://ex.org/id/").source("Contrat de ville.txt")
+        rdflib.term.URIRef('https://ex.org/id/source/Contrat%20de%20ville')
+        """
+        return self._iri(f"source/{quote(fichier.rsplit('.', 1)[0])}")
 
     @property
     def site(self) -> str:
