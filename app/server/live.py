@@ -100,12 +100,9 @@ def _wait_until_up(server: LiveServer, timeout: float) -> None:
     raise RuntimeError(f"le serveur n'a pas répondu en {timeout:g} s :\n{server.log()}")
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (from /proc).
-
-    What a server costs the machine: the server process plus its query workers.
-    """
-    children: dict[int, list[int]] = {}
+def processes() -> dict[int, tuple[int, str]]:
+    """Every process of the machine: its parent and its state letter (from /proc)."""
+    found: dict[int, tuple[int, str]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -114,7 +111,18 @@ def tree_rss(pid: int) -> int:
                 fields = handle.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
+        found[int(entry)] = (int(fields[1]), fields[0])
+    return found
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (from /proc).
+
+    What a server costs the machine: the server process plus its query workers.
+    """
+    children: dict[int, list[int]] = {}
+    for entry, (parent, _state) in processes().items():
+        children.setdefault(parent, []).append(entry)
     total, todo = 0, [pid]
     page = os.sysconf("SC_PAGE_SIZE")
     while todo:

@@ -7,12 +7,13 @@ for the fair share.
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 from urllib.parse import urlencode, urlsplit
 
 import httpx
+
+from app.server.live import processes
 
 # The 90-byte query of issue 12 that took 10.4 GB: the sort needs every pair of triples.
 MEMORY_BOMB = "CONSTRUCT { ?a ?b ?c . ?d ?e ?f } WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?f ?c"
@@ -66,15 +67,6 @@ def wait_until(condition: object, timeout: float, step: float = 0.05) -> bool:
 
 def live_children(pid: int) -> set[int]:
     """The running (not zombie) child processes of ``pid``: a server's query workers."""
-    found = set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.add(int(entry))
-    return found
+    return {
+        child for child, (parent, state) in processes().items() if parent == pid and state != "Z"
+    }
