@@ -106,9 +106,9 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
 
 
 def test_blank_nodes_keep_their_identity_across_slices(tmp_path: Path, monkeypatch) -> None:
-    import app.server.store as store_module
+    import app.server.bulk_load as bulk_module
 
-    monkeypatch.setattr(store_module, "CHUNK_BYTES", 120)  # many slices
+    monkeypatch.setattr(bulk_module, "CHUNK_BYTES", 120)  # many slices
     lines = ['_:b1 <http://e/p> "1" <http://e/g> .\n']
     lines += [f'<http://e/s{i}> <http://e/p> "{i}" <http://e/g> .\n' for i in range(20)]
     lines += [
