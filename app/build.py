@@ -29,12 +29,14 @@ from app.dumps import (
     atomic_directory,
     quad_lines,
     sorted_ntriples,
+    write_context,
     write_dataset,
     write_graph_files,
     write_json,
 )
 from app.enrichment.pipeline import enrich
 from app.enrichment.themes import check_theme_overrides
+from app.rdf.context import context
 from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import Iris
 from app.synthese import (
@@ -205,10 +207,11 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     vocabularies = vocabulary_graphs(settings.ontology_dir, iris)
     derived = _derive(contrats, settings, iris, vocabularies) if contrats else {}
     bar.step("validation SHACL et enrichissement")
+    ctx = context(settings.base_iri, settings.ontology_dir / ONTOLOGY_FILE)  # published one
     with tempfile.TemporaryDirectory() as scratch:
         for contrat in contrats:
             graph, facts, meta = derived[contrat.id]
-            write_graph_files(Path(scratch), contrat.id, graph)
+            write_graph_files(Path(scratch), contrat.id, graph, ctx)
             files = {
                 f"contrat.{ext}": Path(scratch) / f"{contrat.id}.{ext}" for ext in ("ttl", "jsonld")
             }
@@ -249,6 +252,7 @@ def _write(
     with atomic_directory(settings.build_dir) as out:
         (out / "contrats").mkdir()
         shutil.copyfile(settings.ontology_dir / ONTOLOGY_FILE, out / ONTOLOGY_COPY)
+        write_context(out, context(settings.base_iri, settings.ontology_dir / ONTOLOGY_FILE))
         for entry in sorted(entries, key=lambda e: e.id):
             for ext in ("ttl", "jsonld"):
                 shutil.copyfile(

@@ -7,10 +7,12 @@ that contract's file, its source text, and what is common to all contracts
 (ontology and vocabularies, shapes, base IRI, the build code). So each
 contract's results are kept under a key hashing exactly those inputs
 (:func:`contract_key`): the sorted N-Triples of its enriched, validated graph,
-of its precomputed facts (``app/synthese.py``), its Turtle and JSON-LD files and
-a few figures. A build reuses an entry with the same key, and only the checks
-across contracts (unique ids and sources, the per-generation facts, the
-dataset dumps) run on every build.
+of its precomputed facts (``app/synthese.py``), its Turtle and JSON-LD files (the
+JSON-LD compacted with the published context, made from the ontology and base
+IRI by ``app/rdf/context.py``: all three are in the key) and a few figures. A
+build reuses an entry with the same key, and only the checks across contracts
+(unique ids and sources, the per-generation facts, the dataset dumps) run on
+every build.
 
 Entries are written to a temporary directory renamed into place, so a build
 interrupted mid-write leaves no half entry. A stale entry is never wrong, only

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
+from app.rdf.context import CONTEXT_FILE, compacted, context_document
 from app.rdf.namespaces import PREFIXES
 
 DUMP_NQ = "cvkg.nq"
@@ -36,12 +37,23 @@ BUILD_INFO = "build-info.json"
 ONTOLOGY_COPY = "cdv.ttl"
 
 
-def sorted_ntriples(graph: Graph) -> list[str]:
-    """Canonical, sorted N-Triples lines of a graph (blank nodes relabelled by structure)."""
-    if any(isinstance(t, BNode) for triple in graph for t in triple):
-        graph = to_canonical_graph(graph)
+def canonical(graph: Graph) -> Graph:
+    """The graph with its blank nodes relabelled by structure (the same labels in any run)."""
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    out = Graph()
+    out += to_canonical_graph(graph)
+    return out
+
+
+def _lines(graph: Graph) -> list[str]:
     text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     return sorted({line for line in text.splitlines() if line.strip()})
+
+
+def sorted_ntriples(graph: Graph) -> list[str]:
+    """Canonical, sorted N-Triples lines of a graph (blank nodes relabelled by structure)."""
+    return _lines(canonical(graph))
 
 
 def quad_lines(name: str, ntriples: list[str]) -> list[str]:
@@ -70,14 +82,20 @@ def _serialize_quads(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
     return ox.serialize(data, format=fmt, prefixes=prefixes) or b""
 
 
-def write_graph_files(directory: Path, stem: str, graph: Graph) -> None:
-    nt = "\n".join(sorted_ntriples(graph)) + "\n"
+def write_graph_files(directory: Path, stem: str, graph: Graph, ctx: dict[str, Any]) -> None:
+    """``{stem}.ttl`` and ``{stem}.jsonld``, the JSON-LD compacted with the published
+    context ``ctx`` (embedded: the build does not know the URL it will be served at)."""
+    graph = canonical(graph)  # the blank nodes labelled alike in both files, in any run
+    nt = "\n".join(_lines(graph)) + "\n"
     (directory / f"{stem}.ttl").write_bytes(
         _serialize(nt, ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
     )
-    (directory / f"{stem}.jsonld").write_bytes(
-        _serialize(nt, ox.RdfFormat.JSON_LD, ox.RdfFormat.N_TRIPLES)
-    )
+    (directory / f"{stem}.jsonld").write_bytes(compacted(graph, ctx))
+
+
+def write_context(directory: Path, ctx: dict[str, Any]) -> None:
+    """The published context as a file of the build (the site serves these bytes)."""
+    (directory / CONTEXT_FILE).write_bytes(context_document(ctx))
 
 
 def write_dataset(

@@ -63,6 +63,24 @@ def test_a_change_in_enrichment_code_is_a_new_version(copy: tuple[Path, dict[str
     assert after != before
 
 
+def test_a_change_in_the_jsonld_context_is_a_new_version(
+    copy: tuple[Path, dict[str, str]],
+) -> None:
+    """The per-contract JSON-LD is compacted with ``app/rdf/context.py``'s context and kept
+    in the build cache, whose key holds this same code fingerprint: a new context must
+    give a new version, and new cache keys, or old files would be served as current."""
+    from app.version import code_fingerprint
+
+    root, env = copy
+    (before,) = _fingerprint(root, env)
+    code_before = code_fingerprint(root / "app")
+    ctx = root / "app" / "rdf" / "context.py"
+    ctx.write_text(ctx.read_text(encoding="utf-8") + "\n# un terme de plus\n")
+    (after,) = _fingerprint(root, env)
+    assert after != before
+    assert code_fingerprint(root / "app") != code_before
+
+
 def test_a_change_in_a_source_text_is_a_new_version(copy: tuple[Path, dict[str, str]]) -> None:
     root, env = copy
     (before,) = _fingerprint(root, env)

@@ -23,6 +23,7 @@ from rdflib import Graph
 
 from app.queries import is_data_iri, load
 from app.web.conneg import JSONLD, Format
+from app.web.context import compacted
 from app.web.sparql import Sparql
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -104,11 +105,12 @@ def ntriples(triples: Iterable[ox.Triple]) -> bytes:
 
 
 def jsonld(nt: bytes, context: dict[str, Any]) -> bytes:
-    """JSON-LD compacted with the published context (rdflib: pyoxigraph writes no @context)."""
+    """JSON-LD compacted with the published context, embedded, by the build's own writer
+    (``app.rdf.context.compacted``: pyoxigraph writes no ``@context``), so a resource's
+    JSON-LD has the shape and the context of the per-contract dumps."""
     graph = Graph()
     graph.parse(data=nt, format="nt")
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    return text.encode("utf-8")
+    return compacted(graph, context)
 
 
 def serialize(

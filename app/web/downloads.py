@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from app.dumps import DUMP_NQ, DUMP_TRIG
+from app.web.context import CONTEXT_FILE
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ DUMPS: tuple[Dump, ...] = (
     ),
 )
 BY_NAME = {d.name: d for d in DUMPS}
-CONTEXT_NAME = "context.jsonld"
+CONTEXT_NAME = CONTEXT_FILE  # the build's file name, served at /dumps/context.jsonld
 _CONTRACT_FILE = re.compile(r"^[a-z0-9][a-z0-9._-]*\.(ttl|jsonld)$")
 CONTRACT_MEDIA = {"ttl": "text/turtle", "jsonld": "application/ld+json"}
 

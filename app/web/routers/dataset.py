@@ -20,8 +20,8 @@ from app.queries import load
 from app.server import errors
 from app.web import downloads
 from app.web.conneg import HTML
+from app.web.context import context_document
 from app.web.dataset import build_info, modified
-from app.web.describe import dumps_json
 from app.web.responses import alternates, negotiate, respond
 from app.web.site import get_site, site_url
 from app.web.templating import STATIC, render
@@ -127,7 +127,7 @@ async def dumps_index() -> Response:
 async def jsonld_context(request: Request) -> Response:
     """The published JSON-LD context of the dumps and of every resource's JSON-LD."""
     site = get_site(request)
-    body = dumps_json({"@context": site.context()})
+    body = context_document(site.context())  # the bytes of the build's context.jsonld
     return Response(
         body, media_type="application/ld+json", headers={"Access-Control-Allow-Origin": "*"}
     )
