@@ -42,8 +42,9 @@ def source_link(fichier: str | None, ligne: int | None) -> str | None:
     return f"/sources/{fichier}#L{ligne}"
 
 
-def element(data: GraphData, row: dict[str, Any]) -> dict[str, Any]:
-    """One row of ``contrats-par-theme.rq`` / ``contrats-par-dispositif.rq`` as evidence."""
+def element(data: GraphData, row: dict[str, Any], chemin: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row of ``contrats-par-theme.rq`` / ``contrats-par-dispositif.rq`` as evidence,
+    with its path to the top of its tree (``catalog.paths``)."""
     return {
         "iri": row["element"],
         "id": data.slug(row["element"]),
@@ -56,7 +57,7 @@ def element(data: GraphData, row: dict[str, Any]) -> dict[str, Any]:
         "methode": row.get("methode") or None,
         "mots_reconnus": catalog.split_list(row.get("motsReconnus")),
         "raison": row.get("raison") or None,
-        "chemin": catalog.path(data, row["element"]),
+        "chemin": chemin,
     }
 
 
@@ -67,6 +68,7 @@ def by_contrat(
 ) -> list[dict[str, Any]]:
     """Evidence rows gathered under their contracts (rows come sorted by contract id)."""
     contrats = catalog.contrats(data)
+    chemins = catalog.paths(data, [row["element"] for row in rows])
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
         c = out.get(row["id"])
@@ -80,7 +82,7 @@ def by_contrat(
                 "generation_inferee": summary.get("generation_inferee"),
                 "elements": [],
             }
-        item = element(data, row)
+        item = element(data, row, chemins[row["element"]])
         if extra is not None:
             item.update(extra(row))
         c["elements"].append(item)
