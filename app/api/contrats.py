@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from app.api import catalog
+from app.api import catalog, models
 from app.api.deps import SLUG, DataDep, GraphData
 from app.api.tabular import (
     DEFAULT_LIMIT,
@@ -78,7 +78,12 @@ def _list_answer(data: GraphData, offset: int, limit: int) -> Answer:
     return Answer(doc, LIST_COLUMNS, contrats)
 
 
-@router.get("", summary="Les contrats", responses=TABULAR_RESPONSES)
+@router.get(
+    "",
+    response_model=models.ContratList,
+    summary="Les contrats",
+    responses=TABULAR_RESPONSES,
+)
 def list_contrats(
     request: Request,
     data: DataDep,
@@ -195,6 +200,7 @@ def _drop_contrat(entry: dict[str, Any]) -> dict[str, Any]:
 
 @router.get(
     "/{id}",
+    response_model=models.ContratDetail,
     summary="Un contrat : arbre, thèmes, dispositifs, chiffres clés",
     responses=TABULAR_RESPONSES,
 )

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from app.api import catalog, evidence
+from app.api import catalog, evidence, models
 from app.api.deps import SLUG, DataDep, GraphData
 from app.api.tabular import (
     DEFAULT_LIMIT,
@@ -46,6 +46,7 @@ def _list_answer(data: GraphData) -> Answer:
 
 @router.get(
     "",
+    response_model=models.DispositifList,
     summary="Les dispositifs, avec le nombre de contrats et d'éléments qui les mobilisent",
     responses=TABULAR_RESPONSES,
 )
@@ -84,6 +85,7 @@ def _dispositif_answer(data: GraphData, ident: str, offset: int, limit: int) -> 
 
 @router.get(
     "/{id}",
+    response_model=models.DispositifContrats,
     summary="Les contrats et éléments qui mobilisent un dispositif",
     responses=TABULAR_RESPONSES,
 )

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from app.api import catalog, evidence
+from app.api import catalog, evidence, models
 from app.api.deps import SLUG, DataDep, GraphData
 from app.api.tabular import (
     DEFAULT_LIMIT,
@@ -53,6 +53,7 @@ def _themes_answer(data: GraphData) -> Answer:
 
 @router.get(
     "",
+    response_model=models.ThemeList,
     summary="Le thésaurus, avec le nombre de contrats et d'éléments par thème",
     responses=TABULAR_RESPONSES,
 )
@@ -99,6 +100,7 @@ def _theme_contrats(data: GraphData, theme: dict[str, Any]) -> list[dict[str, An
 
 @router.get(
     "/{theme}",
+    response_model=models.ThemeContrats,
     summary="Les contrats qui abordent un thème (ou un thème plus étroit)",
     responses=TABULAR_RESPONSES,
 )
