@@ -10,7 +10,7 @@ undeclared, which keeps the two in step.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -138,29 +138,86 @@ class ContratList(Envelope):
     contrats: list[ContratSummary]
 
 
+class ConceptElement(Model):
+    id: str
+    iri: str
+    label: str
+    ligne_source: int | None
+
+
 class ConceptElements(Model):
     """A theme or dispositif of one contract, with the elements behind it."""
 
     id: str
     iri: str
     label: str | None
-    elements: list[dict[str, Any]]
+    elements: list[ConceptElement]
+
+
+class TreeNode(Model):
+    """An element of a contract's strategy tree, its children nested (source order)."""
+
+    id: str
+    iri: str
+    classe: str | None
+    niveau: str | int | None
+    notation: str | None
+    rang: int | None
+    label: str
+    ligne_source: int | None
+    themes: list[str]
+    dispositifs: list[str]
+    enfants: list[TreeNode]
 
 
 class ContratDetail(Envelope):
     contrat: ContratSummary
     themes: list[ConceptElements]
     dispositifs: list[ConceptElements]
-    chiffres_cles: list[dict[str, Any]]
-    arbre: list[dict[str, Any]]  # nested nodes, each with its ``enfants``
+    chiffres_cles: list[dict[str, Any]]  # the columns of contrat-chiffres.rq that are bound
+    arbre: list[TreeNode]
+
+
+class Pair(Model):
+    a: str
+    b: str
+    score: float | None
+    themes: float | None
+    dispositifs: float | None
+
+
+class Similarity(Model):
+    methode: str
+    score: float | None
+    themes: float | None
+    dispositifs: float | None
+    paires: list[Pair]
+
+
+class KindSummary(Model):
+    partages: int
+    partiels: int
+    uniques: dict[str, int]  # per contract id
+
+
+class SideBySide(Model):
+    """A theme or dispositif across the compared contracts."""
+
+    id: str
+    iri: str
+    label: str | None
+    elements: dict[str, list[ConceptElement]]  # per contract id
+    presents_dans: list[str]
+    absents_de: list[str]
+    statut: Literal["partagé", "partiel", "unique"]
 
 
 class Comparison(Envelope):
-    contrats: list[dict[str, Any]]
-    similarite: dict[str, Any]
-    resume: dict[str, Any]
-    themes: list[dict[str, Any]]
-    dispositifs: list[dict[str, Any]]
+    contrats: list[ContratSummary]
+    similarite: Similarity
+    resume: dict[Literal["themes", "dispositifs"], KindSummary]
+    themes: list[SideBySide]
+    dispositifs: list[SideBySide]
 
 
 class MatrixTheme(Model):
@@ -176,11 +233,11 @@ class Matrix(Envelope):
 
 
 class GenerationEntry(Model):
-    type: str
+    type: Literal["theme", "dispositif"]
     id: str
     iri: str
     label: str | None
-    statut: str
+    statut: Literal["nouveau", "abandonné", "maintenu", "indéterminé"]
     present_2015_2020: bool
     present_2024_2030: bool
     contrats_2015_2020: int
