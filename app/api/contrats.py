@@ -25,6 +25,7 @@ from app.api.tabular import (
     page,
     respond,
 )
+from app.queries.tree import nest
 
 router = APIRouter(prefix="/contrats", tags=["contrats"])
 
@@ -156,14 +157,19 @@ def _tree(
             "dispositifs": [data.slug(d) for d in catalog.split_list(r.get("dispositifs"), " ")],
             "enfants": [],
         }
-    roots: list[dict[str, Any]] = []
-    for r in rows:
-        parent = nodes.get(r.get("parent") or "")
-        (parent["enfants"] if parent else roots).append(nodes[r["element"]])
+    parents = {r["element"]: r.get("parent") for r in rows}
+    children = nest(
+        nodes.values(),
+        lambda n: n["iri"],
+        lambda n: parents[n["iri"]],
+        lambda n: (n["rang"] or 0, n["ligne_source"] or 0),
+    )
+    for n in nodes.values():
+        n["enfants"] = children.get(n["iri"], [])
+    roots = children.get(None, [])
     flat: list[dict[str, Any]] = []
 
     def walk(siblings: list[dict[str, Any]], parent: str | None, depth: int) -> None:
-        siblings.sort(key=lambda n: (n["rang"] or 0, n["ligne_source"] or 0))
         for n in siblings:
             flat.append({**n, "element": n["id"], "parent": parent, "profondeur": depth})
             walk(n["enfants"], n["id"], depth + 1)
