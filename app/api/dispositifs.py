@@ -7,7 +7,7 @@ on a programme without naming it; the evidence says which.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
@@ -22,7 +22,6 @@ from app.api.tabular import (
     LimitParam,
     OffsetParam,
     document,
-    page,
     respond,
 )
 
@@ -63,24 +62,9 @@ def list_dispositifs(request: Request, data: DataDep, format: FormatParam = None
 
 def _dispositif_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answer:
     item = catalog.dispositif(data, ident)
-
-    def every_contrat() -> list[dict[str, Any]]:
-        rows = data.run("contrats-par-dispositif", {"dispositif": [item["iri"]]})
-        return evidence.by_contrat(data, rows)
-
-    every = data.cached(("dispositif-contrats", ident), every_contrat)
-    contrats, pagination = page(every, offset, limit, f"/api/dispositifs/{ident}")
-    doc = document(
-        "contrats-par-dispositif",
-        {"dispositif": item["iri"]},
-        data,
-        more=["chemins"],
-        dispositif=item,
-        count=len(every),
-        pagination=pagination,
-        contrats=contrats,
+    return evidence.concept_answer(
+        data, "contrats-par-dispositif", ("dispositif", item), offset, limit
     )
-    return Answer(doc, evidence.COLUMNS, evidence.flat(contrats))
 
 
 @router.get(

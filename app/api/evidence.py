@@ -14,6 +14,7 @@ from typing import Any
 
 from app.api import catalog
 from app.api.deps import GraphData
+from app.api.tabular import Answer, document, page
 
 COLUMNS = [
     "contrat",
@@ -96,3 +97,40 @@ def flat(contrats: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for c in contrats
         for e in c["elements"]
     ]
+
+
+def concept_answer(
+    data: GraphData,
+    query: str,
+    concept: tuple[str, dict[str, Any]],
+    offset: int,
+    limit: int,
+    *,
+    extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    columns: list[str] = COLUMNS,
+) -> Answer:
+    """A page of the contracts behind one theme or dispositif, each with its evidence.
+
+    ``query`` (``contrats-par-theme`` or ``contrats-par-dispositif``) has one
+    parameter named like the concept's kind (``concept`` = kind, catalogue
+    entry); every contract is grouped once per data version, then paged.
+    """
+    kind, item = concept
+
+    def every_contrat() -> list[dict[str, Any]]:
+        return by_contrat(data, data.run(query, {kind: [item["iri"]]}), extra)
+
+    every = data.cached((query, item["id"]), every_contrat)
+    path = f"/api/{kind}s/{item['id']}"
+    contrats, pagination = page(every, offset, limit, path)
+    doc = document(
+        query,
+        {kind: item["iri"]},
+        data,
+        more=["chemins"],
+        **{kind: item},
+        count=len(every),
+        pagination=pagination,
+        contrats=contrats,
+    )
+    return Answer(doc, columns, flat(contrats))

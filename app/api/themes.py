@@ -9,7 +9,7 @@ the answer against the source line.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
@@ -24,7 +24,6 @@ from app.api.tabular import (
     LimitParam,
     OffsetParam,
     document,
-    page,
     respond,
 )
 
@@ -70,31 +69,17 @@ def list_themes(request: Request, data: DataDep, format: FormatParam = None) -> 
 
 def _theme_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answer:
     theme = catalog.theme(data, ident)
-    every = data.cached(("theme-contrats", ident), lambda: _theme_contrats(data, theme))
-    contrats, pagination = page(every, offset, limit, f"/api/themes/{ident}")
-    doc = document(
+    return evidence.concept_answer(
+        data,
         "contrats-par-theme",
-        {"theme": theme["iri"]},
-        data,
-        more=["chemins"],
-        theme=theme,
-        count=len(every),
-        pagination=pagination,
-        contrats=contrats,
-    )
-    columns = [*evidence.COLUMNS[:3], "theme_reconnu", *evidence.COLUMNS[3:]]
-    return Answer(doc, columns, evidence.flat(contrats))
-
-
-def _theme_contrats(data: GraphData, theme: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = data.run("contrats-par-theme", {"theme": [theme["iri"]]})
-    return evidence.by_contrat(
-        data,
-        rows,
-        lambda r: {
+        ("theme", theme),
+        offset,
+        limit,
+        extra=lambda r: {
             "theme_reconnu": data.slug(r["themeReconnu"]),
             "theme_reconnu_label": r.get("themeLabel"),
         },
+        columns=[*evidence.COLUMNS[:3], "theme_reconnu", *evidence.COLUMNS[3:]],
     )
 
 
