@@ -174,7 +174,6 @@ class Element:
 
     iri: str
     contrat: str
-    parent: str | None
     classe: str | None
     notation: str | None
     label: str
@@ -197,7 +196,6 @@ def corpus(data: GraphData) -> dict[str, Element]:
             elements[r["element"]] = Element(
                 r["element"],
                 r["id"],
-                r.get("parent"),
                 short_class(r.get("classe")),
                 r.get("notation"),
                 # str(): a label typed otherwise (an integer in a served file) is
