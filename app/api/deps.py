@@ -1,12 +1,11 @@
 """What the comparative API runs on: the served store, through the query workers.
 
 The API runs only its own bounded queries (``app/queries``), on the same store
-and through the same worker pool as the pages and ``/sparql`` — admission
-control, time limit, the read-only store shared safely — instead of a second,
-in-memory copy of the whole dataset (1.15 GB at 2 000 synthetic contracts, and
-never refreshed after admin writes). The research questions it aggregates read
-the precomputed graph ``{base}graph/synthese`` (docs/synthese.md), which keeps
-those queries fast on the store itself.
+and through the same worker pool as the pages and ``/sparql`` — time limit,
+the read-only store shared safely — instead of a second, in-memory copy of
+the whole dataset (1.15 GB at 2 000 synthetic contracts). The research
+questions it aggregates read the precomputed graph ``{base}graph/synthese``
+(docs/synthese.md), which keeps those queries fast on the store itself.
 
 A :class:`GraphData` is one data version and the way to run queries on it;
 answers and the search index are cached on it, so a new version — the
@@ -29,8 +28,9 @@ from fastapi import Depends, HTTPException, Request
 
 from app import queries
 from app.config import DEFAULT_BASE_IRI
-from app.server import ipc
+from app.server import errors, ipc
 from app.server.cache import AnswerCache
+from app.server.workers import PoolBusy, QueryTimeout
 
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
 _SLUG = re.compile(SLUG)
@@ -38,7 +38,6 @@ _TSV = ox.QueryResultsFormat.TSV
 # The API's queries are bounded by the catalogue (batches of contracts), not by
 # the endpoint's row limit for clients (CVKG_MAX_ROWS): a cut answer would be wrong.
 API_MAX_ROWS = 50_000_000
-API_CLIENT = "cvkg-api"  # the fair-share key of the API's own queries
 
 Select = Callable[[str], list[dict[str, Any]]]
 """Runs a SELECT over the union of the named graphs: rows as dicts of plain values."""
@@ -53,19 +52,28 @@ def on_workers(runtime: Any, loop: asyncio.AbstractEventLoop) -> Select:
     """Queries on the served store, each as one job of the server's worker pool.
 
     The API's routes are synchronous (they run in threads), so each query is
-    handed to the event loop that owns the pool and waited for; it goes
-    through the fair share as one of the app's own bounded queries (``urgent``,
-    like a page's). Results travel as TSV, lossless, as the pages' do.
+    handed to the event loop that owns the pool and waited for. They wait
+    for a free worker in the pool's order but are not counted in any client's
+    fair share: bounded, and computed once per data version, they are not a
+    client's load — and one shared key for them would soon run out of budget
+    and refuse every API call. Results travel as TSV, lossless, as the pages' do.
     """
 
     async def run(text: str) -> tuple[ipc.Reply, bytes]:
         job = ipc.QueryJob(text, max_rows=API_MAX_ROWS, union=True, results_format=_TSV.media_type)
         deadline = loop.time() + runtime.settings.queue_timeout
-        async with runtime.admission.slot(API_CLIENT, deadline, urgent=True):
-            return await runtime.pool.run(job, b"", deadline=deadline)  # type: ignore[no-any-return]
+        return await runtime.pool.run(job, b"", deadline=deadline)  # type: ignore[no-any-return]
 
     def select(text: str) -> list[dict[str, Any]]:
-        reply, body = asyncio.run_coroutine_threadsafe(run(text), loop).result()
+        try:
+            reply, body = asyncio.run_coroutine_threadsafe(run(text), loop).result()
+        except PoolBusy:  # as /sparql and the pages say it: retry later
+            raise errors.service_unavailable(
+                "Serveur saturé : aucun processus de requête libéré à temps. "
+                "Réessayez dans un instant."
+            ) from None
+        except QueryTimeout:
+            raise errors.query_timeout(runtime.settings.query_timeout) from None
         if isinstance(reply, ipc.Failure):
             raise queries.QueryError(f"{reply.reason}: {reply.message}")
         if not isinstance(reply, ipc.Answer) or reply.truncated:
