@@ -48,6 +48,13 @@ def in_memory(store: ox.Store) -> Select:
     return lambda text: queries.select(store, text)
 
 
+def _loop_of_this_thread() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def on_workers(runtime: Any, loop: asyncio.AbstractEventLoop) -> Select:
     """Queries on the served store, each as one job of the server's worker pool.
 
@@ -65,6 +72,8 @@ def on_workers(runtime: Any, loop: asyncio.AbstractEventLoop) -> Select:
         return await runtime.pool.run(job, b"", deadline=deadline)  # type: ignore[no-any-return]
 
     def select(text: str) -> list[dict[str, Any]]:
+        if _loop_of_this_thread() is loop:  # waiting here would block the loop forever
+            raise RuntimeError("API query run on the event loop: use a sync route (a thread)")
         try:
             reply, body = asyncio.run_coroutine_threadsafe(run(text), loop).result()
         except PoolBusy:  # as /sparql and the pages say it: retry later
