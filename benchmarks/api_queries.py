@@ -6,12 +6,12 @@ generator (``benchmarks/generate.py``). Then:
 1. every ``app/queries/*.rq`` runs with its parameters bound as the API binds
    them (one theme, one or two contracts, a batch of ``catalog.BATCH``
    contracts for the national-size answers, every contract for ``UNDEF``), on
-   an in-memory store as the API's snapshot (``--rocksdb``: also on the
-   on-disk store opened read-only, as the SPARQL endpoint's workers do),
+   an in-memory store (``--rocksdb``: also on the on-disk store opened
+   read-only, which the API's queries run on through the server's workers),
    ``--repeat`` times; the table gives the median and the worst run. The
    budget is 1 s per query at 2 000 contracts.
 2. unless ``--no-http``, a real server (``cvkg serve --data``) answers each API
-   endpoint, once its start-up preparation is over (snapshot, catalogues,
+   endpoint, once its start-up preparation is over (catalogues,
    search index, matrix — timed too): first call and the median of
    ``--calls`` repeated calls (answers are cached per data version; target
    ≤ 10 ms), then full-text searches on the built index (target ≤ 50 ms).
@@ -175,7 +175,7 @@ def time_api(
         live_server([data], workdir / "server.log", env=env, startup_timeout=600) as server,
         httpx.Client(base_url=server.url, timeout=600) as client,
     ):
-        # The server prepares the API in the background (snapshot, catalogues,
+        # The server prepares the API in the background (catalogues,
         # search index, matrix); wait for it, so that timings do not share the
         # CPU with it. A search and the matrix block until it is done.
         ready, _ = _time(lambda: (client.get("/api/search?q=x"), client.get("/api/matrix")), 1)

@@ -10,6 +10,7 @@ so a researcher can rerun it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -48,7 +49,7 @@ DESCRIPTION = """API comparative des contrats de ville.
 
 
 def warm_up(app: FastAPI) -> None:
-    """Take the snapshot and build what every first call would otherwise wait for."""
+    """Build what every first call would otherwise wait for (catalogues, search index, matrix)."""
     try:
         data = data_for(app.state)
         catalog.contrats(data), catalog.themes(data), catalog.dispositifs(data)
@@ -60,7 +61,13 @@ def warm_up(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """At start-up, prepare the API in the background: the server answers meanwhile."""
+    """At start-up, prepare the API in the background: the server answers meanwhile.
+
+    The API's synchronous routes hand their queries to this loop, which owns
+    the worker pool (``app.api.deps.on_workers``); the application's own
+    lifespan has started the pool before this one runs.
+    """
+    app.state.api_loop = asyncio.get_running_loop()
     threading.Thread(target=warm_up, args=(app,), name="cvkg-api-warm-up", daemon=True).start()
     yield
 

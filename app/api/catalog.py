@@ -174,7 +174,6 @@ class Element:
 
     iri: str
     contrat: str
-    parent: str | None
     classe: str | None
     notation: str | None
     label: str
@@ -183,7 +182,7 @@ class Element:
 
 
 def corpus(data: GraphData) -> dict[str, Element]:
-    """Every element by IRI: the search corpus, and the parent links paths are read from."""
+    """Every element by IRI: the search corpus."""
 
     def compute() -> dict[str, Element]:
         elements: dict[str, Element] = {}
@@ -197,7 +196,6 @@ def corpus(data: GraphData) -> dict[str, Element]:
             elements[r["element"]] = Element(
                 r["element"],
                 r["id"],
-                r.get("parent"),
                 short_class(r.get("classe")),
                 r.get("notation"),
                 # str(): a label typed otherwise (an integer in a served file) is
@@ -211,27 +209,36 @@ def corpus(data: GraphData) -> dict[str, Element]:
     return data.memo(("catalog", "corpus"), compute)  # type: ignore[no-any-return]
 
 
-def path(data: GraphData, element: str) -> list[dict[str, Any]]:
-    """The ancestors of ``element`` from the top of its tree down (same as ``chemins.rq``)."""
-    elements = corpus(data)
-    chain: list[dict[str, Any]] = []
-    seen = {element}
-    current = elements.get(element)
-    while current is not None and current.parent and current.parent not in seen:
-        seen.add(current.parent)
-        current = elements.get(current.parent)
-        if current is None:
-            break
-        chain.append(
-            {
-                "id": data.slug(current.iri),  # under the same contract as the element
-                "label": current.label,
-                "notation": current.notation,
-                "classe": current.classe,
+PATH_BATCH = 500  # elements per ``chemins.rq`` query: a page of evidence in a few queries
+
+
+def paths(data: GraphData, elements: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The ancestors of each element, from the top of its tree down (``chemins.rq``).
+
+    The one place paths are computed: the linked-data pages' breadcrumbs run
+    the same query. Elements without a parent get an empty path.
+    """
+    wanted = list(dict.fromkeys(elements))
+    chains: dict[str, dict[str, dict[str, Any]]] = {e: {} for e in wanted}
+    for start in range(0, len(wanted), PATH_BATCH):
+        for r in data.run("chemins", {"element": wanted[start : start + PATH_BATCH]}):
+            steps = chains[r["element"]]
+            if r["ancetre"] in steps:  # an ancestor of several types: one step
+                continue
+            steps[r["ancetre"]] = {
+                "depth": r["profondeur"],
+                "id": data.slug(r["ancetre"]),  # under the same contract as the element
+                "label": str(r["label"]),
+                "notation": r.get("notation"),
+                "classe": short_class(r.get("classe")),
             }
-        )
-    chain.reverse()
-    return chain
+    return {
+        e: [
+            {k: v for k, v in step.items() if k != "depth"}
+            for step in sorted(steps.values(), key=lambda step: step["depth"])
+        ]
+        for e, steps in chains.items()
+    }
 
 
 def path_text(steps: list[dict[str, Any]]) -> str:

@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypedDict
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.api import catalog
+from app.api import catalog, models
 from app.api.contrats import concepts
 from app.api.deps import SLUG, DataDep, GraphData, check_slug, invalid, not_found
 from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
@@ -176,6 +176,7 @@ def _compare_answer(data: GraphData, ids: list[str]) -> Answer:
 
 @router.get(
     "/compare",
+    response_model=models.Comparison,
     summary="Comparer des contrats : thèmes et dispositifs partagés et uniques",
     responses=TABULAR_RESPONSES,
 )

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from app.api import catalog
+from app.api import catalog, models
 from app.api.deps import SLUG, DataDep, GraphData
 from app.api.tabular import (
     DEFAULT_LIMIT,
@@ -25,6 +25,7 @@ from app.api.tabular import (
     page,
     respond,
 )
+from app.queries.tree import nest
 
 router = APIRouter(prefix="/contrats", tags=["contrats"])
 
@@ -78,7 +79,12 @@ def _list_answer(data: GraphData, offset: int, limit: int) -> Answer:
     return Answer(doc, LIST_COLUMNS, contrats)
 
 
-@router.get("", summary="Les contrats", responses=TABULAR_RESPONSES)
+@router.get(
+    "",
+    response_model=models.ContratList,
+    summary="Les contrats",
+    responses=TABULAR_RESPONSES,
+)
 def list_contrats(
     request: Request,
     data: DataDep,
@@ -151,14 +157,19 @@ def _tree(
             "dispositifs": [data.slug(d) for d in catalog.split_list(r.get("dispositifs"), " ")],
             "enfants": [],
         }
-    roots: list[dict[str, Any]] = []
-    for r in rows:
-        parent = nodes.get(r.get("parent") or "")
-        (parent["enfants"] if parent else roots).append(nodes[r["element"]])
+    parents = {r["element"]: r.get("parent") for r in rows}
+    children = nest(
+        nodes.values(),
+        lambda n: n["iri"],
+        lambda n: parents[n["iri"]],
+        lambda n: (n["rang"] or 0, n["ligne_source"] or 0),
+    )
+    for n in nodes.values():
+        n["enfants"] = children.get(n["iri"], [])
+    roots = children.get(None, [])
     flat: list[dict[str, Any]] = []
 
     def walk(siblings: list[dict[str, Any]], parent: str | None, depth: int) -> None:
-        siblings.sort(key=lambda n: (n["rang"] or 0, n["ligne_source"] or 0))
         for n in siblings:
             flat.append({**n, "element": n["id"], "parent": parent, "profondeur": depth})
             walk(n["enfants"], n["id"], depth + 1)
@@ -195,6 +206,7 @@ def _drop_contrat(entry: dict[str, Any]) -> dict[str, Any]:
 
 @router.get(
     "/{id}",
+    response_model=models.ContratDetail,
     summary="Un contrat : arbre, thèmes, dispositifs, chiffres clés",
     responses=TABULAR_RESPONSES,
 )

@@ -1,19 +1,23 @@
-"""What the comparative API runs on: one read-only store and its data version.
+"""What the comparative API runs on: the served store, through the query workers.
 
-The API runs only its own bounded queries (``app/queries``), so it queries
-in-process instead of going through the server's killable workers, on an
-in-memory snapshot of the data the server serves (see :func:`load_snapshot`
-for why not the RocksDB store itself). A :class:`GraphData` is one snapshot
-with its data version; answers and the search index are cached on it, so a new
-version — the server's, which every admin write changes — starts from an empty cache.
+The API runs only its own bounded queries (``app/queries``), on the same store
+and through the same worker pool as the pages and ``/sparql`` — time limit,
+the read-only store shared safely — instead of a second, in-memory copy of
+the whole dataset (1.15 GB at 2 000 synthetic contracts). The research
+questions it aggregates read the precomputed graph ``{base}graph/synthese``
+(docs/synthese.md), which keeps those queries fast on the store itself.
 
-Tests and benchmarks can skip the server entirely: put a ``GraphData`` on
-``app.state.api_data``.
+A :class:`GraphData` is one data version and the way to run queries on it;
+answers and the search index are cached on it, so a new version — the
+server's, which every admin write changes — starts from an empty cache.
+
+Tests and benchmarks can skip the server entirely: put a ``GraphData`` over
+:func:`in_memory` on ``app.state.api_data``.
 """
 
 from __future__ import annotations
 
-import io
+import asyncio
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -24,19 +28,78 @@ from fastapi import Depends, HTTPException, Request
 
 from app import queries
 from app.config import DEFAULT_BASE_IRI
-from app.server import annotation_graphs
+from app.server import errors, ipc
 from app.server.cache import AnswerCache
-from app.server.store import served_files
+from app.server.workers import PoolBusy, QueryTimeout
 
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
 _SLUG = re.compile(SLUG)
+_TSV = ox.QueryResultsFormat.TSV
+# The API's queries are bounded by the catalogue (batches of contracts), not by
+# the endpoint's row limit for clients (CVKG_MAX_ROWS): a cut answer would be wrong.
+API_MAX_ROWS = 50_000_000
+
+Select = Callable[[str], list[dict[str, Any]]]
+"""Runs a SELECT over the union of the named graphs: rows as dicts of plain values."""
+
+
+def in_memory(store: ox.Store) -> Select:
+    """Queries on a pyoxigraph store in this process (tests, benchmarks without a server)."""
+    return lambda text: queries.select(store, text)
+
+
+def _loop_of_this_thread() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def on_workers(runtime: Any, loop: asyncio.AbstractEventLoop) -> Select:
+    """Queries on the served store, each as one job of the server's worker pool.
+
+    The API's routes are synchronous (they run in threads), so each query is
+    handed to the event loop that owns the pool and waited for. They wait
+    for a free worker in the pool's order but are not counted in any client's
+    fair share: bounded, and computed once per data version, they are not a
+    client's load — and one shared key for them would soon run out of budget
+    and refuse every API call. Results travel as TSV, lossless, as the pages' do.
+    """
+
+    async def run(text: str) -> tuple[ipc.Reply, bytes]:
+        job = ipc.QueryJob(text, max_rows=API_MAX_ROWS, union=True, results_format=_TSV.media_type)
+        deadline = loop.time() + runtime.settings.queue_timeout
+        return await runtime.pool.run(job, b"", deadline=deadline)  # type: ignore[no-any-return]
+
+    def select(text: str) -> list[dict[str, Any]]:
+        if _loop_of_this_thread() is loop:  # waiting here would block the loop forever
+            raise RuntimeError("API query run on the event loop: use a sync route (a thread)")
+        try:
+            reply, body = asyncio.run_coroutine_threadsafe(run(text), loop).result()
+        except PoolBusy:  # as /sparql and the pages say it: retry later
+            raise errors.service_unavailable(
+                "Serveur saturé : aucun processus de requête libéré à temps. "
+                "Réessayez dans un instant."
+            ) from None
+        except QueryTimeout:
+            raise errors.query_timeout(runtime.settings.query_timeout) from None
+        if isinstance(reply, ipc.Failure):
+            raise queries.QueryError(f"{reply.reason}: {reply.message}")
+        if not isinstance(reply, ipc.Answer) or reply.truncated:
+            raise queries.QueryError(f"réponse inattendue des processus de requête : {reply!r}")
+        solutions = ox.parse_query_results(body, format=_TSV)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        return [{n: queries.python_value(row[n]) for n in names} for row in solutions]
+
+    return select
 
 
 class GraphData:
     """One store, one data version, and everything cached for that version."""
 
-    def __init__(self, store: ox.Store, version: str, base: str = DEFAULT_BASE_IRI) -> None:
-        self.store = store
+    def __init__(self, select: Select, version: str, base: str = DEFAULT_BASE_IRI) -> None:
+        self.select = select
         self.version = version
         self.base = base
         self.cache = AnswerCache()
@@ -49,7 +112,7 @@ class GraphData:
     ) -> list[dict[str, Any]]:
         """Rows of ``app/queries/{name}.rq`` with ``params`` bound (IRIs, checked)."""
         query = queries.load(name)
-        return queries.select(self.store, query.bind(params or {}, base=self.base))
+        return self.select(query.bind(params or {}, base=self.base))
 
     def iri(self, kind: str, ident: str) -> str:
         """The data IRI ``{base}{kind}/{ident}`` for an id already checked as a slug."""
@@ -79,39 +142,12 @@ class GraphData:
             return self._memo[key]
 
 
-def load_snapshot(runtime: Any) -> ox.Store:
-    """An in-memory copy of the served data: the files the store was loaded from,
-    with the admin's graphs (``annotation_graphs``) in place.
-
-    Measured on the synthetic 2 000-contract graph, the API's aggregate
-    queries run 4 to 20 times faster in memory than on the RocksDB store
-    opened read-only (string and index lookups go through RocksDB), which is
-    what keeps them under a second.
-    """
-    snapshot = ox.Store()
-    files = served_files(runtime.store_path)
-    if runtime.settings.sparql_endpoint:
-        # External engine (app/server/remote.py): no local store; the engine
-        # holds the build it was published from (cvkg publish).
-        files = [runtime.settings.build_dir / "cvkg.nq"]
-    if files is not None:
-        for path in files:
-            fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-            snapshot.bulk_load(path=str(path), format=fmt)
-        annotation_graphs.apply(snapshot, runtime.writer.record)
-        return snapshot
-    buffer = io.BytesIO()
-    ox.Store.read_only(str(runtime.store_path)).dump(buffer, format=ox.RdfFormat.N_QUADS)
-    buffer.seek(0)
-    snapshot.bulk_load(input=buffer, format=ox.RdfFormat.N_QUADS)
-    return snapshot
-
-
 class StoreProvider:
-    """The snapshot of the served data, taken again whenever the data version changes."""
+    """The served data's current version: a new ``GraphData`` (empty caches) when it changes."""
 
-    def __init__(self, runtime: Any) -> None:
+    def __init__(self, runtime: Any, loop: asyncio.AbstractEventLoop) -> None:
         self.runtime = runtime
+        self.select = on_workers(runtime, loop)
         self._data: GraphData | None = None
         self._lock = threading.Lock()
 
@@ -120,11 +156,9 @@ class StoreProvider:
         data = self._data
         if data is not None and data.version == version:
             return data
-        with self._lock:  # one load; concurrent requests wait for it
+        with self._lock:
             if self._data is None or self._data.version != version:
-                self._data = GraphData(
-                    load_snapshot(self.runtime), version, self.runtime.settings.base_iri
-                )
+                self._data = GraphData(self.select, version, self.runtime.settings.base_iri)
             return self._data
 
 
@@ -132,7 +166,11 @@ _provider_lock = threading.Lock()
 
 
 def data_for(state: Any) -> GraphData:
-    """The data of an application: a fixed ``api_data``, or a snapshot of the server's store."""
+    """The data of an application: a fixed ``api_data``, or the server's store through its workers.
+
+    ``state.api_loop`` is the event loop running the worker pool, set when the
+    application starts (``app.api.lifespan``).
+    """
     data = getattr(state, "api_data", None)
     if data is not None:
         return data  # type: ignore[no-any-return]
@@ -141,7 +179,7 @@ def data_for(state: Any) -> GraphData:
         with _provider_lock:
             provider = getattr(state, "api_provider", None)
             if provider is None:
-                provider = StoreProvider(state.runtime)
+                provider = StoreProvider(state.runtime, state.api_loop)
                 state.api_provider = provider
     return provider.current()  # type: ignore[no-any-return]
 

@@ -7,12 +7,12 @@ on a programme without naming it; the evidence says which.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from app.api import catalog, evidence
+from app.api import catalog, evidence, models
 from app.api.deps import SLUG, DataDep, GraphData
 from app.api.tabular import (
     DEFAULT_LIMIT,
@@ -22,7 +22,6 @@ from app.api.tabular import (
     LimitParam,
     OffsetParam,
     document,
-    page,
     respond,
 )
 
@@ -46,6 +45,7 @@ def _list_answer(data: GraphData) -> Answer:
 
 @router.get(
     "",
+    response_model=models.DispositifList,
     summary="Les dispositifs, avec le nombre de contrats et d'éléments qui les mobilisent",
     responses=TABULAR_RESPONSES,
 )
@@ -62,28 +62,14 @@ def list_dispositifs(request: Request, data: DataDep, format: FormatParam = None
 
 def _dispositif_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answer:
     item = catalog.dispositif(data, ident)
-
-    def every_contrat() -> list[dict[str, Any]]:
-        rows = data.run("contrats-par-dispositif", {"dispositif": [item["iri"]]})
-        return evidence.by_contrat(data, rows)
-
-    every = data.cached(("dispositif-contrats", ident), every_contrat)
-    contrats, pagination = page(every, offset, limit, f"/api/dispositifs/{ident}")
-    doc = document(
-        "contrats-par-dispositif",
-        {"dispositif": item["iri"]},
-        data,
-        more=["chemins"],
-        dispositif=item,
-        count=len(every),
-        pagination=pagination,
-        contrats=contrats,
+    return evidence.concept_answer(
+        data, "contrats-par-dispositif", ("dispositif", item), offset, limit
     )
-    return Answer(doc, evidence.COLUMNS, evidence.flat(contrats))
 
 
 @router.get(
     "/{id}",
+    response_model=models.DispositifContrats,
     summary="Les contrats et éléments qui mobilisent un dispositif",
     responses=TABULAR_RESPONSES,
 )

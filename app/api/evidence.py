@@ -14,6 +14,7 @@ from typing import Any
 
 from app.api import catalog
 from app.api.deps import GraphData
+from app.api.tabular import Answer, document, page
 
 COLUMNS = [
     "contrat",
@@ -42,8 +43,9 @@ def source_link(fichier: str | None, ligne: int | None) -> str | None:
     return f"/sources/{fichier}#L{ligne}"
 
 
-def element(data: GraphData, row: dict[str, Any]) -> dict[str, Any]:
-    """One row of ``contrats-par-theme.rq`` / ``contrats-par-dispositif.rq`` as evidence."""
+def element(data: GraphData, row: dict[str, Any], chemin: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row of ``contrats-par-theme.rq`` / ``contrats-par-dispositif.rq`` as evidence,
+    with its path to the top of its tree (``catalog.paths``)."""
     return {
         "iri": row["element"],
         "id": data.slug(row["element"]),
@@ -56,7 +58,7 @@ def element(data: GraphData, row: dict[str, Any]) -> dict[str, Any]:
         "methode": row.get("methode") or None,
         "mots_reconnus": catalog.split_list(row.get("motsReconnus")),
         "raison": row.get("raison") or None,
-        "chemin": catalog.path(data, row["element"]),
+        "chemin": chemin,
     }
 
 
@@ -67,6 +69,7 @@ def by_contrat(
 ) -> list[dict[str, Any]]:
     """Evidence rows gathered under their contracts (rows come sorted by contract id)."""
     contrats = catalog.contrats(data)
+    chemins = catalog.paths(data, [row["element"] for row in rows])
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
         c = out.get(row["id"])
@@ -80,7 +83,7 @@ def by_contrat(
                 "generation_inferee": summary.get("generation_inferee"),
                 "elements": [],
             }
-        item = element(data, row)
+        item = element(data, row, chemins[row["element"]])
         if extra is not None:
             item.update(extra(row))
         c["elements"].append(item)
@@ -94,3 +97,40 @@ def flat(contrats: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for c in contrats
         for e in c["elements"]
     ]
+
+
+def concept_answer(
+    data: GraphData,
+    query: str,
+    concept: tuple[str, dict[str, Any]],
+    offset: int,
+    limit: int,
+    *,
+    extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    columns: list[str] = COLUMNS,
+) -> Answer:
+    """A page of the contracts behind one theme or dispositif, each with its evidence.
+
+    ``query`` (``contrats-par-theme`` or ``contrats-par-dispositif``) has one
+    parameter named like the concept's kind (``concept`` = kind, catalogue
+    entry); every contract is grouped once per data version, then paged.
+    """
+    kind, item = concept
+
+    def every_contrat() -> list[dict[str, Any]]:
+        return by_contrat(data, data.run(query, {kind: [item["iri"]]}), extra)
+
+    every = data.cached((query, item["id"]), every_contrat)
+    path = f"/api/{kind}s/{item['id']}"
+    contrats, pagination = page(every, offset, limit, path)
+    doc = document(
+        query,
+        {kind: item["iri"]},
+        data,
+        more=["chemins"],
+        **{kind: item},
+        count=len(every),
+        pagination=pagination,
+        contrats=contrats,
+    )
+    return Answer(doc, columns, flat(contrats))

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.api import catalog
+from app.api import catalog, models
 from app.api.deps import DataDep, GraphData
 from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
 
@@ -102,6 +102,7 @@ def _answer(data: GraphData) -> Answer:
 
 @router.get(
     "/generations",
+    response_model=models.Generations,
     summary="Thèmes et dispositifs d'une génération à l'autre",
     responses=TABULAR_RESPONSES,
 )

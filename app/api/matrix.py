@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.api import catalog, heatmap
+from app.api import catalog, heatmap, models
 from app.api.deps import DataDep, GraphData, check_slug, invalid, not_found
 from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
 
@@ -108,7 +108,10 @@ def _matrix_answer(data: GraphData, given: list[str] | None) -> Answer:
 
 
 @router.get(
-    "/matrix", summary="Matrice thème × contrat (nombre d'éléments)", responses=TABULAR_RESPONSES
+    "/matrix",
+    response_model=models.Matrix,
+    summary="Matrice thème × contrat (nombre d'éléments)",
+    responses=TABULAR_RESPONSES,
 )
 def get_matrix(
     request: Request, data: DataDep, contrat: ContratsFilter = None, format: FormatParam = None

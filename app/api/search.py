@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.api import catalog
+from app.api import catalog, models
 from app.api.deps import DataDep, GraphData, invalid
 from app.api.search_index import SearchIndex, highlight
 from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
@@ -86,6 +86,7 @@ def _answer(data: GraphData, q: str, limit: int) -> Answer:
 
 @router.get(
     "/search",
+    response_model=models.Search,
     summary="Recherche plein texte (français) dans le texte des éléments",
     responses=TABULAR_RESPONSES,
 )

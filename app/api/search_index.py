@@ -13,8 +13,8 @@ Postings are numpy arrays, so scoring a frequent word over many elements is a
 vector operation, not a Python loop.
 
 >>> from app.api.catalog import Element
->>> idx = SearchIndex([Element("e1", "c", None, None, None, "Santé mentale des jeunes", 1),
-...                    Element("e2", "c", None, None, None, "Accès à la santé", 2)])
+>>> idx = SearchIndex([Element("e1", "c", None, None, "Santé mentale des jeunes", 1),
+...                    Element("e2", "c", None, None, "Accès à la santé", 2)])
 >>> [(h.element.iri, h.matched) for h in idx.search("SANTES MENTALES", 10)[1]]
 [('e1', 2), ('e2', 1)]
 """

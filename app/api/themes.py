@@ -9,12 +9,12 @@ the answer against the source line.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from app.api import catalog, evidence
+from app.api import catalog, evidence, models
 from app.api.deps import SLUG, DataDep, GraphData
 from app.api.tabular import (
     DEFAULT_LIMIT,
@@ -24,7 +24,6 @@ from app.api.tabular import (
     LimitParam,
     OffsetParam,
     document,
-    page,
     respond,
 )
 
@@ -53,6 +52,7 @@ def _themes_answer(data: GraphData) -> Answer:
 
 @router.get(
     "",
+    response_model=models.ThemeList,
     summary="Le thésaurus, avec le nombre de contrats et d'éléments par thème",
     responses=TABULAR_RESPONSES,
 )
@@ -69,36 +69,23 @@ def list_themes(request: Request, data: DataDep, format: FormatParam = None) -> 
 
 def _theme_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answer:
     theme = catalog.theme(data, ident)
-    every = data.cached(("theme-contrats", ident), lambda: _theme_contrats(data, theme))
-    contrats, pagination = page(every, offset, limit, f"/api/themes/{ident}")
-    doc = document(
+    return evidence.concept_answer(
+        data,
         "contrats-par-theme",
-        {"theme": theme["iri"]},
-        data,
-        more=["chemins"],
-        theme=theme,
-        count=len(every),
-        pagination=pagination,
-        contrats=contrats,
-    )
-    columns = [*evidence.COLUMNS[:3], "theme_reconnu", *evidence.COLUMNS[3:]]
-    return Answer(doc, columns, evidence.flat(contrats))
-
-
-def _theme_contrats(data: GraphData, theme: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = data.run("contrats-par-theme", {"theme": [theme["iri"]]})
-    return evidence.by_contrat(
-        data,
-        rows,
-        lambda r: {
+        ("theme", theme),
+        offset,
+        limit,
+        extra=lambda r: {
             "theme_reconnu": data.slug(r["themeReconnu"]),
             "theme_reconnu_label": r.get("themeLabel"),
         },
+        columns=[*evidence.COLUMNS[:3], "theme_reconnu", *evidence.COLUMNS[3:]],
     )
 
 
 @router.get(
     "/{theme}",
+    response_model=models.ThemeContrats,
     summary="Les contrats qui abordent un thème (ou un thème plus étroit)",
     responses=TABULAR_RESPONSES,
 )

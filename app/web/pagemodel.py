@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.queries.tree import nest
+
 BREADCRUMB_MAX = 70
 
 
@@ -183,14 +185,8 @@ def build_tree(
 
     ``rows`` carry ``element``, ``label`` and optionally ``parent``, ``classe``,
     ``niveau``, ``notation``, ``rang`` (pyoxigraph terms), as ``contrat-arbre.rq``
-    returns them.
+    returns them; nested by the one tree builder (``app.queries.tree.nest``).
     """
-    known = {r["element"].value for r in rows}
-    children: dict[str | None, list[dict[str, Any]]] = {}
-    for row in rows:
-        parent = row.get("parent")
-        key = parent.value if parent is not None and parent.value in known else None
-        children.setdefault(key, []).append(row)
 
     def rank(row: dict[str, Any]) -> tuple[int, str]:
         value = row.get("rang")
@@ -198,6 +194,12 @@ def build_tree(
             return (int(value.value), row["element"].value) if value is not None else (10**6, "")
         except ValueError:
             return (10**6, row["element"].value)
+
+    def parent(row: dict[str, Any]) -> str | None:
+        above = row.get("parent")
+        return above.value if above is not None else None
+
+    children = nest(rows, lambda r: r["element"].value, parent, rank)
 
     def node(row: dict[str, Any], depth: int) -> TreeNode:
         iri = row["element"].value
@@ -209,7 +211,7 @@ def build_tree(
             classe=term_labels.get(classe.value, "") if classe is not None else "",
             niveau=row["niveau"].value if row.get("niveau") is not None else "",
             notation=notation,
-            children=[node(k, depth + 1) for k in sorted(kids, key=rank)],
+            children=[node(k, depth + 1) for k in kids],
         )
 
-    return [node(r, 0) for r in sorted(children.get(root, []), key=rank)]
+    return [node(r, 0) for r in children.get(root, [])]

@@ -131,6 +131,31 @@ def test_a_write_breaking_the_shapes_is_422_and_writes_nothing(
     assert search.status_code == 200
 
 
+def test_the_api_answers_from_the_written_store(
+    writable: LiveServer, objectif: dict[str, str]
+) -> None:
+    """The API queries the served store, not a copy taken at start: a write shows at once."""
+    word = "zygomorphe"
+    url = f"{writable.url}/api/search"
+    assert httpx.get(url, params={"q": word}, timeout=60).json()["total"] == 0
+    passage = f"{BASE}passage/equipe-recherche-1"
+    triples = (
+        f"<{objectif['o']}> <{CDV}passageDescriptif> <{passage}> .\n"
+        f"<{passage}> a <{CDV}Passage> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> "
+        f'"Une fleur {word} au pied des tours"@fr ; <{CDV}ligneSource> 12 .\n'
+    )
+    put = httpx.put(
+        f"{writable.url}/rdf-graph-store",
+        params={"graph": f"{BASE}graph/annotations/equipe-recherche"},
+        content=triples.encode(),
+        headers={**AUTH, "Content-Type": "text/turtle"},
+        timeout=60,
+    )
+    assert put.status_code == 201, put.text
+    found = httpx.get(url, params={"q": word}, timeout=60).json()
+    assert [r["iri"] for r in found["resultats"]] == [objectif["o"]]
+
+
 def test_an_annotation_is_written_versioned_and_kept_across_restarts(
     writable: LiveServer, built_dir: Path, folder: Path, objectif: dict[str, str]
 ) -> None:
