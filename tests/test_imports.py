@@ -29,7 +29,7 @@ def _module_name(path: Path) -> str:
 
 MODULES = {_module_name(p): p for p in sorted(APP.rglob("*.py"))}
 # Over the limit when this test was written (the tagging rules, another issue's).
-TOO_LONG_FOR_NOW = {"app.enrichment.themes"}
+TOO_LONG_FOR_NOW: set[str] = set()
 
 
 def _imports(path: Path, top_level_only: bool = False) -> set[str]:

@@ -9,7 +9,7 @@ micro-averaged. The floors are the project's target, 0.9 for both figures.
 The gold file must stay in step with the data: every element it names must still
 exist with the label the researcher read, and every theme must be in the thesaurus.
 
-The general tagging rules of ``app/enrichment/themes.py`` are pinned on made-up
+The general tagging rules of ``app/enrichment/theme_rules.py`` are pinned on made-up
 sentences (not sampled elements) at the end.
 """
 
