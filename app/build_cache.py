@@ -81,11 +81,10 @@ class Entry:
         return str(self.meta["id"])
 
     def part(self) -> DumpPart:
-        """Its part of the dumps (read now: one contract's at a time in memory)."""
+        """Its part of the dumps (its files: the dumps copy them as they are)."""
         sizes = self.meta["void"]
         assert isinstance(sizes, dict)
-        folder = self.directory
-        return DumpPart((folder / DUMP_NQ).read_bytes(), (folder / DUMP_TRIG).read_bytes(), sizes)
+        return DumpPart(self.directory / DUMP_NQ, self.directory / DUMP_TRIG, sizes)
 
     def folded_themes(self) -> dict[str, set[str]]:
         themes = self.meta.get("themes")
@@ -112,6 +111,7 @@ class ContractCache:
         dump pieces, and ``files`` under their given names."""
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.root))
+        assert isinstance(part.nquads, bytes) and isinstance(part.trig, bytes)
         try:
             (tmp / DUMP_NQ).write_bytes(part.nquads)
             (tmp / DUMP_TRIG).write_bytes(part.trig)

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
@@ -94,12 +94,24 @@ def graph_files(graph: Graph, ctx: dict[str, Any]) -> tuple[list[str], dict[str,
 
 @dataclass(frozen=True)
 class DumpPart:
-    """A piece of both dumps: N-Quads lines (sorted), TriG blocks (no prefix lines)
-    and the VoID sizes of each of its graphs (:meth:`_Counts.as_part`)."""
+    """A piece of both dumps: N-Quads lines (sorted), TriG blocks (no prefix lines),
+    as bytes or as the file holding them (the build cache's), and the VoID sizes of
+    each of its graphs (:meth:`_Counts.as_part`)."""
 
-    nquads: bytes
-    trig: bytes
+    nquads: bytes | Path
+    trig: bytes | Path
     sizes: dict[str, dict[str, Any]]
+
+
+def _append(out: BinaryIO, data: bytes | Path) -> None:
+    if isinstance(data, bytes):
+        out.write(data)
+        return
+    out.flush()
+    with data.open("rb") as source:  # copied by the kernel, not through Python
+        size, offset = os.fstat(source.fileno()).st_size, 0
+        while offset < size:
+            offset += os.sendfile(out.fileno(), source.fileno(), offset, size - offset)
 
 
 def dump_part(graphs: Iterable[tuple[str, list[str]]]) -> DumpPart:
@@ -134,8 +146,8 @@ def write_dataset(directory: Path, parts: Iterable[DumpPart]) -> dict[str, Any]:
     with (directory / DUMP_NQ).open("wb") as nq, (directory / DUMP_TRIG).open("wb") as trig:
         trig.write(_trig_prefixes())
         for part in parts:
-            nq.write(part.nquads)
-            trig.write(part.trig)
+            _append(nq, part.nquads)
+            _append(trig, part.trig)
             for name, sizes in part.sizes.items():
                 total.merge(sizes)
                 graphs.setdefault(name, _Counts()).merge(sizes)
