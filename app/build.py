@@ -17,10 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
-
 from app import __version__
 from app.build_cache import ContractCache, Entry, common_key, contract_key
+from app.build_common import generations_part, vocabulary_entry
 from app.build_contracts import BATCH_SIZE, Batch, Outcome, build_batch, shared_vocabulary
 from app.config import Settings
 from app.curation.collection import load_contracts
@@ -31,20 +30,17 @@ from app.dumps import (
     ONTOLOGY_COPY,
     DumpPart,
     atomic_directory,
-    dump_part,
-    sorted_ntriples,
-    write_context,
     write_dataset,
     write_json,
 )
 from app.enrichment.themes import check_theme_overrides
-from app.rdf.context import context
+from app.rdf.context import CONTEXT_FILE
 from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import Iris
-from app.synthese import SYNTHESE_GRAPH, generation_facts, to_graph
-from app.validation import batch_violations, shacl_report, violations
+from app.synthese import generation_facts, to_graph
+from app.validation import batch_violations
 from app.version import build_fingerprint
-from app.vocabularies import ONTOLOGY_FILE, ontology_graph, ontology_iri
+from app.vocabularies import ONTOLOGY_FILE
 
 
 class BuildError(Exception):
@@ -194,16 +190,15 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
         entries[p] = cache.get(keys[p])
     done = [e for e in entries.values() if e is not None]
     assert len(done) == len(paths), "a contract passed every check but is not in the cache"
-    vocabularies, vocab, shapes, _ = shared_vocabulary(settings)
     generations = to_graph(
         generation_facts(((e.meta.get("generation"), e.folded_themes()) for e in done), iris.base)  # type: ignore[misc]
     )
-    conforms, shacl = shacl_report(generations + vocab, shapes)
-    if not conforms:
-        found = "\n".join(str(v) for v in violations(shacl, None, iris, shapes=shapes))
-        raise BuildError("validation SHACL de la synthèse :\n" + found)
+    tail, found = generations_part(generations, cache, common, settings)
+    if found:
+        raise BuildError("validation SHACL de la synthèse :\n" + "\n".join(map(str, found)))
     bar.step(f"{len(paths)} contrats ({len(paths) - len(todo)} repris du cache)")
-    return _write(settings, iris, vocabularies, done, generations, bar, start)
+    head = vocabulary_entry(cache, common, settings)
+    return _write(settings, head, done, tail, bar, start)
 
 
 def _link(source: Path, target: Path) -> None:
@@ -216,31 +211,26 @@ def _link(source: Path, target: Path) -> None:
 
 def _write(
     settings: Settings,
-    iris: Iris,
-    vocabularies: dict[str, Graph],
+    head: Entry,
     entries: list[Entry],
-    generations: Graph,
+    tail: DumpPart,
     bar: _Progress,
     start: float,
 ) -> BuildReport:
+    """The output directory: the dumps from the parts (vocabularies, each contract in
+    id order, the per-generation facts), the contracts' files linked from the cache."""
     report = BuildReport(output=settings.build_dir)
-    named = [(str(ontology_iri()), sorted_ntriples(ontology_graph(settings.ontology_dir)))]
-    named += [
-        (str(iris.graph(f"vocabulaire/{name}")), sorted_ntriples(g))
-        for name, g in sorted(vocabularies.items())
-    ]
     ordered = sorted(entries, key=lambda e: e.id)
 
     def parts() -> Iterator[DumpPart]:
-        yield dump_part(named)
-        for entry in ordered:  # one contract's part in memory at a time
-            yield entry.part()
-        yield dump_part([(str(iris.graph(SYNTHESE_GRAPH)), sorted_ntriples(generations))])
+        yield head.part()
+        yield from (entry.part() for entry in ordered)
+        yield tail
 
     with atomic_directory(settings.build_dir) as out:
         (out / "contrats").mkdir()
         shutil.copyfile(settings.ontology_dir / ONTOLOGY_FILE, out / ONTOLOGY_COPY)
-        write_context(out, context(settings.base_iri, settings.ontology_dir / ONTOLOGY_FILE))
+        _link(head.directory / CONTEXT_FILE, out / CONTEXT_FILE)
         for entry in ordered:
             for ext in ("ttl", "jsonld"):
                 _link(entry.directory / f"contrat.{ext}", out / "contrats" / f"{entry.id}.{ext}")

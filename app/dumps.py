@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
-from app.rdf.context import CONTEXT_FILE, compacted, context_document
+from app.rdf.context import compacted
 from app.rdf.namespaces import PREFIXES
 
 DUMP_NQ = "cvkg.nq"
@@ -131,11 +131,6 @@ def dump_part(graphs: Iterable[tuple[str, list[str]]]) -> DumpPart:
 
 def _trig_prefixes() -> bytes:
     return b"".join(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items())
-
-
-def write_context(directory: Path, ctx: dict[str, Any]) -> None:
-    """The published context as a file of the build (the site serves these bytes)."""
-    (directory / CONTEXT_FILE).write_bytes(context_document(ctx))
 
 
 def write_dataset(directory: Path, parts: Iterable[DumpPart]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ BUILD_CODE = (
     "__init__.py",
     "build.py",
     "build_cache.py",
+    "build_common.py",
     "build_contracts.py",
     "curation",
     "dumps.py",
