@@ -132,7 +132,13 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         return 2
     try:
         dump = ensure_build(settings, progress=not args.quiet)
-        count = publish(dump, target, say=(lambda _: None) if args.quiet else print)
+        count = publish(
+            dump,
+            target,
+            endpoint=settings.sparql_endpoint,
+            base=settings.base_iri,
+            say=(lambda _: None) if args.quiet else print,
+        )
     except (BuildError, PublishError) as exc:
         print(f"cvkg publish: échec — {exc}", file=sys.stderr)
         return 1

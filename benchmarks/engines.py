@@ -135,6 +135,23 @@ def start_oxigraph(dump: Path, workdir: Path) -> Engine:
     return Engine("oxigraph", f"{url}/query", process, wall, peak)
 
 
+@dataclass
+class Virtuoso(Engine):
+    """A server this benchmark did not start: its memory is read from its pid file."""
+
+    pid: int = 0
+
+    def rss_mb(self) -> float:
+        return tree_rss_kb(self.pid) / 1024 if self.pid else 0.0
+
+
 def virtuoso(url: str) -> Engine:
-    """An already running, already loaded Virtuoso (scripts/setup-virtuoso.sh)."""
-    return Engine("virtuoso", url)
+    """An already running, already loaded Virtuoso (scripts/setup-virtuoso.sh): its load
+    time and pid are read from its directory, ``$VIRTUOSO_DIR`` (the script's default)."""
+    folder = Path(os.environ.get("VIRTUOSO_DIR", "/tmp/cvkg-virtuoso"))
+    try:
+        load_s = float((folder / "load-seconds").read_text())
+        pid = int((folder / "virtuoso.pid").read_text())
+    except (OSError, ValueError):
+        load_s, pid = 0.0, 0
+    return Virtuoso("virtuoso", url, load_s=load_s, pid=pid)

@@ -76,7 +76,7 @@ sql_ok() {  # true when the statement ran without error; its output in $OUT
 
 if running && [ "$(cat "$DIR/loaded" 2>/dev/null)" = "$STAMP" ]; then
     echo "Virtuoso déjà chargé avec $DUMP ($DIR)."
-    echo "make bench N=… VIRTUOSO=$URL"
+    echo "VIRTUOSO_DIR=$DIR make bench N=… VIRTUOSO=$URL"
     echo "$URL"
     exit 0
 fi
@@ -160,9 +160,10 @@ if [ "$(cat "$DIR/loaded" 2>/dev/null)" != "$STAMP" ]; then
         exit 1
     fi
     echo "$STAMP" > "$DIR/loaded"
+    echo "$end - $start" | bc > "$DIR/load-seconds"  # read by benchmarks/engines.py
     quads=$(sql "SPARQL SELECT COUNT(*) WHERE { GRAPH ?g { ?s ?p ?o } };" | grep -Eo '^[0-9]+' | head -1)
     echo "Virtuoso : $quads quads chargés en $(echo "$end - $start" | bc) s depuis $DUMP."
 fi
 echo "Virtuoso : $DIR, arrêt : $0 --stop $DIR"
-echo "make bench N=… VIRTUOSO=$URL"
+echo "VIRTUOSO_DIR=$DIR make bench N=… VIRTUOSO=$URL"
 echo "$URL"

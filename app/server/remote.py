@@ -41,7 +41,7 @@ from pyoxigraph import (
 
 from app.config import Settings
 from app.dumps import BUILD_INFO
-from app.server import execute, ipc
+from app.server import errors, execute, ipc
 from app.server.remote_writes import EngineError, RemoteWriter
 from app.server.workers import QueryTimeout, WorkerCrashed
 from app.server.write_checks import ShapeCheck
@@ -63,6 +63,10 @@ def build_version(build_dir: Path) -> str:
 
 class TooLarge(Exception):
     """The engine's answer exceeds ``CVKG_REMOTE_MAX_BYTES``."""
+
+
+class EngineRefused(Exception):
+    """The engine answered a query with an error status (other than 400)."""
 
 
 class RemoteStore:
@@ -93,7 +97,10 @@ class RemoteStore:
         if status == 400:
             raise SyntaxError(body.decode("utf-8", "replace")[:500])
         if status >= 300:
-            raise RuntimeError(f"moteur SPARQL externe : HTTP {status}")
+            text = body.decode("utf-8", "replace")[:300]
+            raise EngineRefused(
+                f"Le moteur SPARQL externe ({self.url}) a répondu HTTP {status} {text}"
+            )
         if media.startswith("application/sparql-results+json"):
             return parse_query_results(body, format=QueryResultsFormat.JSON)
         return parse(body, format=RdfFormat.N_TRIPLES)
@@ -197,6 +204,12 @@ class RemotePool:
         except TooLarge:
             limit = self.settings.remote_max_bytes
             return ipc.Failure("internal", f"Réponse du moteur externe > {limit} octets."), b""
+        except httpx.TransportError as exc:
+            url = self.store.url
+            message = f"Moteur SPARQL externe injoignable ({url}) : {exc}. Réessayez plus tard."
+            raise errors.service_unavailable(message, retry_after=10) from None
+        except EngineRefused as exc:
+            raise errors.HTTPProblem(502, str(exc)) from None
         except (httpx.HTTPError, RuntimeError) as exc:
             raise WorkerCrashed(str(exc)) from exc
 

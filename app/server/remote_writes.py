@@ -41,11 +41,10 @@ import pyoxigraph as ox
 
 from app import queries
 from app.server.analysis import tokens
-from app.server.annotation_graphs import Content, GraphKey, render
+from app.server.annotation_graphs import VERSION_GRAPH, Content, GraphKey, render
 from app.server.write_checks import ShapeCheck
 from app.server.writes import Outcome, any_graph_refusal, content, insert_body, judge, run_update
 
-VERSION_GRAPH = "graph/ecritures"
 OWL_VERSION = "http://www.w3.org/2002/07/owl#versionInfo"
 MODIFIED = "http://purl.org/dc/terms/modified"
 _SKIP = frozenset({"ws", "comment"})

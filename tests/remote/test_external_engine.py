@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from conftest import select
 
 from app.server.live import LiveServer, live_server
 
@@ -41,16 +42,6 @@ def replicas(
         live_server(None, tmp / "b.log", env=dict(env, CVKG_STORE_DIR=str(tmp / "b"))) as b,
     ):
         yield [a, b]
-
-
-def select(url: str, query: str) -> list[dict[str, str]]:
-    response = httpx.post(
-        url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
-    )
-    assert response.status_code == 200, response.text
-    return [
-        {k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]
-    ]
 
 
 def in_process(dump: Path, query: str) -> list[dict[str, str]]:

@@ -19,10 +19,12 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import publish
+from conftest import select as rows
 
 from app.config import DEFAULT_BASE_IRI as BASE
+from app.server.annotation_graphs import VERSION_GRAPH
 from app.server.live import LiveServer, free_port, live_server
-from app.server.remote_writes import VERSION_GRAPH, guarded_update
+from app.server.remote_writes import guarded_update
 
 TOKEN = "jeton-moteur-externe"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -50,16 +52,6 @@ def replicas(
         live_server(None, tmp / "b.log", env=dict(env, CVKG_STORE_DIR=str(tmp / "b"))) as b,
     ):
         yield a, b
-
-
-def rows(url: str, query: str) -> list[dict[str, str]]:
-    response = httpx.post(
-        url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
-    )
-    assert response.status_code == 200, response.text
-    return [
-        {k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]
-    ]
 
 
 def count(engine: str) -> int:
@@ -215,18 +207,29 @@ def test_publish_again_replaces_the_build_and_keeps_annotations(
     cvkg_exe: str,
     cvkg_env: dict[str, str],
 ) -> None:
+    """A second publish: the build's graphs replaced (not duplicated), a graph of an
+    earlier build deleted, the annotation graphs and the write version kept."""
     in_build = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g IN ($G)) }"
     graphs = sorted({line.rsplit(" ", 2)[-2] for line in built_dump.read_text().splitlines()})
     query = in_build.replace("$G", ", ".join(graphs))
-    annotations = f"ASK {{ GRAPH <{ANNOTATIONS}> {{ ?s ?p ?o }} }}"
-    assert int(rows(f"{published}/query", query)[0]["n"]) == len(
-        built_dump.read_text().splitlines()
+    lines = len(built_dump.read_text().splitlines())
+    stale = f"{BASE}graph/contrat/contrat-retire"
+    httpx.put(
+        f"{published}/store",
+        params={"graph": stale},
+        content=b"<http://e/s> <http://e/p> <http://e/o> .",
+        headers={"Content-Type": "application/n-triples"},
+    ).raise_for_status()
+    kept = f"ASK {{ GRAPH <{ANNOTATIONS}> {{ ?s ?p ?o }} GRAPH <{BASE}{VERSION_GRAPH}> {{ ?v ?w ?x }} }}"
+    assert httpx.post(f"{published}/query", data={"query": kept}).json()["boolean"]
+    assert int(rows(f"{published}/query", query)[0]["n"]) == lines
+    publish(
+        published, built_dir, cvkg_exe, cvkg_env, {"CVKG_SPARQL_ENDPOINT": f"{published}/query"}
     )
-    publish(published, built_dir, cvkg_exe, cvkg_env)
-    assert int(rows(f"{published}/query", query)[0]["n"]) == len(
-        built_dump.read_text().splitlines()
-    )
-    assert httpx.post(f"{published}/query", data={"query": annotations}).json()["boolean"]
+    assert int(rows(f"{published}/query", query)[0]["n"]) == lines
+    gone = f"ASK {{ GRAPH <{stale}> {{ ?s ?p ?o }} }}"
+    assert not httpx.post(f"{published}/query", data={"query": gone}).json()["boolean"]
+    assert httpx.post(f"{published}/query", data={"query": kept}).json()["boolean"]
 
 
 def test_an_engine_down_is_a_clear_error(
@@ -242,6 +245,8 @@ def test_an_engine_down_is_a_clear_error(
     }
     with live_server(None, tmp_path / "down.log", env=env) as server:
         response = put(server, ANNOTATIONS, "<http://e/s> <http://e/p> <http://e/o> .")
+        query = httpx.post(server.sparql, data={"query": "ASK {}"}, timeout=60)
+    assert query.status_code == 503 and "injoignable" in query.text and down in query.text
     assert response.status_code == 503, response.text
     assert "injoignable" in response.text and down in response.text
     done = subprocess.run(
