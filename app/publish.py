@@ -8,7 +8,13 @@ same engine content. Graphs are sent one by one (the largest is a few MB), and
 the dump is read once. With the engine's query URL (``CVKG_SPARQL_ENDPOINT``),
 the graphs of an earlier build that this one no longer has (a contract
 removed) are then deleted; the graphs written over HTTP (annotations, the
-write version) are never touched. A failure stops at the graph that failed and says which;
+write version) are never touched.
+
+``cvkg publish --annotations`` copies the graphs of a local annotation record
+(``var/annotations/graphes.nq``, written by a server on its own store) into
+the engine, as one admin write (validated, guarded, new write version:
+:mod:`app.server.remote_writes`): with an external engine the engine holds
+the written graphs, not that file. A failure stops at the graph that failed and says which;
 the graphs sent before it hold the new build, so a public deployment publishes
 to a replica out of service, then puts it back behind the proxy
 (docs/sparql-endpoint.md, « Moteur externe »).
@@ -24,8 +30,8 @@ import httpx
 from pyoxigraph import QueryResultsFormat, parse_query_results
 
 from app import queries
-from app.config import DEFAULT_BASE_IRI
-from app.server.annotation_graphs import VERSION_GRAPH, refusal
+from app.config import DEFAULT_BASE_IRI, Settings
+from app.server.annotation_graphs import VERSION_GRAPH, Record, refusal
 
 
 class PublishError(Exception):
@@ -107,4 +113,36 @@ def publish(
                     f"HTTP {response.status_code} {response.text[:300]}"
                 )
             say(f"<{name}> : supprimé (absent de cette construction)")
+    return len(graphs)
+
+
+def publish_annotations(settings: Settings, timeout: float = 300.0) -> int:
+    """Copy the local annotation record's named graphs into the engine; how many."""
+    from app.server.remote_writes import RemoteWriter
+    from app.server.write_checks import ShapeCheck
+    from app.server.writes import insert_body
+
+    if not (settings.sparql_endpoint and settings.sparql_update_endpoint):
+        raise PublishError("CVKG_SPARQL_ENDPOINT et CVKG_SPARQL_UPDATE_ENDPOINT requis")
+    record = Record(settings.annotations_dir)
+    graphs = {key: lines for key, lines in record.graphs.items() if key is not None}
+    if not graphs:
+        return 0
+    ops = []
+    for key, lines in sorted(graphs.items()):
+        ops.append(f"DROP SILENT GRAPH <{key}>")
+        if lines:
+            ops.append(f"INSERT DATA {{ {insert_body(lines)} }}")
+    checks = ShapeCheck(settings.shapes_dir, settings.ontology_dir, settings.base_iri)
+    with httpx.Client(timeout=timeout) as client:
+        writer = RemoteWriter(
+            client,
+            settings.sparql_endpoint,
+            settings.sparql_update_endpoint,
+            settings.base_iri,
+            checks,
+        )
+        outcome = writer.apply(" ;\n".join(ops), set(graphs), None)
+    if outcome.status >= 300:
+        raise PublishError(f"{record.path} refusé (HTTP {outcome.status}) : {outcome.message}")
     return len(graphs)

@@ -22,7 +22,7 @@ from conftest import publish
 from conftest import select as rows
 
 from app.config import DEFAULT_BASE_IRI as BASE
-from app.server.annotation_graphs import VERSION_GRAPH
+from app.server.annotation_graphs import VERSION_GRAPH, render
 from app.server.live import LiveServer, free_port, live_server
 from app.server.remote_writes import guarded_update
 
@@ -230,6 +230,40 @@ def test_publish_again_replaces_the_build_and_keeps_annotations(
     gone = f"ASK {{ GRAPH <{stale}> {{ ?s ?p ?o }} }}"
     assert not httpx.post(f"{published}/query", data={"query": gone}).json()["boolean"]
     assert httpx.post(f"{published}/query", data={"query": kept}).json()["boolean"]
+
+
+def test_publish_annotations_copies_a_local_record(
+    replicas: tuple[LiveServer, LiveServer],
+    published: str,
+    tmp_path: Path,
+    built_dir: Path,
+    cvkg_exe: str,
+    cvkg_env: dict[str, str],
+) -> None:
+    """A local server's record (graphes.nq) moved into the engine: one validated write."""
+    graph = f"{ANNOTATIONS}-locale"
+    record = tmp_path / "annotations"
+    record.mkdir()
+    line = f'<http://e/s> <{RDFS}comment> "écrit localement" <{graph}> .'
+    (record / "graphes.nq").write_text(render({graph: [line]}), encoding="utf-8")
+    before = version(replicas[1])
+    env = dict(
+        cvkg_env,
+        CVKG_BUILD_DIR=str(built_dir),
+        CVKG_ANNOTATIONS_DIR=str(record),
+        CVKG_SPARQL_ENDPOINT=f"{published}/query",
+        CVKG_SPARQL_UPDATE_ENDPOINT=f"{published}/update",
+    )
+    done = subprocess.run(
+        [cvkg_exe, "publish", "--annotations"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    found = rows(f"{published}/query", f"SELECT ?c WHERE {{ GRAPH <{graph}> {{ ?s ?p ?c }} }}")
+    assert found == [{"c": "écrit localement"}]
+    deadline = time.monotonic() + 10
+    while version(replicas[1]) == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert version(replicas[1]) != before
 
 
 def test_an_engine_down_is_a_clear_error(
