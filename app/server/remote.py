@@ -41,7 +41,7 @@ from pyoxigraph import (
 
 from app.config import Settings
 from app.dumps import BUILD_INFO
-from app.server import errors, execute, ipc
+from app.server import analysis, errors, execute, ipc
 from app.server.remote_writes import EngineError, RemoteWriter
 from app.server.workers import QueryTimeout, WorkerCrashed
 from app.server.write_checks import ShapeCheck
@@ -50,7 +50,6 @@ from app.server.writes import Outcome
 log = logging.getLogger("cvkg.server")
 
 Reply = tuple[ipc.Answer | ipc.GraphNames | ipc.Failure, bytes]
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
 
 def build_version(build_dir: Path) -> str:
@@ -93,7 +92,11 @@ class RemoteStore:
             data["default-graph-uri"] = [g.value for g in default_graph]
         if named_graphs:
             data["named-graph-uri"] = [g.value for g in named_graphs]
-        status, media, body = self.post(data, {"Accept": ACCEPT})
+        # Ask for the form's own format: Virtuoso answers a CONSTRUCT in SPARQL JSON
+        # (s, p, o bindings) when JSON comes first in Accept.
+        graph = analysis.query_form(query) in ("construct", "describe")
+        accept = "application/n-triples" if graph else "application/sparql-results+json"
+        status, media, body = self.post(data, {"Accept": accept})
         if status == 400:
             raise SyntaxError(body.decode("utf-8", "replace")[:500])
         if status >= 300:
