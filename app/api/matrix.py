@@ -47,11 +47,11 @@ def _columns(data: GraphData, given: list[str] | None) -> list[str]:
 
 
 def _cells(data: GraphData) -> dict[tuple[str, str], int]:
-    """Counts per (theme id, contract id), from ``matrice.rq`` in batches of contracts."""
+    """Counts per (theme id, contract id), from ``matrice.rq``: one query, one index range per theme."""
 
     def compute() -> dict[tuple[str, str], int]:
-        rows = catalog.per_contract_batch(data, "matrice")
-        return {(data.slug(r["theme"]), r["id"]): r["elements"] for r in rows}
+        rows = data.run("matrice", {"contrat": None})
+        return {(data.slug(r["theme"]), data.slug(r["contrat"])): r["elements"] for r in rows}
 
     return data.memo(("catalog", "matrice"), compute)  # type: ignore[no-any-return]
 

@@ -176,10 +176,53 @@ def test_shared_dispositifs(store: ox.Store) -> None:
         raw = (
             PREFIXES
             + f"""
-            SELECT ?autre ?id (COUNT(DISTINCT ?d) AS ?communs) WHERE {{
+            SELECT ?autre (COUNT(DISTINCT ?d) AS ?communs) WHERE {{
               ?e cdv:contrat <{contract}> ; cdv:mobilise ?d .
               ?e2 cdv:contrat ?autre ; cdv:mobilise ?d . FILTER (?autre != <{contract}>)
-              ?autre dcterms:identifier ?id
-            }} GROUP BY ?autre ?id HAVING (COUNT(DISTINCT ?d) >= 3)"""
+            }} GROUP BY ?autre HAVING (COUNT(DISTINCT ?d) >= 3)"""
         )
         assert rows(store, query) == rows(store, raw), contract
+
+
+def test_counted_links(store: ox.Store) -> None:
+    """« <contrat> <…/synthese/theme/{t}/elements> n »: the elements of the contract on the theme."""
+    raw = (
+        PREFIXES
+        + """
+        SELECT ?c ?theme (COUNT(DISTINCT ?e) AS ?n) WHERE {
+          ?e cdv:theme ?t ; cdv:contrat ?c . ?t skos:broader* ?theme } GROUP BY ?c ?theme"""
+    )
+    precomputed = (
+        PREFIXES
+        + """
+        SELECT ?c ?theme ?n WHERE {
+          ?compte a cdv:ComptageDuTheme ; cdv:themeCompte ?theme . ?c ?compte ?n }"""
+    )
+    assert rows(store, precomputed) == rows(store, raw)
+
+
+def test_contract_counts(store: ox.Store) -> None:
+    """contrats.rq counts elements, tagged themes and dispositifs as the raw graph does."""
+    raw = (
+        PREFIXES
+        + """
+        SELECT ?contrat ?elements ?themes ?dispositifs WHERE {
+          { SELECT ?contrat (COUNT(DISTINCT ?e) AS ?elements) WHERE { ?e cdv:contrat ?contrat }
+            GROUP BY ?contrat }
+          { SELECT ?contrat (COUNT(DISTINCT ?t) AS ?themes) WHERE {
+              ?contrat a cdv:Contrat . OPTIONAL { ?e cdv:contrat ?contrat ; cdv:theme ?t } }
+            GROUP BY ?contrat }
+          { SELECT ?contrat (COUNT(DISTINCT ?d) AS ?dispositifs) WHERE {
+              ?contrat a cdv:Contrat . OPTIONAL { ?e cdv:contrat ?contrat ; cdv:mobilise ?d } }
+            GROUP BY ?contrat }
+        }"""
+    )
+    served = Counter(
+        tuple((k, v) for k, v in row if k in ("contrat", "elements", "themes", "dispositifs"))
+        for row in rows(store, rq("contrats"))
+    )
+    assert served == rows(store, raw)
+
+
+def test_generations(store: ox.Store) -> None:
+    assert rows(store, rq("generations")) == rows(store, rq("generations-brut"))
