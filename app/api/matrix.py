@@ -47,7 +47,7 @@ def _columns(data: GraphData, given: list[str] | None) -> list[str]:
 
 
 def _cells(data: GraphData) -> dict[tuple[str, str], int]:
-    """Counts per (theme id, contract id), from ``matrice.rq``: one query, one index range per theme."""
+    """Counts per (theme id, contract id): ``matrice.rq``, one index range per theme."""
 
     def compute() -> dict[tuple[str, str], int]:
         rows = data.run("matrice", {"contrat": None})
