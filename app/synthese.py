@@ -101,6 +101,11 @@ def graph_iri(base: str) -> str:
     return f"{base}graph/{SYNTHESE_GRAPH}"
 
 
+def fait_theme(base: str, contrat_id: str, theme: str) -> str:
+    """The IRI of the ``cdv:ThemeDuContrat`` of a contract (by id) and a theme (IRI)."""
+    return f"{base}synthese/contrat/{contrat_id}/theme/{_local(theme)}"
+
+
 def comptage(base: str, theme: str) -> str:
     """The counted link of a theme: ``<contrat> <this> n`` (see the module docstring)."""
     return f"{base}synthese/theme/{_local(theme)}/elements"
@@ -145,7 +150,7 @@ def contract_facts(saisie: Saisie, up: Mapping[str, frozenset[str]], base: str) 
     )
     for kind, cls, link, shortcut, groups in kinds:
         for concept, elements in sorted(groups.items()):
-            node = f"{base}synthese/contrat/{cid}/{kind}/{_local(concept)}"
+            node = f"{base}synthese/contrat/{cid}/{kind}/{_local(concept)}"  # fait_theme
             out += [
                 (c, _CDV + shortcut, concept),
                 (node, _TYPE, _CDV + cls),

@@ -95,7 +95,6 @@ CONTRAT_BINDING = {
     "contrats": None,
     "concepts-par-contrat": "contrats",
     "libelles": "batch",
-    "matrice": "batch",
 }
 
 

@@ -10,6 +10,7 @@ of the text the server publishes), and how the link was made
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from app.api import catalog
@@ -99,6 +100,21 @@ def flat(contrats: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class Pages:
+    """How to read the evidence one page of contracts at a time.
+
+    ``contrats``: the ids of every contract behind the concept, in id order,
+    from the precomputed facts (docs/synthese.md); ``query`` and ``params``:
+    the SPARQL file giving the evidence of a page of them. The first call for a
+    concept then costs one page, not every contract of the country.
+    """
+
+    query: str
+    contrats: list[str]
+    params: Callable[[list[str]], dict[str, list[str] | None]]
+
+
 def concept_answer(
     data: GraphData,
     query: str,
@@ -106,6 +122,7 @@ def concept_answer(
     offset: int,
     limit: int,
     *,
+    pages: Pages | None = None,
     extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     columns: list[str] = COLUMNS,
 ) -> Answer:
@@ -113,23 +130,34 @@ def concept_answer(
 
     ``query`` (``contrats-par-theme`` or ``contrats-par-dispositif``) has one
     parameter named like the concept's kind (``concept`` = kind, catalogue
-    entry); every contract is grouped once per data version, then paged.
+    entry) and gives the whole answer; the API reads it that way, every
+    contract grouped once per data version, unless ``pages`` says how to read
+    only the page asked for (the same rows: tests/synthese).
     """
     kind, item = concept
-
-    def every_contrat() -> list[dict[str, Any]]:
-        return by_contrat(data, data.run(query, {kind: [item["iri"]]}), extra)
-
-    every = data.cached((query, item["id"]), every_contrat)
     path = f"/api/{kind}s/{item['id']}"
-    contrats, pagination = page(every, offset, limit, path)
+    more = ["chemins"]
+    if pages is None:
+
+        def every_contrat() -> list[dict[str, Any]]:
+            return by_contrat(data, data.run(query, {kind: [item["iri"]]}), extra)
+
+        every = data.cached((query, item["id"]), every_contrat)
+        count = len(every)
+        contrats, pagination = page(every, offset, limit, path)
+    else:
+        ids, pagination = page(pages.contrats, offset, limit, path)
+        rows = data.run(pages.query, pages.params(ids)) if ids else []
+        contrats = by_contrat(data, rows, extra)
+        count = len(pages.contrats)
+        more.insert(0, pages.query)
     doc = document(
         query,
         {kind: item["iri"]},
         data,
-        more=["chemins"],
+        more=more,
         **{kind: item},
-        count=len(every),
+        count=count,
         pagination=pagination,
         contrats=contrats,
     )

@@ -13,6 +13,7 @@ from app.config import DEFAULT_BASE_IRI
 API_QUERIES = [
     "themes",
     "contrats-par-theme",
+    "preuves-theme",
     "chemins",
     "contrats",
     "contrat-arbre",

@@ -64,7 +64,7 @@ def test_mental_health(store: ox.Store) -> None:
 
 
 def test_matrix(store: ox.Store) -> None:
-    precomputed = rows(store, rq("matrice", all_contracts=True))
+    precomputed = rows(store, rq("matrice"))
     assert len(precomputed) > 50
     assert precomputed == rows(store, rq("matrice-brut", all_contracts=True))
 
@@ -226,3 +226,34 @@ def test_contract_counts(store: ox.Store) -> None:
 
 def test_generations(store: ox.Store) -> None:
     assert rows(store, rq("generations")) == rows(store, rq("generations-brut"))
+
+
+def test_evidence_read_by_facts(store: ox.Store) -> None:
+    """preuves-theme.rq on every fact of a theme gives the rows of contrats-par-theme.rq."""
+    from app.config import DEFAULT_BASE_IRI
+    from app.queries import load
+
+    for theme in ("sante-mentale", "sante"):
+        iri = DEFAULT_BASE_IRI + "theme/" + theme
+        facts = [
+            dict(r)["f"]
+            for r in rows(
+                store,
+                PREFIXES + f"SELECT ?f WHERE {{ ?f cdv:themeAborde <{iri}> ; cdv:dansContrat ?c }}",
+            )
+        ]
+        assert facts, theme
+        by_facts = load("preuves-theme").bind({"fait": facts}, base=DEFAULT_BASE_IRI)
+        whole = load("contrats-par-theme").bind({"theme": [iri]}, base=DEFAULT_BASE_IRI)
+        assert _unordered(rows(store, by_facts)) == _unordered(rows(store, whole)), theme
+
+
+def _unordered(found: Counter[tuple[tuple[str, str], ...]]) -> Counter[tuple[tuple[str, str], ...]]:
+    """The rows with each GROUP_CONCAT as a sorted list: its order follows the plan."""
+    concat = {"methode", "motsReconnus", "raison"}
+    return Counter(
+        {
+            tuple((k, " | ".join(sorted(v.split(" | "))) if k in concat else v) for k, v in row): n
+            for row, n in found.items()
+        }
+    )
