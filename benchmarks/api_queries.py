@@ -252,6 +252,9 @@ def main() -> int:
     )
     parser.add_argument("--only", help="comma-separated query names (default: every file)")
     parser.add_argument(
+        "--store", type=Path, help="time the files on this existing store (read-only) instead"
+    )
+    parser.add_argument(
         "--rocksdb",
         action="store_true",
         help="also time the files on the on-disk store (read-only)",
@@ -278,7 +281,14 @@ def main() -> int:
                 f"{n} contrats — app/queries en mémoire (médiane / pire de {args.repeat})",
                 time_queries(store, args.repeat, only),
             )
-        if args.rocksdb:
+        if args.store:
+            store = ox.Store.read_only(str(args.store))
+            over += print_query_table(
+                f"{n} contrats — app/queries sur {args.store} en lecture seule "
+                f"(médiane / pire de {args.repeat})",
+                time_queries(store, args.repeat, only),
+            )
+        elif args.rocksdb:
             store_dir = prepare_store(data, workdir / "store")
             store = ox.Store.read_only(str(store_dir))
             over += print_query_table(

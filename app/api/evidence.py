@@ -100,6 +100,9 @@ def flat(contrats: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+FACTS_BATCH = 100  # contracts per evidence query: ≈ 0.3-0.8 s at 2 000 contracts
+
+
 @dataclass(frozen=True)
 class Pages:
     """How to read the evidence one page of contracts at a time.
@@ -147,7 +150,9 @@ def concept_answer(
         contrats, pagination = page(every, offset, limit, path)
     else:
         ids, pagination = page(pages.contrats, offset, limit, path)
-        rows = data.run(pages.query, pages.params(ids)) if ids else []
+        rows = []
+        for start in range(0, len(ids), FACTS_BATCH):  # each query bounded, even for limit=5000
+            rows += data.run(pages.query, pages.params(ids[start : start + FACTS_BATCH]))
         contrats = by_contrat(data, rows, extra)
         count = len(pages.contrats)
         more.insert(0, pages.query)
