@@ -101,9 +101,10 @@ def graph_iri(base: str) -> str:
     return f"{base}graph/{SYNTHESE_GRAPH}"
 
 
-def fait_theme(base: str, contrat_id: str, theme: str) -> str:
-    """The IRI of the ``cdv:ThemeDuContrat`` of a contract (by id) and a theme (IRI)."""
-    return f"{base}synthese/contrat/{contrat_id}/theme/{_local(theme)}"
+def fait(base: str, contrat_id: str, kind: str, concept: str) -> str:
+    """The IRI of the fact of a contract (by id) and a concept (IRI) of ``kind``:
+    its ``cdv:ThemeDuContrat`` (``theme``) or ``cdv:DispositifDuContrat`` (``dispositif``)."""
+    return f"{base}synthese/contrat/{contrat_id}/{kind}/{_local(concept)}"
 
 
 def comptage(base: str, theme: str) -> str:
@@ -150,7 +151,7 @@ def contract_facts(saisie: Saisie, up: Mapping[str, frozenset[str]], base: str) 
     )
     for kind, cls, link, shortcut, groups in kinds:
         for concept, elements in sorted(groups.items()):
-            node = f"{base}synthese/contrat/{cid}/{kind}/{_local(concept)}"  # fait_theme
+            node = fait(base, cid, kind, concept)
             out += [
                 (c, _CDV + shortcut, concept),
                 (node, _TYPE, _CDV + cls),

@@ -26,7 +26,7 @@ from app.api.tabular import (
     document,
     respond,
 )
-from app.synthese import fait_theme
+from app.synthese import fait
 
 router = APIRouter(prefix="/themes", tags=["thèmes"])
 
@@ -82,7 +82,7 @@ def _theme_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answe
     pages = evidence.Pages(
         "preuves-theme",
         data.cached(("contrats du thème", ident), lambda: _contrats_of(data, ident)),
-        lambda ids: {"fait": [fait_theme(data.base, c, theme["iri"]) for c in ids]},
+        lambda ids: {"fait": [fait(data.base, c, "theme", theme["iri"]) for c in ids]},
     )
     return evidence.concept_answer(
         data,

@@ -23,6 +23,8 @@ API_QUERIES = [
     "generations",
     "dispositifs",
     "contrats-par-dispositif",
+    "preuves-dispositif",
+    "mobilisations",
     "libelles",
 ]
 

@@ -228,24 +228,33 @@ def test_generations(store: ox.Store) -> None:
     assert rows(store, rq("generations")) == rows(store, rq("generations-brut"))
 
 
-def test_evidence_read_by_facts(store: ox.Store) -> None:
-    """preuves-theme.rq on every fact of a theme gives the rows of contrats-par-theme.rq."""
+@pytest.mark.parametrize(
+    ("kind", "concepts", "link"),
+    [
+        ("theme", ("sante-mentale", "sante"), "themeAborde"),
+        ("dispositif", ("cls", "pre"), "dispositifMobilise"),
+    ],
+)
+def test_evidence_read_by_facts(
+    store: ox.Store, kind: str, concepts: tuple[str, ...], link: str
+) -> None:
+    """preuves-{kind}.rq on every fact of a concept gives the rows of contrats-par-{kind}.rq."""
     from app.config import DEFAULT_BASE_IRI
     from app.queries import load
 
-    for theme in ("sante-mentale", "sante"):
-        iri = DEFAULT_BASE_IRI + "theme/" + theme
+    for concept in concepts:
+        iri = f"{DEFAULT_BASE_IRI}{kind}/{concept}"
         facts = [
             dict(r)["f"]
             for r in rows(
                 store,
-                PREFIXES + f"SELECT ?f WHERE {{ ?f cdv:themeAborde <{iri}> ; cdv:dansContrat ?c }}",
+                PREFIXES + f"SELECT ?f WHERE {{ ?f cdv:{link} <{iri}> ; cdv:dansContrat ?c }}",
             )
         ]
-        assert facts, theme
-        by_facts = load("preuves-theme").bind({"fait": facts}, base=DEFAULT_BASE_IRI)
-        whole = load("contrats-par-theme").bind({"theme": [iri]}, base=DEFAULT_BASE_IRI)
-        assert _unordered(rows(store, by_facts)) == _unordered(rows(store, whole)), theme
+        assert facts, concept
+        by_facts = load(f"preuves-{kind}").bind({"fait": facts}, base=DEFAULT_BASE_IRI)
+        whole = load(f"contrats-par-{kind}").bind({kind: [iri]}, base=DEFAULT_BASE_IRI)
+        assert _unordered(rows(store, by_facts)) == _unordered(rows(store, whole)), concept
 
 
 def _unordered(found: Counter[tuple[tuple[str, str], ...]]) -> Counter[tuple[tuple[str, str], ...]]:
