@@ -61,7 +61,7 @@ def list_dispositifs(request: Request, data: DataDep, format: FormatParam = None
     )
 
 
-def _mobilisations(data: GraphData) -> dict[str, list[str]]:
+def mobilisations(data: GraphData) -> dict[str, list[str]]:
     """The ids of the contracts mobilising each dispositif (by id), in id order
     (``mobilisations.rq``: the synthèse's shortcuts, read once per data version)."""
 
@@ -78,7 +78,7 @@ def _dispositif_answer(data: GraphData, ident: str, offset: int, limit: int) -> 
     item = catalog.dispositif(data, ident)
     pages = evidence.Pages(
         "preuves-dispositif",
-        _mobilisations(data).get(ident, []),
+        mobilisations(data).get(ident, []),
         lambda ids: {"fait": [fait(data.base, c, "dispositif", item["iri"]) for c in ids]},
     )
     return evidence.concept_answer(
