@@ -82,7 +82,7 @@ def _dispositif_answer(data: GraphData, ident: str, offset: int, limit: int) -> 
         lambda ids: {"fait": [fait(data.base, c, "dispositif", item["iri"]) for c in ids]},
     )
     return evidence.concept_answer(
-        data, "contrats-par-dispositif", ("dispositif", item), offset, limit, pages=pages
+        data, "contrats-par-dispositif", ("dispositif", item), offset, limit, pages
     )
 
 

@@ -124,8 +124,8 @@ def concept_answer(
     concept: tuple[str, dict[str, Any]],
     offset: int,
     limit: int,
+    pages: Pages,
     *,
-    pages: Pages | None = None,
     extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     columns: list[str] = COLUMNS,
 ) -> Answer:
@@ -133,36 +133,23 @@ def concept_answer(
 
     ``query`` (``contrats-par-theme`` or ``contrats-par-dispositif``) has one
     parameter named like the concept's kind (``concept`` = kind, catalogue
-    entry) and gives the whole answer; the API reads it that way, every
-    contract grouped once per data version, unless ``pages`` says how to read
-    only the page asked for (the same rows: tests/synthese).
+    entry) and gives the whole answer in one query: the answer names it, so
+    that a researcher can rerun it. The API reads only the page asked for, as
+    ``pages`` says (the same rows: tests/synthese).
     """
     kind, item = concept
-    path = f"/api/{kind}s/{item['id']}"
-    more = ["chemins"]
-    if pages is None:
-
-        def every_contrat() -> list[dict[str, Any]]:
-            return by_contrat(data, data.run(query, {kind: [item["iri"]]}), extra)
-
-        every = data.cached((query, item["id"]), every_contrat)
-        count = len(every)
-        contrats, pagination = page(every, offset, limit, path)
-    else:
-        ids, pagination = page(pages.contrats, offset, limit, path)
-        rows = []
-        for start in range(0, len(ids), FACTS_BATCH):  # each query bounded, even for limit=5000
-            rows += data.run(pages.query, pages.params(ids[start : start + FACTS_BATCH]))
-        contrats = by_contrat(data, rows, extra)
-        count = len(pages.contrats)
-        more.insert(0, pages.query)
+    ids, pagination = page(pages.contrats, offset, limit, f"/api/{kind}s/{item['id']}")
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), FACTS_BATCH):  # each query bounded, even for limit=5000
+        rows += data.run(pages.query, pages.params(ids[start : start + FACTS_BATCH]))
+    contrats = by_contrat(data, rows, extra)
     doc = document(
         query,
         {kind: item["iri"]},
         data,
-        more=more,
+        more=[pages.query, "chemins"],
         **{kind: item},
-        count=count,
+        count=len(pages.contrats),
         pagination=pagination,
         contrats=contrats,
     )

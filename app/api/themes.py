@@ -90,7 +90,7 @@ def _theme_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answe
         ("theme", theme),
         offset,
         limit,
-        pages=pages,
+        pages,
         extra=lambda r: {
             "theme_reconnu": data.slug(r["themeReconnu"]),
             "theme_reconnu_label": r.get("themeLabel"),
