@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from app.server import analysis, ipc
 
 _ENTRY_OVERHEAD = 256  # bytes of bookkeeping counted per entry besides body and text
+_FORM_FORMAT = {"select": 0, "ask": 1, "construct": 2, "describe": 2}  # index in formats
 _VARYING = re.compile(r"\b(now|rand|uuid|struuid|bnode)\s*\(")
 
 
@@ -56,18 +57,26 @@ class RequestKey:
 
     @classmethod
     def of(cls, job: ipc.QueryJob) -> RequestKey:
+        """The key of ``job``; when the query's form is known from its text, only the
+        format of that form counts (``Accept: */*`` and ``Accept: application/json``
+        give the same SELECT answer)."""
+
         def frozen(iris: list[str] | None) -> tuple[str, ...] | None:
             return None if iris is None else tuple(iris)
 
+        formats: tuple[str | None, ...] = (job.results_format, job.boolean_format, job.graph_format)
+        used = _FORM_FORMAT.get(analysis.query_form(job.query) or "")
+        if used is not None:
+            formats = tuple(f if i == used else None for i, f in enumerate(formats))
         return cls(
             job.query,
             frozen(job.default_graphs),
             frozen(job.named_graphs),
             job.union,
             job.base_iri,
-            job.results_format,
-            job.boolean_format,
-            job.graph_format,
+            formats[0],
+            formats[1],
+            formats[2],
             job.max_rows,
         )
 

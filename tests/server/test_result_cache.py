@@ -53,6 +53,8 @@ def test_the_cache_keys_on_the_format(server: LiveServer) -> None:
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert as_csv.text.splitlines()[0] == "s" and as_json.json()["head"]["vars"] == ["s"]
     assert _hit(_ask(server.url, query, Accept="text/csv"))
+    # a SELECT: what a client would accept for CONSTRUCT answers does not matter
+    assert _hit(_ask(server.url, query, Accept="application/sparql-results+json"))
 
 
 def test_queries_that_differ_between_runs_are_not_kept(server: LiveServer) -> None:
