@@ -8,6 +8,8 @@ many distinct entries, as a hostile client would send them.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -159,3 +161,41 @@ def test_only_deterministic_queries_are_cacheable() -> None:
     assert cacheable('SELECT ?x { ?x <http://e/p> "rand(" } # uuid()')
     for call in ("NOW()", "RAND ()", "uuid()", "STRUUID()", "BNODE()", 'bnode("x")'):
         assert not cacheable(f"SELECT ({call} AS ?v) {{}}")
+
+
+def test_a_kept_answer_is_served_while_every_worker_is_busy(
+    tiny_server: LiveServer, runaway_query: str
+) -> None:
+    """One worker, held by a runaway: a new query gets 503, a kept answer still comes."""
+    kept = "ASK { ?s ?p ?o } # gardée"
+    _ask(tiny_server.url, kept)
+    status: dict[str, int] = {}
+
+    def hog() -> None:
+        while "runaway" not in status:  # a probe below may hold the slot at first
+            code = httpx.post(
+                f"{tiny_server.url}/sparql", data={"query": runaway_query}, timeout=30
+            ).status_code
+            if code != 503:
+                status["runaway"] = code
+
+    thread = threading.Thread(target=hog)
+    thread.start()
+    try:
+        deadline, probe = time.monotonic() + 10, 0
+        while time.monotonic() < deadline:  # until the runaway holds the worker
+            probe += 1
+            fresh = httpx.post(
+                f"{tiny_server.url}/sparql",
+                data={"query": f"ASK {{ ?s ?p ?o }} # sonde {probe}"},
+                timeout=30,
+            )
+            if fresh.status_code == 503:
+                break
+            time.sleep(0.05)
+        assert fresh.status_code == 503
+        served = _ask(tiny_server.url, kept)
+        assert _hit(served) and served.json()["boolean"] is True
+    finally:
+        thread.join()
+    assert status["runaway"] == 504
