@@ -86,7 +86,9 @@ class Settings(BaseSettings):
     result_cache_bytes: int = 32 * 2**20
     result_cache_entry_bytes: int = 2 * 2**20
 
-    @field_validator("query_memory", "result_cache_bytes", "result_cache_entry_bytes", mode="before")
+    @field_validator(
+        "query_memory", "result_cache_bytes", "result_cache_entry_bytes", mode="before"
+    )
     @classmethod
     def _size(cls, value: object) -> object:
         """A size in bytes, or with a K/M/G suffix (binary: 1G = 2**30)."""

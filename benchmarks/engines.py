@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from app.server.live import PROJECT_ROOT, free_port
+from app.server.live import PROJECT_ROOT, free_port, processes, tree_rss
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 
@@ -59,17 +59,7 @@ class Engine:
 
 
 def tree_rss_kb(pid: int) -> int:
-    total = 0
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                total += tree_rss_kb(int(child))
-    except OSError:
-        pass
-    return total
+    return tree_rss(pid) // 1024
 
 
 def timed_child(argv: list[str]) -> tuple[float, float]:
@@ -95,16 +85,18 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 def tree_cpu_s(pid: int) -> float:
     """CPU seconds used so far by a process and every process it started."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    children: dict[int, list[int]] = {}
+    for entry, (parent, _state) in processes().items():
+        children.setdefault(parent, []).append(entry)
+    total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
         total += (int(fields[11]) + int(fields[12])) / tick
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                total += tree_cpu_s(int(child))
-    except OSError:
-        pass
+        todo.extend(children.get(current, []))
     return total
 
 
