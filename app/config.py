@@ -54,10 +54,14 @@ class Settings(BaseSettings):
     public_endpoint: str | None = None
     # External engine (app/server/remote.py): when set, every query of the
     # application (the /sparql proxy, pages, graph reads) goes to this SPARQL
-    # 1.1 query URL instead of the local store (read-only whatever the admin
-    # token); `cvkg publish` loads the build into its Graph Store URL.
+    # 1.1 query URL instead of the local store; admin writes go to its update
+    # URL (read-only without it, whatever the admin token); `cvkg publish`
+    # loads the build into its Graph Store URL. Each replica re-reads the
+    # engine's write version every remote_version_ttl seconds.
     sparql_endpoint: str | None = None
+    sparql_update_endpoint: str | None = None
     sparql_graph_store: str | None = None
+    remote_version_ttl: float = 1.0
     # Largest answer read from the external engine, in bytes (then 502).
     remote_max_bytes: int = 200_000_000
     # Drafts the admin review page (/admin/revue) may open by name (cvkg import writes them).

@@ -228,11 +228,8 @@ async def apply_write(
     fair share; their wait ends at ``CVKG_QUEUE_TIMEOUT`` like any other.
     """
     settings = runtime.settings
-    if settings.sparql_endpoint:
-        raise errors.forbidden(
-            "Moteur SPARQL externe (CVKG_SPARQL_ENDPOINT) : ce serveur est en lecture seule ; "
-            "publier une nouvelle construction avec cvkg publish."
-        )
+    if settings.sparql_endpoint:  # into the external engine (app/server/remote_writes.py)
+        return _outcome(await runtime.pool.write(update, targets, base_iri))
     deadline = asyncio.get_running_loop().time() + settings.queue_timeout
     try:
         async with runtime.pool.exclusive(deadline=deadline):
@@ -246,6 +243,11 @@ async def apply_write(
         ) from None
     except WorkerCrashed:
         raise errors.internal_error() from None
+    return _outcome(outcome)
+
+
+def _outcome(outcome: Outcome) -> Outcome:
+    """The outcome of a write, or its HTTP error."""
     if outcome.status == 422:  # the SHACL report in Turtle, its summary as comments
         comments = "".join(f"# {line}\n" for line in outcome.message.splitlines())
         body = comments + "\n" + outcome.report.decode("utf-8")

@@ -54,7 +54,7 @@ def create_app(
     prefixes = project_prefixes(settings.base_iri)
     pool: WorkerPool | RemotePool
     if settings.sparql_endpoint:  # an external engine instead of the local store
-        pool = RemotePool(settings, prefixes)
+        pool = RemotePool(settings, prefixes, checks)
     else:
         pool = WorkerPool(
             store_path=store_path,
@@ -90,6 +90,9 @@ def create_app(
         examples=editor.load_examples(),
         editor_template=editor.TEMPLATE.read_text(encoding="utf-8"),
     )
+
+    if isinstance(pool, RemotePool):
+        pool.follow(runtime)  # the engine's data version, shared by every replica
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
