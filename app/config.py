@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # Per-contract build results, reused while a contract's inputs are unchanged
     # (app/build_cache.py).
     cache_dir: Path = PROJECT_ROOT / "var" / "build-cache"
+    # Processes building contracts at once (app/build.py); 0: one per core.
+    build_workers: int = 0
     # Graphs written over HTTP by the admin (annotations), kept outside the
     # build and the store so that they survive both: see app/server/annotations.py.
     annotations_dir: Path = PROJECT_ROOT / "var" / "annotations"
