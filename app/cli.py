@@ -126,13 +126,29 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     from app.publish import PublishError, publish
 
     settings = get_settings()
+    if args.annotations:
+        from app.publish import publish_annotations
+
+        try:
+            count = publish_annotations(settings)
+        except PublishError as exc:
+            print(f"cvkg publish: échec — {exc}", file=sys.stderr)
+            return 1
+        print(f"{count} graphes écrits copiés de {settings.annotations_dir} dans le moteur")
+        return 0
     target = args.graph_store or settings.sparql_graph_store
     if not target:
         print("cvkg publish: donner --graph-store ou CVKG_SPARQL_GRAPH_STORE", file=sys.stderr)
         return 2
     try:
         dump = ensure_build(settings, progress=not args.quiet)
-        count = publish(dump, target, say=(lambda _: None) if args.quiet else print)
+        count = publish(
+            dump,
+            target,
+            endpoint=settings.sparql_endpoint,
+            base=settings.base_iri,
+            say=(lambda _: None) if args.quiet else print,
+        )
     except (BuildError, PublishError) as exc:
         print(f"cvkg publish: échec — {exc}", file=sys.stderr)
         return 1
@@ -205,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--graph-store", help="URL Graph Store du moteur (défaut CVKG_SPARQL_GRAPH_STORE)"
     )
     p.add_argument("--quiet", action="store_true", help="sans affichage par graphe")
+    p.add_argument(
+        "--annotations",
+        action="store_true",
+        help="copie les graphes écrits localement (CVKG_ANNOTATIONS_DIR) dans le moteur",
+    )
     p.set_defaults(func=_cmd_publish)
     return parser
 

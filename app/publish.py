@@ -5,7 +5,16 @@ The last step of the flow when the data is served by another engine
 build's N-Quads dump is sent with one SPARQL 1.1 Graph Store Protocol ``PUT``,
 which replaces that graph whole, so publishing the same build twice gives the
 same engine content. Graphs are sent one by one (the largest is a few MB), and
-the dump is read once. A failure stops at the graph that failed and says which;
+the dump is read once. With the engine's query URL (``CVKG_SPARQL_ENDPOINT``),
+the graphs of an earlier build that this one no longer has (a contract
+removed) are then deleted; the graphs written over HTTP (annotations, the
+write version) are never touched.
+
+``cvkg publish --annotations`` copies the graphs of a local annotation record
+(``var/annotations/graphes.nq``, written by a server on its own store) into
+the engine, as one admin write (validated, guarded, new write version:
+:mod:`app.server.remote_writes`): with an external engine the engine holds
+the written graphs, not that file. A failure stops at the graph that failed and says which;
 the graphs sent before it hold the new build, so a public deployment publishes
 to a replica out of service, then puts it back behind the proxy
 (docs/sparql-endpoint.md, « Moteur externe »).
@@ -18,6 +27,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from pyoxigraph import QueryResultsFormat, parse_query_results
+
+from app import queries
+from app.config import DEFAULT_BASE_IRI, Settings
+from app.server.annotation_graphs import VERSION_GRAPH, Record, refusal
 
 
 class PublishError(Exception):
@@ -40,14 +54,36 @@ def graphs_of(dump: Path) -> dict[str, list[bytes]]:
     return by_graph
 
 
+def stale_graphs(client: httpx.Client, endpoint: str, build: set[str], base: str) -> list[str]:
+    """The engine's graphs that come from a build (see ``refusal``) but not from this one."""
+    try:
+        response = client.post(
+            endpoint,
+            data={"query": queries.load("graphes-void").text},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+    except httpx.HTTPError as exc:
+        raise PublishError(f"{endpoint} injoignable : {exc}") from exc
+    if response.status_code >= 300:
+        raise PublishError(f"{endpoint} : HTTP {response.status_code} {response.text[:300]}")
+    rows = parse_query_results(response.content, format=QueryResultsFormat.JSON)
+    names = {row["graphe"].value for row in rows}  # type: ignore[index, union-attr]
+    return sorted(
+        g for g in names - build if refusal(g, base) is not None and g != base + VERSION_GRAPH
+    )
+
+
 def publish(
     dump: Path,
     graph_store: str,
     *,
+    endpoint: str | None = None,
+    base: str = DEFAULT_BASE_IRI,
     timeout: float = 300.0,
     say: Callable[[str], None] = lambda _: None,
 ) -> int:
-    """PUT every named graph of ``dump`` to ``graph_store``; the number of graphs sent."""
+    """PUT every named graph of ``dump`` to ``graph_store``, then delete the stale ones
+    if the engine's query ``endpoint`` is known; the number of graphs sent."""
     graphs = graphs_of(dump)
     with httpx.Client(timeout=timeout) as client:
         for name, lines in sorted(graphs.items()):
@@ -66,4 +102,47 @@ def publish(
                     f"{response.text[:300]}"
                 )
             say(f"<{name}> : {len(lines)} triplets")
+        for name in stale_graphs(client, endpoint, set(graphs), base) if endpoint else []:
+            try:
+                response = client.delete(graph_store, params={"graph": name})
+            except httpx.HTTPError as exc:
+                raise PublishError(f"{graph_store} injoignable pour <{name}> : {exc}") from exc
+            if response.status_code >= 300 and response.status_code != 404:
+                raise PublishError(
+                    f"<{name}> (absent de cette construction) non supprimé par {graph_store} : "
+                    f"HTTP {response.status_code} {response.text[:300]}"
+                )
+            say(f"<{name}> : supprimé (absent de cette construction)")
+    return len(graphs)
+
+
+def publish_annotations(settings: Settings, timeout: float = 300.0) -> int:
+    """Copy the local annotation record's named graphs into the engine; how many."""
+    from app.server.remote_writes import RemoteWriter
+    from app.server.write_checks import ShapeCheck
+    from app.server.writes import insert_body
+
+    if not (settings.sparql_endpoint and settings.sparql_update_endpoint):
+        raise PublishError("CVKG_SPARQL_ENDPOINT et CVKG_SPARQL_UPDATE_ENDPOINT requis")
+    record = Record(settings.annotations_dir)
+    graphs = {key: lines for key, lines in record.graphs.items() if key is not None}
+    if not graphs:
+        return 0
+    ops = []
+    for key, lines in sorted(graphs.items()):
+        ops.append(f"DROP SILENT GRAPH <{key}>")
+        if lines:
+            ops.append(f"INSERT DATA {{ {insert_body(lines)} }}")
+    checks = ShapeCheck(settings.shapes_dir, settings.ontology_dir, settings.base_iri)
+    with httpx.Client(timeout=timeout) as client:
+        writer = RemoteWriter(
+            client,
+            settings.sparql_endpoint,
+            settings.sparql_update_endpoint,
+            settings.base_iri,
+            checks,
+        )
+        outcome = writer.apply(" ;\n".join(ops), set(graphs), None)
+    if outcome.status >= 300:
+        raise PublishError(f"{record.path} refusé (HTTP {outcome.status}) : {outcome.message}")
     return len(graphs)

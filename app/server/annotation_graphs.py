@@ -29,6 +29,8 @@ from app.config import ONTOLOGY_NS
 
 RECORD = "graphes.nq"
 ANNOTATIONS = "graph/annotations/"
+# In an external engine, the version of the admin writes (app/server/remote_writes.py).
+VERSION_GRAPH = "graph/ecritures"
 DEFAULT = "default"  # how the file names the default graph
 
 GraphKey = str | None  # a graph IRI; None for the default graph

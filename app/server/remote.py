@@ -10,17 +10,22 @@ the row cap and result formats (answers are re-serialized by
 :mod:`app.server.execute`), the size cap on request bodies — plus a cap on the
 bytes read from the engine (``CVKG_REMOTE_MAX_BYTES``).
 
-The external mode is read-only whatever the admin token (``deps.apply_write``
-refuses): the engine's content is the published build (``cvkg publish``). The engine is expected to
-query the union of its named graphs by default (Virtuoso does; start Oxigraph's
-server with ``--union-default-graph``): that is what the local store does for
-this application.
+Admin writes go to the engine's update URL (``CVKG_SPARQL_UPDATE_ENDPOINT``;
+without it the mode is read-only whatever the admin token), validated before
+anything is sent, in one request (:mod:`app.server.remote_writes`). The data
+version is the published build's fingerprint followed by the engine's write
+version, which every replica re-reads every ``CVKG_REMOTE_VERSION_TTL``
+seconds. The engine is expected to query the union of its named graphs by
+default (Virtuoso does; start Oxigraph's server with ``--union-default-graph``):
+that is what the local store does for this application.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +41,15 @@ from pyoxigraph import (
 
 from app.config import Settings
 from app.dumps import BUILD_INFO
-from app.server import execute, ipc
+from app.server import analysis, errors, execute, ipc
+from app.server.remote_writes import EngineError, RemoteWriter
 from app.server.workers import QueryTimeout, WorkerCrashed
+from app.server.write_checks import ShapeCheck
+from app.server.writes import Outcome
+
+log = logging.getLogger("cvkg.server")
 
 Reply = tuple[ipc.Answer | ipc.GraphNames | ipc.Failure, bytes]
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
 
 def build_version(build_dir: Path) -> str:
@@ -53,6 +62,10 @@ def build_version(build_dir: Path) -> str:
 
 class TooLarge(Exception):
     """The engine's answer exceeds ``CVKG_REMOTE_MAX_BYTES``."""
+
+
+class EngineRefused(Exception):
+    """The engine answered a query with an error status (other than 400)."""
 
 
 class RemoteStore:
@@ -79,11 +92,18 @@ class RemoteStore:
             data["default-graph-uri"] = [g.value for g in default_graph]
         if named_graphs:
             data["named-graph-uri"] = [g.value for g in named_graphs]
-        status, media, body = self.post(data, {"Accept": ACCEPT})
+        # Ask for the form's own format: Virtuoso answers a CONSTRUCT in SPARQL JSON
+        # (s, p, o bindings) when JSON comes first in Accept.
+        graph = analysis.query_form(query) in ("construct", "describe")
+        accept = "application/n-triples" if graph else "application/sparql-results+json"
+        status, media, body = self.post(data, {"Accept": accept})
         if status == 400:
             raise SyntaxError(body.decode("utf-8", "replace")[:500])
         if status >= 300:
-            raise RuntimeError(f"moteur SPARQL externe : HTTP {status}")
+            text = body.decode("utf-8", "replace")[:300]
+            raise EngineRefused(
+                f"Le moteur SPARQL externe ({self.url}) a répondu HTTP {status} {text}"
+            )
         if media.startswith("application/sparql-results+json"):
             return parse_query_results(body, format=QueryResultsFormat.JSON)
         return parse(body, format=RdfFormat.N_TRIPLES)
@@ -108,7 +128,7 @@ class RemotePool:
     replaced = 0
     query_memory = 0
 
-    def __init__(self, settings: Settings, prefixes: dict[str, str]) -> None:
+    def __init__(self, settings: Settings, prefixes: dict[str, str], checks: ShapeCheck) -> None:
         assert settings.sparql_endpoint
         self.settings = settings
         self.prefixes = prefixes
@@ -116,16 +136,67 @@ class RemotePool:
         self.size = max(1, settings.max_concurrent_queries)
         self.client = httpx.Client(timeout=settings.query_timeout)
         self.store = RemoteStore(self.client, settings.sparql_endpoint, settings.remote_max_bytes)
+        self.writer = RemoteWriter(
+            httpx.Client(timeout=settings.query_timeout),
+            settings.sparql_endpoint,
+            settings.sparql_update_endpoint,
+            settings.base_iri,
+            checks,
+        )
+        self.build = build_version(settings.build_dir)
+        self.runtime: Any = None  # deps.Runtime, whose version this pool keeps current
+        self._writing = asyncio.Lock()
+        self._poll: asyncio.Task[None] | None = None
 
     @property
     def idle(self) -> int:
         return self.size
 
+    def follow(self, runtime: Any) -> None:
+        """Keep ``runtime.version`` equal to the engine's data version (see :meth:`start`)."""
+        self.runtime = runtime
+        runtime.version = self.data_version()
+
+    def data_version(self) -> str:
+        """The published build's fingerprint, then the engine's write version if any."""
+        return f"{self.build}-e{self.writer.current}" if self.writer.current else self.build
+
     async def start(self) -> None:
-        pass
+        """Read the engine's write version, then re-read it every ``CVKG_REMOTE_VERSION_TTL`` s."""
+        await self._refresh()
+        self._poll = asyncio.create_task(self._follow_version())
+
+    async def _refresh(self) -> None:
+        try:
+            await asyncio.to_thread(self.writer.version)
+        except (EngineError, httpx.HTTPError, ValueError, SyntaxError) as exc:
+            log.warning("version des écritures illisible dans le moteur externe : %s", exc)
+            return
+        if self.runtime is not None:
+            self.runtime.version = self.data_version()
+
+    async def _follow_version(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.remote_version_ttl)
+            if not self._writing.locked():  # the writer sets the version itself
+                await self._refresh()
+
+    async def write(
+        self, update: str, targets: set[str | None] | None, base_iri: str | None
+    ) -> Outcome:
+        """One admin write into the engine, one at a time from this replica."""
+        async with self._writing:
+            outcome = await asyncio.to_thread(self.writer.apply, update, targets, base_iri)
+            await self._refresh()
+        return outcome
 
     async def close(self) -> None:
+        if self._poll is not None:
+            self._poll.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poll
         self.client.close()
+        self.writer.client.close()
 
     async def run(self, job: ipc.Job, payload: bytes = b"", *, deadline: float) -> Reply:
         try:
@@ -136,6 +207,12 @@ class RemotePool:
         except TooLarge:
             limit = self.settings.remote_max_bytes
             return ipc.Failure("internal", f"Réponse du moteur externe > {limit} octets."), b""
+        except httpx.TransportError as exc:
+            url = self.store.url
+            message = f"Moteur SPARQL externe injoignable ({url}) : {exc}. Réessayez plus tard."
+            raise errors.service_unavailable(message, retry_after=10) from None
+        except EngineRefused as exc:
+            raise errors.HTTPProblem(502, str(exc)) from None
         except (httpx.HTTPError, RuntimeError) as exc:
             raise WorkerCrashed(str(exc)) from exc
 

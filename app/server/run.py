@@ -64,7 +64,13 @@ def serve(
     temporary: Path | None = None
     try:
         record = Record(settings.annotations_dir)
-        if record.graphs:
+        if record.graphs and settings.sparql_endpoint:  # remote_writes.py: the engine holds them
+            print(
+                f"{record.path} n'est pas utilisé avec un moteur externe : les graphes écrits "
+                "sont ceux du moteur (cvkg publish --annotations les y copie).",
+                file=sys.stderr,
+            )
+        elif record.graphs:
             print(
                 f"{len(record.graphs)} graphe(s) écrit(s) par l'administrateur, "
                 f"repris de {record.path}.",

@@ -56,9 +56,17 @@ class ShapeCheck:
 
     def context(self, store: ox.Store, nquads: list[str]) -> list[str]:
         """What the check of ``nquads`` reads from the store besides them, as N-Triples."""
+        text = self.context_query(nquads)
+        if text is None:
+            return []
+        found = ox.serialize(store.query(text), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
+        return (found or b"").decode("utf-8").splitlines()
+
+    def context_query(self, nquads: list[str]) -> str | None:
+        """The CONSTRUCT reading that context (``ecriture-voisinage.rq``); ``None``: none."""
         quads = _quads(nquads)
         if not quads or not self.concerns(quads):
-            return []
+            return None
         mentioned = sorted(
             {
                 t.value
@@ -68,10 +76,8 @@ class ShapeCheck:
             }
         )[:MAX_MENTIONED]
         if not mentioned:
-            return []
-        text = queries.load("ecriture-voisinage").bind({"n": mentioned}, base=self.base)
-        found = ox.serialize(store.query(text), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
-        return (found or b"").decode("utf-8").splitlines()
+            return None
+        return queries.load("ecriture-voisinage").bind({"n": mentioned}, base=self.base)
 
     def violations(self, nquads: list[str], context: list[str]) -> tuple[str, bytes] | None:
         """``None`` when the written lines break no shape; else a summary and the report.

@@ -52,7 +52,7 @@ def _node(key: GraphKey) -> ox.NamedNode | ox.DefaultGraph:
     return ox.DefaultGraph() if key is None else ox.NamedNode(key)
 
 
-def _content(store: ox.Store, key: GraphKey) -> Content:
+def content(store: ox.Store, key: GraphKey) -> Content:
     node = _node(key)
     if isinstance(node, ox.NamedNode) and not store.contains_named_graph(node):
         return None
@@ -86,6 +86,46 @@ def insert_body(nquads: list[str]) -> str:
     return "\n".join(parts)
 
 
+def run_update(store: ox.Store, update: str, base_iri: str | None) -> Outcome | None:
+    """Apply ``update`` to ``store``; its refusal (400, 404), or ``None`` once applied."""
+    try:
+        store.update(update, base_iri=base_iri)
+    except SyntaxError as exc:
+        return Outcome(400, f"Mise à jour SPARQL invalide : {exc}")
+    except OSError as exc:  # e.g. DROP of a graph that does not exist, without SILENT
+        return Outcome(404 if "not exist" in str(exc) else 400, str(exc))
+    return None
+
+
+def judge(
+    changed: dict[GraphKey, Content], context: list[str], base: str, checks: ShapeCheck
+) -> Outcome | None:
+    """The refusal of a change (403 for a curated graph, 422 for shapes), or ``None``."""
+    curated = [message for key in changed if (message := refusal(key, base))]
+    if curated:
+        return Outcome(403, curated[0])
+    written = [line for lines in changed.values() for line in lines or []]
+    # pySHACL may keep frames alive: it runs with no store open (a frame holding
+    # the local store would keep RocksDB locked for the next write).
+    report = checks.violations(written, context)
+    if report is not None:
+        return Outcome(422, report[0], report[1])
+    return None
+
+
+def any_graph_refusal(graphs: list[GraphKey], base: str) -> Refused | None:
+    """Why an update that may write any graph is refused, when ``graphs`` holds curated ones."""
+    curated = [k for k in graphs if refusal(k, base) is not None]
+    if not curated:
+        return None
+    return Refused(
+        403,
+        "Cette mise à jour peut écrire dans tous les graphes (ALL, NAMED ou GRAPH ?var), "
+        f"y compris les graphes construits depuis les fichiers (<{curated[0]}>…). "
+        f"Nommez les graphes visés : GRAPH <{base}graph/annotations/NOM>.",
+    )
+
+
 @dataclass
 class Writer:
     """Applies writes to the store at ``store_path`` and keeps ``record`` in step."""
@@ -105,17 +145,7 @@ class Writer:
             store_record.mark_clean(self.store_path, self.record.digest)
             return step
         before, changed, context, existed = step
-        outcome = Outcome(204, existed=existed)
-        curated = [message for key in changed if (message := refusal(key, self.base))]
-        if curated:
-            outcome = Outcome(403, curated[0])
-        else:
-            written = [line for lines in changed.values() for line in lines or []]
-            # The store is closed meanwhile: pySHACL may keep frames alive, and a
-            # frame holding the store would keep RocksDB locked for the next write.
-            report = self.checks.violations(written, context)
-            if report is not None:
-                outcome = Outcome(422, report[0], report[1])
+        outcome = judge(changed, context, self.base, self.checks) or Outcome(204, existed=existed)
         if outcome.status != 204:
             self._with_store(lambda store: _restore(store, {k: before[k] for k in changed}))
         elif changed:
@@ -140,16 +170,13 @@ class Writer:
             keys = self._keys(store, targets)
         except Refused as refused:
             return Outcome(refused.status, refused.message)
-        before = {key: _content(store, key) for key in keys}
+        before = {key: content(store, key) for key in keys}
         existed = {key: lines is not None for key, lines in before.items()}
+        failed = run_update(store, update, base_iri)
+        if failed is not None:
+            return failed
         try:
-            store.update(update, base_iri=base_iri)
-        except SyntaxError as exc:
-            return Outcome(400, f"Mise à jour SPARQL invalide : {exc}")
-        except OSError as exc:  # e.g. DROP of a graph that does not exist, without SILENT
-            return Outcome(404 if "not exist" in str(exc) else 400, str(exc))
-        try:
-            after = {key: _content(store, key) for key in keys}
+            after = {key: content(store, key) for key in keys}
             changed = {key: lines for key, lines in after.items() if lines != before[key]}
             written = [line for lines in changed.values() for line in lines or []]
             context = self.checks.context(store, written)
@@ -163,12 +190,7 @@ class Writer:
             return sorted(targets, key=lambda k: k or "")
         every: list[GraphKey] = [None]
         every += sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-        curated = [k for k in every if refusal(k, self.base) is not None]
-        if curated:
-            raise_all = (
-                "Cette mise à jour peut écrire dans tous les graphes (ALL, NAMED ou GRAPH ?var), "
-                f"y compris les graphes construits depuis les fichiers (<{curated[0]}>…). "
-                f"Nommez les graphes visés : GRAPH <{self.base}graph/annotations/NOM>."
-            )
-            raise Refused(403, raise_all)
+        refused = any_graph_refusal(every, self.base)
+        if refused is not None:
+            raise refused
         return every

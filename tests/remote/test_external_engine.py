@@ -8,8 +8,6 @@ build read in process, same ``X-Data-Version``, and the proxy's rules kept
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,56 +15,15 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from conftest import select
 
-from app.server.live import LiveServer, free_port, live_server
+from app.server.live import LiveServer, live_server
 
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 COUNT_GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 THEMES = """PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#>
 SELECT ?c ?t ?n WHERE { GRAPH ?g { ?f cdv:dansContrat ?c ; cdv:themeAborde ?t ;
   cdv:nombreElements ?n } } ORDER BY ?c ?t"""
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Oxigraph's server, read-write, union default graph, its own 20 s timeout."""
-    assert OXIGRAPH.is_file(), "the oxigraph wheel (test extras) ships this binary"
-    tmp = tmp_path_factory.mktemp("oxigraph")
-    port = free_port()
-    with open(tmp / "oxigraph.log", "wb") as log:
-        process = subprocess.Popen(
-            [str(OXIGRAPH), "serve", "--location", str(tmp / "db")]
-            + ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "20"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(url, timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def published(engine: str, built_dir: Path, cvkg_exe: str, cvkg_env: dict[str, str]) -> str:
-    env = dict(cvkg_env, CVKG_BUILD_DIR=str(built_dir))
-    done = subprocess.run(
-        [cvkg_exe, "publish", "--quiet", "--graph-store", f"{engine}/store"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return engine
 
 
 @pytest.fixture(scope="module")
@@ -85,16 +42,6 @@ def replicas(
         live_server(None, tmp / "b.log", env=dict(env, CVKG_STORE_DIR=str(tmp / "b"))) as b,
     ):
         yield [a, b]
-
-
-def select(url: str, query: str) -> list[dict[str, str]]:
-    response = httpx.post(
-        url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
-    )
-    assert response.status_code == 200, response.text
-    return [
-        {k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]
-    ]
 
 
 def in_process(dump: Path, query: str) -> list[dict[str, str]]:

@@ -1,0 +1,78 @@
+"""Oxigraph's own server (the ``oxigraph`` wheel's binary) as the external engine, one per
+test module, with the seed build published into it by ``cvkg publish``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.server.live import free_port
+
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+def publish(
+    engine: str,
+    built_dir: Path,
+    cvkg_exe: str,
+    cvkg_env: dict[str, str],
+    extra: dict[str, str] | None = None,
+) -> None:
+    env = dict(cvkg_env, CVKG_BUILD_DIR=str(built_dir), **(extra or {}))
+    done = subprocess.run(
+        [cvkg_exe, "publish", "--quiet", "--graph-store", f"{engine}/store"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Oxigraph's server, read-write, union default graph, its own 20 s timeout."""
+    assert OXIGRAPH.is_file(), "the oxigraph wheel (test extras) ships this binary"
+    tmp = tmp_path_factory.mktemp("oxigraph")
+    port = free_port()
+    with open(tmp / "oxigraph.log", "wb") as log:
+        process = subprocess.Popen(
+            [str(OXIGRAPH), "serve", "--location", str(tmp / "db")]
+            + ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "20"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def published(engine: str, built_dir: Path, cvkg_exe: str, cvkg_env: dict[str, str]) -> str:
+    publish(engine, built_dir, cvkg_exe, cvkg_env)
+    return engine
+
+
+def select(url: str, query: str) -> list[dict[str, str]]:
+    response = httpx.post(
+        url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert response.status_code == 200, response.text
+    return [
+        {k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]
+    ]
