@@ -14,6 +14,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -197,6 +198,55 @@ def test_a_stale_write_applies_nothing(published: str) -> None:
     assert count(published) == before
     after = f"SELECT ?v WHERE {{ GRAPH <{BASE}{VERSION_GRAPH}> {{ ?s ?p ?v }} }}"
     assert rows(f"{published}/query", after) == current
+
+
+@pytest.fixture(scope="module")
+def second_writer(
+    published: str, built_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    tmp = tmp_path_factory.mktemp("replica-c")
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": f"{published}/query",
+        "CVKG_SPARQL_UPDATE_ENDPOINT": f"{published}/update",
+        "CVKG_ADMIN_TOKEN": TOKEN,
+        "CVKG_STORE_DIR": str(tmp / "c"),
+    }
+    with live_server(None, tmp / "c.log", env=env) as c:
+        yield c
+
+
+def test_two_replicas_appending_at_once_lose_no_acknowledged_write(
+    replicas: tuple[LiveServer, LiveServer], second_writer: LiveServer, published: str
+) -> None:
+    """Graph Store POSTs (appends) to one graph from two writing replicas at once: each
+    is acknowledged (its triple is then in the graph) or refused with 409 (it is not)."""
+    graph = f"{ANNOTATIONS}-concurrence"
+
+    def post(server: LiveServer, n: int) -> tuple[int, int]:
+        body = f'<http://e/s> <http://e/p> "{n}" .'.encode()
+        response = httpx.post(
+            f"{server.url}/rdf-graph-store",
+            params={"graph": graph},
+            content=body,
+            headers={**AUTH, "Content-Type": "application/n-triples"},
+            timeout=120,
+        )
+        return n, response.status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = []
+        for round_ in range(6):
+            futures = [
+                pool.submit(post, server, 2 * round_ + i)
+                for i, server in enumerate((replicas[0], second_writer))
+            ]
+            statuses += [f.result() for f in futures]
+    assert {status for _, status in statuses} <= {201, 204, 409}, statuses
+    stored = rows(f"{published}/query", f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    acknowledged = sorted(n for n, status in statuses if status != 409)
+    assert sorted(int(r["o"]) for r in stored) == acknowledged
+    assert acknowledged  # at least the first of each round
 
 
 def test_publish_again_replaces_the_build_and_keeps_annotations(
