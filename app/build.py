@@ -7,50 +7,40 @@ leaves a half-written dataset behind.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import sys
-import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
-
 from app import __version__
-from app.build_cache import FACTS_NT, GRAPH_NT, ContractCache, Entry, common_key, contract_key
+from app.build_cache import ContractCache, Entry, common_key, contract_key
+from app.build_common import generations_part, vocabulary_entry
+from app.build_contracts import BATCH_SIZE, Batch, Outcome, build_batch, shared_vocabulary
 from app.config import Settings
 from app.curation.collection import load_contracts
 from app.curation.errors import CurationError
-from app.curation.model import Contrat
 from app.dumps import (
     BUILD_INFO,
     DUMP_NQ,
     ONTOLOGY_COPY,
+    DumpPart,
     atomic_directory,
-    quad_lines,
-    sorted_ntriples,
-    write_context,
     write_dataset,
-    write_graph_files,
     write_json,
 )
-from app.enrichment.pipeline import enrich
 from app.enrichment.themes import check_theme_overrides
-from app.rdf.context import context
+from app.rdf.context import CONTEXT_FILE
 from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import Iris
-from app.synthese import (
-    SYNTHESE_GRAPH,
-    contract_facts,
-    folded_themes,
-    generation_facts,
-    saisie_from_graph,
-    thesaurus_ancestors,
-    to_graph,
-)
-from app.validation import load_shapes, shacl_report, violations
+from app.synthese import generation_facts, to_graph
+from app.validation import batch_violations
 from app.version import build_fingerprint
-from app.vocabularies import ONTOLOGY_FILE, ontology_graph, ontology_iri, vocabulary_graphs
+from app.vocabularies import ONTOLOGY_FILE
 
 
 class BuildError(Exception):
@@ -94,29 +84,6 @@ def input_fingerprint(settings: Settings) -> str:
     return build_fingerprint(settings)
 
 
-def _shacl_problems(
-    graphs: dict[str, Graph], contrats: list[Contrat], iris: Iris, settings: Settings, vocab: Graph
-) -> list[str]:
-    shapes = load_shapes(settings.shapes_dir)
-    ont = ontology_graph(settings.ontology_dir)
-    problems: list[str] = []
-    for contrat in contrats:
-        # pySHACL takes only the ontology's axioms from ont_graph, not the vocabularies'
-        # instances (themes, dispositifs): they go in the data graph, so links to them
-        # are checked against the real concepts.
-        conforms, report = shacl_report(graphs[contrat.id] + vocab, shapes, ont)
-        if not conforms:
-            problems.extend(str(v) for v in violations(report, contrat, iris))
-    return problems
-
-
-def _merged(vocabularies: dict[str, Graph]) -> Graph:
-    vocab = Graph()
-    for g in vocabularies.values():
-        vocab += g
-    return vocab
-
-
 def validate_files(paths: list[Path], settings: Settings, draft: bool = False) -> list[str]:
     """Problems found in these files (empty when valid); nothing is written.
 
@@ -127,61 +94,80 @@ def validate_files(paths: list[Path], settings: Settings, draft: bool = False) -
         paths, settings.sources_dir, others=contract_files(settings), draft=draft
     )
     problems = [str(e) for e in errors]
-    vocabularies = vocabulary_graphs(settings.ontology_dir, iris)
+    vocabularies, vocab, shapes, ont = shared_vocabulary(settings)
     problems += [str(e) for e in check_theme_overrides(contrats, vocabularies.get("themes"), iris)]
-    graphs = {c.id: contrat_graph(c, iris) for c in contrats}
-    return problems + _shacl_problems(graphs, contrats, iris, settings, _merged(vocabularies))
+    checked = [(c, [contrat_graph(c, iris)]) for c in contrats]
+    found = batch_violations(checked, vocab, shapes, ont, iris)
+    return problems + [str(v) for key in sorted(found) for v in found[key]]
 
 
-def _clashes(contrats: list[Contrat], cached: dict[Path, Entry]) -> list[str]:
-    """A contract id or source document used both by a file read now and by a cached one."""
+def _clashes(identities: list[tuple[Path, dict[str, object]]]) -> list[str]:
+    """A contract id or source document used by two files (the later file is reported,
+    whether its contract was read now or taken from the cache)."""
     problems = []
-    for kind, key in (("identifiant de contrat", "id"), ("document source", "source")):
-        taken = {str(e.meta[key]): str(path) for path, e in cached.items()}
-        for c in contrats:
-            value, line = (c.id, c.id_line) if key == "id" else (c.source.fichier, c.source_line)
-            if value in taken and taken[value] != str(c.path):
-                error = CurationError(
-                    c.path, line, f"{kind} « {value} » déjà utilisé par {taken[value]}"
-                )
-                problems.append(str(error))
+    seen: dict[tuple[str, str], Path] = {}
+    for path, ident in identities:
+        for kind, key in (("identifiant de contrat", "id"), ("document source", "source")):
+            first = seen.setdefault((kind, str(ident[key])), path)
+            if first != path:
+                line = ident[f"{key}_line"]
+                message = f"{kind} « {ident[key]} » déjà utilisé par {first}"
+                problems.append(str(CurationError(path, int(str(line)), message)))
     return problems
 
 
-def _derive(
-    contrats: list[Contrat], settings: Settings, iris: Iris, vocabularies: dict[str, Graph]
-) -> dict[str, tuple[Graph, Graph, dict[str, object]]]:
-    """Each contract's enriched graph, precomputed facts and figures; raises on any problem."""
-    unknown = check_theme_overrides(contrats, vocabularies.get("themes"), iris)
-    if unknown:
-        raise BuildError("\n" + "\n".join(str(e) for e in unknown))
-    vocab = _merged(vocabularies)
-    graphs = {c.id: contrat_graph(c, iris) for c in contrats}
-    problems = _shacl_problems(graphs, contrats, iris, settings, vocab)
-    if problems:
-        raise BuildError("validation SHACL :\n" + "\n".join(problems))
-    up = thesaurus_ancestors(vocabularies.get("themes"))
-    out: dict[str, tuple[Graph, Graph, dict[str, object]]] = {}
-    for c in contrats:
-        enrich(graphs[c.id], vocabularies, iris)
-        # The research answers (app/synthese.py), checked with the contract's graph.
-        saisie = saisie_from_graph(graphs[c.id], iris.contrat(c.id))
-        themes = folded_themes(saisie, up)
-        meta: dict[str, object] = {
-            "id": c.id,
-            "source": c.source.fichier,
-            "elements": len(c.elements),
-            "generation": saisie.generation,
-            "themes": {t: sorted(elements) for t, elements in sorted(themes.items())},
-        }
-        out[c.id] = (graphs[c.id], to_graph(contract_facts(saisie, up, iris.base)), meta)
-    # The enriched graphs are checked again: the tagging shapes (evidence, curator
-    # reasons) only have something to check once enrichment has run.
-    checked = {cid: g + facts for cid, (g, facts, _) in out.items()}
-    problems = _shacl_problems(checked, contrats, iris, settings, vocab)
-    if problems:
-        raise BuildError("validation SHACL après enrichissement :\n" + "\n".join(problems))
-    return out
+def _batches(todo: list[Path], keys: dict[Path, str], settings: Settings) -> list[Batch]:
+    workers = _workers(settings)
+    count = max(min(workers, len(todo)), -(-len(todo) // BATCH_SIZE))
+    size = -(-len(todo) // count) if todo else 0
+    return [
+        Batch(todo[i : i + size], [keys[p] for p in todo[i : i + size]], settings)
+        for i in range(0, len(todo), size or 1)
+    ]
+
+
+def _workers(settings: Settings) -> int:
+    if settings.build_workers > 0:
+        return settings.build_workers
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _run(batches: list[Batch], settings: Settings, bar: _Progress) -> list[Outcome]:
+    """Every batch, on a pool of processes when there are several (results in order)."""
+    workers = min(_workers(settings), len(batches))
+    if workers <= 1:
+        outcomes = []
+        for batch in batches:
+            outcomes.append(build_batch(batch))
+            bar.step(f"{len(batch.paths)} contrats construits")
+        return outcomes
+    # Spawned, not forked: the build may run inside a process with threads (tests, server).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        outcomes = []
+        for batch, outcome in zip(batches, pool.map(build_batch, batches), strict=True):
+            outcomes.append(outcome)
+            bar.step(f"{len(batch.paths)} contrats construits")
+        return outcomes
+
+
+def _check(paths: list[Path], entries: dict[Path, Entry | None], outcomes: list[Outcome]) -> None:
+    """Raise the problems of the first stage that failed, every file's at once."""
+    identities = {p: e.meta for p, e in entries.items() if e is not None}
+    for outcome in outcomes:
+        identities.update(outcome.identities)
+    read = [x for o in outcomes for x in o.read]
+    read += _clashes([(p, identities[p]) for p in paths if p in identities])
+    after = "validation SHACL après enrichissement :"
+    stages = (
+        ("", read),
+        ("", [x for o in outcomes for x in o.overrides]),
+        ("validation SHACL :", [x for o in outcomes for x in o.shacl]),
+        (after, [x for o in outcomes for x in o.shacl_enriched]),
+    )
+    for title, problems in stages:
+        if problems:
+            raise BuildError(f"{title}\n" + "\n".join(problems))
 
 
 def build(settings: Settings, progress: bool = True) -> BuildReport:
@@ -196,72 +182,60 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     keys = {p: contract_key(p, settings.sources_dir, common) for p in paths}
     entries = {p: cache.get(keys[p]) for p in paths}
     todo = [p for p in paths if entries[p] is None]
-    bar = _Progress(progress, total=len(todo) + 3)
-    contrats, errors = load_contracts(todo, settings.sources_dir)
-    problems = [str(e) for e in errors] + _clashes(
-        contrats, {p: e for p, e in entries.items() if e}
-    )
-    if problems:
-        raise BuildError("\n" + "\n".join(problems))
-    bar.step(f"fichiers de contrat lus ({len(paths) - len(todo)} repris du cache)")
-    vocabularies = vocabulary_graphs(settings.ontology_dir, iris)
-    derived = _derive(contrats, settings, iris, vocabularies) if contrats else {}
-    bar.step("validation SHACL et enrichissement")
-    ctx = context(settings.base_iri, settings.ontology_dir / ONTOLOGY_FILE)  # published one
-    with tempfile.TemporaryDirectory() as scratch:
-        for contrat in contrats:
-            graph, facts, meta = derived[contrat.id]
-            write_graph_files(Path(scratch), contrat.id, graph, ctx)
-            files = {
-                f"contrat.{ext}": Path(scratch) / f"{contrat.id}.{ext}" for ext in ("ttl", "jsonld")
-            }
-            key = keys[contrat.path]
-            entries[contrat.path] = cache.put(
-                key, meta, sorted_ntriples(graph), sorted_ntriples(facts), files
-            )
-            bar.step(f"contrat {contrat.id}")
+    batches = _batches(todo, keys, settings)
+    bar = _Progress(progress, total=len(batches) + 2)
+    outcomes = _run(batches, settings, bar)
+    _check(paths, entries, outcomes)
+    for p in todo:
+        entries[p] = cache.get(keys[p])
     done = [e for e in entries.values() if e is not None]
+    assert len(done) == len(paths), "a contract passed every check but is not in the cache"
     generations = to_graph(
         generation_facts(((e.meta.get("generation"), e.folded_themes()) for e in done), iris.base)  # type: ignore[misc]
     )
-    conforms, shacl = shacl_report(
-        generations + _merged(vocabularies), load_shapes(settings.shapes_dir)
-    )
-    if not conforms:
-        found = "\n".join(str(v) for v in violations(shacl, None, iris))
-        raise BuildError("validation SHACL de la synthèse :\n" + found)
-    return _write(settings, iris, vocabularies, done, generations, bar, start)
+    tail, found = generations_part(generations, cache, common, settings)
+    if found:
+        raise BuildError("validation SHACL de la synthèse :\n" + "\n".join(map(str, found)))
+    bar.step(f"{len(paths)} contrats ({len(paths) - len(todo)} repris du cache)")
+    head = vocabulary_entry(cache, common, settings)
+    return _write(settings, head, done, tail, bar, start)
+
+
+def _link(source: Path, target: Path) -> None:
+    """A cached file into the output: a hard link (cache entries never change), or a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _write(
     settings: Settings,
-    iris: Iris,
-    vocabularies: dict[str, Graph],
+    head: Entry,
     entries: list[Entry],
-    generations: Graph,
+    tail: DumpPart,
     bar: _Progress,
     start: float,
 ) -> BuildReport:
+    """The output directory: the dumps from the parts (vocabularies, each contract in
+    id order, the per-generation facts), the contracts' files linked from the cache."""
     report = BuildReport(output=settings.build_dir)
-    named: list[tuple[str, Graph]] = [(str(ontology_iri()), ontology_graph(settings.ontology_dir))]
-    named += [
-        (str(iris.graph(f"vocabulaire/{name}")), g) for name, g in sorted(vocabularies.items())
-    ]
-    synthese = str(iris.graph(SYNTHESE_GRAPH))
-    lines = quad_lines(synthese, sorted_ntriples(generations))
+    ordered = sorted(entries, key=lambda e: e.id)
+
+    def parts() -> Iterator[DumpPart]:
+        yield head.part()
+        yield from (entry.part() for entry in ordered)
+        yield tail
+
     with atomic_directory(settings.build_dir) as out:
         (out / "contrats").mkdir()
         shutil.copyfile(settings.ontology_dir / ONTOLOGY_FILE, out / ONTOLOGY_COPY)
-        write_context(out, context(settings.base_iri, settings.ontology_dir / ONTOLOGY_FILE))
-        for entry in sorted(entries, key=lambda e: e.id):
+        _link(head.directory / CONTEXT_FILE, out / CONTEXT_FILE)
+        for entry in ordered:
             for ext in ("ttl", "jsonld"):
-                shutil.copyfile(
-                    entry.directory / f"contrat.{ext}", out / "contrats" / f"{entry.id}.{ext}"
-                )
-            lines += quad_lines(str(iris.graph(f"contrat/{entry.id}")), entry.lines(GRAPH_NT))
-            lines += quad_lines(synthese, entry.lines(FACTS_NT))
+                _link(entry.directory / f"contrat.{ext}", out / "contrats" / f"{entry.id}.{ext}")
             report.contrats[entry.id] = int(str(entry.meta["elements"]))
-        statistics = write_dataset(out, named, lines)
+        statistics = write_dataset(out, parts())
         report.triples = statistics["triples"]
         write_json(
             out / BUILD_INFO,

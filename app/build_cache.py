@@ -6,13 +6,14 @@ many minutes. Everything the build derives from one contract depends only on
 that contract's file, its source text, and what is common to all contracts
 (ontology and vocabularies, shapes, base IRI, the build code). So each
 contract's results are kept under a key hashing exactly those inputs
-(:func:`contract_key`): the sorted N-Triples of its enriched, validated graph,
-of its precomputed facts (``app/synthese.py``), its Turtle and JSON-LD files (the
+(:func:`contract_key`): its part of the dumps (the sorted N-Quads and the TriG
+blocks of its enriched, validated graph and of its precomputed facts,
+``app/synthese.py``, with their VoID sizes), its Turtle and JSON-LD files (the
 JSON-LD compacted with the published context, made from the ontology and base
 IRI by ``app/rdf/context.py``: all three are in the key) and a few figures. A
 build reuses an entry with the same key, and only the checks across contracts
-(unique ids and sources, the per-generation facts, the dataset dumps) run on
-every build.
+(unique ids and sources, the per-generation facts) and the concatenation of the
+parts into the dumps run on every build.
 
 Entries are written to a temporary directory renamed into place, so a build
 interrupted mid-write leaves no half entry. A stale entry is never wrong, only
@@ -33,13 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import __version__
+from app.dumps import DumpPart
 from app.rdf.territoires_officiels import REFERENCE_TABLE
 from app.version import code_fingerprint
 
 _SOURCE_FILE = re.compile(r"^\s+fichier:\s*[\"']?([^\"'\n#]+?)[\"']?\s*(?:#.*)?$", re.MULTILINE)
 
-GRAPH_NT = "graph.nt"
-FACTS_NT = "synthese.nt"
+DUMP_NQ = "dump.nq"
+DUMP_TRIG = "dump.trig"
 META = "meta.json"
 
 
@@ -78,9 +80,11 @@ class Entry:
     def id(self) -> str:
         return str(self.meta["id"])
 
-    def lines(self, name: str) -> list[str]:
-        text = (self.directory / name).read_text(encoding="utf-8")
-        return [line for line in text.splitlines() if line]
+    def part(self) -> DumpPart:
+        """Its part of the dumps (its files: the dumps copy them as they are)."""
+        sizes = self.meta["void"]
+        assert isinstance(sizes, dict)
+        return DumpPart(self.directory / DUMP_NQ, self.directory / DUMP_TRIG, sizes)
 
     def folded_themes(self) -> dict[str, set[str]]:
         themes = self.meta.get("themes")
@@ -101,21 +105,19 @@ class ContractCache:
         return Entry(directory, meta) if isinstance(meta, dict) else None
 
     def put(
-        self,
-        key: str,
-        meta: Mapping[str, object],
-        graph_lines: list[str],
-        facts_lines: list[str],
-        files: Mapping[str, Path],
+        self, key: str, meta: Mapping[str, object], part: DumpPart, files: Mapping[str, bytes]
     ) -> Entry:
-        """Store an entry atomically; ``files`` are copied in under their given names."""
+        """Store an entry atomically: ``meta`` (with the part's sizes), the part's
+        dump pieces, and ``files`` under their given names."""
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.root))
+        assert isinstance(part.nquads, bytes) and isinstance(part.trig, bytes)
         try:
-            (tmp / GRAPH_NT).write_text("\n".join(graph_lines) + "\n", encoding="utf-8")
-            (tmp / FACTS_NT).write_text("\n".join(facts_lines) + "\n", encoding="utf-8")
-            for name, source in files.items():
-                shutil.copyfile(source, tmp / name)
+            (tmp / DUMP_NQ).write_bytes(part.nquads)
+            (tmp / DUMP_TRIG).write_bytes(part.trig)
+            for name, data in files.items():
+                (tmp / name).write_bytes(data)
+            meta = {**meta, "void": part.sizes}
             (tmp / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             target = self.root / key
             if target.exists():  # the same inputs, written by a concurrent build

@@ -1,18 +1,27 @@
 """SHACL validation of contract graphs, with results traced back to the curated file.
 
 A violation is only useful to a curator if it says which file, which YAML line and
-which source line to look at, so results are mapped from focus-node IRIs back to
-the curated elements.
+which source line to look at, and which shape it breaks, so results are mapped
+from focus-node IRIs back to the curated elements.
+
+Contracts are validated in batches (:func:`batch_violations`): pySHACL's cost per
+call (cloning the data graph, mixing in the ontology, validating the
+vocabularies' own concepts again) was half of a contract's validation, 825 times
+per pass. A batch's data graph is the union of its contracts' graphs with the
+vocabularies, and a batch only groups contracts that validate in the union
+exactly as they would alone (:func:`disjoint_batches`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 from app.curation.model import Contrat
 from app.rdf.namespaces import Iris
@@ -44,7 +53,11 @@ def load_shapes(shapes_dir: Path) -> Graph:
     return shapes
 
 
-def shacl_report(data: Graph, shapes: Graph, ont: Graph | None = None) -> tuple[bool, Graph]:
+def shacl_report(
+    data: Graph, shapes: Graph, ont: Graph | None = None, inplace: bool = False
+) -> tuple[bool, Graph]:
+    """``inplace``: ``data`` is a throw-away union, the ontology is mixed into it
+    rather than into a copy."""
     conforms, report, _ = validate(
         data,
         shacl_graph=shapes,
@@ -52,6 +65,7 @@ def shacl_report(data: Graph, shapes: Graph, ont: Graph | None = None) -> tuple[
         inference="none",
         advanced=True,
         allow_warnings=False,
+        inplace=inplace,
     )
     return bool(conforms), report  # type: ignore[return-value]
 
@@ -72,8 +86,27 @@ def _locate(
     return contrat.path, 1, None
 
 
-def violations(report: Graph, contrat: Contrat | None, iris: Iris) -> list[Violation]:
-    """Readable violations, sorted by file line."""
+def _shape_name(shapes: Graph, shape: Node | None) -> str:
+    """The named shape a result comes from (a property shape is a blank node of its node shape)."""
+    seen = set()
+    while isinstance(shape, BNode) and shape not in seen:
+        seen.add(shape)
+        shape = next(shapes.subjects(None, shape), None)
+    return "" if shape is None or isinstance(shape, BNode) else shape.n3(shapes.namespace_manager)
+
+
+def violations(
+    report: Graph,
+    contrat: Contrat | None,
+    iris: Iris,
+    owner: dict[str, Contrat] | None = None,
+    shapes: Graph | None = None,
+) -> list[Violation]:
+    """Readable violations, sorted by file and line.
+
+    ``owner``: the contract of each node, when the report covers several contracts
+    (a focus node no contract owns is reported with ``contrat``); ``shapes``: the
+    shapes validated, to name the shape each violation breaks."""
     found = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = str(report.value(result, SH.focusNode))
@@ -91,6 +124,103 @@ def violations(report: Graph, contrat: Contrat | None, iris: Iris) -> list[Viola
             if severity in (None, SH.Violation)
             else str(severity).rsplit("#", 1)[-1].lower()
         )
-        f_path, yaml_line, source_line = _locate(contrat, iris, focus)
+        shape = _shape_name(shapes, report.value(result, SH.sourceShape)) if shapes else ""
+        if shape:
+            message += f" [forme {shape}]"
+        of = owner.get(focus, contrat) if owner is not None else contrat
+        f_path, yaml_line, source_line = _locate(of, iris, focus)
         found.append(Violation(f_path, yaml_line, source_line, focus, message, sev))
-    return sorted(found, key=lambda v: (v.yaml_line or 0, v.focus, v.message))
+    return sorted(found, key=lambda v: (str(v.path or ""), v.yaml_line or 0, v.focus, v.message))
+
+
+def _nodes(graphs: Sequence[Graph]) -> tuple[set[Node], set[Node]]:
+    subjects: set[Node] = set()
+    objects: set[Node] = set()
+    for graph in graphs:
+        subjects.update(graph.subjects(unique=True))
+        objects.update(o for o in graph.objects(unique=True) if not isinstance(o, Literal))
+    return subjects, subjects | objects
+
+
+def disjoint_batches(
+    graphs: Sequence[Sequence[Graph]], common: set[Node], size: int
+) -> list[list[int]]:
+    """Indices of ``graphs`` (each contract's) grouped so that each validates in its group's union
+    (with the vocabularies and ontology, whose nodes are ``common``) exactly as alone
+    with them.
+
+    A shape reads, from a focus node, the triples of the nodes it reaches. In a
+    union those are the same as in the graph alone when no graph of the group
+    describes (has as subject) a node another one mentions, and none describes a
+    ``common`` node (the vocabularies' and ontology's, everybody reads them): such a
+    graph is put in a group of its own, and a graph colliding with every open
+    group starts a new one. (Shapes reading edges *into* a vocabulary concept,
+    from every contract that uses it, would see more in a union: the project's
+    shapes have none.)
+    """
+    groups: list[_Group] = []
+    for index, graph in enumerate(graphs):
+        subjects, nodes = _nodes(graph)
+        if subjects & common:
+            groups.append(_Group([index], closed=True))
+            continue
+        nodes -= common
+        group = next((g for g in groups if g.admits(subjects, nodes, size)), None)
+        if group is None:
+            groups.append(group := _Group([]))
+        group.add(index, subjects, nodes)
+    return [g.members for g in groups]
+
+
+@dataclass
+class _Group:
+    members: list[int]
+    closed: bool = False
+    described: set[Node] = field(default_factory=set)
+    mentioned: set[Node] = field(default_factory=set)
+
+    def admits(self, subjects: set[Node], nodes: set[Node], size: int) -> bool:
+        if self.closed or len(self.members) >= size:
+            return False
+        return not (subjects & self.mentioned or nodes & self.described)
+
+    def add(self, index: int, subjects: set[Node], nodes: set[Node]) -> None:
+        self.members.append(index)
+        self.described |= subjects
+        self.mentioned |= nodes
+
+
+def batch_violations(
+    checked: Iterable[tuple[Contrat, Sequence[Graph]]],
+    shared: Graph,
+    shapes: Graph,
+    ont: Graph | None,
+    iris: Iris,
+    size: int = 25,
+) -> dict[str, list[Violation]]:
+    """Each contract's violations (contract id → list), validated in exact batches.
+
+    A violation on a node of ``shared`` alone (a vocabulary) is listed under "".
+    """
+    items = list(checked)
+    common = set(shared.subjects(unique=True))
+    common |= set(ont.subjects(unique=True)) if ont is not None else set()
+    found: dict[str, list[Violation]] = {}
+    for group in disjoint_batches([g for _, g in items], common, size):
+        data = Graph()
+        owner: dict[str, Contrat] = {}
+        for i in group:
+            contrat, graphs = items[i]
+            for graph in graphs:
+                data += graph
+                owner.update((str(s), contrat) for s in graph.subjects(unique=True))
+        data += shared
+        conforms, report = shacl_report(data, shapes, ont, inplace=True)
+        if conforms:
+            continue
+        for v in violations(report, None, iris, owner, shapes):
+            key = owner[v.focus].id if v.focus in owner else ""
+            found.setdefault(key, [])
+            if v not in found[key]:  # a vocabulary's own violation, once
+                found[key].append(v)
+    return found

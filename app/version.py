@@ -28,6 +28,9 @@ APP_DIR = Path(__file__).resolve().parent
 BUILD_CODE = (
     "__init__.py",
     "build.py",
+    "build_cache.py",
+    "build_common.py",
+    "build_contracts.py",
     "curation",
     "dumps.py",
     "enrichment",

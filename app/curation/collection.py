@@ -11,6 +11,18 @@ from app.curation.model import Contrat
 from app.curation.provenance import check_provenance
 
 
+def load_checked(
+    path: Path, sources_dir: Path, draft: bool = False
+) -> tuple[Contrat | None, list[CurationError]]:
+    """One file read and checked on its own (labels against its source, draft flags)."""
+    try:
+        contrat = load_contrat(path)
+    except CurationErrors as exc:
+        return None, exc.errors
+    errors = [] if draft else unreviewed(contrat)
+    return contrat, errors + check_provenance(contrat, sources_dir)
+
+
 def load_contracts(
     paths: list[Path], sources_dir: Path, others: list[Path] | None = None, draft: bool = False
 ) -> tuple[list[Contrat], list[CurationError]]:
@@ -23,15 +35,10 @@ def load_contracts(
     contrats: list[Contrat] = []
     errors: list[CurationError] = []
     for path in paths:
-        try:
-            contrat = load_contrat(path)
-        except CurationErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        if not draft:
-            errors.extend(unreviewed(contrat))
-        errors.extend(check_provenance(contrat, sources_dir))
-        contrats.append(contrat)
+        contrat, found = load_checked(path, sources_dir, draft)
+        errors.extend(found)
+        if contrat is not None:
+            contrats.append(contrat)
     resolved = {p.resolve() for p in paths}
     known: list[Contrat] = []
     for path in others or []:

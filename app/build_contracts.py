@@ -1,0 +1,182 @@
+"""Each contract's build: curated file → RDF → SHACL → enrichment → facts → SHACL → its
+files, straight into the build cache.
+
+Everything here depends on one contract's inputs only (and on the ontology,
+vocabularies and shapes every contract shares), so the build hands contracts
+out in batches (:class:`Batch`) to a pool of processes, one per core, and each
+batch validates its contracts together (``app.validation.batch_violations``).
+A contract that passes every check is written to the build cache at once, even
+when another contract of the build fails: its results only depend on its own
+inputs, and the next build takes them from there. What a batch returns is
+small: the problems found, stage by stage, and what the checks across
+contracts (unique ids and sources, in ``app/build.py``) need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from app.build_cache import ContractCache
+from app.config import Settings
+from app.curation.collection import load_checked
+from app.curation.model import Contrat
+from app.dumps import dump_part, graph_files, sorted_ntriples
+from app.enrichment.pipeline import enrich
+from app.enrichment.themes import check_theme_overrides
+from app.rdf.context import context
+from app.rdf.contrat_graph import contrat_graph
+from app.rdf.namespaces import Iris
+from app.synthese import (
+    SYNTHESE_GRAPH,
+    contract_facts,
+    folded_themes,
+    saisie_from_graph,
+    thesaurus_ancestors,
+    to_graph,
+)
+from app.validation import Violation, batch_violations, load_shapes
+from app.vocabularies import ONTOLOGY_FILE, ontology_graph, vocabulary_graphs
+
+# Contracts validated in one pySHACL call: past a few dozen the union graph's
+# cost per contract stops falling, and a batch is also the unit of work of a process.
+BATCH_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Contract files to build, with their cache keys (computed by the build)."""
+
+    paths: list[Path]
+    keys: list[str]
+    settings: Settings
+
+
+@dataclass
+class Outcome:
+    """What a batch found, stage by stage (the build reports the first stage that failed)."""
+
+    identities: dict[Path, dict[str, Any]] = field(default_factory=dict)
+    read: list[str] = field(default_factory=list)  # load and provenance
+    overrides: list[str] = field(default_factory=list)  # curator themes unknown
+    shacl: list[str] = field(default_factory=list)  # the curated graphs
+    shacl_enriched: list[str] = field(default_factory=list)  # after enrichment, with facts
+
+
+@dataclass(frozen=True)
+class _Shared:
+    iris: Iris
+    vocabularies: dict[str, Graph]
+    vocab: Graph
+    shapes: Graph
+    ontology: Graph
+    context: dict[str, Any]
+    ancestors: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=2)
+def _shared(base_iri: str, ontology_dir: Path, shapes_dir: Path) -> _Shared:
+    """What every contract reads, loaded once per process."""
+    iris = Iris(base_iri)
+    vocabularies = vocabulary_graphs(ontology_dir, iris)
+    vocab = Graph()
+    for g in vocabularies.values():
+        vocab += g
+    return _Shared(
+        iris,
+        vocabularies,
+        vocab,
+        load_shapes(shapes_dir),
+        ontology_graph(ontology_dir),
+        context(base_iri, ontology_dir / ONTOLOGY_FILE),  # the published one
+        thesaurus_ancestors(vocabularies.get("themes")),
+    )
+
+
+def shared_vocabulary(settings: Settings) -> tuple[dict[str, Graph], Graph, Graph, Graph]:
+    """Vocabularies (by name and merged), shapes and ontology, as the batches use them."""
+    s = _shared(settings.base_iri, settings.ontology_dir, settings.shapes_dir)
+    return s.vocabularies, s.vocab, s.shapes, s.ontology
+
+
+def identity(contrat: Contrat) -> dict[str, Any]:
+    """What the checks across contracts compare, with where each value is written."""
+    return {
+        "id": contrat.id,
+        "id_line": contrat.id_line,
+        "source": contrat.source.fichier,
+        "source_line": contrat.source_line,
+    }
+
+
+def _problems(found: dict[str, list[Violation]]) -> list[str]:
+    return [str(v) for key in sorted(found) for v in found[key]]
+
+
+def build_batch(batch: Batch) -> Outcome:
+    """Build and cache every contract of ``batch`` that passes each stage."""
+    settings = batch.settings
+    s = _shared(settings.base_iri, settings.ontology_dir, settings.shapes_dir)
+    out = Outcome()
+    contrats: list[Contrat] = []
+    keys: dict[str, str] = {}
+    for path, key in zip(batch.paths, batch.keys, strict=True):
+        contrat, errors = load_checked(path, settings.sources_dir)
+        out.read += [str(e) for e in errors]
+        if contrat is not None:
+            out.identities[path] = identity(contrat)
+            if not errors:
+                contrats.append(contrat)
+                keys[contrat.id] = key
+    unknown = check_theme_overrides(contrats, s.vocabularies.get("themes"), s.iris)
+    out.overrides = [str(e) for e in unknown]
+    contrats = [c for c in contrats if c.path not in {e.path for e in unknown}]
+    graphs = {c.id: contrat_graph(c, s.iris) for c in contrats}
+    found = batch_violations(
+        ((c, [graphs[c.id]]) for c in contrats), s.vocab, s.shapes, s.ontology, s.iris
+    )
+    out.shacl = _problems(found)
+    contrats = [c for c in contrats if c.id not in found and "" not in found]
+    facts: dict[str, Graph] = {}
+    metas: dict[str, dict[str, Any]] = {}
+    for c in contrats:
+        enrich(graphs[c.id], s.vocabularies, s.iris)
+        # The research answers (app/synthese.py), checked with the contract's graph.
+        saisie = saisie_from_graph(graphs[c.id], s.iris.contrat(c.id))
+        themes = folded_themes(saisie, s.ancestors)
+        facts[c.id] = to_graph(contract_facts(saisie, s.ancestors, s.iris.base))
+        metas[c.id] = {
+            **identity(c),
+            "elements": len(c.elements),
+            "generation": saisie.generation,
+            "themes": {t: sorted(elements) for t, elements in sorted(themes.items())},
+        }
+    # Checked again: the tagging shapes (evidence, curator reasons) only have
+    # something to check once enrichment has run.
+    found = batch_violations(
+        ((c, [graphs[c.id], facts[c.id]]) for c in contrats),
+        s.vocab,
+        s.shapes,
+        s.ontology,
+        s.iris,
+    )
+    out.shacl_enriched = _problems(found)
+    cache = ContractCache(settings.cache_dir)
+    synthese = str(s.iris.graph(SYNTHESE_GRAPH))
+    for c in contrats:
+        if c.id in found or "" in found:
+            continue
+        lines, files = graph_files(graphs[c.id], s.context)
+        part = dump_part(
+            [
+                (str(s.iris.graph(f"contrat/{c.id}")), lines),
+                (synthese, sorted_ntriples(facts[c.id])),
+            ]
+        )
+        named = {f"contrat.{ext}": data for ext, data in files.items()}
+        cache.put(keys[c.id], metas[c.id], part, named)
+    return out
