@@ -19,8 +19,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import publish
-from conftest import select as rows
+from remote_helpers import publish
+from remote_helpers import select as rows
 
 from app.config import DEFAULT_BASE_IRI as BASE
 from app.server.annotation_graphs import VERSION_GRAPH, render
