@@ -36,21 +36,32 @@ ANNOTATIONS = f"{BASE}graph/annotations/equipe-moteur"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
+def replica_env(engine: str, built_dir: Path, store: Path, *, writes: bool) -> dict[str, str]:
+    """A replica's settings over ``engine`` (Oxigraph's URLs), writing into it or not."""
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": f"{engine}/query",
+        "CVKG_ADMIN_TOKEN": TOKEN,
+        "CVKG_REMOTE_VERSION_TTL": "0.5",
+        "CVKG_STORE_DIR": str(store),
+    }
+    if writes:
+        env["CVKG_SPARQL_UPDATE_ENDPOINT"] = f"{engine}/update"
+    return env
+
+
 @pytest.fixture(scope="module")
 def replicas(
     published: str, built_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, LiveServer]]:
     tmp = tmp_path_factory.mktemp("replicas-ecriture")
-    env = {
-        "CVKG_BUILD_DIR": str(built_dir),
-        "CVKG_SPARQL_ENDPOINT": f"{published}/query",
-        "CVKG_ADMIN_TOKEN": TOKEN,
-        "CVKG_REMOTE_VERSION_TTL": "0.5",
-    }
-    writer = dict(env, CVKG_SPARQL_UPDATE_ENDPOINT=f"{published}/update")
     with (
-        live_server(None, tmp / "a.log", env=dict(writer, CVKG_STORE_DIR=str(tmp / "a"))) as a,
-        live_server(None, tmp / "b.log", env=dict(env, CVKG_STORE_DIR=str(tmp / "b"))) as b,
+        live_server(
+            None, tmp / "a.log", env=replica_env(published, built_dir, tmp / "a", writes=True)
+        ) as a,
+        live_server(
+            None, tmp / "b.log", env=replica_env(published, built_dir, tmp / "b", writes=False)
+        ) as b,
     ):
         yield a, b
 
@@ -205,13 +216,7 @@ def second_writer(
     published: str, built_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     tmp = tmp_path_factory.mktemp("replica-c")
-    env = {
-        "CVKG_BUILD_DIR": str(built_dir),
-        "CVKG_SPARQL_ENDPOINT": f"{published}/query",
-        "CVKG_SPARQL_UPDATE_ENDPOINT": f"{published}/update",
-        "CVKG_ADMIN_TOKEN": TOKEN,
-        "CVKG_STORE_DIR": str(tmp / "c"),
-    }
+    env = replica_env(published, built_dir, tmp / "c", writes=True)
     with live_server(None, tmp / "c.log", env=env) as c:
         yield c
 
@@ -320,13 +325,7 @@ def test_an_engine_down_is_a_clear_error(
     built_dir: Path, tmp_path: Path, cvkg_exe: str, cvkg_env: dict[str, str]
 ) -> None:
     down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    env = {
-        "CVKG_BUILD_DIR": str(built_dir),
-        "CVKG_SPARQL_ENDPOINT": f"{down}/query",
-        "CVKG_SPARQL_UPDATE_ENDPOINT": f"{down}/update",
-        "CVKG_ADMIN_TOKEN": TOKEN,
-        "CVKG_STORE_DIR": str(tmp_path / "store"),
-    }
+    env = replica_env(down, built_dir, tmp_path / "store", writes=True)
     with live_server(None, tmp_path / "down.log", env=env) as server:
         response = put(server, ANNOTATIONS, "<http://e/s> <http://e/p> <http://e/o> .")
         query = httpx.post(server.sparql, data={"query": "ASK {}"}, timeout=60)
