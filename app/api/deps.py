@@ -31,7 +31,6 @@ from app.config import DEFAULT_BASE_IRI
 from app.server import errors, ipc
 from app.server.cache import AnswerCache
 from app.server.workers import PoolBusy, QueryTimeout
-from app.synthese import graph_iri
 
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
 _SLUG = re.compile(SLUG)
@@ -116,11 +115,7 @@ class GraphData:
         A query reading the precomputed facts gets this data's synthèse graph
         (``?synthese``) unless told otherwise.
         """
-        query = queries.load(name)
-        bound = dict(params or {})
-        if any(p.name == "synthese" for p in query.params):
-            bound.setdefault("synthese", [graph_iri(self.base)])
-        return self.select(query.bind(bound, base=self.base))
+        return self.select(queries.load(name).for_data(self.base, params))
 
     def iri(self, kind: str, ident: str) -> str:
         """The data IRI ``{base}{kind}/{ident}`` for an id already checked as a slug."""
