@@ -46,7 +46,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from app.config import ONTOLOGY_NS
 
@@ -54,6 +54,9 @@ SYNTHESE_GRAPH = "synthese"
 """The graph's name under ``{base}graph/`` (``Iris.graph``): ``{base}graph/synthese``."""
 _CDV = ONTOLOGY_NS
 _TYPE = str(RDF.type)
+_OWL_DATATYPE_PROPERTY = str(OWL.DatatypeProperty)
+_RANGE = str(RDFS.range)
+_INTEGER = str(XSD.integer)
 
 # An object is an IRI (str) or a count (int).
 Fait = tuple[str, str, str | int]
@@ -191,6 +194,9 @@ def generation_facts(
         node = comptage(base, theme)
         out += [
             (node, _TYPE, _CDV + "ComptageDuTheme"),
+            # used as a predicate: said so, for the tools that read a graph's terms
+            (node, _TYPE, _OWL_DATATYPE_PROPERTY),
+            (node, _RANGE, _INTEGER),
             (node, _CDV + "themeCompte", theme),
             (node, _CDV + "nombreContrats", n),
             (node, _CDV + "nombreElements", m),
