@@ -87,11 +87,17 @@ class Settings(BaseSettings):
     max_header_bytes: int = 65_536
     header_timeout: float = 10.0
     keep_alive_timeout: int = 5
+    # Answers of /sparql kept per data version (app/server/result_cache.py): total
+    # bytes (0: no cache) and largest answer kept; K/M/G suffixes as for QUERY_MEMORY.
+    result_cache_bytes: int = 32 * 2**20
+    result_cache_entry_bytes: int = 2 * 2**20
 
-    @field_validator("query_memory", mode="before")
+    @field_validator(
+        "query_memory", "result_cache_bytes", "result_cache_entry_bytes", mode="before"
+    )
     @classmethod
     def _size(cls, value: object) -> object:
-        """``CVKG_QUERY_MEMORY`` in bytes, or with a K/M/G suffix (binary: 1G = 2**30)."""
+        """A size in bytes, or with a K/M/G suffix (binary: 1G = 2**30)."""
         if isinstance(value, str):
             text = value.strip().upper().removesuffix("B").removesuffix("I")
             units = {"K": 2**10, "M": 2**20, "G": 2**30}

@@ -19,11 +19,21 @@ contract's facts are recomputed only with it):
 * ``cdv:DispositifDuContrat`` — the contract mobilises a dispositif, through
   which elements, how many;
 * on the contract: ``cdv:abordeTheme``, ``cdv:mobiliseDispositif`` (the same
-  facts as direct links) and its counts of elements, themes and dispositifs.
+  facts as direct links), its counts of elements, themes (broader ones
+  included, and as tagged) and dispositifs;
+* on the contract, the counted link of each theme it addresses:
+  ``<contrat> <{base}synthese/theme/{theme}/elements> n`` — the answer of "how
+  many elements of which contract address this theme" in one index range of
+  the store, where a ``cdv:ThemeDuContrat`` needs three joined patterns per
+  contract (≈ 7 µs each in Oxigraph on RocksDB: 40 ms instead of 10 ms for
+  the 2 000 contracts addressing mental health).
 
 Facts across contracts (computed once from the per-contract ones):
-``cdv:ThemeDeGeneration`` — for each printed generation, how many contracts and
-elements address a theme.
+``cdv:ComptageDuTheme`` — each counted link above, with its theme and the
+corpus totals (contracts, elements); ``cdv:ThemeDeGeneration`` — for each
+printed generation, how many contracts and elements address a theme, typed
+``cdv:ThemeNouveau`` too when no contract of the previous printed generation
+addresses it.
 
 The computation works on plain IRIs (:class:`Saisie`) so the benchmark applies
 it to synthetic N-Quads without building rdflib graphs.
@@ -36,13 +46,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from app.config import ONTOLOGY_NS
 
-SYNTHESE_GRAPH = "graph/synthese"
+SYNTHESE_GRAPH = "synthese"
+"""The graph's name under ``{base}graph/`` (``Iris.graph``): ``{base}graph/synthese``."""
 _CDV = ONTOLOGY_NS
 _TYPE = str(RDF.type)
+_OWL_DATATYPE_PROPERTY = str(OWL.DatatypeProperty)
+_RANGE = str(RDFS.range)
+_INTEGER = str(XSD.integer)
 
 # An object is an IRI (str) or a count (int).
 Fait = tuple[str, str, str | int]
@@ -85,6 +99,22 @@ def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
+def graph_iri(base: str) -> str:
+    """The IRI of the graph the facts are written in, which the queries read."""
+    return f"{base}graph/{SYNTHESE_GRAPH}"
+
+
+def fait(base: str, contrat_id: str, kind: str, concept: str) -> str:
+    """The IRI of the fact of a contract (by id) and a concept (IRI) of ``kind``:
+    its ``cdv:ThemeDuContrat`` (``theme``) or ``cdv:DispositifDuContrat`` (``dispositif``)."""
+    return f"{base}synthese/contrat/{contrat_id}/{kind}/{_local(concept)}"
+
+
+def comptage(base: str, theme: str) -> str:
+    """The counted link of a theme: ``<contrat> <this> n`` (see the module docstring)."""
+    return f"{base}synthese/theme/{_local(theme)}/elements"
+
+
 def folded_themes(saisie: Saisie, up: Mapping[str, frozenset[str]]) -> dict[str, set[str]]:
     """Each theme the contract addresses, with the elements tagged with it or a narrower one."""
     themes: dict[str, set[str]] = defaultdict(set)
@@ -108,8 +138,10 @@ def contract_facts(saisie: Saisie, up: Mapping[str, frozenset[str]], base: str) 
     out: list[Fait] = [
         (c, _CDV + "nombreElements", len(saisie.elements)),
         (c, _CDV + "nombreThemes", len(themes)),
+        (c, _CDV + "nombreThemesEtiquetes", len(direct)),
         (c, _CDV + "nombreDispositifs", len(dispositifs)),
     ]
+    out += [(c, comptage(base, t), len(elements)) for t, elements in sorted(themes.items())]
     kinds = (
         ("theme", "ThemeDuContrat", "themeAborde", "abordeTheme", themes),
         (
@@ -122,7 +154,7 @@ def contract_facts(saisie: Saisie, up: Mapping[str, frozenset[str]], base: str) 
     )
     for kind, cls, link, shortcut, groups in kinds:
         for concept, elements in sorted(groups.items()):
-            node = f"{base}synthese/contrat/{cid}/{kind}/{_local(concept)}"
+            node = fait(base, cid, kind, concept)
             out += [
                 (c, _CDV + shortcut, concept),
                 (node, _TYPE, _CDV + cls),
@@ -139,19 +171,38 @@ def contract_facts(saisie: Saisie, up: Mapping[str, frozenset[str]], base: str) 
 def generation_facts(
     per_contract: Iterable[tuple[str | None, Mapping[str, set[str]]]], base: str
 ) -> list[Fait]:
-    """Per printed generation and theme: how many contracts and elements address it.
+    """The facts across contracts: counted links per theme, and per printed generation.
 
     ``per_contract``: each contract's printed generation and :func:`folded_themes`.
+    A generation's previous one is the printed generation before it in the order
+    of their identifiers (``2015-2020`` < ``2024-2030``); the first has none, so
+    no theme is new in it.
     """
     contrats: dict[tuple[str, str], int] = defaultdict(int)
     elements: dict[tuple[str, str], int] = defaultdict(int)
+    corpus: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for generation, themes in per_contract:
-        if generation is None:
-            continue  # never guessed: a contract without a printed generation counts nowhere
         for theme, tagged in themes.items():
+            corpus[theme][0] += 1
+            corpus[theme][1] += len(tagged)
+            if generation is None:
+                continue  # never guessed: a contract without a printed generation counts nowhere
             contrats[(generation, theme)] += 1
             elements[(generation, theme)] += len(tagged)
     out: list[Fait] = []
+    for theme, (n, m) in sorted(corpus.items()):
+        node = comptage(base, theme)
+        out += [
+            (node, _TYPE, _CDV + "ComptageDuTheme"),
+            # used as a predicate: said so, for the tools that read a graph's terms
+            (node, _TYPE, _OWL_DATATYPE_PROPERTY),
+            (node, _RANGE, _INTEGER),
+            (node, _CDV + "themeCompte", theme),
+            (node, _CDV + "nombreContrats", n),
+            (node, _CDV + "nombreElements", m),
+        ]
+    order = sorted({g for g, _ in contrats}, key=_local)
+    previous = dict(zip(order[1:], order, strict=False))
     for (generation, theme), n in sorted(contrats.items()):
         node = f"{base}synthese/generation/{_local(generation)}/theme/{_local(theme)}"
         out += [
@@ -161,6 +212,12 @@ def generation_facts(
             (node, _CDV + "nombreContrats", n),
             (node, _CDV + "nombreElements", elements[(generation, theme)]),
         ]
+        before = previous.get(generation)
+        if before is not None and (before, theme) not in contrats:
+            out += [
+                (node, _TYPE, _CDV + "ThemeNouveau"),
+                (node, _CDV + "generationPrecedente", before),
+            ]
     return out
 
 

@@ -14,9 +14,12 @@ generator (``benchmarks/generate.py``). Then:
    endpoint, once its start-up preparation is over (catalogues,
    search index, matrix — timed too): first call and the median of
    ``--calls`` repeated calls (answers are cached per data version; target
-   ≤ 10 ms), then full-text searches on the built index (target ≤ 50 ms).
+   ≤ 10 ms), then full-text searches on the built index (target ≤ 50 ms),
+   and the resident memory of the server and its query workers.
 
     python benchmarks/api_queries.py --contracts 500 --contracts 2000
+    python benchmarks/api_queries.py --contracts 2000 --no-memory --rocksdb \
+        --only sante-mentale,matrice,themes-nouveaux,dispositifs-partages --no-http
 """
 
 from __future__ import annotations
@@ -92,7 +95,6 @@ CONTRAT_BINDING = {
     "contrats": None,
     "concepts-par-contrat": "contrats",
     "libelles": "batch",
-    "matrice": "batch",
 }
 
 
@@ -105,11 +107,19 @@ def _time(run: Callable[[], object], repeat: int) -> tuple[list[float], object]:
     return times, result
 
 
-def time_queries(store: ox.Store, repeat: int) -> list[tuple[str, float, float, int]]:
-    """(name, median s, worst s, rows) for every query file."""
+def time_queries(
+    store: ox.Store, repeat: int, only: set[str] | None = None
+) -> list[tuple[str, float, float, int]]:
+    """(name, median s, worst s, rows) for every query file (or those in ``only``).
+
+    Each run includes serialising the answer as SPARQL JSON, as an endpoint would.
+    """
     values = synthetic_values(store)
+    values["synthese"] = [BASE + "graph/synthese"]
     table = []
     for query in queries.all_queries():
+        if only and query.name not in only:
+            continue
         params: dict[str, list[str] | None] = {}
         for p in query.params:
             if p.name == "contrat" and query.name in CONTRAT_BINDING:
@@ -119,12 +129,15 @@ def time_queries(store: ox.Store, repeat: int) -> list[tuple[str, float, float, 
                 params[p.name] = values.get(p.name, values["contrat"])
         text = query.bind(params, base=BASE)
 
-        def run(text: str = text) -> int:
+        def run(text: str = text) -> None:
             result = store.query(text, use_default_graph_as_union=True)
-            return sum(1 for _ in result) if isinstance(result, ox.QuerySolutions) else 1
+            if isinstance(result, ox.QuerySolutions):
+                result.serialize(format=ox.QueryResultsFormat.JSON)
 
-        times, rows = _time(run, repeat)
-        table.append((query.name, statistics.median(times), max(times), int(rows)))  # type: ignore[arg-type]
+        times, _ = _time(run, repeat)
+        answer = store.query(text, use_default_graph_as_union=True)
+        rows = len(list(answer)) if isinstance(answer, ox.QuerySolutions) else 1
+        table.append((query.name, statistics.median(times), max(times), rows))
     return table
 
 
@@ -141,17 +154,13 @@ def print_query_table(title: str, table: list[tuple[str, float, float, int]]) ->
     return over
 
 
-def time_api(
-    data: Path, calls: int, workdir: Path, store: ox.Store
-) -> list[tuple[str, float, float]]:
+def time_api(data: Path, calls: int, workdir: Path) -> list[tuple[str, float, float]]:
     """(endpoint, first call ms, median repeated call ms) through a live server.
 
     httpx asks for gzip, as browsers and pandas do; its time includes the
     transfer and decompression of the body, not its parsing.
     """
-    values = synthetic_values(store)
-    a, b = (iri.rsplit("/", 1)[-1] for iri in values["contrats"])
-    urls = [
+    urls = [  # {a}, {b}: the first two contracts, asked of the server once it is up
         "/api/themes",
         "/api/themes/sante-mentale",
         "/api/themes/sante",
@@ -159,8 +168,8 @@ def time_api(
         "/api/themes/sante?limit=5000&format=csv",
         "/api/contrats",
         "/api/contrats?limit=5000",
-        f"/api/contrats/{a}",
-        f"/api/compare?contrat={a}&contrat={b}",
+        "/api/contrats/{a}",
+        "/api/compare?contrat={a}&contrat={b}",
         "/api/matrix",
         "/api/matrix?format=csv",
         "/api/matrix.svg",
@@ -180,7 +189,9 @@ def time_api(
         # CPU with it. A search and the matrix block until it is done.
         ready, _ = _time(lambda: (client.get("/api/search?q=x"), client.get("/api/matrix")), 1)
         table.append(("préparation au démarrage (attendue)", ready[0] * 1000, float("nan")))
-        for url in urls:
+        first_two = client.get("/api/contrats", params={"limit": 2}).json()["contrats"]
+        ids = {"a": first_two[0]["id"], "b": first_two[1]["id"]}
+        for url in (u.format(**ids) for u in urls):
             first, response = _time(lambda url=url: client.get(url), 1)
             assert response.status_code == 200, (url, response.text[:300])  # type: ignore[attr-defined]
             repeated, _ = _time(lambda url=url: client.get(url), calls)
@@ -195,14 +206,38 @@ def time_api(
                     statistics.median(times) * 1000,
                 )
             )
-        status = Path(f"/proc/{server.process.pid}/status")
-        if status.is_file():
-            rss = next(line for line in status.read_text().splitlines() if line.startswith("VmRSS"))
+        resident = resident_mb(server.process.pid)
+        if resident:
             print(
-                f"mémoire du serveur après ces appels : {rss.split(':')[1].strip()}",
+                "mémoire résidente après ces appels (Mo) : "
+                + ", ".join(f"{name} {mb:.0f}" for name, mb in resident.items())
+                + f" ; total {sum(resident.values()):.0f}",
                 file=sys.stderr,
             )
     return table
+
+
+def resident_mb(pid: int) -> dict[str, float]:
+    """VmRSS of a process and of all its descendants (the query workers), in MB."""
+    out: dict[str, float] = {}
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        proc = Path(f"/proc/{p}")
+        try:
+            status = (proc / "status").read_text()
+            children = [
+                int(c)
+                for task in (proc / "task").iterdir()
+                for c in (task / "children").read_text().split()
+            ]
+        except OSError:
+            continue
+        rss = next((line for line in status.splitlines() if line.startswith("VmRSS")), None)
+        if rss:
+            out[f"{p}"] = int(rss.split()[1]) / 1024
+        todo += children
+    return out
 
 
 def main() -> int:
@@ -212,6 +247,13 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=30, help="repeated HTTP calls per endpoint")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "cvkg-bench")
     parser.add_argument("--no-http", action="store_true", help="only the SPARQL files")
+    parser.add_argument(
+        "--no-memory", action="store_true", help="skip the files on an in-memory store"
+    )
+    parser.add_argument("--only", help="comma-separated query names (default: every file)")
+    parser.add_argument(
+        "--store", type=Path, help="time the files on this existing store (read-only) instead"
+    )
     parser.add_argument(
         "--rocksdb",
         action="store_true",
@@ -226,30 +268,40 @@ def main() -> int:
         if not data.is_file():
             quads = generate(n, data)
             print(f"{n} contrats : {quads} quads générés", file=sys.stderr)
+        only = set(args.only.split(",")) if args.only else None
         store = ox.Store()
-        start = time.perf_counter()
-        store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-        print(
-            f"{n} contrats chargés en mémoire en {time.perf_counter() - start:.1f} s",
-            file=sys.stderr,
-        )
-        over += print_query_table(
-            f"{n} contrats — app/queries en mémoire (médiane / pire de {args.repeat})",
-            time_queries(store, args.repeat),
-        )
-        if args.rocksdb:
+        if not args.no_memory:
+            start = time.perf_counter()
+            store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+            print(
+                f"{n} contrats chargés en mémoire en {time.perf_counter() - start:.1f} s",
+                file=sys.stderr,
+            )
+            over += print_query_table(
+                f"{n} contrats — app/queries en mémoire (médiane / pire de {args.repeat})",
+                time_queries(store, args.repeat, only),
+            )
+        if args.store:
+            store = ox.Store.read_only(str(args.store))
+            over += print_query_table(
+                f"{n} contrats — app/queries sur {args.store} en lecture seule "
+                f"(médiane / pire de {args.repeat})",
+                time_queries(store, args.repeat, only),
+            )
+        elif args.rocksdb:
             store_dir = prepare_store(data, workdir / "store")
-            on_disk = ox.Store.read_only(str(store_dir))
-            print_query_table(
-                f"{n} contrats — app/queries sur RocksDB en lecture seule",
-                time_queries(on_disk, args.repeat),
+            store = ox.Store.read_only(str(store_dir))
+            over += print_query_table(
+                f"{n} contrats — app/queries sur RocksDB optimisé, en lecture seule "
+                f"(médiane / pire de {args.repeat})",
+                time_queries(store, args.repeat, only),
             )
         if args.no_http:
             continue
         print(f"\n## {n} contrats — API par HTTP (premier appel, médiane de {args.calls})\n")
         print("| appel | premier (ms) | répété, médiane (ms) |")
         print("|---|---:|---:|")
-        for url, first, median in time_api(data, args.calls, workdir, store):
+        for url, first, median in time_api(data, args.calls, workdir):
             print(f"| `{url}` | {first:.1f} | {median:.1f} |")
     return 1 if over else 0
 

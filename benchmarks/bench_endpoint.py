@@ -71,6 +71,7 @@ PRECOMPUTED = {
     "themes-nouveaux": ("themes-nouveaux", None),
     "dispositifs-partages": ("dispositifs-partages", "<$C>"),
 }
+ACCEPT = {"Accept": "application/sparql-results+json"}
 TARGET_MS = {"sante-mentale": 20, "matrice": 300, "themes-nouveaux": 30, "dispositifs-partages": 50}
 
 
@@ -91,43 +92,74 @@ def row_count(body: bytes) -> int:
     return len(json.loads(body)["results"]["bindings"])
 
 
-def compare(engines: list[Engine], name: str, query: str, repeat: int) -> str:
-    """One line of the table: medians, p95, ratio to Oxigraph, rows per engine."""
+def compare(engines: list[Engine], name: str, query: str, repeat: int) -> list[str]:
+    """Lines of the table: medians, p95, ratio to Oxigraph, rows per engine.
+
+    Cold: every run sends a distinct text (a numbered comment), so no answer
+    cache serves it: the engine's own speed. Warm: the same text again, which
+    this endpoint answers from its result cache (CVKG_RESULT_CACHE_BYTES) when
+    the answer fits; Oxigraph's server has no cache, its cold figure stands.
+    """
     start = time.perf_counter()
-    counts = [row_count(e.query(query)) for e in engines]  # warm-up, and the answers
+    counts = [row_count(e.query(f"{query}\n# essai 0")) for e in engines]  # warm-up, answers
     heavy = time.perf_counter() - start > 3
     runs = max(2, repeat // 10) if heavy else repeat
     times: list[list[float]] = [[] for _ in engines]
-    for _ in range(runs):
+    for run in range(1, runs + 1):
         for engine, sink in zip(engines, times, strict=True):
             t = time.perf_counter()
-            engine.query(query)
+            engine.query(f"{query}\n# essai {run}")
             sink.append((time.perf_counter() - t) * 1000)
     medians = [statistics.median(t) for t in times]
     cells = " ".join(f"{m:9.1f} {p95(t):8.1f}" for m, t in zip(medians, times, strict=True))
     ratios = " ".join(f"{medians[0] / m:6.2f}" for m in medians[1:])
     same = "=" if len(set(counts)) == 1 else f"≠ {counts}"
-    return f"{name:<26} {counts[0]:>6} {cells} {ratios} {same}"
+    lines = [f"{name + ' froid':<32} {counts[0]:>6} {cells} {ratios} {same}"]
+    ours = engines[0]
+    ours.query(query)  # kept by the cache if it fits
+    warm = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        ours.query(query)
+        warm.append((time.perf_counter() - t) * 1000)
+    if ours.last_cached:
+        m = statistics.median(warm)
+        lines.append(
+            f"{name + ' chaud (cache)':<32} {counts[0]:>6} {m:9.1f} {p95(warm):8.1f} "
+            f"{'':>18} {m / medians[1]:6.2f}   (Oxigraph : son chiffre froid)"
+        )
+    return lines
 
 
-async def throughput(url: str, queries: list[str], clients: int, seconds: float) -> float:
-    """Requests per second with ``clients`` concurrent clients for ``seconds``."""
+async def throughput(
+    url: str, queries: list[str], clients: int, seconds: float, *, cold: bool, one_address: bool
+) -> float:
+    """Requests per second with ``clients`` concurrent clients for ``seconds``.
+
+    Each client has its own loopback address (127.0.1.N), as distinct clients
+    would: this endpoint's fair share counts per address (``one_address``: all
+    from 127.0.0.1, one client as far as the fair share knows). ``cold``: each
+    request's text is distinct (a numbered comment), so no cache answers.
+    """
     done = 0
     deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
 
-        async def worker() -> None:
-            nonlocal done
+    async def worker(index: int) -> None:
+        nonlocal done
+        address = "127.0.0.1" if one_address else f"127.0.1.{index + 1}"
+        transport = httpx.AsyncHTTPTransport(local_address=address)
+        async with httpx.AsyncClient(timeout=600, transport=transport) as client:
             while time.perf_counter() < deadline:
                 query = random.choice(queries)
-                response = await client.post(url, data={"query": query})
+                if cold:
+                    query += f"\n# {index}-{done}"
+                response = await client.post(url, data={"query": query}, headers=ACCEPT)
                 response.raise_for_status()
                 done += 1
 
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        return done / (time.perf_counter() - start)
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(clients)))
+    return done / (time.perf_counter() - start)
 
 
 def main() -> int:
@@ -137,16 +169,32 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="per throughput run")
     parser.add_argument("--virtuoso", default=os.environ.get("CVKG_BENCH_VIRTUOSO"))
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/cvkg-bench"))
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="an already loaded, optimised store: both servers open it "
+        "read-only (no load, no load time)",
+    )
+    parser.add_argument("--workers", type=int, help="CVKG_QUERY_WORKERS of this endpoint")
+    parser.add_argument("--queries", help="only these questions (names, comma-separated)")
+    parser.add_argument(
+        "--one-address", action="store_true", help="throughput clients all from 127.0.0.1"
+    )
     args = parser.parse_args()
 
     args.workdir.mkdir(parents=True, exist_ok=True)
     dump = args.workdir / f"synthetic-synthese-{args.contracts}.nq"
-    if not dump.exists():
+    if args.store is None and not dump.exists():
         print(f"généré : {dump} ({generate(args.contracts, dump)} quads)")
     print(f"charge de la machine au début : {os.getloadavg()}")
-    engines = [start_ours(dump, args.workdir), start_oxigraph(dump, args.workdir)]
+    env = {"CVKG_QUERY_WORKERS": str(args.workers)} if args.workers else {}
+    engines = [
+        start_ours(dump, args.workdir, store=args.store, env=env),
+        start_oxigraph(dump, args.workdir, store=args.store),
+    ]
     if args.virtuoso:
         engines.append(virtuoso(args.virtuoso))
+    wanted = set(args.queries.split(",")) if args.queries else None
     try:
         probe = PREFIXES + "SELECT ?c WHERE { ?c a cdv:Contrat } ORDER BY ?c"
         rows = json.loads(engines[1].query(probe))["results"]["bindings"]
@@ -154,27 +202,50 @@ def main() -> int:
         first, second = contracts[0], contracts[1]
         names = " ".join(f"{e.name + ' méd':>9} {'p95':>8}" for e in engines)
         ratio_names = " ".join(f"{'/' + e.name[:5]:>6}" for e in engines[1:])
-        print(f"\n{args.contracts} contrats ; ms ; ratio = cvkg / autre (≤ 1.1 visé)")
-        print(f"{'requête':<26} {'lignes':>6} {names} {ratio_names} lignes")
+        print(f"\ncvkg prêt (préparation de l'API finie) {engines[0].ready_s:.0f} s après l'écoute")
+        print(f"\n{len(contracts)} contrats ; ms ; ratio = cvkg / autre (≤ 1.1 visé)")
+        print("froid : texte distinct à chaque essai (aucun cache) ; chaud : cache de cvkg")
+        print(f"{'requête':<32} {'lignes':>6} {names} {ratio_names} lignes")
         for name, query in RAW.items():
-            text = PREFIXES + query.replace("$C", first).replace("$D", second)
-            print(compare(engines, f"{name} (brut)", text, args.repeat), flush=True)
+            if wanted is None or name in wanted:
+                text = PREFIXES + query.replace("$C", first).replace("$D", second)
+                print("\n".join(compare(engines, f"{name} (brut)", text, args.repeat)), flush=True)
         for name, (file, values) in PRECOMPUTED.items():
-            text = precomputed_query(file, values and values.replace("$C", first))
-            line = compare(engines, f"{name} (synthèse)", text, args.repeat)
-            print(f"{line}  cible {TARGET_MS[name]} ms", flush=True)
+            if wanted is None or f"{name}-synthese" in wanted:
+                text = precomputed_query(file, values and values.replace("$C", first))
+                lines = compare(engines, f"{name} (synthèse)", text, args.repeat)
+                lines[0] += f"  cible {TARGET_MS[name]} ms"
+                print("\n".join(lines), flush=True)
         trees = [PREFIXES + RAW["arbre-contrat"].replace("$C", c) for c in contracts[:200]]
-        print("\ndébit, arbre d'un contrat (req/s) :")
-        for clients in (8, 32):
-            cells = [
-                f"{e.name} {asyncio.run(throughput(e.url, trees, clients, args.seconds)):7.1f}"
-                for e in engines
-            ]
-            print(f"  {clients:>2} clients : " + " ; ".join(cells), flush=True)
+        where = "une seule adresse" if args.one_address else "une adresse par client"
+        print(f"\ndébit, arbre d'un contrat parmi 200 (req/s ; {where}) :")
+        for cold in (True, False):
+            if not cold:
+                for tree in trees:  # every answer in the cache before the warm runs
+                    engines[0].query(tree)
+            for clients in (8, 32):
+                cells = []
+                for e in engines:
+                    rate = asyncio.run(
+                        throughput(
+                            e.url,
+                            trees,
+                            clients,
+                            args.seconds,
+                            cold=cold,
+                            one_address=args.one_address,
+                        )
+                    )
+                    cells.append(f"{e.name} {rate:7.1f}")
+                label = "froid" if cold else "chaud (cache de cvkg)"
+                print(f"  {clients:>2} clients, {label} : " + " ; ".join(cells), flush=True)
         print("\nchargement et mémoire :")
         for e in engines:
+            load = f"chargement {e.load_s:6.1f} s (pic {e.load_peak_mb:5.0f} Mo)"
+            if args.store:
+                load = f"base donnée ({args.store})"
             print(
-                f"  {e.name:<9} chargement {e.load_s:6.1f} s (pic {e.load_peak_mb:5.0f} Mo) ; "
+                f"  {e.name:<9} {load} ; "
                 f"résident après la série {e.rss_mb():6.0f} Mo (serveur + workers)"
             )
     finally:

@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.synthese import (  # noqa: E402
-    SYNTHESE_GRAPH,
     Saisie,
     ancestors,
     contract_facts,
     folded_themes,
     generation_facts,
+    graph_iri,
     to_nquads,
 )
 
@@ -205,7 +205,7 @@ def generate(contracts: int, output: Path, seed: int = 2024) -> int:
     rng = random.Random(seed)
     theme_slugs = [slug for slug, _, _ in themes()]
     up = ancestors((f"{ID}theme/{s}", f"{ID}theme/{b}") for s, _, b in themes() if b)
-    synthese = f"{ID}{SYNTHESE_GRAPH}"
+    synthese = graph_iri(ID)
     folded: list[tuple[str | None, Mapping[str, set[str]]]] = []
     count = 0
     with open(output, "w", encoding="utf-8") as out:

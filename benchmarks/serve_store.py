@@ -13,6 +13,7 @@ from pathlib import Path
 import uvicorn
 
 from app.config import get_settings
+from app.server.http_protocol import protocol_class
 from app.server.main import create_app
 from app.server.run import configure_logging, listening_socket
 
@@ -24,8 +25,15 @@ def main() -> int:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     configure_logging()  # the access log is part of the per-request cost
-    app = create_app(get_settings(), args.store)
-    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    settings = get_settings()
+    app = create_app(settings, args.store)
+    config = uvicorn.Config(  # as run.serve: head limits, keep-alive
+        app,
+        log_level="warning",
+        access_log=False,
+        http=protocol_class(settings.max_header_bytes, settings.header_timeout),
+        timeout_keep_alive=settings.keep_alive_timeout,
+    )
     uvicorn.Server(config).run(sockets=[listening_socket(args.host, args.port)])
     return 0
 

@@ -49,12 +49,15 @@ DESCRIPTION = """API comparative des contrats de ville.
 
 
 def warm_up(app: FastAPI) -> None:
-    """Build what every first call would otherwise wait for (catalogues, search index, matrix)."""
+    """Build what every first call would otherwise wait for (catalogues, search index,
+    matrix, the contracts of each dispositif, the generations compared)."""
     try:
         data = data_for(app.state)
         catalog.contrats(data), catalog.themes(data), catalog.dispositifs(data)
         search.index(data)
         matrix.matrix(data, None)
+        dispositifs.mobilisations(data)
+        generations.rows(data)
     except Exception:  # a warm-up failure must not stop the server; requests will retry
         log.exception("préparation de l'API comparative")
 

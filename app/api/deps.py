@@ -110,9 +110,12 @@ class GraphData:
     def run(
         self, name: str, params: Mapping[str, list[str] | None] | None = None
     ) -> list[dict[str, Any]]:
-        """Rows of ``app/queries/{name}.rq`` with ``params`` bound (IRIs, checked)."""
-        query = queries.load(name)
-        return self.select(query.bind(params or {}, base=self.base))
+        """Rows of ``app/queries/{name}.rq`` with ``params`` bound (IRIs, checked).
+
+        A query reading the precomputed facts gets this data's synthèse graph
+        (``?synthese``) unless told otherwise.
+        """
+        return self.select(queries.load(name).for_data(self.base, params))
 
     def iri(self, kind: str, ident: str) -> str:
         """The data IRI ``{base}{kind}/{ident}`` for an id already checked as a slug."""

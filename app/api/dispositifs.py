@@ -24,6 +24,7 @@ from app.api.tabular import (
     document,
     respond,
 )
+from app.synthese import fait
 
 router = APIRouter(prefix="/dispositifs", tags=["dispositifs"])
 
@@ -60,10 +61,28 @@ def list_dispositifs(request: Request, data: DataDep, format: FormatParam = None
     )
 
 
+def mobilisations(data: GraphData) -> dict[str, list[str]]:
+    """The ids of the contracts mobilising each dispositif (by id), in id order
+    (``mobilisations.rq``: the synthèse's shortcuts, read once per data version)."""
+
+    def compute() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for r in data.run("mobilisations"):
+            out.setdefault(data.slug(r["dispositif"]), []).append(data.slug(r["contrat"]))
+        return {d: sorted(ids) for d, ids in out.items()}
+
+    return data.memo(("catalog", "mobilisations"), compute)  # type: ignore[no-any-return]
+
+
 def _dispositif_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answer:
     item = catalog.dispositif(data, ident)
+    pages = evidence.Pages(
+        "preuves-dispositif",
+        mobilisations(data).get(ident, []),
+        lambda ids: {"fait": [fait(data.base, c, "dispositif", item["iri"]) for c in ids]},
+    )
     return evidence.concept_answer(
-        data, "contrats-par-dispositif", ("dispositif", item), offset, limit
+        data, "contrats-par-dispositif", ("dispositif", item), offset, limit, pages
     )
 
 
@@ -86,7 +105,9 @@ def get_dispositif(
     matched words, or `curateur`). CSV: one row per element. `count` is the
     number of contracts; they come by pages of `limit`.
 
-    SPARQL: `/queries/contrats-par-dispositif.rq` (paths: `/queries/chemins.rq`).
+    SPARQL: `/queries/contrats-par-dispositif.rq`, read a page at a time with
+    `/queries/mobilisations.rq` and `/queries/preuves-dispositif.rq` (paths:
+    `/queries/chemins.rq`).
     """
     return respond(
         request,

@@ -46,12 +46,12 @@ def _columns(data: GraphData, given: list[str] | None) -> list[str]:
     return list(given)
 
 
-def _cells(data: GraphData) -> dict[tuple[str, str], int]:
-    """Counts per (theme id, contract id), from ``matrice.rq`` in batches of contracts."""
+def cells(data: GraphData) -> dict[tuple[str, str], int]:
+    """Counts per (theme id, contract id): ``matrice.rq``, one index range per theme."""
 
     def compute() -> dict[tuple[str, str], int]:
-        rows = catalog.per_contract_batch(data, "matrice")
-        return {(data.slug(r["theme"]), r["id"]): r["elements"] for r in rows}
+        rows = data.run("matrice")
+        return {(data.slug(r["theme"]), data.slug(r["contrat"])): r["elements"] for r in rows}
 
     return data.memo(("catalog", "matrice"), compute)  # type: ignore[no-any-return]
 
@@ -59,7 +59,7 @@ def _cells(data: GraphData) -> dict[tuple[str, str], int]:
 def matrix(data: GraphData, given: list[str] | None) -> dict[str, Any]:
     """Rows (present themes, top ones each followed by their narrower ones), columns, counts."""
     columns = _columns(data, given)
-    counts = _cells(data)
+    counts = cells(data)
     themes = {
         t["id"]: {
             "id": t["id"],
@@ -93,8 +93,7 @@ def matrix(data: GraphData, given: list[str] | None) -> dict[str, Any]:
 
 def _matrix_answer(data: GraphData, given: list[str] | None) -> Answer:
     m = matrix(data, given)
-    iris = [data.iri("contrat", c) for c in m["contrats"]] if given else None
-    doc = document("matrice", {"contrat": iris}, data, **m)
+    doc = document("matrice", {}, data, **m)  # the whole matrix; the columns chosen here
     rows = [
         {
             "theme": t["id"],

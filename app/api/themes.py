@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from app.api import catalog, evidence, models
+from app.api import catalog, evidence, matrix, models
 from app.api.deps import SLUG, DataDep, GraphData
 from app.api.tabular import (
     DEFAULT_LIMIT,
@@ -26,6 +26,7 @@ from app.api.tabular import (
     document,
     respond,
 )
+from app.synthese import fait
 
 router = APIRouter(prefix="/themes", tags=["thèmes"])
 
@@ -67,14 +68,29 @@ def list_themes(request: Request, data: DataDep, format: FormatParam = None) -> 
     )
 
 
+def _contrats_of(data: GraphData, theme: str) -> list[str]:
+    """The ids of the contracts addressing ``theme`` (or a narrower one), in id order.
+
+    Read in the matrix (counted links of the synthèse, ``matrice.rq``), which
+    the server prepares at start-up: no query of its own.
+    """
+    return sorted(c for (t, c), n in matrix.cells(data).items() if t == theme and n)
+
+
 def _theme_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answer:
     theme = catalog.theme(data, ident)
+    pages = evidence.Pages(
+        "preuves-theme",
+        data.cached(("contrats du thème", ident), lambda: _contrats_of(data, ident)),
+        lambda ids: {"fait": [fait(data.base, c, "theme", theme["iri"]) for c in ids]},
+    )
     return evidence.concept_answer(
         data,
         "contrats-par-theme",
         ("theme", theme),
         offset,
         limit,
+        pages,
         extra=lambda r: {
             "theme_reconnu": data.slug(r["themeReconnu"]),
             "theme_reconnu_label": r.get("themeLabel"),
@@ -103,7 +119,8 @@ def get_theme(
     words, curator's reason. CSV: one row per element. `count` is the number of
     contracts; they come by pages of `limit` (`pagination.suivant` asks for the next).
 
-    SPARQL: `/queries/contrats-par-theme.rq` (paths: `/queries/chemins.rq`).
+    SPARQL: `/queries/contrats-par-theme.rq`, read a page at a time with
+    `/queries/preuves-theme.rq` (paths: `/queries/chemins.rq`).
     """
     return respond(
         request,

@@ -32,6 +32,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from app.synthese import graph_iri
+
 QUERY_DIR = Path(__file__).resolve().parent
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _PARAM = re.compile(r"^#\s*@param\s+\?(\w+)\s+(iri|string)\b(.*)$", re.MULTILINE)
@@ -95,6 +97,19 @@ class Query:
             block = f"VALUES ?{name} {{ {content} }}"
             text = re.sub(_VALUES.format(name=name), _verbatim(block), text, count=1)
         return text
+
+    def for_data(self, base: str, values: Mapping[str, Iterable[str] | None] | None = None) -> str:
+        """The text to run on the data published under ``base``.
+
+        A query reading the precomputed facts names their graph in a ``VALUES
+        ?synthese`` block whose example value is the default base's graph: on data
+        published under another base it would silently find nothing, so the
+        graph of ``base`` is bound here, once for every caller (API and pages).
+        """
+        bound = dict(values or {})
+        if any(p.name == "synthese" for p in self.params):
+            bound.setdefault("synthese", [graph_iri(base)])
+        return self.bind(bound, base=base)
 
 
 def _verbatim(text: str) -> Callable[[re.Match[str]], str]:

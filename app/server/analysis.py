@@ -95,6 +95,15 @@ def _lex(text: str) -> tuple[Token, ...]:
     return tuple(Token(m.lastgroup or "other", m.group(), m.start()) for m in _TOKEN.finditer(text))
 
 
+def code(text: str) -> str:
+    """The query's code in lower case, strings, IRIs, comments and variables blanked.
+
+    >>> code('SELECT ?now { <now> ?p "NOW()" } # now()').split()
+    ['select', '{', '}']
+    """
+    return _code(text)
+
+
 def _code(text: str) -> str:
     if len(text) <= _CACHED_TEXT:
         return _cached_code(text)

@@ -19,6 +19,7 @@ from app.config import Settings
 from app.server import errors, ipc
 from app.server.cache import AnswerCache
 from app.server.fair_share import FairShare, Refused, client_key
+from app.server.result_cache import ResultCache
 from app.server.store import data_version
 from app.server.workers import (
     PoolBusy,
@@ -37,7 +38,8 @@ class Runtime:
 
     ``version`` is the data version served (build fingerprint + annotation
     digest, see ``store.data_version``), replaced after each accepted write;
-    ``cache`` holds derived answers keyed on it (:meth:`cache_key`).
+    ``cache`` holds derived answers keyed on it (:meth:`cache_key`), ``results``
+    the answers of ``/sparql`` (``result_cache``).
     """
 
     settings: Settings
@@ -50,6 +52,7 @@ class Runtime:
     examples: list[Any] = field(default_factory=list)  # editor.Example, read at start
     editor_template: str = ""
     cache: AnswerCache = field(default_factory=lambda: AnswerCache(maxsize=64))
+    results: ResultCache = field(default_factory=lambda: ResultCache(0, 0))  # /sparql answers
 
     @property
     def writable(self) -> bool:
@@ -59,14 +62,15 @@ class Runtime:
         return (self.version, *parts)
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    """Async on purpose: FastAPI runs a plain ``def`` dependency in a thread (≈ 1 ms)."""
     return request.app.state.runtime
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def is_admin(request: Request, runtime: RuntimeDep) -> bool:
+async def is_admin(request: Request, runtime: RuntimeDep) -> bool:
     """Whether the request carries the admin token (``Authorization: Bearer …``).
 
     With no ``CVKG_ADMIN_TOKEN`` configured nobody is admin: writes are
@@ -167,9 +171,7 @@ async def dispatch(
 
         reply, body = await unless_abandoned(request, read())
     except Refused as refused:
-        if refused.status == 429:
-            raise errors.too_many_requests(refused.message, refused.retry_after) from None
-        raise errors.service_unavailable(refused.message, refused.retry_after) from None
+        raise _refusal(refused) from None
     except PoolBusy:
         raise errors.service_unavailable(
             "Serveur saturé : aucun processus de requête libéré à temps "
@@ -188,6 +190,21 @@ async def dispatch(
     if isinstance(reply, ipc.Failure):
         raise _problem(request, reply)
     return reply, body
+
+
+def _refusal(refused: Refused) -> errors.HTTPProblem:
+    if refused.status == 429:
+        return errors.too_many_requests(refused.message, refused.retry_after)
+    return errors.service_unavailable(refused.message, refused.retry_after)
+
+
+def admit_without_worker(request: Request, runtime: Runtime) -> None:
+    """Admission of an answer that needs no worker (a cached one): the client's 429s
+    (query-time budget spent, queue full) apply; no slot is taken."""
+    try:
+        runtime.admission.check(client_of(request, runtime.settings))
+    except Refused as refused:
+        raise _refusal(refused) from None
 
 
 def _problem(request: Request, failure: ipc.Failure) -> errors.HTTPProblem:

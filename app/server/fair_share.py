@@ -28,6 +28,7 @@ waiting and a full bucket are forgotten, so the table stays small.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import math
 import time
@@ -156,17 +157,15 @@ class FairShare:
 
     # -- the slot ----------------------------------------------------------
 
-    @asynccontextmanager
-    async def slot(self, key: str, deadline: float, *, urgent: bool = False) -> AsyncIterator[None]:
-        """Hold a worker slot for ``key`` while the job runs; raises ``Refused``.
+    def check(self, key: str, now: float | None = None) -> _Client:
+        """Refuse at once (``Refused`` 429) a client past its query time or its queue.
 
-        ``deadline`` is in event-loop time, shared with the wait for the worker.
-        ``urgent``: one of the app's own bounded queries (a page), served first.
+        Also the whole admission of an answer that needs no worker (a cached one).
         """
         self._calls += 1
         if self._calls % _PRUNE_EVERY == 0:
             self._prune()
-        now = self.clock()
+        now = self.clock() if now is None else now
         client = self._client(key, now)
         left = client.credit - sum(now - s for s in client.started)
         if left <= 0:
@@ -185,6 +184,17 @@ class FairShare:
                 "CVKG_CLIENT_MAX_QUEUED). Attendez leurs réponses.",
                 2,
             )
+        return client
+
+    @asynccontextmanager
+    async def slot(self, key: str, deadline: float, *, urgent: bool = False) -> AsyncIterator[None]:
+        """Hold a worker slot for ``key`` while the job runs; raises ``Refused``.
+
+        ``deadline`` is in event-loop time, shared with the wait for the worker.
+        ``urgent``: one of the app's own bounded queries (a page), served first.
+        """
+        now = self.clock()
+        client = self.check(key, now)
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         client.waiting.append(future)
         client.since.append(now)
@@ -243,6 +253,7 @@ class FairShare:
         )
 
 
+@functools.lru_cache(maxsize=4096)  # parsing an address costs more than the rest of admission
 def client_key(peer: str | None, forwarded: str | None = None) -> str:
     """Who a request counts against: its address, or the proxy's forwarded one.
 

@@ -25,6 +25,7 @@ from app.server.conditional import ConditionalMiddleware
 from app.server.deps import Runtime
 from app.server.fair_share import FairShare
 from app.server.remote import RemotePool, build_version
+from app.server.result_cache import ResultCache
 from app.server.routers import editor, graph_store, health, sparql
 from app.server.store import data_version
 from app.server.workers import WorkerPool
@@ -80,6 +81,11 @@ def create_app(
             build_version(settings.build_dir)
             if settings.sparql_endpoint
             else data_version(store_path, settings.build_dir)
+        ),
+        # An external engine's data may change under the same version: no answer kept.
+        results=ResultCache(
+            0 if settings.sparql_endpoint else settings.result_cache_bytes,
+            settings.result_cache_entry_bytes,
         ),
         examples=editor.load_examples(),
         editor_template=editor.TEMPLATE.read_text(encoding="utf-8"),

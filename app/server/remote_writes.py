@@ -14,7 +14,9 @@ does not own:
   replacing that version: if another replica wrote in between, nothing of this
   write applies and the client gets 409 (retry);
 * **one data version for every replica**: the engine keeps it in the graph
-  ``{base}graph/ecritures`` (``owl:versionInfo``, ``dcterms:modified``);
+  ``{base}graph/ecritures`` (``owl:versionInfo``, ``dcterms:modified``, and
+  ``dcterms:hasVersion`` for every version written, so that a writer knows
+  its write passed even when another followed at once);
   the replica that wrote knows it at once, the others re-read it every
   ``CVKG_REMOTE_VERSION_TTL`` seconds (:class:`app.server.remote.RemotePool`);
 * **durable** as the engine is (Oxigraph's server commits before answering):
@@ -47,6 +49,7 @@ from app.server.writes import Outcome, any_graph_refusal, content, insert_body, 
 
 OWL_VERSION = "http://www.w3.org/2002/07/owl#versionInfo"
 MODIFIED = "http://purl.org/dc/terms/modified"
+HAS_VERSION = "http://purl.org/dc/terms/hasVersion"  # every version written, one per write
 _SKIP = frozenset({"ws", "comment"})
 _XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
@@ -167,13 +170,21 @@ class RemoteWriter:
         if changed:
             new = hashlib.sha256((old + render(changed)).encode("utf-8")).hexdigest()[:12]
             self._send(guarded_update(changed, self.base + VERSION_GRAPH, old, new))
-            if self.version() != new:
+            if not self._written(new):
                 return Outcome(
                     409,
                     "Une autre écriture est passée dans le moteur SPARQL externe pendant "
                     "celle-ci : rien n'a été écrit. Relisez, puis réessayez.",
                 )
         return Outcome(204, existed=existed)
+
+    def _written(self, version: str) -> bool:
+        """Whether the engine ever held ``version`` (another write may have followed it)."""
+        graph = self.base + VERSION_GRAPH
+        query = queries.load("version-ecrite")
+        text = query.bind({"g": [graph], "version": [version]}, base=self.base)
+        body = self._post(self.query_url, {"query": text}, "application/sparql-results+json")
+        return bool(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
 
     def _contents(self, graphs: list[str]) -> list[ox.Quad]:
         if not graphs:
@@ -232,7 +243,8 @@ def _triples(nquads: list[str]) -> list[str]:
 def guarded_update(changed: dict[GraphKey, Content], graph: str, old: str, new: str) -> str:
     """One SPARQL Update replacing ``changed`` graphs, each step applied only while the
     engine's version is ``old``; the last step sets ``new`` (so a concurrent write
-    makes every step of this one a no-op)."""
+    makes every step of this one a no-op) and adds it to the versions ever written
+    (``dcterms:hasVersion``), by which the writer knows that it passed."""
     g = f"<{graph}>"
     if old:
         guard = f"GRAPH {g} {{ {g} <{OWL_VERSION}> {ox.Literal(old)} }}"
@@ -246,11 +258,12 @@ def guarded_update(changed: dict[GraphKey, Content], graph: str, old: str, new: 
         if lines:
             ops.append(f"INSERT {{ {insert_body(lines)} }} WHERE {{ {guard} }}")
     now = ox.Literal(datetime.now(UTC).isoformat(), datatype=ox.NamedNode(_XSD_DATETIME))
+    current = f"VALUES ?p {{ <{OWL_VERSION}> <{MODIFIED}> }} GRAPH {g} {{ {g} ?p ?v }}"
+    ops.append(f"DELETE {{ GRAPH {g} {{ {g} ?p ?v }} }} WHERE {{ {guard} {current} }}")
+    version = ox.Literal(new)
     ops.append(
-        f"DELETE {{ GRAPH {g} {{ {g} ?p ?v }} }} WHERE {{ {guard} GRAPH {g} {{ {g} ?p ?v }} }}"
-    )
-    ops.append(
-        f"INSERT {{ GRAPH {g} {{ {g} <{OWL_VERSION}> {ox.Literal(new)} ; <{MODIFIED}> {now} }} }} "
+        f"INSERT {{ GRAPH {g} {{ {g} <{OWL_VERSION}> {version} ; <{MODIFIED}> {now} ; "
+        f"<{HAS_VERSION}> {version} }} }} "
         f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {g} {{ {g} <{OWL_VERSION}> ?version }} }} }}"
     )
     return " ;\n".join(ops)

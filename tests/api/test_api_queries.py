@@ -13,6 +13,7 @@ from app.config import DEFAULT_BASE_IRI
 API_QUERIES = [
     "themes",
     "contrats-par-theme",
+    "preuves-theme",
     "chemins",
     "contrats",
     "contrat-arbre",
@@ -22,6 +23,8 @@ API_QUERIES = [
     "generations",
     "dispositifs",
     "contrats-par-dispositif",
+    "preuves-dispositif",
+    "mobilisations",
     "libelles",
 ]
 
@@ -89,3 +92,18 @@ def test_literals_are_escaped() -> None:
 def test_an_empty_list_matches_nothing_unlike_none() -> None:
     text = queries.load("concepts-par-contrat").bind({"contrat": []}, base=DEFAULT_BASE_IRI)
     assert "VALUES ?contrat {  }" in text
+
+
+def test_precomputed_facts_are_read_under_any_base(built_dump: Path) -> None:
+    """Data published under another base keeps its synthèse counts on pages and API."""
+    other = "https://example.org/cdv/"
+    text = built_dump.read_text(encoding="utf-8").replace(DEFAULT_BASE_IRI, other)
+    moved = ox.Store()
+    moved.load(text.encode(), format=ox.RdfFormat.N_QUADS)
+    query = queries.load("contrats")
+    as_written = queries.select(moved, query.text)
+    for_data = queries.select(moved, query.for_data(other))
+    assert len(for_data) == len(as_written) == 5
+    counted = [row for row in for_data if row.get("themes") is not None]
+    assert len(counted) == 5, for_data
+    assert all(row.get("themes") is None for row in as_written)

@@ -11,28 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from remote_helpers import publish
 
 from app.server.live import free_port
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-
-
-def publish(
-    engine: str,
-    built_dir: Path,
-    cvkg_exe: str,
-    cvkg_env: dict[str, str],
-    extra: dict[str, str] | None = None,
-) -> None:
-    env = dict(cvkg_env, CVKG_BUILD_DIR=str(built_dir), **(extra or {}))
-    done = subprocess.run(
-        [cvkg_exe, "publish", "--quiet", "--graph-store", f"{engine}/store"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +49,3 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def published(engine: str, built_dir: Path, cvkg_exe: str, cvkg_env: dict[str, str]) -> str:
     publish(engine, built_dir, cvkg_exe, cvkg_env)
     return engine
-
-
-def select(url: str, query: str) -> list[dict[str, str]]:
-    response = httpx.post(
-        url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
-    )
-    assert response.status_code == 200, response.text
-    return [
-        {k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]
-    ]

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import select
+from remote_helpers import select
 
 from app.server.live import LiveServer, live_server
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import publish
-from conftest import select as rows
+from remote_helpers import publish
+from remote_helpers import select as rows
 
 from app.config import DEFAULT_BASE_IRI as BASE
 from app.server.annotation_graphs import VERSION_GRAPH, render
@@ -35,21 +36,32 @@ ANNOTATIONS = f"{BASE}graph/annotations/equipe-moteur"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
+def replica_env(engine: str, built_dir: Path, store: Path, *, writes: bool) -> dict[str, str]:
+    """A replica's settings over ``engine`` (Oxigraph's URLs), writing into it or not."""
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": f"{engine}/query",
+        "CVKG_ADMIN_TOKEN": TOKEN,
+        "CVKG_REMOTE_VERSION_TTL": "0.5",
+        "CVKG_STORE_DIR": str(store),
+    }
+    if writes:
+        env["CVKG_SPARQL_UPDATE_ENDPOINT"] = f"{engine}/update"
+    return env
+
+
 @pytest.fixture(scope="module")
 def replicas(
     published: str, built_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, LiveServer]]:
     tmp = tmp_path_factory.mktemp("replicas-ecriture")
-    env = {
-        "CVKG_BUILD_DIR": str(built_dir),
-        "CVKG_SPARQL_ENDPOINT": f"{published}/query",
-        "CVKG_ADMIN_TOKEN": TOKEN,
-        "CVKG_REMOTE_VERSION_TTL": "0.5",
-    }
-    writer = dict(env, CVKG_SPARQL_UPDATE_ENDPOINT=f"{published}/update")
     with (
-        live_server(None, tmp / "a.log", env=dict(writer, CVKG_STORE_DIR=str(tmp / "a"))) as a,
-        live_server(None, tmp / "b.log", env=dict(env, CVKG_STORE_DIR=str(tmp / "b"))) as b,
+        live_server(
+            None, tmp / "a.log", env=replica_env(published, built_dir, tmp / "a", writes=True)
+        ) as a,
+        live_server(
+            None, tmp / "b.log", env=replica_env(published, built_dir, tmp / "b", writes=False)
+        ) as b,
     ):
         yield a, b
 
@@ -199,6 +211,49 @@ def test_a_stale_write_applies_nothing(published: str) -> None:
     assert rows(f"{published}/query", after) == current
 
 
+@pytest.fixture(scope="module")
+def second_writer(
+    published: str, built_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    tmp = tmp_path_factory.mktemp("replica-c")
+    env = replica_env(published, built_dir, tmp / "c", writes=True)
+    with live_server(None, tmp / "c.log", env=env) as c:
+        yield c
+
+
+def test_two_replicas_appending_at_once_lose_no_acknowledged_write(
+    replicas: tuple[LiveServer, LiveServer], second_writer: LiveServer, published: str
+) -> None:
+    """Graph Store POSTs (appends) to one graph from two writing replicas at once: each
+    is acknowledged (its triple is then in the graph) or refused with 409 (it is not)."""
+    graph = f"{ANNOTATIONS}-concurrence"
+
+    def post(server: LiveServer, n: int) -> tuple[int, int]:
+        body = f'<http://e/s> <http://e/p> "{n}" .'.encode()
+        response = httpx.post(
+            f"{server.url}/rdf-graph-store",
+            params={"graph": graph},
+            content=body,
+            headers={**AUTH, "Content-Type": "application/n-triples"},
+            timeout=120,
+        )
+        return n, response.status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = []
+        for round_ in range(6):
+            futures = [
+                pool.submit(post, server, 2 * round_ + i)
+                for i, server in enumerate((replicas[0], second_writer))
+            ]
+            statuses += [f.result() for f in futures]
+    assert {status for _, status in statuses} <= {201, 204, 409}, statuses
+    stored = rows(f"{published}/query", f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    acknowledged = sorted(n for n, status in statuses if status != 409)
+    assert sorted(int(r["o"]) for r in stored) == acknowledged
+    assert acknowledged  # at least the first of each round
+
+
 def test_publish_again_replaces_the_build_and_keeps_annotations(
     replicas: tuple[LiveServer, LiveServer],
     published: str,
@@ -270,13 +325,7 @@ def test_an_engine_down_is_a_clear_error(
     built_dir: Path, tmp_path: Path, cvkg_exe: str, cvkg_env: dict[str, str]
 ) -> None:
     down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    env = {
-        "CVKG_BUILD_DIR": str(built_dir),
-        "CVKG_SPARQL_ENDPOINT": f"{down}/query",
-        "CVKG_SPARQL_UPDATE_ENDPOINT": f"{down}/update",
-        "CVKG_ADMIN_TOKEN": TOKEN,
-        "CVKG_STORE_DIR": str(tmp_path / "store"),
-    }
+    env = replica_env(down, built_dir, tmp_path / "store", writes=True)
     with live_server(None, tmp_path / "down.log", env=env) as server:
         response = put(server, ANNOTATIONS, "<http://e/s> <http://e/p> <http://e/o> .")
         query = httpx.post(server.sparql, data={"query": "ASK {}"}, timeout=60)

@@ -143,8 +143,11 @@ def test_503_when_saturated(tiny_server: LiveServer, runaway_query: str) -> None
     started.wait()
     try:
         deadline = time.monotonic() + 10
+        probe = 0
         while time.monotonic() < deadline:  # until the hog holds the slot
-            response = httpx.get(f"{tiny_server.url}/sparql", params={"query": ASK}, timeout=30)
+            probe += 1  # a distinct text: a kept answer needs no worker (test_result_cache.py)
+            query = f"{ASK} # sondage {probe}"
+            response = httpx.get(f"{tiny_server.url}/sparql", params={"query": query}, timeout=30)
             if response.status_code == 503:
                 break
             time.sleep(0.05)

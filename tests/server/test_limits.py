@@ -98,7 +98,9 @@ def test_waiting_ends_at_the_queue_timeout(runaway_query: str, guarded_server: L
         def ask(i: int) -> tuple[int, str, float]:
             with client_from(f"127.0.3.{10 + i}") as http:
                 start = time.monotonic()
-                r = http.get(f"{guarded_server.url}/sparql", params={"query": ASK})
+                # a distinct text: a kept answer needs no worker (test_result_cache.py)
+                query = f"{ASK} # attente {i}"
+                r = http.get(f"{guarded_server.url}/sparql", params={"query": query})
                 return r.status_code, r.headers.get("retry-after", ""), time.monotonic() - start
 
         with ThreadPoolExecutor(6) as pool:

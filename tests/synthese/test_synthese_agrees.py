@@ -64,7 +64,7 @@ def test_mental_health(store: ox.Store) -> None:
 
 
 def test_matrix(store: ox.Store) -> None:
-    precomputed = rows(store, rq("matrice", all_contracts=True))
+    precomputed = rows(store, rq("matrice"))
     assert len(precomputed) > 50
     assert precomputed == rows(store, rq("matrice-brut", all_contracts=True))
 
@@ -176,10 +176,93 @@ def test_shared_dispositifs(store: ox.Store) -> None:
         raw = (
             PREFIXES
             + f"""
-            SELECT ?autre ?id (COUNT(DISTINCT ?d) AS ?communs) WHERE {{
+            SELECT ?autre (COUNT(DISTINCT ?d) AS ?communs) WHERE {{
               ?e cdv:contrat <{contract}> ; cdv:mobilise ?d .
               ?e2 cdv:contrat ?autre ; cdv:mobilise ?d . FILTER (?autre != <{contract}>)
-              ?autre dcterms:identifier ?id
-            }} GROUP BY ?autre ?id HAVING (COUNT(DISTINCT ?d) >= 3)"""
+            }} GROUP BY ?autre HAVING (COUNT(DISTINCT ?d) >= 3)"""
         )
         assert rows(store, query) == rows(store, raw), contract
+
+
+def test_counted_links(store: ox.Store) -> None:
+    """« <contrat> <…/synthese/theme/{t}/elements> n »: the elements of the contract on the theme."""
+    raw = (
+        PREFIXES
+        + """
+        SELECT ?c ?theme (COUNT(DISTINCT ?e) AS ?n) WHERE {
+          ?e cdv:theme ?t ; cdv:contrat ?c . ?t skos:broader* ?theme } GROUP BY ?c ?theme"""
+    )
+    precomputed = (
+        PREFIXES
+        + """
+        SELECT ?c ?theme ?n WHERE {
+          ?compte a cdv:ComptageDuTheme ; cdv:themeCompte ?theme . ?c ?compte ?n }"""
+    )
+    assert rows(store, precomputed) == rows(store, raw)
+
+
+def test_contract_counts(store: ox.Store) -> None:
+    """contrats.rq counts elements, tagged themes and dispositifs as the raw graph does."""
+    raw = (
+        PREFIXES
+        + """
+        SELECT ?contrat ?elements ?themes ?dispositifs WHERE {
+          { SELECT ?contrat (COUNT(DISTINCT ?e) AS ?elements) WHERE { ?e cdv:contrat ?contrat }
+            GROUP BY ?contrat }
+          { SELECT ?contrat (COUNT(DISTINCT ?t) AS ?themes) WHERE {
+              ?contrat a cdv:Contrat . OPTIONAL { ?e cdv:contrat ?contrat ; cdv:theme ?t } }
+            GROUP BY ?contrat }
+          { SELECT ?contrat (COUNT(DISTINCT ?d) AS ?dispositifs) WHERE {
+              ?contrat a cdv:Contrat . OPTIONAL { ?e cdv:contrat ?contrat ; cdv:mobilise ?d } }
+            GROUP BY ?contrat }
+        }"""
+    )
+    served = Counter(
+        tuple((k, v) for k, v in row if k in ("contrat", "elements", "themes", "dispositifs"))
+        for row in rows(store, rq("contrats"))
+    )
+    assert served == rows(store, raw)
+
+
+def test_generations(store: ox.Store) -> None:
+    assert rows(store, rq("generations")) == rows(store, rq("generations-brut"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "concepts", "link"),
+    [
+        ("theme", ("sante-mentale", "sante"), "themeAborde"),
+        ("dispositif", ("cls", "pre"), "dispositifMobilise"),
+    ],
+)
+def test_evidence_read_by_facts(
+    store: ox.Store, kind: str, concepts: tuple[str, ...], link: str
+) -> None:
+    """preuves-{kind}.rq on every fact of a concept gives the rows of contrats-par-{kind}.rq."""
+    from app.config import DEFAULT_BASE_IRI
+    from app.queries import load
+
+    for concept in concepts:
+        iri = f"{DEFAULT_BASE_IRI}{kind}/{concept}"
+        facts = [
+            dict(r)["f"]
+            for r in rows(
+                store,
+                PREFIXES + f"SELECT ?f WHERE {{ ?f cdv:{link} <{iri}> ; cdv:dansContrat ?c }}",
+            )
+        ]
+        assert facts, concept
+        by_facts = load(f"preuves-{kind}").bind({"fait": facts}, base=DEFAULT_BASE_IRI)
+        whole = load(f"contrats-par-{kind}").bind({kind: [iri]}, base=DEFAULT_BASE_IRI)
+        assert _unordered(rows(store, by_facts)) == _unordered(rows(store, whole)), concept
+
+
+def _unordered(found: Counter[tuple[tuple[str, str], ...]]) -> Counter[tuple[tuple[str, str], ...]]:
+    """The rows with each GROUP_CONCAT as a sorted list: its order follows the plan."""
+    concat = {"methode", "motsReconnus", "raison"}
+    return Counter(
+        {
+            tuple((k, " | ".join(sorted(v.split(" | "))) if k in concat else v) for k, v in row): n
+            for row, n in found.items()
+        }
+    )

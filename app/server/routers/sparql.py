@@ -14,8 +14,17 @@ from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat
 
 from app.server import analysis, errors, ipc, limits, negotiation, service_description
-from app.server.deps import AdminDep, Runtime, RuntimeDep, apply_write, dispatch, read_body
+from app.server.deps import (
+    AdminDep,
+    Runtime,
+    RuntimeDep,
+    admit_without_worker,
+    apply_write,
+    dispatch,
+    read_body,
+)
 from app.server.negotiation import BOOLEAN, GRAPH, HTML, RESULTS, Offer
+from app.server.result_cache import Cached, RequestKey, cacheable
 from app.server.targets import write_targets
 
 router = APIRouter(tags=["sparql"])
@@ -178,18 +187,33 @@ async def _query(request: Request, runtime: Runtime, params: Params, query: str)
         boolean_format=_media_type(chosen["boolean"], graph=False),
         graph_format=_media_type(chosen["graph"], graph=True),
     )
+    results, version = runtime.results, runtime.version
+    key = RequestKey.of(job) if results.enabled and cacheable(query) else None
+    if key is not None and (hit := results.get(version, key)) is not None:
+        admit_without_worker(request, runtime)
+        request.state.rows = hit.rows
+        return _answer(hit, chosen, settings.max_rows, "cache;desc=hit")
     try:
         reply, body = await dispatch(request, runtime, job)
     except errors.FormNotAcceptable as problem:
         offers = _KIND_OFFERS.get(problem.form, RESULTS)
         raise errors.not_acceptable([o.media_type for o in offers]) from None
     assert isinstance(reply, ipc.Answer)
-    offer = chosen[reply.form]
+    answer = Cached(body, reply.media_type, reply.form, reply.rows, reply.truncated, reply.query_ms)
+    if key is not None and runtime.version == version:  # no write while it ran
+        results.put(version, key, answer)
+    return _answer(answer, chosen, settings.max_rows, f"query;dur={reply.query_ms or 0}")
+
+
+def _answer(
+    answer: Cached, chosen: dict[str, Offer | None], max_rows: int, timing: str
+) -> Response:
+    offer = chosen[answer.form]
     assert offer is not None
-    headers = {"Vary": "Accept", "Server-Timing": f"query;dur={reply.query_ms or 0}"}
-    if reply.truncated:
-        headers["CVKG-Truncated"] = f"max-rows={settings.max_rows}"
-    return Response(body, headers=headers, media_type=negotiation.content_type(offer))
+    headers = {"Vary": "Accept", "Server-Timing": timing}
+    if answer.truncated:
+        headers["CVKG-Truncated"] = f"max-rows={max_rows}"
+    return Response(answer.body, headers=headers, media_type=negotiation.content_type(offer))
 
 
 async def _update(

@@ -61,7 +61,7 @@ async def dataset_page(request: Request, negotiated: bool, path: str) -> Respons
     sparql = await site.sparql(request)
     description, _store = await site.dataset(request)  # computed once per build
     totals, sizes = _sizes(description, site.base)
-    contracts = await sparql.select(load("contrats").text)
+    contracts = await sparql.select(load("contrats").for_data(site.base))
     info = build_info(site.settings.build_dir)
     when = modified(site.settings.build_dir)
     root = site_url(request)

@@ -38,7 +38,7 @@ async def index(request: Request) -> Response:
         graph, _store = await site.dataset(request)
         return respond(_graph_bytes(site, graph, fmt), fmt, ID_PREFIX, negotiated)
     sparql = await site.sparql(request)
-    contracts = await sparql.select(load("contrats").text)
+    contracts = await sparql.select(load("contrats").for_data(site.base))
     schemes = await sparql.select(load("schemas").text)
     ctx = Context(sparql, site.base, site.term_labels(), ID_PREFIX)
     html = render(
