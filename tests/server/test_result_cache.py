@@ -18,7 +18,10 @@ import pytest
 
 from app.server.live import LiveServer, live_server
 from app.server.result_cache import Cached, RequestKey, ResultCache, cacheable
-from tests.server.conftest import ID, MAX_ROWS
+
+# The data base IRI and the row cap the server of tests/server/conftest.py is started with.
+ID = "https://w3id.org/contrats-de-ville/id/"
+MAX_ROWS = 1000
 
 ANNOTATIONS = f"{ID}graph/annotations/cache"
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ANNOTATIONS}> {{ ?s ?p ?o }} }}"
