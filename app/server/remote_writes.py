@@ -36,21 +36,19 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin
 
 import httpx
 import pyoxigraph as ox
 
 from app import queries
-from app.server.analysis import tokens
 from app.server.annotation_graphs import VERSION_GRAPH, Content, GraphKey, render
+from app.server.targets import graphs_read
 from app.server.write_checks import ShapeCheck
 from app.server.writes import Outcome, any_graph_refusal, content, insert_body, judge, run_update
 
 OWL_VERSION = "http://www.w3.org/2002/07/owl#versionInfo"
 MODIFIED = "http://purl.org/dc/terms/modified"
 HAS_VERSION = "http://purl.org/dc/terms/hasVersion"  # every version written, one per write
-_SKIP = frozenset({"ws", "comment"})
 _XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
@@ -60,38 +58,6 @@ class EngineError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status, self.message = status, message
-
-
-def graphs_read(update: str, base: str | None) -> set[str] | None:
-    """The graphs an update's text names (``GRAPH``, ``USING``, ``WITH``…); ``None``: any graph.
-
-    >>> sorted(graphs_read('INSERT { GRAPH <http://e/a> { ?s ?p 1 } } '
-    ...                    'WHERE { GRAPH <http://e/b> { ?s ?p ?o } }', None))
-    ['http://e/a', 'http://e/b']
-    >>> graphs_read('DELETE WHERE { GRAPH ?g { ?s ?p ?o } }', None) is None
-    True
-    """
-    toks = [t for t in tokens(update) if t.kind not in _SKIP]
-    prefixes: dict[str, str] = {}
-    found: set[str] = set()
-    naming = {"graph", "using", "named", "with", "from", "to", "into"}
-    naming |= {"clear", "drop", "create", "add", "move", "copy", "silent"}
-    for i, tok in enumerate(toks):
-        previous = toks[i - 1].text.lower() if i else ""
-        if tok.kind == "word" and tok.text.lower() == "prefix" and i + 2 < len(toks):
-            prefixes[toks[i + 1].text.split(":", 1)[0]] = toks[i + 2].text.strip("<>")
-        elif tok.kind == "word" and tok.text.lower() == "base" and i + 1 < len(toks):
-            base = urljoin(base or "", toks[i + 1].text.strip("<>"))
-        if previous not in naming:
-            continue
-        if tok.kind == "var" and previous == "graph":
-            return None
-        if tok.kind == "iri":
-            found.add(urljoin(base or "", tok.text[1:-1]))
-        elif tok.kind == "pname" and previous != "prefix":
-            prefix, _, local = tok.text.partition(":")
-            found.add(prefixes.get(prefix, "") + local)
-    return found
 
 
 def bind_graphs(query: str, graphs: list[str]) -> str:

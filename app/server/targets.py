@@ -20,16 +20,45 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from app.server.analysis import tokens
+from app.server.analysis import Token, tokens
 
 _MANAGEMENT = frozenset({"clear", "drop", "create", "add", "move", "copy"})
 _SKIP = frozenset({"ws", "comment"})
 
 
+class _Names:
+    """The ``PREFIX`` and ``BASE`` declared so far in an update, to resolve the graphs it names."""
+
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.prefixes: dict[str, str] = {}
+
+    def declare(self, toks: list[Token], i: int) -> None:
+        """Take the declaration starting at ``toks[i]``, if it is one."""
+        text = toks[i].text.lower() if toks[i].kind == "word" else ""
+        if text == "prefix" and i + 2 < len(toks):
+            self.prefixes[toks[i + 1].text.split(":", 1)[0]] = toks[i + 2].text.strip("<>")
+        elif text == "base" and i + 1 < len(toks):
+            self.base = urljoin(self.base or "", toks[i + 1].text.strip("<>"))
+
+    def iri(self, tok: Token) -> str | None:
+        """The IRI an ``iri`` or ``pname`` token stands for; ``None`` for any other token."""
+        if tok.kind == "iri":
+            return urljoin(self.base or "", tok.text[1:-1])
+        if tok.kind == "pname":
+            prefix, _, local = tok.text.partition(":")
+            return self.prefixes.get(prefix, "") + local
+        return None
+
+
+def _significant(update: str) -> list[Token]:
+    return [t for t in tokens(update) if t.kind not in _SKIP]
+
+
 def write_targets(update: str, base: str | None = None) -> set[str | None] | None:
     """The graphs ``update`` may change (``None`` inside: the default graph); ``None``: all."""
-    toks = [t for t in tokens(update) if t.kind not in _SKIP]
-    prefixes: dict[str, str] = {}
+    toks = _significant(update)
+    names = _Names(base)
     targets: set[str | None] = {None}
     depth = 0
     template_depth: int | None = None  # depth of the template block we are in
@@ -37,12 +66,9 @@ def write_targets(update: str, base: str | None = None) -> set[str | None] | Non
     management = False
     for i, tok in enumerate(toks):
         text = tok.text.lower()
+        names.declare(toks, i)
         if tok.kind == "word":
-            if text == "prefix" and i + 2 < len(toks):
-                prefixes[toks[i + 1].text.split(":", 1)[0]] = toks[i + 2].text.strip("<>")
-            elif text == "base" and i + 1 < len(toks):
-                base = urljoin(base or "", toks[i + 1].text.strip("<>"))
-            elif text in ("insert", "delete"):
+            if text in ("insert", "delete"):
                 pending_template = True
             elif text == "where" and not (i > 0 and toks[i - 1].text.lower() == "delete"):
                 pending_template = False
@@ -73,9 +99,38 @@ def write_targets(update: str, base: str | None = None) -> set[str | None] | Non
             continue
         if tok.kind == "var":
             return None
-        if tok.kind == "iri":
-            targets.add(urljoin(base or "", tok.text[1:-1]))
-        elif tok.kind == "pname":
-            prefix, _, local = tok.text.partition(":")
-            targets.add(prefixes.get(prefix, "") + local)
+        iri = names.iri(tok)
+        if iri is not None:
+            targets.add(iri)
     return targets
+
+
+_NAMING = _MANAGEMENT | {"graph", "using", "named", "with", "from", "to", "into", "silent"}
+
+
+def graphs_read(update: str, base: str | None) -> set[str] | None:
+    """The graphs an update's text names (``GRAPH``, ``USING``, ``WITH``…); ``None``: any graph.
+
+    What a write on a copy must fetch first (``app.server.remote_writes``): the
+    graphs it changes and those it reads.
+
+    >>> sorted(graphs_read('INSERT { GRAPH <http://e/a> { ?s ?p 1 } } '
+    ...                    'WHERE { GRAPH <http://e/b> { ?s ?p ?o } }', None))
+    ['http://e/a', 'http://e/b']
+    >>> graphs_read('DELETE WHERE { GRAPH ?g { ?s ?p ?o } }', None) is None
+    True
+    """
+    toks = _significant(update)
+    names = _Names(base)
+    found: set[str] = set()
+    for i, tok in enumerate(toks):
+        previous = toks[i - 1].text.lower() if i else ""
+        names.declare(toks, i)
+        if previous not in _NAMING:
+            continue
+        if tok.kind == "var" and previous == "graph":
+            return None
+        iri = names.iri(tok)
+        if iri is not None:
+            found.add(iri)
+    return found
