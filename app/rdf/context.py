@@ -24,8 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
+from rdflib.plugins.shared.jsonld.context import UNDEF
+from rdflib.plugins.shared.jsonld.context import Context as JsonLdContext
+from rdflib.plugins.shared.jsonld.keys import ID as JSONLD_ID
+from rdflib.plugins.shared.jsonld.keys import VOCAB as JSONLD_VOCAB
 
 from app.config import ONTOLOGY_NS
 from app.prefixes import project_prefixes
@@ -104,18 +109,144 @@ def _sorted_values(value: Any) -> Any:
     return value
 
 
+class _Compactor:
+    """rdflib's JSON-LD compaction of a graph of IRIs and literals, its choices memoised.
+
+    rdflib's serializer asks its ``Context`` which term, coercion and IRI form to
+    use for every triple, and walks the graph again for each object (is it a
+    list? a blank node referenced elsewhere?): ≈ 0.4 s a contract. The same
+    ``Context`` makes the same choices here, once per predicate, datatype and
+    language, and once per IRI; graphs with blank nodes or lists (never a
+    contract's) go through rdflib itself.
+    """
+
+    def __init__(self, ctx: dict[str, Any]) -> None:
+        self.context = JsonLdContext(ctx)
+        self.keys: dict[tuple[str, str | None, str | None, bool], tuple[str, str]] = {}
+        self.iris: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        found = self.iris.get(iri)
+        if found is None:
+            found = self.iris[iri] = self.context.shrink_iri(iri)
+        return found
+
+    def key(self, p: URIRef, o: URIRef | Literal) -> tuple[str, str]:
+        """The node's key for ``p`` with such an object, and how the object is written:
+        ``coerced`` (the term's type applies), ``string``, ``type`` (a class name) or
+        ``raw`` (rdflib's ``to_raw_value``)."""
+        literal = isinstance(o, Literal)
+        datatype = str(o.datatype) if isinstance(o, Literal) and o.datatype else None
+        language = o.language if isinstance(o, Literal) else None
+        memo = (str(p), datatype, language, literal)
+        found = self.keys.get(memo)
+        if found is None:
+            found = self.keys[memo] = self._decide(p, literal, datatype, language)
+        return found
+
+    def _decide(
+        self, p: URIRef, literal: bool, datatype: str | None, language: str | None
+    ) -> tuple[str, str]:
+        ctx = self.context
+        if literal:
+            term = ctx.find_term(str(p), datatype, language=language)
+        else:
+            term = next(
+                (t for c in (JSONLD_ID, JSONLD_VOCAB, UNDEF) if (t := ctx.find_term(str(p), c))),
+                None,
+            )
+        if term:
+            if term.container:
+                raise _Unsupported(f"conteneur {term.container}")
+            if term.type:
+                return term.name, f"coerce:{term.type}"
+            if term.language and language == term.language:
+                return term.name, "string"
+            return term.name, "raw"
+        key = ctx.to_symbol(p)
+        key_term = ctx.terms.get(str(key))
+        if key_term and (key_term.type or key_term.container):
+            key = str(p)
+        if p == RDF.type:
+            return ctx.type_key, "raw" if literal else "type"
+        return str(key), "raw"
+
+    def value(self, o: URIRef | Literal, how: str) -> Any:
+        """The object as rdflib writes it (``type_coerce``, then ``to_raw_value``)."""
+        ctx = self.context
+        if how == "type":
+            return ctx.to_symbol(o)
+        if how == "string":
+            return str(o)
+        if how.startswith("coerce:"):
+            coercion = how[len("coerce:") :]
+            if coercion == JSONLD_ID:
+                return self.iri(str(o)) if isinstance(o, URIRef) else str(o)
+            if coercion == JSONLD_VOCAB and isinstance(o, URIRef):
+                return ctx.to_symbol(o)
+            if isinstance(o, Literal) and str(o.datatype) == coercion:
+                return str(o)
+        if isinstance(o, URIRef):
+            return {ctx.id_key: self.iri(str(o))}
+        native = o.datatype in PLAIN_LITERAL_TYPES
+        v = o.toPython() if native else str(o)
+        if o.datatype:
+            return v if native else {ctx.type_key: ctx.to_symbol(o.datatype), ctx.value_key: v}
+        if o.language and o.language != ctx.language:
+            return {ctx.lang_key: o.language, ctx.value_key: v}
+        return {ctx.value_key: v} if ctx.language and not o.language else v
+
+    def nodes(self, graph: Graph) -> list[dict[str, Any]]:
+        nodes: dict[str, dict[str, Any]] = {}
+        for s, p, o in graph:
+            if not isinstance(s, URIRef) or not isinstance(o, URIRef | Literal):
+                raise _Unsupported("nœud anonyme")
+            if p == RDF.first or p == RDF.rest:
+                raise _Unsupported("liste RDF")
+            node_id = self.iri(str(s))
+            node = nodes.get(node_id)
+            if node is None:
+                node = nodes[node_id] = {self.context.id_key: node_id}
+            key, how = self.key(p, o)  # type: ignore[arg-type]
+            value = self.value(o, how)
+            present = node.get(key)
+            if present is None:
+                node[key] = value
+            elif isinstance(present, list):
+                present.append(value)
+            else:
+                node[key] = [present, value]
+        return list(nodes.values())
+
+
+class _Unsupported(Exception):
+    """A graph shape the memoised compaction leaves to rdflib."""
+
+
+@lru_cache(maxsize=4)
+def _compactor(ctx_json: str) -> _Compactor:
+    return _Compactor(json.loads(ctx_json))
+
+
+def _rdflib_nodes(graph: Graph, ctx: dict[str, Any]) -> list[Any]:
+    data = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
+    if isinstance(data, list):
+        return data
+    data.pop("@context", None)
+    return data.pop("@graph", None) or ([data] if data else [])
+
+
 def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:
     """The graph as JSON-LD compacted with ``ctx`` (embedded), in a deterministic form.
 
     Always ``{"@context": …, "@graph": [nodes]}``, nodes ordered by ``@id``,
-    keys sorted, so the same triples give the same bytes in any process.
+    keys sorted, so the same triples give the same bytes in any process. The
+    nodes are rdflib's compaction (:class:`_Compactor` makes its choices faster).
     """
-    data = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
-    if isinstance(data, list):
-        nodes: list[Any] = data
-    else:
-        data.pop("@context", None)
-        nodes = data.pop("@graph", None) or ([data] if data else [])
+    try:
+        nodes: list[Any] = _compactor(json.dumps(ctx, sort_keys=True)).nodes(graph)
+    except _Unsupported:
+        nodes = _rdflib_nodes(graph, ctx)
     body = {"@context": ctx, "@graph": _sorted_values(nodes)}
     text = json.dumps(body, ensure_ascii=False, indent=1, sort_keys=False)
     return (text + "\n").encode("utf-8")
