@@ -70,6 +70,12 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """Content tokens of ``text`` with their character spans (elisions and stop words dropped)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """(The tagging rules tokenise each label several times.)"""
     result = []
     for m in _TOKEN.finditer(text.replace("’", "'")):
         word = m.group()
@@ -78,7 +84,7 @@ def tokens(text: str) -> list[Token]:
         if word.lower() in STOP_WORDS:
             continue
         result.append(Token(stem(word), word, m.start(), m.end()))
-    return result
+    return tuple(result)
 
 
 def label_keys(label: str) -> tuple[tuple[str, bool], ...]:
