@@ -16,13 +16,13 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.build_cache import ContractCache, Entry, common_key, contract_key
 from app.build_common import generations_part, vocabulary_entry
-from app.build_contracts import BATCH_SIZE, Batch, Outcome, build_batch, shared_vocabulary
+from app.build_timing import Steps, no_collection
 from app.config import Settings
-from app.curation.collection import load_contracts
 from app.curation.errors import CurationError
 from app.dumps import (
     BUILD_INFO,
@@ -33,14 +33,18 @@ from app.dumps import (
     write_dataset,
     write_json,
 )
-from app.enrichment.themes import check_theme_overrides
 from app.rdf.context import CONTEXT_FILE
-from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import Iris
 from app.synthese import generation_facts, to_graph
-from app.validation import batch_violations
 from app.version import build_fingerprint
 from app.vocabularies import ONTOLOGY_FILE
+
+if TYPE_CHECKING:  # the stages of a contract (pySHACL, enrichment) load only when one is built
+    from app.build_contracts import Batch, Outcome
+
+# Contracts built in this process rather than in a pool: starting a worker (its
+# imports, the vocabularies and shapes loaded again) costs more than building these.
+IN_PROCESS = 2
 
 
 class BuildError(Exception):
@@ -89,6 +93,12 @@ def validate_files(paths: list[Path], settings: Settings, draft: bool = False) -
 
     ``draft``: accept the importer's « a_verifier » flags (the build never does).
     """
+    from app.build_contracts import shared_vocabulary
+    from app.curation.collection import load_contracts
+    from app.enrichment.themes import check_theme_overrides
+    from app.rdf.contrat_graph import contrat_graph
+    from app.validation import batch_violations
+
     iris = Iris(settings.base_iri)
     contrats, errors = load_contracts(
         paths, settings.sources_dir, others=contract_files(settings), draft=draft
@@ -117,7 +127,9 @@ def _clashes(identities: list[tuple[Path, dict[str, object]]]) -> list[str]:
 
 
 def _batches(todo: list[Path], keys: dict[Path, str], settings: Settings) -> list[Batch]:
-    workers = _workers(settings)
+    from app.build_contracts import BATCH_SIZE, Batch
+
+    workers = _workers(settings) if len(todo) > IN_PROCESS else 1
     count = max(min(workers, len(todo)), -(-len(todo) // BATCH_SIZE))
     size = -(-len(todo) // count) if todo else 0
     return [
@@ -134,6 +146,8 @@ def _workers(settings: Settings) -> int:
 
 def _run(batches: list[Batch], settings: Settings, bar: _Progress) -> list[Outcome]:
     """Every batch, on a pool of processes when there are several (results in order)."""
+    from app.build_contracts import build_batch
+
     workers = min(_workers(settings), len(batches))
     if workers <= 1:
         outcomes = []
@@ -173,32 +187,41 @@ def _check(paths: list[Path], entries: dict[Path, Entry | None], outcomes: list[
 def build(settings: Settings, progress: bool = True) -> BuildReport:
     """Build the dataset; contracts whose inputs are unchanged come from the cache."""
     start = time.perf_counter()
+    steps = Steps(settings.build_timings)
     iris = Iris(settings.base_iri)
     paths = contract_files(settings)
     if not paths:
         raise BuildError(f"aucun fichier de contrat dans {settings.data_dir}")
     cache = ContractCache(settings.cache_dir)
-    common = common_key(settings.base_iri, settings.ontology_dir, settings.shapes_dir)
-    keys = {p: contract_key(p, settings.sources_dir, common) for p in paths}
-    entries = {p: cache.get(keys[p]) for p in paths}
+    with no_collection():
+        common = common_key(settings.base_iri, settings.ontology_dir, settings.shapes_dir)
+        keys = {p: contract_key(p, settings.sources_dir, common) for p in paths}
+        steps.mark("clés (contrats, sources)")
+        entries = {p: cache.get(keys[p]) for p in paths}
+        steps.mark("entrées du cache lues")
     todo = [p for p in paths if entries[p] is None]
     batches = _batches(todo, keys, settings)
     bar = _Progress(progress, total=len(batches) + 2)
     outcomes = _run(batches, settings, bar)
-    _check(paths, entries, outcomes)
-    for p in todo:
-        entries[p] = cache.get(keys[p])
-    done = [e for e in entries.values() if e is not None]
-    assert len(done) == len(paths), "a contract passed every check but is not in the cache"
-    generations = to_graph(
-        generation_facts(((e.meta.get("generation"), e.folded_themes()) for e in done), iris.base)  # type: ignore[misc]
-    )
-    tail, found = generations_part(generations, cache, common, settings)
-    if found:
-        raise BuildError("validation SHACL de la synthèse :\n" + "\n".join(map(str, found)))
-    bar.step(f"{len(paths)} contrats ({len(paths) - len(todo)} repris du cache)")
-    head = vocabulary_entry(cache, common, settings)
-    return _write(settings, head, done, tail, bar, start)
+    steps.mark(f"{len(todo)} contrats construits")
+    with no_collection():
+        _check(paths, entries, outcomes)
+        for p in todo:
+            entries[p] = cache.get(keys[p])
+        done = [e for e in entries.values() if e is not None]
+        assert len(done) == len(paths), "a contract passed every check but is not in the cache"
+        steps.mark("vérifications entre contrats")
+        themes = ((e.meta.get("generation"), e.folded_themes()) for e in done)
+        generations = to_graph(generation_facts(themes, iris.base))  # type: ignore[arg-type]
+        tail, found = generations_part(generations, cache, common, settings)
+        if found:
+            raise BuildError("validation SHACL de la synthèse :\n" + "\n".join(map(str, found)))
+        steps.mark("faits par génération")
+        bar.step(f"{len(paths)} contrats ({len(paths) - len(todo)} repris du cache)")
+        head = vocabulary_entry(cache, common, settings)
+        report = _write(settings, head, done, tail, bar, start, steps)
+    steps.report()
+    return report
 
 
 def _link(source: Path, target: Path) -> None:
@@ -216,6 +239,7 @@ def _write(
     tail: DumpPart,
     bar: _Progress,
     start: float,
+    steps: Steps,
 ) -> BuildReport:
     """The output directory: the dumps from the parts (vocabularies, each contract in
     id order, the per-generation facts), the contracts' files linked from the cache."""
@@ -235,8 +259,10 @@ def _write(
             for ext in ("ttl", "jsonld"):
                 _link(entry.directory / f"contrat.{ext}", out / "contrats" / f"{entry.id}.{ext}")
             report.contrats[entry.id] = int(str(entry.meta["elements"]))
+        steps.mark("fichiers des contrats liés")
         statistics = write_dataset(out, parts())
         report.triples = statistics["triples"]
+        steps.mark("dumps écrits")
         write_json(
             out / BUILD_INFO,
             {
@@ -251,6 +277,8 @@ def _write(
             },
         )
         bar.step("jeux de données écrits")
+        steps.mark("empreinte, build-info.json")
+    steps.mark("ancienne sortie supprimée")
     report.seconds = time.perf_counter() - start
     return report
 

@@ -13,18 +13,20 @@ are kept in the build cache, next to the contracts' entries.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
 from app.build_cache import ContractCache, Entry
-from app.build_contracts import shared_vocabulary
 from app.config import Settings
 from app.dumps import DumpPart, dump_part, sorted_ntriples
 from app.rdf.context import CONTEXT_FILE, context, context_document
 from app.rdf.namespaces import Iris
 from app.synthese import SYNTHESE_GRAPH
-from app.validation import Violation, shacl_report, violations
 from app.vocabularies import ONTOLOGY_FILE, ontology_graph, ontology_iri
+
+if TYPE_CHECKING:
+    from app.validation import Violation
 
 
 def _key(common: str, name: str, data: bytes = b"") -> str:
@@ -36,6 +38,8 @@ def vocabulary_entry(cache: ContractCache, common: str, settings: Settings) -> E
     key = _key(common, "vocabulaires")
     entry = cache.get(key)
     if entry is None:
+        from app.build_contracts import shared_vocabulary
+
         iris = Iris(settings.base_iri)
         vocabularies = shared_vocabulary(settings)[0]
         named = [(str(ontology_iri()), sorted_ntriples(ontology_graph(settings.ontology_dir)))]
@@ -60,6 +64,10 @@ def generations_part(
     part = dump_part([(str(iris.graph(SYNTHESE_GRAPH)), lines)])
     if cache.get(key) is not None:
         return part, []
+    # Loaded only here: a build that changed no generation's facts runs no SHACL.
+    from app.build_contracts import shared_vocabulary
+    from app.validation import shacl_report, violations
+
     _, vocab, shapes, _ = shared_vocabulary(settings)
     conforms, report = shacl_report(generations + vocab, shapes)
     if not conforms:

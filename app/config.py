@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     cache_dir: Path = PROJECT_ROOT / "var" / "build-cache"
     # Processes building contracts at once (app/build.py); 0: one per core.
     build_workers: int = 0
+    # Print the time of each step of a build on stderr (app/build_timing.py; benchmarks).
+    build_timings: bool = False
     # Graphs written over HTTP by the admin (annotations), kept outside the
     # build and the store so that they survive both: see app/server/annotations.py.
     annotations_dir: Path = PROJECT_ROOT / "var" / "annotations"

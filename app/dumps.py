@@ -23,8 +23,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,19 +136,37 @@ def _trig_prefixes() -> bytes:
     return b"".join(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items())
 
 
+def _concatenate(path: Path, head: bytes, pieces: list[bytes | Path]) -> None:
+    with path.open("wb") as out:
+        out.write(head)
+        for piece in pieces:
+            _append(out, piece)
+
+
 def write_dataset(directory: Path, parts: Iterable[DumpPart]) -> dict[str, Any]:
     """Write the N-Quads and TriG dumps, part after part; their VoID statistics
-    (as :func:`void_statistics` counts them: parts hold distinct quads)."""
-    total = _Counts()
-    graphs: dict[str, _Counts] = {}
-    with (directory / DUMP_NQ).open("wb") as nq, (directory / DUMP_TRIG).open("wb") as trig:
-        trig.write(_trig_prefixes())
+    (as :func:`void_statistics` counts them: parts hold distinct quads).
+
+    The two dumps are written by two threads while this one merges the sizes:
+    the kernel copies the parts (``sendfile``, no lock held), ≈ 1 GB at 825
+    contracts.
+    """
+    parts = list(parts)
+    with ThreadPoolExecutor(2) as pool:
+        writes = [
+            pool.submit(_concatenate, directory / DUMP_NQ, b"", [p.nquads for p in parts]),
+            pool.submit(
+                _concatenate, directory / DUMP_TRIG, _trig_prefixes(), [p.trig for p in parts]
+            ),
+        ]
+        total = _Counts()
+        graphs: dict[str, _Counts] = {}
         for part in parts:
-            _append(nq, part.nquads)
-            _append(trig, part.trig)
             for name, sizes in part.sizes.items():
                 total.merge(sizes)
                 graphs.setdefault(name, _Counts()).merge(sizes)
+        for write in writes:
+            write.result()
     return {
         **total.as_dict(),
         "graphs": {name: counts.as_dict() for name, counts in sorted(graphs.items())},
@@ -173,19 +194,25 @@ class _Counts:
             self.classes.add(quad.object)
 
     def as_part(self) -> dict[str, Any]:
-        """The sizes of a part, mergeable with other parts' (:meth:`merge`)."""
+        """The sizes of a part, mergeable with other parts' (:meth:`merge`): each set as
+        its sorted terms, one a line (a rebuild reads 825 parts' sets: one JSON
+        string each decodes ten times faster than a list of strings)."""
         return {
             "triples": self.triples,
-            "entities": sorted(e.value for e in self.entities),
-            "classes": sorted(str(c) for c in self.classes),
-            "properties": sorted(p.value for p in self.properties),
+            "entities": "\n".join(sorted(e.value for e in self.entities)),
+            "classes": "\n".join(sorted(str(c) for c in self.classes)),
+            "properties": "\n".join(sorted(p.value for p in self.properties)),
         }
 
     def merge(self, part: dict[str, Any]) -> None:
         self.triples += part["triples"]
-        self.entities.update(part["entities"])
-        self.classes.update(part["classes"])
-        self.properties.update(part["properties"])
+        for name, terms in (
+            ("entities", self.entities),
+            ("classes", self.classes),
+            ("properties", self.properties),
+        ):
+            if part[name]:
+                terms.update(part[name].split("\n"))
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -223,10 +250,33 @@ def write_json(path: Path, data: object) -> None:
     )
 
 
+def _discard(old: Path) -> None:
+    """Delete a replaced output in a process of its own, not waited for: freeing the
+    blocks of the previous dumps (≈ 1 GB at 825 contracts) took half a second of a
+    rebuild, and nothing reads that directory any more."""
+    try:
+        subprocess.Popen(  # noqa: S603 - our interpreter, a path we created
+            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", old],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 @contextmanager
 def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a fresh temporary directory that replaces ``target`` only if the block succeeds."""
+    """Yield a fresh temporary directory that replaces ``target`` only if the block succeeds.
+
+    The replaced directory is renamed aside (``.<name>~old.*``) and deleted in
+    the background (:func:`_discard`); one left by an interrupted deletion is
+    deleted by the next build.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}~old.*"):
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     tmp.chmod(0o755)
     try:
@@ -234,9 +284,10 @@ def atomic_directory(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
+    old = None
     if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}~old.", dir=target.parent))
         os.replace(target, old)
     os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
+    if old is not None:
+        _discard(old)
