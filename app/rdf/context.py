@@ -135,9 +135,11 @@ class _Compactor:
         """The node's key for ``p`` with such an object, and how the object is written:
         ``coerced`` (the term's type applies), ``string``, ``type`` (a class name) or
         ``raw`` (rdflib's ``to_raw_value``)."""
-        literal = isinstance(o, Literal)
-        datatype = str(o.datatype) if isinstance(o, Literal) and o.datatype else None
-        language = o.language if isinstance(o, Literal) else None
+        if isinstance(o, Literal):
+            literal, language = True, o.language
+            datatype = str(o.datatype) if o.datatype is not None else None
+        else:
+            literal, datatype, language = False, None, None
         memo = (str(p), datatype, language, literal)
         found = self.keys.get(memo)
         if found is None:
@@ -198,17 +200,21 @@ class _Compactor:
 
     def nodes(self, graph: Graph) -> list[dict[str, Any]]:
         nodes: dict[str, dict[str, Any]] = {}
+        id_key = self.context.id_key
         for s, p, o in graph:
-            if not isinstance(s, URIRef) or not isinstance(o, URIRef | Literal):
+            if type(s) is not URIRef or not isinstance(o, URIRef | Literal):
                 raise _Unsupported("nœud anonyme")
-            if p == RDF.first or p == RDF.rest:
+            if p in _LIST_LINKS:
                 raise _Unsupported("liste RDF")
             node_id = self.iri(str(s))
             node = nodes.get(node_id)
             if node is None:
-                node = nodes[node_id] = {self.context.id_key: node_id}
+                node = nodes[node_id] = {id_key: node_id}
             key, how = self.key(p, o)  # type: ignore[arg-type]
-            value = self.value(o, how)
+            if how == "coerce:@id" and type(o) is URIRef:  # most values: no call
+                value: Any = self.iri(str(o))
+            else:
+                value = self.value(o, how)
             present = node.get(key)
             if present is None:
                 node[key] = value
@@ -217,6 +223,9 @@ class _Compactor:
             else:
                 node[key] = [present, value]
         return list(nodes.values())
+
+
+_LIST_LINKS = frozenset((RDF.first, RDF.rest))
 
 
 class _Unsupported(Exception):

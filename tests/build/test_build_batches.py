@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -147,8 +148,11 @@ def test_a_build_from_the_cache_equals_a_build_from_scratch(
     tmp_path: Path, repo_root: Path, sources_dir: Path
 ) -> None:
     """After one contract file changed, the build that takes the four others from the
-    cache (and builds the changed one alone) writes the same bytes as a build of the
-    same files from an empty cache, in one process instead of a pool."""
+    cache (and builds the changed one alone, in its own process: too few for a pool)
+    writes the same bytes as a build of the same files from an empty cache, in one
+    process instead of a pool. A build over a previous output replaces it and leaves
+    nothing of it behind (its deletion runs in the background), nor of an older one
+    whose deletion was interrupted."""
     data = tmp_path / "contrats"
     shutil.copytree(repo_root / "data" / "contrats", data)
     cache = tmp_path / "cache"
@@ -164,3 +168,12 @@ def test_a_build_from_the_cache_equals_a_build_from_scratch(
     fresh = _config(repo_root, sources_dir, data, tmp_path / "fresh", tmp_path / "empty", 1)
     build(fresh, progress=False)
     assert _hashes(tmp_path / "cached") == _hashes(tmp_path / "fresh")
+    interrupted = tmp_path / ".cached~old.interrupted"
+    interrupted.mkdir()
+    (interrupted / "cvkg.nq").write_bytes(b"<a> <b> <c> <d> .\n")
+    build(cached, progress=False)  # every contract from the cache, over the previous output
+    assert _hashes(tmp_path / "cached") == _hashes(tmp_path / "fresh")
+    deadline = time.monotonic() + 60
+    while any(tmp_path.glob(".cached~old.*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(tmp_path.glob(".cached~old.*")), "the replaced output was not deleted"
