@@ -18,6 +18,15 @@ from app.enrichment.matching import LabelMatcher
 from app.rdf.namespaces import CDV
 
 LABEL_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+# Read once: each attribute of an rdflib namespace builds a new IRI (≈ 20 000 a contract).
+_A, _PREF_LABEL, _METHODE_REGLE = RDF.type, SKOS.prefLabel, Literal("règle")
+_ETIQUETAGE, _ELEMENT, _CONCEPT, _METHODE = CDV.Etiquetage, CDV.element, CDV.concept, CDV.methode
+_MOTS, _LIBELLE, _RETIRE, _CONTRAT = (
+    CDV.motsReconnus,
+    CDV.libelleReconnu,
+    CDV.etiquetageRetire,
+    CDV.contrat,
+)
 
 
 def _sorted_terms(nodes: Iterable[Node]) -> list[Identifier]:
@@ -42,8 +51,8 @@ def concept_labels(vocabulary: Graph, concept_class: URIRef) -> list[tuple[str, 
 
 def _vetoed(graph: Graph, element: Node) -> set[URIRef]:
     vetoes = set()
-    for et in graph.subjects(CDV.element, element):
-        for concept in graph.objects(et, CDV.etiquetageRetire):
+    for et in graph.subjects(_ELEMENT, element):
+        for concept in graph.objects(et, _RETIRE):
             if isinstance(concept, URIRef):  # concepts are IRIs; nothing else can match one
                 vetoes.add(concept)
     return vetoes
@@ -58,9 +67,9 @@ def tag_elements(
 ) -> int:
     """Add ``link`` triples and their evidence to ``graph``; return how many links were added."""
     added = 0
-    targets = _sorted_terms(elements if elements is not None else graph.subjects(CDV.contrat, None))
+    targets = _sorted_terms(elements if elements is not None else graph.subjects(_CONTRAT, None))
     for element in targets:
-        label = graph.value(element, SKOS.prefLabel)
+        label = graph.value(element, _PREF_LABEL)
         if label is None:
             continue
         vetoes = _vetoed(graph, element)
@@ -73,12 +82,12 @@ def tag_elements(
                 continue
             et = URIRef(f"{element}/{kind}/{concept_iri.rstrip('/').rsplit('/', 1)[-1]}")
             graph.add((element, link, concept))
-            graph.add((et, RDF.type, CDV.Etiquetage))
-            graph.add((et, CDV.element, element))
-            graph.add((et, CDV.concept, concept))
-            graph.add((et, CDV.methode, Literal("règle")))
+            graph.add((et, _A, _ETIQUETAGE))
+            graph.add((et, _ELEMENT, element))
+            graph.add((et, _CONCEPT, concept))
+            graph.add((et, _METHODE, _METHODE_REGLE))
             for words, matched in sorted(set(evidence)):
-                graph.add((et, CDV.motsReconnus, Literal(words, lang="fr")))
-                graph.add((et, CDV.libelleReconnu, Literal(matched, lang="fr")))
+                graph.add((et, _MOTS, Literal(words, lang="fr")))
+                graph.add((et, _LIBELLE, Literal(matched, lang="fr")))
             added += 1
     return added
