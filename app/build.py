@@ -127,6 +127,8 @@ def _clashes(identities: list[tuple[Path, dict[str, object]]]) -> list[str]:
 
 
 def _batches(todo: list[Path], keys: dict[Path, str], settings: Settings) -> list[Batch]:
+    if not todo:
+        return []
     from app.build_contracts import BATCH_SIZE, Batch
 
     workers = _workers(settings) if len(todo) > IN_PROCESS else 1
@@ -146,6 +148,8 @@ def _workers(settings: Settings) -> int:
 
 def _run(batches: list[Batch], settings: Settings, bar: _Progress) -> list[Outcome]:
     """Every batch, on a pool of processes when there are several (results in order)."""
+    if not batches:
+        return []
     from app.build_contracts import build_batch
 
     workers = min(_workers(settings), len(batches))

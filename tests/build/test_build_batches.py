@@ -9,7 +9,10 @@ process pool included: ``build_workers=2``), real pySHACL.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -177,3 +180,16 @@ def test_a_build_from_the_cache_equals_a_build_from_scratch(
     while any(tmp_path.glob(".cached~old.*")) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(tmp_path.glob(".cached~old.*")), "the replaced output was not deleted"
+    # Nothing to build: the stages of a contract (pySHACL, the enrichment) are not loaded.
+    ask = "import sys; from app.build import build; from app.config import get_settings; "
+    ask += "build(get_settings(), progress=False); print(sorted(m for m in sys.modules if "
+    ask += "m.startswith(('pyshacl', 'app.validation', 'app.enrichment', 'app.build_contracts'))))"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
+    env |= {"CVKG_DATA_DIR": str(data), "CVKG_SOURCES_DIR": str(sources_dir)}
+    env |= {"CVKG_CACHE_DIR": str(cache), "CVKG_BUILD_DIR": str(tmp_path / "again")}
+    run = subprocess.run(  # noqa: S603 - our interpreter
+        [sys.executable, "-c", ask], env=env, cwd=repo_root, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]", run.stdout
+    assert _hashes(tmp_path / "again") == _hashes(tmp_path / "fresh")
