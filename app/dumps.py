@@ -72,7 +72,11 @@ def quad_lines(name: str, ntriples: list[str]) -> list[str]:
 
 
 def _serialize(nt_or_nq: str, fmt: ox.RdfFormat, source_fmt: ox.RdfFormat) -> bytes:
-    return _serialize_quads(list(ox.parse(nt_or_nq.encode("utf-8"), format=source_fmt)), fmt)
+    quads = ox.parse(nt_or_nq.encode("utf-8"), format=source_fmt)
+    if source_fmt == ox.RdfFormat.N_TRIPLES:  # the default graph only: Oxigraph writes
+        prefixes = {p: str(ns) for p, ns in PREFIXES.items()}  # it as triples, no copy
+        return ox.serialize(quads, format=fmt, prefixes=prefixes) or b""
+    return _serialize_quads(list(quads), fmt)
 
 
 def _serialize_quads(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
