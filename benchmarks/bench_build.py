@@ -33,8 +33,10 @@ from generate_yaml import generate_files  # noqa: E402
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
-def timed_build(root: Path) -> tuple[float, float, float]:
+def timed_build(root: Path, timings: bool = False) -> tuple[float, float, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
+    if timings:  # each step's wall and CPU time, on stderr (app/build_timing.py)
+        env["CVKG_BUILD_TIMINGS"] = "1"
     env |= {
         "CVKG_DATA_DIR": str(root / "contrats"),
         "CVKG_SEEDS_DIR": str(root / "sources"),
@@ -72,6 +74,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--contracts", type=int, default=825)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/cvkg-bench-build"))
+    parser.add_argument("--timings", action="store_true", help="print each step of each build")
     args = parser.parse_args()
     root = args.workdir / f"synthetic-{args.contracts}"
     shutil.rmtree(root, ignore_errors=True)
@@ -83,7 +86,7 @@ def main() -> int:
         ("après un fichier modifié", lambda: edit_one(root)),
     ):
         prepare()
-        wall, cpu, peak = timed_build(root)
+        wall, cpu, peak = timed_build(root, args.timings)
         print(f"  {name:<26} {wall:7.1f} s (CPU {cpu:7.1f} s), pic mémoire {peak:5.0f} Mo")
     print(f"charge de la machine à la fin : {os.getloadavg()}")
     return 0
