@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import edit_one  # noqa: E402
+from bench_build import edit_one, timed_build  # noqa: E402
 from generate_yaml import generate_files  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -82,19 +81,7 @@ def fill(root: Path, contracts: int) -> None:
 
 
 def timed(root: Path, label: str) -> None:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    env = _env(root) | {"CVKG_BUILD_TIMINGS": "1"}
-    subprocess.run(
-        [sys.executable, "-m", "app.cli", "build", "--quiet"],
-        check=True,
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    wall, cpu, _ = timed_build(root, timings=True)
     print(f"  {label:<26} {wall:6.2f} s (CPU {cpu:6.2f} s), charge {os.getloadavg()[0]:.2f}")
 
 
