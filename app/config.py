@@ -91,9 +91,16 @@ class Settings(BaseSettings):
     # bytes (0: no cache) and largest answer kept; K/M/G suffixes as for QUERY_MEMORY.
     result_cache_bytes: int = 32 * 2**20
     result_cache_entry_bytes: int = 2 * 2**20
+    # Answers of the comparative API (/api/…) kept per data version, in bytes
+    # (app/server/cache.py): bodies, their gzip and their table.
+    api_cache_bytes: int = 64 * 2**20
 
     @field_validator(
-        "query_memory", "result_cache_bytes", "result_cache_entry_bytes", mode="before"
+        "query_memory",
+        "result_cache_bytes",
+        "result_cache_entry_bytes",
+        "api_cache_bytes",
+        mode="before",
     )
     @classmethod
     def _size(cls, value: object) -> object:

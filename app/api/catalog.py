@@ -1,5 +1,5 @@
-"""The lists every area needs — contracts, themes, dispositifs, element texts —
-read once per data version.
+"""The lists every area needs — contracts, themes, dispositifs — read once per
+data version. (The element texts are the search index's, on disk: ``search.py``.)
 
 Routers check ids against these (404 for an unknown one) and take labels from
 them instead of asking the store again. Each comes from a query of
@@ -8,7 +8,6 @@ them instead of asking the store again. Each comes from a query of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any
 
 from app.api.deps import GraphData, check_slug, not_found
@@ -166,47 +165,6 @@ def dispositif(data: GraphData, ident: str) -> dict[str, Any]:
         ident,
         "Dispositif inconnu : « {ident} ». La liste est sous /api/dispositifs.",
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Element:
-    """One strategic element as the corpus holds it (``libelles.rq``)."""
-
-    iri: str
-    contrat: str
-    classe: str | None
-    notation: str | None
-    label: str
-    ligne: int | None
-    description: str | None = None  # printed paragraphs (dcterms:description), searched too
-
-
-def corpus(data: GraphData) -> dict[str, Element]:
-    """Every element by IRI: the search corpus."""
-
-    def compute() -> dict[str, Element]:
-        elements: dict[str, Element] = {}
-        for r in per_contract_batch(data, "libelles"):
-            known = elements.get(r["element"])
-            if known is not None:  # one row per printed paragraph: join them
-                more = r.get("description")
-                joined = "\n".join(filter(None, (known.description, more and str(more))))
-                elements[r["element"]] = replace(known, description=joined or None)
-                continue
-            elements[r["element"]] = Element(
-                r["element"],
-                r["id"],
-                short_class(r.get("classe")),
-                r.get("notation"),
-                # str(): a label typed otherwise (an integer in a served file) is
-                # still text to search, not a reason for every search to fail.
-                str(r["label"]),
-                r.get("ligne"),
-                None if r.get("description") is None else str(r["description"]),
-            )
-        return elements
-
-    return data.memo(("catalog", "corpus"), compute)  # type: ignore[no-any-return]
 
 
 PATH_BATCH = 500  # elements per ``chemins.rq`` query: a page of evidence in a few queries
