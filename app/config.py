@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     max_concurrent_queries: int = 8
     # Processes running queries: how many run at once (a runaway holds one
     # until CVKG_QUERY_TIMEOUT; the fair share keeps one free for newcomers).
-    query_workers: int = 4
+    # Two by default: one per core of a small server, and each holds ≈ 150 MB
+    # once RocksDB's caches are warm (docs/memory.md).
+    query_workers: int = 2
     # Server (app/server): requests past max_concurrent_queries wait in a
     # bounded queue, at most queue_timeout seconds, before a 503.
     max_queued_queries: int = 100
