@@ -15,9 +15,15 @@ generator (``benchmarks/generate.py``). Then:
    search index, matrix — timed too): first call and the median of
    ``--calls`` repeated calls (answers are cached per data version; target
    ≤ 10 ms), then full-text searches on the built index (target ≤ 50 ms),
-   and the resident memory of the server and its query workers.
+   and the resident memory (RSS, PSS, USS: ``benchmarks/memory.py``) of the
+   server and of each query worker, once the API is ready and after the calls.
+   ``--serve-store DIR`` serves an already loaded store instead of loading
+   the dump at each run (minutes at 2 000 contracts); ``--workers N`` sets
+   ``CVKG_QUERY_WORKERS``.
 
     python benchmarks/api_queries.py --contracts 500 --contracts 2000
+    python benchmarks/api_queries.py --contracts 2000 --no-memory --calls 10 \
+        --serve-store /tmp/memoire-bench/store
     python benchmarks/api_queries.py --contracts 2000 --no-memory --rocksdb \
         --only sante-mentale,matrice,themes-nouveaux,dispositifs-partages --no-http
 """
