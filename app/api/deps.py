@@ -125,6 +125,9 @@ class GraphData:
         self.select_tsv = select_tsv
         self.index_dir = index_dir
         self.cache = AnswerCache(max_bytes=cache_bytes)
+        # Searches apart, in a small LRU of their own: their texts are endless,
+        # and a flood of them must not evict answers that took seconds.
+        self.searches = AnswerCache(maxsize=1024, max_bytes=min(cache_bytes, 4 * 2**20))
         self._memo: dict[Any, Any] = {}
         self._memo_locks: dict[Any, threading.Lock] = {}
         self._lock = threading.Lock()

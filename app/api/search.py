@@ -173,7 +173,9 @@ def search(
     HTML-escaped) and their character spans (`positions`). `total` counts every
     matching element.
 
-    The corpus is `/queries/libelles.rq`, indexed once per data version.
+    The corpus is `/queries/libelles.rq`, indexed once per data version. Answers
+    are kept a while (a small cache of their own): `millisecondes` is the time
+    the search took when it was computed.
     """
     key = ("search", q, limit)
     return respond(
@@ -183,5 +185,5 @@ def search(
         key,
         lambda: _answer(data, q, limit),
         filename="recherche",
-        cache=False,
+        cache=data.searches,
     )

@@ -31,6 +31,7 @@ from fastapi import HTTPException, Query, Request
 from fastapi.responses import Response
 
 from app.api.deps import GraphData
+from app.server.cache import AnswerCache
 from app.server.negotiation import Offer, choose, content_type
 
 GZIP_MIN_BYTES = 4096
@@ -196,15 +197,17 @@ def respond(
     build: Callable[[], Answer],
     *,
     filename: str,
-    cache: bool = True,
+    cache: bool | AnswerCache = True,
 ) -> Response:
     """Answer ``build()`` (cached under ``key`` for this data version) in the chosen format.
 
-    ``cache=False`` for answers too varied to be worth a cache slot (search).
+    ``cache``: another LRU than the data's answers (searches keep to their
+    own), or ``False`` for answers computed at every call.
     """
     offer = choose_format(request, forced)
-    if cache:
-        kept: Kept = data.cached(("answer", key), lambda: keep(build()))
+    lru = data.cache if cache is True else cache if isinstance(cache, AnswerCache) else None
+    if lru is not None:
+        kept: Kept = lru.get_or_compute(("answer", key), lambda: keep(build()))
         queries = kept.queries
         if offer.format == "csv":
 
@@ -212,7 +215,7 @@ def respond(
                 columns, rows = json.loads(kept.table.raw())
                 return Body.pack(render(Answer({}, columns, rows), offer)[0])
 
-            body: Body = data.cached(("rendered", key, offer.format), csv_body)
+            body: Body = lru.get_or_compute(("rendered", key, offer.format), csv_body)
         else:
             body = kept.json_body
     else:
