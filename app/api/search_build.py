@@ -28,7 +28,7 @@ import argparse
 import os
 import sqlite3
 import sys
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -98,31 +98,25 @@ def write_index(rows: Iterable[Row], path: Path) -> int:
             CREATE TABLE lengths(value BLOB);
             """
         )
-        postings: dict[str, dict[int, int]] = defaultdict(dict)
+        # One (stem number, element number) pair per token, in two flat arrays:
+        # a dict per stem would weigh ≈ 100 bytes per pair (millions of them).
+        stem_ids: dict[str, int] = {}
+        token_stems, token_elements = array("i"), array("i")
         lengths: list[int] = []
         batch: list[tuple[Any, ...]] = []
         for n, (columns, text) in enumerate(elements(rows)):
             toks = tokens(text)
             lengths.append(len(toks))
             for tok in toks:
-                bucket = postings[tok.key]
-                bucket[n] = bucket.get(n, 0) + 1
+                token_stems.append(stem_ids.setdefault(tok.key, len(stem_ids)))
+                token_elements.append(n)
             batch.append((n, *columns))
             if len(batch) >= 10_000:
                 db.executemany("INSERT INTO elements VALUES (?,?,?,?,?,?,?)", batch)
                 batch = []
         db.executemany("INSERT INTO elements VALUES (?,?,?,?,?,?,?)", batch)
-        db.executemany(
-            "INSERT INTO postings VALUES (?,?,?)",
-            (
-                (
-                    stem,
-                    np.fromiter(docs.keys(), dtype="<i4", count=len(docs)).tobytes(),
-                    np.fromiter(docs.values(), dtype="<f4", count=len(docs)).tobytes(),
-                )
-                for stem, docs in postings.items()
-            ),
-        )
+        postings = _postings(stem_ids, token_stems, token_elements)
+        db.executemany("INSERT INTO postings VALUES (?,?,?)", postings)
         db.execute("INSERT INTO lengths VALUES (?)", (np.asarray(lengths, dtype="<f4").tobytes(),))
         db.executemany(
             "INSERT INTO meta VALUES (?,?)",
@@ -133,6 +127,28 @@ def write_index(rows: Iterable[Row], path: Path) -> int:
         db.close()
     os.replace(tmp, path)
     return len(lengths)
+
+
+def _postings(
+    stem_ids: dict[str, int], token_stems: array[int], token_elements: array[int]
+) -> Iterator[tuple[str, bytes, bytes]]:
+    """(stem, element numbers ascending, term frequencies) per stem, from the token pairs."""
+    stems = np.frombuffer(token_stems, dtype=np.int32)
+    docs = np.frombuffer(token_elements, dtype=np.int32)
+    if not len(stems):
+        return
+    order = np.lexsort((docs, stems))  # by stem, then element
+    stems, docs = stems[order], docs[order]
+    del order
+    first = np.ones(len(stems), dtype=bool)  # first token of each (stem, element) pair
+    first[1:] = (stems[1:] != stems[:-1]) | (docs[1:] != docs[:-1])
+    starts = np.flatnonzero(first)
+    tfs = np.diff(np.append(starts, len(stems))).astype("<f4")
+    pair_stems, pair_docs = stems[starts], docs[starts].astype("<i4")
+    bounds = np.flatnonzero(np.r_[True, pair_stems[1:] != pair_stems[:-1], True])
+    names = {i: stem for stem, i in stem_ids.items()}
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        yield names[int(pair_stems[a])], pair_docs[a:b].tobytes(), tfs[a:b].tobytes()
 
 
 def tsv_rows(files: Iterable[Path]) -> Iterator[Row]:

@@ -77,7 +77,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         (blob,) = self._db.execute("SELECT value FROM lengths").fetchone()
         self.lengths = np.frombuffer(blob, dtype="<f4")
-        self.average = float(self.lengths.mean()) if len(self.lengths) else 1.0
+        self.average = (float(self.lengths.mean()) if len(self.lengths) else 0.0) or 1.0
         # The BM25 length normalisation of every element, the same for every search.
         self.norm = K1 * (1 - B + B * self.lengths / self.average)
 
