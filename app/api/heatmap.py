@@ -21,8 +21,10 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -151,4 +153,6 @@ def render_apart(
 
 
 if __name__ == "__main__":
+    with contextlib.suppress(OSError):
+        os.nice(5)  # below the server, as the query workers
     sys.stdout.buffer.write(render(**json.load(sys.stdin.buffer)))

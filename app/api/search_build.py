@@ -25,6 +25,7 @@ notation, label, ligne)``, ``postings(stem, docs, tfs)`` with ``docs`` little-en
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sqlite3
 import sys
@@ -41,6 +42,7 @@ from app.enrichment.matching import tokens
 from app.queries import python_value
 
 SCHEMA_VERSION = "1"
+NICENESS = 5
 _TSV = ox.QueryResultsFormat.TSV
 
 Row = dict[str, Any]
@@ -166,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", type=Path)
     parser.add_argument("tsv", type=Path, nargs="*", help="réponses de libelles.rq, dans l'ordre")
     args = parser.parse_args(argv)
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)  # below the server, as the query workers: pages stay quick
     count = write_index(tsv_rows(args.tsv), args.output)
     print(f"{count} éléments indexés dans {args.output}", file=sys.stderr)
     return 0
