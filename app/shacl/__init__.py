@@ -25,6 +25,7 @@ from app.shacl.shapes import Shapes, UnsupportedShapes, compile_shapes
 __all__ = ["UnsupportedShapes", "compiled", "validate"]
 
 _compiled: dict[int, tuple[Graph, Shapes]] = {}
+_bases: dict[tuple[int, ...], tuple[list[Graph], DataIndex]] = {}
 _lock = threading.Lock()
 
 
@@ -59,13 +60,32 @@ def _namespaces(data: Graph | Sequence[Graph], ont: Graph | None) -> Graph:
     return g
 
 
+def _base(graphs: list[Graph]) -> DataIndex:
+    """The index of the graphs every call shares, read once per set of graph objects."""
+    key = tuple(id(g) for g in graphs)
+    with _lock:
+        found = _bases.get(key)
+        if found is None or any(a is not b for a, b in zip(found[0], graphs, strict=True)):
+            found = (graphs, DataIndex.merged(graphs))
+            if len(_bases) > 8:
+                _bases.clear()
+            _bases[key] = found
+        return found[1]
+
+
 def validate(
-    data: Graph | Sequence[Graph], shapes: Graph, ont: Graph | None = None
+    data: Graph | Sequence[Graph],
+    shapes: Graph,
+    ont: Graph | None = None,
+    shared: Sequence[Graph] = (),
 ) -> tuple[bool, Graph]:
-    """(conforms, report) for ``data`` (one graph, or several read as their union)."""
+    """(conforms, report) for ``data`` (one graph, or several read as their union).
+
+    ``shared``: more data graphs (the vocabularies) that every call passes as the
+    same, unchanging objects: they are indexed once.
+    """
     graphs = [data] if isinstance(data, Graph) else list(data)
     mixin = ontology_mixin(ont)
-    if mixin is not None:
-        graphs.append(mixin)
-    engine = Engine(compiled(shapes), DataIndex(graphs), _namespaces(data, ont))
+    base = _base([*shared, *([mixin] if mixin is not None else [])])
+    engine = Engine(compiled(shapes), DataIndex(graphs, base), _namespaces(data, ont))
     return write_report(engine, engine.run())

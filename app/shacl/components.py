@@ -68,20 +68,28 @@ def check_class(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     return out
 
 
+# Module constants: rdflib's namespace attribute lookups are slow in the hot loops.
+_STRING, _LANG_STRING = XSD.string, RDF.langString
+_RDFS_LITERAL, _RDFS_DATATYPE = RDFS.Literal, RDFS.Datatype
+_KINDS: dict[Node, type] = {
+    XSD.integer: int,
+    XSD.float: float,
+    XSD.decimal: Decimal,
+    XSD.boolean: bool,
+    XSD.date: date,
+    XSD.time: time,
+    XSD.dateTime: datetime,
+}
+_BLANK_KINDS = (SH.BlankNode, SH.BlankNodeOrLiteral, SH.BlankNodeOrIRI)
+_LITERAL_KINDS = (SH.Literal, SH.BlankNodeOrLiteral, SH.IRIOrLiteral)
+_IRI_KINDS = (SH.IRI, SH.IRIOrLiteral, SH.BlankNodeOrIRI)
+
+
 def _actual_datatype(v: Literal, rule: Node) -> bool:
     value = v.value
-    if rule in (XSD.string, RDF.langString):
+    if rule == _STRING or rule == _LANG_STRING:
         return isinstance(value, (str, bytes))
-    kinds: dict[Node, type | tuple[type, ...]] = {
-        XSD.integer: int,
-        XSD.float: float,
-        XSD.decimal: Decimal,
-        XSD.boolean: bool,
-        XSD.date: date,
-        XSD.time: time,
-        XSD.dateTime: datetime,
-    }
-    kind = kinds.get(rule)
+    kind = _KINDS.get(rule)
     return True if kind is None else isinstance(value, kind)
 
 
@@ -90,13 +98,13 @@ def datatype_matches(v: Node, rule: Node) -> bool:
         return False
     if v.datatype == rule:
         return getattr(v, "ill_typed", None) is not True and _actual_datatype(v, rule)
-    if rule == RDFS.Literal:
+    if rule == _RDFS_LITERAL:
         return True
-    if rule == RDFS.Datatype and v.datatype:
+    if rule == _RDFS_DATATYPE and v.datatype:
         return True
-    if v.datatype is None and v.language is None and rule == XSD.string:
+    if v.datatype is None and v.language is None and rule == _STRING:
         return _actual_datatype(v, rule)
-    if rule == RDF.langString and v.language:
+    if rule == _LANG_STRING and v.language:
         return _actual_datatype(v, rule)
     return False
 
@@ -117,11 +125,11 @@ def check_datatype(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
 
 def node_kind_matches(v: Node, rule: Node) -> bool:
     if isinstance(v, BNode):
-        return rule in (SH.BlankNode, SH.BlankNodeOrLiteral, SH.BlankNodeOrIRI)
+        return rule in _BLANK_KINDS
     if isinstance(v, Literal):
-        return rule in (SH.Literal, SH.BlankNodeOrLiteral, SH.IRIOrLiteral)
+        return rule in _LITERAL_KINDS
     if isinstance(v, Identifier):
-        return rule in (SH.IRI, SH.IRIOrLiteral, SH.BlankNodeOrIRI)
+        return rule in _IRI_KINDS
     return False
 
 
@@ -199,7 +207,7 @@ def check_min_inclusive(e: Engine, shape: Shape, fv: FocusValues) -> list[Result
 
 def value_string(v: Node) -> str:
     """pySHACL's string of a value node for length and pattern checks."""
-    if isinstance(v, Literal) and v.value is not None and v.datatype in (None, RDF.langString, XSD.string):
+    if isinstance(v, Literal) and v.value is not None and v.datatype in (None, _LANG_STRING, _STRING):
         return str(v.value)
     return str(v)
 

@@ -296,6 +296,8 @@ _CHECKS: dict[Node, Check] = {
 
 def checks(shape: Shape) -> list[Check]:
     """The constraint components of ``shape``, each once (pySHACL's done_constraints)."""
+    if shape.checks is not None:
+        return shape.checks  # type: ignore[no-any-return]
     found: list[Check] = []
     for p in shape.params:
         check = _CHECKS[p]
@@ -303,4 +305,5 @@ def checks(shape: Shape) -> list[Check]:
             found.append(check)
     if shape.sparql:
         found.append(sparql_results)
+    shape.checks = found
     return found

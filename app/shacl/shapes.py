@@ -88,6 +88,7 @@ class Shape:
     target_nodes: list[Node] = field(default_factory=list)
     target_subjects_of: list[Node] = field(default_factory=list)
     sparql: list[SparqlConstraint] = field(default_factory=list)
+    checks: list[Any] | None = None  # the engine's checks, found on first use
 
     @property
     def is_property(self) -> bool:

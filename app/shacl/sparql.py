@@ -15,14 +15,19 @@ constraints declare none; rdflib resolves them from the graph).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import SH, XSD
+from rdflib.paths import NegatedPath, Path
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from app.shacl.components import FocusValues, Result
+from app.shacl.data import triples
 
 if TYPE_CHECKING:
     from app.shacl.engine import Engine
@@ -45,29 +50,77 @@ def batchable(select: str) -> bool:
 
 
 class OxData:
-    """The union as an Oxigraph store, and each stored term's rdflib original."""
+    """The triples the constraints can read, as an Oxigraph store, and each term's rdflib original.
+
+    A query whose predicates are all IRIs (no variable, no negated path) only
+    matches triples with those predicates: only they are loaded.
+    """
 
     def __init__(self, e: Engine) -> None:
-        self.back: dict[Any, Node] = {}
-        forward: dict[Node, Any] = {}
-        quads = []
-        for graph in e.index.graphs:
-            for triple in graph:
-                terms = []
-                for t in triple:
-                    o = forward.get(t)
-                    if o is None:
-                        o = forward[t] = _to_ox(t)
-                        self.back[o] = t
-                    terms.append(o)
-                quads.append(ox.Quad(terms[0], terms[1], terms[2]))
-        self.store = ox.Store()
-        self.store.bulk_extend(quads)
-        self.exact = _literals_kept([o for t, o in forward.items() if _typed(t)])
         nm = e.nm_graph.namespace_manager
         self.prefixes = "".join(
             f"PREFIX {p}: <{n}>\n" for p, n in nm.namespaces() if re.fullmatch(r"([A-Za-z][\w.-]*)?", p)
         )
+        wanted: set[Node] | None = set()
+        for shape in e.shapes.by_node.values():
+            for c in shape.sparql:
+                used = used_predicates(self.prefixes + c.select)
+                wanted = None if used is None or wanted is None else wanted | used
+        self.back: dict[Any, Node] = {}
+        forward: dict[Node, Any] = {}
+        quads = []
+        for s, p, o in _triples(e, wanted):
+            terms = []
+            for t in (s, p, o):
+                x = forward.get(t)
+                if x is None:
+                    x = forward[t] = _to_ox(t)
+                    self.back[x] = t
+                terms.append(x)
+            quads.append(ox.Quad(terms[0], terms[1], terms[2]))
+        self.store = ox.Store()
+        self.store.bulk_extend(quads)
+        self.exact = _literals_kept([x for t, x in forward.items() if _typed(t)])
+
+
+def _triples(e: Engine, wanted: set[Node] | None) -> Iterable[tuple[Node, Node, Node]]:
+    if wanted is None:
+        for graph in e.index.graphs:
+            yield from triples(graph)
+        return
+    for p in wanted:
+        for s in e.index.subjects_of(p):
+            for o in e.index.objects(s, p):
+                yield s, p, o
+
+
+@lru_cache(maxsize=64)
+def used_predicates(text: str) -> frozenset[Node] | None:
+    """Every IRI of the query's algebra when no triple pattern has a variable or negated
+    predicate (a superset of the predicates it reads); ``None`` otherwise."""
+    found: set[Node] = set()
+    ok = True
+
+    def walk(x: Any) -> None:
+        nonlocal ok
+        if isinstance(x, NegatedPath):
+            ok = False
+        elif isinstance(x, Path):
+            for value in vars(x).values():
+                walk(value)
+        elif isinstance(x, URIRef):
+            found.add(x)
+        elif isinstance(x, (list, tuple)):
+            for item in x:
+                walk(item)
+        elif isinstance(x, dict):
+            for key, value in x.items():
+                if key == "triples" and any(not isinstance(t[1], (URIRef, Path)) for t in value):
+                    ok = False
+                walk(value)
+
+    walk(prepareQuery(text).algebra)
+    return frozenset(found) if ok else None
 
 
 def _typed(t: Node) -> bool:
