@@ -57,7 +57,9 @@ def check_class(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     def message() -> list[Literal]:
         if len(rules) < 2:
             return [Literal(f"Value does not have class {e.s_shapes(rules[0])}")]
-        return [Literal(f"Value class is not in classes ({', '.join(e.s_shapes(c) for c in rules)})")]
+        return [
+            Literal(f"Value class is not in classes ({', '.join(e.s_shapes(c) for c in rules)})")
+        ]
 
     out = []
     for rule in rules:
@@ -207,7 +209,11 @@ def check_min_inclusive(e: Engine, shape: Shape, fv: FocusValues) -> list[Result
 
 def value_string(v: Node) -> str:
     """pySHACL's string of a value node for length and pattern checks."""
-    if isinstance(v, Literal) and v.value is not None and v.datatype in (None, _LANG_STRING, _STRING):
+    if (
+        isinstance(v, Literal)
+        and v.value is not None
+        and v.datatype in (None, _LANG_STRING, _STRING)
+    ):
         return str(v.value)
     return str(v)
 
@@ -289,12 +295,15 @@ def check_in(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     for item in _only(shape, SH["in"]):
         allowed.add(item)
 
-    def message(v: Node) -> list[Literal]:
-        listed = [e.s_shapes(x) for x in allowed]
-        return [Literal(f"Value {e.s_data(v)} not in list {listed}")]
+    def message(v: Node) -> Callable[[], list[Literal]]:
+        def text() -> list[Literal]:
+            listed = [e.s_shapes(x) for x in allowed]
+            return [Literal(f"Value {e.s_data(v)} not in list {listed}")]
+
+        return text
 
     return [
-        Result(shape, SH.InConstraintComponent, f, v, lambda v=v: message(v))
+        Result(shape, SH.InConstraintComponent, f, v, message(v))
         for f, values in fv.items()
         for v in values
         if v not in allowed
@@ -312,9 +321,11 @@ def check_has_value(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
             def message(f: Node = f) -> list[Literal]:
                 the_set = [e.s_shapes(s) for s in wanted]
                 if shape.path is not None:
-                    where = f"{e.s_data(f)}->{e.s_shapes(shape.path)} does not contain a value in the set"
-                    return [Literal(f"Node {where}: {the_set}")]
-                return [Literal(f"Node {e.s_data(f)} value is not a in the set of values: {the_set}")]
+                    where = f"{e.s_data(f)}->{e.s_shapes(shape.path)}"
+                    return [Literal(f"Node {where} does not contain a value in the set: {the_set}")]
+                return [
+                    Literal(f"Node {e.s_data(f)} value is not a in the set of values: {the_set}")
+                ]
 
             out.append(Result(shape, SH.HasValueConstraintComponent, f, None, message))
     return out

@@ -33,7 +33,7 @@ def ontology_mixin(ont: Graph | None) -> Graph | None:
     with _lock:
         cached = _mixins.get(id(ont))
         if cached is None or cached[0] is not ont:
-            cached = (ont, inoculate(Graph(bind_namespaces="core"), ont))
+            cached = (ont, inoculate(Graph(bind_namespaces="core"), ont))  # type: ignore[arg-type]
             _mixins[id(ont)] = cached
         return cached[1]
 
@@ -88,6 +88,9 @@ class DataIndex:
     (predicate → object → subjects) dictionaries: rdflib's own for a plain memory graph
     (nothing to build), else built once here. ``base``: graphs every call shares.
     """
+
+    graphs: list[Graph]
+    layers: list[tuple[Nested, Nested]]
 
     def __init__(self, graphs: Sequence[Graph], base: DataIndex | None = None) -> None:
         self.graphs = list(graphs) + (base.graphs if base is not None else [])

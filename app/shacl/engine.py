@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from pyshacl.rdfutil.stringify import stringify_node
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -128,16 +128,18 @@ def _logical(e: Engine, shape: Shape, fv: FocusValues, param: Node) -> list[Resu
                 else:
                     ok = sum(passed) == 1
                 if not ok:
-                    out.append(Result(shape, _COMPONENT[param], f, v, _logic_message(e, shape, param, v)))
+                    out.append(
+                        Result(shape, _COMPONENT[param], f, v, _logic_message(e, shape, param, v))
+                    )
     return out
 
 
-_COMPONENT = {
+_COMPONENT: dict[Node, URIRef] = {
     SH["and"]: SH.AndConstraintComponent,
     SH["or"]: SH.OrConstraintComponent,
     SH.xone: SH.XoneConstraintComponent,
 }
-_WORDS = {
+_WORDS: dict[Node, tuple[str, str]] = {
     SH["and"]: ("must conform to all shapes in", " and "),
     SH["or"]: ("must conform to one or more shapes in", " and "),
     SH.xone: ("must conform to exactly one shape in", " and "),
@@ -177,7 +179,9 @@ def check_not(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     def message(v: Node) -> Callable[[], list[Literal]]:
         def text() -> list[Literal]:
             if len(nots) == 1:
-                return [Literal(f"Node {e.s_data(v)} must not conform to shape {e.s_shapes(nots[0])}")]
+                return [
+                    Literal(f"Node {e.s_data(v)} must not conform to shape {e.s_shapes(nots[0])}")
+                ]
             listed = " , ".join(e.s_shapes(n) for n in nots)
             return [Literal(f"Node {e.s_data(v)} must not conform to any shapes in {listed}")]
 
@@ -209,7 +213,9 @@ def check_node(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
             for v in values:
                 nested = e.validate(inner, [v])
                 if nested:
-                    out.append(Result(shape, SH.NodeConstraintComponent, f, v, message, details=nested))
+                    out.append(
+                        Result(shape, SH.NodeConstraintComponent, f, v, message, details=nested)
+                    )
     return out
 
 
@@ -253,7 +259,9 @@ def check_qualified(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
         if disjoint:
             for parent in sg.subjects(SH.property, shape.node):
                 for sibling_prop in sg.objects(parent, SH.property):
-                    siblings |= {s for s in sg.objects(sibling_prop, SH.qualifiedValueShape) if s != vs}
+                    siblings |= {
+                        s for s in sg.objects(sibling_prop, SH.qualifiedValueShape) if s != vs
+                    }
         inner = e.shape(vs)
         for f, values in fv.items():
             n = sum(

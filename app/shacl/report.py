@@ -30,7 +30,7 @@ def _format(msg: str, bound_vars: tuple[Any, ...]) -> str:
         if val is not None:
             fdict[name] = val
     for var, val in fdict.items():
-        msg = re.sub("{{[?$]{}}}".format(var), str(val), msg)
+        msg = re.sub(f"{{[?$]{var}}}", str(val), msg)
     return msg
 
 

@@ -35,8 +35,12 @@ if TYPE_CHECKING:
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _AGGREGATE = re.compile(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
-_GROUP_BY = re.compile(r"\bGROUP\s+BY\b([^{}]*?)(\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|$)", re.I | re.S)
-_PROJECTS_THIS = re.compile(r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?(\*|[^{]*?[$?]this\b)", re.I | re.S)
+_GROUP_BY = re.compile(
+    r"\bGROUP\s+BY\b([^{}]*?)(\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|$)", re.I | re.S
+)
+_PROJECTS_THIS = re.compile(
+    r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?(\*|[^{]*?[$?]this\b)", re.I | re.S
+)
 _PLAIN = (None, XSD.string)
 
 
@@ -59,7 +63,9 @@ class OxData:
     def __init__(self, e: Engine) -> None:
         nm = e.nm_graph.namespace_manager
         self.prefixes = "".join(
-            f"PREFIX {p}: <{n}>\n" for p, n in nm.namespaces() if re.fullmatch(r"([A-Za-z][\w.-]*)?", p)
+            f"PREFIX {p}: <{n}>\n"
+            for p, n in nm.namespaces()
+            if re.fullmatch(r"([A-Za-z][\w.-]*)?", p)
         )
         wanted: set[Node] | None = set()
         for shape in e.shapes.by_node.values():
@@ -133,7 +139,9 @@ def _literals_kept(literals: list[Any]) -> bool:
         return True
     scratch = ox.Store()
     p = ox.NamedNode("urn:x-shacl:p")
-    scratch.bulk_extend(ox.Quad(ox.NamedNode(f"urn:x-shacl:{i}"), p, o) for i, o in enumerate(literals))
+    scratch.bulk_extend(
+        ox.Quad(ox.NamedNode(f"urn:x-shacl:{i}"), p, o) for i, o in enumerate(literals)
+    )
     kept = {q.object for q in scratch}
     return all(o in kept for o in literals)
 
@@ -172,7 +180,9 @@ def _ox_data(e: Engine) -> OxData:
     return data
 
 
-def _rows_batched(e: Engine, c: SparqlConstraint, focus: list[Node]) -> dict[Node, list[dict[str, Node]]]:
+def _rows_batched(
+    e: Engine, c: SparqlConstraint, focus: list[Node]
+) -> dict[Node, list[dict[str, Node]]]:
     data = _ox_data(e)
     values = " ".join(f"<{f}>" for f in focus)
     m = _WHERE.search(c.select)
@@ -189,7 +199,7 @@ def _rows_batched(e: Engine, c: SparqlConstraint, focus: list[Node]) -> dict[Nod
 
 def _rows_one(e: Engine, c: SparqlConstraint, f: Node) -> list[dict[str, Node]]:
     """pySHACL's way: rdflib, ``$this`` pre-bound."""
-    found = e.union_graph().query(c.select, initBindings={"this": f})
+    found = e.union_graph().query(c.select, initBindings={"this": f})  # type: ignore[dict-item]
     return [{str(k): v for k, v in r.asdict().items()} for r in found]  # type: ignore[union-attr]
 
 
@@ -214,7 +224,12 @@ def sparql_results(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
                     raise ValueError(f"{c.node}: ?failure rows are not supported")
                 rest = dict(row)
                 p, v, t = rest.pop("path", None), rest.pop("value", None), rest.pop("this", None)
-                if (p is not None or v is not None or t is not None) and (t, p, v, rest) not in found:
+                if (p is not None or v is not None or t is not None) and (
+                    t,
+                    p,
+                    v,
+                    rest,
+                ) not in found:
                     found.append((t, p, v, rest))
             result_val = None if shape.is_property else f
             for t, p, v, rest in found:
