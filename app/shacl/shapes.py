@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyshacl.errors import ValidationFailure
+from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper as Helper
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
@@ -136,7 +138,17 @@ def _sparql(sg: Graph, shape: Node) -> list[SparqlConstraint]:
         if len(selects) != 1 or (c, SH.ask, None) in sg:
             raise UnsupportedShapes(f"{shape}: a sh:sparql constraint needs exactly one sh:select")
         messages = tuple(m for m in sg.objects(c, SH.message) if isinstance(m, Literal))
-        found.append(SparqlConstraint(c, str(selects[0]), messages))
+        select = str(selects[0])
+        try:  # what pySHACL refuses when it runs the query (MINUS, VALUES, SERVICE, …)
+            Helper.check_invalid_sparql(Helper, select)  # type: ignore[arg-type]
+        except ValidationFailure as e:
+            raise UnsupportedShapes(f"{shape}: {e}") from e
+        for regex in (Helper.bind_path_regex, Helper.bind_sg_regex, Helper.bind_cs_regex):
+            if regex.search(select):
+                raise UnsupportedShapes(f"{shape}: $PATH, $shapesGraph, $currentShape unsupported")
+        if not Helper.bind_this_regex.search(select):
+            raise UnsupportedShapes(f"{shape}: a SPARQL constraint without $this")
+        found.append(SparqlConstraint(c, select, messages))
     return found
 
 
