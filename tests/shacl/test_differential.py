@@ -244,3 +244,35 @@ def test_synthetic_contracts(tmp_path: Path, common: Common) -> None:
     for curated, enriched, facts in contract_graphs(tmp_path / "contrats", tmp_path / "sources"):
         compare_as_the_build([enriched, facts], common)
         compare_as_the_build([mutated([enriched, facts], inject)], common)
+
+
+DCAT_TTL = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix void: <http://rdfs.org/ns/void#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.org/> .
+
+ex:catalogue a dcat:Catalog ; dcterms:title "Catalogue"@fr ; dcterms:description 3 ;
+    dcterms:publisher ex:editeur , ex:autre ; dcat:dataset ex:jeu ; dcat:service ex:jeu .
+ex:editeur a foaf:Agent ; foaf:name "Éditeur" .
+ex:autre foaf:name "Sans type" .
+ex:jeu a dcat:Dataset , void:Dataset ; dcterms:title "Jeu" ; dcterms:publisher [ foaf:name "x" ] ;
+    dcterms:license <https://example.org/autre-licence> ; dcterms:modified "hier" ;
+    dcat:distribution ex:dist ; dcat:keyword "a" ; dcterms:language "fr" ;
+    void:triples 0 ; void:entities "beaucoup" .
+ex:dist a dcat:Distribution ; dcat:accessURL "pas une IRI" ; dcat:byteSize "-3"^^xsd:nonNegativeInteger ;
+    dcat:mediaType ex:a , ex:b ; dcterms:title "Dump"@fr .
+"""
+
+
+def test_dcat_shapes_with_their_node_and_or_constraints(common: Common) -> None:
+    """The dataset description's shapes (sh:node with its nested details, sh:or of
+    datatypes, sh:hasValue, qualified counts …) on a description broken everywhere."""
+    data = Graph().parse(data=DCAT_TTL, format="turtle")
+    expected = reference(data, common.shapes, common.ont)
+    assert sum(expected[1].values()) >= 10
+    assert_same(expected, results(shacl.validate(data, common.shapes, common.ont)[1]))
+    _c, report, _t = pyshacl_validate(data, shacl_graph=common.shapes, advanced=True)
+    assert_same(results(report), results(shacl.validate(data, common.shapes)[1]))  # type: ignore[arg-type]
