@@ -10,9 +10,11 @@ one line each::
 
 A parameter is bound by rewriting the content of its ``VALUES ?name { … }``
 block: never by pasting text into the query. IRIs are written as ``<…>`` only
-once they are known to be well-formed and under the data base IRI; literals are
-escaped. An optional parameter left unbound (``None``) becomes ``UNDEF`` (matches
-anything); an empty list of values matches nothing.
+once they are known to be well-formed and under the data base IRI (``iri``), or,
+for the few parameters that may name any graph an administrator writes
+(``any-iri``), well-formed and absolute; literals are escaped. An optional
+parameter left unbound (``None``) becomes ``UNDEF`` (matches anything); an empty
+list of values matches nothing.
 
 >>> q = Query.parse("t", '# @param ?c iri — a contract\\nSELECT * { VALUES ?c { <x:a> } ?c ?p ?o }')
 >>> q.bind({"c": ["https://w3id.org/contrats-de-ville/id/contrat/a"]},
@@ -36,11 +38,12 @@ from app.synthese import graph_iri
 
 QUERY_DIR = Path(__file__).resolve().parent
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_PARAM = re.compile(r"^#\s*@param\s+\?(\w+)\s+(iri|string)\b(.*)$", re.MULTILINE)
+_PARAM = re.compile(r"^#\s*@param\s+\?(\w+)\s+(iri|any-iri|string)\b(.*)$", re.MULTILINE)
 _VALUES = r"VALUES\s+\?{name}\s*\{{[^{{}}]*\}}"
 # What an IRI of ours may contain after the base: readable slugs and path separators.
 _IRI_PATH = re.compile(r"^[A-Za-z0-9._~/%-]*$")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme: RFC 3987 absolute IRI
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -51,7 +54,7 @@ class QueryError(Exception):
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # "iri" | "string"
+    kind: str  # "iri" (under the base) | "any-iri" (any absolute IRI) | "string"
     doc: str
 
 
@@ -121,6 +124,10 @@ def _term(value: str, kind: str, base: str) -> str:
     if kind == "iri":
         if not is_data_iri(value, base):
             raise QueryError(f"IRI refusée (hors de la base {base}) : {value!r}")
+        return f"<{value}>"
+    if kind == "any-iri":
+        if not _ABSOLUTE_IRI.match(value) or _IRI_FORBIDDEN.search(value):
+            raise QueryError(f"IRI refusée (pas un IRI absolu) : {value!r}")
         return f"<{value}>"
     return literal(value)
 

@@ -33,7 +33,6 @@ write to it is refused (403).
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -60,12 +59,6 @@ class EngineError(Exception):
         self.status, self.message = status, message
 
 
-def bind_graphs(query: str, graphs: list[str]) -> str:
-    """``query`` with its ``VALUES ?g`` block set to ``graphs`` (each checked as an IRI)."""
-    iris = " ".join(str(ox.NamedNode(g)) for g in graphs)
-    return re.sub(r"VALUES\s+\?g\s*\{[^{}]*\}", lambda _m: f"VALUES ?g {{ {iris} }}", query)
-
-
 @dataclass
 class RemoteWriter:
     """Writes through the engine's update endpoint; reads through ``select`` (the query URL)."""
@@ -79,8 +72,8 @@ class RemoteWriter:
 
     def version(self) -> str:
         """The write version the engine holds now ("" before any write)."""
-        text = queries.load("version-ecritures").text
-        rows = self._select(bind_graphs(text, [self.base + VERSION_GRAPH]))
+        query = queries.load("version-ecritures")
+        rows = self._select(query.bind({"g": [self.base + VERSION_GRAPH]}, base=self.base))
         self.current = max((r["version"].value for r in rows), default="")
         return self.current
 
@@ -155,7 +148,8 @@ class RemoteWriter:
     def _contents(self, graphs: list[str]) -> list[ox.Quad]:
         if not graphs:
             return []
-        rows = self._select(bind_graphs(queries.load("graphes-contenu").text, graphs))
+        query = queries.load("graphes-contenu")
+        rows = self._select(query.bind({"g": graphs}, base=self.base))
         return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[arg-type]
 
     def _context(

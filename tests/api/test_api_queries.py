@@ -75,6 +75,15 @@ def test_binding_refuses_iris_outside_the_base_or_malformed(value: str) -> None:
         queries.load("contrats-par-theme").bind({"theme": [value]}, base=DEFAULT_BASE_IRI)
 
 
+def test_any_iri_parameters_take_graphs_outside_the_base_but_only_absolute_iris() -> None:
+    query = queries.load("graphes-contenu")
+    text = query.bind({"g": ["urn:x-local:notes", "https://example.org/g"]}, base=DEFAULT_BASE_IRI)
+    assert "VALUES ?g { <urn:x-local:notes> <https://example.org/g> }" in text
+    for bad in ["relative/graph", "https://example.org/g> } ?s ?p ?o { <y", "urn:a b"]:
+        with pytest.raises(queries.QueryError):
+            query.bind({"g": [bad]}, base=DEFAULT_BASE_IRI)
+
+
 def test_binding_refuses_unknown_parameters() -> None:
     with pytest.raises(queries.QueryError):
         queries.load("themes").bind({"theme": None}, base=DEFAULT_BASE_IRI)
