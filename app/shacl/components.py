@@ -111,18 +111,34 @@ def datatype_matches(v: Node, rule: Node) -> bool:
     return False
 
 
-def check_datatype(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
-    rule = _only(shape, SH.datatype)
+def _each_value(
+    e: Engine,
+    shape: Shape,
+    fv: FocusValues,
+    param: URIRef,
+    component: URIRef,
+    text: str,
+    matches: Callable[[Node, Node], bool],
+) -> list[Result]:
+    """A one-rule check of each value node; ``text`` is the generic message ({} the rule)."""
+    rule = _only(shape, param)
 
     def message() -> list[Literal]:
-        return [Literal(f"Value is not Literal with datatype {e.s_shapes(rule)}")]
+        return [Literal(text.format(e.s_shapes(rule)))]
 
     return [
-        Result(shape, SH.DatatypeConstraintComponent, f, v, message)
+        Result(shape, component, f, v, message)
         for f, values in fv.items()
         for v in values
-        if not datatype_matches(v, rule)
+        if not matches(v, rule)
     ]
+
+
+def check_datatype(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
+    text = "Value is not Literal with datatype {}"
+    return _each_value(
+        e, shape, fv, SH.datatype, SH.DatatypeConstraintComponent, text, datatype_matches
+    )
 
 
 def node_kind_matches(v: Node, rule: Node) -> bool:
@@ -136,17 +152,10 @@ def node_kind_matches(v: Node, rule: Node) -> bool:
 
 
 def check_node_kind(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
-    rule = _only(shape, SH.nodeKind)
-
-    def message() -> list[Literal]:
-        return [Literal(f"Value is not of Node Kind {e.s_shapes(rule)}")]
-
-    return [
-        Result(shape, SH.NodeKindConstraintComponent, f, v, message)
-        for f, values in fv.items()
-        for v in values
-        if not node_kind_matches(v, rule)
-    ]
+    text = "Value is not of Node Kind {}"
+    return _each_value(
+        e, shape, fv, SH.nodeKind, SH.NodeKindConstraintComponent, text, node_kind_matches
+    )
 
 
 def _count(e: Engine, shape: Shape, fv: FocusValues, minimum: bool) -> list[Result]:

@@ -241,7 +241,7 @@ def test_synthetic_contracts(tmp_path: Path, common: Common) -> None:
     from generate_yaml import generate_files
 
     generate_files(2, tmp_path)
-    for curated, enriched, facts in contract_graphs(tmp_path / "contrats", tmp_path / "sources"):
+    for _curated, enriched, facts in contract_graphs(tmp_path / "contrats", tmp_path / "sources"):
         compare_as_the_build([enriched, facts], common)
         compare_as_the_build([mutated([enriched, facts], inject)], common)
 
