@@ -229,6 +229,8 @@ def test_seed_contracts_with_injected_violations(
     compare_as_the_build([mutated([curated], inject)], common)
     broken = mutated([enriched, facts], inject)
     compare_as_the_build([broken], common)
+    if index:
+        return
     # One graph alone, as admin writes are validated (pySHACL's copy of it, its prefixes).
     expected = reference(broken, common.shapes, common.ont)
     assert_same(expected, results(shacl.validate(broken, common.shapes, common.ont)[1]))
@@ -240,7 +242,7 @@ def test_synthetic_contracts(tmp_path: Path, common: Common) -> None:
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate_yaml import generate_files
 
-    generate_files(2, tmp_path)
+    generate_files(1, tmp_path)
     for _curated, enriched, facts in contract_graphs(tmp_path / "contrats", tmp_path / "sources"):
         compare_as_the_build([enriched, facts], common)
         compare_as_the_build([mutated([enriched, facts], inject)], common)
