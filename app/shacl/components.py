@@ -2,15 +2,14 @@
 
 Each check mirrors pySHACL's component of the same name (pyshacl/constraints/core/),
 including where it departs from a plain SPARQL reading: sh:datatype also requires
-rdflib's well-formed value (``ill_typed``) and the Python type of it; sh:pattern
-is Python ``re`` (match, else search) on pySHACL's string of the node;
+rdflib's well-formed value (``ill_typed``) and the Python type of it;
 sh:minInclusive compares with pySHACL's own ``compare_literal``. A check returns
-:class:`Result` objects whose messages are only made when reported.
+:class:`Result` objects whose messages are only made when reported. (String
+constraints: ``strings.py``; shape-based ones: ``nested.py``.)
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -44,7 +43,7 @@ class Result:
     details: list[Result] = field(default_factory=list)
 
 
-def _only(shape: Shape, p: Node) -> Any:
+def only(shape: Shape, p: Node) -> Any:
     values = shape.params[p]
     if len(values) != 1:
         raise ReportableRuntimeError(f"{shape.node}: exactly one {p} expected")
@@ -121,7 +120,7 @@ def _each_value(
     matches: Callable[[Node, Node], bool],
 ) -> list[Result]:
     """A one-rule check of each value node; ``text`` is the generic message ({} the rule)."""
-    rule = _only(shape, param)
+    rule = only(shape, param)
 
     def message() -> list[Literal]:
         return [Literal(text.format(e.s_shapes(rule)))]
@@ -160,7 +159,7 @@ def check_node_kind(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
 
 def _count(e: Engine, shape: Shape, fv: FocusValues, minimum: bool) -> list[Result]:
     param = SH.minCount if minimum else SH.maxCount
-    rule = _only(shape, param)
+    rule = only(shape, param)
     n = int(rule.value)
     if minimum and n == 0:
         return []
@@ -216,92 +215,9 @@ def check_min_inclusive(e: Engine, shape: Shape, fv: FocusValues) -> list[Result
     return out
 
 
-def value_string(v: Node) -> str:
-    """pySHACL's string of a value node for length and pattern checks."""
-    if (
-        isinstance(v, Literal)
-        and v.value is not None
-        and v.datatype in (None, _LANG_STRING, _STRING)
-    ):
-        return str(v.value)
-    return str(v)
-
-
-def check_min_length(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
-    rule = _only(shape, SH.minLength)
-    min_len = rule.value
-
-    def message() -> list[Literal]:
-        return [Literal(f"String length not >= {e.s_data(rule)}")]
-
-    out = []
-    for f, values in fv.items():
-        for v in values:
-            ok = min_len == 0 or (not isinstance(v, BNode) and len(value_string(v)) >= min_len)
-            if not ok:
-                out.append(Result(shape, SH.MinLengthConstraintComponent, f, v, message))
-    return out
-
-
-def compiled_patterns(e: Engine, shape: Shape) -> list[tuple[Literal, re.Pattern[str]]]:
-    flags_found = list(e.shapes.graph.objects(shape.node, SH.flags))
-    re_flags = 0
-    if flags_found and flags_found[0]:
-        flags = str(flags_found[0].value).lower()  # type: ignore[attr-defined]
-        re_flags |= re.I if "i" in flags else 0
-        re_flags |= re.M if "m" in flags else 0
-    out = []
-    for p in shape.params[SH.pattern]:
-        text = str(p.value) if p.value is not None and len(p.value) > 1 else str(p)
-        out.append((p, re.compile(text, re_flags)))
-    return out
-
-
-def check_pattern(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
-    patterns = e.patterns(shape)
-
-    def message() -> list[Literal]:
-        if len(patterns) < 2:
-            return [Literal(f"Value does not match pattern '{patterns[0][0].value}'")]
-        rules = "', '".join(str(p.value) for p, _ in patterns)
-        return [Literal(f"Value does not match every pattern in ('{rules}')")]
-
-    out = []
-    for _rule, matcher in patterns:
-        for f, values in fv.items():
-            for v in values:
-                ok = False
-                if not isinstance(v, BNode):
-                    text = value_string(v)
-                    ok = bool(matcher.match(text) or matcher.search(text))
-                if not ok:
-                    out.append(Result(shape, SH.PatternConstraintComponent, f, v, message))
-    return out
-
-
-def check_language_in(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
-    items = _only(shape, SH.languageIn)
-    wanted = {str(x.value).lower() for x in items}
-    node = shape.raw[SH.languageIn][0]
-
-    def message() -> list[Literal]:
-        return [Literal(f"String language is not in {e.s_shapes(node)}")]
-
-    out = []
-    for f, values in fv.items():
-        for v in values:
-            ok = False
-            if isinstance(v, Literal) and v.language:
-                lang = str(v.language).lower()
-                ok = "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
-            if not ok:
-                out.append(Result(shape, SH.LanguageInConstraintComponent, f, v, message))
-    return out
-
-
 def check_in(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     allowed: set[Node] = set()
-    for item in _only(shape, SH["in"]):
+    for item in only(shape, SH["in"]):
         allowed.add(item)
 
     def message(v: Node) -> Callable[[], list[Literal]]:
