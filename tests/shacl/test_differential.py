@@ -301,3 +301,35 @@ def test_sparql_constraints_where_one_query_would_not_do(common: Common) -> None
     expected = reference(data, common.shapes, common.ont)
     assert any("SPARQL" in k[3] for k in expected[1])
     assert_same(expected, results(shacl.validate(data, common.shapes, common.ont)[1]))
+
+
+SEVERITY_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+ex:Avertie a sh:NodeShape ; sh:targetClass ex:Chose ; sh:severity sh:Warning ;
+    sh:message "Message du nœud"@fr , "Node message"@en ;
+    sh:not [ sh:path ex:interdit ; sh:minCount 1 ] ;
+    sh:property [ sh:path ex:nom ; sh:minCount 1 ; sh:severity sh:Info ] ,
+      [ sh:path ex:age ; sh:datatype xsd:integer ; sh:message "Âge entier"@fr ] ,
+      [ sh:path ex:age ; sh:maxCount 0 ; sh:deactivated true ] .
+ex:Eteinte a sh:NodeShape ; sh:targetClass ex:Chose ; sh:deactivated true ;
+    sh:property [ sh:path ex:nom ; sh:minCount 5 ] .
+"""
+SEVERITY_DATA = """
+@prefix ex: <https://example.org/> .
+ex:a a ex:Chose ; ex:interdit 1 ; ex:age "vieux" .
+ex:b a ex:Chose ; ex:nom "b" ; ex:age 3 .
+"""
+
+
+def test_severities_deactivated_shapes_and_messages() -> None:
+    """Severities (the shape's own), deactivated shapes and property shapes, and
+    messages on a node shape (its own constraints) vs a property shape."""
+    shapes = Graph().parse(data=SEVERITY_SHAPES, format="turtle")
+    data = Graph().parse(data=SEVERITY_DATA, format="turtle")
+    _c, report, _t = pyshacl_validate(data, shacl_graph=shapes, advanced=True)
+    expected = results(report)  # type: ignore[arg-type]
+    assert sum(expected[1].values()) == 3
+    assert_same(expected, results(shacl.validate(data, shapes)[1]))
