@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,9 @@ class Settings(BaseSettings):
     cache_dir: Path = PROJECT_ROOT / "var" / "build-cache"
     # Processes building contracts at once (app/build.py); 0: one per core.
     build_workers: int = 0
+    # SHACL validator of the build, `cvkg validate` and admin writes (app/validation.py):
+    # "compiled" (app/shacl, pySHACL's results ~20x faster) or "pyshacl" (the reference).
+    shacl_engine: Literal["compiled", "pyshacl"] = "compiled"
     # Graphs written over HTTP by the admin (annotations), kept outside the
     # build and the store so that they survive both: see app/server/annotations.py.
     annotations_dir: Path = PROJECT_ROOT / "var" / "annotations"
