@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,9 @@ class Settings(BaseSettings):
     build_workers: int = 0
     # Print the time of each step of a build on stderr (app/build_timing.py; benchmarks).
     build_timings: bool = False
+    # SHACL validator of the build, `cvkg validate` and admin writes (app/validation.py):
+    # "compiled" (app/shacl, pySHACL's results ~20x faster) or "pyshacl" (the reference).
+    shacl_engine: Literal["compiled", "pyshacl"] = "compiled"
     # Graphs written over HTTP by the admin (annotations), kept outside the
     # build and the store so that they survive both: see app/server/annotations.py.
     annotations_dir: Path = PROJECT_ROOT / "var" / "annotations"
@@ -48,7 +52,9 @@ class Settings(BaseSettings):
     max_concurrent_queries: int = 8
     # Processes running queries: how many run at once (a runaway holds one
     # until CVKG_QUERY_TIMEOUT; the fair share keeps one free for newcomers).
-    query_workers: int = 4
+    # Two by default: one per core of a small server, and each holds ≈ 150 MB
+    # once RocksDB's caches are warm (docs/memory.md).
+    query_workers: int = 2
     # Server (app/server): requests past max_concurrent_queries wait in a
     # bounded queue, at most queue_timeout seconds, before a 503.
     max_queued_queries: int = 100
@@ -93,9 +99,16 @@ class Settings(BaseSettings):
     # bytes (0: no cache) and largest answer kept; K/M/G suffixes as for QUERY_MEMORY.
     result_cache_bytes: int = 32 * 2**20
     result_cache_entry_bytes: int = 2 * 2**20
+    # Answers of the comparative API (/api/…) kept per data version, in bytes
+    # (app/server/cache.py): bodies, their gzip and their table.
+    api_cache_bytes: int = 64 * 2**20
 
     @field_validator(
-        "query_memory", "result_cache_bytes", "result_cache_entry_bytes", mode="before"
+        "query_memory",
+        "result_cache_bytes",
+        "result_cache_entry_bytes",
+        "api_cache_bytes",
+        mode="before",
     )
     @classmethod
     def _size(cls, value: object) -> object:

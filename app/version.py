@@ -36,6 +36,7 @@ BUILD_CODE = (
     "enrichment",
     "rdf",
     "synthese.py",
+    "shacl",
     "sources.py",
     "validation.py",
     "version.py",

@@ -15,9 +15,15 @@ generator (``benchmarks/generate.py``). Then:
    search index, matrix — timed too): first call and the median of
    ``--calls`` repeated calls (answers are cached per data version; target
    ≤ 10 ms), then full-text searches on the built index (target ≤ 50 ms),
-   and the resident memory of the server and its query workers.
+   and the resident memory (RSS, PSS, USS: ``benchmarks/memory.py``) of the
+   server and of each query worker, once the API is ready and after the calls.
+   ``--serve-store DIR`` serves an already loaded store instead of loading
+   the dump at each run (minutes at 2 000 contracts); ``--workers N`` sets
+   ``CVKG_QUERY_WORKERS``.
 
     python benchmarks/api_queries.py --contracts 500 --contracts 2000
+    python benchmarks/api_queries.py --contracts 2000 --no-memory --calls 10 \
+        --serve-store /tmp/memoire-bench/store
     python benchmarks/api_queries.py --contracts 2000 --no-memory --rocksdb \
         --only sante-mentale,matrice,themes-nouveaux,dispositifs-partages --no-http
 """
@@ -41,8 +47,9 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from app import queries  # noqa: E402
 from app.api.catalog import BATCH  # noqa: E402
 from app.config import DEFAULT_BASE_IRI as BASE  # noqa: E402
-from app.server.live import live_server  # noqa: E402
 from app.server.store import prepare_store  # noqa: E402
+from benchmarks import memory  # noqa: E402
+from benchmarks.api_server import api_server, wait_api_ready  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 
 BUDGET_S = 1.0
@@ -154,11 +161,18 @@ def print_query_table(title: str, table: list[tuple[str, float, float, int]]) ->
     return over
 
 
-def time_api(data: Path, calls: int, workdir: Path) -> list[tuple[str, float, float]]:
+def _memory(pid: int, when: str) -> None:
+    print(f"mémoire résidente {when} (Mo) :\n{memory.report(pid)}", file=sys.stderr)
+
+
+def time_api(
+    data: Path, calls: int, workdir: Path, store: Path | None = None, workers: int | None = None
+) -> list[tuple[str, float, float]]:
     """(endpoint, first call ms, median repeated call ms) through a live server.
 
     httpx asks for gzip, as browsers and pandas do; its time includes the
-    transfer and decompression of the body, not its parsing.
+    transfer and decompression of the body, not its parsing. "first" is the
+    first call once ``/healthz`` says ``api_ready``.
     """
     urls = [  # {a}, {b}: the first two contracts, asked of the server once it is up
         "/api/themes",
@@ -179,16 +193,15 @@ def time_api(data: Path, calls: int, workdir: Path) -> list[tuple[str, float, fl
         "/api/dispositifs/d00",
     ]
     table: list[tuple[str, float, float]] = []
-    env = {"CVKG_QUERY_WORKERS": "1"}
     with (
-        live_server([data], workdir / "server.log", env=env, startup_timeout=600) as server,
+        api_server(data, workdir, store, workers) as server,
         httpx.Client(base_url=server.url, timeout=600) as client,
     ):
-        # The server prepares the API in the background (catalogues,
-        # search index, matrix); wait for it, so that timings do not share the
-        # CPU with it. A search and the matrix block until it is done.
-        ready, _ = _time(lambda: (client.get("/api/search?q=x"), client.get("/api/matrix")), 1)
-        table.append(("préparation au démarrage (attendue)", ready[0] * 1000, float("nan")))
+        # The server prepares the API in the background (catalogues, search
+        # index, matrix); wait for it, so that timings do not share the CPU with it.
+        ready = wait_api_ready(client)
+        table.append(("préparation au démarrage (attendue)", ready * 1000, float("nan")))
+        _memory(server.process.pid, "une fois l'API prête")
         first_two = client.get("/api/contrats", params={"limit": 2}).json()["contrats"]
         ids = {"a": first_two[0]["id"], "b": first_two[1]["id"]}
         for url in (u.format(**ids) for u in urls):
@@ -206,38 +219,8 @@ def time_api(data: Path, calls: int, workdir: Path) -> list[tuple[str, float, fl
                     statistics.median(times) * 1000,
                 )
             )
-        resident = resident_mb(server.process.pid)
-        if resident:
-            print(
-                "mémoire résidente après ces appels (Mo) : "
-                + ", ".join(f"{name} {mb:.0f}" for name, mb in resident.items())
-                + f" ; total {sum(resident.values()):.0f}",
-                file=sys.stderr,
-            )
+        _memory(server.process.pid, "après ces appels")
     return table
-
-
-def resident_mb(pid: int) -> dict[str, float]:
-    """VmRSS of a process and of all its descendants (the query workers), in MB."""
-    out: dict[str, float] = {}
-    todo = [pid]
-    while todo:
-        p = todo.pop()
-        proc = Path(f"/proc/{p}")
-        try:
-            status = (proc / "status").read_text()
-            children = [
-                int(c)
-                for task in (proc / "task").iterdir()
-                for c in (task / "children").read_text().split()
-            ]
-        except OSError:
-            continue
-        rss = next((line for line in status.splitlines() if line.startswith("VmRSS")), None)
-        if rss:
-            out[f"{p}"] = int(rss.split()[1]) / 1024
-        todo += children
-    return out
 
 
 def main() -> int:
@@ -247,6 +230,13 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=30, help="repeated HTTP calls per endpoint")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "cvkg-bench")
     parser.add_argument("--no-http", action="store_true", help="only the SPARQL files")
+    parser.add_argument(
+        "--serve-store",
+        type=Path,
+        help="HTTP: serve this already loaded store (benchmarks/serve_store.py) "
+        "instead of loading the dump (cvkg serve --data)",
+    )
+    parser.add_argument("--workers", type=int, help="HTTP: CVKG_QUERY_WORKERS (default: server's)")
     parser.add_argument(
         "--no-memory", action="store_true", help="skip the files on an in-memory store"
     )
@@ -301,7 +291,8 @@ def main() -> int:
         print(f"\n## {n} contrats — API par HTTP (premier appel, médiane de {args.calls})\n")
         print("| appel | premier (ms) | répété, médiane (ms) |")
         print("|---|---:|---:|")
-        for url, first, median in time_api(data, args.calls, workdir):
+        rows = time_api(data, args.calls, workdir, args.serve_store, args.workers)
+        for url, first, median in rows:
             print(f"| `{url}` | {first:.1f} | {median:.1f} |")
     return 1 if over else 0
 

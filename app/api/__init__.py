@@ -50,7 +50,11 @@ DESCRIPTION = """API comparative des contrats de ville.
 
 def warm_up(app: FastAPI) -> None:
     """Build what every first call would otherwise wait for (catalogues, search index,
-    matrix, the contracts of each dispositif, the generations compared)."""
+    matrix, the contracts of each dispositif, the generations compared).
+
+    When it is done ``app.state.api_ready`` is true, and ``/healthz`` says so
+    (``"api_ready"``): from then on a first call only pays for its own answer.
+    """
     try:
         data = data_for(app.state)
         catalog.contrats(data), catalog.themes(data), catalog.dispositifs(data)
@@ -58,6 +62,7 @@ def warm_up(app: FastAPI) -> None:
         matrix.matrix(data, None)
         dispositifs.mobilisations(data)
         generations.rows(data)
+        app.state.api_ready = True
     except Exception:  # a warm-up failure must not stop the server; requests will retry
         log.exception("préparation de l'API comparative")
 
@@ -71,6 +76,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     lifespan has started the pool before this one runs.
     """
     app.state.api_loop = asyncio.get_running_loop()
+    app.state.api_ready = False
     threading.Thread(target=warm_up, args=(app,), name="cvkg-api-warm-up", daemon=True).start()
     yield
 

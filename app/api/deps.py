@@ -18,9 +18,11 @@ Tests and benchmarks can skip the server entirely: put a ``GraphData`` over
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import threading
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Annotated, Any
 
 import pyoxigraph as ox
@@ -41,11 +43,20 @@ API_MAX_ROWS = 50_000_000
 
 Select = Callable[[str], list[dict[str, Any]]]
 """Runs a SELECT over the union of the named graphs: rows as dicts of plain values."""
+SelectTsv = Callable[[str], bytes]
+"""The same, the answer left as SPARQL TSV bytes (for a child process to read)."""
 
 
 def in_memory(store: ox.Store) -> Select:
     """Queries on a pyoxigraph store in this process (tests, benchmarks without a server)."""
     return lambda text: queries.select(store, text)
+
+
+def _rows(body: bytes) -> list[dict[str, Any]]:
+    solutions = ox.parse_query_results(body, format=_TSV)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    return [{n: queries.python_value(row[n]) for n in names} for row in solutions]
 
 
 def _loop_of_this_thread() -> asyncio.AbstractEventLoop | None:
@@ -55,7 +66,7 @@ def _loop_of_this_thread() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def on_workers(runtime: Any, loop: asyncio.AbstractEventLoop) -> Select:
+def on_workers(runtime: Any, loop: asyncio.AbstractEventLoop) -> SelectTsv:
     """Queries on the served store, each as one job of the server's worker pool.
 
     The API's routes are synchronous (they run in threads), so each query is
@@ -71,7 +82,7 @@ def on_workers(runtime: Any, loop: asyncio.AbstractEventLoop) -> Select:
         deadline = loop.time() + runtime.settings.queue_timeout
         return await runtime.pool.run(job, b"", deadline=deadline)  # type: ignore[no-any-return]
 
-    def select(text: str) -> list[dict[str, Any]]:
+    def select(text: str) -> bytes:
         if _loop_of_this_thread() is loop:  # waiting here would block the loop forever
             raise RuntimeError("API query run on the event loop: use a sync route (a thread)")
         try:
@@ -87,10 +98,7 @@ def on_workers(runtime: Any, loop: asyncio.AbstractEventLoop) -> Select:
             raise queries.QueryError(f"{reply.reason}: {reply.message}")
         if not isinstance(reply, ipc.Answer) or reply.truncated:
             raise queries.QueryError(f"réponse inattendue des processus de requête : {reply!r}")
-        solutions = ox.parse_query_results(body, format=_TSV)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        return [{n: queries.python_value(row[n]) for n in names} for row in solutions]
+        return body
 
     return select
 
@@ -98,11 +106,28 @@ def on_workers(runtime: Any, loop: asyncio.AbstractEventLoop) -> Select:
 class GraphData:
     """One store, one data version, and everything cached for that version."""
 
-    def __init__(self, select: Select, version: str, base: str = DEFAULT_BASE_IRI) -> None:
+    def __init__(
+        self,
+        select: Select,
+        version: str,
+        base: str = DEFAULT_BASE_IRI,
+        *,
+        select_tsv: SelectTsv | None = None,
+        index_dir: Path | None = None,
+        cache_bytes: int = 64 * 2**20,
+    ) -> None:
         self.select = select
         self.version = version
         self.base = base
-        self.cache = AnswerCache()
+        # Where derived files of this data live (the search index), and how to get
+        # an answer as bytes for a child process; without them (tests, benchmarks
+        # in process) the index is built here, in a temporary directory.
+        self.select_tsv = select_tsv
+        self.index_dir = index_dir
+        self.cache = AnswerCache(max_bytes=cache_bytes)
+        # Searches apart, in a small LRU of their own: their texts are endless,
+        # and a flood of them must not evict answers that took seconds.
+        self.searches = AnswerCache(maxsize=1024, max_bytes=min(cache_bytes, 4 * 2**20))
         self._memo: dict[Any, Any] = {}
         self._memo_locks: dict[Any, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -150,7 +175,9 @@ class StoreProvider:
 
     def __init__(self, runtime: Any, loop: asyncio.AbstractEventLoop) -> None:
         self.runtime = runtime
-        self.select = on_workers(runtime, loop)
+        self.select_tsv = on_workers(runtime, loop)
+        self.select: Select = lambda text: _rows(self.select_tsv(text))
+        self.index_dir = derived_dir(Path(runtime.store_path))
         self._data: GraphData | None = None
         self._lock = threading.Lock()
 
@@ -161,8 +188,33 @@ class StoreProvider:
             return data
         with self._lock:
             if self._data is None or self._data.version != version:
-                self._data = GraphData(self.select, version, self.runtime.settings.base_iri)
+                self._data = GraphData(
+                    self.select,
+                    version,
+                    self.runtime.settings.base_iri,
+                    select_tsv=self.select_tsv,
+                    index_dir=self.index_dir,
+                    cache_bytes=self.runtime.settings.api_cache_bytes,
+                )
             return self._data
+
+
+DERIVED = "cvkg-derive"  # beside the store's own files: goes when the store is reloaded
+
+
+def derived_dir(store_path: Path) -> Path | None:
+    """Where files derived from the served store are kept (``{store}/cvkg-derive``).
+
+    Inside the store's directory, so that a reload (a new directory swapped in)
+    drops them with the data they were derived from; ``None`` when the store
+    cannot be written (a store served read-only by someone else's process).
+    """
+    target = store_path / DERIVED
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return target if os.access(target, os.W_OK) else None
 
 
 _provider_lock = threading.Lock()

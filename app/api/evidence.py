@@ -147,7 +147,7 @@ def concept_answer(
         query,
         {kind: item["iri"]},
         data,
-        more=[pages.query, "chemins"],
+        more=[pages.query, "parents"],
         **{kind: item},
         count=len(pages.contrats),
         pagination=pagination,

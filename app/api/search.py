@@ -4,19 +4,27 @@ Accent- and case-insensitive and stem-aware (Snowball French, the same
 normalisation as the theme tagging), ranked, with the matched words marked. It
 reads an inverted index built once per data version from ``libelles.rq``, never
 the store, so its cost depends on how common the words are, not on the size
-of the country.
+of the country. The index is a file (:mod:`app.api.search_build`), kept beside
+the store and reopened as long as the data version is the same.
 """
 
 from __future__ import annotations
 
+import hashlib
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from app import queries
 from app.api import catalog, models
 from app.api.deps import DataDep, GraphData, invalid
+from app.api.search_build import SCHEMA_VERSION, write_index
 from app.api.search_index import SearchIndex, highlight
 from app.api.tabular import TABULAR_RESPONSES, Answer, FormatParam, document, respond
 
@@ -36,11 +44,60 @@ COLUMNS = [
 ]
 
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+BUILD_TIMEOUT = 3600.0  # the child indexing the corpus: minutes at national scale, never hours
+
+
+def index_path(data: GraphData, directory: Path) -> Path:
+    """The index file of this data version (and base, and file layout)."""
+    key = f"{data.version}|{data.base}|{SCHEMA_VERSION}".encode()
+    return directory / f"recherche-{hashlib.sha256(key).hexdigest()[:24]}.sqlite"
+
+
+def _build_in_child(data: GraphData, path: Path) -> None:
+    """Fetch the corpus through the workers as TSV files; a child process indexes them.
+
+    The server only holds one batch's bytes at a time; the rows, the stems and
+    the postings live and die in the child.
+    """
+    assert data.select_tsv is not None
+    query = queries.load("libelles")
+    iris = [c["iri"] for c in catalog.contrats(data).values()]
+    with tempfile.TemporaryDirectory(prefix=".libelles-", dir=path.parent) as tmp:
+        files = []
+        for n, start in enumerate(range(0, len(iris), catalog.BATCH)):
+            text = query.for_data(data.base, {"contrat": iris[start : start + catalog.BATCH]})
+            files.append(Path(tmp) / f"{n:05d}.tsv")
+            files[-1].write_bytes(data.select_tsv(text))
+        command = [sys.executable, "-m", "app.api.search_build", str(path), *map(str, files)]
+        done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+            command, cwd=PROJECT_ROOT, capture_output=True, timeout=BUILD_TIMEOUT, check=False
+        )
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"index de recherche non écrit ({path}) : {done.stderr.decode(errors='replace')}"
+            )
+
+
+def _open_or_build(data: GraphData) -> SearchIndex:
+    directory = data.index_dir
+    if directory is None:  # nowhere to keep it: a temporary file, gone with the process
+        directory = Path(tempfile.mkdtemp(prefix="cvkg-recherche-"))
+    path = index_path(data, directory)
+    if not path.is_file():
+        if data.select_tsv is not None:
+            _build_in_child(data, path)
+        else:  # in process (tests, benchmarks without a server)
+            write_index(catalog.per_contract_batch(data, "libelles"), path)
+        for old in directory.glob("recherche-*.sqlite"):  # older versions' indexes
+            if old != path:
+                old.unlink(missing_ok=True)
+    return SearchIndex(path)
+
+
 def index(data: GraphData) -> SearchIndex:
-    """The search index of this data version (built on first use, then kept)."""
-    return data.memo(  # type: ignore[no-any-return]
-        ("search-index",), lambda: SearchIndex(catalog.corpus(data).values())
-    )
+    """The search index of this data version (opened, or built, on first use; then kept)."""
+    return data.memo(("search-index",), lambda: _open_or_build(data))  # type: ignore[no-any-return]
 
 
 def _answer(data: GraphData, q: str, limit: int) -> Answer:
@@ -116,7 +173,9 @@ def search(
     HTML-escaped) and their character spans (`positions`). `total` counts every
     matching element.
 
-    The corpus is `/queries/libelles.rq`, indexed once per data version.
+    The corpus is `/queries/libelles.rq`, indexed once per data version. Answers
+    are kept a while (a small cache of their own): `millisecondes` is the time
+    the search took when it was computed.
     """
     key = ("search", q, limit)
     return respond(
@@ -126,5 +185,5 @@ def search(
         key,
         lambda: _answer(data, q, limit),
         filename="recherche",
-        cache=False,
+        cache=data.searches,
     )

@@ -3,8 +3,10 @@
 An answer is built once as an :class:`Answer` — a JSON document *and* the flat
 table a spreadsheet or ``pandas.read_csv`` wants — then rendered in the format
 the client asked for (``?format=csv|json``, else the ``Accept`` header; JSON by
-default). Both the answer and each rendering are cached on the data version, so
-a repeated call costs a dictionary lookup.
+default). The answer is cached on the data version as bytes (:class:`Kept`:
+its JSON body and its table, both compact), not as Python objects, which for
+national answers weigh five to ten times more; each other rendering and its
+gzip are cached too, so a repeated call costs a dictionary lookup.
 
 Every answer says which SPARQL file it comes from: ``"query"`` (and
 ``"parameters"``) in JSON, a ``Link: </queries/….rq>; rel="describedby"`` header
@@ -29,6 +31,7 @@ from fastapi import HTTPException, Query, Request
 from fastapi.responses import Response
 
 from app.api.deps import GraphData
+from app.server.cache import AnswerCache
 from app.server.negotiation import Offer, choose, content_type
 
 GZIP_MIN_BYTES = 4096
@@ -99,6 +102,54 @@ class Answer:
         return list(self.document.get("queries") or [self.document["query"]])
 
 
+@dataclass(frozen=True)
+class Body:
+    """A response body as kept: gzip-compressed once it is worth it (≥ ``GZIP_MIN_BYTES``).
+
+    Kept compressed, a national answer weighs a tenth of its text (20 MB of
+    JSON for every contract addressing « Santé », 2 MB gzipped); most clients
+    (browsers, pandas, httpx) take it as is, the others get it inflated.
+    """
+
+    data: bytes
+    gzipped: bool
+
+    @classmethod
+    def pack(cls, raw: bytes) -> Body:
+        if len(raw) >= GZIP_MIN_BYTES:
+            return cls(gzip.compress(raw, 5), True)
+        return cls(raw, False)
+
+    def raw(self) -> bytes:
+        return gzip.decompress(self.data) if self.gzipped else self.data
+
+    @property
+    def nbytes(self) -> int:  # app.server.cache.weight
+        return len(self.data) + 64
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An answer as the cache keeps it: the JSON body, the table as compact JSON
+    (``[columns, rows]``, for the CSV rendering), and the SPARQL files behind it."""
+
+    json_body: Body
+    table: Body
+    queries: list[str]
+
+    @property
+    def nbytes(self) -> int:  # app.server.cache.weight
+        return self.json_body.nbytes + self.table.nbytes + 256
+
+
+def keep(answer: Answer) -> Kept:
+    body, _ = render(answer, JSON)
+    table = json.dumps(
+        [list(answer.columns), answer.rows], ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return Kept(Body.pack(body), Body.pack(table.encode("utf-8")), answer.queries)
+
+
 def choose_format(request: Request, forced: str | None) -> Offer:
     """The format to answer in: the ``format`` parameter, else content negotiation."""
     if forced is not None:
@@ -146,35 +197,45 @@ def respond(
     build: Callable[[], Answer],
     *,
     filename: str,
-    cache: bool = True,
+    cache: bool | AnswerCache = True,
 ) -> Response:
     """Answer ``build()`` (cached under ``key`` for this data version) in the chosen format.
 
-    ``cache=False`` for answers too varied to be worth a cache slot (search).
+    ``cache``: another LRU than the data's answers (searches keep to their
+    own), or ``False`` for answers computed at every call.
     """
     offer = choose_format(request, forced)
-    if cache:
-        answer: Answer = data.cached(("answer", key), build)
-        body, media_type = data.cached(
-            ("rendered", key, offer.format), lambda: render(answer, offer)
-        )
+    lru = data.cache if cache is True else cache if isinstance(cache, AnswerCache) else None
+    if lru is not None:
+        kept: Kept = lru.get_or_compute(("answer", key), lambda: keep(build()))
+        queries = kept.queries
+        if offer.format == "csv":
+
+            def csv_body() -> Body:
+                columns, rows = json.loads(kept.table.raw())
+                return Body.pack(render(Answer({}, columns, rows), offer)[0])
+
+            body: Body = lru.get_or_compute(("rendered", key, offer.format), csv_body)
+        else:
+            body = kept.json_body
     else:
         answer = build()
-        body, media_type = render(answer, offer)
+        queries = answer.queries
+        raw = render(answer, offer)[0]
+        wanted = "gzip" in request.headers.get("accept-encoding", "")
+        body = Body.pack(raw) if wanted else Body(raw, False)
+    media_type = content_type(CSV) if offer.format == "csv" else JSON.media_type
     headers = {"X-Data-Version": data.version, "Vary": "Accept, Accept-Encoding"}
-    if len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
-        # Compressed once per data version too: big answers shrink ten-fold.
-        if cache:
-            plain = body
-            body = data.cached(("gzip", key, offer.format), lambda: gzip.compress(plain, 5))
-        else:
-            body = gzip.compress(body, 5)
+    if body.gzipped and "gzip" in request.headers.get("accept-encoding", ""):
+        content = body.data
         headers["Content-Encoding"] = "gzip"
-    if answer.queries:
-        headers["Link"] = ", ".join(f'<{q}>; rel="describedby"' for q in answer.queries)
+    else:
+        content = body.raw()
+    if queries:
+        headers["Link"] = ", ".join(f'<{q}>; rel="describedby"' for q in queries)
     if offer.format == "csv":
         headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
-    return Response(body, media_type=media_type, headers=headers)
+    return Response(content, media_type=media_type, headers=headers)
 
 
 def document(

@@ -74,7 +74,7 @@ def _contrats_of(data: GraphData, theme: str) -> list[str]:
     Read in the matrix (counted links of the synthèse, ``matrice.rq``), which
     the server prepares at start-up: no query of its own.
     """
-    return sorted(c for (t, c), n in matrix.cells(data).items() if t == theme and n)
+    return matrix.cells(data).contrats_of(theme)
 
 
 def _theme_answer(data: GraphData, ident: str, offset: int, limit: int) -> Answer:
@@ -120,7 +120,7 @@ def get_theme(
     contracts; they come by pages of `limit` (`pagination.suivant` asks for the next).
 
     SPARQL: `/queries/contrats-par-theme.rq`, read a page at a time with
-    `/queries/preuves-theme.rq` (paths: `/queries/chemins.rq`).
+    `/queries/preuves-theme.rq` (paths: `/queries/parents.rq`).
     """
     return respond(
         request,

@@ -2,7 +2,7 @@
 
 A write that uses the project's terms (a ``cdv:`` class or property) or says
 something about one of its resources (``{base}…``) is validated with the same
-shapes as the build. pySHACL sees the written triples plus, for each resource
+shapes as the build. The validator sees the written triples plus, for each resource
 of ours they mention, its whole description as served and the classes of what
 it points to (``ecriture-voisinage.rq``): enough for the shapes of an element
 to find its contract, its parent and its label, without validating the whole
@@ -38,7 +38,7 @@ class ShapeCheck:
     def _graphs(self) -> tuple[Graph, Graph]:
         with self._lock:
             if self._loaded is None:
-                from app.validation import load_shapes  # pySHACL: loaded on first write only
+                from app.validation import load_shapes  # the validator: loaded on first write only
                 from app.vocabularies import ontology_graph
 
                 self._loaded = (load_shapes(self.shapes_dir), ontology_graph(self.ontology_dir))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from api_helpers import read_csv
 
 JSON_ANSWERS = [
     "/api/themes",
@@ -87,3 +88,17 @@ def test_big_answers_are_gzipped_when_the_client_accepts_it(client: httpx.Client
     assert packed.headers["content-encoding"] == "gzip"
     assert int(packed.headers["content-length"]) < len(plain.content) / 3
     assert packed.json() == plain.json()  # httpx decodes it
+
+
+def test_a_kept_answer_is_the_same_in_every_encoding_and_format(client: httpx.Client) -> None:
+    """Answers are kept gzip-compressed: a client without gzip gets them inflated, and
+    the CSV rendered from the kept table has one row per contract of the JSON."""
+    url = "/api/themes/sante-mentale"
+    json_plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    csv_plain = client.get(f"{url}?format=csv", headers={"Accept-Encoding": "identity"})
+    csv_packed = client.get(f"{url}?format=csv", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in csv_plain.headers
+    assert csv_packed.headers.get("content-encoding") == "gzip"
+    assert csv_packed.text == csv_plain.text
+    frame = read_csv(csv_plain)
+    assert set(frame["contrat"]) == {c["id"] for c in json_plain.json()["contrats"]}

@@ -15,6 +15,7 @@ API_QUERIES = [
     "contrats-par-theme",
     "preuves-theme",
     "chemins",
+    "parents",
     "contrats",
     "contrat-arbre",
     "contrat-chiffres",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from app.server.deps import RuntimeDep
@@ -11,9 +11,11 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-async def healthz(runtime: RuntimeDep) -> JSONResponse:
-    """200 once the workers have started; says how many are idle and whether
-    they run without network access (see ``worker_main``)."""
+async def healthz(request: Request, runtime: RuntimeDep) -> JSONResponse:
+    """200 once the workers have started; says how many are idle, whether
+    they run without network access (see ``worker_main``), and whether the
+    comparative API's start-up preparation is over (``api_ready``: until then
+    an /api call may wait for it)."""
     pool = runtime.pool
     return JSONResponse(
         {
@@ -26,5 +28,6 @@ async def healthz(runtime: RuntimeDep) -> JSONResponse:
             "queued_queries": runtime.admission.queued,
             "query_memory_bytes": pool.query_memory,
             "read_only": not runtime.writable,
+            "api_ready": bool(getattr(request.app.state, "api_ready", False)),
         }
     )

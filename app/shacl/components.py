@@ -1,0 +1,275 @@
+"""SHACL core constraints that read value nodes, with pySHACL's semantics (0.40).
+
+Each check mirrors pySHACL's component of the same name (pyshacl/constraints/core/),
+including where it departs from a plain SPARQL reading: sh:datatype also requires
+rdflib's well-formed value (``ill_typed``) and the Python type of it;
+sh:minInclusive compares with pySHACL's own ``compare_literal``. A check returns
+:class:`Result` objects whose messages are only made when reported. (String
+constraints: ``strings.py``; shape-based ones: ``nested.py``.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from pyshacl.errors import ReportableRuntimeError
+from pyshacl.rdfutil.compare import compare_literal
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Identifier, Node
+
+if TYPE_CHECKING:
+    from app.shacl.engine import Engine
+    from app.shacl.shapes import Shape
+
+FocusValues = dict[Node, set[Node]]
+
+
+@dataclass
+class Result:
+    shape: Shape
+    component: URIRef
+    focus: Node
+    value: Node | None
+    generic: Callable[[], list[Literal]] | None = None
+    path: Node | None = None  # an explicit result path (SPARQL constraints)
+    source_constraint: Node | None = None
+    extra_messages: tuple[Literal, ...] = ()
+    bound_vars: tuple[Any, ...] | None = None
+    details: list[Result] = field(default_factory=list)
+
+
+def only(shape: Shape, p: Node) -> Any:
+    values = shape.params[p]
+    if len(values) != 1:
+        raise ReportableRuntimeError(f"{shape.node}: exactly one {p} expected")
+    return values[0]
+
+
+def check_class(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
+    rules = shape.params[SH["class"]]
+
+    def message() -> list[Literal]:
+        if len(rules) < 2:
+            return [Literal(f"Value does not have class {e.s_shapes(rules[0])}")]
+        return [
+            Literal(f"Value class is not in classes ({', '.join(e.s_shapes(c) for c in rules)})")
+        ]
+
+    out = []
+    for rule in rules:
+        for f, values in fv.items():
+            for v in values:
+                if isinstance(v, Literal) or not e.index.is_instance(v, rule):
+                    out.append(Result(shape, SH.ClassConstraintComponent, f, v, message))
+    return out
+
+
+# Module constants: rdflib's namespace attribute lookups are slow in the hot loops.
+_STRING, _LANG_STRING = XSD.string, RDF.langString
+_RDFS_LITERAL, _RDFS_DATATYPE = RDFS.Literal, RDFS.Datatype
+_KINDS: dict[Node, type] = {
+    XSD.integer: int,
+    XSD.float: float,
+    XSD.decimal: Decimal,
+    XSD.boolean: bool,
+    XSD.date: date,
+    XSD.time: time,
+    XSD.dateTime: datetime,
+}
+_BLANK_KINDS = (SH.BlankNode, SH.BlankNodeOrLiteral, SH.BlankNodeOrIRI)
+_LITERAL_KINDS = (SH.Literal, SH.BlankNodeOrLiteral, SH.IRIOrLiteral)
+_IRI_KINDS = (SH.IRI, SH.IRIOrLiteral, SH.BlankNodeOrIRI)
+
+
+def _actual_datatype(v: Literal, rule: Node) -> bool:
+    value = v.value
+    if rule == _STRING or rule == _LANG_STRING:
+        return isinstance(value, (str, bytes))
+    kind = _KINDS.get(rule)
+    return True if kind is None else isinstance(value, kind)
+
+
+def datatype_matches(v: Node, rule: Node) -> bool:
+    if not isinstance(v, Literal):
+        return False
+    if v.datatype == rule:
+        return getattr(v, "ill_typed", None) is not True and _actual_datatype(v, rule)
+    if rule == _RDFS_LITERAL:
+        return True
+    if rule == _RDFS_DATATYPE and v.datatype:
+        return True
+    if v.datatype is None and v.language is None and rule == _STRING:
+        return _actual_datatype(v, rule)
+    if rule == _LANG_STRING and v.language:
+        return _actual_datatype(v, rule)
+    return False
+
+
+def _each_value(
+    e: Engine,
+    shape: Shape,
+    fv: FocusValues,
+    param: URIRef,
+    component: URIRef,
+    text: str,
+    matches: Callable[[Node, Node], bool],
+) -> list[Result]:
+    """A one-rule check of each value node; ``text`` is the generic message ({} the rule)."""
+    rule = only(shape, param)
+
+    def message() -> list[Literal]:
+        return [Literal(text.format(e.s_shapes(rule)))]
+
+    return [
+        Result(shape, component, f, v, message)
+        for f, values in fv.items()
+        for v in values
+        if not matches(v, rule)
+    ]
+
+
+def check_datatype(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
+    text = "Value is not Literal with datatype {}"
+    return _each_value(
+        e, shape, fv, SH.datatype, SH.DatatypeConstraintComponent, text, datatype_matches
+    )
+
+
+def node_kind_matches(v: Node, rule: Node) -> bool:
+    if isinstance(v, BNode):
+        return rule in _BLANK_KINDS
+    if isinstance(v, Literal):
+        return rule in _LITERAL_KINDS
+    if isinstance(v, Identifier):
+        return rule in _IRI_KINDS
+    return False
+
+
+def check_node_kind(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
+    text = "Value is not of Node Kind {}"
+    return _each_value(
+        e, shape, fv, SH.nodeKind, SH.NodeKindConstraintComponent, text, node_kind_matches
+    )
+
+
+def _count(e: Engine, shape: Shape, fv: FocusValues, minimum: bool) -> list[Result]:
+    param = SH.minCount if minimum else SH.maxCount
+    rule = only(shape, param)
+    n = int(rule.value)
+    if minimum and n == 0:
+        return []
+    words = "Less than" if minimum else "More than"
+    component = SH.MinCountConstraintComponent if minimum else SH.MaxCountConstraintComponent
+    out = []
+    for f, values in fv.items():
+        if (len(values) < n) if minimum else (len(values) > n):
+
+            def message(f: Node = f) -> list[Literal]:
+                on = e.s_data(f)
+                if shape.path is not None:
+                    on += f"->{e.s_shapes(shape.path)}"
+                return [Literal(f"{words} {rule.value} values on {on}")]
+
+            out.append(Result(shape, component, f, None, message))
+    return out
+
+
+def check_min_count(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
+    return _count(e, shape, fv, minimum=True)
+
+
+def check_max_count(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
+    return _count(e, shape, fv, minimum=False)
+
+
+def check_min_inclusive(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
+    rules = shape.params[SH.minInclusive]
+
+    def message() -> list[Literal]:
+        if len(rules) < 2:
+            return [Literal(f"Value is not >= {e.s_shapes(rules[0])}")]
+        return [Literal(f"Value is not >= in ({', '.join(e.s_shapes(c) for c in rules)})")]
+
+    out = []
+    for m_val in rules:
+        min_is_string = isinstance(m_val.value, str)
+        for f, values in fv.items():
+            for v in values:
+                ok = False
+                if isinstance(v, Literal):
+                    v_is_string = isinstance(v.value, str)
+                    if min_is_string == v_is_string:
+                        try:
+                            ok = compare_literal(v, m_val) >= 0
+                        except (TypeError, NotImplementedError):
+                            ok = False
+                elif not isinstance(v, (BNode, URIRef)):
+                    raise ReportableRuntimeError("Not sure how to compare anything else.")
+                if not ok:
+                    out.append(Result(shape, SH.MinInclusiveConstraintComponent, f, v, message))
+    return out
+
+
+def check_in(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
+    allowed: set[Node] = set()
+    for item in only(shape, SH["in"]):
+        allowed.add(item)
+
+    def message(v: Node) -> Callable[[], list[Literal]]:
+        def text() -> list[Literal]:
+            listed = [e.s_shapes(x) for x in allowed]
+            return [Literal(f"Value {e.s_data(v)} not in list {listed}")]
+
+        return text
+
+    return [
+        Result(shape, SH.InConstraintComponent, f, v, message(v))
+        for f, values in fv.items()
+        for v in values
+        if v not in allowed
+    ]
+
+
+def check_has_value(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
+    wanted = set(shape.params[SH.hasValue])
+    out = []
+    for hv in wanted:
+        for f, values in fv.items():
+            if any(v == hv for v in values):
+                continue
+
+            def message(f: Node = f) -> list[Literal]:
+                the_set = [e.s_shapes(s) for s in wanted]
+                if shape.path is not None:
+                    where = f"{e.s_data(f)}->{e.s_shapes(shape.path)}"
+                    return [Literal(f"Node {where} does not contain a value in the set: {the_set}")]
+                return [
+                    Literal(f"Node {e.s_data(f)} value is not a in the set of values: {the_set}")
+                ]
+
+            out.append(Result(shape, SH.HasValueConstraintComponent, f, None, message))
+    return out
+
+
+def check_disjoint(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
+    others = set(shape.params[SH.disjoint])
+    out = []
+    for dj in others:
+        for f, values in fv.items():
+            for common in set(values) & set(e.index.objects(f, dj)):
+
+                def message(f: Node = f, v: Node = common) -> list[Literal]:
+                    rules = (
+                        e.s_shapes(next(iter(others)))
+                        if len(others) < 2
+                        else ", ".join(e.s_shapes(p) for p in others)
+                    )
+                    return [Literal(f"Value of {e.s_data(f)}->{rules} == {e.s_data(v)}")]
+
+                out.append(Result(shape, SH.DisjointConstraintComponent, f, common, message))
+    return out

@@ -1,0 +1,190 @@
+"""The data graph as the engine reads it: dictionaries over the union of the given graphs.
+
+pySHACL validates the data graph with the ontology "inoculated" into it
+(``ont_graph``, inference none): the ontology's class and property axioms, not
+the whole ontology. :func:`ontology_mixin` computes those triples once per
+ontology graph with pySHACL's own function, so the union here holds exactly
+the triples pySHACL's data graph holds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pyshacl.rdfutil.inoculate import inoculate
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+from rdflib.plugins.stores.memory import Memory
+from rdflib.term import Node
+
+EMPTY: frozenset[Node] = frozenset()
+_TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf
+
+_mixins: dict[int, tuple[Graph, Graph]] = {}
+_lock = threading.Lock()
+
+
+def ontology_mixin(ont: Graph | None) -> Graph | None:
+    """What pySHACL adds to a data graph from ``ont`` (computed once per graph object)."""
+    if ont is None:
+        return None
+    with _lock:
+        cached = _mixins.get(id(ont))
+        if cached is None or cached[0] is not ont:
+            cached = (ont, inoculate(Graph(bind_namespaces="core"), ont))  # type: ignore[arg-type]
+            _mixins[id(ont)] = cached
+        return cached[1]
+
+
+Nested = dict[Any, dict[Any, Any]]  # a → b → {c: …}: rdflib's memory-store layout
+
+
+def _own_indexes(graph: Graph) -> tuple[Nested, Nested] | None:
+    """rdflib's memory store's spo and pos indexes, when they hold exactly ``graph``'s triples."""
+    store = graph.store
+    if type(store) is not Memory or type(graph) is not Graph:
+        return None
+    try:
+        by_context = store._Memory__contextTriples  # type: ignore[attr-defined]
+        mine = by_context.get(store._Memory__ctx_to_str(graph))  # type: ignore[attr-defined]
+        if mine is None or len(mine) != len(by_context.get(None, ())):
+            return None
+        return store._Memory__spo, store._Memory__pos  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+
+
+def triples(graph: Graph) -> Iterable[tuple[Any, Any, Any]]:
+    """The triples of ``graph``, straight from rdflib's memory store when it can.
+
+    (``iter(graph)`` asks the store for each triple's contexts: most of the
+    cost of reading a graph. The store's own set for the graph is the same triples.)
+    """
+    store = graph.store
+    if type(store) is Memory and type(graph) is Graph:
+        try:
+            found = store._Memory__contextTriples.get(store._Memory__ctx_to_str(graph))  # type: ignore[attr-defined]
+        except AttributeError:
+            found = None
+        if found is not None and len(found) == len(graph):
+            return found
+    return iter(graph)
+
+
+def build_indexes(graphs: Sequence[Graph]) -> tuple[Nested, Nested]:
+    spo: Nested = {}
+    pos: Nested = {}
+    for graph in graphs:
+        for s, p, o in triples(graph):
+            spo.setdefault(s, {}).setdefault(p, {})[o] = 1
+            pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+    return spo, pos
+
+
+class DataIndex:
+    """The union of graphs, read through each one's (subject → predicate → objects) and
+    (predicate → object → subjects) dictionaries: rdflib's own for a plain memory graph
+    (nothing to build), else built once here. ``base``: graphs every call shares.
+    """
+
+    graphs: list[Graph]
+    layers: list[tuple[Nested, Nested]]
+
+    def __init__(self, graphs: Sequence[Graph], base: DataIndex | None = None) -> None:
+        self.graphs = list(graphs) + (base.graphs if base is not None else [])
+        layers: list[tuple[Nested, Nested]] = []
+        rest = []
+        for graph in graphs:
+            own = _own_indexes(graph)
+            if own is None:
+                rest.append(graph)
+            else:
+                layers.append(own)
+        if rest:
+            layers.append(build_indexes(rest))
+        if base is not None:
+            layers += base.layers
+        self.layers = layers
+        self._spos = [spo for spo, _ in layers]
+        self._supers: dict[Node, set[Node]] = {}
+
+    @classmethod
+    def merged(cls, graphs: Sequence[Graph]) -> DataIndex:
+        """One index built over ``graphs`` (one lookup instead of one per graph)."""
+        index = cls([])
+        index.graphs = list(graphs)
+        index.layers = [build_indexes(graphs)]
+        index._spos = [index.layers[0][0]]
+        return index
+
+    def objects(self, s: Node, p: Node) -> Iterable[Node]:
+        found: Any = None
+        for spo in self._spos:
+            by_p = spo.get(s)
+            if by_p:
+                os = by_p.get(p)
+                if os:
+                    found = os if found is None else {*found, *os}
+        return EMPTY if found is None else found
+
+    def _reverse(self, p: Node, o: Node) -> set[Node]:
+        out: set[Node] = set()
+        for _, pos in self.layers:
+            by_o = pos.get(p)
+            if by_o:
+                out.update(by_o.get(o, ()))
+        return out
+
+    def subjects_of(self, p: Node) -> set[Node]:
+        out: set[Node] = set()
+        for _, pos in self.layers:
+            for subjects in pos.get(p, {}).values():
+                out.update(subjects)
+        return out
+
+    def _closure(self, start: Node, up: bool) -> list[Node]:
+        """``start`` and every node reached by rdfs:subClassOf steps (rdflib's transitive walk)."""
+        seen = [start]
+        known = {start}
+        todo = [start]
+        while todo:
+            node = todo.pop()
+            nxt = self.objects(node, _SUBCLASS) if up else self._reverse(_SUBCLASS, node)
+            for n in nxt:
+                if n not in known:
+                    known.add(n)
+                    seen.append(n)
+                    todo.append(n)
+        return seen
+
+    def superclasses(self, cls: Node) -> set[Node]:
+        found = self._supers.get(cls)
+        if found is None:
+            found = self._supers[cls] = set(self._closure(cls, up=True))
+        return found
+
+    def class_instances(self, cls: Node) -> set[Node]:
+        """SHACL instances of ``cls``: typed with it or with one of its subclasses."""
+        out: set[Node] = set()
+        for c in self._closure(cls, up=False):
+            out |= self._reverse(_TYPE, c)
+        return out
+
+    def is_instance(self, node: Node, cls: Node) -> bool:
+        for t in self.objects(node, _TYPE):
+            if t == cls or cls in self.superclasses(t):
+                return True
+        return False
+
+    def union_graph(self) -> Graph:
+        """An rdflib graph of the union (only for describing a blank node in a message)."""
+        g = Graph()
+        for graph in self.graphs:
+            g += graph
+        return g
+
+
+def is_iri(node: Node) -> bool:
+    return isinstance(node, URIRef)

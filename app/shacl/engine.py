@@ -1,0 +1,151 @@
+"""One validation: targets, value nodes and each shape's constraints, over a DataIndex.
+
+pySHACL validates a nested shape (sh:or, sh:xone, sh:not, sh:and,
+sh:qualifiedValueShape) once per value node, building its constraint objects
+again each time. Here a nested shape's answer for a node is computed once per
+validation (conformance only: results of shapes nested in logical constraints
+are never reported, as in pySHACL) and sh:property validates all the value
+nodes of a property shape in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from pyshacl.rdfutil.stringify import stringify_node
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from app.shacl import components as c
+from app.shacl import nested as n
+from app.shacl import strings as t
+from app.shacl.components import FocusValues, Result
+from app.shacl.data import DataIndex
+from app.shacl.sparql import sparql_results
+
+if TYPE_CHECKING:
+    import re
+
+    from app.shacl.shapes import Shape, Shapes
+
+Check = Callable[["Engine", "Shape", FocusValues], list[Result]]
+
+
+class Engine:
+    def __init__(self, shapes: Shapes, index: DataIndex, nm_graph: Graph) -> None:
+        self.shapes = shapes
+        self.index = index
+        self.nm_graph = nm_graph  # its namespace manager is pySHACL's data graph's
+        self._union: Graph | None = None
+        self._conforms: dict[tuple[Node, Node], bool] = {}
+        self._patterns: dict[Node, list[tuple[Literal, re.Pattern[str]]]] = {}
+        self.sparql_state: dict[str, object] = {}
+
+    # --- messages --------------------------------------------------------------------
+    def s_shapes(self, node: Node) -> str:
+        return stringify_node(self.shapes.graph, node)
+
+    def s_data(self, node: Node) -> str:
+        graph = self.union_graph() if isinstance(node, BNode) else self.nm_graph
+        try:
+            return stringify_node(graph, node, ns_manager=self.nm_graph.namespace_manager)
+        except (LookupError, ValueError):
+            return str(node)
+
+    def union_graph(self) -> Graph:
+        if self._union is None:
+            self._union = self.index.union_graph()
+            self._union.namespace_manager = self.nm_graph.namespace_manager
+        return self._union
+
+    def patterns(self, shape: Shape) -> list[tuple[Literal, re.Pattern[str]]]:
+        if shape.node not in self._patterns:
+            self._patterns[shape.node] = t.compiled_patterns(self, shape)
+        return self._patterns[shape.node]
+
+    # --- validation --------------------------------------------------------------------
+    def focus_nodes(self, shape: Shape) -> list[Node]:
+        found: set[Node] = set(shape.target_nodes)
+        for cls in shape.target_classes:
+            found |= self.index.class_instances(cls)
+        for p in shape.target_subjects_of:
+            found |= self.index.subjects_of(p)
+        return list(found)
+
+    def run(self) -> list[Result]:
+        results: list[Result] = []
+        for shape in self.shapes.targeted:
+            if not shape.deactivated:
+                results += self.validate(shape, self.focus_nodes(shape))
+        return results
+
+    def validate(self, shape: Shape, focus: Iterable[Node], first: bool = False) -> list[Result]:
+        """Results of ``shape`` on ``focus`` (``first``: stop at the first failing constraint)."""
+        if shape.deactivated:
+            return []
+        focus = list(focus)
+        if not focus:
+            return []
+        if shape.path is None:
+            fv: FocusValues = {f: {f} for f in focus}
+        else:
+            fv = {f: set(self.index.objects(f, shape.path)) for f in focus}
+        results: list[Result] = []
+        for check in checks(shape):
+            results += check(self, shape, fv)
+            if first and results:
+                break
+        return results
+
+    def conforms(self, shape: Shape, node: Node) -> bool:
+        key = (shape.node, node)
+        found = self._conforms.get(key)
+        if found is None:
+            found = self._conforms[key] = not self.validate(shape, [node], first=True)
+        return found
+
+    def shape(self, node: Node) -> Shape:
+        return self.shapes.by_node[node]
+
+
+_CHECKS: dict[Node, Check] = {
+    SH["class"]: c.check_class,
+    SH.datatype: c.check_datatype,
+    SH.nodeKind: c.check_node_kind,
+    SH.minCount: c.check_min_count,
+    SH.maxCount: c.check_max_count,
+    SH.minInclusive: c.check_min_inclusive,
+    SH.minLength: t.check_min_length,
+    SH.pattern: t.check_pattern,
+    SH.languageIn: t.check_language_in,
+    SH["in"]: c.check_in,
+    SH.hasValue: c.check_has_value,
+    SH.disjoint: c.check_disjoint,
+    SH.qualifiedValueShape: n.check_qualified,
+    SH.qualifiedMinCount: n.check_qualified,
+    SH.qualifiedMaxCount: n.check_qualified,
+    SH.qualifiedValueShapesDisjoint: n.check_qualified,
+    SH.node: n.check_node,
+    SH.property: n.check_property,
+    SH["and"]: n.check_and,
+    SH["or"]: n.check_or,
+    SH.xone: n.check_xone,
+    SH["not"]: n.check_not,
+}
+
+
+def checks(shape: Shape) -> list[Check]:
+    """The constraint components of ``shape``, each once (pySHACL's done_constraints)."""
+    if shape.checks is not None:
+        return shape.checks  # type: ignore[no-any-return]
+    found: list[Check] = []
+    for p in shape.params:
+        check = _CHECKS[p]
+        if check not in found:
+            found.append(check)
+    if shape.sparql:
+        found.append(sparql_results)
+    shape.checks = found
+    return found
