@@ -56,9 +56,17 @@ class AnswerCache:
     answers are pure functions of the data version.
     """
 
-    def __init__(self, maxsize: int = 512, max_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        maxsize: int = 512,
+        max_bytes: int | None = None,
+        weigh: Callable[[Hashable, Any], int] | None = None,
+    ) -> None:
+        """``weigh(key, value)``: an entry's bytes, when the caller knows better than
+        :func:`weight` (e.g. counting the key too)."""
         self.maxsize = maxsize
         self.max_bytes = max_bytes
+        self._weigh = weigh or (lambda _key, value: weight(value))
         self.bytes = 0
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._weights: dict[Hashable, int] = {}
@@ -89,7 +97,7 @@ class AnswerCache:
         if key in self._items:
             self._items.move_to_end(key)
             return self._items[key]
-        size = weight(value) if self.max_bytes is not None else 0
+        size = self._weigh(key, value) if self.max_bytes is not None else 0
         if self.max_bytes is not None and size > self.max_bytes:
             return value  # alone over the bound: answered, not kept
         self._items[key] = value
@@ -101,6 +109,12 @@ class AnswerCache:
             old, _ = self._items.popitem(last=False)
             self.bytes -= self._weights.pop(old)
         return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._weights.clear()
+            self.bytes = 0
 
     def put(self, key: Hashable, value: T) -> T:
         with self._lock:

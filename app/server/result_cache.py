@@ -31,10 +31,12 @@ True
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 from app.server import analysis, ipc
+from app.server.cache import AnswerCache
 
 _ENTRY_OVERHEAD = 256  # bytes of bookkeeping counted per entry besides body and text
 _FORM_FORMAT = {"select": 0, "ask": 1, "construct": 2, "describe": 2}  # index in formats
@@ -109,54 +111,55 @@ def cacheable(query: str) -> bool:
 class ResultCache:
     """Least-recently-used answers of one data version, bounded in bytes.
 
-    Used from the event loop only (no lock): lookups and stores never await.
+    The LRU itself is :class:`app.server.cache.AnswerCache` (each entry weighing
+    its body, its key's text and ``_ENTRY_OVERHEAD``); what is added here is the
+    version rule and the cap on a single entry.
     """
 
     def __init__(self, max_bytes: int, max_entry_bytes: int) -> None:
         self.max_bytes = max(0, max_bytes)
         self.max_entry_bytes = max(0, min(max_entry_bytes, self.max_bytes))
         self.version: str | None = None
-        self.bytes = 0
-        self.hits = 0
-        self.misses = 0
-        self._items: OrderedDict[RequestKey, tuple[Cached, int]] = OrderedDict()
+        self._lru = AnswerCache(sys.maxsize, self.max_bytes, weigh=_entry_bytes)
 
     @property
     def enabled(self) -> bool:
         return self.max_bytes > 0
 
+    @property
+    def bytes(self) -> int:
+        return self._lru.bytes
+
+    @property
+    def hits(self) -> int:
+        return self._lru.hits
+
+    @property
+    def misses(self) -> int:
+        return self._lru.misses
+
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._lru)
 
     def _at(self, version: str) -> None:
         """Forget everything when the served version is no longer the cached one."""
         if version != self.version:
-            self._items.clear()
-            self.bytes = 0
+            self._lru.clear()
             self.version = version
 
     def get(self, version: str, key: RequestKey) -> Cached | None:
         self._at(version)
-        item = self._items.get(key)
-        if item is None:
-            self.misses += 1
-            return None
-        self._items.move_to_end(key)
-        self.hits += 1
-        return item[0]
+        return self._lru.get(key)  # type: ignore[no-any-return]
 
     def put(self, version: str, key: RequestKey, answer: Cached) -> bool:
         """Keep ``answer`` if it fits; ``False`` when it is too large to keep."""
-        size = len(answer.body) + key.size() + _ENTRY_OVERHEAD
-        if not self.enabled or size > self.max_entry_bytes:
+        if not self.enabled or _entry_bytes(key, answer) > self.max_entry_bytes:
             return False
         self._at(version)
-        old = self._items.pop(key, None)
-        if old is not None:
-            self.bytes -= old[1]
-        self._items[key] = (answer, size)
-        self.bytes += size
-        while self.bytes > self.max_bytes:
-            _, (_, dropped) = self._items.popitem(last=False)
-            self.bytes -= dropped
+        self._lru.put(key, answer)
         return True
+
+
+def _entry_bytes(key: Any, answer: Any) -> int:
+    """What an entry is counted for: its body, the text of its key, bookkeeping."""
+    return len(answer.body) + key.size() + _ENTRY_OVERHEAD
