@@ -10,7 +10,9 @@ the store and reopened as long as the data version is the same.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -83,6 +85,7 @@ def _open_or_build(data: GraphData) -> SearchIndex:
     directory = data.index_dir
     if directory is None:  # nowhere to keep it: a temporary file, gone with the process
         directory = Path(tempfile.mkdtemp(prefix="cvkg-recherche-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
     path = index_path(data, directory)
     if not path.is_file():
         if data.select_tsv is not None:
