@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from app import __version__
 from app.build_cache import ContractCache, Entry, common_key, contract_key
 from app.build_common import generations_part, vocabulary_entry
+from app.build_statistics import own_roots
 from app.build_timing import Steps, no_collection
 from app.config import Settings
 from app.curation.errors import CurationError
@@ -264,7 +265,7 @@ def _write(
                 _link(entry.directory / f"contrat.{ext}", out / "contrats" / f"{entry.id}.{ext}")
             report.contrats[entry.id] = int(str(entry.meta["elements"]))
         steps.mark("fichiers des contrats liés")
-        statistics = write_dataset(out, parts())
+        statistics = write_dataset(out, parts(), own_roots(Iris(settings.base_iri).base))
         report.triples = statistics["triples"]
         steps.mark("dumps écrits")
         write_json(

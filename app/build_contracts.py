@@ -22,6 +22,7 @@ from typing import Any
 from rdflib import Graph
 
 from app.build_cache import ContractCache
+from app.build_statistics import own_roots
 from app.config import Settings
 from app.curation.collection import load_checked
 from app.curation.model import Contrat
@@ -175,7 +176,9 @@ def build_batch(batch: Batch) -> Outcome:
             [
                 (str(s.iris.graph(f"contrat/{c.id}")), lines),
                 (synthese, sorted_ntriples(facts[c.id])),
-            ]
+            ],
+            owner=c.id,
+            roots=own_roots(s.iris.base),
         )
         named = {f"contrat.{ext}": data for ext, data in files.items()}
         cache.put(keys[c.id], metas[c.id], part, named)

@@ -36,6 +36,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
+from app.build_statistics import Counts, Merged, owner_test, void_statistics
 from app.rdf.context import compacted
 from app.rdf.namespaces import PREFIXES
 
@@ -102,7 +103,8 @@ def graph_files(graph: Graph, ctx: dict[str, Any]) -> tuple[list[str], dict[str,
 class DumpPart:
     """A piece of both dumps: N-Quads lines (sorted), TriG blocks (no prefix lines),
     as bytes or as the file holding them (the build cache's), and the VoID sizes of
-    each of its graphs (:meth:`_Counts.as_part`)."""
+    each of its graphs (``app.build_statistics.Counts.as_part``; under ``""`` the
+    subjects of the whole part its contract owns)."""
 
     nquads: bytes | Path
     trig: bytes | Path
@@ -120,118 +122,57 @@ def _append(out: BinaryIO, data: bytes | Path) -> None:
             offset += os.sendfile(out.fileno(), source.fileno(), offset, size - offset)
 
 
-def dump_part(graphs: Iterable[tuple[str, list[str]]]) -> DumpPart:
-    """The part holding the named graphs ``(name, sorted N-Triples lines)``."""
+def dump_part(
+    graphs: Iterable[tuple[str, list[str]]], owner: str = "", roots: tuple[str, ...] = ()
+) -> DumpPart:
+    """The part holding the named graphs ``(name, sorted N-Triples lines)``; the subject
+    IRIs the contract ``owner`` alone mints (under ``roots``) are counted, not listed
+    (``app/build_statistics.py``)."""
     lines: list[str] = []
     for name, ntriples in graphs:
         lines.extend(quad_lines(name, ntriples))
     nq = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
     quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
-    counts: dict[str, _Counts] = {}
+    counts: dict[str, Counts] = {}
     for quad in quads:
-        counts.setdefault(str(quad.graph_name.value), _Counts()).add(quad)  # type: ignore[union-attr]
+        counts.setdefault(str(quad.graph_name.value), Counts()).add(quad)  # type: ignore[union-attr]
     trig = _serialize_quads(quads, ox.RdfFormat.TRIG) if quads else b""
     body = b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@"))
-    return DumpPart(nq, body, {name: c.as_part() for name, c in sorted(counts.items())})
+    owns = owner_test(roots, owner) if owner else None
+    sizes = {name: c.as_part(owns) for name, c in sorted(counts.items())}
+    if owns is not None:  # a subject owned in two graphs of the part counts once in all
+        owned = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
+        sizes[""] = {"owner": owner, "own": sum(1 for iri in owned if owns(iri))}
+    return DumpPart(nq, body, sizes)
 
 
 def _trig_prefixes() -> bytes:
     return b"".join(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items())
 
 
-def write_dataset(directory: Path, parts: Iterable[DumpPart]) -> dict[str, Any]:
+def write_dataset(
+    directory: Path, parts: Iterable[DumpPart], roots: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Write the N-Quads and TriG dumps, part after part; their VoID statistics
-    (as :func:`void_statistics` counts them: parts hold distinct quads).
+    (as :func:`void_statistics` counts them: parts hold distinct quads), merged
+    from the parts' sizes (``roots``: those of :func:`dump_part`).
 
     One thread: writing the two dumps in two threads while this one merged the
     sizes took twice as long at 825 contracts (the copies wait for the lock
     the merge holds).
     """
-    total = _Counts()
-    graphs: dict[str, _Counts] = {}
+    merged = Merged(roots)
     with (directory / DUMP_NQ).open("wb") as nq, (directory / DUMP_TRIG).open("wb") as trig:
         trig.write(_trig_prefixes())
         for part in parts:
             _append(nq, part.nquads)
             _append(trig, part.trig)
-            for name, sizes in part.sizes.items():
-                total.merge(sizes)
-                graphs.setdefault(name, _Counts()).merge(sizes)
-    return {
-        **total.as_dict(),
-        "graphs": {name: counts.as_dict() for name, counts in sorted(graphs.items())},
-    }
-
-
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-
-
-class _Counts:
-    """Distinct terms seen in a set of quads, counted as VoID counts them."""
-
-    def __init__(self) -> None:
-        self.triples = 0
-        self.entities: set[Any] = set()  # terms, or their strings in merged parts
-        self.classes: set[Any] = set()
-        self.properties: set[Any] = set()
-
-    def add(self, quad: ox.Quad) -> None:
-        self.triples += 1
-        if isinstance(quad.subject, ox.NamedNode):
-            self.entities.add(quad.subject)
-        self.properties.add(quad.predicate)
-        if quad.predicate == _RDF_TYPE:
-            self.classes.add(quad.object)
-
-    def as_part(self) -> dict[str, Any]:
-        """The sizes of a part, mergeable with other parts' (:meth:`merge`): each set as
-        its sorted terms, one a line (a rebuild reads 825 parts' sets: one JSON
-        string each decodes ten times faster than a list of strings)."""
-        return {
-            "triples": self.triples,
-            "entities": "\n".join(sorted(e.value for e in self.entities)),
-            "classes": "\n".join(sorted(str(c) for c in self.classes)),
-            "properties": "\n".join(sorted(p.value for p in self.properties)),
-        }
-
-    def merge(self, part: dict[str, Any]) -> None:
-        self.triples += part["triples"]
-        for name, terms in (
-            ("entities", self.entities),
-            ("classes", self.classes),
-            ("properties", self.properties),
-        ):
-            if part[name]:
-                terms.update(part[name].split("\n"))
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "triples": self.triples,
-            "entities": len(self.entities),
-            "classes": len(self.classes),
-            "properties": len(self.properties),
-        }
-
-
-def void_statistics(quads: Iterable[ox.Quad]) -> dict[str, Any]:
-    """The sizes the VoID description gives, for the dataset and for each named graph.
-
-    ``triples`` counts quads (a triple asserted in two graphs counts twice, as
-    ``void:triples`` of the dataset is the sum of its graphs'); ``entities``
-    the distinct IRI subjects; ``classes`` the distinct objects of
-    ``rdf:type``; ``properties`` the distinct predicates. The quads must be
-    distinct (the dump's lines are).
-    """
-    total = _Counts()
-    graphs: dict[str, _Counts] = {}
-    for quad in quads:
-        total.add(quad)
-        if isinstance(quad.graph_name, ox.NamedNode):  # always, in the build's dump
-            graphs.setdefault(quad.graph_name.value, _Counts()).add(quad)
-    return {
-        **total.as_dict(),
-        "graphs": {name: counts.as_dict() for name, counts in sorted(graphs.items())},
-    }
+            merged.add(part.sizes)
+    statistics = merged.statistics()
+    if statistics is None:  # owned counts that may overlap: counted from the quads
+        quads = ox.parse(path=directory / DUMP_NQ, format=ox.RdfFormat.N_QUADS)
+        statistics = void_statistics(quads)
+    return statistics
 
 
 def write_json(path: Path, data: object) -> None:
