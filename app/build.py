@@ -127,7 +127,9 @@ def _clashes(identities: list[tuple[Path, dict[str, object]]]) -> list[str]:
     return problems
 
 
-def _batches(todo: list[Path], keys: dict[Path, str], settings: Settings) -> list[Batch]:
+def _batches(
+    todo: list[Path], keys: dict[Path, str], settings: Settings, common: str
+) -> list[Batch]:
     if not todo:
         return []
     from app.build_contracts import BATCH_SIZE, Batch
@@ -136,7 +138,7 @@ def _batches(todo: list[Path], keys: dict[Path, str], settings: Settings) -> lis
     count = max(min(workers, len(todo)), -(-len(todo) // BATCH_SIZE))
     size = -(-len(todo) // count) if todo else 0
     return [
-        Batch(todo[i : i + size], [keys[p] for p in todo[i : i + size]], settings)
+        Batch(todo[i : i + size], [keys[p] for p in todo[i : i + size]], settings, common)
         for i in range(0, len(todo), size or 1)
     ]
 
@@ -205,7 +207,7 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
         entries = {p: cache.get(keys[p]) for p in paths}
         steps.mark("entrées du cache lues")
     todo = [p for p in paths if entries[p] is None]
-    batches = _batches(todo, keys, settings)
+    batches = _batches(todo, keys, settings, common)
     bar = _Progress(progress, total=len(batches) + 2)
     outcomes = _run(batches, settings, bar)
     steps.mark(f"{len(todo)} contrats construits")

@@ -15,13 +15,13 @@ contracts (unique ids and sources, in ``app/build.py``) need.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
 from app.build_cache import ContractCache
+from app.build_snapshot import read_snapshot, snapshot_path, write_snapshot
 from app.build_statistics import own_roots
 from app.config import Settings
 from app.curation.collection import load_checked
@@ -55,6 +55,7 @@ class Batch:
     paths: list[Path]
     keys: list[str]
     settings: Settings
+    common: str = ""  # the common key: the shared inputs' snapshot (app/build_snapshot.py)
 
 
 @dataclass
@@ -79,9 +80,29 @@ class _Shared:
     ancestors: dict[str, frozenset[str]]
 
 
-@lru_cache(maxsize=2)
-def _shared(base_iri: str, ontology_dir: Path, shapes_dir: Path) -> _Shared:
-    """What every contract reads, loaded once per process."""
+_SHARED: dict[tuple[str, Path, Path], _Shared] = {}
+
+
+def _shared(
+    base_iri: str, ontology_dir: Path, shapes_dir: Path, snapshot: Path | None = None
+) -> _Shared:
+    """What every contract reads, loaded once per process (from ``snapshot`` when one
+    was written for the same inputs: app/build_snapshot.py)."""
+    key = (base_iri, ontology_dir, shapes_dir)
+    found = _SHARED.get(key)
+    if found is None and snapshot is not None:
+        found = read_snapshot(snapshot, _Shared)
+    if found is None:
+        found = _load_shared(base_iri, ontology_dir, shapes_dir)
+        if snapshot is not None:
+            write_snapshot(snapshot, found)
+    if len(_SHARED) >= 2:
+        _SHARED.clear()
+    _SHARED[key] = found
+    return found
+
+
+def _load_shared(base_iri: str, ontology_dir: Path, shapes_dir: Path) -> _Shared:
     iris = Iris(base_iri)
     vocabularies = vocabulary_graphs(ontology_dir, iris)
     vocab = Graph()
@@ -121,7 +142,8 @@ def _problems(found: dict[str, list[Violation]]) -> list[str]:
 def build_batch(batch: Batch) -> Outcome:
     """Build and cache every contract of ``batch`` that passes each stage."""
     settings = batch.settings
-    s = _shared(settings.base_iri, settings.ontology_dir, settings.shapes_dir)
+    snapshot = snapshot_path(settings.cache_dir, batch.common) if batch.common else None
+    s = _shared(settings.base_iri, settings.ontology_dir, settings.shapes_dir, snapshot)
     out = Outcome()
     contrats: list[Contrat] = []
     keys: dict[str, str] = {}

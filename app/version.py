@@ -31,6 +31,7 @@ BUILD_CODE = (
     "build_cache.py",
     "build_common.py",
     "build_contracts.py",
+    "build_snapshot.py",
     "build_statistics.py",
     "curation",
     "dumps.py",

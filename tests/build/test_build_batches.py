@@ -21,6 +21,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+import app.build_contracts as stages
 from app.build import BuildError, build
 from app.build_contracts import shared_vocabulary
 from app.config import DEFAULT_BASE_IRI, Settings
@@ -93,7 +94,8 @@ def test_a_violating_contract_among_valid_ones_fails_the_build_by_name(
     others = [p.name for p in data.glob("*.yaml") if p.name != MELUN]
     assert not any(name in message for name in others), message
     assert [p.name for p in out.iterdir()] == ["previous"]
-    assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == len(others)
+    entries = [p for p in cache.iterdir() if not p.name.startswith((".", "commun-"))]
+    assert len(entries) == len(others)
 
 
 @pytest.fixture(params=["compiled", "pyshacl"])
@@ -207,3 +209,39 @@ def test_a_build_from_the_cache_equals_a_build_from_scratch(
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]", run.stdout
     assert _hashes(tmp_path / "again") == _hashes(tmp_path / "fresh")
+
+
+def _failure(settings: object) -> str:
+    stages._SHARED.clear()
+    with pytest.raises(BuildError) as failed:
+        build(settings, progress=False)  # type: ignore[arg-type]
+    return str(failed.value)
+
+
+def test_the_shared_inputs_read_back_give_the_same_build(
+    tmp_path: Path, repo_root: Path, sources_dir: Path
+) -> None:
+    """The shared inputs (vocabularies, shapes, ontology, context) read back from the
+    build cache's snapshot (app/build_snapshot.py) give the build they give when parsed:
+    the same violations, word for word, and the same bytes; a snapshot that cannot be
+    read is ignored. The process's own copy of them is dropped before each build so
+    that the next one reads the snapshot."""
+    data = tmp_path / "contrats"
+    shutil.copytree(repo_root / "data" / "contrats", data)
+    original = (data / MELUN).read_text(encoding="utf-8")
+    _invert_a_range(data / MELUN)
+    cache = tmp_path / "cache"
+    settings = _config(repo_root, sources_dir, data, tmp_path / "out", cache, 1)
+    parsed = _failure(settings)
+    assert "[forme cdvsh:FourchetteOrdonneeShape]" in parsed
+    [snapshot] = cache.glob("commun-*.pickle")
+    assert _failure(settings) == parsed  # the violating contract alone, shared inputs read back
+    snapshot.write_bytes(b"pas un pickle")
+    assert _failure(settings) == parsed  # unreadable: parsed again
+    (data / MELUN).write_text(original, encoding="utf-8")
+    stages._SHARED.clear()
+    build(settings, progress=False)  # reads the snapshot written again just above
+    fresh = _config(repo_root, sources_dir, data, tmp_path / "fresh", tmp_path / "empty", 1)
+    stages._SHARED.clear()
+    build(fresh, progress=False)
+    assert _hashes(tmp_path / "out") == _hashes(tmp_path / "fresh")
