@@ -139,11 +139,12 @@ class Merged:
         if not self.exact:
             return None
         if self.owners and self.roots:
-            for term in self.total.entities:
+            under = [t for t in self.total.entities if t.startswith(self.roots)]
+            for term in under:
                 for root in self.roots:
-                    if term.startswith(root):
-                        if _ID_END.split(term[len(root) :], maxsplit=1)[0] in self.owners:
-                            return None
+                    rest = term[len(root) :] if term.startswith(root) else None
+                    if rest is not None and _ID_END.split(rest, maxsplit=1)[0] in self.owners:
+                        return None
         return {
             **self.total.as_dict(),
             "graphs": {name: c.as_dict() for name, c in sorted(self.graphs.items())},
