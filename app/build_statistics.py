@@ -24,6 +24,9 @@ exact when
   may be counted twice): checked on the merged other terms, only those under
   a root (a handful at most).
 
+The roots a part was counted with are those the merge checks: both come from
+the base IRI and the build code, which the cache key of every entry hashes.
+
 When a check fails the build counts again from the written N-Quads dump
 (:func:`void_statistics`, exact, slow): the RDF conversion never mints an IRI
 under another contract's, so this only guards against what it never does.
@@ -138,7 +141,9 @@ class Merged:
         the owned counts may overlap the other terms (count from the quads then)."""
         if not self.exact:
             return None
-        if self.owners and self.roots:
+        if self.owners and not self.roots:
+            return None  # owned counts, and nothing to check them against
+        if self.owners:
             under = [t for t in self.total.entities if t.startswith(self.roots)]
             for term in under:
                 for root in self.roots:

@@ -75,6 +75,9 @@ def test_a_contract_describing_anothers_node_is_counted_from_the_quads(tmp_path:
 def test_an_id_in_two_parts_or_with_a_slash_is_counted_from_the_quads(tmp_path: Path) -> None:
     twice = [dump_part(_contract("a"), owner="a", roots=ROOTS) for _ in range(2)]
     assert _merged(twice) is None
+    unchecked = Merged(())  # owned counts, but no roots to check them against
+    unchecked.add(twice[0].sizes)
+    assert unchecked.statistics() is None
     slash = dump_part(_contract("a/b"), owner="a/b", roots=ROOTS)
     assert "" not in slash.sizes  # it owns nothing: every subject listed
     assert _merged([slash]) == write_dataset(tmp_path, [slash], ROOTS) == _counted(tmp_path)
