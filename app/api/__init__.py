@@ -27,6 +27,7 @@ from app.api import (
     contrats,
     dispositifs,
     generations,
+    heatmap,
     matrix,
     search,
     themes,
@@ -50,21 +51,30 @@ DESCRIPTION = """API comparative des contrats de ville.
 
 def warm_up(app: FastAPI) -> None:
     """Build what every first call would otherwise wait for (catalogues, search index,
-    matrix, the contracts of each dispositif, the generations compared).
+    matrix, the contracts of each dispositif, the generations compared, the
+    whole matrix's heatmaps).
 
     When it is done ``app.state.api_ready`` is true, and ``/healthz`` says so
     (``"api_ready"``): from then on a first call only pays for its own answer.
     """
+    painter: heatmap.Painter | None = None
     try:
         data = data_for(app.state)
         catalog.contrats(data), catalog.themes(data), catalog.dispositifs(data)
         search.index(data)
+        # Started after the search index (whose writer is the memory peak of a
+        # first start), it loads matplotlib while the matrix is read.
+        painter = heatmap.Painter()
         matrix.matrix(data, None)
         dispositifs.mobilisations(data)
         generations.rows(data)
+        matrix.heatmaps(data, painter)
         app.state.api_ready = True
     except Exception:  # a warm-up failure must not stop the server; requests will retry
         log.exception("préparation de l'API comparative")
+    finally:
+        if painter is not None:
+            painter.close()
 
 
 @asynccontextmanager
