@@ -14,6 +14,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -66,9 +67,11 @@ def warm_up(app: FastAPI) -> None:
         # first start), it loads matplotlib while the matrix is read.
         painter = heatmap.Painter()
         matrix.matrix(data, None)
-        dispositifs.mobilisations(data)
-        generations.rows(data)
-        matrix.heatmaps(data, painter)
+        with ThreadPoolExecutor(1, thread_name_prefix="cvkg-api-heatmaps") as aside:
+            drawn = aside.submit(matrix.heatmaps, data, painter)  # the child draws meanwhile
+            dispositifs.mobilisations(data)
+            generations.rows(data)
+            drawn.result()
         app.state.api_ready = True
     except Exception:  # a warm-up failure must not stop the server; requests will retry
         log.exception("préparation de l'API comparative")

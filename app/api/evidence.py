@@ -106,9 +106,23 @@ def flat(contrats: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 PATHS = "chemins-faits"  # the paths of the elements of a page's facts, in one query
 FACTS_BATCH = 100  # contracts per evidence query: ≈ 0.3-0.8 s at 2 000 contracts
-# Queries of one page run at once: the evidence and the paths of each batch of
-# facts, side by side on the server's query workers (2 by default).
-_PAGE_QUERIES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cvkg-api-page")
+# The evidence and the paths of each batch of facts run side by side: two at
+# a time per answer (the server's query workers: 2 by default). Threads of the
+# answer's own, so that a long answer (limit=5000) does not hold up others'.
+SIDE_BY_SIDE = 2
+
+
+def in_order(row: dict[str, Any]) -> tuple[Any, ...]:
+    """The order of ``contrats-par-theme.rq`` / ``-dispositif.rq`` (``ORDER BY ?id ?ligne
+    ?element ?themeReconnu``, an unbound line first), which ``preuves-*.rq`` leave out.
+
+    >>> rows = [{"id": "b", "element": "e"}, {"id": "a", "ligne": 9, "element": "e"},
+    ...         {"id": "a", "element": "z"}, {"id": "a", "ligne": 10, "element": "d"}]
+    >>> [(r["id"], r.get("ligne")) for r in sorted(rows, key=in_order)]
+    [('a', None), ('a', 9), ('a', 10), ('b', None)]
+    """
+    ligne = row.get("ligne")
+    return (row["id"], ligne is not None, ligne or 0, row["element"], row.get("themeReconnu") or "")
 
 
 @dataclass(frozen=True)
@@ -147,13 +161,16 @@ def concept_answer(
     """
     kind, item = concept
     ids, pagination = page(pages.contrats, offset, limit, f"/api/{kind}s/{item['id']}")
+    queries = (pages.query, PATHS)
     batches = [  # each query bounded, even for limit=5000
         pages.params(ids[start : start + FACTS_BATCH]) for start in range(0, len(ids), FACTS_BATCH)
     ]
-    evidence = [_PAGE_QUERIES.submit(data.run, pages.query, b) for b in batches]
-    paths = [_PAGE_QUERIES.submit(data.run, PATHS, b) for b in batches]
-    rows = [row for done in evidence for row in done.result()]
-    steps = [row for done in paths for row in done.result()]
+    with ThreadPoolExecutor(SIDE_BY_SIDE, thread_name_prefix="cvkg-api-page") as side_by_side:
+        jobs = [(side_by_side.submit(data.run, q, b), q) for b in batches for q in queries]
+        rows = sorted(
+            (row for done, q in jobs if q == pages.query for row in done.result()), key=in_order
+        )
+        steps = [row for done, q in jobs if q == PATHS for row in done.result()]
     chemins = catalog.chains(data, steps, [row["element"] for row in rows])
     contrats = by_contrat(data, rows, extra, chemins)
     doc = document(
