@@ -65,8 +65,12 @@ def _rows(body: bytes, fmt: ox.QueryResultsFormat) -> list[list[str | None]]:
     return [[None if t is None else str(t) for t in row] for row in solutions]
 
 
-@pytest.mark.parametrize("media_type", FORMATS)
-@pytest.mark.parametrize("query", [QUERY, EMPTY_ROWS])
+every_case = pytest.mark.parametrize(
+    ("media_type", "query"), [(m, q) for m in FORMATS for q in (QUERY, EMPTY_ROWS)]
+)
+
+
+@every_case
 def test_under_the_cap_the_answer_is_pyoxigraphs_own_bytes(
     store: ox.Store, media_type: str, query: str
 ) -> None:
@@ -82,8 +86,7 @@ def test_under_the_cap_the_answer_is_pyoxigraphs_own_bytes(
             assert answer.rows == 30
 
 
-@pytest.mark.parametrize("media_type", FORMATS)
-@pytest.mark.parametrize("query", [QUERY, EMPTY_ROWS])
+@every_case
 def test_over_the_cap_the_first_rows_in_order_and_said_so(
     store: ox.Store, media_type: str, query: str
 ) -> None:
