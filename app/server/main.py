@@ -63,6 +63,7 @@ def create_app(
             prefixes=prefixes,
             isolate=isolate_workers,
             query_memory=settings.query_memory_bytes(),
+            store_mode=settings.store_mode,
         )
     runtime = Runtime(
         settings=settings,

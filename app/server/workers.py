@@ -24,17 +24,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import signal
-import socket
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.server import ipc
+from app.server.launch import Options, SubprocessLauncher, WorkerProcess, ZygoteLauncher
 
 log = logging.getLogger("cvkg.server")
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -52,13 +50,17 @@ class WorkerCrashed(Exception):
     """The worker died while working on the job."""
 
 
+class ReadOnlyReplica(Exception):
+    """Memory mode serves one snapshot of the store: no write can change it."""
+
+
 class QueryOutOfMemory(Exception):
     """The job needed more memory than ``CVKG_QUERY_MEMORY``; its worker was replaced."""
 
 
 @dataclass
 class Worker:
-    process: asyncio.subprocess.Process
+    process: WorkerProcess
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     isolated: bool = False
@@ -101,6 +103,7 @@ class WorkerPool:
     prefixes: dict[str, str] = field(default_factory=dict)
     isolate: bool = True
     query_memory: int = 0  # bytes per query, enforced by the kernel (0: none)
+    store_mode: str = "disk"  # "memory": workers forked from one in-memory copy
     _idle: asyncio.Queue[Worker] = field(init=False)
     _gate: asyncio.Lock = field(init=False)
     _tasks: set[asyncio.Task[None]] = field(init=False, default_factory=set)
@@ -109,10 +112,17 @@ class WorkerPool:
     _refilling: bool = field(init=False, default=False)
     isolated: bool = field(init=False, default=False)
     replaced: int = field(init=False, default=0)
+    _launcher: SubprocessLauncher | ZygoteLauncher = field(init=False)
+
+    def __post_init__(self) -> None:
+        options = Options(self.store_path, self.prefixes, self.query_memory, self.isolate)
+        memory = self.store_mode == "memory"
+        self._launcher = ZygoteLauncher(options) if memory else SubprocessLauncher(options)
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
         self._gate = asyncio.Lock()
+        await self._launcher.start()
         workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
@@ -130,6 +140,7 @@ class WorkerPool:
         if self._spare is not None:
             await self._stop(self._spare)
             self._spare = None
+        await self._launcher.close()
 
     @property
     def idle(self) -> int:
@@ -138,37 +149,7 @@ class WorkerPool:
     async def _spawn(self, *, lazy: bool = False) -> Worker:
         """A new worker; ``lazy``: it opens the store at its first job (a spare must
         not hold the store open while a write happens)."""
-        parent, child = socket.socketpair()
-        env = dict(os.environ)
-        paths = [str(_PROJECT_ROOT), env.get("PYTHONPATH", "")]
-        env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-        env["RUST_BACKTRACE"] = "0"  # an allocation failure is one line in the log
-        args = [
-            "-m",
-            "app.server.worker_main",
-            "--fd",
-            str(child.fileno()),
-            "--store",
-            str(self.store_path),
-            "--prefixes",
-            json.dumps(self.prefixes),
-            "--memory",
-            str(self.query_memory),
-        ]
-        if not self.isolate:
-            args.append("--no-isolation")
-        if lazy:
-            args.append("--lazy")
-        try:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                *args,
-                pass_fds=(child.fileno(),),
-                stdin=asyncio.subprocess.DEVNULL,
-                env=env,
-            )
-        finally:
-            child.close()
+        process, parent = await self._launcher.spawn(lazy=lazy)
         reader, writer = await asyncio.open_unix_connection(sock=parent, limit=2**20)
         try:
             ready, _ = await asyncio.wait_for(ipc.recv_async(reader), 60)
@@ -288,6 +269,8 @@ class WorkerPool:
     @contextlib.asynccontextmanager
     async def exclusive(self, *, deadline: float) -> AsyncIterator[None]:
         """Hold every worker, its store closed, so the server may open the store to write."""
+        if not self._launcher.writable:
+            raise ReadOnlyReplica
         taken: list[Worker] = []
         try:
             async with asyncio.timeout_at(deadline):
