@@ -93,14 +93,17 @@ def test_answers_and_data_version_equal_disk_mode(
     assert sorted(memory_nt) == sorted(disk_nt) and len(disk_nt) > 30
     graph = {"graph": f"{ID}graph/contrat/alpha-2024-2030"}
     read = [
-        httpx.get(f"{s.url}/rdf-graph-store", params=graph, headers={"Accept": "application/n-triples"})
+        httpx.get(
+            f"{s.url}/rdf-graph-store", params=graph, headers={"Accept": "application/n-triples"}
+        )
         for s in (server, memory_server)
     ]
     assert read[0].status_code == read[1].status_code == 200
     assert sorted(read[0].text.splitlines()) == sorted(read[1].text.splitlines())
-    assert health(memory_server)["workers_network_isolated"] == health(server)[
-        "workers_network_isolated"
-    ]
+    assert (
+        health(memory_server)["workers_network_isolated"]
+        == health(server)["workers_network_isolated"]
+    )
 
 
 def test_workers_are_forked_single_threaded_and_share_the_pages(
