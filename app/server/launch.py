@@ -38,6 +38,9 @@ class WorkerProcess(Protocol):
 
     pid: int
 
+    @property
+    def returncode(self) -> int | None: ...
+
     def kill(self) -> None: ...
 
     async def wait(self) -> int: ...
@@ -114,6 +117,10 @@ class ForkedProcess:
 
     def __post_init__(self) -> None:
         self.exited.add_done_callback(lambda _: os.close(self.pidfd))
+
+    @property
+    def returncode(self) -> int | None:
+        return self.exited.result() if self.exited.done() else None
 
     def kill(self) -> None:
         if not self.exited.done():

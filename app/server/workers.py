@@ -257,6 +257,9 @@ class WorkerPool:
             async with asyncio.timeout_at(deadline):
                 async with self._gate:
                     worker = await self._idle.get()
+                    while worker.process.returncode is not None:  # died idle: zygote gone…
+                        self._discard(worker)
+                        worker = await self._idle.get()
         except TimeoutError:
             raise PoolBusy from None
         reply = await self._exchange(worker, job, payload, self.timeout)
