@@ -67,7 +67,7 @@ RAW: dict[str, str] = {
 # The same questions on the precomputed graph: the app's own query files.
 PRECOMPUTED = {
     "sante-mentale": ("sante-mentale", None),
-    "matrice": ("matrice", "UNDEF"),
+    "matrice": ("matrice", None),  # the whole matrix: no VALUES ?contrat block any more
     "themes-nouveaux": ("themes-nouveaux", None),
     "dispositifs-partages": ("dispositifs-partages", "<$C>"),
 }
