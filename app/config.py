@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     # in-memory copy loaded at start and shared by forked workers: 2-7× faster
     # queries, ≈ 0.4 GB per million quads, and a read replica (admin writes refused).
     store_mode: Literal["disk", "memory"] = "disk"
+    # Memory mode: reading the shared copy writes reference counts, so a forked
+    # worker slowly makes private copies of the pages it reads; past this many
+    # bytes of its own pages (counted by its page faults) it is replaced by a
+    # fresh fork after its job (app/server/launch.py). 0: never.
+    worker_private_memory: int = 256 * 2**20
     # Per-contract build results, reused while a contract's inputs are unchanged
     # (app/build_cache.py).
     cache_dir: Path = PROJECT_ROOT / "var" / "build-cache"
@@ -110,6 +115,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "query_memory",
+        "worker_private_memory",
         "result_cache_bytes",
         "result_cache_entry_bytes",
         "api_cache_bytes",

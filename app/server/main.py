@@ -64,6 +64,7 @@ def create_app(
             isolate=isolate_workers,
             query_memory=settings.query_memory_bytes(),
             store_mode=settings.store_mode,
+            private_memory=settings.worker_private_memory,
         )
     runtime = Runtime(
         settings=settings,

@@ -104,6 +104,7 @@ class WorkerPool:
     isolate: bool = True
     query_memory: int = 0  # bytes per query, enforced by the kernel (0: none)
     store_mode: str = "disk"  # "memory": workers forked from one in-memory copy
+    private_memory: int = 0  # memory mode: a worker's own pages before it is replaced
     _idle: asyncio.Queue[Worker] = field(init=False)
     _gate: asyncio.Lock = field(init=False)
     _tasks: set[asyncio.Task[None]] = field(init=False, default_factory=set)
@@ -112,12 +113,15 @@ class WorkerPool:
     _refilling: bool = field(init=False, default=False)
     isolated: bool = field(init=False, default=False)
     replaced: int = field(init=False, default=0)
+    recycled: int = field(init=False, default=0)  # memory mode: worn workers replaced
     _launcher: SubprocessLauncher | ZygoteLauncher = field(init=False)
 
     def __post_init__(self) -> None:
         options = Options(self.store_path, self.prefixes, self.query_memory, self.isolate)
         memory = self.store_mode == "memory"
-        self._launcher = ZygoteLauncher(options) if memory else SubprocessLauncher(options)
+        self._launcher = (
+            ZygoteLauncher(options, self.private_memory) if memory else SubprocessLauncher(options)
+        )
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
@@ -169,9 +173,13 @@ class WorkerPool:
         worker.writer.close()
         await worker.process.wait()
 
-    def _discard(self, worker: Worker) -> None:
-        """Kill a worker in an unknown state and start its replacement."""
-        self.replaced += 1
+    def _discard(self, worker: Worker, *, worn: bool = False) -> None:
+        """Kill a worker in an unknown state (or ``worn``, see launch.py) and start
+        its replacement."""
+        if worn:
+            self.recycled += 1
+        else:
+            self.replaced += 1
         task = asyncio.create_task(self._replace(worker))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -263,7 +271,9 @@ class WorkerPool:
         except TimeoutError:
             raise PoolBusy from None
         reply = await self._exchange(worker, job, payload, self.timeout)
-        if worker.demoted and not _restore(worker):
+        if self._launcher.worn(worker.process.pid):
+            self._discard(worker, worn=True)
+        elif worker.demoted and not _restore(worker):
             self._discard(worker)
         else:
             self._idle.put_nowait(worker)

@@ -198,3 +198,22 @@ def test_a_lost_zygote_is_started_again(memory_server: LiveServer) -> None:
     assert answer.status_code == 200 and answer.json()["boolean"] is True
     assert _zygote(memory_server) != zygote
     assert wait_until(lambda: health(memory_server)["idle_workers"] == 2, 20)
+
+
+def test_a_worker_that_copied_too_much_of_the_shared_data_is_replaced(
+    data_files: list[Path], tmp_path: Path
+) -> None:
+    """Reading the in-memory store writes reference counts: a worker's pages
+    become its own as it reads. Past CVKG_WORKER_PRIVATE_MEMORY it is replaced
+    by a fresh fork once its answer is sent — the answer itself is whole."""
+    env = {**MEMORY, "CVKG_WORKER_PRIVATE_MEMORY": "1M"}
+    scan = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    with live_server(data_files, tmp_path / "worn.log", env=env) as worn:
+        zygote = _zygote(worn)
+        assert wait_until(lambda: len(live_children(zygote)) == 3, 10)
+        before = live_children(zygote)
+        for run in range(3):
+            answer = _get(worn, f"{scan} # {run}", "application/n-triples")
+            assert answer.status_code == 200 and len(answer.text.splitlines()) == MAX_ROWS
+        assert wait_until(lambda: len(live_children(zygote) - before) >= 2, 10)
+        assert health(worn)["workers_replaced"] == 0  # not counted as lost workers
