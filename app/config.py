@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # Where the query workers read the data (app/server/launch.py): "disk", each
     # opens the store read-only (writes allowed, ≈ 150 MB a worker); "memory", one
     # in-memory copy loaded at start and shared by forked workers: 2-7× faster
-    # queries, ≈ 0.4 GB per million quads, and a read replica (admin writes refused).
+    # queries, ≈ 1.2 GB in all at 2,000 contracts, and a read replica (writes refused).
     store_mode: Literal["disk", "memory"] = "disk"
     # Memory mode: reading the shared copy writes reference counts, so a forked
     # worker slowly makes private copies of the pages it reads; past this many

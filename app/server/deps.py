@@ -174,13 +174,6 @@ async def dispatch(
         reply, body = await unless_abandoned(request, read())
     except Refused as refused:
         raise _refusal(refused) from None
-    except ReadOnlyReplica:
-        raise errors.HTTPProblem(
-            403,
-            "Serveur en lecture seule : il sert une copie en mémoire des données "
-            "(CVKG_STORE_MODE=memory), que les écritures ne modifieraient pas. Écrivez sur "
-            "le serveur en mode disque, puis redémarrez celui-ci pour servir la nouvelle version.",
-        ) from None
     except PoolBusy:
         raise errors.service_unavailable(
             "Serveur saturé : aucun processus de requête libéré à temps "

@@ -76,6 +76,27 @@ class Options:
         return args if self.isolate else [*args, "--no-isolation"]
 
 
+async def _start(
+    module: str, options: Options, kind: int, extra: list[str]
+) -> tuple[asyncio.subprocess.Process, socket.socket]:
+    """``python -m module`` given one end of a new socket pair; the other end."""
+    parent, child = socket.socketpair(socket.AF_UNIX, kind)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            module,
+            *options.arguments(child.fileno()),
+            *extra,
+            pass_fds=(child.fileno(),),
+            stdin=asyncio.subprocess.DEVNULL,
+            env=_environment(),
+        )
+    finally:
+        child.close()
+    return process, parent
+
+
 @dataclass
 class SubprocessLauncher:
     """Disk mode: one interpreter per worker, each opening the store read-only."""
@@ -93,21 +114,8 @@ class SubprocessLauncher:
         return False  # a worker's own store: nothing shared to copy
 
     async def spawn(self, *, lazy: bool) -> tuple[WorkerProcess, socket.socket]:
-        parent, child = socket.socketpair()
-        args = ["-m", "app.server.worker_main", *self.options.arguments(child.fileno())]
-        if lazy:
-            args.append("--lazy")
-        try:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                *args,
-                pass_fds=(child.fileno(),),
-                stdin=asyncio.subprocess.DEVNULL,
-                env=_environment(),
-            )
-        finally:
-            child.close()
-        return process, parent
+        extra = ["--lazy"] if lazy else []
+        return await _start("app.server.worker_main", self.options, socket.SOCK_STREAM, extra)
 
 
 @dataclass
@@ -152,18 +160,9 @@ class ZygoteLauncher:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        args = ["-m", "app.server.zygote", *self.options.arguments(child.fileno())]
-        try:
-            self._process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                *args,
-                pass_fds=(child.fileno(),),
-                stdin=asyncio.subprocess.DEVNULL,
-                env=_environment(),
-            )
-        finally:
-            child.close()
+        self._process, parent = await _start(
+            "app.server.zygote", self.options, socket.SOCK_SEQPACKET, []
+        )
         parent.setblocking(False)
         self._control = parent
         self._ready = loop.create_future()

@@ -100,13 +100,19 @@ def cap_memory(query_memory: int) -> int | None:
     return limit
 
 
-def main(argv: list[str] | None = None) -> int:
+def arguments() -> argparse.ArgumentParser:
+    """The command line ``launch.Options.arguments`` writes (worker and zygote)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--store", required=True)
     parser.add_argument("--prefixes", default="{}")
     parser.add_argument("--memory", type=int, default=0, help="bytes per query (0: no cap)")
     parser.add_argument("--no-isolation", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments()
     parser.add_argument("--lazy", action="store_true", help="open the store at the first job")
     args = parser.parse_args(argv)
     isolated = False if args.no_isolation else isolate()

@@ -171,13 +171,7 @@ class Zygote:
 def main(argv: list[str] | None = None) -> int:
     if argv is None and sys.argv[1:2] == ["--dump"]:
         return dump(sys.argv[2])
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--store", required=True)
-    parser.add_argument("--prefixes", default="{}")
-    parser.add_argument("--memory", type=int, default=0, help="bytes per query (0: no cap)")
-    parser.add_argument("--no-isolation", action="store_true")
-    args = parser.parse_args(argv)
+    args = worker_main.arguments().parse_args(argv)
     # Before any thread exists (unshare needs one); the workers inherit both.
     args.isolated = False if args.no_isolation else worker_main.isolate()
     control = socket.socket(fileno=args.fd)
