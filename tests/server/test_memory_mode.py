@@ -17,11 +17,13 @@ from pathlib import Path
 import httpx
 import pytest
 from attack_helpers import MEMORY_BOMB, live_children, wait_until
-from conftest import ADMIN_TOKEN, ID, MAX_ROWS
 
 from app.server.live import LiveServer, live_server
 
 ASK = "ASK { ?s ?p ?o }"
+ID = "https://w3id.org/contrats-de-ville/id/"  # the sample data's base (conftest.py)
+MAX_ROWS = 1000  # as the disk-mode fixtures of conftest.py (checked below)
+ADMIN_TOKEN = "jeton-memoire"
 MEMORY = {
     "CVKG_STORE_MODE": "memory",
     "CVKG_QUERY_WORKERS": "2",
@@ -81,6 +83,7 @@ def _rollup(pid: int) -> dict[str, int]:
 def test_answers_and_data_version_equal_disk_mode(
     server: LiveServer, memory_server: LiveServer
 ) -> None:
+    assert server.env["CVKG_MAX_ROWS"] == str(MAX_ROWS)
     for query in QUERIES:
         disk, memory = _get(server, query), _get(memory_server, query)
         assert disk.status_code == memory.status_code == 200, (query, memory.text)
