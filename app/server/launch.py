@@ -172,10 +172,11 @@ class ZygoteLauncher:
         except (TimeoutError, RuntimeError) as exc:
             await self.close()
             raise RuntimeError("le processus de chargement en mémoire n'a pas démarré") from exc
-        log.info(
-            "données en mémoire en %.1f s (zygote %s)",
-            self.started["seconds"],
-            self.started["pid"],
+        origin = "les fichiers chargés" if self.started["source"] == "files" else "le magasin"
+        print(  # on stderr, with the server's other start-up lines
+            f"Données copiées en mémoire en {self.started['seconds']:.1f} s "
+            f"(depuis {origin}, zygote {self.started['pid']}).",
+            file=sys.stderr,
         )
 
     async def close(self) -> None:
