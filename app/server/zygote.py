@@ -156,10 +156,11 @@ class Zygote:
             self.send({"op": "error", "message": f"{alive} threads alive: no fork"})
             return
         mine, theirs = socket.socketpair()
+        zygote = os.getpid()
         pid = os.fork()
         if pid == 0:
             mine.close()
-            self.child(theirs)
+            self.child(theirs, zygote)
         theirs.close()
         pidfd = os.pidfd_open(pid)
         try:
@@ -168,7 +169,7 @@ class Zygote:
             mine.close()
             os.close(pidfd)
 
-    def child(self, sock: socket.socket) -> NoReturn:
+    def child(self, sock: socket.socket, zygote: int) -> NoReturn:
         """The forked worker: forget the zygote's duties, cap memory, serve jobs."""
         code = 1
         try:
@@ -177,7 +178,6 @@ class Zygote:
             for fd in (self.wake_r, self.wake_w):
                 os.close(fd)
             self.control.close()
-            zygote = os.getppid()
             worker_main.die_with_parent()
             if os.getppid() != zygote:  # the zygote died before the line above
                 os._exit(1)
