@@ -165,6 +165,32 @@ def _memory(pid: int, when: str) -> None:
     print(f"mémoire résidente {when} (Mo) :\n{memory.report(pid)}", file=sys.stderr)
 
 
+def time_sparql_matrix(client: httpx.Client, calls: int) -> list[tuple[str, float, float]]:
+    """``matrice.rq`` over ``/sparql`` in each results format, cold: a distinct comment
+    per run, so no result cache answers (the engine, the serialization, the transfer).
+
+    Rows: ``(label, first ms, median ms)``; the answer must be whole (``CVKG_MAX_ROWS``
+    ≥ its rows, else the label says it was cut).
+    """
+    text = queries.load("matrice").for_data(BASE)
+    table = []
+    for media_type in ("application/sparql-results+json", "text/csv", "text/tab-separated-values"):
+        times, cut = [], ""
+        for run in range(min(calls, 5)):
+            start = time.perf_counter()
+            response = client.post(
+                "/sparql",
+                data={"query": f"{text}\n# {media_type} {run} {time.time()}"},
+                headers={"Accept": media_type},
+            )
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, response.text[:300]
+            cut = " TRONQUÉ" if "cvkg-truncated" in response.headers else ""
+        label = f"/sparql matrice.rq {media_type} ({len(response.content)} o{cut})"
+        table.append((label, times[0] * 1000, statistics.median(times) * 1000))
+    return table
+
+
 def time_api(
     data: Path, calls: int, workdir: Path, store: Path | None = None, workers: int | None = None
 ) -> list[tuple[str, float, float]]:
@@ -209,6 +235,7 @@ def time_api(
             assert response.status_code == 200, (url, response.text[:300])  # type: ignore[attr-defined]
             repeated, _ = _time(lambda url=url: client.get(url), calls)
             table.append((url, first[0] * 1000, statistics.median(repeated) * 1000))
+        table += time_sparql_matrix(client, calls)
         for q in SEARCHES:
             times, response = _time(lambda q=q: client.get("/api/search", params={"q": q}), calls)
             total = response.json()["total"]  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -27,6 +28,7 @@ from app.api import (
     contrats,
     dispositifs,
     generations,
+    heatmap,
     matrix,
     search,
     themes,
@@ -50,21 +52,32 @@ DESCRIPTION = """API comparative des contrats de ville.
 
 def warm_up(app: FastAPI) -> None:
     """Build what every first call would otherwise wait for (catalogues, search index,
-    matrix, the contracts of each dispositif, the generations compared).
+    matrix, the contracts of each dispositif, the generations compared, the
+    whole matrix's heatmaps).
 
     When it is done ``app.state.api_ready`` is true, and ``/healthz`` says so
     (``"api_ready"``): from then on a first call only pays for its own answer.
     """
+    painter: heatmap.Painter | None = None
     try:
         data = data_for(app.state)
         catalog.contrats(data), catalog.themes(data), catalog.dispositifs(data)
         search.index(data)
+        # Started after the search index (whose writer is the memory peak of a
+        # first start), it loads matplotlib while the matrix is read.
+        painter = heatmap.Painter()
         matrix.matrix(data, None)
-        dispositifs.mobilisations(data)
-        generations.rows(data)
+        with ThreadPoolExecutor(1, thread_name_prefix="cvkg-api-heatmaps") as aside:
+            drawn = aside.submit(matrix.heatmaps, data, painter)  # the child draws meanwhile
+            dispositifs.mobilisations(data)
+            generations.rows(data)
+            drawn.result()
         app.state.api_ready = True
     except Exception:  # a warm-up failure must not stop the server; requests will retry
         log.exception("préparation de l'API comparative")
+    finally:
+        if painter is not None:
+            painter.close()
 
 
 @asynccontextmanager

@@ -174,38 +174,52 @@ def paths(data: GraphData, elements: list[str]) -> dict[str, list[dict[str, Any]
     """The ancestors of each element, from the top of its tree down.
 
     Read one level at a time (``parents.rq``: each element's parent, then the
-    parents' parents…), a handful of one-hop queries for a page of evidence,
-    where ``chemins.rq`` (which the linked-data pages' breadcrumbs run for one
-    element) walks ``cdv:partieDe+`` and counts each ancestor's depth for every
-    element: twice the time for the ≈ 1 000 elements of a broad theme's page.
-    Same ancestors, same order (tested against ``chemins.rq``). Elements
-    without a parent get an empty path; a cycle (possible in files served with
-    ``--data``, refused by the build's shapes) stops the walk.
+    parents' parents…), a handful of one-hop queries, where ``chemins.rq``
+    (which the linked-data pages' breadcrumbs run for one element) walks
+    ``cdv:partieDe+`` and counts each ancestor's depth for every element:
+    twice the time for the ≈ 1 000 elements of a broad theme's page. Same
+    ancestors, same order (tested against ``chemins.rq``). The evidence of a
+    concept reads the same rows for a page of facts in one query instead
+    (``chemins-faits.rq``, :func:`chains`).
     """
     wanted = list(dict.fromkeys(elements))
-    parent: dict[str, str] = {}
-    steps: dict[str, dict[str, Any]] = {}
     asked: set[str] = set()
+    found: list[dict[str, Any]] = []
     frontier = wanted
     while frontier:
         asked.update(frontier)
-        found: list[dict[str, Any]] = []
+        level: list[dict[str, Any]] = []
         for start in range(0, len(frontier), PATH_BATCH):
-            found += data.run("parents", {"element": frontier[start : start + PATH_BATCH]})
-        for r in found:
-            if r["element"] in parent:  # a parent of several types: one step
-                continue
-            parent[r["element"]] = r["parent"]
-            steps.setdefault(
-                r["parent"],
-                {
-                    "id": data.slug(r["parent"]),  # under the same contract as the element
-                    "label": str(r["label"]),
-                    "notation": r.get("notation"),
-                    "classe": short_class(r.get("classe")),
-                },
-            )
-        frontier = list(dict.fromkeys(r["parent"] for r in found if r["parent"] not in asked))
+            level += data.run("parents", {"element": frontier[start : start + PATH_BATCH]})
+        found += level
+        frontier = list(dict.fromkeys(r["parent"] for r in level if r["parent"] not in asked))
+    return chains(data, found, wanted)
+
+
+def chains(
+    data: GraphData, rows: list[dict[str, Any]], elements: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each element's ancestors, top first, from rows of ``parents.rq`` / ``chemins-faits.rq``
+    (an element, its parent and the parent's text, code and class).
+
+    Elements without a parent get an empty path; a cycle (possible in files
+    served with ``--data``, refused by the build's shapes) stops the walk.
+    """
+    parent: dict[str, str] = {}
+    steps: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if r["element"] in parent:  # a parent of several types: one step
+            continue
+        parent[r["element"]] = r["parent"]
+        steps.setdefault(
+            r["parent"],
+            {
+                "id": data.slug(r["parent"]),  # under the same contract as the element
+                "label": str(r["label"]),
+                "notation": r.get("notation"),
+                "classe": short_class(r.get("classe")),
+            },
+        )
 
     def chain(element: str) -> list[dict[str, Any]]:
         up, seen = [], {element}
@@ -215,7 +229,7 @@ def paths(data: GraphData, elements: list[str]) -> dict[str, list[dict[str, Any]
             element = above
         return up[::-1]
 
-    return {e: chain(e) for e in wanted}
+    return {e: chain(e) for e in dict.fromkeys(elements)}
 
 
 def path_text(steps: list[dict[str, Any]]) -> str:

@@ -107,7 +107,7 @@ def get_dispositif(
 
     SPARQL: `/queries/contrats-par-dispositif.rq`, read a page at a time with
     `/queries/mobilisations.rq` and `/queries/preuves-dispositif.rq` (paths:
-    `/queries/parents.rq`).
+    `/queries/chemins-faits.rq`).
     """
     return respond(
         request,

@@ -6,17 +6,21 @@ once). Each row label carries an SVG id
 ``row-{theme id}`` and each column label ``col-{contract id}``, so a program
 can find the rows of the picture without reading pixels.
 
-The server draws in a child process (:func:`render_apart`): matplotlib
+The server draws in a child process (:class:`Painter`): matplotlib
 (≈ 30 MB once imported) and a figure of 2 000 columns (a hundred MB while
 drawn, which Python seldom gives back) would otherwise stay in the server's
-memory for good. The picture is cached per data version, so the child's
-start-up (≈ 1 s) is paid once.
+memory for good. The whole matrix's pictures are drawn during the API's
+warm-up (3-4 s each at 2 000 contracts, too long for a first call) and kept
+for the data version; a filtered one is drawn on demand and cached.
 
 >>> svg = render(["a"], ["Santé"], ["c1", "c2"], [[1, 0]], "svg")
 >>> svg.count(b'id="row-a"'), svg.startswith(b"<?xml")
 (1, True)
 >>> render_apart(["a"], ["Santé"], ["c1", "c2"], [[1, 0]], "svg") == svg
 True
+>>> both = Painter().draw(["a"], ["Santé"], ["c1", "c2"], [[1, 0]], ["png", "svg"])
+>>> both["svg"] == svg, both["png"].startswith(b"\\x89PNG")
+(True, True)
 """
 
 from __future__ import annotations
@@ -120,6 +124,71 @@ def render(
     return out.getvalue()
 
 
+class Painter:
+    """A child process drawing heatmaps (``render``), started before it is needed.
+
+    The child imports matplotlib as soon as it starts, then waits for the
+    matrix on its standard input: the server starts it at the beginning of its
+    warm-up (``app.api.warm_up``) and gives it the matrix once read, so the
+    child's start-up (Python and matplotlib, 2-5 s on a loaded machine) runs
+    while the server reads the store. It draws every format asked for in one
+    go, and exits. Started as a script path (``runpy``), not ``-m
+    app.api.heatmap``, which would import the whole API package first.
+    """
+
+    def __init__(self) -> None:
+        self._child = subprocess.Popen(  # noqa: S603 (our own interpreter and file)
+            [
+                sys.executable,
+                "-c",
+                f"import runpy; runpy.run_path({str(__file__)!r}, None, '__main__')",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=PROJECT_ROOT,
+        )
+
+    def draw(
+        self,
+        row_ids: Sequence[str],
+        row_labels: Sequence[str],
+        columns: Sequence[str],
+        counts: Sequence[Sequence[int]],
+        fmts: Sequence[str],
+        *,
+        bold: Sequence[bool] = (),
+    ) -> dict[str, bytes]:
+        """The pictures, one per format of ``fmts``: the same bytes as :func:`render`."""
+        given = {
+            "row_ids": list(row_ids),
+            "row_labels": list(row_labels),
+            "columns": list(columns),
+            "counts": [list(row) for row in counts],
+            "fmts": list(fmts),
+            "bold": list(bold),
+        }
+        try:
+            out, err = self._child.communicate(json.dumps(given).encode(), timeout=DRAW_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise RuntimeError("carte de chaleur non dessinée : délai dépassé") from None
+        if self._child.returncode != 0:
+            raise RuntimeError(f"carte de chaleur non dessinée : {err.decode(errors='replace')}")
+        pictures, at = {}, 0
+        for fmt in fmts:
+            size = int.from_bytes(out[at : at + 8], "big")
+            pictures[fmt] = out[at + 8 : at + 8 + size]
+            at += 8 + size
+        return pictures
+
+    def close(self) -> None:
+        """Stop the child if it has not drawn (a warm-up that failed before the matrix)."""
+        if self._child.poll() is None:
+            self._child.kill()
+            self._child.communicate()
+
+
 def render_apart(
     row_ids: Sequence[str],
     row_labels: Sequence[str],
@@ -129,30 +198,22 @@ def render_apart(
     *,
     bold: Sequence[bool] = (),
 ) -> bytes:
-    """:func:`render` in a child process (``python -m app.api.heatmap``), same bytes."""
-    given = {
-        "row_ids": list(row_ids),
-        "row_labels": list(row_labels),
-        "columns": list(columns),
-        "counts": [list(row) for row in counts],
-        "fmt": fmt,
-        "bold": list(bold),
-    }
-    done = subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "app.api.heatmap"],
-        input=json.dumps(given).encode(),
-        capture_output=True,
-        cwd=PROJECT_ROOT,
-        timeout=DRAW_TIMEOUT,
-        check=False,
-    )
-    if done.returncode != 0:
-        why = done.stderr.decode(errors="replace")
-        raise RuntimeError(f"carte de chaleur non dessinée : {why}")
-    return done.stdout
+    """:func:`render` in a child process (:class:`Painter`), same bytes."""
+    return Painter().draw(row_ids, row_labels, columns, counts, [fmt], bold=bold)[fmt]
+
+
+def _main() -> None:
+    with contextlib.suppress(OSError):
+        os.nice(5)  # below the server, as the query workers
+    import matplotlib.backends.backend_agg  # noqa: F401 (imported while the server reads)
+    import matplotlib.figure  # noqa: F401
+
+    given = json.load(sys.stdin.buffer)
+    fmts = given.pop("fmts")
+    for fmt in fmts:
+        picture = render(**given, fmt=fmt)
+        sys.stdout.buffer.write(len(picture).to_bytes(8, "big") + picture)
 
 
 if __name__ == "__main__":
-    with contextlib.suppress(OSError):
-        os.nice(5)  # below the server, as the query workers
-    sys.stdout.buffer.write(render(**json.load(sys.stdin.buffer)))
+    _main()

@@ -190,23 +190,49 @@ def get_heatmap(
     label `col-{contract}`; the header `X-Heatmap-Rows` gives the number of rows.
     """
 
-    def draw() -> tuple[bytes, int]:
-        m = matrix(data, contrat)
-        rows = m["themes"]
-        image = heatmap.render_apart(
-            [t["id"] for t in rows],
-            [t["label"] for t in rows],
-            m["contrats"],
-            m["counts"],
-            ext,
-            bold=[t["parent"] is None for t in rows],
-        )
-        return image, len(rows)
+    if not contrat:
+        pictures, n_rows = heatmaps(data)
+        image = pictures[ext]
+    else:
 
-    image, n_rows = data.cached(("heatmap", ext, tuple(contrat or ())), draw)
+        def draw() -> tuple[bytes, int]:
+            pictures, n_rows = _draw(data, contrat, [ext], heatmap.Painter())
+            return pictures[ext], n_rows
+
+        image, n_rows = data.cached(("heatmap", ext, tuple(contrat)), draw)
     headers = {
         "X-Heatmap-Rows": str(n_rows),
         "X-Data-Version": data.version,
         "Link": '</queries/matrice.rq>; rel="describedby"',
     }
     return Response(image, media_type=heatmap.MEDIA_TYPES[ext], headers=headers)
+
+
+def _draw(
+    data: GraphData, contrat: list[str] | None, fmts: list[str], painter: heatmap.Painter
+) -> tuple[dict[str, bytes], int]:
+    m = matrix(data, contrat)
+    rows = m["themes"]
+    pictures = painter.draw(
+        [t["id"] for t in rows],
+        [t["label"] for t in rows],
+        m["contrats"],
+        m["counts"],
+        fmts,
+        bold=[t["parent"] is None for t in rows],
+    )
+    return pictures, len(rows)
+
+
+def heatmaps(
+    data: GraphData, painter: heatmap.Painter | None = None
+) -> tuple[dict[str, bytes], int]:
+    """The whole matrix as SVG and PNG (and its number of rows), drawn once per data version.
+
+    Kept, not cached: drawing 2 000 columns takes seconds, so the API's
+    warm-up draws them (with a ``painter`` it started early) before it says
+    it is ready.
+    """
+    return data.memo(  # type: ignore[no-any-return]
+        "heatmaps", lambda: _draw(data, None, ["svg", "png"], painter or heatmap.Painter())
+    )

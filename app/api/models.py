@@ -72,7 +72,7 @@ class Dispositif(Model):
 
 
 class Step(Model):
-    """One ancestor on the path to the top of an element's tree (``parents.rq``)."""
+    """One ancestor on the path to the top of an element's tree (``chemins-faits.rq``)."""
 
     id: str
     label: str

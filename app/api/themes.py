@@ -120,7 +120,7 @@ def get_theme(
     contracts; they come by pages of `limit` (`pagination.suivant` asks for the next).
 
     SPARQL: `/queries/contrats-par-theme.rq`, read a page at a time with
-    `/queries/preuves-theme.rq` (paths: `/queries/parents.rq`).
+    `/queries/preuves-theme.rq` (paths: `/queries/chemins-faits.rq`).
     """
     return respond(
         request,

@@ -1,5 +1,6 @@
-"""The paths the API shows (walked up with ``parents.rq``) are those of ``chemins.rq``,
-the query the linked-data pages' breadcrumbs run: same ancestors, top first."""
+"""The paths the API shows (read for a page of facts with ``chemins-faits.rq``, or
+walked up with ``parents.rq``) are those of ``chemins.rq``, the query the linked-data
+pages' breadcrumbs run: same ancestors, top first."""
 
 from __future__ import annotations
 
@@ -26,4 +27,4 @@ def test_evidence_paths_are_those_of_chemins_rq(client: httpx.Client) -> None:
         if step not in expected[b["element"]["value"]]:  # one step per ancestor
             expected[b["element"]["value"]].append(step)
     assert elements == {e: [i for _, i in sorted(steps)] for e, steps in expected.items()}
-    assert "/queries/parents.rq" in body["queries"]
+    assert "/queries/chemins-faits.rq" in body["queries"]

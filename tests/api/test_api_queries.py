@@ -16,6 +16,7 @@ API_QUERIES = [
     "preuves-theme",
     "chemins",
     "parents",
+    "chemins-faits",
     "contrats",
     "contrat-arbre",
     "contrat-chiffres",

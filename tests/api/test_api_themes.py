@@ -166,3 +166,27 @@ def test_contracts_come_by_pages(client: httpx.Client) -> None:
     for bad in ({"limit": "0"}, {"limit": "5001"}, {"offset": "-1"}):
         r = client.get("/api/themes/sante-mentale", params=bad)
         assert r.status_code == 422 and r.json()["detail"][0]["loc"][1] in bad
+
+
+def test_evidence_comes_in_the_order_of_contrats_par_theme(client: httpx.Client) -> None:
+    """The API reads the evidence unsorted (``preuves-theme.rq``) and sorts it itself:
+    the same order as the published file's ``ORDER BY``, row for row."""
+    from app import queries
+    from app.config import DEFAULT_BASE_IRI
+
+    text = queries.load("contrats-par-theme").bind(
+        {"theme": [DEFAULT_BASE_IRI + "theme/emploi"]}, base=DEFAULT_BASE_IRI
+    )
+    answer = client.post(
+        "/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert answer.status_code == 200, answer.text
+    expected = [
+        (r["id"]["value"], r["element"]["value"], r["themeReconnu"]["value"].rsplit("/", 1)[-1])
+        for r in answer.json()["results"]["bindings"]
+    ]
+    api = client.get("/api/themes/emploi", params={"limit": 5000}).json()
+    found = [
+        (c["id"], e["iri"], e["theme_reconnu"]) for c in api["contrats"] for e in c["elements"]
+    ]
+    assert len(expected) > 20 and found == expected
