@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import memory  # benchmarks/memory.py: RSS, PSS per process
 
 from app.server.live import PROJECT_ROOT, free_port, processes, tree_rss
 
@@ -30,6 +31,7 @@ class Engine:
     load_s: float = 0.0
     load_peak_mb: float = 0.0
     ready_s: float = 0.0  # from listening to quiet (start-up work done)
+    start_s: float = 0.0  # from launch to listening (memory mode: the copy into memory)
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=600))
 
     last_cached: bool = False  # the last answer came from this endpoint's result cache
@@ -47,6 +49,14 @@ class Engine:
     def rss_mb(self) -> float:
         """Resident memory of the server and every process it started (workers)."""
         return 0.0 if self.process is None else tree_rss_kb(self.process.pid) / 1024
+
+    def memory_mb(self) -> tuple[float, float]:
+        """(RSS summed, PSS summed) of the server and its descendants: with forked
+        workers sharing a copy of the data, only PSS counts the shared pages once."""
+        if self.process is None:
+            return 0.0, 0.0
+        rows = memory.tree(self.process.pid)
+        return sum(r.rss_mb for r in rows), sum(r.pss_mb for r in rows)
 
     def stop(self) -> None:
         self.client.close()
@@ -115,10 +125,16 @@ def wait_quiet(pid: int, limit: float = 900.0, window: float = 3.0) -> float:
 
 
 def start_ours(
-    dump: Path, workdir: Path, *, store: Path | None = None, env: dict[str, str] | None = None
+    dump: Path,
+    workdir: Path,
+    *,
+    store: Path | None = None,
+    env: dict[str, str] | None = None,
+    name: str = "cvkg",
 ) -> Engine:
     """This endpoint on ``store`` (an already loaded one, opened read-only) or on a
-    store loaded here from ``dump``; ``env``: more ``CVKG_`` settings."""
+    store loaded here from ``dump``; ``env``: more ``CVKG_`` settings (e.g.
+    ``CVKG_STORE_MODE``); ``name``: its column in the tables."""
     wall = peak = 0.0
     store_dir = store or workdir / "store-cvkg"
     if store is None:
@@ -133,7 +149,8 @@ def start_ours(
     env["CVKG_QUERY_TIMEOUT"] = "600"
     env["CVKG_MAX_ROWS"] = "10000000"  # the same rows as the other engines
     env["CVKG_CLIENT_QUERY_SECONDS"] = "1000000"  # one client asks every heavy query
-    log = workdir / "cvkg.log"
+    log = workdir / f"{name}.log"
+    launched = time.perf_counter()
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, str(Path(__file__).with_name("serve_store.py"))]
@@ -145,7 +162,8 @@ def start_ours(
         )
     url = f"http://127.0.0.1:{port}"
     wait_ready(f"{url}/healthz", process, log)
-    engine = Engine("cvkg", f"{url}/sparql", process, wall, peak)
+    engine = Engine(name, f"{url}/sparql", process, wall, peak)
+    engine.start_s = time.perf_counter() - launched
     engine.ready_s = wait_quiet(process.pid)
     return engine
 

@@ -47,6 +47,8 @@ def _children(pid: int) -> list[int]:
 def _name(pid: int) -> str:
     args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     text = " ".join(a.decode(errors="replace") for a in args if a)
+    if "app.server.zygote" in text:  # memory mode: its children are forked workers
+        return "zygote"
     if "worker_main" in text:
         return "worker (lazy)" if "--lazy" in text else "worker"
     return "server"
@@ -55,13 +57,13 @@ def _name(pid: int) -> str:
 def tree(pid: int) -> list[Resident]:
     """The process ``pid`` and all its descendants, each with its RSS/PSS/USS in MB."""
     out: list[Resident] = []
-    todo = [pid]
+    todo = [(pid, "")]
     while todo:
-        p = todo.pop(0)
+        p, parent = todo.pop(0)
         try:
             f = _rollup(p)
-            todo += _children(p)
-            name = _name(p)
+            name = "worker (forked)" if parent == "zygote" else _name(p)
+            todo += [(child, name) for child in _children(p)]
         except OSError:  # gone meanwhile
             continue
         uss = f.get("Private_Clean", 0) + f.get("Private_Dirty", 0)

@@ -25,6 +25,7 @@ from app.server.workers import (
     PoolBusy,
     QueryOutOfMemory,
     QueryTimeout,
+    ReadOnlyReplica,
     WorkerCrashed,
 )
 from app.server.writes import Outcome, Writer
@@ -56,7 +57,8 @@ class Runtime:
 
     @property
     def writable(self) -> bool:
-        return bool(self.settings.admin_token)
+        """An admin token, and a store that writes can change (not a memory copy)."""
+        return bool(self.settings.admin_token) and self.settings.store_mode != "memory"
 
     def cache_key(self, *parts: Any) -> tuple[Any, ...]:
         return (self.version, *parts)
@@ -237,6 +239,13 @@ async def apply_write(
             runtime.version = await asyncio.to_thread(
                 data_version, runtime.store_path, settings.build_dir
             )
+    except ReadOnlyReplica:
+        raise errors.HTTPProblem(
+            403,
+            "Serveur en lecture seule : il sert une copie en mémoire des données "
+            "(CVKG_STORE_MODE=memory), que les écritures ne modifieraient pas. Écrivez sur "
+            "le serveur en mode disque, puis redémarrez celui-ci pour servir la nouvelle version.",
+        ) from None
     except PoolBusy:
         raise errors.service_unavailable(
             "Serveur saturé : écriture impossible pour l'instant. Réessayez dans un instant."

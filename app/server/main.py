@@ -63,6 +63,8 @@ def create_app(
             prefixes=prefixes,
             isolate=isolate_workers,
             query_memory=settings.query_memory_bytes(),
+            store_mode=settings.store_mode,
+            private_memory=settings.worker_private_memory,
         )
     runtime = Runtime(
         settings=settings,

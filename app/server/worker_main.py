@@ -36,6 +36,7 @@ import socket
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from app.server import ipc
@@ -46,16 +47,19 @@ PR_SET_PDEATHSIG = 1
 NICENESS = 5  # below the server process, which answers pages and the API
 
 
-def _isolate() -> bool:
+def die_with_parent() -> None:
+    """SIGKILL this process when its parent (the server, or the zygote) dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def isolate() -> bool:
     """Enter a fresh network namespace; ``True`` when it worked."""
+    die_with_parent()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
     except OSError:
         return False
-    try:
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the server
-    except AttributeError:
-        pass
     if not hasattr(libc, "unshare"):
         return False
     if libc.unshare(CLONE_NEWNET) == 0:  # root / CAP_SYS_ADMIN
@@ -96,16 +100,22 @@ def cap_memory(query_memory: int) -> int | None:
     return limit
 
 
-def main(argv: list[str] | None = None) -> int:
+def arguments() -> argparse.ArgumentParser:
+    """The command line ``launch.Options.arguments`` writes (worker and zygote)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--store", required=True)
     parser.add_argument("--prefixes", default="{}")
     parser.add_argument("--memory", type=int, default=0, help="bytes per query (0: no cap)")
     parser.add_argument("--no-isolation", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments()
     parser.add_argument("--lazy", action="store_true", help="open the store at the first job")
     args = parser.parse_args(argv)
-    isolated = False if args.no_isolation else _isolate()
+    isolated = False if args.no_isolation else isolate()
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
 
@@ -118,7 +128,22 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     cap_memory(args.memory)
     ipc.send_sync(sock, ipc.Ready(pid=os.getpid(), isolated=isolated))
+    return serve_jobs(sock, store, lambda: Store.read_only(args.store), prefixes, args.memory)
 
+
+def serve_jobs(
+    sock: socket.socket,
+    store: Any,
+    open_store: Callable[[], Any],
+    prefixes: dict[str, str],
+    memory: int,
+) -> int:
+    """Answer jobs until the server hangs up; the exit code.
+
+    Shared by the workers started by ``python -m`` (``open_store`` opens the
+    disk store read-only) and those forked by the zygote (``zygote.py``: it
+    gives back the in-memory store both share).
+    """
     while True:
         message = ipc.recv_sync(sock)
         if message is None:
@@ -130,12 +155,12 @@ def main(argv: list[str] | None = None) -> int:
             ipc.send_sync(sock, ipc.Closed())
             continue
         try:
-            store, reply = _do(job, payload, store, args.store, prefixes)
+            store, reply = _do(job, payload, store, open_store, prefixes)
         except MemoryError:
             # The heap may be in any state: answer, then leave (the server replaces us).
             store = None
             gc.collect()
-            limit = f"{args.memory // 2**20} Mio"
+            limit = f"{memory // 2**20} Mio"
             ipc.send_sync(sock, ipc.Failure("memory", f"mémoire épuisée ({limit})"))
             return 3
         except Exception as exc:  # reported to the server, which logs it as a 500
@@ -145,15 +170,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _do(
-    job: ipc.Job, payload: bytes, store: Any, path: str, prefixes: dict[str, str]
+    job: ipc.Job,
+    payload: bytes,
+    store: Any,
+    open_store: Callable[[], Any],
+    prefixes: dict[str, str],
 ) -> tuple[Any, tuple[ipc.Reply, bytes]]:
     """Run one read job; returns the (possibly reopened) store and the reply."""
-    from pyoxigraph import Store
-
     from app.server import execute
 
     if store is None:
-        store = Store.read_only(path)
+        store = open_store()
     if isinstance(job, ipc.QueryJob):
         start = time.perf_counter()
         answer, body = execute.run_query(store, job, prefixes)

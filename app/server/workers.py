@@ -24,17 +24,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import signal
-import socket
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.server import ipc
+from app.server.launch import Options, SubprocessLauncher, WorkerProcess, ZygoteLauncher
 
 log = logging.getLogger("cvkg.server")
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -52,13 +50,17 @@ class WorkerCrashed(Exception):
     """The worker died while working on the job."""
 
 
+class ReadOnlyReplica(Exception):
+    """Memory mode serves one snapshot of the store: no write can change it."""
+
+
 class QueryOutOfMemory(Exception):
     """The job needed more memory than ``CVKG_QUERY_MEMORY``; its worker was replaced."""
 
 
 @dataclass
 class Worker:
-    process: asyncio.subprocess.Process
+    process: WorkerProcess
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     isolated: bool = False
@@ -101,6 +103,8 @@ class WorkerPool:
     prefixes: dict[str, str] = field(default_factory=dict)
     isolate: bool = True
     query_memory: int = 0  # bytes per query, enforced by the kernel (0: none)
+    store_mode: str = "disk"  # "memory": workers forked from one in-memory copy
+    private_memory: int = 0  # memory mode: a worker's own pages before it is replaced
     _idle: asyncio.Queue[Worker] = field(init=False)
     _gate: asyncio.Lock = field(init=False)
     _tasks: set[asyncio.Task[None]] = field(init=False, default_factory=set)
@@ -109,10 +113,20 @@ class WorkerPool:
     _refilling: bool = field(init=False, default=False)
     isolated: bool = field(init=False, default=False)
     replaced: int = field(init=False, default=0)
+    recycled: int = field(init=False, default=0)  # memory mode: worn workers replaced
+    _launcher: SubprocessLauncher | ZygoteLauncher = field(init=False)
+
+    def __post_init__(self) -> None:
+        options = Options(self.store_path, self.prefixes, self.query_memory, self.isolate)
+        memory = self.store_mode == "memory"
+        self._launcher = (
+            ZygoteLauncher(options, self.private_memory) if memory else SubprocessLauncher(options)
+        )
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
         self._gate = asyncio.Lock()
+        await self._launcher.start()
         workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
@@ -130,6 +144,7 @@ class WorkerPool:
         if self._spare is not None:
             await self._stop(self._spare)
             self._spare = None
+        await self._launcher.close()
 
     @property
     def idle(self) -> int:
@@ -138,37 +153,7 @@ class WorkerPool:
     async def _spawn(self, *, lazy: bool = False) -> Worker:
         """A new worker; ``lazy``: it opens the store at its first job (a spare must
         not hold the store open while a write happens)."""
-        parent, child = socket.socketpair()
-        env = dict(os.environ)
-        paths = [str(_PROJECT_ROOT), env.get("PYTHONPATH", "")]
-        env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-        env["RUST_BACKTRACE"] = "0"  # an allocation failure is one line in the log
-        args = [
-            "-m",
-            "app.server.worker_main",
-            "--fd",
-            str(child.fileno()),
-            "--store",
-            str(self.store_path),
-            "--prefixes",
-            json.dumps(self.prefixes),
-            "--memory",
-            str(self.query_memory),
-        ]
-        if not self.isolate:
-            args.append("--no-isolation")
-        if lazy:
-            args.append("--lazy")
-        try:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                *args,
-                pass_fds=(child.fileno(),),
-                stdin=asyncio.subprocess.DEVNULL,
-                env=env,
-            )
-        finally:
-            child.close()
+        process, parent = await self._launcher.spawn(lazy=lazy)
         reader, writer = await asyncio.open_unix_connection(sock=parent, limit=2**20)
         try:
             ready, _ = await asyncio.wait_for(ipc.recv_async(reader), 60)
@@ -188,9 +173,13 @@ class WorkerPool:
         worker.writer.close()
         await worker.process.wait()
 
-    def _discard(self, worker: Worker) -> None:
-        """Kill a worker in an unknown state and start its replacement."""
-        self.replaced += 1
+    def _discard(self, worker: Worker, *, worn: bool = False) -> None:
+        """Kill a worker in an unknown state (or ``worn``, see launch.py) and start
+        its replacement."""
+        if worn:
+            self.recycled += 1
+        else:
+            self.replaced += 1
         task = asyncio.create_task(self._replace(worker))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -276,10 +265,15 @@ class WorkerPool:
             async with asyncio.timeout_at(deadline):
                 async with self._gate:
                     worker = await self._idle.get()
+                    while worker.process.returncode is not None:  # died idle: zygote gone…
+                        self._discard(worker)
+                        worker = await self._idle.get()
         except TimeoutError:
             raise PoolBusy from None
         reply = await self._exchange(worker, job, payload, self.timeout)
-        if worker.demoted and not _restore(worker):
+        if self._launcher.worn(worker.process.pid):
+            self._discard(worker, worn=True)
+        elif worker.demoted and not _restore(worker):
             self._discard(worker)
         else:
             self._idle.put_nowait(worker)
@@ -288,6 +282,8 @@ class WorkerPool:
     @contextlib.asynccontextmanager
     async def exclusive(self, *, deadline: float) -> AsyncIterator[None]:
         """Hold every worker, its store closed, so the server may open the store to write."""
+        if not self._launcher.writable:
+            raise ReadOnlyReplica
         taken: list[Worker] = []
         try:
             async with asyncio.timeout_at(deadline):

@@ -45,10 +45,12 @@ def _serve(
         yield server
 
 
-@pytest.fixture(scope="session")
-def protocol_server(tmp_path_factory, protocol_data) -> Iterator[LiveServer]:
-    """Public (read-only) server over the protocol manifest's data."""
-    yield from _serve(tmp_path_factory, "protocol-public", protocol_data, {})
+@pytest.fixture(scope="session", params=["disk", "memory"])
+def protocol_server(tmp_path_factory, protocol_data, request) -> Iterator[LiveServer]:
+    """Public (read-only) server over the protocol manifest's data, in both store
+    modes (CVKG_STORE_MODE: the same protocol whether workers read disk or memory)."""
+    env = {"CVKG_STORE_MODE": request.param}
+    yield from _serve(tmp_path_factory, f"protocol-public-{request.param}", protocol_data, env)
 
 
 @pytest.fixture(scope="session")
