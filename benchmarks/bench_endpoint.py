@@ -185,6 +185,13 @@ def main() -> int:
         default="disk",
         help="CVKG_STORE_MODE of this endpoint: disk, memory, or disk,memory (both, interleaved)",
     )
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another CVKG_ setting of this endpoint, e.g. WORKER_PRIVATE_MEMORY=0 (repeatable)",
+    )
     parser.add_argument("--queries", help="only these questions (names, comma-separated)")
     parser.add_argument(
         "--one-address", action="store_true", help="throughput clients all from 127.0.0.1"
@@ -197,6 +204,11 @@ def main() -> int:
         print(f"généré : {dump} ({generate(args.contracts, dump)} quads)")
     print(f"charge de la machine au début : {os.getloadavg()}")
     env = {"CVKG_QUERY_WORKERS": str(args.workers)} if args.workers else {}
+    for setting in args.setting:
+        name, equals, value = setting.partition("=")
+        if not equals or not name:
+            parser.error(f"--setting {setting!r} : NOM=VALEUR attendu")
+        env[f"CVKG_{name.removeprefix('CVKG_').upper()}"] = value
     modes = args.store_mode.split(",")
     engines: list[Engine] = []
     store = args.store
