@@ -16,8 +16,6 @@ for the data version; a filtered one is drawn on demand and cached.
 >>> svg = render(["a"], ["Santé"], ["c1", "c2"], [[1, 0]], "svg")
 >>> svg.count(b'id="row-a"'), svg.startswith(b"<?xml")
 (1, True)
->>> render_apart(["a"], ["Santé"], ["c1", "c2"], [[1, 0]], "svg") == svg
-True
 >>> both = Painter().draw(["a"], ["Santé"], ["c1", "c2"], [[1, 0]], ["png", "svg"])
 >>> both["svg"] == svg, both["png"].startswith(b"\\x89PNG")
 (True, True)
@@ -187,19 +185,6 @@ class Painter:
         if self._child.poll() is None:
             self._child.kill()
             self._child.communicate()
-
-
-def render_apart(
-    row_ids: Sequence[str],
-    row_labels: Sequence[str],
-    columns: Sequence[str],
-    counts: Sequence[Sequence[int]],
-    fmt: str,
-    *,
-    bold: Sequence[bool] = (),
-) -> bytes:
-    """:func:`render` in a child process (:class:`Painter`), same bytes."""
-    return Painter().draw(row_ids, row_labels, columns, counts, [fmt], bold=bold)[fmt]
 
 
 def _main() -> None:
