@@ -3,9 +3,9 @@
 pyoxigraph writes each results format natively, in chunks of a few KiB, and
 tells the writer nothing about rows. These counters find a row by a mark that
 the format itself sets and a value cannot fake, so the worker can stop a
-runaway evaluation without a second serialization (``app.server.execute``):
+runaway evaluation without a second serialization (``app.server.execute``;
+TSV, one row per line, is counted and cut there by its own exact writer):
 
-* TSV: one row per line (a newline inside a value is written ``\\n``): exact.
 * XML: ``<result>`` opens each row; a ``<`` in a value is written ``&lt;``: exact.
 * CSV: one row per line, but a quoted value may hold a line break; a quote in a
   value is doubled, so a line break is a row's end exactly when an even number
@@ -39,21 +39,18 @@ class RowMarks:
     kept and searched again with the next one.
     """
 
-    def __init__(self, mark: bytes, *, first: bytes = b"", header_lines: int = 0) -> None:
+    def __init__(self, mark: bytes, *, first: bytes = b"") -> None:
         self.mark = mark
         self.first = first  # a mark met once, before the others: looked for until found
         self.keep = max(len(mark), len(first)) - 1
-        self.header_lines = header_lines
         self.seen = 0
         self.tail = b""
 
     @staticmethod
     def for_format(name: str) -> Callable[[bytes], int]:
-        """The counter for a ``QueryResultsFormat`` name (``JSON``, ``XML``, ``CSV``, ``TSV``)."""
+        """The counter for a ``QueryResultsFormat`` name (``JSON``, ``XML``, ``CSV``)."""
         if name == "CSV":
             return _CsvLines()
-        if name == "TSV":
-            return RowMarks(b"\n", header_lines=1)
         if name == "XML":
             return RowMarks(b"<result>")
         if name == "JSON":
@@ -68,7 +65,7 @@ class RowMarks:
             self.seen += 1
             self.first = b""
         self.tail = data[-self.keep :] if self.keep else b""
-        return max(0, self.seen - self.header_lines)
+        return self.seen
 
 
 class _CsvLines:
