@@ -49,6 +49,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from app.config import ONTOLOGY_NS
+from app.rdf.memory_graph import add_triples
 
 SYNTHESE_GRAPH = "synthese"
 """The graph's name under ``{base}graph/`` (``Iris.graph``): ``{base}graph/synthese``."""
@@ -245,9 +246,17 @@ def thesaurus_ancestors(themes: Graph | None) -> dict[str, frozenset[str]]:
 
 def to_graph(facts: Iterable[Fait]) -> Graph:
     g = Graph()
-    for s, p, o in facts:
-        obj = Literal(o, datatype=XSD.integer) if isinstance(o, int) else URIRef(o)
-        g.add((URIRef(s), URIRef(p), obj))
+    add_triples(
+        g,
+        (
+            (
+                URIRef(s),
+                URIRef(p),
+                Literal(o, datatype=XSD.integer) if isinstance(o, int) else URIRef(o),
+            )
+            for s, p, o in facts
+        ),
+    )
     return g
 
 

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Identifier, Node
 
 from app.enrichment.matching import LabelMatcher
+from app.rdf.memory_graph import Triple, add_triples
 from app.rdf.namespaces import CDV
 
 LABEL_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
@@ -65,8 +66,14 @@ def tag_elements(
     kind: str,
     elements: Iterable[URIRef] | None = None,
 ) -> int:
-    """Add ``link`` triples and their evidence to ``graph``; return how many links were added."""
+    """Add ``link`` triples and their evidence to ``graph``; return how many links were added.
+
+    The triples are added once every element is read (in the order they are made):
+    nothing added here is read back by the loop (a tagging's ``cdv:element`` is
+    its own element; vetoes are curator taggings, written by the RDF stage).
+    """
     added = 0
+    new: list[Triple] = []
     targets = _sorted_terms(elements if elements is not None else graph.subjects(_CONTRAT, None))
     for element in targets:
         label = graph.value(element, _PREF_LABEL)
@@ -81,13 +88,18 @@ def tag_elements(
             if concept in vetoes:
                 continue
             et = URIRef(f"{element}/{kind}/{concept_iri.rstrip('/').rsplit('/', 1)[-1]}")
-            graph.add((element, link, concept))
-            graph.add((et, _A, _ETIQUETAGE))
-            graph.add((et, _ELEMENT, element))
-            graph.add((et, _CONCEPT, concept))
-            graph.add((et, _METHODE, _METHODE_REGLE))
+            new += [
+                (element, link, concept),
+                (et, _A, _ETIQUETAGE),
+                (et, _ELEMENT, element),
+                (et, _CONCEPT, concept),
+                (et, _METHODE, _METHODE_REGLE),
+            ]
             for words, matched in sorted(set(evidence)):
-                graph.add((et, _MOTS, Literal(words, lang="fr")))
-                graph.add((et, _LIBELLE, Literal(matched, lang="fr")))
+                new += [
+                    (et, _MOTS, Literal(words, lang="fr")),
+                    (et, _LIBELLE, Literal(matched, lang="fr")),
+                ]
             added += 1
+    add_triples(graph, new)
     return added

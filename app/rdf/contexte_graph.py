@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import Contrat, Passage, PassageMentions
+from app.rdf.memory_graph import Triples
 from app.rdf.namespaces import CDV, Iris
 
 _PRECISIONS = (
@@ -29,7 +30,9 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype)
 
 
-def add_passage(g: Graph, iris: Iris, owner: URIRef, prop: URIRef, key: str, p: Passage) -> URIRef:
+def add_passage(
+    g: Triples, iris: Iris, owner: URIRef, prop: URIRef, key: str, p: Passage
+) -> URIRef:
     """One verbatim paragraph: its own node (text + line), linked from its owner by ``prop``."""
     node = iris.passage(owner, key, p.ligne)
     g.add((owner, prop, node))
@@ -42,14 +45,14 @@ def add_passage(g: Graph, iris: Iris, owner: URIRef, prop: URIRef, key: str, p: 
     return node
 
 
-def add_descriptions(g: Graph, iris: Iris, owner: URIRef, passages: list[Passage]) -> None:
+def add_descriptions(g: Triples, iris: Iris, owner: URIRef, passages: list[Passage]) -> None:
     """Narrative paragraphs: a node each, and the text as ``dcterms:description`` for search."""
     for p in passages:
         add_passage(g, iris, owner, CDV.passageDescriptif, "description", p)
         g.add((owner, DCTERMS.description, Literal(p.texte, lang="fr")))
 
 
-def add_context(g: Graph, iris: Iris, contrat: Contrat, source: URIRef) -> None:
+def add_context(g: Triples, iris: Iris, contrat: Contrat, source: URIRef) -> None:
     """Subtitle, elaboration steps, cited texts and framework passages of one contract."""
     s = iris.contrat(contrat.id)
     if contrat.source.sous_titre:

@@ -13,6 +13,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import ChiffreCle, Contrat, Element
 from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
+from app.rdf.memory_graph import Triples, add_triples
 from app.rdf.namespaces import CDV, PREFIXES, QB, Iris
 from app.rdf.territoires_officiels import liaison
 
@@ -38,7 +39,7 @@ def new_graph() -> Graph:
     return g
 
 
-def _element(g: Graph, iris: Iris, contrat: Contrat, e: Element, source: URIRef) -> None:
+def _element(g: Triples, iris: Iris, contrat: Contrat, e: Element, source: URIRef) -> None:
     s = iris.element(contrat.id, e.id)
     g.add((s, RDF.type, CDV[e.classe]))
     g.add((s, CDV.contrat, iris.contrat(contrat.id)))
@@ -82,7 +83,7 @@ def _element(g: Graph, iris: Iris, contrat: Contrat, e: Element, source: URIRef)
         g.add((et, CDV.etiquetageRetire, iris.theme(o.theme)))
 
 
-def _etiquetage_curateur(g: Graph, et: URIRef, element: URIRef, raison: str) -> None:
+def _etiquetage_curateur(g: Triples, et: URIRef, element: URIRef, raison: str) -> None:
     """A curator's theme override, with its reason (the rules' links carry their words)."""
     g.add((et, RDF.type, CDV.Etiquetage))
     g.add((et, CDV.element, element))
@@ -90,7 +91,7 @@ def _etiquetage_curateur(g: Graph, et: URIRef, element: URIRef, raison: str) -> 
     g.add((et, CDV.raison, _fr(raison)))
 
 
-def _observation(g: Graph, iris: Iris, contrat: Contrat, c: ChiffreCle, dataset: URIRef) -> None:
+def _observation(g: Triples, iris: Iris, contrat: Contrat, c: ChiffreCle, dataset: URIRef) -> None:
     o = iris.observation(contrat.id, c.id)
     g.add((o, RDF.type, QB.Observation))
     g.add((o, QB.dataSet, dataset))
@@ -119,8 +120,11 @@ def _observation(g: Graph, iris: Iris, contrat: Contrat, c: ChiffreCle, dataset:
 
 
 def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
-    """The contract, its territories, source, tree and key figures as triples."""
-    g = new_graph()
+    """The contract, its territories, source, tree and key figures as triples.
+
+    Made as a list, then added to the graph at once (``app/rdf/memory_graph.py``).
+    """
+    g = Triples()
     cid = contrat.id
     s = iris.contrat(cid)
     source = iris.source(contrat.source.fichier)
@@ -188,4 +192,6 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
             g.add((s, CDV.territoire, q))
         for c in contrat.chiffres_cles:
             _observation(g, iris, contrat, c, dataset)
-    return g
+    graph = new_graph()
+    add_triples(graph, g)
+    return graph

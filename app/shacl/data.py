@@ -19,6 +19,8 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
+from app.rdf.memory_graph import triples
+
 EMPTY: frozenset[Node] = frozenset()
 _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf
 
@@ -54,23 +56,6 @@ def _own_indexes(graph: Graph) -> tuple[Nested, Nested] | None:
         return store._Memory__spo, store._Memory__pos  # type: ignore[attr-defined]
     except AttributeError:
         return None
-
-
-def triples(graph: Graph) -> Iterable[tuple[Any, Any, Any]]:
-    """The triples of ``graph``, straight from rdflib's memory store when it can.
-
-    (``iter(graph)`` asks the store for each triple's contexts: most of the
-    cost of reading a graph. The store's own set for the graph is the same triples.)
-    """
-    store = graph.store
-    if type(store) is Memory and type(graph) is Graph:
-        try:
-            found = store._Memory__contextTriples.get(store._Memory__ctx_to_str(graph))  # type: ignore[attr-defined]
-        except AttributeError:
-            found = None
-        if found is not None and len(found) == len(graph):
-            return found
-    return iter(graph)
 
 
 def build_indexes(graphs: Sequence[Graph]) -> tuple[Nested, Nested]:

@@ -26,8 +26,8 @@ from rdflib.paths import NegatedPath, Path
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from app.rdf.memory_graph import triples
 from app.shacl.components import FocusValues, Result
-from app.shacl.data import triples
 
 if TYPE_CHECKING:
     from app.shacl.engine import Engine
