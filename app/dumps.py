@@ -33,11 +33,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
+from rdflib.plugins.serializers.nt import _quoteLiteral
+from rdflib.term import Node
 
 from app.build_statistics import Counts, Merged, owner_test, void_statistics
 from app.rdf.context import compacted
+from app.rdf.memory_graph import triples
 from app.rdf.namespaces import PREFIXES
 
 DUMP_NQ = "cvkg.nq"
@@ -50,15 +53,55 @@ ONTOLOGY_COPY = "cdv.ttl"
 
 def canonical(graph: Graph) -> Graph:
     """The graph with its blank nodes relabelled by structure (the same labels in any run)."""
-    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+    if not any(isinstance(t, BNode) for triple in triples(graph) for t in triple):
         return graph
     out = Graph()
     out += to_canonical_graph(graph)
     return out
 
 
+class _Terms:
+    """Each term as rdflib's N-Triples serializer writes it (``_nt_row``), written once.
+
+    A contract's ≈ 4 000 triples name ≈ 1 500 distinct terms; rdflib's serializer
+    formats all three terms of every triple again. The keys are plain strings
+    (an rdflib term hashes in Python, a ``str`` in C).
+    """
+
+    def __init__(self) -> None:
+        self.iris: dict[tuple[type, str], str] = {}
+        self.literals: dict[tuple[str, str | None, str | None], str] = {}
+
+    def node(self, term: Node) -> str:
+        """A subject or predicate (``term.n3()``), or an object that is not a literal."""
+        key = (type(term), str(term))
+        found = self.iris.get(key)
+        if found is None:
+            found = term.n3()
+            if not isinstance(term, Literal):  # (never a subject here; not kept: no language)
+                self.iris[key] = found
+        return found
+
+    def object(self, term: Node) -> str:
+        kind = type(term)
+        if kind is not Literal and not issubclass(kind, Literal):
+            return self.node(term)
+        literal: Literal = term  # type: ignore[assignment]
+        datatype = literal.datatype
+        key = (str(literal), literal.language, None if datatype is None else str(datatype))
+        found = self.literals.get(key)
+        if found is None:
+            found = self.literals[key] = _quoteLiteral(literal)
+        return found
+
+
 def _lines(graph: Graph) -> list[str]:
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    """The graph's N-Triples lines as rdflib writes them (``Graph.serialize(format="nt")``,
+    decoded, split into lines), distinct and sorted."""
+    terms = _Terms()
+    node, obj = terms.node, terms.object
+    text = "".join(f"{node(s)} {node(p)} {obj(o)} .\n" for s, p, o in triples(graph))
+    text = text.encode("utf-8").decode("utf-8")  # what rdflib's serializer refuses, refused
     return sorted({line for line in text.splitlines() if line.strip()})
 
 

@@ -34,6 +34,8 @@ from rdflib.plugins.shared.jsonld.keys import VOCAB as JSONLD_VOCAB
 
 from app.config import ONTOLOGY_NS
 from app.prefixes import project_prefixes
+from app.rdf.json_text import dumps_indented
+from app.rdf.memory_graph import triples
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # The context's file name, in the build's output and under the site's /dumps/.
@@ -105,8 +107,13 @@ def _sorted_values(value: Any) -> Any:
         return {k: v if k == "@list" else _sorted_values(v) for k, v in sorted(value.items())}
     if isinstance(value, list):
         items = [_sorted_values(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+        return sorted(items, key=_sort_key) if len(items) > 1 else items
     return value
+
+
+# What ``json.dumps(v, ensure_ascii=False, sort_keys=True)`` does, its encoder made once
+# (``json.dumps`` makes one a call when given options).
+_sort_key = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 class _Compactor:
@@ -201,7 +208,7 @@ class _Compactor:
     def nodes(self, graph: Graph) -> list[dict[str, Any]]:
         nodes: dict[str, dict[str, Any]] = {}
         id_key = self.context.id_key
-        for s, p, o in graph:
+        for s, p, o in triples(graph):
             if type(s) is not URIRef or not isinstance(o, URIRef | Literal):
                 raise _Unsupported("nœud anonyme")
             if p in _LIST_LINKS:
@@ -257,5 +264,4 @@ def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:
     except _Unsupported:
         nodes = _rdflib_nodes(graph, ctx)
     body = {"@context": ctx, "@graph": _sorted_values(nodes)}
-    text = json.dumps(body, ensure_ascii=False, indent=1, sort_keys=False)
-    return (text + "\n").encode("utf-8")
+    return (dumps_indented(body) + "\n").encode("utf-8")
