@@ -14,6 +14,8 @@ contracts (unique ids and sources, in ``app/build.py``) need.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from rdflib import Graph
 from app.build_cache import ContractCache
 from app.build_snapshot import read_snapshot, snapshot_path, write_snapshot
 from app.build_statistics import own_roots
+from app.build_timing import no_collection
 from app.config import Settings
 from app.curation.collection import load_checked
 from app.curation.model import Contrat
@@ -140,10 +143,28 @@ def _problems(found: dict[str, list[Violation]]) -> list[str]:
 
 
 def build_batch(batch: Batch) -> Outcome:
-    """Build and cache every contract of ``batch`` that passes each stage."""
+    """Build and cache every contract of ``batch`` that passes each stage.
+
+    The cyclic garbage collector is paused while the batch runs, and collects
+    once after it: the batch keeps every contract's graphs until its end anyway,
+    and the collector walked them (and the shared vocabularies and shapes) again
+    and again, ≈ 15 % of a contract's CPU. In a pool worker, a process that only
+    builds, the shared inputs are moved out of its reach for good (``gc.freeze``).
+    """
     settings = batch.settings
     snapshot = snapshot_path(settings.cache_dir, batch.common) if batch.common else None
     s = _shared(settings.base_iri, settings.ontology_dir, settings.shapes_dir, snapshot)
+    if multiprocessing.parent_process() is not None and not gc.get_freeze_count():
+        gc.collect()
+        gc.freeze()
+    with no_collection():
+        out = _build(batch, s)
+    gc.collect()
+    return out
+
+
+def _build(batch: Batch, s: _Shared) -> Outcome:
+    settings = batch.settings
     out = Outcome()
     contrats: list[Contrat] = []
     keys: dict[str, str] = {}

@@ -69,6 +69,16 @@ class Counts:
         self.classes: set[Any] = set()
         self.properties: set[Any] = set()
 
+    @classmethod
+    def of(cls, quads: list[ox.Quad]) -> Counts:
+        """The counts of ``quads`` (distinct), as :meth:`add` of each would make them."""
+        counts = cls()
+        counts.triples = len(quads)
+        counts.entities = {s for s in (q.subject for q in quads) if isinstance(s, ox.NamedNode)}
+        counts.properties = {q.predicate for q in quads}
+        counts.classes = {q.object for q in quads if q.predicate == _RDF_TYPE}
+        return counts
+
     def add(self, quad: ox.Quad) -> None:
         self.triples += 1
         if isinstance(quad.subject, ox.NamedNode):

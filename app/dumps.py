@@ -165,6 +165,33 @@ def _append(out: BinaryIO, data: bytes | Path) -> None:
             offset += os.sendfile(out.fileno(), source.fileno(), offset, size - offset)
 
 
+def _counts(quads: list[ox.Quad], spans: list[tuple[str, int]]) -> dict[str, Counts]:
+    """Each graph's counts: its quads are the next ``n`` (one a line, in order) when every
+    line gave one quad and no graph is named twice; else read from each quad."""
+    names = [name for name, n in spans if n]
+    if len(quads) == sum(n for _, n in spans) and len(set(names)) == len(names):
+        counts, start = {}, 0
+        for name, n in spans:
+            if n:
+                counts[name] = Counts.of(quads[start : start + n])
+                start += n
+        if all(quads[i].graph_name.value == name for name, i in _firsts(spans)):  # type: ignore[union-attr]
+            return counts
+    counts = {}
+    for quad in quads:
+        counts.setdefault(str(quad.graph_name.value), Counts()).add(quad)  # type: ignore[union-attr]
+    return counts
+
+
+def _firsts(spans: list[tuple[str, int]]) -> Iterator[tuple[str, int]]:
+    """Each named graph with the index of its first quad."""
+    start = 0
+    for name, n in spans:
+        if n:
+            yield name, start
+            start += n
+
+
 def dump_part(
     graphs: Iterable[tuple[str, list[str]]], owner: str = "", roots: tuple[str, ...] = ()
 ) -> DumpPart:
@@ -172,19 +199,19 @@ def dump_part(
     IRIs the contract ``owner`` alone mints (under ``roots``) are counted, not listed
     (``app/build_statistics.py``)."""
     lines: list[str] = []
+    spans: list[tuple[str, int]] = []
     for name, ntriples in graphs:
         lines.extend(quad_lines(name, ntriples))
+        spans.append((name, len(ntriples)))
     nq = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
     quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
-    counts: dict[str, Counts] = {}
-    for quad in quads:
-        counts.setdefault(str(quad.graph_name.value), Counts()).add(quad)  # type: ignore[union-attr]
+    counts = _counts(quads, spans)
     trig = _serialize_quads(quads, ox.RdfFormat.TRIG) if quads else b""
     body = b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@"))
     owns = owner_test(roots, owner) if owner else None
     sizes = {name: c.as_part(owns) for name, c in sorted(counts.items())}
     if owns is not None:  # a subject owned in two graphs of the part counts once in all
-        owned = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
+        owned = {e.value for c in counts.values() for e in c.entities}
         sizes[""] = {"owner": owner, "own": sum(1 for iri in owned if owns(iri))}
     return DumpPart(nq, body, sizes)
 
