@@ -72,30 +72,15 @@ def add_triples(graph: Graph, triples: Iterable[Triple]) -> None:
     store, ctx, spo, pos, osp, by_context = found
     everything = by_context[None]
     mine = by_context.get(ctx)
+    # One hash of each key a level (``setdefault``): a literal hashes in Python (≈ 1 µs).
     for s, p, o in triples:
-        by_p = spo.get(s)
-        if by_p is None:
-            by_p = spo[s] = {}
-        objects = by_p.get(p)
-        if objects is None:
-            objects = by_p[p] = {}
-        if o in objects:
+        objects = spo.setdefault(s, {}).setdefault(p, {})
+        before = len(objects)
+        objects[o] = 1  # (an existing key keeps its object, as in Graph.add)
+        if len(objects) == before:
             continue  # already there: Graph.add changes nothing
-        objects[o] = 1
-        by_o = pos.get(p)
-        if by_o is None:
-            by_o = pos[p] = {}
-        subjects = by_o.get(o)
-        if subjects is None:
-            subjects = by_o[o] = {}
-        subjects[s] = 1
-        by_s = osp.get(o)
-        if by_s is None:
-            by_s = osp[o] = {}
-        predicates = by_s.get(s)
-        if predicates is None:
-            predicates = by_s[s] = {}
-        predicates[p] = 1
+        pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+        osp.setdefault(o, {}).setdefault(s, {})[p] = 1
         triple = (s, p, o)
         everything.add(triple)
         if mine is None:
