@@ -45,10 +45,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from app.config import ONTOLOGY_NS
+from app.rdf.contexte_graph import integer
 from app.rdf.memory_graph import add_triples
 
 SYNTHESE_GRAPH = "synthese"
@@ -252,7 +253,7 @@ def to_graph(facts: Iterable[Fait]) -> Graph:
             (
                 URIRef(s),
                 URIRef(p),
-                Literal(o, datatype=XSD.integer) if isinstance(o, int) else URIRef(o),
+                integer(o) if isinstance(o, int) else URIRef(o),
             )
             for s, p, o in facts
         ),
@@ -261,7 +262,6 @@ def to_graph(facts: Iterable[Fait]) -> Graph:
 
 
 def to_nquads(facts: Iterable[Fait], graph: str) -> Iterable[str]:
-    integer = str(XSD.integer)
     for s, p, o in facts:
-        obj = f'"{o}"^^<{integer}>' if isinstance(o, int) else f"<{o}>"
+        obj = f'"{o}"^^<{_INTEGER}>' if isinstance(o, int) else f"<{o}>"
         yield f"<{s}> <{p}> {obj} <{graph}> .\n"

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import ChiffreCle, Contrat, Element
-from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
+from app.rdf.contexte_graph import add_context, add_descriptions, add_passage, integer
 from app.rdf.memory_graph import Triples, add_triples
 from app.rdf.namespaces import CDV, PREFIXES, QB, Iris
 from app.rdf.territoires_officiels import liaison
@@ -22,10 +22,6 @@ TERRITOIRE_CLASSES = {"EPCI": CDV.EPCI, "Commune": CDV.Commune, "Quartier": CDV.
 
 def _fr(text: str) -> Literal:
     return Literal(text, lang="fr")
-
-
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
 
 
 def _decimal(value: float) -> Literal:
@@ -48,17 +44,17 @@ def _element(g: Triples, iris: Iris, contrat: Contrat, e: Element, source: URIRe
     g.add((s, SKOS.prefLabel, _fr(e.label)))
     if e.code:
         g.add((s, SKOS.notation, Literal(e.code)))
-    g.add((s, CDV.rang, _int(e.rang)))
+    g.add((s, CDV.rang, integer(e.rang)))
     if e.niveau:
         g.add((s, CDV.niveauLocal, _fr(e.niveau)))
-    g.add((s, CDV.ligneSource, _int(e.ligne)))
+    g.add((s, CDV.ligneSource, integer(e.ligne)))
     g.add((s, PROV.wasDerivedFrom, source))
     # And from the line itself, an anchor of the published text (docs/linked-data.md).
     line = iris.source_line(contrat.source.fichier, e.ligne)
     g.add((s, PROV.wasDerivedFrom, line))
     g.add((line, RDF.type, CDV.LigneDocument))
     g.add((line, DCTERMS.isPartOf, source))
-    g.add((line, CDV.ligneSource, _int(e.ligne)))
+    g.add((line, CDV.ligneSource, integer(e.ligne)))
     if e.note:
         g.add((s, SKOS.editorialNote, _fr(e.note)))
     for d in e.dispositifs:
@@ -99,7 +95,7 @@ def _observation(g: Triples, iris: Iris, contrat: Contrat, c: ChiffreCle, datase
     zone = iris.qpv_du_contrat(contrat.id) if c.zone == "qpv" else iris.territoire(c.zone)
     g.add((o, CDV.zone, zone))
     if c.annee is not None:
-        g.add((o, CDV.annee, _int(c.annee)))
+        g.add((o, CDV.annee, integer(c.annee)))
     for prop, value in (
         (CDV.valeur, c.valeur),
         (CDV.valeurMin, c.valeur_min),
@@ -112,7 +108,7 @@ def _observation(g: Triples, iris: Iris, contrat: Contrat, c: ChiffreCle, datase
     g.add((o, RDFS.label, _fr(c.libelle)))
     if c.source_stat:
         g.add((o, CDV.sourceStatistique, Literal(c.source_stat)))
-    g.add((o, CDV.ligneSource, _int(c.ligne)))
+    g.add((o, CDV.ligneSource, integer(c.ligne)))
     if c.note:
         g.add((o, SKOS.editorialNote, _fr(c.note)))
     if c.evenement:
