@@ -34,6 +34,7 @@ from app.enrichment.pipeline import enrich
 from app.enrichment.themes import check_theme_overrides
 from app.rdf.context import context
 from app.rdf.contrat_graph import contrat_graph
+from app.rdf.memory_graph import release
 from app.rdf.namespaces import Iris
 from app.synthese import (
     SYNTHESE_GRAPH,
@@ -225,4 +226,6 @@ def _build(batch: Batch, s: _Shared) -> Outcome:
         )
         named = {f"contrat.{ext}": data for ext, data in files.items()}
         cache.put(keys[c.id], metas[c.id], part, named)
+    for graph in [*graphs.values(), *facts.values()]:
+        release(graph)
     return out

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.plugins.stores.memory import Memory
 from rdflib.store import TripleAddedEvent
 
-from app.rdf.memory_graph import Triples, add_triples, triples
+from app.rdf.memory_graph import Triples, add_triples, release, triples
 
 EX = "https://example.org/"
 
@@ -125,3 +125,20 @@ def test_triples_made_in_order_fill_the_same_graph() -> None:
         made.add(t)
     assert list(made) == _triples()
     assert _state(_filled([], made)) == _state(_rdflib([], _triples()))
+
+
+def test_a_released_graph_is_empty_and_usable() -> None:
+    g = _filled([], _triples())
+    facts = Graph()
+    add_triples(facts, _triples()[:3])
+    release(g)
+    assert len(g) == 0 and list(g) == [] and list(triples(g)) == []
+    assert set(facts) == set(_rdflib([], _triples()[:3]))  # another graph: untouched
+    g.add((URIRef(EX + "z"), RDF.type, URIRef(EX + "C")))
+    assert list(g) == [(URIRef(EX + "z"), RDF.type, URIRef(EX + "C"))]
+    ds = Dataset()  # a store holding other graphs too: left as it is
+    named, other = ds.graph(URIRef(EX + "n")), ds.graph(URIRef(EX + "o"))
+    named.add((URIRef(EX + "z"), RDF.type, URIRef(EX + "C")))
+    other.add((URIRef(EX + "y"), RDF.type, URIRef(EX + "C")))
+    release(named)
+    assert len(named) == 1 and len(other) == 1
