@@ -247,16 +247,16 @@ def thesaurus_ancestors(themes: Graph | None) -> dict[str, frozenset[str]]:
 
 def to_graph(facts: Iterable[Fait]) -> Graph:
     g = Graph()
+    iris: dict[str, URIRef] = {}  # each IRI made once (≈ 2 500 facts name ≈ 600 IRIs)
+
+    def iri(text: str) -> URIRef:
+        found = iris.get(text)
+        if found is None:
+            found = iris[text] = URIRef(text)
+        return found
+
     add_triples(
-        g,
-        (
-            (
-                URIRef(s),
-                URIRef(p),
-                integer(o) if isinstance(o, int) else URIRef(o),
-            )
-            for s, p, o in facts
-        ),
+        g, ((iri(s), iri(p), integer(o) if isinstance(o, int) else iri(o)) for s, p, o in facts)
     )
     return g
 

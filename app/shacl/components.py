@@ -157,14 +157,17 @@ def check_node_kind(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     )
 
 
+_MIN_COUNT, _MAX_COUNT = SH.minCount, SH.maxCount
+_MIN_COMPONENT, _MAX_COMPONENT = SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent
+
+
 def _count(e: Engine, shape: Shape, fv: FocusValues, minimum: bool) -> list[Result]:
-    param = SH.minCount if minimum else SH.maxCount
-    rule = only(shape, param)
+    rule = only(shape, _MIN_COUNT if minimum else _MAX_COUNT)
     n = int(rule.value)
     if minimum and n == 0:
         return []
     words = "Less than" if minimum else "More than"
-    component = SH.MinCountConstraintComponent if minimum else SH.MaxCountConstraintComponent
+    component = _MIN_COMPONENT if minimum else _MAX_COMPONENT
     out = []
     for f, values in fv.items():
         if (len(values) < n) if minimum else (len(values) > n):
@@ -235,8 +238,11 @@ def check_in(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     ]
 
 
+_HAS_VALUE = SH.hasValue
+
+
 def check_has_value(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
-    wanted = set(shape.params[SH.hasValue])
+    wanted = set(shape.params[_HAS_VALUE])
     out = []
     for hv in wanted:
         for f, values in fv.items():

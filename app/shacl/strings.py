@@ -87,10 +87,13 @@ def check_pattern(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     return out
 
 
+_LANGUAGE_IN = SH.languageIn
+
+
 def check_language_in(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
-    items = only(shape, SH.languageIn)
+    items = only(shape, _LANGUAGE_IN)
     wanted = {str(x.value).lower() for x in items}
-    node = shape.raw[SH.languageIn][0]
+    node = shape.raw[_LANGUAGE_IN][0]
 
     def message() -> list[Literal]:
         return [Literal(f"String language is not in {e.s_shapes(node)}")]
