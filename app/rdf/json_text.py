@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -21,34 +22,34 @@ class _Other(Exception):
     """A value this writer leaves to ``json.dumps``."""
 
 
+def _key(key: Any) -> str:
+    if type(key) is not str:
+        raise _Other
+    return encode_basestring(key) + ": "  # type: ignore[no-any-return]
+
+
+def _members(pairs: Iterable[tuple[str, Any]], level: int, brackets: str, out: list[str]) -> None:
+    """An object's or array's members, one a line: ``(what precedes the value, value)``."""
+    inner = "\n" + " " * (level + 1)
+    separator = brackets[0]
+    for prefix, item in pairs:
+        out.append(separator + inner + prefix)
+        separator = ","
+        _write(item, level + 1, out)
+    out.append("\n" + " " * level + brackets[1])
+
+
 def _write(value: Any, level: int, out: list[str]) -> None:
     kind = type(value)
     if kind is str:
         out.append(encode_basestring(value))
-    elif kind is dict:
+    elif kind is dict or kind is list:
         if not value:
-            out.append("{}")
-            return
-        inner = "\n" + " " * (level + 1)
-        first = True
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _Other
-            out.append(("{" if first else ",") + inner + encode_basestring(key) + ": ")
-            first = False
-            _write(item, level + 1, out)
-        out.append("\n" + " " * level + "}")
-    elif kind is list:
-        if not value:
-            out.append("[]")
-            return
-        inner = "\n" + " " * (level + 1)
-        first = True
-        for item in value:
-            out.append(("[" if first else ",") + inner)
-            first = False
-            _write(item, level + 1, out)
-        out.append("\n" + " " * level + "]")
+            out.append("{}" if kind is dict else "[]")
+        elif kind is dict:
+            _members(((_key(k), v) for k, v in value.items()), level, "{}", out)
+        else:
+            _members((("", v) for v in value), level, "[]", out)
     elif value is None:
         out.append("null")
     elif value is True:
