@@ -1,0 +1,73 @@
+"""CPU per contract of a pool worker's whole path: ``build_batch`` on N contracts.
+
+    python benchmarks/generate_yaml.py --contracts 50 --output /tmp/g50
+    python benchmarks/bench_batch.py /tmp/g50 --contracts 20
+
+Runs ``app.build_contracts.build_batch`` (read, RDF, SHACL, enrichment,
+synthèse facts, SHACL again, files, dump parts, cache write) in this process,
+as a pool worker does, after one warm-up contract (the shared inputs and the
+matchers are loaded once per process), into a temporary cache; prints the CPU
+time a contract and the cyclic garbage collector's share of it (read with
+``gc.callbacks``). Unlike ``bench_stages.py`` it includes both SHACL passes and
+runs the collector as the build does. Run it from another checkout (``cd old
+&& python …/bench_batch.py``) to compare two versions, alternately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.getcwd())  # the checkout measured: the current directory's app/
+
+_collector = [0.0, 0.0]  # CPU seconds in the collector, start of the current pass
+
+
+def _watch(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _collector[1] = time.process_time()
+    else:
+        _collector[0] += time.process_time() - _collector[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", type=Path, help="generate_yaml.py's output")
+    parser.add_argument("--contracts", type=int, default=20)
+    args = parser.parse_args()
+    paths = sorted((args.root / "contrats").glob("*.yaml"))[: args.contracts]
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ |= {
+            "CVKG_DATA_DIR": str(args.root / "contrats"),
+            "CVKG_SOURCES_DIR": str(args.root / "sources"),
+            "CVKG_CACHE_DIR": cache,
+        }
+        from app.build_contracts import Batch, build_batch
+        from app.config import get_settings
+
+        settings = get_settings()
+        build_batch(Batch(paths[:1], ["warm-up"], settings))
+        gc.callbacks.append(_watch)
+        start = time.process_time()
+        outcome = build_batch(Batch(paths, [f"k{i}" for i in range(len(paths))], settings))
+        cpu = time.process_time() - start
+    problems = outcome.read + outcome.overrides + outcome.shacl + outcome.shacl_enriched
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    n = len(paths)
+    print(
+        f"{os.getcwd()}: {cpu / n * 1000:.0f} ms CPU a contract "
+        f"(collector {_collector[0] / n * 1000:.0f} ms), {n} contracts, "
+        f"charge {os.getloadavg()[0]:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
