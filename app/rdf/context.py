@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -104,11 +105,35 @@ def _sorted_values(value: Any) -> Any:
     nothing a processor reads and makes the build byte-identical.
     """
     if isinstance(value, dict):
-        return {k: v if k == "@list" else _sorted_values(v) for k, v in sorted(value.items())}
+        return {
+            k: v if k == "@list" or type(v) is str else _sorted_values(v)
+            for k, v in sorted(value.items())
+        }
     if isinstance(value, list):
-        items = [_sorted_values(v) for v in value]
-        return sorted(items, key=_sort_key) if len(items) > 1 else items
+        items = [v if type(v) is str else _sorted_values(v) for v in value]
+        if len(items) < 2:
+            return items
+        if all(type(v) is str for v in items):  # a string's JSON: what the encoder writes
+            return sorted(items, key=encode_basestring)
+        return sorted(items, key=_sort_key)
     return value
+
+
+def _sorted_nodes(nodes: list[Any]) -> list[Any]:
+    """:func:`_sorted_values` of a graph's nodes. Nodes whose first key (sorted) is
+    ``@id``, a string, each its own, are ordered by their ``@id``'s JSON: their whole
+    JSON begins alike (``{"@id": ``) and two JSON strings always differ before one
+    ends, so it is the order of the whole JSON, without writing it."""
+    items = [_sorted_values(n) for n in nodes]
+    ids: list[str] = []
+    for n in items:
+        if not isinstance(n, dict) or next(iter(n), "") != "@id" or type(n["@id"]) is not str:
+            return sorted(items, key=_sort_key)
+        ids.append(n["@id"])
+    if len(set(ids)) < len(ids):
+        return sorted(items, key=_sort_key)
+    order = sorted(range(len(items)), key=lambda i: encode_basestring(ids[i]))  # type: ignore[no-any-return]
+    return [items[i] for i in order]
 
 
 # What ``json.dumps(v, ensure_ascii=False, sort_keys=True)`` does, its encoder made once
@@ -263,5 +288,5 @@ def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:
         nodes: list[Any] = _compactor(json.dumps(ctx, sort_keys=True)).nodes(graph)
     except _Unsupported:
         nodes = _rdflib_nodes(graph, ctx)
-    body = {"@context": ctx, "@graph": _sorted_values(nodes)}
+    body = {"@context": ctx, "@graph": _sorted_nodes(nodes)}
     return (dumps_indented(body) + "\n").encode("utf-8")
