@@ -36,12 +36,8 @@ class Engine:
 
     last_cached: bool = False  # the last answer came from this endpoint's result cache
 
-    def query(self, text: str) -> bytes:
-        response = self.client.post(
-            self.url,
-            data={"query": text},
-            headers={"Accept": "application/sparql-results+json"},
-        )
+    def query(self, text: str, accept: str = "application/sparql-results+json") -> bytes:
+        response = self.client.post(self.url, data={"query": text}, headers={"Accept": accept})
         response.raise_for_status()
         self.last_cached = "cache;desc=hit" in response.headers.get("server-timing", "")
         return response.content
