@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     max_header_bytes: int = 65_536
     header_timeout: float = 10.0
     keep_alive_timeout: int = 5
+    # /sparql queries answered by the same functions as the route but without
+    # FastAPI's routing and dependency machinery (app/server/fast_sparql.py);
+    # false: every request goes through the routes (to compare, or to rule it out).
+    sparql_fast_path: bool = True
     # Answers of /sparql kept per data version (app/server/result_cache.py): total
     # bytes (0: no cache) and largest answer kept; K/M/G suffixes as for QUERY_MEMORY.
     result_cache_bytes: int = 32 * 2**20

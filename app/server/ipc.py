@@ -164,7 +164,12 @@ def encode(message: Message, payload: bytes = b"") -> list[bytes]:
 
 
 async def send_async(writer: asyncio.StreamWriter, message: Message, payload: bytes = b"") -> None:
-    writer.writelines(encode(message, payload))
+    """One message; one write (one wake-up of the reader) unless the payload is large."""
+    frames = encode(message, payload)
+    if len(payload) <= _ONE_WRITE:
+        writer.write(b"".join(frames))
+    else:
+        writer.writelines(frames)
     await writer.drain()
 
 

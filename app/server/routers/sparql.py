@@ -8,6 +8,7 @@ query editor for a browser.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -39,9 +40,29 @@ _KIND_OFFERS = {"results": RESULTS, "boolean": BOOLEAN, "graph": GRAPH}
 Params = list[tuple[str, str]]
 
 
+_ENDPOINTS: dict[tuple[Any, ...], str] = {}  # request's origin → endpoint URL
+_ENDPOINTS_KEPT = 256  # the Host header is the client's: a bounded memo
+
+
 def endpoint_url(request: Request, runtime: Runtime) -> str:
-    """The endpoint's own IRI: base for relative IRIs and ``sd:endpoint``."""
-    return runtime.settings.public_endpoint or f"{request.base_url}sparql"
+    """The endpoint's own IRI: base for relative IRIs and ``sd:endpoint``.
+
+    Starlette's ``base_url`` builds URL objects on every call (≈ 3 % of the
+    server's time on a small query); it only depends on the scheme, the server
+    address, the ``Host`` header and the root path, so it is kept per those.
+    """
+    if runtime.settings.public_endpoint:
+        return runtime.settings.public_endpoint
+    scope = request.scope
+    root = scope.get("app_root_path", scope.get("root_path", ""))
+    server = tuple(scope.get("server") or ())
+    key = (scope.get("scheme"), server, request.headers.get("host"), root)
+    url = _ENDPOINTS.get(key)
+    if url is None:
+        if len(_ENDPOINTS) >= _ENDPOINTS_KEPT:
+            _ENDPOINTS.clear()
+        url = _ENDPOINTS[key] = f"{request.base_url}sparql"
+    return url
 
 
 def _values(params: Params, name: str) -> list[str]:
@@ -67,7 +88,7 @@ def _utf8(body: bytes, charset: str | None) -> str:
         raise errors.bad_request("Le corps de la requête n'est pas de l'UTF-8 valide.") from None
 
 
-def _content_type(request: Request) -> tuple[str | None, str | None]:
+def content_type(request: Request) -> tuple[str | None, str | None]:
     raw = request.headers.get("content-type")
     if not raw:
         return None, None
@@ -83,17 +104,33 @@ def _content_type(request: Request) -> tuple[str | None, str | None]:
 @router.get("/sparql", name="sparql_get")
 async def sparql_get(request: Request, runtime: RuntimeDep, admin: AdminDep) -> Response:
     """Query by GET (``?query=…``); without a query, the service description."""
-    params = limits.query_string(request.scope["query_string"])
-    return await _operation(request, runtime, admin, params, "GET")
+    return await _operation(request, runtime, admin, get_params(request), "GET")
+
+
+def get_params(request: Request) -> Params:
+    """A GET's parameters (400 for a URL that is not UTF-8)."""
+    return limits.query_string(request.scope["query_string"])
 
 
 @router.post("/sparql")
 async def sparql_post(request: Request, runtime: RuntimeDep, admin: AdminDep) -> Response:
     """Query or update by POST, form-encoded or direct."""
-    media, charset = _content_type(request)
+    media, charset = post_media_type(request)
+    body = await read_body(request, runtime.settings.max_body_bytes)
+    params = post_params(request, media, charset, body)
+    return await _operation(request, runtime, admin, params, "POST")
+
+
+def post_media_type(request: Request) -> tuple[str | None, str | None]:
+    """The POST body's media type and charset; 415 unless form, query or update."""
+    media, charset = content_type(request)
     if media not in (FORM, QUERY, UPDATE):
         raise errors.unsupported_media_type(media, [FORM, QUERY, UPDATE])
-    body = await read_body(request, runtime.settings.max_body_bytes)
+    return media, charset
+
+
+def post_params(request: Request, media: str | None, charset: str | None, body: bytes) -> Params:
+    """The operation's parameters: the URL's, then the form's or the direct body."""
     params: Params = limits.query_string(request.scope["query_string"])
     if media == FORM:
         try:
@@ -103,7 +140,14 @@ async def sparql_post(request: Request, runtime: RuntimeDep, admin: AdminDep) ->
             raise errors.bad_request("Formulaire invalide : UTF-8 encodé attendu.") from None
     else:
         params.append(("query" if media == QUERY else "update", _utf8(body, charset)))
-    return await _operation(request, runtime, admin, params, "POST")
+    return params
+
+
+def the_query(params: Params) -> str | None:
+    """The query text when the parameters ask exactly one query and no update, else
+    ``None`` (``_operation`` then decides: update, description or a 400)."""
+    queries = _values(params, "query")
+    return queries[0] if len(queries) == 1 and not _values(params, "update") else None
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
@@ -125,7 +169,7 @@ async def _operation(
         if method == "POST":
             raise errors.bad_request("Paramètre « query » ou « update » manquant.")
         return await _describe(request, runtime)
-    return await _query(request, runtime, params, queries[0])
+    return await answer_query(request, runtime, params, queries[0])
 
 
 _FORMAT_PARAMS = ("format", "output", "results")
@@ -160,7 +204,8 @@ def _media_type(offer: Offer | None, graph: bool) -> str | None:
     return str(fmt.media_type)
 
 
-async def _query(request: Request, runtime: Runtime, params: Params, query: str) -> Response:
+async def answer_query(request: Request, runtime: Runtime, params: Params, query: str) -> Response:
+    """A query's answer: checks, result cache, a worker (fair share), the response."""
     settings = runtime.settings
     limits.check_query(
         query, max_bytes=settings.max_query_bytes, max_depth=settings.max_query_depth
