@@ -16,10 +16,9 @@ from typing import Any
 from pyshacl.rdfutil.inoculate import inoculate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
-from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from app.rdf.memory_graph import triples
+from app.rdf.memory_graph import Nested, own_indexes, triples
 
 EMPTY: frozenset[Node] = frozenset()
 _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf
@@ -38,24 +37,6 @@ def ontology_mixin(ont: Graph | None) -> Graph | None:
             cached = (ont, inoculate(Graph(bind_namespaces="core"), ont))  # type: ignore[arg-type]
             _mixins[id(ont)] = cached
         return cached[1]
-
-
-Nested = dict[Any, dict[Any, Any]]  # a → b → {c: …}: rdflib's memory-store layout
-
-
-def _own_indexes(graph: Graph) -> tuple[Nested, Nested] | None:
-    """rdflib's memory store's spo and pos indexes, when they hold exactly ``graph``'s triples."""
-    store = graph.store
-    if type(store) is not Memory or type(graph) is not Graph:
-        return None
-    try:
-        by_context = store._Memory__contextTriples  # type: ignore[attr-defined]
-        mine = by_context.get(store._Memory__ctx_to_str(graph))  # type: ignore[attr-defined]
-        if mine is None or len(mine) != len(by_context.get(None, ())):
-            return None
-        return store._Memory__spo, store._Memory__pos  # type: ignore[attr-defined]
-    except AttributeError:
-        return None
 
 
 def build_indexes(graphs: Sequence[Graph]) -> tuple[Nested, Nested]:
@@ -82,7 +63,7 @@ class DataIndex:
         layers: list[tuple[Nested, Nested]] = []
         rest = []
         for graph in graphs:
-            own = _own_indexes(graph)
+            own = own_indexes(graph)
             if own is None:
                 rest.append(graph)
             else:
