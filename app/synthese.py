@@ -49,7 +49,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from app.config import ONTOLOGY_NS
-from app.rdf.contexte_graph import integer
+from app.rdf.literals import integer
 from app.rdf.memory_graph import add_triples
 
 SYNTHESE_GRAPH = "synthese"

@@ -9,13 +9,13 @@ addition links, a removal (``cdv:etiquetageRetire``) vetoes the rule's link.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Identifier, Node
 
 from app.enrichment.matching import LabelMatcher
+from app.rdf.literals import french
 from app.rdf.memory_graph import Triple, add_triples
 from app.rdf.namespaces import CDV
 
@@ -29,13 +29,6 @@ _MOTS, _LIBELLE, _RETIRE, _CONTRAT = (
     CDV.etiquetageRetire,
     CDV.contrat,
 )
-
-
-@lru_cache(maxsize=8192)
-def _french(text: str) -> Literal:
-    """The literal ``text@fr`` (made once: the same words and labels come back in every
-    contract, and an rdflib literal costs ≈ 10 µs to make; literals are immutable)."""
-    return Literal(text, lang="fr")
 
 
 def _sorted_terms(nodes: Iterable[Node]) -> list[Identifier]:
@@ -104,7 +97,7 @@ def tag_elements(
                 (et, _METHODE, _METHODE_REGLE),
             ]
             for words, matched in sorted(set(evidence)):
-                new += [(et, _MOTS, _french(words)), (et, _LIBELLE, _french(matched))]
+                new += [(et, _MOTS, french(words)), (et, _LIBELLE, french(matched))]
             added += 1
     add_triples(graph, new)
     return added

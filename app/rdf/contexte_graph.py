@@ -8,12 +8,12 @@ knowledge, answering researchers' questions about how contracts were made
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import Contrat, Passage, PassageMentions
+from app.rdf.literals import integer
 from app.rdf.memory_graph import Triples
 from app.rdf.namespaces import CDV, Iris
 
@@ -23,13 +23,6 @@ _PRECISIONS = (
     (re.compile(r"^\d{4}$"), XSD.gYear),
     (re.compile(r"^--\d{2}-\d{2}$"), XSD.gMonthDay),
 )
-
-
-@lru_cache(maxsize=8192, typed=True)
-def integer(value: int) -> Literal:
-    """``value`` as an ``xsd:integer`` literal, made once per value (ranks and line
-    numbers come back in every contract; an rdflib literal costs ≈ 10 µs to make)."""
-    return Literal(value, datatype=XSD.integer)
 
 
 def date_literal(value: str) -> Literal:

@@ -12,7 +12,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import ChiffreCle, Contrat, Element
-from app.rdf.contexte_graph import add_context, add_descriptions, add_passage, integer
+from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
+from app.rdf.literals import integer
 from app.rdf.memory_graph import Triples, add_triples
 from app.rdf.namespaces import CDV, PREFIXES, QB, Iris
 from app.rdf.territoires_officiels import liaison
