@@ -40,10 +40,18 @@ def ontology_mixin(ont: Graph | None) -> Graph | None:
 
 
 def build_indexes(graphs: Sequence[Graph]) -> tuple[Nested, Nested]:
+    """spo and pos dictionaries of ``graphs``, each distinct term kept as one object.
+
+    (A dictionary lookup whose key is equal but not the same object calls the
+    term's ``__eq__``, in Python; one object per term makes the lookups of the
+    terms read from these dictionaries identity hits.)
+    """
     spo: Nested = {}
     pos: Nested = {}
+    one: dict[Node, Node] = {}
     for graph in graphs:
         for s, p, o in triples(graph):
+            s, p, o = one.setdefault(s, s), one.setdefault(p, p), one.setdefault(o, o)
             spo.setdefault(s, {}).setdefault(p, {})[o] = 1
             pos.setdefault(p, {}).setdefault(o, {})[s] = 1
     return spo, pos
@@ -70,11 +78,15 @@ class DataIndex:
                 layers.append(own)
         if rest:
             layers.append(build_indexes(rest))
+        canon = [{k: k for k in pos} for _, pos in layers]  # each layer's predicates
         if base is not None:
             layers += base.layers
+            canon += base._canon
         self.layers = layers
-        self._spos = [spo for spo, _ in layers]
+        self._canon = canon
         self._supers: dict[Node, set[Node]] = {}
+        self._with: dict[Node, list[tuple[Nested, Node]]] = {}
+        self._mentioned: set[Node] | None = None
 
     @classmethod
     def merged(cls, graphs: Sequence[Graph]) -> DataIndex:
@@ -82,15 +94,32 @@ class DataIndex:
         index = cls([])
         index.graphs = list(graphs)
         index.layers = [build_indexes(graphs)]
-        index._spos = [index.layers[0][0]]
+        index._canon = [{k: k for k in index.layers[0][1]}]
         return index
+
+    def _layers_with(self, p: Node) -> list[tuple[Nested, Node]]:
+        """(spo, the layer's own object for ``p``) of each layer holding a triple with ``p``.
+
+        A layer without ``p`` is not asked at all; the layer's own object for ``p``
+        makes the lookups in its dictionaries identity hits where it can (the
+        result is the same with any object equal to ``p``, only slower).
+        """
+        found = self._with.get(p)
+        if found is None:
+            found = []
+            for (spo, _), canon in zip(self.layers, self._canon, strict=True):
+                own = canon.get(p)
+                if own is not None:
+                    found.append((spo, own))
+            self._with[p] = found
+        return found
 
     def objects(self, s: Node, p: Node) -> Iterable[Node]:
         found: Any = None
-        for spo in self._spos:
+        for spo, own in self._layers_with(p):
             by_p = spo.get(s)
             if by_p:
-                os = by_p.get(p)
+                os = by_p.get(own)
                 if os:
                     found = os if found is None else {*found, *os}
         return EMPTY if found is None else found

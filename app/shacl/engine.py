@@ -39,7 +39,7 @@ class Engine:
         self.index = index
         self.nm_graph = nm_graph  # its namespace manager is pySHACL's data graph's
         self._union: Graph | None = None
-        self._conforms: dict[tuple[Node, Node], bool] = {}
+        self._conforms: dict[Node, dict[Node, bool]] = {}  # shape node → value node → answer
         self._patterns: dict[Node, list[tuple[Literal, re.Pattern[str]]]] = {}
         self.sparql_state: dict[str, object] = {}
 
@@ -99,12 +99,32 @@ class Engine:
                 break
         return results
 
+    def conforming(self, shape: Shape, nodes: Iterable[Node]) -> dict[Node, bool]:
+        """Whether each of ``nodes`` conforms to ``shape`` (and every node asked before).
+
+        A shape whose every result has as focus the node it was validated on
+        (``Shape.separable``) is validated once on all the nodes not yet asked,
+        the failing ones being the results' focus nodes: a node's results do not
+        depend on the other focus nodes validated with it (each check reads one
+        focus node's values at a time). Any other shape, one node at a time.
+        """
+        known = self._conforms.get(shape.node)
+        if known is None:
+            known = self._conforms[shape.node] = {}
+        todo = [v for v in dict.fromkeys(nodes) if v not in known]
+        if not todo:
+            return known
+        if shape.separable:
+            failing = {r.focus for r in self.validate(shape, todo)}
+            for v in todo:
+                known[v] = v not in failing
+        else:
+            for v in todo:
+                known[v] = not self.validate(shape, [v], first=True)
+        return known
+
     def conforms(self, shape: Shape, node: Node) -> bool:
-        key = (shape.node, node)
-        found = self._conforms.get(key)
-        if found is None:
-            found = self._conforms[key] = not self.validate(shape, [node], first=True)
-        return found
+        return self.conforming(shape, (node,))[node]
 
     def shape(self, node: Node) -> Shape:
         return self.shapes.by_node[node]

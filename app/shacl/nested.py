@@ -33,9 +33,11 @@ def _logical(e: Engine, shape: Shape, fv: FocusValues, param: Node) -> list[Resu
             listed = [e.shape(m) for m in set(members)]
         if not listed:
             continue
+        every = {v for values in fv.values() for v in values}
+        answers = [e.conforming(s, every) for s in listed]
         for f, values in fv.items():
             for v in values:
-                passed = [e.conforms(s, v) for s in listed]
+                passed = [known[v] for known in answers]
                 if param == SH["and"]:
                     ok = all(passed)
                 elif param == SH["or"]:
@@ -103,11 +105,12 @@ def check_not(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
         return text
 
     out = []
+    every = {v for values in fv.values() for v in values}
     for n in nots:
-        inner = e.shape(n)
+        known = e.conforming(e.shape(n), every)
         for f, values in fv.items():
             for v in values:
-                if e.conforms(inner, v):
+                if known[v]:
                     out.append(Result(shape, SH.NotConstraintComponent, f, v, message(v)))
     return out
 
@@ -177,13 +180,12 @@ def check_qualified(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
                     siblings |= {
                         s for s in sg.objects(sibling_prop, SH.qualifiedValueShape) if s != vs
                     }
-        inner = e.shape(vs)
+        every = {v for values in fv.values() for v in values}
+        known = e.conforming(e.shape(vs), every)
+        conforming = [v for v in every if known[v]]  # siblings asked only about these, as before
+        others = [e.conforming(e.shape(s), conforming) for s in siblings]
         for f, values in fv.items():
-            n = sum(
-                1
-                for v in values
-                if e.conforms(inner, v) and not any(e.conforms(e.shape(s), v) for s in siblings)
-            )
+            n = sum(1 for v in values if known[v] and not any(o[v] for o in others))
             if max_count is not None and n > max_count:
                 out.append(Result(shape, SH.QualifiedMaxCountConstraintComponent, f, None, message))
             if min_count is not None and n < min_count:

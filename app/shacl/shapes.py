@@ -91,6 +91,9 @@ class Shape:
     target_subjects_of: list[Node] = field(default_factory=list)
     sparql: list[SparqlConstraint] = field(default_factory=list)
     checks: list[Any] | None = None  # the engine's checks, found on first use
+    # Every result has as focus the node validated: not a property shape's sh:property
+    # (results on its value nodes) nor SPARQL (rows bind their own $this).
+    separable: bool = False
 
     @property
     def is_property(self) -> bool:
@@ -181,6 +184,27 @@ def _read(sg: Graph, node: Node) -> Shape:
     return shape
 
 
+def _keeps_focus(shape: Shape) -> bool:
+    """Whether ``shape``'s own results all have as focus the node it validates."""
+    return not shape.sparql and SH.property not in shape.params
+
+
+def _separable(shape: Shape, by_node: dict[Node, Shape]) -> bool:
+    """Whether every result of ``shape`` has as focus the node it was validated on.
+
+    A shape's own checks report on their focus node (sh:node, the logical
+    constraints and qualified counts too: their nested results are details or
+    nothing). sh:property reports its property shapes' results: on the same
+    node when ``shape`` is a node shape (its value node is its focus), on the
+    value nodes when it is a property shape. SPARQL rows bind their own $this.
+    """
+    if shape.is_property:
+        return _keeps_focus(shape)
+    return not shape.sparql and all(
+        _keeps_focus(by_node[p]) for p in shape.params.get(SH.property, [])
+    )
+
+
 def compile_shapes(sg: Graph) -> Shapes:
     """Every shape of ``sg``; :class:`UnsupportedShapes` when one needs what is not implemented."""
     if (None, RDF.type, SH.ConstraintComponent) in sg or (None, SH.rule, None) in sg:
@@ -199,6 +223,8 @@ def compile_shapes(sg: Graph) -> Shapes:
         ):
             raise UnsupportedShapes(f"{shape.node}: sh:qualifiedValueShape without a count")
     _refuse_recursion(by_node)
+    for shape in by_node.values():
+        shape.separable = _separable(shape, by_node)
     targeted = [s for s in by_node.values() if s.has_targets]
     return Shapes(sg, by_node, targeted)
 
