@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from rdflib import Graph
 
+from app.shacl.changes import remember, since
 from app.shacl.data import DataIndex, ontology_mixin
 from app.shacl.engine import Engine
 from app.shacl.report import write_report
@@ -87,5 +88,10 @@ def validate(
     graphs = [data] if isinstance(data, Graph) else list(data)
     mixin = ontology_mixin(ont)
     base = _base([*shared, *([mixin] if mixin is not None else [])])
-    engine = Engine(compiled(shapes), DataIndex(graphs, base), _namespaces(data, ont))
-    return write_report(engine, engine.run())
+    program = compiled(shapes)
+    changes = since(graphs, program, base)  # a graph of ``data`` passed before (changes.py)
+    engine = Engine(program, DataIndex(graphs, base), _namespaces(data, ont), changes)
+    results = engine.run()
+    if len(graphs) == 1 and not results:
+        remember(graphs[0], program, base)
+    return write_report(engine, results)

@@ -85,6 +85,8 @@ class DataIndex:
         self.layers = layers
         self._canon = canon
         self._supers: dict[Node, set[Node]] = {}
+        self._subs: dict[Node, list[Node]] = {}
+        self._instances: dict[Node, dict[Node, bool]] = {}  # class → node → answer
         self._with: dict[Node, list[tuple[Nested, Node]]] = {}
         self._mentioned: set[Node] | None = None
 
@@ -154,6 +156,22 @@ class DataIndex:
                     todo.append(n)
         return seen
 
+    def subclasses(self, cls: Node) -> list[Node]:
+        """``cls`` and its subclasses (the classes a target class reaches)."""
+        found = self._subs.get(cls)
+        if found is None:
+            found = self._subs[cls] = self._closure(cls, up=False)
+        return found
+
+    def by_object(self, p: Node) -> list[dict[Node, dict[Node, int]]]:
+        """The (object → subjects) dictionary of ``p`` in each layer holding it."""
+        found = []
+        for (_, pos), canon in zip(self.layers, self._canon, strict=True):
+            own = canon.get(p)
+            if own is not None:
+                found.append(pos[own])
+        return found
+
     def superclasses(self, cls: Node) -> set[Node]:
         found = self._supers.get(cls)
         if found is None:
@@ -163,15 +181,32 @@ class DataIndex:
     def class_instances(self, cls: Node) -> set[Node]:
         """SHACL instances of ``cls``: typed with it or with one of its subclasses."""
         out: set[Node] = set()
-        for c in self._closure(cls, up=False):
+        for c in self.subclasses(cls):
             out |= self._reverse(_TYPE, c)
         return out
 
     def is_instance(self, node: Node, cls: Node) -> bool:
-        for t in self.objects(node, _TYPE):
-            if t == cls or cls in self.superclasses(t):
-                return True
-        return False
+        known = self._instances.get(cls)
+        if known is None:
+            known = self._instances[cls] = {}
+        found = known.get(node)
+        if found is None:
+            found = known[node] = any(
+                t == cls or cls in self.superclasses(t) for t in self.objects(node, _TYPE)
+            )
+        return found
+
+    def values(self, focus: Iterable[Node], p: Node) -> dict[Node, set[Node]]:
+        """Each focus node's objects for ``p`` (``objects``, for many nodes at once)."""
+        layers = self._layers_with(p)
+        if len(layers) != 1:
+            return {f: set(self.objects(f, p)) for f in focus}
+        spo, own = layers[0]
+        out: dict[Node, set[Node]] = {}
+        for f in focus:
+            by_p = spo.get(f)
+            out[f] = set(by_p.get(own, ())) if by_p else set()
+        return out
 
     def union_graph(self) -> Graph:
         """An rdflib graph of the union (only for describing a blank node in a message)."""

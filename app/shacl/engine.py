@@ -21,9 +21,10 @@ from rdflib.term import Node
 from app.shacl import components as c
 from app.shacl import nested as n
 from app.shacl import strings as t
+from app.shacl.changes import Changes, reads
 from app.shacl.components import FocusValues, Result
 from app.shacl.data import DataIndex
-from app.shacl.sparql import sparql_results
+from app.shacl.sparql import prefixes, sparql_results
 
 if TYPE_CHECKING:
     import re
@@ -34,10 +35,14 @@ Check = Callable[["Engine", "Shape", FocusValues], list[Result]]
 
 
 class Engine:
-    def __init__(self, shapes: Shapes, index: DataIndex, nm_graph: Graph) -> None:
+    def __init__(
+        self, shapes: Shapes, index: DataIndex, nm_graph: Graph, changes: Changes | None = None
+    ) -> None:
         self.shapes = shapes
         self.index = index
         self.nm_graph = nm_graph  # its namespace manager is pySHACL's data graph's
+        self.changes = changes  # since a validation of the same graph that found nothing
+        self._prefixes: str | None = None
         self._union: Graph | None = None
         self._conforms: dict[Node, dict[Node, bool]] = {}  # shape node → value node → answer
         self._patterns: dict[Node, list[tuple[Literal, re.Pattern[str]]]] = {}
@@ -60,6 +65,11 @@ class Engine:
             self._union.namespace_manager = self.nm_graph.namespace_manager
         return self._union
 
+    def prefixes(self) -> str:
+        if self._prefixes is None:
+            self._prefixes = prefixes(self.nm_graph)
+        return self._prefixes
+
     def patterns(self, shape: Shape) -> list[tuple[Literal, re.Pattern[str]]]:
         if shape.node not in self._patterns:
             self._patterns[shape.node] = t.compiled_patterns(self, shape)
@@ -78,11 +88,38 @@ class Engine:
         results: list[Result] = []
         for shape in self.shapes.targeted:
             if not shape.deactivated:
-                results += self.validate(shape, self.focus_nodes(shape))
+                focus = self.focus_nodes(shape)
+                if self.changes is not None and self.changes.targets_same(shape, self.index):
+                    results += self._validate_changed(shape, focus)
+                else:
+                    results += self.validate(shape, focus)
         return results
 
-    def validate(self, shape: Shape, focus: Iterable[Node], first: bool = False) -> list[Result]:
-        """Results of ``shape`` on ``focus`` (``first``: stop at the first failing constraint)."""
+    def _validate_changed(self, shape: Shape, focus: list[Node]) -> list[Result]:
+        """``validate`` without what reads only unchanged triples (app/shacl/changes.py)."""
+        assert self.changes is not None
+        changes, index, prefixes = self.changes, self.index, self.prefixes()
+
+        def changed(s: Shape, own: bool = False) -> bool:
+            return not changes.reads_same(reads(self.shapes, s, own), focus, index, prefixes)
+
+        if not changed(shape):
+            return []
+        if shape.is_property or SH.property not in shape.params:
+            return self.validate(shape, focus)
+        return self.validate(shape, focus, own=changed(shape, own=True), props=changed)
+
+    def validate(
+        self,
+        shape: Shape,
+        focus: Iterable[Node],
+        first: bool = False,
+        own: bool = True,
+        props: Callable[[Shape], bool] | None = None,
+    ) -> list[Result]:
+        """Results of ``shape`` on ``focus`` (``first``: stop at the first failing constraint;
+        ``own``: False to leave out all but sh:property; ``props``: only those property shapes).
+        """
         if shape.deactivated:
             return []
         focus = list(focus)
@@ -91,10 +128,13 @@ class Engine:
         if shape.path is None:
             fv: FocusValues = {f: {f} for f in focus}
         else:
-            fv = {f: set(self.index.objects(f, shape.path)) for f in focus}
+            fv = self.index.values(focus, shape.path)
         results: list[Result] = []
         for check in checks(shape):
-            results += check(self, shape, fv)
+            if check is n.check_property:
+                results += n.check_property(self, shape, fv, props)
+            elif own:
+                results += check(self, shape, fv)
             if first and results:
                 break
         return results

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 def _logical(e: Engine, shape: Shape, fv: FocusValues, param: Node) -> list[Result]:
     out = []
+    mode = _AND if param == _AND else _OR if param == _OR else _XONE
     for members in shape.params[param]:
-        if param == SH.xone:
+        if mode is _XONE:
             listed = [e.shape(m) for m in members]
         else:
             listed = [e.shape(m) for m in set(members)]
@@ -38,9 +39,9 @@ def _logical(e: Engine, shape: Shape, fv: FocusValues, param: Node) -> list[Resu
         for f, values in fv.items():
             for v in values:
                 passed = [known[v] for known in answers]
-                if param == SH["and"]:
+                if mode is _AND:
                     ok = all(passed)
-                elif param == SH["or"]:
+                elif mode is _OR:
                     ok = any(passed)
                 else:
                     ok = sum(passed) == 1
@@ -51,6 +52,7 @@ def _logical(e: Engine, shape: Shape, fv: FocusValues, param: Node) -> list[Resu
     return out
 
 
+_AND, _OR, _XONE = SH["and"], SH["or"], SH.xone
 _COMPONENT: dict[Node, URIRef] = {
     SH["and"]: SH.AndConstraintComponent,
     SH["or"]: SH.OrConstraintComponent,
@@ -137,12 +139,18 @@ def check_node(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     return out
 
 
-def check_property(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
-    """Each property shape on every value node (once per (focus, value) pair, as pySHACL)."""
+def check_property(
+    e: Engine, shape: Shape, fv: FocusValues, only: Callable[[Shape], bool] | None = None
+) -> list[Result]:
+    """Each property shape (``only`` those it accepts) on every value node, once per
+    (focus, value) pair, as pySHACL."""
     times = Counter(v for values in fv.values() for v in values)
     out = []
     for p in shape.params[SH.property]:
-        results = e.validate(e.shape(p), list(times))
+        prop = e.shape(p)
+        if only is not None and not only(prop):
+            continue
+        results = e.validate(prop, list(times))
         for r in results:
             out += [r] * times[r.focus] if r.focus in times else [r]
     return out

@@ -109,6 +109,7 @@ class Shapes:
     graph: Graph
     by_node: dict[Node, Shape]
     targeted: list[Shape]
+    reads: dict[tuple[Node, bool], Any] = field(default_factory=dict)  # changes.reads, once
 
 
 def _shape_nodes(sg: Graph) -> set[Node]:

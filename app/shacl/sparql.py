@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 from rdflib.paths import NegatedPath, Path
 from rdflib.plugins.sparql import prepareQuery
@@ -61,12 +61,7 @@ class OxData:
     """
 
     def __init__(self, e: Engine) -> None:
-        nm = e.nm_graph.namespace_manager
-        self.prefixes = "".join(
-            f"PREFIX {p}: <{n}>\n"
-            for p, n in nm.namespaces()
-            if re.fullmatch(r"([A-Za-z][\w.-]*)?", p)
-        )
+        self.prefixes = e.prefixes()
         wanted: set[Node] | None = set()
         for shape in e.shapes.by_node.values():
             for c in shape.sparql:
@@ -85,8 +80,17 @@ class OxData:
                 terms.append(x)
             quads.append(ox.Quad(terms[0], terms[1], terms[2]))
         self.store = ox.Store()
-        self.store.bulk_extend(quads)
+        self.store.extend(quads)  # for a few hundred quads, twice as fast as bulk_extend
         self.exact = _literals_kept([x for t, x in forward.items() if _typed(t)])
+
+
+def prefixes(nm_graph: Graph) -> str:
+    """The PREFIX lines of the prefixes pySHACL's data graph binds (the queries use them)."""
+    return "".join(
+        f"PREFIX {p}: <{n}>\n"
+        for p, n in nm_graph.namespace_manager.namespaces()
+        if re.fullmatch(r"([A-Za-z][\w.-]*)?", p)
+    )
 
 
 def _triples(e: Engine, wanted: set[Node] | None) -> Iterable[tuple[Node, Node, Node]]:
@@ -139,7 +143,7 @@ def _literals_kept(literals: list[Any]) -> bool:
         return True
     scratch = ox.Store()
     p = ox.NamedNode("urn:x-shacl:p")
-    scratch.bulk_extend(
+    scratch.extend(
         ox.Quad(ox.NamedNode(f"urn:x-shacl:{i}"), p, o) for i, o in enumerate(literals)
     )
     kept = {q.object for q in scratch}
