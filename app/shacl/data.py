@@ -67,6 +67,7 @@ class DataIndex:
     layers: list[tuple[Nested, Nested]]
 
     def __init__(self, graphs: Sequence[Graph], base: DataIndex | None = None) -> None:
+        self.base = base
         self.graphs = list(graphs) + (base.graphs if base is not None else [])
         layers: list[tuple[Nested, Nested]] = []
         rest = []
@@ -82,8 +83,10 @@ class DataIndex:
         if base is not None:
             layers += base.layers
             canon += base._canon
+        self.own_layers = len(layers) - (len(base.layers) if base is not None else 0)
         self.layers = layers
         self._canon = canon
+        self.settled: dict[Node, tuple[Any, frozenset[Node]]] = {}  # Engine.settled, for a base
         self._supers: dict[Node, set[Node]] = {}
         self._subs: dict[Node, list[Node]] = {}
         self._instances: dict[Node, dict[Node, bool]] = {}  # class → node → answer
@@ -96,8 +99,27 @@ class DataIndex:
         index = cls([])
         index.graphs = list(graphs)
         index.layers = [build_indexes(graphs)]
+        index.own_layers = 1
         index._canon = [{k: k for k in index.layers[0][1]}]
         return index
+
+    def mentioned(self) -> set[Node]:
+        """Every node of a triple of this index, as subject or object (once computed, kept)."""
+        if self._mentioned is None:
+            found: set[Node] = set()
+            for spo, pos in self.layers:
+                found.update(spo)
+                for by_o in pos.values():
+                    found.update(by_o)
+            self._mentioned = found
+        return self._mentioned
+
+    def apart(self) -> bool:
+        """Whether no graph of this index but the base's describes a node the base mentions."""
+        if self.base is None:
+            return False
+        mentioned = self.base.mentioned()
+        return all(mentioned.isdisjoint(spo) for spo, _ in self.layers[: self.own_layers])
 
     def _layers_with(self, p: Node) -> list[tuple[Nested, Node]]:
         """(spo, the layer's own object for ``p``) of each layer holding a triple with ``p``.
