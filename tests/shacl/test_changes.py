@@ -1,0 +1,289 @@
+"""What the compiled validator skips, against what it would find validating from scratch.
+
+Two shortcuts (app/shacl/changes.py, ``Engine.settled``): a graph validated
+again after a validation that found nothing only re-checks the shapes whose
+reads changed; the shared graphs' own focus nodes are validated once, when the
+call's graphs describe none of their nodes. Here a seed contract's graph is
+validated (and remembered), then changed in place in each way a shape's reads
+can change — a path's values, a target class's instances, a subclass, a
+``sh:targetSubjectsOf`` predicate, the type of a value node checked by
+``sh:class``, a SPARQL constraint's predicate, a removal — and validated again:
+the results must be those of the same graph validated afresh (a copy, nothing
+remembered), and include the violation the change makes. The build's own path
+(enrichment and facts) and a contract describing a vocabulary node are
+compared with pySHACL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from app import shacl
+from app.build_contracts import _shared
+from app.config import DEFAULT_BASE_IRI, Settings
+from app.curation.collection import load_checked
+from app.enrichment.pipeline import enrich
+from app.rdf.contrat_graph import contrat_graph
+from app.shacl.changes import since
+from app.shacl.data import ontology_mixin
+from app.synthese import contract_facts, saisie_from_graph, to_graph
+
+from test_differential import Common, assert_same, results
+
+REPO = Path(__file__).resolve().parents[2]
+CDV = "https://w3id.org/contrats-de-ville/onto#"
+X = URIRef(DEFAULT_BASE_IRI + "test/")
+
+
+def _cdv(name: str) -> URIRef:
+    return URIRef(CDV + name)
+
+
+@pytest.fixture(scope="module")
+def common() -> Common:
+    s = Settings(base_iri=DEFAULT_BASE_IRI)
+    shared = _shared(s.base_iri, REPO / "ontology", REPO / "shapes")
+    return Common(shared.shapes, shared.ontology, shared.vocab)
+
+
+@pytest.fixture(scope="module")
+def seed() -> Graph:
+    s = Settings(base_iri=DEFAULT_BASE_IRI)
+    shared = _shared(s.base_iri, REPO / "ontology", REPO / "shapes")
+    path = sorted((REPO / "data" / "contrats").glob("*.yaml"))[4]
+    contrat, errors = load_checked(path, REPO / "data" / "sources")
+    assert contrat is not None and not errors
+    return contrat_graph(contrat, shared.iris)
+
+
+def _copy(graph: Graph) -> Graph:
+    g = Graph()
+    g += graph
+    return g
+
+
+def _validate(graphs: list[Graph], common: Common) -> Graph:
+    return shacl.validate(graphs, common.shapes, common.ont, shared=[common.vocab])[1]
+
+
+def _contrat(g: Graph) -> URIRef:
+    found = next(g.subjects(RDF.type, _cdv("Contrat")))
+    assert isinstance(found, URIRef)
+    return found
+
+
+def _elements(g: Graph) -> list[URIRef]:
+    return sorted(
+        s for s in g.subjects(_cdv("contrat"), None) if isinstance(s, URIRef) and s != _contrat(g)
+    )
+
+
+def again(
+    seed: Graph,
+    common: Common,
+    before: Callable[[Graph], None],
+    after: Callable[[Graph], list[Graph]],
+    expected: str,
+) -> None:
+    """Validate ``seed`` (changed by ``before``), change it in place (``after``, which
+    returns more data graphs), validate again: the same results as afresh, with ``expected``."""
+    g = _copy(seed)
+    before(g)
+    conforms, _ = shacl.validate([g], common.shapes, common.ont, shared=[common.vocab])
+    assert conforms
+    more = after(g)
+    program = shacl.compiled(common.shapes)
+    base = shacl._base([common.vocab, ontology_mixin(common.ont)])  # type: ignore[list-item]
+    assert since([g, *more], program, base) is not None  # the shortcut is taken
+    got = results(_validate([g, *more], common))
+    fresh = results(_validate([_copy(g), *(_copy(m) for m in more)], common))
+    assert since([_copy(g)], program, base) is None
+    assert_same(fresh, got)
+    assert not got[0] and any(expected in repr(k) for k in got[1]), got[1]
+
+
+def _nothing(g: Graph) -> None:
+    return None
+
+
+def test_a_path_value_changed(seed: Graph, common: Common) -> None:
+    def after(g: Graph) -> list[Graph]:
+        e = _elements(g)[2]
+        g.remove((e, _cdv("rang"), None))
+        g.add((e, _cdv("rang"), Literal("3", datatype=XSD.string)))
+        return []
+
+    again(seed, common, _nothing, after, "DatatypeConstraintComponent")
+
+
+def test_a_triple_removed(seed: Graph, common: Common) -> None:
+    def after(g: Graph) -> list[Graph]:
+        g.remove((_elements(g)[0], SKOS.prefLabel, None))
+        return []
+
+    again(seed, common, _nothing, after, "MinCountConstraintComponent")
+
+
+def test_a_new_instance_of_a_target_class(seed: Graph, common: Common) -> None:
+    # cdvsh:ObjectifOperationnelParentShape reads cdv:partieDe only: its focus nodes changed.
+    def after(g: Graph) -> list[Graph]:
+        g.add((X + "oo", RDF.type, _cdv("ObjectifOperationnel")))
+        return []
+
+    again(seed, common, _nothing, after, "rattaché à un niveau supérieur")
+
+
+def test_a_new_subclass_of_a_target_class(seed: Graph, common: Common) -> None:
+    def before(g: Graph) -> None:
+        g.add((X + "oo", RDF.type, X + "Truc"))
+
+    def after(g: Graph) -> list[Graph]:
+        g.add((X + "Truc", RDFS.subClassOf, _cdv("ObjectifOperationnel")))
+        return []
+
+    again(seed, common, before, after, "rattaché à un niveau supérieur")
+
+
+def test_a_new_subject_of_a_target_predicate(seed: Graph, common: Common) -> None:
+    # cdvsh:InferenceJustifieeShape targets the subjects of cdv:generationInferee.
+    def after(g: Graph) -> list[Graph]:
+        facts = Graph()
+        facts.add((X + "c", _cdv("generationInferee"), X + "g"))
+        return [facts]
+
+    again(seed, common, _nothing, after, "doit dire pourquoi")
+
+
+def test_the_type_of_a_value_checked_by_class(seed: Graph, common: Common) -> None:
+    # cdvsh:ContratShape: cdv:territoire sh:class cdv:Territoire; neither its targets
+    # nor its paths change, only the type of the territory.
+    def before(g: Graph) -> None:
+        g.add((_contrat(g), _cdv("territoire"), X + "t"))
+        g.add((X + "t", RDF.type, _cdv("Commune")))
+        g.add((X + "t", RDFS.label, Literal("Melun", lang="fr")))
+
+    def after(g: Graph) -> list[Graph]:
+        g.remove((X + "t", RDF.type, _cdv("Commune")))
+        g.add((X + "t", RDF.type, X + "Autre"))
+        return []
+
+    again(seed, common, before, after, "ClassConstraintComponent")
+
+
+def test_a_sparql_constraint_predicate(seed: Graph, common: Common) -> None:
+    def after(g: Graph) -> list[Graph]:
+        g.add((_contrat(g), _cdv("generation"), X + "g1"))
+        facts = Graph()
+        facts.add((_contrat(g), _cdv("generationInferee"), X + "g2"))
+        facts.add((_contrat(g), _cdv("raisonInference"), Literal("r", lang="fr")))
+        return [facts]
+
+    again(seed, common, _nothing, after, "à la fois une génération")
+
+
+def _pyshacl(graphs: list[Graph], common: Common) -> Graph:
+    union = Graph()
+    for g in [*graphs, common.vocab]:
+        union += g
+    return pyshacl_validate(  # type: ignore[no-any-return]
+        union, shacl_graph=common.shapes, ont_graph=common.ont, inference="none", advanced=True
+    )[1]
+
+
+def test_the_builds_two_passes_with_a_broken_tagging(seed: Graph, common: Common) -> None:
+    """Enriched and given its facts, as the build does, then a tagging broken: pySHACL's results."""
+    s = Settings(base_iri=DEFAULT_BASE_IRI)
+    shared = _shared(s.base_iri, REPO / "ontology", REPO / "shapes")
+    g = _copy(seed)
+    assert results(_validate([g], common))[0]
+    enrich(g, shared.vocabularies, shared.iris)
+    saisie = saisie_from_graph(g, _contrat(g))
+    facts = to_graph(contract_facts(saisie, shared.ancestors, shared.iris.base))
+    tagging = sorted(g.subjects(RDF.type, _cdv("Etiquetage")))[0]
+    g.add((tagging, _cdv("etiquetageRetire"), next(g.objects(tagging, _cdv("concept")))))
+    got = results(_validate([g, facts], common))
+    assert any("XoneConstraintComponent" in repr(k) for k in got[1])
+    assert_same(results(_pyshacl([g, facts], common)), got)
+
+
+def test_a_contract_describing_a_vocabulary_node(common: Common) -> None:
+    """A second French label on a vocabulary's dispositif: the shared graphs' focus nodes
+    are validated again in that call (and only in that one)."""
+    dispositif = sorted(common.vocab.subjects(RDF.type, _cdv("Dispositif")))[0]
+    data = Graph()
+    data.add((dispositif, SKOS.prefLabel, Literal("Un autre nom", lang="fr")))
+    got = results(_validate([data], common))
+    assert any("QualifiedMaxCount" in repr(k) for k in got[1])
+    assert_same(results(_pyshacl([data], common)), got)
+    assert results(_validate([Graph()], common))[0]
+
+
+def test_shared_graphs_that_do_not_conform(common: Common) -> None:
+    """A broken node of the shared graphs is reported by every call, as pySHACL does."""
+    broken = _copy(common.vocab)
+    broken.add((X + "d", RDF.type, _cdv("Dispositif")))
+    for _ in range(2):
+        report = shacl.validate([Graph()], common.shapes, common.ont, shared=[broken])[1]
+        got = results(report)
+        assert any(str(X + "d") in repr(k) for k in got[1])
+    union = _copy(broken)
+    expected = pyshacl_validate(
+        union, shacl_graph=common.shapes, ont_graph=common.ont, inference="none", advanced=True
+    )[1]
+    assert_same(results(expected), got)  # type: ignore[arg-type]
+
+
+def test_a_node_shapes_own_constraint(seed: Graph, common: Common) -> None:
+    # cdvsh:EtiquetageShape's sh:xone (a node-level constraint) reads what changed; its
+    # targets do not change: it runs, with the one property shape whose path changed.
+    concept = sorted(common.vocab.subjects(RDF.type, SKOS.Concept))[0]
+
+    def before(g: Graph) -> None:
+        et = X + "et"
+        g.add((et, RDF.type, _cdv("Etiquetage")))
+        g.add((et, _cdv("element"), _elements(g)[0]))
+        g.add((et, _cdv("concept"), concept))
+        g.add((et, _cdv("methode"), Literal("curateur")))
+        g.add((et, _cdv("raison"), Literal("Une raison", lang="fr")))
+
+    def after(g: Graph) -> list[Graph]:
+        g.add((X + "et", _cdv("etiquetageRetire"), concept))
+        return []
+
+    again(seed, common, before, after, "XoneConstraintComponent")
+
+
+NESTED_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:not [ sh:path ex:p ; sh:property [ sh:path ex:q ; sh:minCount 1 ] ] ;
+    sh:or ( [ sh:path ex:p ; sh:property [ sh:path ex:q ; sh:minCount 1 ] ]
+            [ sh:path ex:r ; sh:minCount 1 ] ) .
+"""
+NESTED_DATA = """
+@prefix ex: <https://example.org/> .
+ex:f1 a ex:C ; ex:p ex:a .
+ex:f2 a ex:C ; ex:p ex:b .
+ex:f3 a ex:C ; ex:p ex:a , ex:b .
+ex:b ex:q 1 .
+"""
+
+
+def test_nested_shapes_whose_results_are_on_other_nodes() -> None:
+    """A property shape with its own sh:property, nested in sh:not and sh:or: its results
+    are on its value nodes, not on the node it is asked about, so its answers are not
+    read off one validation of all the nodes (``Shape.separable``)."""
+    shapes = Graph().parse(data=NESTED_SHAPES, format="turtle")
+    data = Graph().parse(data=NESTED_DATA, format="turtle")
+    _c, report, _t = pyshacl_validate(data, shacl_graph=shapes, advanced=True)
+    expected = results(report)  # type: ignore[arg-type]
+    assert sum(expected[1].values()) == 3
+    assert_same(expected, results(shacl.validate(data, shapes)[1]))
