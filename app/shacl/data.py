@@ -65,6 +65,7 @@ class DataIndex:
 
     graphs: list[Graph]
     layers: list[tuple[Nested, Nested]]
+    _canon: list[dict[Node, Node]]  # each layer's predicates, as its own objects
 
     def __init__(self, graphs: Sequence[Graph], base: DataIndex | None = None) -> None:
         self.base = base
@@ -79,7 +80,7 @@ class DataIndex:
                 layers.append(own)
         if rest:
             layers.append(build_indexes(rest))
-        canon = [{k: k for k in pos} for _, pos in layers]  # each layer's predicates
+        canon = [{k: k for k in pos} for _, pos in layers]
         if base is not None:
             layers += base.layers
             canon += base._canon

@@ -143,9 +143,7 @@ def _literals_kept(literals: list[Any]) -> bool:
         return True
     scratch = ox.Store()
     p = ox.NamedNode("urn:x-shacl:p")
-    scratch.extend(
-        ox.Quad(ox.NamedNode(f"urn:x-shacl:{i}"), p, o) for i, o in enumerate(literals)
-    )
+    scratch.extend(ox.Quad(ox.NamedNode(f"urn:x-shacl:{i}"), p, o) for i, o in enumerate(literals))
     kept = {q.object for q in scratch}
     return all(o in kept for o in literals)
 

@@ -23,6 +23,7 @@ import pytest
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from test_differential import Common, assert_same, results
 
 from app import shacl
 from app.build_contracts import _shared
@@ -33,8 +34,6 @@ from app.rdf.contrat_graph import contrat_graph
 from app.shacl.changes import since
 from app.shacl.data import ontology_mixin
 from app.synthese import contract_facts, saisie_from_graph, to_graph
-
-from test_differential import Common, assert_same, results
 
 REPO = Path(__file__).resolve().parents[2]
 CDV = "https://w3id.org/contrats-de-ville/onto#"
