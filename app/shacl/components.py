@@ -169,16 +169,19 @@ def _count(e: Engine, shape: Shape, fv: FocusValues, minimum: bool) -> list[Resu
     words = "Less than" if minimum else "More than"
     component = _MIN_COMPONENT if minimum else _MAX_COMPONENT
     out = []
-    for f, values in fv.items():
-        if (len(values) < n) if minimum else (len(values) > n):
+    if minimum:
+        failing = [f for f, values in fv.items() if len(values) < n]
+    else:
+        failing = [f for f, values in fv.items() if len(values) > n]
+    for f in failing:
 
-            def message(f: Node = f) -> list[Literal]:
-                on = e.s_data(f)
-                if shape.path is not None:
-                    on += f"->{e.s_shapes(shape.path)}"
-                return [Literal(f"{words} {rule.value} values on {on}")]
+        def message(f: Node = f) -> list[Literal]:
+            on = e.s_data(f)
+            if shape.path is not None:
+                on += f"->{e.s_shapes(shape.path)}"
+            return [Literal(f"{words} {rule.value} values on {on}")]
 
-            out.append(Result(shape, component, f, None, message))
+        out.append(Result(shape, component, f, None, message))
     return out
 
 

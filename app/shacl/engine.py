@@ -94,6 +94,8 @@ class Engine:
                     settled = self.settled(shape)
                     if settled:
                         focus = [f for f in focus if f not in settled]
+                if not focus:
+                    continue
                 if self.changes is not None and self.changes.targets_same(shape, self.index):
                     results += self._validate_changed(shape, focus)
                 else:
