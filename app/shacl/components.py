@@ -61,10 +61,11 @@ def check_class(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
         ]
 
     out = []
+    is_instance = e.index.is_instance
     for rule in rules:
         for f, values in fv.items():
             for v in values:
-                if isinstance(v, Literal) or not e.index.is_instance(v, rule):
+                if isinstance(v, Literal) or not is_instance(v, rule):
                     out.append(Result(shape, SH.ClassConstraintComponent, f, v, message))
     return out
 
@@ -86,27 +87,55 @@ _LITERAL_KINDS = (SH.Literal, SH.BlankNodeOrLiteral, SH.IRIOrLiteral)
 _IRI_KINDS = (SH.IRI, SH.IRIOrLiteral, SH.BlankNodeOrIRI)
 
 
-def _actual_datatype(v: Literal, rule: Node) -> bool:
+@dataclass(frozen=True)
+class _Datatype:
+    """What ``datatype_matches`` asks of a rule, once per rule (each ``==`` runs Python code)."""
+
+    is_literal: bool  # rdfs:Literal
+    is_datatype: bool  # rdfs:Datatype
+    is_string: bool  # xsd:string
+    is_lang_string: bool  # rdf:langString
+    kind: type | None  # the Python type of its values, if checked
+
+
+_DATATYPES: dict[Node, _Datatype] = {}
+
+
+def _datatype(rule: Node) -> _Datatype:
+    found = _DATATYPES.get(rule)
+    if found is None:
+        found = _DATATYPES[rule] = _Datatype(
+            rule == _RDFS_LITERAL,
+            rule == _RDFS_DATATYPE,
+            rule == _STRING,
+            rule == _LANG_STRING,
+            _KINDS.get(rule),
+        )
+    return found
+
+
+def _actual_datatype(v: Literal, r: _Datatype) -> bool:
     value = v.value
-    if rule == _STRING or rule == _LANG_STRING:
+    if r.is_string or r.is_lang_string:
         return isinstance(value, (str, bytes))
-    kind = _KINDS.get(rule)
-    return True if kind is None else isinstance(value, kind)
+    return True if r.kind is None else isinstance(value, r.kind)
 
 
 def datatype_matches(v: Node, rule: Node) -> bool:
     if not isinstance(v, Literal):
         return False
-    if v.datatype == rule:
-        return getattr(v, "ill_typed", None) is not True and _actual_datatype(v, rule)
-    if rule == _RDFS_LITERAL:
+    r = _datatype(rule)
+    dt = v.datatype
+    if dt is not None and (dt is rule or dt == rule):  # (None == rule is False)
+        return getattr(v, "ill_typed", None) is not True and _actual_datatype(v, r)
+    if r.is_literal:
         return True
-    if rule == _RDFS_DATATYPE and v.datatype:
+    if r.is_datatype and dt:
         return True
-    if v.datatype is None and v.language is None and rule == _STRING:
-        return _actual_datatype(v, rule)
-    if rule == _LANG_STRING and v.language:
-        return _actual_datatype(v, rule)
+    if dt is None and v.language is None and r.is_string:
+        return _actual_datatype(v, r)
+    if r.is_lang_string and v.language:
+        return _actual_datatype(v, r)
     return False
 
 
@@ -210,15 +239,33 @@ def check_min_inclusive(e: Engine, shape: Shape, fv: FocusValues) -> list[Result
                 if isinstance(v, Literal):
                     v_is_string = isinstance(v.value, str)
                     if min_is_string == v_is_string:
-                        try:
-                            ok = compare_literal(v, m_val) >= 0
-                        except (TypeError, NotImplementedError):
-                            ok = False
+                        ok = _at_least(v, m_val)
                 elif not isinstance(v, (BNode, URIRef)):
                     raise ReportableRuntimeError("Not sure how to compare anything else.")
                 if not ok:
                     out.append(Result(shape, SH.MinInclusiveConstraintComponent, f, v, message))
     return out
+
+
+_ORDERED: dict[tuple[str, Node, str | None, str, Node, str | None], bool] = {}
+
+
+def _at_least(v: Literal, m: Literal) -> bool:
+    """``compare_literal(v, m) >= 0``, pySHACL's, remembered: it only reads the two
+    literals' lexical forms, datatypes and languages (their values and
+    well-formedness follow from them), and the same line numbers and ranks come
+    back in every contract."""
+    key = (str(v), v.datatype, v.language, str(m), m.datatype, m.language)
+    found = _ORDERED.get(key)
+    if found is None:
+        try:
+            found = compare_literal(v, m) >= 0
+        except (TypeError, NotImplementedError):
+            found = False
+        if len(_ORDERED) > 100_000:
+            _ORDERED.clear()
+        _ORDERED[key] = found
+    return found
 
 
 def check_in(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
