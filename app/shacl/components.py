@@ -247,7 +247,7 @@ def check_min_inclusive(e: Engine, shape: Shape, fv: FocusValues) -> list[Result
     return out
 
 
-_ORDERED: dict[tuple[str, Node, str | None, str, Node, str | None], bool] = {}
+_ORDERED: dict[tuple[str, Node | None, str | None, str, Node | None, str | None], bool] = {}
 
 
 def _at_least(v: Literal, m: Literal) -> bool:
