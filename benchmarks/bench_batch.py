@@ -7,9 +7,10 @@ Runs ``app.build_contracts.build_batch`` (read, RDF, SHACL, enrichment,
 synthèse facts, SHACL again, files, dump parts, cache write) in this process,
 as a pool worker does, after one warm-up contract (the shared inputs and the
 matchers are loaded once per process), into a temporary cache; prints the CPU
-time a contract and the cyclic garbage collector's share of it (read with
-``gc.callbacks``). Unlike ``bench_stages.py`` it includes both SHACL passes and
-runs the collector as the build does. Run it from another checkout (``cd old
+time a contract, the cyclic garbage collector's share of it (read with
+``gc.callbacks``) and its two SHACL passes' (``batch_violations`` timed
+apart). Unlike ``bench_stages.py`` it includes both SHACL passes and runs the
+collector as the build does. Run it from another checkout (``cd old
 && python …/bench_batch.py``) to compare two versions, alternately.
 """
 
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, os.getcwd())  # the checkout measured: the current directory's app/
 
@@ -47,11 +49,23 @@ def main() -> int:
             "CVKG_SOURCES_DIR": str(args.root / "sources"),
             "CVKG_CACHE_DIR": cache,
         }
+        import app.build_contracts as stages
         from app.build_contracts import Batch, build_batch
         from app.config import get_settings
 
+        passes: list[float] = []
+        validate = stages.batch_violations
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            found = validate(*args, **kwargs)
+            passes.append(time.process_time() - start)
+            return found
+
+        stages.batch_violations = timed  # type: ignore[assignment]
         settings = get_settings()
         build_batch(Batch(paths[:1], ["warm-up"], settings))
+        passes.clear()
         gc.callbacks.append(_watch)
         start = time.process_time()
         outcome = build_batch(Batch(paths, [f"k{i}" for i in range(len(paths))], settings))
@@ -63,7 +77,8 @@ def main() -> int:
     n = len(paths)
     print(
         f"{os.getcwd()}: {cpu / n * 1000:.0f} ms CPU a contract "
-        f"(collector {_collector[0] / n * 1000:.0f} ms), {n} contracts, "
+        f"(collector {_collector[0] / n * 1000:.0f} ms; SHACL, curated + enriched: "
+        f"{' + '.join(f'{t / n * 1000:.1f}' for t in passes)} ms), {n} contracts, "
         f"charge {os.getloadavg()[0]:.2f}"
     )
     return 0
