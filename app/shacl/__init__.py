@@ -114,5 +114,5 @@ def validate(
     engine = Engine(program, DataIndex(graphs, base), _namespaces(data, ont), changes)
     results = engine.run()
     if len(graphs) == 1 and not results:
-        remember(graphs[0], program, base)
+        remember(graphs[0], program, base, engine.prefixes())
     return write_report(engine, results)

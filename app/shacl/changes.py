@@ -35,7 +35,9 @@ nothing, and finds nothing again:
   focus nodes or a value of one of its paths: every node it asks a class of
   is one of those, and has the same types;
 - its SPARQL constraints name only unchanged predicates (a query with a
-  variable predicate reads everything: never skipped).
+  variable predicate reads everything: never skipped), and are read with the
+  same prefixes (those of the data graph pySHACL would validate: the same
+  text with another ``cdv:`` is another query).
 
 A node shape whose targets are unchanged is also taken apart: each of its
 property shapes, and its other constraints together, run only if their own
@@ -107,7 +109,8 @@ def reads(shapes: Shapes, shape: Shape, own: bool = False) -> Reads:
 class Changes:
     """The triples that differ from a validation that found nothing: predicates, and types."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefixes: str = "") -> None:
+        self.prefixes = prefixes  # the SPARQL prefixes of the validation that found nothing
         self.predicates: set[Node] = set()
         self.typed: set[Node] = set()  # subjects of the rdf:type triples that differ
         self.classes: set[Node] = set()  # their classes
@@ -151,6 +154,8 @@ class Changes:
         if r.classes and self.typed:
             if not self.typed.isdisjoint(focus) or any(self._pointed_by(p, index) for p in r.paths):
                 return False
+        if r.sparql and prefixes != self.prefixes:  # the same text, another query
+            return False
         for c in r.sparql:
             used = _used(prefixes + c.select)
             if used is None or not self.predicates.isdisjoint(used):
@@ -181,6 +186,7 @@ class _Seen:
     graph: weakref.ref[Graph]
     shapes: Shapes
     base: object
+    prefixes: str
     pos: Nested
 
 
@@ -189,8 +195,9 @@ _lock = threading.Lock()
 _KEEP = 256  # graphs remembered at most (a batch's contracts, between its two passes)
 
 
-def remember(graph: Graph, shapes: Shapes, base: object) -> None:
-    """Keep a copy of the index of ``graph``, which was just validated alone and found valid."""
+def remember(graph: Graph, shapes: Shapes, base: object, prefixes: str) -> None:
+    """Keep a copy of the index of ``graph``, which was just validated alone and found valid
+    (``prefixes``: those its SPARQL constraints were read with)."""
     own = own_indexes(graph)
     if own is None:
         return
@@ -200,7 +207,7 @@ def remember(graph: Graph, shapes: Shapes, base: object) -> None:
         if key not in _seen:
             weakref.finalize(graph, _forget, key)
         _seen.pop(key, None)
-        _seen[key] = _Seen(weakref.ref(graph), shapes, base, pos)
+        _seen[key] = _Seen(weakref.ref(graph), shapes, base, prefixes, pos)
         while len(_seen) > _KEEP:
             del _seen[next(iter(_seen))]
 
@@ -226,7 +233,7 @@ def since(graphs: Sequence[Graph], shapes: Shapes, base: object) -> Changes | No
     own = own_indexes(graph)
     if own is None:
         return None
-    changes = Changes()
+    changes = Changes(seen.prefixes)
     changes.add_index(own[1], seen.pos)
     for other in graphs:
         if other is not graph:  # wholly new
