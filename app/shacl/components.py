@@ -186,7 +186,8 @@ def check_node_kind(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     )
 
 
-_MIN_COUNT, _MAX_COUNT = SH.minCount, SH.maxCount
+MIN_COUNT, MAX_COUNT = SH.minCount, SH.maxCount
+_MIN_COUNT, _MAX_COUNT = MIN_COUNT, MAX_COUNT
 _MIN_COMPONENT, _MAX_COMPONENT = SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent
 
 

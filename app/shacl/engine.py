@@ -191,7 +191,9 @@ class Engine:
         todo = [v for v in dict.fromkeys(nodes) if v not in known]
         if not todo:
             return known
-        if shape.separable:
+        if shape.counts_only and shape.path is not None and not shape.deactivated:
+            known.update(self._counted(shape, todo))
+        elif shape.separable:
             failing = {r.focus for r in self.validate(shape, todo)}
             for v in todo:
                 known[v] = v not in failing
@@ -199,6 +201,21 @@ class Engine:
             for v in todo:
                 known[v] = not self.validate(shape, [v], first=True)
         return known
+
+    def _counted(self, shape: Shape, nodes: list[Node]) -> dict[Node, bool]:
+        """``conforming`` for a property shape with only sh:minCount / sh:maxCount (the
+        members of the tagging shapes' sh:or and sh:xone): the counts' own test,
+        without a result for each failing node (``components._count``)."""
+        low = high = None
+        if c.MIN_COUNT in shape.params:
+            low = int(c.only(shape, c.MIN_COUNT).value)
+        if c.MAX_COUNT in shape.params:
+            high = int(c.only(shape, c.MAX_COUNT).value)
+        fv = self.index.values(nodes, shape.path)  # type: ignore[arg-type]
+        return {
+            v: not ((low and len(fv[v]) < low) or (high is not None and len(fv[v]) > high))
+            for v in nodes
+        }
 
     def conforms(self, shape: Shape, node: Node) -> bool:
         return self.conforming(shape, (node,))[node]

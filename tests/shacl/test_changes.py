@@ -337,3 +337,26 @@ def test_datatype_and_min_inclusive_answers_kept_per_rule_and_literal() -> None:
     results as pySHACL on literals alike but for one of these (twice: remembered)."""
     for _ in range(2):
         assert same_as_pyshacl(LITERAL_SHAPES, LITERAL_DATA) >= 40
+
+
+COUNT_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:or ( [ sh:path ex:p ; sh:maxCount 1 ] [ sh:path ex:q ; sh:minCount 2 ] ) ;
+    sh:xone ( [ sh:path ex:p ; sh:minCount 0 ] [ sh:path ex:r ; sh:minCount 1 ; sh:maxCount 2 ] ) ;
+    sh:not [ sh:path ex:s ; sh:maxCount 0 ] .
+"""
+COUNT_DATA = """
+@prefix ex: <https://example.org/> .
+ex:a a ex:C ; ex:p 1 , 2 ; ex:q 1 .
+ex:b a ex:C ; ex:p 1 ; ex:r 1 ; ex:s 1 .
+ex:c a ex:C ; ex:r 1 , 2 , 3 .
+"""
+
+
+def test_nested_shapes_of_counts_only() -> None:
+    """Nested property shapes with only sh:minCount / sh:maxCount answer from their
+    counts (no result made for each failing node): pySHACL's results."""
+    assert same_as_pyshacl(COUNT_SHAPES, COUNT_DATA) == 4
