@@ -5,22 +5,22 @@ including where it departs from a plain SPARQL reading: sh:datatype also require
 rdflib's well-formed value (``ill_typed``) and the Python type of it;
 sh:minInclusive compares with pySHACL's own ``compare_literal``. A check returns
 :class:`Result` objects whose messages are only made when reported. (String
-constraints: ``strings.py``; shape-based ones: ``nested.py``.)
+constraints: ``strings.py``; shape-based ones: ``nested.py``; the literal tests
+sh:datatype and sh:minInclusive make: ``literals.py``.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pyshacl.errors import ReportableRuntimeError
-from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import SH
 from rdflib.term import Identifier, Node
+
+from app.shacl.literals import at_least, datatype_matches
 
 if TYPE_CHECKING:
     from app.shacl.engine import Engine
@@ -70,73 +70,9 @@ def check_class(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     return out
 
 
-# Module constants: rdflib's namespace attribute lookups are slow in the hot loops.
-_STRING, _LANG_STRING = XSD.string, RDF.langString
-_RDFS_LITERAL, _RDFS_DATATYPE = RDFS.Literal, RDFS.Datatype
-_KINDS: dict[Node, type] = {
-    XSD.integer: int,
-    XSD.float: float,
-    XSD.decimal: Decimal,
-    XSD.boolean: bool,
-    XSD.date: date,
-    XSD.time: time,
-    XSD.dateTime: datetime,
-}
 _BLANK_KINDS = (SH.BlankNode, SH.BlankNodeOrLiteral, SH.BlankNodeOrIRI)
 _LITERAL_KINDS = (SH.Literal, SH.BlankNodeOrLiteral, SH.IRIOrLiteral)
 _IRI_KINDS = (SH.IRI, SH.IRIOrLiteral, SH.BlankNodeOrIRI)
-
-
-@dataclass(frozen=True)
-class _Datatype:
-    """What ``datatype_matches`` asks of a rule, once per rule (each ``==`` runs Python code)."""
-
-    is_literal: bool  # rdfs:Literal
-    is_datatype: bool  # rdfs:Datatype
-    is_string: bool  # xsd:string
-    is_lang_string: bool  # rdf:langString
-    kind: type | None  # the Python type of its values, if checked
-
-
-_DATATYPES: dict[Node, _Datatype] = {}
-
-
-def _datatype(rule: Node) -> _Datatype:
-    found = _DATATYPES.get(rule)
-    if found is None:
-        found = _DATATYPES[rule] = _Datatype(
-            rule == _RDFS_LITERAL,
-            rule == _RDFS_DATATYPE,
-            rule == _STRING,
-            rule == _LANG_STRING,
-            _KINDS.get(rule),
-        )
-    return found
-
-
-def _actual_datatype(v: Literal, r: _Datatype) -> bool:
-    value = v.value
-    if r.is_string or r.is_lang_string:
-        return isinstance(value, (str, bytes))
-    return True if r.kind is None else isinstance(value, r.kind)
-
-
-def datatype_matches(v: Node, rule: Node) -> bool:
-    if not isinstance(v, Literal):
-        return False
-    r = _datatype(rule)
-    dt = v.datatype
-    if dt is not None and (dt is rule or dt == rule):  # (None == rule is False)
-        return getattr(v, "ill_typed", None) is not True and _actual_datatype(v, r)
-    if r.is_literal:
-        return True
-    if r.is_datatype and dt:
-        return True
-    if dt is None and v.language is None and r.is_string:
-        return _actual_datatype(v, r)
-    if r.is_lang_string and v.language:
-        return _actual_datatype(v, r)
-    return False
 
 
 def _each_value(
@@ -240,33 +176,12 @@ def check_min_inclusive(e: Engine, shape: Shape, fv: FocusValues) -> list[Result
                 if isinstance(v, Literal):
                     v_is_string = isinstance(v.value, str)
                     if min_is_string == v_is_string:
-                        ok = _at_least(v, m_val)
+                        ok = at_least(v, m_val)
                 elif not isinstance(v, (BNode, URIRef)):
                     raise ReportableRuntimeError("Not sure how to compare anything else.")
                 if not ok:
                     out.append(Result(shape, SH.MinInclusiveConstraintComponent, f, v, message))
     return out
-
-
-_ORDERED: dict[tuple[str, Node | None, str | None, str, Node | None, str | None], bool] = {}
-
-
-def _at_least(v: Literal, m: Literal) -> bool:
-    """``compare_literal(v, m) >= 0``, pySHACL's, remembered: it only reads the two
-    literals' lexical forms, datatypes and languages (their values and
-    well-formedness follow from them), and the same line numbers and ranks come
-    back in every contract."""
-    key = (str(v), v.datatype, v.language, str(m), m.datatype, m.language)
-    found = _ORDERED.get(key)
-    if found is None:
-        try:
-            found = compare_literal(v, m) >= 0
-        except (TypeError, NotImplementedError):
-            found = False
-        if len(_ORDERED) > 100_000:
-            _ORDERED.clear()
-        _ORDERED[key] = found
-    return found
 
 
 def check_in(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
