@@ -34,6 +34,8 @@ nothing, and finds nothing again:
 - when it checks a class, no node whose ``rdf:type`` changed is one of its
   focus nodes or a value of one of its paths: every node it asks a class of
   is one of those, and has the same types;
+- it has no ``sh:qualifiedValueShapesDisjoint`` (which asks the sibling
+  property shapes' qualified value shapes too: never skipped);
 - its SPARQL constraints name only unchanged predicates (a query with a
   variable predicate reads everything: never skipped), and are read with the
   same prefixes (those of the data graph pySHACL would validate: the same
@@ -67,6 +69,7 @@ if TYPE_CHECKING:
 
 _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf
 _PROPERTY, _CLASS, _DISJOINT = SH.property, SH["class"], SH.disjoint
+_QUALIFIED_DISJOINT = SH.qualifiedValueShapesDisjoint
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ class Reads:
     paths: frozenset[Node]  # predicates whose values are read: sh:path, sh:disjoint
     classes: bool  # some sh:class: the rdf:type of focus and value nodes
     sparql: tuple[SparqlConstraint, ...]
+    # sh:qualifiedValueShapesDisjoint: the sibling property shapes' qualified value
+    # shapes are asked too (found in the shapes graph): counted as reading everything.
+    opaque: bool = False
 
 
 def reads(shapes: Shapes, shape: Shape, own: bool = False) -> Reads:
@@ -84,7 +90,7 @@ def reads(shapes: Shapes, shape: Shape, own: bool = False) -> Reads:
     found = shapes.reads.get(key)
     if found is None:
         paths: set[Node] = set()
-        classes = False
+        classes = opaque = False
         sparql: list[SparqlConstraint] = []
         todo, seen = [shape], set()
         while todo:
@@ -96,13 +102,14 @@ def reads(shapes: Shapes, shape: Shape, own: bool = False) -> Reads:
                 paths.add(s.path)
             paths.update(s.params.get(_DISJOINT, ()))
             classes = classes or _CLASS in s.params
+            opaque = opaque or _QUALIFIED_DISJOINT in s.params
             sparql += s.sparql
             for p in SHAPE_VALUED:
                 if not (own and s is shape and p == _PROPERTY):
                     todo += [shapes.by_node[n] for n in s.params.get(p, ())]
             for p in SHAPE_LISTS:
                 todo += [shapes.by_node[n] for lst in s.params.get(p, ()) for n in lst]
-        found = shapes.reads[key] = Reads(frozenset(paths), classes, tuple(sparql))
+        found = shapes.reads[key] = Reads(frozenset(paths), classes, tuple(sparql), opaque)
     return found  # type: ignore[no-any-return]
 
 
@@ -149,7 +156,7 @@ class Changes:
 
     def reads_same(self, r: Reads, focus: list[Node], index: DataIndex, prefixes: str) -> bool:
         """Whether ``r`` reads, from the same ``focus`` nodes, only triples that did not change."""
-        if not self.predicates.isdisjoint(r.paths):
+        if r.opaque or not self.predicates.isdisjoint(r.paths):
             return False
         if r.classes and self.typed:
             if not self.typed.isdisjoint(focus) or any(self._pointed_by(p, index) for p in r.paths):

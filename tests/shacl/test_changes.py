@@ -360,3 +360,35 @@ def test_nested_shapes_of_counts_only() -> None:
     """Nested property shapes with only sh:minCount / sh:maxCount answer from their
     counts (no result made for each failing node): pySHACL's results."""
     assert same_as_pyshacl(COUNT_SHAPES, COUNT_DATA) == 4
+
+
+QUALIFIED_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+
+ex:N a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:A ] ;
+        sh:qualifiedValueShapesDisjoint true ; sh:qualifiedMaxCount 1 ] ,
+      [ sh:path ex:q ; sh:qualifiedValueShape [ sh:path ex:r ; sh:minCount 1 ] ;
+        sh:qualifiedValueShapesDisjoint true ; sh:qualifiedMinCount 0 ] .
+"""
+
+
+def test_qualified_shapes_disjoint_from_their_siblings() -> None:
+    """sh:qualifiedValueShapesDisjoint asks the other property shapes' qualified value
+    shapes about a value node: ``ex:r`` is read from ``ex:p``'s values, and its change
+    is seen (pySHACL's results)."""
+    shapes = Graph().parse(data=QUALIFIED_SHAPES, format="turtle")
+    ex = "https://example.org/"
+    data = Graph()
+    for v in ("v1", "v2"):
+        data.add((URIRef(ex + "c"), URIRef(ex + "p"), URIRef(ex + v)))
+        data.add((URIRef(ex + v), RDF.type, URIRef(ex + "A")))
+        data.add((URIRef(ex + v), URIRef(ex + "r"), Literal(1)))
+    data.add((URIRef(ex + "c"), RDF.type, URIRef(ex + "C")))
+    assert shacl.validate(data, shapes)[0]
+    data.remove((None, URIRef(ex + "r"), None))
+    got = results(shacl.validate(data, shapes)[1])
+    expected = results(pyshacl_validate(data, shacl_graph=shapes, advanced=True)[1])  # type: ignore[arg-type]
+    assert not expected[0]
+    assert_same(expected, got)
