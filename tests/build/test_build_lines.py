@@ -6,7 +6,9 @@ N-Triples serializer; ``dump_part`` counts each graph's VoID sizes on its
 slice of the parsed quads. Both must give what the slow ways give, on terms
 of every kind a contract has and on the odd ones it might (quotes, line
 breaks and Unicode line separators in literals, datatypes, languages, blank
-nodes), and when a part names a graph twice.
+nodes), and when a part names a graph twice. ``contract_part`` writes a
+contract's Turtle file from its part's quads: the same bytes as Oxigraph's
+Turtle of the contract's N-Triples lines parsed on their own.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from app.build_statistics import Counts, own_roots
-from app.dumps import _lines, dump_part, quad_lines, sorted_ntriples
+from app.dumps import _lines, contract_part, dump_part, quad_lines, sorted_ntriples
+from app.rdf.namespaces import PREFIXES
 
 EX = "https://example.org/id/"
 
@@ -79,3 +82,27 @@ def test_each_graph_of_a_part_counted_on_its_slice() -> None:
         owned = dump_part(graphs, owner="c1", roots=own_roots(EX))
         assert owned.sizes[""] == {"owner": "c1", "own": 1}
         assert owned.nquads == part.nquads
+
+
+def _turtle_of_lines(lines: list[str]) -> bytes:
+    """The Turtle file the old way: the lines parsed on their own, as N-Triples."""
+    triples = ox.parse(("\n".join(lines) + "\n").encode(), format=ox.RdfFormat.N_TRIPLES)
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+
+
+def test_the_turtle_of_a_contract_part_is_that_of_its_lines() -> None:
+    nt = sorted_ntriples(_graph(_TEXTS))
+    one, two = f"{EX}graph/contrat/c1", f"{EX}graph/synthese"
+    facts = [f"<{EX}contrat/c1> <{EX}n> <{EX}x> .", f"<{EX}x> {RDF.type.n3()} <{EX}Fait> ."]
+    for graphs in (
+        [(one, nt), (two, facts)],
+        [(one, nt), (two, [])],
+        [(one, facts), (two, nt)],
+        [(one, nt[:5]), (two, facts), (one, nt[5:])],  # named twice: its lines on their own
+        [(one, []), (two, facts)],
+        [(one, ["# une ligne sans triple ."] + nt), (two, facts)],  # the quads shifted
+    ):
+        part, turtle = contract_part(graphs, owner="c1", roots=own_roots(EX))
+        assert turtle == _turtle_of_lines(graphs[0][1])
+        assert part == dump_part(graphs, owner="c1", roots=own_roots(EX))
