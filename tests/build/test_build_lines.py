@@ -59,6 +59,17 @@ def test_the_lines_are_rdflib_s() -> None:
     assert sorted_ntriples(facts) == _rdflib_lines(facts)
 
 
+def test_terms_of_one_text_and_two_kinds_are_written_apart() -> None:
+    """An IRI, a blank node and literals spelled alike: each written as its own kind."""
+    g = Graph()
+    same = EX + "x"
+    for term in (URIRef(same), BNode(same), Literal(same), Literal(same, lang="fr")):
+        g.add((URIRef(EX + "s"), URIRef(EX + "p"), term))
+    g.add((URIRef(same), URIRef(EX + "p"), BNode(same)))
+    g.add((BNode(same), URIRef(same), URIRef(same)))
+    assert _lines(g) == _rdflib_lines(g)
+
+
 def _slow_sizes(graphs: list[tuple[str, list[str]]]) -> dict[str, dict[str, object]]:
     """Each graph's sizes, read from each quad in turn (the counts' own way)."""
     lines = [line for name, nt in graphs for line in quad_lines(name, nt)]
