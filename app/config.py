@@ -35,13 +35,14 @@ class Settings(BaseSettings):
     # Where the query workers read the data (app/server/launch.py): "disk", each
     # opens the store read-only (writes allowed, ≈ 150 MB a worker); "memory", one
     # in-memory copy loaded at start and shared by forked workers: 2-7× faster
-    # queries, ≈ 1.2 GB in all at 2,000 contracts, and a read replica (writes refused).
+    # queries, ≈ 1.2-1.5 GB in all at 2,000 contracts, and a read replica (writes refused).
     store_mode: Literal["disk", "memory"] = "disk"
     # Memory mode: reading the shared copy writes reference counts, so a forked
     # worker slowly makes private copies of the pages it reads; past this many
-    # bytes of its own pages (counted by its page faults) it is replaced by a
-    # fresh fork after its job (app/server/launch.py). 0: never.
-    worker_private_memory: int = 256 * 2**20
+    # bytes of its own pages it is replaced by a fresh fork after its job
+    # (app/server/private_pages.py). 0: never. A fresh fork copies its pages
+    # again: 256M replaced workers every few large joins (docs/sparql-endpoint.md).
+    worker_private_memory: int = 768 * 2**20
     # Per-contract build results, reused while a contract's inputs are unchanged
     # (app/build_cache.py).
     cache_dir: Path = PROJECT_ROOT / "var" / "build-cache"

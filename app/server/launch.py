@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.server.private_pages import PrivatePages
+
 log = logging.getLogger("cvkg.server")
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Copying the store into memory takes ≈ 20-40 s at 2,000 contracts on a busy
 # machine; a zygote not ready after this is reported as failed.
 ZYGOTE_START_TIMEOUT = 900.0
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 Forked = tuple[int, list[int], "asyncio.Future[int]"]  # pid, (socket, pidfd), exit
@@ -110,8 +111,11 @@ class SubprocessLauncher:
     async def close(self) -> None:
         pass
 
-    def worn(self, pid: int) -> bool:
+    def worn(self, pid: int) -> bool | None:
         return False  # a worker's own store: nothing shared to copy
+
+    def measure_worn(self, pid: int) -> bool:
+        return False
 
     async def spawn(self, *, lazy: bool) -> tuple[WorkerProcess, socket.socket]:
         extra = ["--lazy"] if lazy else []
@@ -157,6 +161,10 @@ class ZygoteLauncher:
     _exits: dict[int, asyncio.Future[int]] = field(default_factory=dict, init=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
     started: dict[str, Any] = field(default_factory=dict, init=False)  # the ready message
+    _pages: PrivatePages = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._pages = PrivatePages(self.private_memory)
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -227,31 +235,21 @@ class ZygoteLauncher:
             self._forked.set_exception(RuntimeError(message.get("message", "fork refused")))
         elif op == "exited":
             future = self._exits.pop(message["pid"], None)  # the pid may be reused later
+            self._pages.forget(message["pid"])
             if future is not None and not future.done():
                 future.set_result(int(message["code"]))
         else:
             for fd in fds:
                 os.close(fd)
 
-    def worn(self, pid: int) -> bool:
-        """Whether the worker has made too much of the shared copy its own.
+    def worn(self, pid: int) -> bool | None:
+        """Whether the worker has made too much of the shared copy its own
+        (``None``: maybe; ``measure_worn`` tells): see ``private_pages``."""
+        return self._pages.past_limit(pid)
 
-        pyoxigraph's in-memory store updates reference counts as it reads, so
-        every page a query reads is copied into the worker (measured: ≈ 300 MB
-        per worker after the API's start-up queries at 2,000 contracts). Each
-        page made private costs one minor page fault, so faults × page size
-        bound the worker's own pages (from above: new allocations fault too).
-        Reading ``/proc/PID/stat`` costs ≈ 0.1 ms; ``smaps_rollup``, exact,
-        ≈ 40 ms at this size, too much per job.
-        """
-        if not self.private_memory:
-            return False
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                faults = int(handle.read().rsplit(b")", 1)[1].split()[7])  # minflt
-        except (OSError, ValueError, IndexError):
-            return False
-        return faults * PAGE > self.private_memory
+    def measure_worn(self, pid: int) -> bool:
+        """The exact answer ``worn`` could not give (≈ 50 ms: not on the loop)."""
+        return self._pages.measure(pid)
 
     async def spawn(self, *, lazy: bool) -> tuple[WorkerProcess, socket.socket]:
         """A freshly forked worker (``lazy`` is moot: nothing to open)."""

@@ -177,7 +177,7 @@ class WorkerPool:
         await worker.process.wait()
 
     def _discard(self, worker: Worker, *, worn: bool = False) -> None:
-        """Kill a worker in an unknown state (or ``worn``, see launch.py) and start
+        """Kill a worker in an unknown state (or ``worn``, see private_pages.py) and start
         its replacement."""
         if worn:
             self.recycled += 1
@@ -274,13 +274,36 @@ class WorkerPool:
         except TimeoutError:
             raise PoolBusy from None
         reply = await self._exchange(worker, job, payload, self.timeout)
-        if self._launcher.worn(worker.process.pid):
+        worn = self._launcher.worn(worker.process.pid)
+        if worn is None:  # maybe: measured off the loop, the answer not kept waiting
+            task = asyncio.create_task(self._settle(worker))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        else:
+            self._release(worker, worn=worn)
+        return reply
+
+    def _release(self, worker: Worker, *, worn: bool) -> None:
+        """A worker whose job is done: idle again, or replaced."""
+        if worn:
             self._discard(worker, worn=True)
         elif worker.demoted and not _restore(worker):
             self._discard(worker)
         else:
             self._idle.put_nowait(worker)
-        return reply
+
+    async def _settle(self, worker: Worker) -> None:
+        try:
+            worn = await asyncio.to_thread(self._launcher.measure_worn, worker.process.pid)
+        except asyncio.CancelledError:  # the pool is closing
+            with contextlib.suppress(ProcessLookupError):
+                worker.process.kill()
+            worker.writer.close()
+            raise
+        if self._closing:
+            await self._stop(worker)
+        else:
+            self._release(worker, worn=worn)
 
     @contextlib.asynccontextmanager
     async def exclusive(self, *, deadline: float) -> AsyncIterator[None]:
