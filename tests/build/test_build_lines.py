@@ -79,10 +79,18 @@ def _slow_sizes(graphs: list[tuple[str, list[str]]]) -> dict[str, dict[str, obje
     return {name: c.as_part() for name, c in sorted(counts.items())}
 
 
-def test_each_graph_of_a_part_counted_on_its_slice() -> None:
-    nt = sorted_ntriples(_graph(_TEXTS))
-    one, two = f"{EX}graph/contrat/c1", f"{EX}graph/synthese"
+_ONE, _TWO = f"{EX}graph/contrat/c1", f"{EX}graph/synthese"
+
+
+def _contract_and_facts() -> tuple[list[str], list[str]]:
+    """A contract's lines (odd literals, blank nodes) and a few facts' lines."""
     facts = [f"<{EX}contrat/c1> <{EX}n> <{EX}x> .", f"<{EX}x> {RDF.type.n3()} <{EX}Fait> ."]
+    return sorted_ntriples(_graph(_TEXTS)), facts
+
+
+def test_each_graph_of_a_part_counted_on_its_slice() -> None:
+    nt, facts = _contract_and_facts()
+    one, two = _ONE, _TWO
     for graphs in (
         [(one, nt), (two, facts)],
         [(one, []), (two, facts)],  # an empty graph: no sizes
@@ -103,9 +111,8 @@ def _turtle_of_lines(lines: list[str]) -> bytes:
 
 
 def test_the_turtle_of_a_contract_part_is_that_of_its_lines() -> None:
-    nt = sorted_ntriples(_graph(_TEXTS))
-    one, two = f"{EX}graph/contrat/c1", f"{EX}graph/synthese"
-    facts = [f"<{EX}contrat/c1> <{EX}n> <{EX}x> .", f"<{EX}x> {RDF.type.n3()} <{EX}Fait> ."]
+    nt, facts = _contract_and_facts()
+    one, two = _ONE, _TWO
     for graphs in (
         [(one, nt), (two, facts)],
         [(one, nt), (two, [])],
