@@ -109,19 +109,8 @@ def quad_lines(name: str, ntriples: list[str]) -> list[str]:
 _PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
-def _serialize(nt_or_nq: str, fmt: ox.RdfFormat, source_fmt: ox.RdfFormat) -> bytes:
-    quads = ox.parse(nt_or_nq.encode("utf-8"), format=source_fmt)
-    if source_fmt == ox.RdfFormat.N_TRIPLES:  # the default graph only: Oxigraph writes
-        return ox.serialize(quads, format=fmt, prefixes=_PREFIXES) or b""  # it as triples
-    return _serialize_quads(list(quads), fmt)
-
-
-def _serialize_quads(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
-    if fmt.supports_datasets:
-        data: list = quads
-    else:
-        data = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    return ox.serialize(data, format=fmt, prefixes=_PREFIXES) or b""
+def _turtle(triples: Iterable[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
 
 
 def graph_lines(graph: Graph, ctx: dict[str, Any]) -> tuple[list[str], bytes]:
@@ -230,25 +219,22 @@ def contract_part(
     graph's are the first ``n``, its triples those of its lines, in their order.
     """
     nq, quads, spans = _parsed(graphs)
-    name, lines = graphs[0]
+    lines = graphs[0][1]
     if _aligned(quads, spans):
-        triples_of = [q.triple for q in quads[: len(lines)]]
-        turtle = ox.serialize(triples_of, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
-    else:
-        text = "\n".join(lines) + "\n"
-        turtle = _serialize(text, ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
+        turtle = _turtle([q.triple for q in quads[: len(lines)]])
+    else:  # its lines on their own, as N-Triples (the default graph: written as triples)
+        text = ("\n".join(lines) + "\n").encode("utf-8")
+        turtle = _turtle(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
     return _part(nq, quads, spans, owner, roots), turtle
 
 
 def _part(
-    nq: bytes,
-    quads: list[ox.Quad],
-    spans: list[tuple[str, int]],
-    owner: str,
-    roots: tuple[str, ...],
+    nq: bytes, quads: list[ox.Quad], spans: Spans, owner: str, roots: tuple[str, ...]
 ) -> DumpPart:
     counts = _counts(quads, spans)
-    trig = _serialize_quads(quads, ox.RdfFormat.TRIG) if quads else b""
+    trig = (
+        (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b"") if quads else b""
+    )
     body = b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@"))
     owns = owner_test(roots, owner) if owner else None
     sizes = {name: c.as_part(owns) for name, c in sorted(counts.items())}
