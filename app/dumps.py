@@ -92,7 +92,7 @@ def _lines(graph: Graph) -> list[str]:
             obj = written[o] = o.n3()
         rows.append(f"{subject} {predicate} {obj} .\n")
     text = "".join(rows)
-    text = text.encode("utf-8").decode("utf-8")  # what rdflib's serializer refuses, refused
+    text.encode("utf-8")  # raises on what rdflib's serializer refuses (a lone surrogate)
     return sorted({line for line in text.splitlines() if line.strip()})
 
 

@@ -14,6 +14,7 @@ Turtle of the contract's N-Triples lines parsed on their own.
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -124,3 +125,13 @@ def test_the_turtle_of_a_contract_part_is_that_of_its_lines() -> None:
         part, turtle = contract_part(graphs, owner="c1", roots=own_roots(EX))
         assert turtle == _turtle_of_lines(graphs[0][1])
         assert part == dump_part(graphs, owner="c1", roots=own_roots(EX))
+
+
+def test_what_rdflib_refuses_to_write_is_refused() -> None:
+    """A lone surrogate cannot be written in UTF-8: rdflib's serializer raises, so do the lines."""
+    g = Graph()
+    g.add((URIRef(EX + "s"), URIRef(EX + "p"), Literal("moitié \ud800")))
+    with pytest.raises(UnicodeEncodeError):
+        g.serialize(format="nt", encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        _lines(g)
