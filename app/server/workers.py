@@ -25,13 +25,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.server import ipc
+from app.server import ipc, priority
 from app.server.launch import Options, SubprocessLauncher, WorkerProcess, ZygoteLauncher
 
 log = logging.getLogger("cvkg.server")
@@ -66,33 +65,6 @@ class Worker:
     isolated: bool = False
     jobs: int = 0
     demoted: bool = False  # a long job lowered its CPU priority for good
-
-
-# A job running longer than this drops to the lowest CPU priority, so that
-# short queries and pages keep the cores while runaways use what is left. An
-# unprivileged server cannot raise its priority back: the worker is then
-# replaced once its job is done.
-DEMOTE_AFTER = 1.0
-LOWEST_PRIORITY = 19
-WORKER_PRIORITY = 5  # worker_main.NICENESS: below the server
-
-
-def _demote(worker: Worker) -> None:
-    try:
-        os.setpriority(os.PRIO_PROCESS, worker.process.pid, LOWEST_PRIORITY)
-        worker.demoted = True
-    except OSError:
-        pass
-
-
-def _restore(worker: Worker) -> bool:
-    """Give a demoted worker its priority back; needs CAP_SYS_NICE (else it is replaced)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, worker.process.pid, WORKER_PRIORITY)
-    except OSError:
-        return False
-    worker.demoted = False
-    return True
 
 
 @dataclass
@@ -234,7 +206,9 @@ class WorkerPool:
         self, worker: Worker, job: ipc.Job, payload: bytes, timeout: float
     ) -> tuple[ipc.Reply, bytes]:
         """Send one job and wait for its reply; the worker is lost on any failure."""
-        demotion = asyncio.get_running_loop().call_later(DEMOTE_AFTER, _demote, worker)
+        demotion = asyncio.get_running_loop().call_later(
+            priority.DEMOTE_AFTER, priority.demote, worker
+        )
         try:
             async with asyncio.timeout(timeout):  # no extra task, unlike wait_for
                 await ipc.send_async(worker.writer, job, payload)
@@ -287,7 +261,7 @@ class WorkerPool:
         """A worker whose job is done: idle again, or replaced."""
         if worn:
             self._discard(worker, worn=True)
-        elif worker.demoted and not _restore(worker):
+        elif worker.demoted and not priority.restore(worker):
             self._discard(worker)
         else:
             self._idle.put_nowait(worker)
