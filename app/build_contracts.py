@@ -29,7 +29,7 @@ from app.build_timing import no_collection
 from app.config import Settings
 from app.curation.collection import load_checked
 from app.curation.model import Contrat
-from app.dumps import dump_part, graph_files, sorted_ntriples
+from app.dumps import contract_part, graph_lines, sorted_ntriples
 from app.enrichment.pipeline import enrich
 from app.enrichment.themes import check_theme_overrides
 from app.rdf.context import context
@@ -218,8 +218,8 @@ def _build(batch: Batch, s: _Shared) -> Outcome:
     for c in contrats:
         if c.id in found or "" in found:
             continue
-        lines, files = graph_files(graphs[c.id], s.context)
-        part = dump_part(
+        lines, jsonld = graph_lines(graphs[c.id], s.context)
+        part, turtle = contract_part(
             [
                 (str(s.iris.graph(f"contrat/{c.id}")), lines),
                 (synthese, sorted_ntriples(facts[c.id])),
@@ -227,7 +227,7 @@ def _build(batch: Batch, s: _Shared) -> Outcome:
             owner=c.id,
             roots=own_roots(s.iris.base),
         )
-        named = {f"contrat.{ext}": data for ext, data in files.items()}
+        named = {"contrat.ttl": turtle, "contrat.jsonld": jsonld}
         cache.put(keys[c.id], metas[c.id], part, named)
     for graph in [*graphs.values(), *facts.values()]:
         release(graph)

@@ -61,48 +61,38 @@ def canonical(graph: Graph) -> Graph:
     return out
 
 
-class _Terms:
-    """Each term as rdflib's N-Triples serializer writes it (``_nt_row``), written once.
-
-    A contract's ≈ 4 000 triples name ≈ 1 500 distinct terms; rdflib's serializer
-    formats all three terms of every triple again. The keys are plain strings
-    (an rdflib term hashes in Python, a ``str`` in C).
-    """
-
-    def __init__(self) -> None:
-        self.iris: dict[tuple[type, str], str] = {}
-        self.literals: dict[tuple[str, str | None, str | None], str] = {}
-
-    def node(self, term: Node) -> str:
-        """A subject or predicate (``term.n3()``), or an object that is not a literal."""
-        key = (type(term), str(term))
-        found = self.iris.get(key)
-        if found is None:
-            found = term.n3()
-            if not isinstance(term, Literal):  # (never a subject here; not kept: no language)
-                self.iris[key] = found
-        return found
-
-    def object(self, term: Node) -> str:
-        kind = type(term)
-        if kind is not Literal and not issubclass(kind, Literal):
-            return self.node(term)
-        literal: Literal = term  # type: ignore[assignment]
-        datatype = literal.datatype
-        key = (str(literal), literal.language, None if datatype is None else str(datatype))
-        found = self.literals.get(key)
-        if found is None:
-            found = self.literals[key] = _quoteLiteral(literal)
-        return found
-
-
 def _lines(graph: Graph) -> list[str]:
     """The graph's N-Triples lines as rdflib writes them (``Graph.serialize(format="nt")``,
-    decoded, split into lines), distinct and sorted."""
-    terms = _Terms()
-    node, obj = terms.node, terms.object
-    text = "".join(f"{node(s)} {node(p)} {obj(o)} .\n" for s, p, o in triples(graph))
-    text = text.encode("utf-8").decode("utf-8")  # what rdflib's serializer refuses, refused
+    decoded, split into lines), distinct and sorted.
+
+    rdflib's serializer (``_nt_row``) writes each triple's terms with ``n3()``, an
+    object literal with ``_quoteLiteral``. A contract's ≈ 4 000 triples name ≈ 1 500
+    distinct IRIs, and ``URIRef.n3`` checks its IRI's characters at every call: an
+    IRI or blank node is written once (keyed by the term: equal terms are of one type
+    with one text, so they write alike); a literal, almost always distinct, each time.
+    """
+    written: dict[Node, str] = {}
+    rows: list[str] = []
+    for s, p, o in triples(graph):
+        subject = written.get(s)
+        if subject is None:
+            subject = s.n3()
+            if not isinstance(s, Literal):
+                written[s] = subject
+        predicate = written.get(p)
+        if predicate is None:
+            predicate = p.n3()
+            if not isinstance(p, Literal):
+                written[p] = predicate
+        if isinstance(o, Literal):
+            rows.append(f"{subject} {predicate} {_quoteLiteral(o)} .\n")
+            continue
+        obj = written.get(o)
+        if obj is None:
+            obj = written[o] = o.n3()
+        rows.append(f"{subject} {predicate} {obj} .\n")
+    text = "".join(rows)
+    text.encode("utf-8")  # raises on what rdflib's serializer refuses (a lone surrogate)
     return sorted({line for line in text.splitlines() if line.strip()})
 
 
@@ -116,31 +106,20 @@ def quad_lines(name: str, ntriples: list[str]) -> list[str]:
     return [f"{line[:-1].rstrip()} <{name}> ." for line in ntriples]
 
 
-def _serialize(nt_or_nq: str, fmt: ox.RdfFormat, source_fmt: ox.RdfFormat) -> bytes:
-    quads = ox.parse(nt_or_nq.encode("utf-8"), format=source_fmt)
-    if source_fmt == ox.RdfFormat.N_TRIPLES:  # the default graph only: Oxigraph writes
-        prefixes = {p: str(ns) for p, ns in PREFIXES.items()}  # it as triples, no copy
-        return ox.serialize(quads, format=fmt, prefixes=prefixes) or b""
-    return _serialize_quads(list(quads), fmt)
+_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
-def _serialize_quads(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
-    if fmt.supports_datasets:
-        data: list = quads
-    else:
-        data = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-    return ox.serialize(data, format=fmt, prefixes=prefixes) or b""
+def _turtle(triples: Iterable[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
 
 
-def graph_files(graph: Graph, ctx: dict[str, Any]) -> tuple[list[str], dict[str, bytes]]:
-    """A contract's sorted N-Triples lines, and its ``ttl`` and ``jsonld`` files: the
-    JSON-LD compacted with the published context ``ctx`` (embedded: the build does
-    not know the URL it will be served at)."""
+def graph_lines(graph: Graph, ctx: dict[str, Any]) -> tuple[list[str], bytes]:
+    """A contract's sorted N-Triples lines and its ``jsonld`` file: the JSON-LD compacted
+    with the published context ``ctx`` (embedded: the build does not know the URL it
+    will be served at). Its Turtle file is written with its dump part
+    (:func:`contract_part`)."""
     graph = canonical(graph)  # the blank nodes labelled alike in every file, in any run
-    lines = _lines(graph)
-    turtle = _serialize("\n".join(lines) + "\n", ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
-    return lines, {"ttl": turtle, "jsonld": compacted(graph, ctx)}
+    return _lines(graph), compacted(graph, ctx)
 
 
 @dataclass(frozen=True)
@@ -166,18 +145,28 @@ def _append(out: BinaryIO, data: bytes | Path) -> None:
             offset += os.sendfile(out.fileno(), source.fileno(), offset, size - offset)
 
 
-def _counts(quads: list[ox.Quad], spans: list[tuple[str, int]]) -> dict[str, Counts]:
-    """Each graph's counts: its quads are the next ``n`` (one a line, in order) when every
-    line gave one quad and no graph is named twice; else read from each quad."""
+def _aligned(quads: list[ox.Quad], spans: list[tuple[str, int]]) -> bool:
+    """Whether the quads are the lines' own, one a line and in order (each graph's are the
+    next ``n``): every line gave one quad, no graph is named twice, and each graph's
+    first quad is in it."""
     names = [name for name, n in spans if n]
-    if len(quads) == sum(n for _, n in spans) and len(set(names)) == len(names):
+    return (
+        len(quads) == sum(n for _, n in spans)
+        and len(set(names)) == len(names)
+        and all(quads[i].graph_name.value == name for name, i in _firsts(spans))  # type: ignore[union-attr]
+    )
+
+
+def _counts(quads: list[ox.Quad], spans: list[tuple[str, int]]) -> dict[str, Counts]:
+    """Each graph's counts: on its slice of the quads when they are aligned with the
+    lines (:func:`_aligned`); else read from each quad."""
+    if _aligned(quads, spans):
         counts, start = {}, 0
         for name, n in spans:
             if n:
                 counts[name] = Counts.of(quads[start : start + n])
                 start += n
-        if all(quads[i].graph_name.value == name for name, i in _firsts(spans)):  # type: ignore[union-attr]
-            return counts
+        return counts
     counts = {}
     for quad in quads:
         counts.setdefault(str(quad.graph_name.value), Counts()).add(quad)  # type: ignore[union-attr]
@@ -193,21 +182,59 @@ def _firsts(spans: list[tuple[str, int]]) -> Iterator[tuple[str, int]]:
             start += n
 
 
-def dump_part(
-    graphs: Iterable[tuple[str, list[str]]], owner: str = "", roots: tuple[str, ...] = ()
-) -> DumpPart:
-    """The part holding the named graphs ``(name, sorted N-Triples lines)``; the subject
-    IRIs the contract ``owner`` alone mints (under ``roots``) are counted, not listed
-    (``app/build_statistics.py``)."""
+Spans = list[tuple[str, int]]  # each graph's name and number of lines, in order
+
+
+def _parsed(graphs: Iterable[tuple[str, list[str]]]) -> tuple[bytes, list[ox.Quad], Spans]:
+    """The part's N-Quads text, its quads as Oxigraph reads them, and each graph's
+    ``(name, number of lines)``."""
     lines: list[str] = []
     spans: list[tuple[str, int]] = []
     for name, ntriples in graphs:
         lines.extend(quad_lines(name, ntriples))
         spans.append((name, len(ntriples)))
     nq = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+    return nq, list(ox.parse(nq, format=ox.RdfFormat.N_QUADS)), spans
+
+
+def dump_part(
+    graphs: Iterable[tuple[str, list[str]]], owner: str = "", roots: tuple[str, ...] = ()
+) -> DumpPart:
+    """The part holding the named graphs ``(name, sorted N-Triples lines)``; the subject
+    IRIs the contract ``owner`` alone mints (under ``roots``) are counted, not listed
+    (``app/build_statistics.py``)."""
+    return _part(*_parsed(graphs), owner, roots)
+
+
+def contract_part(
+    graphs: list[tuple[str, list[str]]], owner: str = "", roots: tuple[str, ...] = ()
+) -> tuple[DumpPart, bytes]:
+    """:func:`dump_part`, and the Turtle file of its first graph, written from the same
+    parsed quads.
+
+    Oxigraph read each contract's lines twice, as N-Triples for the Turtle file and
+    again with their graph's name for the part (≈ 10 ms a contract, most of it
+    checking the same IRIs). Each line is the N-Triples line with the graph's name
+    added, so when the quads are aligned with the lines (:func:`_aligned`) the first
+    graph's are the first ``n``, its triples those of its lines, in their order.
+    """
+    nq, quads, spans = _parsed(graphs)
+    lines = graphs[0][1]
+    if _aligned(quads, spans):
+        turtle = _turtle([q.triple for q in quads[: len(lines)]])
+    else:  # its lines on their own, as N-Triples (the default graph: written as triples)
+        text = ("\n".join(lines) + "\n").encode("utf-8")
+        turtle = _turtle(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+    return _part(nq, quads, spans, owner, roots), turtle
+
+
+def _part(
+    nq: bytes, quads: list[ox.Quad], spans: Spans, owner: str, roots: tuple[str, ...]
+) -> DumpPart:
     counts = _counts(quads, spans)
-    trig = _serialize_quads(quads, ox.RdfFormat.TRIG) if quads else b""
+    trig = (
+        (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b"") if quads else b""
+    )
     body = b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@"))
     owns = owner_test(roots, owner) if owner else None
     sizes = {name: c.as_part(owns) for name, c in sorted(counts.items())}

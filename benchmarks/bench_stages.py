@@ -4,11 +4,12 @@
     python benchmarks/bench_stages.py /tmp/g50 --contracts 20
 
 Runs the stages as ``app/build_contracts.py`` chains them (read + provenance,
-RDF, enrichment, synthèse facts, the ``.ttl``/``.jsonld`` files, the dump parts,
-the cache write) on each contract, after one warm-up contract (the matchers
-and vocabularies are built once per process), and prints the mean CPU time of
-each. Run it from another checkout (``cd old && python …/bench_stages.py``) to
-compare two versions of the code on the same machine, alternately.
+RDF, enrichment, synthèse facts, the N-Triples lines and ``.jsonld`` file, the
+dump parts with the ``.ttl`` file written from their quads, the cache write) on
+each contract, after one warm-up contract (the matchers and vocabularies are
+built once per process), and prints the mean CPU time of each. Run it from
+another checkout (``cd old && python …/bench_stages.py``) to compare two
+versions of the code on the same machine, alternately.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def main() -> int:
     from app.build_contracts import _shared
     from app.config import get_settings
     from app.curation.collection import load_checked
-    from app.dumps import dump_part, graph_files, sorted_ntriples
+    from app.dumps import contract_part, graph_lines, sorted_ntriples
     from app.enrichment.pipeline import enrich
     from app.rdf.contrat_graph import contrat_graph
     from app.synthese import SYNTHESE_GRAPH, contract_facts, saisie_from_graph, to_graph
@@ -60,11 +61,13 @@ def main() -> int:
         saisie = saisie_from_graph(graph, s.iris.contrat(contrat.id))
         facts = to_graph(contract_facts(saisie, s.ancestors, s.iris.base))
         t = tick("faits de synthèse", t)
-        lines, files = graph_files(graph, s.context)
-        t = tick(".ttl + .jsonld (+ N-Triples)", t)
+        lines, jsonld = graph_lines(graph, s.context)
+        t = tick(".jsonld (+ N-Triples)", t)
         named = [(str(s.iris.graph(f"contrat/{contrat.id}")), lines)]
-        part = dump_part(named + [(str(s.iris.graph(SYNTHESE_GRAPH)), sorted_ntriples(facts))])
-        t = tick("parts des dumps", t)
+        synthese = [(str(s.iris.graph(SYNTHESE_GRAPH)), sorted_ntriples(facts))]
+        part, turtle = contract_part(named + synthese)
+        files = {"ttl": turtle, "jsonld": jsonld}
+        t = tick("parts des dumps + .ttl", t)
         with tempfile.TemporaryDirectory() as tmp:
             ContractCache(Path(tmp)).put("k", {"id": contrat.id}, part, files)
         tick("écriture du cache", t)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -117,11 +117,18 @@ class LabelMatcher:
             self._patterns.setdefault(first, []).append((seq, key, label))
 
     def find(self, text: str) -> list[Hit]:
-        toks = tokens(text)
+        """Every (concept key, label) whose sequence starts at one of the text's tokens,
+        looked up by the token's stem and by its own text (an acronym's)."""
+        toks = _tokens(text)
         hits: list[Hit] = []
+        patterns = self._patterns
         for i, tok in enumerate(toks):
-            for candidate in {tok.key, tok.text}:
-                for seq, key, label in self._patterns.get(candidate, ()):
+            by_key = patterns.get(tok.key)
+            by_text = patterns.get(tok.text) if tok.text != tok.key else None
+            if by_key is None and by_text is None:
+                continue  # most tokens
+            for candidates in (by_key, by_text):
+                for seq, key, label in candidates or ():
                     if self._matches(seq, toks, i):
                         last = toks[i + len(seq) - 1]
                         hits.append(
@@ -130,10 +137,11 @@ class LabelMatcher:
         return hits
 
     @staticmethod
-    def _matches(seq: tuple[tuple[str, bool], ...], toks: list[Token], i: int) -> bool:
+    def _matches(seq: tuple[tuple[str, bool], ...], toks: Sequence[Token], i: int) -> bool:
         if i + len(seq) > len(toks):
             return False
-        for (key, exact), tok in zip(seq, toks[i : i + len(seq)], strict=True):
+        for j, (key, exact) in enumerate(seq):
+            tok = toks[i + j]
             if (tok.text if exact else tok.key) != key:
                 return False
         return True

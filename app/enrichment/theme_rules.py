@@ -112,29 +112,35 @@ class SpecificMatcher(LabelMatcher):
         hits = sorted(hits, key=lambda h: (h.start, h.end, h.key))
         dropped = self._means(text, hits) | self._publics_as_examples(text, hits)
         dropped |= {h for h in hits if _in_example_list(text, h)}
-        dropped |= {
-            h
-            for h in hits
-            if _EXAMPLES_PARENTHESIS.search(text[: h.start])
-            or _SECTION_NAME.search(text[: h.start])
-            or self._in_programme_list(text, h)
-        }
-        dropped |= {
-            h
-            for h in hits
-            if _REFERENCE.search(text[: h.start]) or _EXCLUDED.search(text[: h.start])
-        }
+        dropped |= {h for h in hits if self._aside(text, h)}
         hits = [h for h in hits if h not in dropped]
         words = tokens(text)
         return [h for h in hits if not self._redundant_broad(h, hits, words, text)]
 
+    def _aside(self, text: str, hit: Hit) -> bool:
+        """The match gives examples, names a section of the plan, lies in a list of
+        programmes, follows *cf.* or *hors*. (The two patterns that need a parenthesis
+        or a « are only tried where the text before the match has one: each is tried
+        at every character of it.)"""
+        before = text[: hit.start]
+        return bool(
+            ("(" in before and _EXAMPLES_PARENTHESIS.search(before))
+            or ("«" in before and _SECTION_NAME.search(before))
+            or self._in_programme_list(text, hit)
+            or _REFERENCE.search(before)
+            or _EXCLUDED.search(before)
+        )
+
     def _swallowed(self, inner: Hit, outer: Hit) -> bool:
         """Inner lies strictly inside outer's words, and outer is not a broad theme's name
-        spelling out inner's narrower theme (``Cadre de vie et renouvellement urbain``)."""
-        spelled_out = (outer.key, outer.label) in self._names and outer.key in self._ancestors.get(
-            inner.key, frozenset()
+        spelling out inner's narrower theme (``Cadre de vie et renouvellement urbain``).
+        (Tried for every pair of matches: the cheap tests first.)"""
+        if outer.key == inner.key or not _strictly_inside(inner, outer):
+            return False
+        return not (
+            (outer.key, outer.label) in self._names
+            and outer.key in self._ancestors.get(inner.key, frozenset())
         )
-        return outer.key != inner.key and _strictly_inside(inner, outer) and not spelled_out
 
     def _redundant_broad(self, hit: Hit, hits: list[Hit], words: list[Token], text: str) -> bool:
         """A broad theme's match that only repeats one of its narrower themes: all its

@@ -156,6 +156,11 @@ class _Compactor:
         self.context = JsonLdContext(ctx)
         self.keys: dict[tuple[str, str | None, str | None, bool], tuple[str, str]] = {}
         self.iris: dict[str, str] = {}
+        # The context's keywords (``@id``… or their aliases): each a property that
+        # looks its aliases up again at every read, thousands of times a contract.
+        c = self.context
+        self.id_key, self.type_key = c.id_key, c.type_key
+        self.value_key, self.lang_key = c.value_key, c.lang_key
 
     def iri(self, iri: str) -> str:
         found = self.iris.get(iri)
@@ -221,32 +226,55 @@ class _Compactor:
             if isinstance(o, Literal) and str(o.datatype) == coercion:
                 return str(o)
         if isinstance(o, URIRef):
-            return {ctx.id_key: self.iri(str(o))}
-        native = o.datatype in PLAIN_LITERAL_TYPES
+            return {self.id_key: self.iri(str(o))}
+        datatype, language = o.datatype, o.language
+        native = datatype in PLAIN_LITERAL_TYPES
         v = o.toPython() if native else str(o)
-        if o.datatype:
-            return v if native else {ctx.type_key: ctx.to_symbol(o.datatype), ctx.value_key: v}
-        if o.language and o.language != ctx.language:
-            return {ctx.lang_key: o.language, ctx.value_key: v}
-        return {ctx.value_key: v} if ctx.language and not o.language else v
+        if datatype:
+            return v if native else {self.type_key: ctx.to_symbol(datatype), self.value_key: v}
+        if language and language != ctx.language:
+            return {self.lang_key: language, self.value_key: v}
+        return {self.value_key: v} if ctx.language and not language else v
 
     def nodes(self, graph: Graph) -> list[dict[str, Any]]:
+        """The graph's nodes, each IRI shrunk once (keyed by the term, for this graph)
+        and each predicate's key for IRI objects decided once: the checks of rdflib's
+        term classes (abstract classes: ``isinstance`` runs in Python) are made only
+        for what is not exactly an IRI or a literal."""
         nodes: dict[str, dict[str, Any]] = {}
-        id_key = self.context.id_key
+        id_key = self.id_key
+        shrunk: dict[URIRef, str] = {}
+        iri_keys: dict[URIRef, tuple[str, str]] = {}  # predicate → (key, how), IRI objects
         for s, p, o in triples(graph):
-            if type(s) is not URIRef or not isinstance(o, URIRef | Literal):
+            if type(s) is not URIRef:
                 raise _Unsupported("nœud anonyme")
-            if p in _LIST_LINKS:
-                raise _Unsupported("liste RDF")
-            node_id = self.iri(str(s))
+            node_id = shrunk.get(s)
+            if node_id is None:
+                node_id = shrunk[s] = self.iri(str(s))
             node = nodes.get(node_id)
             if node is None:
                 node = nodes[node_id] = {id_key: node_id}
-            key, how = self.key(p, o)  # type: ignore[arg-type]
-            if how == "coerce:@id" and type(o) is URIRef:  # most values: no call
-                value: Any = self.iri(str(o))
+            kind = type(o)
+            if kind is URIRef:
+                decided = iri_keys.get(p)  # type: ignore[call-overload]
+                if decided is None:
+                    if p in _LIST_LINKS:
+                        raise _Unsupported("liste RDF")
+                    decided = iri_keys[p] = self.key(p, o)  # type: ignore[index, arg-type]
+                key, how = decided
+                if how == "coerce:@id":  # most values
+                    value: Any = shrunk.get(o)  # type: ignore[call-overload]
+                    if value is None:
+                        value = shrunk[o] = self.iri(str(o))  # type: ignore[index]
+                else:
+                    value = self.value(o, how)  # type: ignore[arg-type]
             else:
-                value = self.value(o, how)
+                if kind is not Literal and not isinstance(o, URIRef | Literal):
+                    raise _Unsupported("nœud anonyme")
+                if p in _LIST_LINKS:
+                    raise _Unsupported("liste RDF")
+                key, how = self.key(p, o)  # type: ignore[arg-type]
+                value = self.value(o, how)  # type: ignore[arg-type]
             present = node.get(key)
             if present is None:
                 node[key] = value

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -22,34 +21,42 @@ class _Other(Exception):
     """A value this writer leaves to ``json.dumps``."""
 
 
-def _key(key: Any) -> str:
-    if type(key) is not str:
-        raise _Other
-    return encode_basestring(key) + ": "  # type: ignore[no-any-return]
+def _indent(level: int) -> str:
+    """A new line and ``level`` spaces: the indent of a member at that level."""
+    if level < len(_INDENTS):
+        return _INDENTS[level]
+    return "\n" + " " * level
 
 
-def _members(pairs: Iterable[tuple[str, Any]], level: int, brackets: str, out: list[str]) -> None:
-    """An object's or array's members, one a line: ``(what precedes the value, value)``."""
-    inner = "\n" + " " * (level + 1)
-    separator = brackets[0]
-    for prefix, item in pairs:
-        out.append(separator + inner + prefix)
-        separator = ","
-        _write(item, level + 1, out)
-    out.append("\n" + " " * level + brackets[1])
+_INDENTS = ["\n" + " " * level for level in range(16)]
 
 
 def _write(value: Any, level: int, out: list[str]) -> None:
+    """``value``'s text: its members one a line, in loops rather than generators (a
+    contract's JSON-LD is ≈ 7 000 values, most of them strings: written at once)."""
     kind = type(value)
     if kind is str:
         out.append(encode_basestring(value))
-    elif kind is dict or kind is list:
+    elif kind is dict:
         if not value:
-            out.append("{}" if kind is dict else "[]")
-        elif kind is dict:
-            _members(((_key(k), v) for k, v in value.items()), level, "{}", out)
-        else:
-            _members((("", v) for v in value), level, "[]", out)
+            out.append("{}")
+            return
+        inner, separator = _indent(level + 1), "{"
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Other
+            _member(f"{separator}{inner}{encode_basestring(key)}: ", item, level, out)
+            separator = ","
+        out.append(_indent(level) + "}")
+    elif kind is list:
+        if not value:
+            out.append("[]")
+            return
+        inner, separator = _indent(level + 1), "["
+        for item in value:
+            _member(separator + inner, item, level, out)
+            separator = ","
+        out.append(_indent(level) + "]")
     elif value is None:
         out.append("null")
     elif value is True:
@@ -62,6 +69,15 @@ def _write(value: Any, level: int, out: list[str]) -> None:
         out.append(float.__repr__(value))
     else:
         raise _Other
+
+
+def _member(prefix: str, item: Any, level: int, out: list[str]) -> None:
+    """A member of a container at ``level``: what precedes it, then its value."""
+    if type(item) is str:
+        out.append(prefix + encode_basestring(item))
+    else:
+        out.append(prefix)
+        _write(item, level + 1, out)
 
 
 def dumps_indented(value: Any) -> str:

@@ -6,6 +6,7 @@ they stay stable when a curator adds an element.
 
 from __future__ import annotations
 
+from functools import cached_property
 from urllib.parse import quote, urljoin
 
 from rdflib import Graph, Namespace, URIRef
@@ -73,9 +74,10 @@ class Iris:
         """
         return self._iri(f"source/{quote(fichier.rsplit('.', 1)[0])}")
 
-    @property
+    @cached_property
     def site(self) -> str:
-        """The site the data IRIs are served under: the base's parent.
+        """The site the data IRIs are served under: the base's parent (worked out once:
+        every element's source line asks for it).
 
         ``/id/`` maps onto the base, so the server's root is the base without its
         last segment (as ``…/onto`` sits next to ``…/id/``).

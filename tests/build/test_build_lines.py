@@ -6,17 +6,21 @@ N-Triples serializer; ``dump_part`` counts each graph's VoID sizes on its
 slice of the parsed quads. Both must give what the slow ways give, on terms
 of every kind a contract has and on the odd ones it might (quotes, line
 breaks and Unicode line separators in literals, datatypes, languages, blank
-nodes), and when a part names a graph twice.
+nodes), and when a part names a graph twice. ``contract_part`` writes a
+contract's Turtle file from its part's quads: the same bytes as Oxigraph's
+Turtle of the contract's N-Triples lines parsed on their own.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from app.build_statistics import Counts, own_roots
-from app.dumps import _lines, dump_part, quad_lines, sorted_ntriples
+from app.dumps import _lines, contract_part, dump_part, quad_lines, sorted_ntriples
+from app.rdf.namespaces import PREFIXES
 
 EX = "https://example.org/id/"
 
@@ -56,6 +60,17 @@ def test_the_lines_are_rdflib_s() -> None:
     assert sorted_ntriples(facts) == _rdflib_lines(facts)
 
 
+def test_terms_of_one_text_and_two_kinds_are_written_apart() -> None:
+    """An IRI, a blank node and literals spelled alike: each written as its own kind."""
+    g = Graph()
+    same = EX + "x"
+    for term in (URIRef(same), BNode(same), Literal(same), Literal(same, lang="fr")):
+        g.add((URIRef(EX + "s"), URIRef(EX + "p"), term))
+    g.add((URIRef(same), URIRef(EX + "p"), BNode(same)))
+    g.add((BNode(same), URIRef(same), URIRef(same)))
+    assert _lines(g) == _rdflib_lines(g)
+
+
 def _slow_sizes(graphs: list[tuple[str, list[str]]]) -> dict[str, dict[str, object]]:
     """Each graph's sizes, read from each quad in turn (the counts' own way)."""
     lines = [line for name, nt in graphs for line in quad_lines(name, nt)]
@@ -65,10 +80,18 @@ def _slow_sizes(graphs: list[tuple[str, list[str]]]) -> dict[str, dict[str, obje
     return {name: c.as_part() for name, c in sorted(counts.items())}
 
 
-def test_each_graph_of_a_part_counted_on_its_slice() -> None:
-    nt = sorted_ntriples(_graph(_TEXTS))
-    one, two = f"{EX}graph/contrat/c1", f"{EX}graph/synthese"
+_ONE, _TWO = f"{EX}graph/contrat/c1", f"{EX}graph/synthese"
+
+
+def _contract_and_facts() -> tuple[list[str], list[str]]:
+    """A contract's lines (odd literals, blank nodes) and a few facts' lines."""
     facts = [f"<{EX}contrat/c1> <{EX}n> <{EX}x> .", f"<{EX}x> {RDF.type.n3()} <{EX}Fait> ."]
+    return sorted_ntriples(_graph(_TEXTS)), facts
+
+
+def test_each_graph_of_a_part_counted_on_its_slice() -> None:
+    nt, facts = _contract_and_facts()
+    one, two = _ONE, _TWO
     for graphs in (
         [(one, nt), (two, facts)],
         [(one, []), (two, facts)],  # an empty graph: no sizes
@@ -79,3 +102,36 @@ def test_each_graph_of_a_part_counted_on_its_slice() -> None:
         owned = dump_part(graphs, owner="c1", roots=own_roots(EX))
         assert owned.sizes[""] == {"owner": "c1", "own": 1}
         assert owned.nquads == part.nquads
+
+
+def _turtle_of_lines(lines: list[str]) -> bytes:
+    """The Turtle file the old way: the lines parsed on their own, as N-Triples."""
+    triples = ox.parse(("\n".join(lines) + "\n").encode(), format=ox.RdfFormat.N_TRIPLES)
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+
+
+def test_the_turtle_of_a_contract_part_is_that_of_its_lines() -> None:
+    nt, facts = _contract_and_facts()
+    one, two = _ONE, _TWO
+    for graphs in (
+        [(one, nt), (two, facts)],
+        [(one, nt), (two, [])],
+        [(one, facts), (two, nt)],
+        [(one, nt[:5]), (two, facts), (one, nt[5:])],  # named twice: its lines on their own
+        [(one, []), (two, facts)],
+        [(one, ["# une ligne sans triple ."] + nt), (two, facts)],  # the quads shifted
+    ):
+        part, turtle = contract_part(graphs, owner="c1", roots=own_roots(EX))
+        assert turtle == _turtle_of_lines(graphs[0][1])
+        assert part == dump_part(graphs, owner="c1", roots=own_roots(EX))
+
+
+def test_what_rdflib_refuses_to_write_is_refused() -> None:
+    """A lone surrogate cannot be written in UTF-8: rdflib's serializer raises, so do the lines."""
+    g = Graph()
+    g.add((URIRef(EX + "s"), URIRef(EX + "p"), Literal("moitié \ud800")))
+    with pytest.raises(UnicodeEncodeError):
+        g.serialize(format="nt", encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        _lines(g)

@@ -53,9 +53,18 @@ def test_the_same_text_as_json_dumps() -> None:
 def test_what_it_leaves_to_json_dumps_comes_out_the_same() -> None:
     for value in (
         {"a": [1, {2: "int key"}]},
+        {None: 1, "b": {True: [None]}},  # keys json.dumps writes as text
         {"x": float("nan")},
         [float("inf"), -float("inf")],
         {"t": (1, 2)},  # a tuple is written as a list
         {"s": "x", "n": 1.0},
     ):
         assert dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def test_deep_nesting_the_same_text() -> None:
+    """Past the indents made in advance (16 levels), each level still one space more."""
+    value: Any = "fond"
+    for depth in range(40):
+        value = {f"n{depth}": [value, depth]} if depth % 2 else [value, {}]
+    assert dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=1)
