@@ -16,7 +16,7 @@ from rdflib.term import Identifier, Node
 
 from app.enrichment.matching import LabelMatcher
 from app.rdf.literals import french
-from app.rdf.memory_graph import Nested, Triple, add_triples, own_indexes
+from app.rdf.memory_graph import Lookup, Triple, add_triples
 from app.rdf.namespaces import CDV
 
 LABEL_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
@@ -51,35 +51,13 @@ def concept_labels(vocabulary: Graph, concept_class: URIRef) -> list[tuple[str, 
     return pairs
 
 
-def _vetoed(graph: Graph, indexes: tuple[Nested, Nested] | None, element: Node) -> set[URIRef]:
-    if indexes is None:
-        taggings: Iterable[Node] = graph.subjects(_ELEMENT, element)
-    else:
-        taggings = indexes[1].get(_ELEMENT, {}).get(element, ())
+def _vetoed(look: Lookup, element: Node) -> set[URIRef]:
     vetoes = set()
-    for et in taggings:
-        if indexes is None:
-            concepts: Iterable[Node] = graph.objects(et, _RETIRE)
-        else:
-            concepts = indexes[0].get(et, {}).get(_RETIRE, ())
-        for concept in concepts:
+    for et in look.subjects(_ELEMENT, element):
+        for concept in look.objects(et, _RETIRE):
             if isinstance(concept, URIRef):  # concepts are IRIs; nothing else can match one
                 vetoes.add(concept)
     return vetoes
-
-
-def _elements(graph: Graph, indexes: tuple[Nested, Nested] | None) -> Iterable[Node]:
-    """The subjects of ``cdv:contrat`` (with repeats)."""
-    if indexes is None:
-        return graph.subjects(_CONTRAT, None)
-    return (s for subjects in indexes[1].get(_CONTRAT, {}).values() for s in subjects)
-
-
-def _label(graph: Graph, indexes: tuple[Nested, Nested] | None, element: Node) -> Node | None:
-    """``graph.value(element, skos:prefLabel)``: the first label the store holds."""
-    if indexes is None:
-        return graph.value(element, _PREF_LABEL)
-    return next(iter(indexes[0].get(element, {}).get(_PREF_LABEL, ())), None)
 
 
 def tag_elements(
@@ -97,15 +75,13 @@ def tag_elements(
     """
     added = 0
     new: list[Triple] = []
-    # Read through the memory store's own indexes when they hold just this graph
-    # (``Graph.value`` and ``Graph.subjects`` check each triple's contexts).
-    indexes = own_indexes(graph)
-    targets = _sorted_terms(elements if elements is not None else _elements(graph, indexes))
+    look = Lookup(graph)
+    targets = _sorted_terms(elements if elements is not None else look.subjects(_CONTRAT))
     for element in targets:
-        label = _label(graph, indexes, element)
+        label = next(iter(look.objects(element, _PREF_LABEL)), None)  # Graph.value
         if label is None:
             continue
-        vetoes = _vetoed(graph, indexes, element)
+        vetoes = _vetoed(look, element)
         by_concept: dict[str, list[tuple[str, str]]] = {}
         for hit in matcher.find(str(label)):
             by_concept.setdefault(hit.key, []).append((hit.words, hit.label))

@@ -1,8 +1,8 @@
 """Many triples added to an rdflib graph at once, without ``Graph.add``'s cost per triple.
 
 (The one module that knows rdflib's memory-store layout: :func:`add_triples`,
-:func:`triples`, :func:`own_indexes` and :func:`release` each check it and fall
-back to rdflib's own API when it is not the layout they know.)
+:func:`triples`, :func:`own_indexes`, :class:`Lookup` and :func:`release` each
+check it and fall back to rdflib's own API when it is not the layout they know.)
 
 The build adds ≈ 5 000 triples to each contract's graph (the RDF stage, the
 enrichment, the synthèse facts) only so that the validator can read them
@@ -112,6 +112,29 @@ def own_indexes(graph: Graph) -> tuple[Nested, Nested] | None:
         return store._Memory__spo, store._Memory__pos  # type: ignore[attr-defined]
     except AttributeError:
         return None
+
+
+class Lookup:
+    """``Graph.subjects`` and ``Graph.objects`` of one graph, read from the memory
+    store's own indexes when they hold just that graph (rdflib's versions check
+    each triple's contexts); the same terms, repeats included."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._own = own_indexes(graph)
+
+    def subjects(self, predicate: Node, obj: Node | None = None) -> Iterable[Node]:
+        if self._own is None:
+            return self.graph.subjects(predicate, obj)
+        by_object = self._own[1].get(predicate, {})
+        if obj is not None:
+            return by_object.get(obj, ())
+        return (s for subjects in by_object.values() for s in subjects)
+
+    def objects(self, subject: Node, predicate: Node) -> Iterable[Node]:
+        if self._own is None:
+            return self.graph.objects(subject, predicate)
+        return self._own[0].get(subject, {}).get(predicate, ())
 
 
 def triples(graph: Graph) -> Iterable[Triple]:
