@@ -27,14 +27,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœÆæ0-9]+\+?")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,5}\+?$")
-_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)$", re.IGNORECASE)
+# The elided words, lower case: a token is one of them when its lower case is (a token is
+# made of ASCII letters, Latin-1 letters, Œ and Æ, whose case folding is their lower case).
+_ELISIONS = frozenset("l d j m n s t c qu jusqu lorsqu puisqu".split())
 STOP_WORDS = frozenset(
     """a à au aux avec ce ces dans de des du en et la le les leur leurs ou par pour sur un une
     son sa ses notamment dont y est sont plus""".split()
@@ -60,8 +62,10 @@ def stem(word: str) -> str:
     return strip_accents(_stemmer.stemWord(w))
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A content word: its stem (``key``), its text and its span. (A named tuple, not a
+    dataclass: ≈ 100 are made for each element, and a tuple is made in C.)"""
+
     key: str
     text: str
     start: int
@@ -79,11 +83,13 @@ def _tokens(text: str) -> tuple[Token, ...]:
     result = []
     for m in _TOKEN.finditer(text.replace("’", "'")):
         word = m.group()
-        if _ELISION.match(word) and text[m.end() : m.end() + 1] in ("'", "’"):
+        lower = word.lower()
+        end = m.end()
+        if lower in _ELISIONS and text[end : end + 1] in ("'", "’"):
             continue
-        if word.lower() in STOP_WORDS:
+        if lower in STOP_WORDS:
             continue
-        result.append(Token(stem(word), word, m.start(), m.end()))
+        result.append(Token(stem(word), word, m.start(), end))
     return tuple(result)
 
 
@@ -95,8 +101,9 @@ def label_keys(label: str) -> tuple[tuple[str, bool], ...]:
     return tuple((t.key, False) for t in tokens(label))
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A label found in a text: its concept's key, the label, the words matched and their span."""
+
     key: str
     label: str
     words: str
@@ -104,22 +111,43 @@ class Hit:
     end: int
 
 
+# How a label's words are compared with a text's tokens: all by stem, all by text
+# (an acronym), or word by word (``_matches``; no label makes such a sequence).
+_BY_KEY, _BY_TEXT, _MIXED = 0, 1, 2
+
+
+class _Pattern(NamedTuple):
+    words: tuple[str, ...]  # the keys of ``seq``
+    compare: int  # _BY_KEY, _BY_TEXT or _MIXED
+    seq: tuple[tuple[str, bool], ...]
+    key: str
+    label: str
+
+
 class LabelMatcher:
     """Finds which of many (concept key, label) pairs occur in a text."""
 
     def __init__(self, labels: Iterable[tuple[str, str]]) -> None:
-        self._patterns: dict[str, list[tuple[tuple[tuple[str, bool], ...], str, str]]] = {}
+        self._patterns: dict[str, list[_Pattern]] = {}
         for key, label in labels:
             seq = label_keys(label)
             if not seq:
                 continue
-            first = seq[0][0]
-            self._patterns.setdefault(first, []).append((seq, key, label))
+            exact = {e for _, e in seq}
+            compare = _MIXED if len(exact) > 1 else _BY_TEXT if True in exact else _BY_KEY
+            pattern = _Pattern(tuple(k for k, _ in seq), compare, seq, key, label)
+            self._patterns.setdefault(seq[0][0], []).append(pattern)
 
     def find(self, text: str) -> list[Hit]:
         """Every (concept key, label) whose sequence starts at one of the text's tokens,
-        looked up by the token's stem and by its own text (an acronym's)."""
-        toks = _tokens(text)
+        looked up by the token's stem and by its own text (an acronym's).
+
+        A sequence of stems is compared with the slice of the text's stems where it
+        would start (a sequence of acronyms with the slice of its words): one
+        comparison of tuples, the same answer as word by word (``_matches``), as a
+        slice that runs past the text's end is shorter than the sequence.
+        """
+        toks, columns = _token_columns(text)
         hits: list[Hit] = []
         patterns = self._patterns
         for i, tok in enumerate(toks):
@@ -128,12 +156,15 @@ class LabelMatcher:
             if by_key is None and by_text is None:
                 continue  # most tokens
             for candidates in (by_key, by_text):
-                for seq, key, label in candidates or ():
-                    if self._matches(seq, toks, i):
-                        last = toks[i + len(seq) - 1]
-                        hits.append(
-                            Hit(key, label, text[tok.start : last.end], tok.start, last.end)
-                        )
+                for words, compare, seq, key, label in candidates or ():
+                    n = len(words)
+                    if compare == _MIXED:
+                        if not self._matches(seq, toks, i):
+                            continue
+                    elif columns[compare][i : i + n] != words:
+                        continue
+                    end = toks[i + n - 1].end
+                    hits.append(Hit(key, label, text[tok.start : end], tok.start, end))
         return hits
 
     @staticmethod
@@ -145,6 +176,16 @@ class LabelMatcher:
             if (tok.text if exact else tok.key) != key:
                 return False
         return True
+
+
+@lru_cache(maxsize=4096)
+def _token_columns(
+    text: str,
+) -> tuple[tuple[Token, ...], tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The text's tokens, and their stems and texts as tuples (indexed ``_BY_KEY``,
+    ``_BY_TEXT``): each matcher of an element compares its labels with them."""
+    toks = _tokens(text)
+    return toks, (tuple(t.key for t in toks), tuple(t.text for t in toks))
 
 
 def exclusion_before(text: str, start: int) -> str | None:

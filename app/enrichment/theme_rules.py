@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from app.enrichment.matching import Hit, LabelMatcher, Token, label_keys, tokens
 
@@ -108,14 +109,30 @@ class SpecificMatcher(LabelMatcher):
 
     def find(self, text: str) -> list[Hit]:
         hits = super().find(text)
-        hits = [h for h in hits if not any(self._swallowed(h, o) for o in hits)]
+        hits = [h for h in hits if not self._swallowed_by_any(h, hits)]
         hits = sorted(hits, key=lambda h: (h.start, h.end, h.key))
         dropped = self._means(text, hits) | self._publics_as_examples(text, hits)
         dropped |= {h for h in hits if _in_example_list(text, h)}
         dropped |= {h for h in hits if self._aside(text, h)}
         hits = [h for h in hits if h not in dropped]
         words = tokens(text)
-        return [h for h in hits if not self._redundant_broad(h, hits, words, text)]
+        lineages = [self._ancestors.get(o.key, _NONE) for o in hits]
+        return [h for h in hits if not self._redundant_broad(h, hits, lineages, words, text)]
+
+    def _swallowed_by_any(self, inner: Hit, hits: list[Hit]) -> bool:
+        """Whether another match swallows ``inner`` (only a longer span holding it can:
+        tested first, inline, for each pair of matches)."""
+        start, end = inner.start, inner.end
+        length = end - start
+        for o in hits:
+            if (
+                o.start <= start
+                and end <= o.end
+                and o.end - o.start > length
+                and self._swallowed(inner, o)
+            ):
+                return True
+        return False
 
     def _aside(self, text: str, hit: Hit) -> bool:
         """The match gives examples, names a section of the plan, lies in a list of
@@ -142,11 +159,20 @@ class SpecificMatcher(LabelMatcher):
             and outer.key in self._ancestors.get(inner.key, frozenset())
         )
 
-    def _redundant_broad(self, hit: Hit, hits: list[Hit], words: list[Token], text: str) -> bool:
+    def _redundant_broad(
+        self,
+        hit: Hit,
+        hits: list[Hit],
+        lineages: list[frozenset[str]],
+        words: list[Token],
+        text: str,
+    ) -> bool:
         """A broad theme's match that only repeats one of its narrower themes: all its
         words are words of narrower matches (``culture, aux loisirs``), or it is the
-        complement of a narrower match (``remise en état des logements``)."""
-        narrower = [o for o in hits if hit.key in self._ancestors.get(o.key, frozenset())]
+        complement of a narrower match (``remise en état des logements``). (``lineages``:
+        each match's broader themes, read once for all the matches.)"""
+        key = hit.key
+        narrower = [o for o, lineage in zip(hits, lineages, strict=True) if key in lineage]
         if not narrower:
             return False
         inside = [t for t in words if hit.start <= t.start and t.end <= hit.end]
@@ -163,7 +189,7 @@ class SpecificMatcher(LabelMatcher):
         dropped: set[Hit] = set()
         last_end = None
         for h in hits:
-            programme = bool(label_keys(h.label)[0][1]) or any(
+            programme = _acronym_label(h.label) or any(
                 s <= h.start and h.end <= e for s, e in spans
             )
             if not programme:
@@ -208,6 +234,13 @@ class SpecificMatcher(LabelMatcher):
 
 
 _LIST_WORDS = frozenset({"etc"})
+_NONE: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _acronym_label(label: str) -> bool:
+    """A label matched as an acronym (by the thesaurus's finite labels: read once each)."""
+    return bool(label_keys(label)[0][1])
 _ACRONYM_WORD = re.compile(r"^[A-Z][A-Z0-9]{1,5}\+?$")
 
 
