@@ -31,71 +31,7 @@ from app.curation.model import (
     TexteCite,
     ThemeOverride,
 )
-
-
-class _LineDict(dict[Any, Any]):
-    """A mapping that remembers the YAML line of itself and of each key.
-
-    Keys are whatever YAML made of them: strings in a well-formed file, but a
-    curator's typo can give a number or a date, which ``check_keys`` reports.
-    """
-
-    line: int
-    key_lines: dict[str, int]
-
-
-class _LineMappings(yaml.constructor.SafeConstructor):
-    """Mappings built as :class:`_LineDict`, a key written twice refused."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _LineDict:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"clé « {key} » en double (déjà ligne {seen[key]})",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark.line + 1
-        mapping = _LineDict(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {str(k): v for k, v in seen.items()}
-        return mapping
-
-
-class _LineLoader(_LineMappings, yaml.SafeLoader):
-    """pyYAML's own parser: its error messages are the ones curators read."""
-
-
-# libyaml's parser (≈ 10× faster: the YAML was 90 % of reading a contract); a file
-# it refuses is read again by pyYAML's, so that errors keep their wording.
-_FAST = hasattr(yaml, "CSafeLoader")
-
-
-class _FastLineLoader(_LineMappings, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's parser (when pyYAML has it), the same mappings."""
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _LineLoader.construct_mapping,  # type: ignore[type-var]
-)
-_FastLineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _FastLineLoader.construct_mapping,  # type: ignore[type-var]
-)
-
-
-def _yaml(text: str) -> object:
-    if _FAST:
-        try:
-            return yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - CSafeLoader subclass
-        except yaml.YAMLError:
-            pass
-    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-
+from app.curation.yaml_lines import LineDict, read_yaml
 
 _SECTIONS: dict[str, type[BaseModel]] = {
     "source": Source,
@@ -127,12 +63,12 @@ _NAMES = {
 }
 
 
-def _locate(top: _LineDict, loc: tuple[int | str, ...]) -> tuple[int, str, type[BaseModel]]:
+def _locate(top: LineDict, loc: tuple[int | str, ...]) -> tuple[int, str, type[BaseModel]]:
     """The YAML line a pydantic error location points at, what it is, and its model."""
     node: Any = top
     line, what, model = top.line, "contrat", cast(type[BaseModel], Contrat)
     for i, part in enumerate(loc):
-        if isinstance(node, _LineDict):
+        if isinstance(node, LineDict):
             line = node.key_lines.get(str(part), node.line)
             if part not in node:
                 break
@@ -143,7 +79,7 @@ def _locate(top: _LineDict, loc: tuple[int | str, ...]) -> tuple[int, str, type[
                     what = part if what == "contrat" else f"{what}, {part}"
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
-            if isinstance(node, _LineDict):
+            if isinstance(node, LineDict):
                 line = node.line
                 section = loc[i - 1] if i else ""
                 if section in _NAMES:
@@ -182,7 +118,7 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     return str(error["msg"])
 
 
-def _parse(path: Path, top: _LineDict) -> tuple[Contrat | None, list[CurationError]]:
+def _parse(path: Path, top: LineDict) -> tuple[Contrat | None, list[CurationError]]:
     try:
         contrat = Contrat.model_validate(top)
     except ValidationError as exc:
@@ -209,7 +145,7 @@ def load_contrat(path: Path) -> Contrat:
     except OSError as exc:
         raise CurationErrors([CurationError(path, None, f"illisible ({exc.strerror})")]) from exc
     try:
-        top = _yaml(text)
+        top = read_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -218,7 +154,7 @@ def load_contrat(path: Path) -> Contrat:
         ) from exc
     except yaml.YAMLError as exc:
         raise CurationErrors([CurationError(path, None, f"YAML invalide : {exc}")]) from exc
-    if not isinstance(top, _LineDict):
+    if not isinstance(top, LineDict):
         raise CurationErrors([CurationError(path, 1, "le fichier doit être un dictionnaire YAML")])
     contrat, errors = _parse(path, top)
     if contrat is not None:
