@@ -50,7 +50,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from app.config import ONTOLOGY_NS
 from app.rdf.literals import integer
-from app.rdf.memory_graph import add_triples
+from app.rdf.memory_graph import Lookup, add_triples
 
 SYNTHESE_GRAPH = "synthese"
 """The graph's name under ``{base}graph/`` (``Iris.graph``): ``{base}graph/synthese``."""
@@ -224,16 +224,18 @@ def generation_facts(
 
 
 def saisie_from_graph(graph: Graph, contrat: URIRef) -> Saisie:
-    """The inputs of one built (enriched) contract graph."""
+    """The inputs of one built (enriched) contract graph (read through the memory
+    store's indexes: rdflib's ``subject_objects`` checks each triple's contexts)."""
     cdv = _CDV
-    generation = graph.value(contrat, URIRef(cdv + "generation"))
+    look = Lookup(graph)
+    generation = next(iter(look.objects(contrat, URIRef(cdv + "generation"))), None)
     saisie = Saisie(str(contrat), str(generation) if generation is not None else None)
-    for element in graph.subjects(URIRef(cdv + "contrat"), contrat):
+    for element in look.subjects(URIRef(cdv + "contrat"), contrat):
         saisie.elements.add(str(element))
-    for element, theme in graph.subject_objects(URIRef(cdv + "theme")):
+    for element, theme in look.subject_objects(URIRef(cdv + "theme")):
         if str(element) in saisie.elements:
             saisie.themes.add((str(element), str(theme)))
-    for element, dispositif in graph.subject_objects(URIRef(cdv + "mobilise")):
+    for element, dispositif in look.subject_objects(URIRef(cdv + "mobilise")):
         if str(element) in saisie.elements:
             saisie.dispositifs.add((str(element), str(dispositif)))
     return saisie

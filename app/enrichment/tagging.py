@@ -9,6 +9,7 @@ addition links, a removal (``cdv:etiquetageRetire``) vetoes the rule's link.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -51,6 +52,13 @@ def concept_labels(vocabulary: Graph, concept_class: URIRef) -> list[tuple[str, 
     return pairs
 
 
+@lru_cache(maxsize=4096)
+def _concept(iri: str) -> tuple[URIRef, str]:
+    """A concept's IRI and the last segment that names its taggings, made once for the
+    vocabularies' few hundred concepts (≈ 500 taggings a contract)."""
+    return URIRef(iri), iri.rstrip("/").rsplit("/", 1)[-1]
+
+
 def _vetoed(look: Lookup, element: Node) -> set[URIRef]:
     vetoes = set()
     for et in look.subjects(_ELEMENT, element):
@@ -86,10 +94,10 @@ def tag_elements(
         for hit in matcher.find(str(label)):
             by_concept.setdefault(hit.key, []).append((hit.words, hit.label))
         for concept_iri, evidence in sorted(by_concept.items()):
-            concept = URIRef(concept_iri)
+            concept, slug = _concept(concept_iri)
             if concept in vetoes:
                 continue
-            et = URIRef(f"{element}/{kind}/{concept_iri.rstrip('/').rsplit('/', 1)[-1]}")
+            et = URIRef(f"{element}/{kind}/{slug}")
             new += [
                 (element, link, concept),
                 (et, _A, _ETIQUETAGE),

@@ -241,6 +241,8 @@ _NONE: frozenset[str] = frozenset()
 def _acronym_label(label: str) -> bool:
     """A label matched as an acronym (by the thesaurus's finite labels: read once each)."""
     return bool(label_keys(label)[0][1])
+
+
 _ACRONYM_WORD = re.compile(r"^[A-Z][A-Z0-9]{1,5}\+?$")
 
 

@@ -36,34 +36,46 @@ def new_graph() -> Graph:
     return g
 
 
+# Read once: each attribute of an rdflib namespace builds (and checks) a new IRI, and
+# an element reads a dozen (≈ 1 300 a contract).
+_A, _PREF_LABEL, _NOTATION, _EDITORIAL = RDF.type, SKOS.prefLabel, SKOS.notation, SKOS.editorialNote
+_CONTRAT, _PARTIE_DE, _RANG, _NIVEAU = CDV.contrat, CDV.partieDe, CDV.rang, CDV.niveauLocal
+_LIGNE, _MOBILISE, _APPLIQUE_A, _THEME = CDV.ligneSource, CDV.mobilise, CDV.appliqueA, CDV.theme
+_DERIVED, _LIGNE_DOCUMENT, _PART_OF = PROV.wasDerivedFrom, CDV.LigneDocument, DCTERMS.isPartOf
+_CLASSES: dict[str, URIRef] = {}  # an element's class by its name (CDV[name], once)
+
+
 def _element(g: Triples, iris: Iris, contrat: Contrat, e: Element, source: URIRef) -> None:
     s = iris.element(contrat.id, e.id)
-    g.add((s, RDF.type, CDV[e.classe]))
-    g.add((s, CDV.contrat, iris.contrat(contrat.id)))
+    classe = _CLASSES.get(e.classe)
+    if classe is None:
+        classe = _CLASSES[e.classe] = CDV[e.classe]
+    g.add((s, _A, classe))
+    g.add((s, _CONTRAT, iris.contrat(contrat.id)))
     if e.parent:
-        g.add((s, CDV.partieDe, iris.element(contrat.id, e.parent)))
-    g.add((s, SKOS.prefLabel, _fr(e.label)))
+        g.add((s, _PARTIE_DE, iris.element(contrat.id, e.parent)))
+    g.add((s, _PREF_LABEL, _fr(e.label)))
     if e.code:
-        g.add((s, SKOS.notation, Literal(e.code)))
-    g.add((s, CDV.rang, integer(e.rang)))
+        g.add((s, _NOTATION, Literal(e.code)))
+    g.add((s, _RANG, integer(e.rang)))
     if e.niveau:
-        g.add((s, CDV.niveauLocal, _fr(e.niveau)))
-    g.add((s, CDV.ligneSource, integer(e.ligne)))
-    g.add((s, PROV.wasDerivedFrom, source))
+        g.add((s, _NIVEAU, _fr(e.niveau)))
+    g.add((s, _LIGNE, integer(e.ligne)))
+    g.add((s, _DERIVED, source))
     # And from the line itself, an anchor of the published text (docs/linked-data.md).
     line = iris.source_line(contrat.source.fichier, e.ligne)
-    g.add((s, PROV.wasDerivedFrom, line))
-    g.add((line, RDF.type, CDV.LigneDocument))
-    g.add((line, DCTERMS.isPartOf, source))
-    g.add((line, CDV.ligneSource, integer(e.ligne)))
+    g.add((s, _DERIVED, line))
+    g.add((line, _A, _LIGNE_DOCUMENT))
+    g.add((line, _PART_OF, source))
+    g.add((line, _LIGNE, integer(e.ligne)))
     if e.note:
-        g.add((s, SKOS.editorialNote, _fr(e.note)))
+        g.add((s, _EDITORIAL, _fr(e.note)))
     for d in e.dispositifs:
-        g.add((s, CDV.mobilise, iris.dispositif(d)))
+        g.add((s, _MOBILISE, iris.dispositif(d)))
     for target in e.applique_a:
-        g.add((s, CDV.appliqueA, iris.element(contrat.id, target)))
+        g.add((s, _APPLIQUE_A, iris.element(contrat.id, target)))
     if e.a_verifier:
-        g.add((s, SKOS.editorialNote, _fr(f"À vérifier : {e.a_verifier}")))
+        g.add((s, _EDITORIAL, _fr(f"À vérifier : {e.a_verifier}")))
     add_descriptions(g, iris, s, e.description)
     for p in e.resultats_attendus:
         add_passage(g, iris, s, CDV.resultatAttendu, "resultat-attendu", p)
@@ -73,7 +85,7 @@ def _element(g: Triples, iris: Iris, contrat: Contrat, e: Element, source: URIRe
         et = iris.etiquetage(contrat.id, e.id, "theme", o.theme)
         _etiquetage_curateur(g, et, s, o.raison)
         g.add((et, CDV.concept, iris.theme(o.theme)))
-        g.add((s, CDV.theme, iris.theme(o.theme)))
+        g.add((s, _THEME, iris.theme(o.theme)))
     for o in e.themes_retires:
         et = iris.etiquetage(contrat.id, e.id, "theme-retire", o.theme)
         _etiquetage_curateur(g, et, s, o.raison)

@@ -136,6 +136,12 @@ class Lookup:
             return self.graph.objects(subject, predicate)
         return self._own[0].get(subject, {}).get(predicate, ())
 
+    def subject_objects(self, predicate: Node) -> Iterable[tuple[Node, Node]]:
+        if self._own is None:
+            return self.graph.subject_objects(predicate)  # type: ignore[return-value]
+        by_object = self._own[1].get(predicate, {})
+        return ((s, o) for o, subjects in by_object.items() for s in subjects)
+
 
 def triples(graph: Graph) -> Iterable[Triple]:
     """The triples of ``graph``, straight from rdflib's memory store when it can.

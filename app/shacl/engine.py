@@ -45,7 +45,6 @@ class Engine:
         self._prefixes: str | None = None
         self._union: Graph | None = None
         self._conforms: dict[Node, dict[Node, bool]] = {}  # shape node → value node → answer
-        self._patterns: dict[Node, list[tuple[Literal, re.Pattern[str]]]] = {}
         self.sparql_state: dict[str, object] = {}
 
     # --- messages --------------------------------------------------------------------
@@ -71,9 +70,10 @@ class Engine:
         return self._prefixes
 
     def patterns(self, shape: Shape) -> list[tuple[Literal, re.Pattern[str]]]:
-        if shape.node not in self._patterns:
-            self._patterns[shape.node] = t.compiled_patterns(self, shape)
-        return self._patterns[shape.node]
+        known = self.shapes.patterns
+        if shape.node not in known:
+            known[shape.node] = t.compiled_patterns(self, shape)
+        return known[shape.node]  # type: ignore[no-any-return]
 
     # --- validation --------------------------------------------------------------------
     def focus_nodes(self, shape: Shape) -> list[Node]:

@@ -111,6 +111,9 @@ class Shapes:
     by_node: dict[Node, Shape]
     targeted: list[Shape]
     reads: dict[tuple[Node, bool], Any] = field(default_factory=dict)  # changes.reads, once
+    # sh:pattern's regexes of a shape (strings.compiled_patterns): read from the shapes
+    # graph alone, so once per compiled shapes rather than once a validation.
+    patterns: dict[Node, Any] = field(default_factory=dict)
 
 
 def _shape_nodes(sg: Graph) -> set[Node]:
