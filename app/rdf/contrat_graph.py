@@ -45,15 +45,32 @@ _DERIVED, _LIGNE_DOCUMENT, _PART_OF = PROV.wasDerivedFrom, CDV.LigneDocument, DC
 _CLASSES: dict[str, URIRef] = {}  # an element's class by its name (CDV[name], once)
 
 
-def _element(g: Triples, iris: Iris, contrat: Contrat, e: Element, source: URIRef) -> None:
-    s = iris.element(contrat.id, e.id)
+class _Nodes(dict[str, URIRef]):
+    """A contract's elements' IRIs by id, each made once: the same object for an element
+    wherever the graph names it (as subject, parent, target), so that the dictionary
+    lookups of the later stages find it by identity, without rdflib's ``__eq__``."""
+
+    def __init__(self, iris: Iris, contrat: Contrat, node: URIRef) -> None:
+        super().__init__()
+        self.iris, self.cid = iris, contrat.id
+        self.contrat = node  # the contract's own
+
+    def __missing__(self, eid: str) -> URIRef:
+        node = self[eid] = self.iris.element(self.cid, eid)
+        return node
+
+
+def _element(
+    g: Triples, iris: Iris, contrat: Contrat, e: Element, source: URIRef, nodes: _Nodes
+) -> None:
+    s = nodes[e.id]
     classe = _CLASSES.get(e.classe)
     if classe is None:
         classe = _CLASSES[e.classe] = CDV[e.classe]
     g.add((s, _A, classe))
-    g.add((s, _CONTRAT, iris.contrat(contrat.id)))
+    g.add((s, _CONTRAT, nodes.contrat))
     if e.parent:
-        g.add((s, _PARTIE_DE, iris.element(contrat.id, e.parent)))
+        g.add((s, _PARTIE_DE, nodes[e.parent]))
     g.add((s, _PREF_LABEL, _fr(e.label)))
     if e.code:
         g.add((s, _NOTATION, Literal(e.code)))
@@ -73,7 +90,7 @@ def _element(g: Triples, iris: Iris, contrat: Contrat, e: Element, source: URIRe
     for d in e.dispositifs:
         g.add((s, _MOBILISE, iris.dispositif(d)))
     for target in e.applique_a:
-        g.add((s, _APPLIQUE_A, iris.element(contrat.id, target)))
+        g.add((s, _APPLIQUE_A, nodes[target]))
     if e.a_verifier:
         g.add((s, _EDITORIAL, _fr(f"À vérifier : {e.a_verifier}")))
     add_descriptions(g, iris, s, e.description)
@@ -175,8 +192,9 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
         if link.raison:
             g.add((ts, CDV.raisonNonRelie, _fr(link.raison)))
 
+    nodes = _Nodes(iris, contrat, s)
     for e in contrat.elements:
-        _element(g, iris, contrat, e, source)
+        _element(g, iris, contrat, e, source, nodes)
     add_context(g, iris, contrat, source)
 
     if contrat.chiffres_cles:
