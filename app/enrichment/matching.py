@@ -83,14 +83,40 @@ def _tokens(text: str) -> tuple[Token, ...]:
     result = []
     for m in _TOKEN.finditer(text.replace("’", "'")):
         word = m.group()
-        lower = word.lower()
-        end = m.end()
-        if lower in _ELISIONS and text[end : end + 1] in ("'", "’"):
+        kind = _WORDS.get(word)
+        if kind is None:
+            kind = _word(word)
+        if kind is _ELIDED:
+            end = m.end()
+            if text[end : end + 1] in ("'", "’"):
+                continue
+            kind = _word_stem(word)
+        if kind is _STOP:
             continue
-        if lower in STOP_WORDS:
-            continue
-        result.append(Token(stem(word), word, m.start(), end))
+        result.append(Token(kind, word, m.start(), m.end()))
     return tuple(result)
+
+
+# What each word met is, looked up once a word rather than worked out for each token:
+# its stem, or one of these two markers (a stop word; an elided word when followed by
+# an apostrophe, else its stem, ``_word_stem``).
+_STOP, _ELIDED = "<stop>", "<elided>"  # not stems: a stem is a word's lower case
+_WORDS: dict[str, str] = {}
+
+
+def _word(word: str) -> str:
+    lower = word.lower()
+    kind = _ELIDED if lower in _ELISIONS else _STOP if lower in STOP_WORDS else stem(word)
+    if len(_WORDS) >= 65536:
+        _WORDS.clear()
+    _WORDS[word] = kind
+    return kind
+
+
+def _word_stem(word: str) -> str:
+    """An elided word's stem when no apostrophe follows it (``l`` in « l 'x »), or the stop
+    word it also is."""
+    return _STOP if word.lower() in STOP_WORDS else stem(word)
 
 
 def label_keys(label: str) -> tuple[tuple[str, bool], ...]:
@@ -202,8 +228,40 @@ def exclusion_before(text: str, start: int) -> str | None:
     return found.group(0).strip() if found else None
 
 
+class _Remembering(LabelMatcher):
+    """A label matcher that remembers its answers for the last texts it was asked about."""
+
+    def __init__(self, labels: Iterable[tuple[str, str]]) -> None:
+        super().__init__(labels)
+        self._found: dict[str, tuple[Hit, ...]] = {}
+
+    def find(self, text: str) -> list[Hit]:
+        found = self._found.get(text)
+        if found is None:
+            if len(self._found) >= 2048:
+                self._found.clear()
+            found = self._found[text] = tuple(super().find(text))
+        return list(found)
+
+
+@lru_cache(maxsize=8)
+def programme_matcher(labels: tuple[tuple[str, str], ...]) -> LabelMatcher:
+    """The plain matcher of the programmes' (dispositifs') labels, one per label set.
+
+    The mobilisation and the theme rules (a programme named as a means) look for
+    the same labels in each element's label, one after the other: the second asks
+    a matcher that remembers the first one's answers (a contract's ≈ 100 labels).
+    """
+    return _Remembering(labels)
+
+
 class MobilisationMatcher(LabelMatcher):
     """Names of programmes an element mobilises: not those it names to exclude them."""
 
+    def __init__(self, labels: Iterable[tuple[str, str]]) -> None:
+        labels = tuple(labels)
+        super().__init__(labels)
+        self._plain = programme_matcher(labels)  # the same labels' plain answers
+
     def find(self, text: str) -> list[Hit]:
-        return [h for h in super().find(text) if exclusion_before(text, h.start) is None]
+        return [h for h in self._plain.find(text) if exclusion_before(text, h.start) is None]

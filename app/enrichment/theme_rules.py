@@ -42,7 +42,14 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-from app.enrichment.matching import Hit, LabelMatcher, Token, label_keys, tokens
+from app.enrichment.matching import (
+    Hit,
+    LabelMatcher,
+    Token,
+    label_keys,
+    programme_matcher,
+    tokens,
+)
 
 _DETERMINERS = r"(?:(?:le|la|les|des|du|de|un|une|ses|son|sa|leur|leurs|au|aux)\s+|(?:l|d)['’]\s*)*"
 # A programme in the phrase these words open (up to the next punctuation) is a means.
@@ -105,7 +112,7 @@ class SpecificMatcher(LabelMatcher):
         self._ancestors = ancestors
         self._names = names
         self._publics = publics
-        self._programmes = LabelMatcher(programmes)
+        self._programmes = programme_matcher(tuple(programmes))
 
     def find(self, text: str) -> list[Hit]:
         hits = super().find(text)
