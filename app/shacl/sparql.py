@@ -69,19 +69,25 @@ class OxData:
                 wanted = None if used is None or wanted is None else wanted | used
         self.back: dict[Any, Node] = {}
         forward: dict[Node, Any] = {}
+        get = forward.get
         quads = []
         for s, p, o in _triples(e, wanted):
-            terms = []
-            for t in (s, p, o):
-                x = forward.get(t)
-                if x is None:
-                    x = forward[t] = _to_ox(t)
-                    self.back[x] = t
-                terms.append(x)
-            quads.append(ox.Quad(terms[0], terms[1], terms[2]))
+            xs, xp, xo = get(s), get(p), get(o)
+            if xs is None:
+                xs = self._convert(forward, s)
+            if xp is None:
+                xp = self._convert(forward, p)
+            if xo is None:
+                xo = self._convert(forward, o)
+            quads.append(ox.Quad(xs, xp, xo))
         self.store = ox.Store()
         self.store.extend(quads)  # for a few hundred quads, twice as fast as bulk_extend
         self.exact = _literals_kept([x for t, x in forward.items() if _typed(t)])
+
+    def _convert(self, forward: dict[Node, Any], t: Node) -> Any:
+        x = forward[t] = _to_ox(t)
+        self.back[x] = t
+        return x
 
 
 def prefixes(nm_graph: Graph) -> str:
@@ -94,14 +100,20 @@ def prefixes(nm_graph: Graph) -> str:
 
 
 def _triples(e: Engine, wanted: set[Node] | None) -> Iterable[tuple[Node, Node, Node]]:
+    """The triples of the predicates ``wanted`` (all when ``None``), read from each
+    layer's (predicate → object → subjects) index; a triple two layers hold comes
+    twice (a store holds it once)."""
     if wanted is None:
         for graph in e.index.graphs:
             yield from triples(graph)
         return
     for p in wanted:
-        for s in e.index.subjects_of(p):
-            for o in e.index.objects(s, p):
-                yield s, p, o
+        for _, pos in e.index.layers:
+            by_object = pos.get(p)
+            if by_object:
+                for o, subjects in by_object.items():
+                    for s in subjects:
+                        yield s, p, o
 
 
 @lru_cache(maxsize=64)
