@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import ChiffreCle, Contrat, Element
 from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
-from app.rdf.literals import integer
+from app.rdf.literals import french, integer, plain
 from app.rdf.memory_graph import Triples, add_triples
 from app.rdf.namespaces import CDV, PREFIXES, QB, Iris
 from app.rdf.territoires_officiels import liaison
@@ -73,10 +73,10 @@ def _element(
         g.add((s, _PARTIE_DE, nodes[e.parent]))
     g.add((s, _PREF_LABEL, _fr(e.label)))
     if e.code:
-        g.add((s, _NOTATION, Literal(e.code)))
+        g.add((s, _NOTATION, plain(e.code)))
     g.add((s, _RANG, integer(e.rang)))
     if e.niveau:
-        g.add((s, _NIVEAU, _fr(e.niveau)))
+        g.add((s, _NIVEAU, french(e.niveau)))
     g.add((s, _LIGNE, integer(e.ligne)))
     g.add((s, _DERIVED, source))
     # And from the line itself, an anchor of the published text (docs/linked-data.md).
@@ -111,7 +111,7 @@ def _element(
 
 def _etiquetage_curateur(g: Triples, et: URIRef, element: URIRef, raison: str) -> None:
     """A curator's theme override, with its reason (the rules' links carry their words)."""
-    g.add((et, RDF.type, CDV.Etiquetage))
+    g.add((et, _A, CDV.Etiquetage))
     g.add((et, CDV.element, element))
     g.add((et, CDV.methode, Literal("curateur")))
     g.add((et, CDV.raison, _fr(raison)))
@@ -119,7 +119,7 @@ def _etiquetage_curateur(g: Triples, et: URIRef, element: URIRef, raison: str) -
 
 def _observation(g: Triples, iris: Iris, contrat: Contrat, c: ChiffreCle, dataset: URIRef) -> None:
     o = iris.observation(contrat.id, c.id)
-    g.add((o, RDF.type, QB.Observation))
+    g.add((o, _A, QB.Observation))
     g.add((o, QB.dataSet, dataset))
     g.add((o, CDV.indicateur, iris.indicateur(c.indicateur)))
     zone = iris.qpv_du_contrat(contrat.id) if c.zone == "qpv" else iris.territoire(c.zone)
@@ -138,9 +138,9 @@ def _observation(g: Triples, iris: Iris, contrat: Contrat, c: ChiffreCle, datase
     g.add((o, RDFS.label, _fr(c.libelle)))
     if c.source_stat:
         g.add((o, CDV.sourceStatistique, Literal(c.source_stat)))
-    g.add((o, CDV.ligneSource, integer(c.ligne)))
+    g.add((o, _LIGNE, integer(c.ligne)))
     if c.note:
-        g.add((o, SKOS.editorialNote, _fr(c.note)))
+        g.add((o, _EDITORIAL, _fr(c.note)))
     if c.evenement:
         g.add((o, CDV.porteSurEvenement, iris.evenement(contrat.id, c.evenement)))
 
@@ -154,7 +154,7 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
     cid = contrat.id
     s = iris.contrat(cid)
     source = iris.source(contrat.source.fichier)
-    g.add((s, RDF.type, CDV.Contrat))
+    g.add((s, _A, CDV.Contrat))
     g.add((s, DCTERMS.identifier, Literal(cid)))
     if contrat.titre:
         g.add((s, DCTERMS.title, _fr(contrat.titre)))
@@ -165,10 +165,10 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
         g.add((s, CDV.generationInferee, iris.generation(contrat.generation_inferee.valeur)))
         g.add((s, CDV.raisonInference, _fr(contrat.generation_inferee.raison)))
     if contrat.note:
-        g.add((s, SKOS.editorialNote, _fr(contrat.note)))
-    g.add((s, PROV.wasDerivedFrom, source))
+        g.add((s, _EDITORIAL, _fr(contrat.note)))
+    g.add((s, _DERIVED, source))
 
-    g.add((source, RDF.type, CDV.DocumentSource))
+    g.add((source, _A, CDV.DocumentSource))
     g.add((source, DCTERMS.identifier, Literal(contrat.source.fichier)))
     g.add((source, FOAF.page, iris.source_text(contrat.source.fichier)))
     if contrat.source.titre:
@@ -179,8 +179,8 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
     for t in contrat.territoires:
         ts = iris.territoire(t.id)
         g.add((s, CDV.territoire, ts))
-        g.add((ts, RDF.type, TERRITOIRE_CLASSES[t.type]))
-        g.add((ts, SKOS.prefLabel, _fr(t.label)))
+        g.add((ts, _A, TERRITOIRE_CLASSES[t.type]))
+        g.add((ts, _PREF_LABEL, _fr(t.label)))
         g.add((ts, RDFS.label, _fr(t.label)))
         if t.partie_de:
             g.add((ts, CDV.partieDeTerritoire, iris.territoire(t.partie_de)))
@@ -200,19 +200,19 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
     if contrat.chiffres_cles:
         dataset = iris.chiffres(cid)
         g.add((s, CDV.chiffresCles, dataset))
-        g.add((dataset, RDF.type, QB.DataSet))
+        g.add((dataset, _A, QB.DataSet))
         g.add((dataset, QB.structure, CDV.dsdChiffresCles))
         g.add((dataset, RDFS.label, Literal(f"Chiffres clés — {cid}", lang="fr")))
-        g.add((dataset, PROV.wasDerivedFrom, source))
+        g.add((dataset, _DERIVED, source))
         if any(c.zone == "qpv" for c in contrat.chiffres_cles):
             q = iris.qpv_du_contrat(cid)
-            g.add((q, RDF.type, CDV.EnsembleQuartiers))
+            g.add((q, _A, CDV.EnsembleQuartiers))
             g.add((q, RDFS.label, Literal(f"Quartiers prioritaires du contrat {cid}", lang="fr")))
             g.add((q, CDV.nonImprime, Literal(True)))
             g.add(
                 (
                     q,
-                    SKOS.editorialNote,
+                    _EDITORIAL,
                     _fr("Libellé généré par le projet, non imprimé dans la source."),
                 )
             )

@@ -24,3 +24,10 @@ def integer(value: int) -> Literal:
 def french(text: str) -> Literal:
     """``text@fr``, for texts that recur across contracts (the tagging's words and labels)."""
     return Literal(text, lang="fr")
+
+
+@lru_cache(maxsize=8192)
+def plain(text: str) -> Literal:
+    """``text`` as a plain literal, for texts that recur across contracts (the elements'
+    printed codes: ``1.2.3``)."""
+    return Literal(text)
