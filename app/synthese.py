@@ -49,7 +49,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from app.config import ONTOLOGY_NS
-from app.rdf.literals import integer
+from app.rdf.literals import integer, shared_iri
 from app.rdf.memory_graph import Lookup, add_triples
 
 SYNTHESE_GRAPH = "synthese"
@@ -257,8 +257,11 @@ def to_graph(facts: Iterable[Fait]) -> Graph:
             found = iris[text] = URIRef(text)
         return found
 
+    # Predicates and objects (themes, dispositifs, classes) as the build's one object
+    # for each IRI: the validator's memos, keyed by them, find them by identity.
+    one = shared_iri
     add_triples(
-        g, ((iri(s), iri(p), integer(o) if isinstance(o, int) else iri(o)) for s, p, o in facts)
+        g, ((iri(s), one(p), integer(o) if isinstance(o, int) else one(o)) for s, p, o in facts)
     )
     return g
 

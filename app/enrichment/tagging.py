@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Identifier, Node
 
 from app.enrichment.matching import LabelMatcher
-from app.rdf.literals import french
+from app.rdf.literals import french, shared_iri
 from app.rdf.memory_graph import Lookup, Triple, add_triples
 from app.rdf.namespaces import CDV
 
@@ -56,7 +56,7 @@ def concept_labels(vocabulary: Graph, concept_class: URIRef) -> list[tuple[str, 
 def _concept(iri: str) -> tuple[URIRef, str]:
     """A concept's IRI and the last segment that names its taggings, made once for the
     vocabularies' few hundred concepts (≈ 500 taggings a contract)."""
-    return URIRef(iri), iri.rstrip("/").rsplit("/", 1)[-1]
+    return shared_iri(iri), iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _vetoed(look: Lookup, element: Node) -> set[URIRef]:

@@ -1,16 +1,18 @@
-"""Literals the build makes over and over, each made once per value.
+"""Literals (and IRIs) the build makes over and over, each made once per value.
 
 An rdflib literal costs ≈ 10 µs to make (its lexical form checked, its value
 parsed); ranks, line numbers, counts and the tagging's recognised words come
-back in every contract, and literals are immutable, so one object per value
-serves them all.
+back in every contract, and terms are immutable, so one object per value
+serves them all. The themes and dispositifs every contract names are kept as
+one object each too: the validator's memos are keyed by them, and a key found
+as the same object is found without rdflib's ``__eq__`` (Python code).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 
@@ -31,3 +33,9 @@ def plain(text: str) -> Literal:
     """``text`` as a plain literal, for texts that recur across contracts (the elements'
     printed codes: ``1.2.3``)."""
     return Literal(text)
+
+
+@lru_cache(maxsize=8192)
+def shared_iri(text: str) -> URIRef:
+    """The IRI ``text``, one object for the whole build (a concept, a predicate)."""
+    return URIRef(text)

@@ -160,8 +160,16 @@ def _sparql(sg: Graph, shape: Node) -> list[SparqlConstraint]:
     return found
 
 
-def _read(sg: Graph, node: Node) -> Shape:
+def _read(sg: Graph, node: Node, terms: dict[Node, Node]) -> Shape:
+    """One shape; each term it names is ``terms``' object for it (one object per term
+    across the shapes: the engine's memos and indexes are keyed by them, and a key
+    found as the same object is found without rdflib's ``__eq__``, which runs in Python)."""
+
+    def one(x: Node) -> Node:
+        return terms.setdefault(x, x)
+
     path = _one(sg, node, SH.path)
+    path = None if path is None else one(path)
     if path is not None and not isinstance(path, URIRef):
         raise UnsupportedShapes(f"{node}: only predicate paths are supported, not {path!r}")
     deact = _one(sg, node, SH.deactivated)
@@ -179,12 +187,12 @@ def _read(sg: Graph, node: Node) -> Shape:
         if p in UNSUPPORTED or (p == RDF.type and o in (RDFS.Class, OWL.Class)):
             raise UnsupportedShapes(f"{node}: {p} {o} is not supported by the compiled engine")
         if p in SUPPORTED and p != SH.sparql:
-            value = list(sg.items(o)) if p in LIST_PARAMS else o
+            value = [one(x) for x in sg.items(o)] if p in LIST_PARAMS else one(o)
             shape.params.setdefault(p, []).append(value)
             shape.raw.setdefault(p, []).append(o)
-    shape.target_classes = list(sg.objects(node, SH.targetClass))
-    shape.target_nodes = list(sg.objects(node, SH.targetNode))
-    shape.target_subjects_of = list(sg.objects(node, SH.targetSubjectsOf))
+    shape.target_classes = [one(x) for x in sg.objects(node, SH.targetClass)]
+    shape.target_nodes = [one(x) for x in sg.objects(node, SH.targetNode)]
+    shape.target_subjects_of = [one(x) for x in sg.objects(node, SH.targetSubjectsOf)]
     shape.sparql = _sparql(sg, node)
     return shape
 
@@ -214,7 +222,8 @@ def compile_shapes(sg: Graph) -> Shapes:
     """Every shape of ``sg``; :class:`UnsupportedShapes` when one needs what is not implemented."""
     if (None, RDF.type, SH.ConstraintComponent) in sg or (None, SH.rule, None) in sg:
         raise UnsupportedShapes("custom constraint components and rules are not supported")
-    by_node = {n: _read(sg, n) for n in _shape_nodes(sg)}
+    terms: dict[Node, Node] = {}
+    by_node = {n: _read(sg, n, terms) for n in _shape_nodes(sg)}
     for shape in by_node.values():
         refs = [v for p in SHAPE_VALUED for v in shape.params.get(p, [])]
         refs += [x for p in SHAPE_LISTS for lst in shape.params.get(p, []) for x in lst]
