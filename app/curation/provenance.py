@@ -46,6 +46,12 @@ def _found_at(lines: list[str], ligne: int, label: str) -> bool:
         # own (``tests/curation/test_provenance_window.py``): the window finds the
         # label there, before the line's end — no need to normalise the window.
         return True
+    return found_in_window(lines, ligne, wanted, head)
+
+
+def found_in_window(lines: list[str], ligne: int, wanted: str, head: str) -> bool:
+    """Whether ``wanted`` (normalised) starts on line ``ligne`` of the normalised
+    window of ``WINDOW_LINES`` lines there (``head``: that line's own form)."""
     window = normalise(" ".join(lines[ligne - 1 : ligne - 1 + WINDOW_LINES]))
     start = window.find(wanted)
     while start != -1:

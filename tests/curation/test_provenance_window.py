@@ -15,22 +15,15 @@ import random
 from pathlib import Path
 
 from app.curation.loader import load_contrat
-from app.curation.provenance import WINDOW_LINES, _found_at, normalise
+from app.curation.provenance import _found_at, found_in_window, normalise
 from app.sources import source_path
 
 
 def _window(lines: list[str], ligne: int, label: str) -> bool:
+    """The check as it always ran: the window, normalised, for every label."""
     if not 1 <= ligne <= len(lines):
         return False
-    wanted = normalise(label)
-    head = normalise(lines[ligne - 1])
-    window = normalise(" ".join(lines[ligne - 1 : ligne - 1 + WINDOW_LINES]))
-    start = window.find(wanted)
-    while start != -1:
-        if start < max(len(head), 1):
-            return True
-        start = window.find(wanted, start + 1)
-    return False
+    return found_in_window(lines, ligne, normalise(label), normalise(lines[ligne - 1]))
 
 
 def test_the_seeds_labels_are_found_as_the_window_finds_them(repo_root: Path) -> None:

@@ -61,6 +61,7 @@ def test_synthetic_contracts_read_as_pyyaml_reads_them(repo_root: Path, tmp_path
 _DOCUMENTS = [
     "a: 1\nb: 1.5\nc: true\nd: ~\ne: 2024-01-02\nf: 2024-01-02 10:00:00\ng: '7'\nh: 0x1F\n",
     "a: 007\nb: 1_000\nc: +5\nd: -3\ne: 0\nf: 0o17\ng: 0b101\nh: 1:30\ni: \u0661\u0662\nj: 12\n",
+    "a: 12\nb: '12'\nc: \"12\"\nd: !!str 12\ne: 010\nf: 10\n",
     "a: [1, two, {x: 3}]\nb:\n  - c: d\n    e: [f]\n  - - nested\n",
     "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n",
     "a: &s texte\nb: *s\n",
