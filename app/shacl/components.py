@@ -204,11 +204,11 @@ def check_in(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     ]
 
 
-_HAS_VALUE = SH.hasValue
+HAS_VALUE = SH.hasValue
 
 
 def check_has_value(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
-    wanted = set(shape.params[_HAS_VALUE])
+    wanted = set(shape.params[HAS_VALUE])
     out = []
     for hv in wanted:
         for f, values in fv.items():

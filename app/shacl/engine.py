@@ -191,7 +191,7 @@ class Engine:
         todo = [v for v in dict.fromkeys(nodes) if v not in known]
         if not todo:
             return known
-        if shape.counts_only and shape.path is not None and not shape.deactivated:
+        if shape.values_only and shape.path is not None and not shape.deactivated:
             known.update(self._counted(shape, todo))
         elif shape.separable:
             failing = {r.focus for r in self.validate(shape, todo)}
@@ -203,17 +203,21 @@ class Engine:
         return known
 
     def _counted(self, shape: Shape, nodes: list[Node]) -> dict[Node, bool]:
-        """``conforming`` for a property shape with only sh:minCount / sh:maxCount (the
-        members of the tagging shapes' sh:or and sh:xone): the counts' own test,
-        without a result for each failing node (``components._count``)."""
+        """``conforming`` for a property shape with only sh:minCount / sh:maxCount /
+        sh:hasValue (the members of the tagging shapes' sh:or, sh:xone and sh:not):
+        the counts' own test (``components._count``) and sh:hasValue's
+        (``components.check_has_value``: some value equal to each wanted one),
+        without a result for each failing node."""
         low = high = None
         if c.MIN_COUNT in shape.params:
             low = int(c.only(shape, c.MIN_COUNT).value)
         if c.MAX_COUNT in shape.params:
             high = int(c.only(shape, c.MAX_COUNT).value)
+        wanted = set(shape.params.get(c.HAS_VALUE, ()))
         fv = self.index.values(nodes, shape.path)  # type: ignore[arg-type]
         return {
             v: not ((low and len(fv[v]) < low) or (high is not None and len(fv[v]) > high))
+            and all(any(x == hv for x in fv[v]) for hv in wanted)
             for v in nodes
         }
 

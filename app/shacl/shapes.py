@@ -94,7 +94,9 @@ class Shape:
     # Every result has as focus the node validated: not a property shape's sh:property
     # (results on its value nodes) nor SPARQL (rows bind their own $this).
     separable: bool = False
-    counts_only: bool = False  # its only constraints: sh:minCount, sh:maxCount
+    # Its only constraints read its value nodes' number or membership: sh:minCount,
+    # sh:maxCount, sh:hasValue (a nested shape then answers without results).
+    values_only: bool = False
 
     @property
     def is_property(self) -> bool:
@@ -239,10 +241,10 @@ def compile_shapes(sg: Graph) -> Shapes:
     _refuse_recursion(by_node)
     for shape in by_node.values():
         shape.separable = _separable(shape, by_node)
-        shape.counts_only = (
+        shape.values_only = (
             bool(shape.params)
             and not shape.sparql
-            and set(shape.params) <= {SH.minCount, SH.maxCount}
+            and set(shape.params) <= {SH.minCount, SH.maxCount, SH.hasValue}
         )
     targeted = [s for s in by_node.values() if s.has_targets]
     return Shapes(sg, by_node, targeted)
