@@ -65,7 +65,9 @@ def check_class(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     for rule in rules:
         for f, values in fv.items():
             for v in values:
-                if isinstance(v, Literal) or not is_instance(v, rule):
+                kind = type(v)  # (an IRI is no literal: rdflib's isinstance runs in Python)
+                literal = kind is Literal or (kind is not URIRef and isinstance(v, Literal))
+                if literal or not is_instance(v, rule):
                     out.append(Result(shape, SH.ClassConstraintComponent, f, v, message))
     return out
 

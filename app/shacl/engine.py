@@ -217,7 +217,7 @@ class Engine:
         fv = self.index.values(nodes, shape.path)  # type: ignore[arg-type]
         return {
             v: not ((low and len(fv[v]) < low) or (high is not None and len(fv[v]) > high))
-            and all(any(x == hv for x in fv[v]) for hv in wanted)
+            and all(hv in fv[v] for hv in wanted)  # sets: rdflib terms hash as they compare
             for v in nodes
         }
 
