@@ -36,9 +36,14 @@ def _sorted_terms(nodes: Iterable[Node]) -> list[Identifier]:
     """The distinct RDF terms among ``nodes``, in rdflib's term order.
 
     rdflib types graph positions as ``Node``, which has no order; the terms
-    (IRIs, blank nodes, literals) are its ``Identifier`` subclasses.
+    (IRIs, blank nodes, literals) are its ``Identifier`` subclasses. rdflib
+    orders two IRIs by their text: IRIs alone are sorted by it, without
+    rdflib's comparison (Python code) for each pair.
     """
-    return sorted({n for n in nodes if isinstance(n, Identifier)})
+    found = {n for n in nodes if type(n) is URIRef or isinstance(n, Identifier)}
+    if all(type(n) is URIRef for n in found):
+        return sorted(found, key=str)
+    return sorted(found)
 
 
 def concept_labels(vocabulary: Graph, concept_class: URIRef) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -212,3 +213,25 @@ def test_theme_rules_find_what_the_pairwise_code_found(
         assert themes.find(text) == expected, text
         found += len(expected)
     assert found > 1000  # the texts do name themes
+
+
+def test_elements_sorted_as_rdflib_sorts_terms() -> None:
+    """The elements are tagged in rdflib's term order; IRIs alone are sorted by their
+    text (rdflib's own rule for two IRIs), mixed terms by rdflib."""
+    from rdflib import BNode, Literal, URIRef
+
+    from app.enrichment.tagging import _sorted_terms
+
+    rng = random.Random(1)
+    for _ in range(2000):
+        nodes: list[Any] = [
+            URIRef(
+                "https://x/" + "".join(rng.choice("aB/É-_9Zé") for _ in range(rng.randint(0, 6)))
+            )
+            for _ in range(rng.randint(0, 20))
+        ]
+        if rng.random() < 0.3:
+            nodes.append(BNode("zz9"))
+        if rng.random() < 0.2:
+            nodes.append(Literal("zz"))
+        assert _sorted_terms(nodes) == sorted(set(nodes))
