@@ -267,8 +267,8 @@ def _each_alone(
     contract alone, as the shapes mean it (no batch, nothing to prove about unions)."""
     found: dict[str, list[Violation]] = {}
     for contrat, graphs in items:
-        conforms, report = shacl_report(list(graphs), shapes, ont, shared=[shared])
-        if conforms:
+        report = shacl.failures(list(graphs), shapes, ont, shared=[shared])
+        if report is None:
             continue
         owner = {str(s): contrat for graph in graphs for s in graph.subjects(unique=True)}
         for v in violations(report, None, iris, owner, shapes):

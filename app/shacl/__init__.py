@@ -19,12 +19,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from app.shacl.changes import remember, since
+from app.shacl.components import Result
 from app.shacl.data import DataIndex, ontology_mixin
 from app.shacl.engine import Engine
 from app.shacl.report import write_report
 from app.shacl.shapes import Shapes, UnsupportedShapes, compile_shapes
 
-__all__ = ["UnsupportedShapes", "compiled", "validate"]
+__all__ = ["UnsupportedShapes", "compiled", "failures", "validate"]
 
 _compiled: dict[int, tuple[Graph, Shapes]] = {}
 _bases: dict[tuple[int, ...], tuple[list[Graph], DataIndex]] = {}
@@ -106,6 +107,26 @@ def validate(
     ``shared``: more data graphs (the vocabularies) that every call passes as the
     same, unchanging objects: they are indexed once.
     """
+    engine, results = _run(data, shapes, ont, shared)
+    return write_report(engine, results)
+
+
+def failures(
+    data: Graph | Sequence[Graph],
+    shapes: Graph,
+    ont: Graph | None = None,
+    shared: Sequence[Graph] = (),
+) -> Graph | None:
+    """:func:`validate`'s report when ``data`` does not conform, else ``None``: the
+    build reads only failing reports, and writing an empty one (a graph bound to
+    the shapes' ≈ 40 prefixes) cost ≈ 0.5 ms, twice a contract."""
+    engine, results = _run(data, shapes, ont, shared)
+    return write_report(engine, results)[1] if results else None
+
+
+def _run(
+    data: Graph | Sequence[Graph], shapes: Graph, ont: Graph | None, shared: Sequence[Graph]
+) -> tuple[Engine, list[Result]]:
     graphs = [data] if isinstance(data, Graph) else list(data)
     mixin = ontology_mixin(ont)
     base = _base([*shared, *([mixin] if mixin is not None else [])])
@@ -115,4 +136,4 @@ def validate(
     results = engine.run()
     if len(graphs) == 1 and not results:
         remember(graphs[0], program, base, engine.prefixes())
-    return write_report(engine, results)
+    return engine, results
