@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import __version__
-from app.dumps import DumpPart
+from app.dump_parts import DumpPart
 from app.rdf.territoires_officiels import REFERENCE_TABLE
 from app.version import code_fingerprint
 
