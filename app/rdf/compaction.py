@@ -50,14 +50,20 @@ class Compactor:
         ``coerced`` (the term's type applies), ``string``, ``type`` (a class name) or
         ``raw`` (rdflib's ``to_raw_value``)."""
         if isinstance(o, Literal):
-            literal, language = True, o.language
-            datatype = str(o.datatype) if o.datatype is not None else None
-        else:
-            literal, datatype, language = False, None, None
-        memo = (str(p), datatype, language, literal)
+            return self.literal_key(p, o)
+        memo = (str(p), None, None, False)
         found = self.keys.get(memo)
         if found is None:
-            found = self.keys[memo] = self._decide(p, literal, datatype, language)
+            found = self.keys[memo] = self._decide(p, False, None, None)
+        return found
+
+    def literal_key(self, p: URIRef, o: Literal) -> tuple[str, str]:
+        """:meth:`key` of a literal object."""
+        datatype = o.datatype
+        memo = (str(p), None if datatype is None else str(datatype), o.language, True)
+        found = self.keys.get(memo)
+        if found is None:
+            found = self.keys[memo] = self._decide(p, True, memo[1], memo[2])
         return found
 
     def _decide(

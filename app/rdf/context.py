@@ -160,7 +160,7 @@ def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:
     """
     compactor, head = _prepared(json.dumps(ctx))
     try:
-        return (head + graph_text(compactor, graph, _sort_key) + "\n}\n").encode("utf-8")
+        return (head + graph_text(compactor, graph) + "\n}\n").encode("utf-8")
     except compaction.Unsupported:
         pass
     try:

@@ -36,8 +36,9 @@ Item = tuple[str, str | None, list[tuple[str, str]] | None]
 _SORT = itemgetter(0)
 
 
-def _item(value: Any, sort_key: Any) -> Item:
-    """A compacted value's texts."""
+def _item(value: Any) -> Item:
+    """A compacted value's texts (a dictionary's compact JSON, keys sorted, is what
+    ``json.dumps(value, ensure_ascii=False, sort_keys=True)`` writes)."""
     kind = type(value)
     if kind is str:
         text = encode_basestring(value)
@@ -52,7 +53,7 @@ def _item(value: Any, sort_key: Any) -> Item:
         return text, text, None
     if kind is dict and value and all(type(k) is str and type(v) is str for k, v in value.items()):
         members = [(encode_basestring(k), encode_basestring(v)) for k, v in sorted(value.items())]
-        return sort_key(value), None, members
+        return "{" + ", ".join(f"{k}: {v}" for k, v in members) + "}", None, members
     raise Unsupported(f"valeur {kind.__name__}")
 
 
@@ -73,9 +74,9 @@ class _Nodes:
     object's id: the graph holds them while this lives; rdflib terms compare, and
     literals hash, in Python)."""
 
-    def __init__(self, compactor: Compactor, sort_key: Any) -> None:
+    def __init__(self, compactor: Compactor) -> None:
         self.compactor = compactor
-        self.sort_key = sort_key
+        self.iri_keys: dict[int, tuple[str, str]] = {}  # id(predicate) → key, IRI objects
         self.iris: dict[int, str] = {}  # id(IRI) → its compacted form's JSON text
         self.items: dict[str, dict[int, Item]] = {}  # how it is written → id(term) → item
         self.keys: dict[str, str] = {}  # a node's key → its JSON text
@@ -92,7 +93,7 @@ class _Nodes:
             by_term = self.items[how] = {}
         found = by_term.get(id(term))
         if found is None:
-            found = by_term[id(term)] = _item(self.compactor.value(term, how), self.sort_key)
+            found = by_term[id(term)] = _item(self.compactor.value(term, how))
         return found
 
     def node(self, s: Any, by_predicate: Any) -> tuple[str, str] | None:
@@ -111,14 +112,17 @@ class _Nodes:
                 kind = type(o)
                 item: Item
                 if kind is URIRef:
-                    key, how = compactor.key(p, o)
+                    decided = self.iri_keys.get(id(p))
+                    if decided is None:
+                        decided = self.iri_keys[id(p)] = compactor.key(p, o)
+                    key, how = decided
                     if how == "coerce:@id":  # most values: the IRI's compacted form
                         text = iri(o)
                         item = (text, text, None)
                     else:
                         item = self.item(o, how)
                 elif kind is Literal:
-                    key, how = compactor.key(p, o)
+                    key, how = compactor.literal_key(p, o)
                     item = self.item(o, how)
                 else:
                     raise Unsupported("nœud anonyme")
@@ -153,13 +157,12 @@ class _Nodes:
         return node_id, "".join(out)
 
 
-def graph_text(compactor: Compactor, graph: Graph, sort_key: Any) -> str:
+def graph_text(compactor: Compactor, graph: Graph) -> str:
     """The text of the ``@graph``'s array (the nodes, level 1, sorted by their ``@id``'s
-    JSON: they all begin with it, and two JSON strings differ before either ends).
-    ``sort_key`` writes a dictionary's compact JSON, keys sorted."""
+    JSON: they all begin with it, and two JSON strings differ before either ends)."""
     if compactor.id_key != "@id":
         raise Unsupported("@id")
-    writer = _Nodes(compactor, sort_key)
+    writer = _Nodes(compactor)
     nodes = [n for s, by_p in by_subject(graph) if (n := writer.node(s, by_p)) is not None]
     if not nodes:
         return "[]"

@@ -175,7 +175,12 @@ class _Terms:
 def _written(graph: Graph, blank: bool) -> Written:
     """The triples subject after subject: a subject's text, then a space, begins each
     of its lines, and no subject's text and space begin another's (a term holds no
-    space), so the lines are those of the subjects sorted, each one's sorted."""
+    space), so the lines are those of the subjects sorted, each one's sorted.
+
+    No two lines are alike: a graph's triples are distinct terms (rdflib's
+    equality), and distinct terms of the kinds written here are written apart
+    (``<iri>``, ``_:label``, a literal's escaped text with its language or
+    datatype); terms equal for rdflib (``"a"@FR``, ``"a"@fr``) are one triple."""
     terms = _Terms(blank)
     get, text = terms.by_id.get, terms.text
     subjects: list[tuple[str, list[str]]] = []
@@ -187,31 +192,33 @@ def _written(graph: Graph, blank: bool) -> Written:
         if type(s) is Literal:
             raise Unchecked(ts)
         mine: list[str] = []
+        add = mine.append
         for p, objects in by_predicate:
             if not objects:
                 continue
             if type(p) is not URIRef:
                 raise Unchecked(str(p))
             tp = get(id(p)) or text(p)
-            head = f"{ts} {tp} "
             if tp == _RDF_TYPE:
                 for o in objects:
                     if type(o) is Literal:
                         raise Unchecked(str(o))  # a literal class: written apart by Oxigraph
                     to = get(id(o)) or text(o)
                     classes.add(to)
-                    mine.append(head + to)
+                    add(f"{ts} {tp} {to}")
             else:
-                mine += [head + (get(id(o)) or text(o)) for o in objects]
+                for o in objects:
+                    add(f"{ts} {tp} {get(id(o)) or text(o)}")
             properties.add(tp)
         if mine:
+            mine.sort()
             subjects.append((ts, mine))
             if type(s) is URIRef:
                 entities.add(ts)
     subjects.sort(key=_first)
     out: list[str] = []
     for _, mine in subjects:
-        out += sorted(set(mine)) if len(mine) > 1 else mine
+        out += mine
     return Written(out, {t[1:-1] for t in entities}, {t[1:-1] for t in properties}, classes)
 
 
