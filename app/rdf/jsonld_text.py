@@ -77,14 +77,16 @@ class _Nodes:
     def __init__(self, compactor: Compactor) -> None:
         self.compactor = compactor
         self.iri_keys: dict[int, tuple[str, str]] = {}  # id(predicate) → key, IRI objects
-        self.iris: dict[int, str] = {}  # id(IRI) → its compacted form's JSON text
+        self.iris: dict[int, Item] = {}  # id(IRI) → its compacted form's JSON text
         self.items: dict[str, dict[int, Item]] = {}  # how it is written → id(term) → item
         self.keys: dict[str, str] = {}  # a node's key → its JSON text
 
-    def iri(self, term: URIRef) -> str:
+    def iri(self, term: URIRef) -> Item:
+        """The IRI's compacted form as an item (its text twice: alone and as sort key)."""
         found = self.iris.get(id(term))
         if found is None:
-            found = self.iris[id(term)] = encode_basestring(self.compactor.iri(str(term)))
+            text = encode_basestring(self.compactor.iri(str(term)))
+            found = self.iris[id(term)] = (text, text, None)
         return found
 
     def item(self, term: URIRef | Literal, how: str) -> Item:
@@ -108,19 +110,18 @@ class _Nodes:
                 continue
             if p in _LIST_LINKS:
                 raise Unsupported("liste RDF")
+            iri_decided = None
             for o in objects:
                 kind = type(o)
                 item: Item
                 if kind is URIRef:
-                    decided = self.iri_keys.get(id(p))
-                    if decided is None:
-                        decided = self.iri_keys[id(p)] = compactor.key(p, o)
-                    key, how = decided
-                    if how == "coerce:@id":  # most values: the IRI's compacted form
-                        text = iri(o)
-                        item = (text, text, None)
-                    else:
-                        item = self.item(o, how)
+                    if iri_decided is None:
+                        iri_decided = self.iri_keys.get(id(p))
+                        if iri_decided is None:
+                            iri_decided = self.iri_keys[id(p)] = compactor.key(p, o)
+                    key, how = iri_decided
+                    # most values: the IRI's compacted form
+                    item = iri(o) if how == "coerce:@id" else self.item(o, how)
                 elif kind is Literal:
                     key, how = compactor.literal_key(p, o)
                     item = self.item(o, how)
@@ -133,7 +134,7 @@ class _Nodes:
                     found.append(item)
         if not members:
             return None
-        node_id = iri(s)
+        node_id = iri(s)[0]
         out = ['{\n   "@id": ', node_id]
         for key in sorted(members):
             if key <= "@id":
@@ -144,7 +145,10 @@ class _Nodes:
             out.append(f",\n   {key_text}: ")
             items = members[key]
             if len(items) == 1:
-                _write(items[0], 3, out)
+                if items[0][1] is None:
+                    _write(items[0], 3, out)
+                else:
+                    out.append(items[0][1])
                 continue
             items.sort(key=_SORT)  # items of one sort key have one text
             separator = "["
