@@ -108,7 +108,9 @@ def _odd() -> Graph:
     g.add((e, URIRef(cdv + "rang"), Literal("trois", lang="fr")))
     for i, text in enumerate(["Santé", 'dit "oui"', "a\\b", "ligne\nautre\r", "tab\tici", ""]):
         g.add((e, URIRef(f"http://www.w3.org/2004/02/skos/core#prefLabel{i}"), Literal(text)))
-        g.add((e, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), Literal(text, lang="fr")))
+        g.add(
+            (e, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), Literal(text, lang="fr"))
+        )
         g.add((e, URIRef(BASE + "p"), Literal(text, datatype=XSD.string)))
     g.add((e, URIRef(BASE + "p"), Literal(1.5)))
     g.add((e, URIRef(BASE + "p"), Literal(True)))

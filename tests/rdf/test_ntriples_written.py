@@ -57,7 +57,9 @@ def rdflib_lines(graph: Graph) -> list[str]:
 def strict_counts(graph: Graph) -> Counts:
     """The sizes of rdflib's text as Oxigraph reads it strictly, quad after quad."""
     counts = Counts()
-    for triple in ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES):
+    for triple in ox.parse(
+        graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+    ):
         counts.add(ox.Quad(triple.subject, triple.predicate, triple.object))
     return counts
 
