@@ -27,7 +27,10 @@ from rdflib import Graph
 from app.build_statistics import Counts, owner_test
 from app.rdf.context import compacted
 from app.rdf.namespaces import PREFIXES
-from app.rdf.ntriples import Unchecked, canonical, lines, sorted_ntriples, written
+from app.rdf.ntriples import canonical, lines, sorted_ntriples
+from app.rdf.triples_text import Unchecked, written
+from app.rdf.turtle_text import Terms, trig_block
+from app.rdf.turtle_text import turtle as turtle_text
 
 
 @dataclass(frozen=True)
@@ -144,13 +147,16 @@ def _part(
     trig = (
         (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b"") if quads else b""
     )
-    body = _without_prefixes(trig)
+    return DumpPart(nq, _without_prefixes(trig), _sizes(counts, owner, roots))
+
+
+def _sizes(counts: dict[str, Counts], owner: str, roots: tuple[str, ...]) -> dict[str, Any]:
     owns = owner_test(roots, owner) if owner else None
     sizes = {name: c.as_part(owns) for name, c in sorted(counts.items())}
     if owns is not None:  # a subject owned in two graphs of the part counts once in all
         owned = {e for c in counts.values() for e in c.entities}
         sizes[""] = {"owner": owner, "own": sum(1 for iri in owned if owns(iri))}
-    return DumpPart(nq, body, sizes)
+    return sizes
 
 
 def _without_prefixes(trig: bytes) -> bytes:
@@ -181,10 +187,11 @@ def contract_files(
     Python object). A graph that way cannot vouch for goes the strict way
     (:func:`contract_part`), with the same bytes when it succeeds.
     """
+    terms = Terms(_PREFIXES)
     try:
         if len({name for name, _ in graphs}) != len(graphs):
             raise Unchecked("a graph named twice")
-        done = [(name, *written(graph)) for name, graph in graphs]
+        done = [(name, *written(graph, terms)) for name, graph in graphs]
         for name, _, _ in done:
             ox.NamedNode(name)
     except (Unchecked, ValueError):
@@ -195,14 +202,15 @@ def contract_files(
     nq = "".join(
         (tail := f" <{name}> .\n").join(w.triples) + tail for name, w, _ in done if w.triples
     ).encode("utf-8")
-    quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS, lenient=True))
-    counts = {
-        name: Counts.known(len(w.triples), w.entities, w.properties, w.classes)
-        for name, w, _ in done
-        if w.triples
-    }
-    turtle = _turtle([q.triple for q in quads[: len(done[0][1].triples)]])
-    return _part(nq, quads, counts, owner, roots), _files(turtle, done[0][2], ctx)
+    trig: list[str] = []
+    counts = {}
+    for name, w, _ in done:
+        if w.triples:
+            trig_block(terms.iri(name), w.rows, trig)
+            counts[name] = Counts.known(len(w.triples), w.entities, w.properties, w.classes)
+    part = DumpPart(nq, "".join(trig).encode("utf-8"), _sizes(counts, owner, roots))
+    turtle = turtle_text(done[0][1].rows, _PREFIXES).encode("utf-8")
+    return part, _files(turtle, done[0][2], ctx)
 
 
 def _files(turtle: bytes, graph: Graph, ctx: dict[str, Any]) -> dict[str, bytes]:

@@ -27,11 +27,13 @@ from rdflib.namespace import RDF, XSD
 
 from app.build_statistics import own_roots
 from app.config import DEFAULT_BASE_IRI
-from app.dump_parts import DumpPart, contract_files, dump_part
+from app.dump_parts import _PREFIXES, DumpPart, contract_files, dump_part
 from app.rdf.compaction import rdflib_nodes
 from app.rdf.context import context
 from app.rdf.namespaces import PREFIXES
 from app.rdf.ntriples import canonical
+from app.rdf.triples_text import written
+from app.rdf.turtle_text import Terms
 
 BASE = DEFAULT_BASE_IRI
 ROOTS = own_roots(BASE)
@@ -92,6 +94,7 @@ def test_a_seed_contract_s_files(enriched_seed: tuple[Graph, Graph], ctx: dict[s
     graph, facts = enriched_seed
     assert len(graph) > 1000 and len(facts) > 10
     owner = str(next(graph.subjects(RDF.type, URIRef(BASE.replace("/id/", "/onto#") + "Contrat"))))
+    written(graph, Terms(_PREFIXES)), written(facts, Terms(_PREFIXES))  # the one pass
     _same([(ONE, graph), (FACTS, facts)], ctx, owner.rsplit("/", 1)[1])
 
 
@@ -169,3 +172,90 @@ def test_what_oxigraph_refuses_is_refused_as_before(ctx: dict[str, Any], bad: An
         _long_way([(ONE, g), (FACTS, _facts())], ctx, "c1")
     with pytest.raises(SyntaxError):
         contract_files([(ONE, g), (FACTS, _facts())], ctx, "c1", ROOTS)
+
+
+_PIECES = ["a", "Z", "é", "0", "9", ".", "_", "-", "~", "!", "$", "&", "'", "(", ")", "*", "+"]
+_PIECES += [",", ";", "=", "/", "?", "#", "@", "%", ":", "·", "\u0301", "\u203f", "😀", "\ufdd0"]
+# (no character str.splitlines breaks a line at: the lines of both ways could not hold it)
+_TEXT = ["a", " ", '"', "\\", "\n", "\r", "\t", "\b", "\x00", "\x1f", "\x7f", "é"]
+_TEXT += ["\ufffe", "\uffff", "😀", "'", "\u00a0"]
+_NUMBERS = ["1", "+1", "-0", "01", "1.0", ".5", "5.", "1e3", ".5E-2", "1.e1", "e1", "true", "True"]
+
+
+def _random_graph(seed: int) -> Graph:
+    """Terms chosen to try every rule of Oxigraph's Turtle: local names with characters
+    kept, escaped or refused, at the start, inside and at the end; literals with every
+    character its quoting escapes; numbers and booleans bare or not; languages in
+    upper case; datatypes under a prefix or not."""
+    import random
+
+    rng = random.Random(seed)
+    namespaces = [str(ns) for ns in PREFIXES.values()] + [BASE, "urn:x:"]
+    datatypes = [XSD.integer, XSD.decimal, XSD.double, XSD.boolean, XSD.date, XSD.string]
+    datatypes += [URIRef(BASE + "Type"), URIRef(str(XSD) + "pas.fini.")]
+
+    def iri() -> URIRef:
+        local = "".join(rng.choice(_PIECES) for _ in range(rng.randrange(0, 4)))
+        return URIRef(rng.choice(namespaces) + local)
+
+    def literal() -> Literal:
+        kind = rng.randrange(4)
+        if kind == 0:
+            return Literal(rng.choice(_NUMBERS), datatype=rng.choice(datatypes))
+        text = "".join(rng.choice(_TEXT) for _ in range(rng.randrange(0, 5)))
+        if kind == 1:
+            return Literal(text, lang=rng.choice(["fr", "EN", "fr-CA", "de-1996"]))
+        return Literal(text)
+
+    g = Graph()
+    for _ in range(600):
+        s, p = iri(), iri()
+        try:
+            ox.NamedNode(str(s)), ox.NamedNode(str(p))
+        except ValueError:
+            continue
+        o = rng.choice([iri, literal, literal])()
+        if isinstance(o, URIRef):
+            try:
+                ox.NamedNode(str(o))
+            except ValueError:
+                continue
+        g.add((s, rng.choice([p, p, RDF.type]) if isinstance(o, URIRef) else p, o))
+    return g
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_terms_as_oxigraph_writes_them(ctx: dict[str, Any], seed: int) -> None:
+    g = _random_graph(seed)
+    assert len(g) > 300
+    written(g, Terms(_PREFIXES))  # (the one pass, not the strict way)
+    _same([(ONE, g), (FACTS, _random_graph(seed + 100))], ctx)
+
+
+def test_every_number_and_boolean_with_every_datatype(ctx: dict[str, Any]) -> None:
+    g = Graph()
+    datatypes = [XSD.integer, XSD.decimal, XSD.double, XSD.boolean, XSD.float, XSD.date]
+    for i, number in enumerate([*_NUMBERS, ".", "+", "1.5e", "-.5", "+.5e+5", "0x1", " 1"]):
+        for datatype in datatypes:
+            g.add(
+                (URIRef(BASE + f"s{i}"), URIRef(str(datatype)), Literal(number, datatype=datatype))
+            )
+    written(g, Terms(_PREFIXES))
+    _same([(ONE, g), (FACTS, _facts())], ctx)
+
+
+def test_the_longest_namespace_that_begins_an_iri_is_its_prefix() -> None:
+    """Namespaces that begin one another (none of the project's do): Oxigraph's choice."""
+    prefixes = {
+        "a": "http://e.org/",
+        "ab": "http://e.org/x/",
+        "abc": "http://e.org/x/y#",
+        "z": "urn:",
+    }
+    terms = Terms(prefixes)
+    for iri in ["http://e.org/x/y#z", "http://e.org/x/z", "http://e.org/z", "http://e.org/x/y#"]:
+        triple = ox.Triple(ox.NamedNode(iri), ox.NamedNode("urn:p"), ox.NamedNode(iri))
+        text = (
+            ox.serialize([triple], format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+        ).decode()
+        assert text.splitlines()[-1] == f"{terms.iri(iri)} z:p {terms.iri(iri)} ."
