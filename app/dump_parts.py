@@ -8,10 +8,10 @@ their concatenation, so a rebuild after one contract changed copies 824 ready
 parts instead of parsing, sorting and serialising the whole dataset again
 (≈ 3 M quads at 825 contracts).
 
-A contract's part and files (:func:`contract_files`) come from its graphs'
-lines written and checked once (``app.rdf.ntriples.written``); any other
-part, or a contract's graph that way cannot vouch for, from lines Oxigraph
-reads back strictly (:func:`dump_part`, :func:`contract_part`).
+A contract's part and files (:func:`contract_files`) are written from its
+graphs' terms in one pass (``app.rdf.triples_text``); any other part, or a
+contract's graph that pass cannot vouch for, from lines Oxigraph reads back
+strictly and serialises itself (:func:`dump_part`, :func:`contract_part`).
 """
 
 from __future__ import annotations
@@ -181,10 +181,10 @@ def contract_files(
     with the published context ``ctx`` (embedded: the build does not know the URL it
     will be served at). Blank nodes labelled by structure in all of them, in any run.
 
-    Each graph's lines are written and checked once (``app.rdf.ntriples.written``),
-    so Oxigraph reads the part without checking each IRI again, and the VoID sizes
-    come from the same pass (not from 4 700 parsed quads, each accessor a new
-    Python object). A graph that way cannot vouch for goes the strict way
+    Each graph is written once (``app.rdf.triples_text.written``): its lines, each
+    term checked as Oxigraph's strict parser checks it, its Turtle statements
+    (``app.rdf.turtle_text``, Oxigraph's layout) and its VoID sizes; nothing is
+    parsed back. A graph that way cannot vouch for goes the strict way
     (:func:`contract_part`), with the same bytes when it succeeds.
     """
     terms = Terms(_PREFIXES)
