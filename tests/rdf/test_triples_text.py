@@ -1,7 +1,7 @@
 """A graph's lines written and checked once are rdflib's lines; what they vouch for,
 Oxigraph's strict parser accepts; what they cannot vouch for is refused.
 
-``app.rdf.ntriples.written`` writes each distinct term once, sorts subject by
+``app.rdf.triples_text.written`` writes each distinct term once, sorts subject by
 subject, reads the VoID sizes on the way and checks each term as Oxigraph's
 strict N-Quads parser would, so that the build can let Oxigraph read the lines
 leniently. Compared here with rdflib's own N-Triples serializer (the lines),
@@ -18,10 +18,21 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from app.build_statistics import Counts
+from app.dump_parts import _PREFIXES
+from app.rdf import triples_text
 from app.rdf.memory_graph import by_subject, own_indexes, triples
-from app.rdf.ntriples import Unchecked, _written, canonical, written
+from app.rdf.ntriples import canonical
+from app.rdf.triples_text import Unchecked
+from app.rdf.turtle_text import Terms
 
 EX = "https://example.org/id/"
+
+
+def written(graph: Graph) -> tuple[triples_text.Written, Graph]:
+    """The one pass, with the prefixes of the build."""
+    return triples_text.written(graph, Terms(_PREFIXES))
+
+
 _TEXTS = ["Santé", 'dit "oui"', "a\\b", "ligne\nautre\r", " ", "tab\tici", "", "\x7f", "😀"]
 
 
@@ -140,7 +151,7 @@ def test_a_blank_node_label_oxigraph_refuses_is_not_vouched_for() -> None:
     g.add((BNode("a b"), URIRef(EX + "p"), URIRef(EX + "o")))
     assert written(g)[0].lines == rdflib_lines(canonical(g))
     with pytest.raises(Unchecked):
-        _written(g, blank=True)  # its own label, as if it were canonical
+        triples_text._written(g, True, Terms(_PREFIXES))  # its own label, as if canonical
 
 
 def test_the_grouped_triples_are_the_graph_s() -> None:
