@@ -141,7 +141,7 @@ class Compactor:
             if kind is URIRef:
                 decided = iri_keys.get(p)  # type: ignore[call-overload]
                 if decided is None:
-                    if p in _LIST_LINKS:
+                    if p in LIST_LINKS:
                         raise Unsupported("liste RDF")
                     decided = iri_keys[p] = self.key(p, o)  # type: ignore[index, arg-type]
                 key, how = decided
@@ -154,7 +154,7 @@ class Compactor:
             else:
                 if kind is not Literal and not isinstance(o, URIRef | Literal):
                     raise Unsupported("nœud anonyme")
-                if p in _LIST_LINKS:
+                if p in LIST_LINKS:
                     raise Unsupported("liste RDF")
                 key, how = self.key(p, o)  # type: ignore[arg-type]
                 value = self.value(o, how)  # type: ignore[arg-type]
@@ -168,7 +168,7 @@ class Compactor:
         return list(nodes.values())
 
 
-_LIST_LINKS = frozenset((RDF.first, RDF.rest))
+LIST_LINKS = frozenset((RDF.first, RDF.rest))
 
 
 class Unsupported(Exception):

@@ -27,7 +27,7 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
-from app.rdf.compaction import _LIST_LINKS, Compactor, Unsupported
+from app.rdf.compaction import LIST_LINKS, Compactor, Unsupported
 from app.rdf.memory_graph import by_subject
 
 # A value: the JSON a set is sorted by (compact, keys sorted), and its text where
@@ -108,7 +108,7 @@ class _Nodes:
         for p, objects in by_predicate:
             if not objects:
                 continue
-            if p in _LIST_LINKS:
+            if p in LIST_LINKS:
                 raise Unsupported("liste RDF")
             iri_decided = None
             for o in objects:

@@ -181,7 +181,7 @@ def _written(graph: Graph, blank: bool, turtle: Terms) -> Written:
                 entities.add(ts)
     subjects.sort(key=_first)
     out = [line for _, _, mine in subjects for line, _, _ in mine]
-    rows = [(subject, [(verb, obj) for _, verb, obj in mine]) for _, subject, mine in subjects]
+    rows = [(subject, mine) for _, subject, mine in subjects]
     return Written(out, rows, {t[1:-1] for t in entities}, {t[1:-1] for t in properties}, classes)
 
 

@@ -111,14 +111,16 @@ class Terms:
         return f"{quoted(value)}^^{self.iri(datatype)}"
 
 
-Rows = list[tuple[str, list[tuple[str, str]]]]  # each subject's text, its (predicate, object)s
+# Each subject's text, and its (anything, predicate, object)s: the N-Triples line they
+# are sorted by comes first in the writer's rows, and is not read here.
+Rows = list[tuple[str, list[tuple[str, str, str]]]]
 
 
 def statements(rows: Rows, out: list[str], indent: str = "") -> None:
     """The statements of sorted triples, each subject's predicates and objects in order."""
-    for subject, pairs in rows:
+    for subject, triples in rows:
         previous = None
-        for predicate, obj in pairs:
+        for _, predicate, obj in triples:
             if previous is None:
                 out.append(f"{indent}{subject} {predicate} {obj}")
             elif predicate == previous:
