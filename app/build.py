@@ -25,11 +25,11 @@ from app.build_statistics import own_roots
 from app.build_timing import Steps, no_collection
 from app.config import Settings
 from app.curation.errors import CurationError
+from app.dump_parts import DumpPart
 from app.dumps import (
     BUILD_INFO,
     DUMP_NQ,
     ONTOLOGY_COPY,
-    DumpPart,
     atomic_directory,
     write_dataset,
     write_json,

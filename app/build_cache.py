@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import __version__
-from app.dumps import DumpPart
+from app.dump_parts import DumpPart
 from app.rdf.territoires_officiels import REFERENCE_TABLE
 from app.version import code_fingerprint
 
@@ -122,11 +122,12 @@ class ContractCache:
             target = self.root / key
             if target.exists():  # the same inputs, written by a concurrent build
                 shutil.rmtree(tmp, ignore_errors=True)
-            else:
-                os.replace(tmp, target)
+                entry = self.get(key)
+                assert entry is not None
+                return entry
+            os.replace(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        entry = self.get(key)
-        assert entry is not None
-        return entry
+        # What was just written (JSON values only): not read back and decoded again.
+        return Entry(target, dict(meta))

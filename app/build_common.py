@@ -19,9 +19,10 @@ from rdflib import Graph
 
 from app.build_cache import ContractCache, Entry
 from app.config import Settings
-from app.dumps import DumpPart, dump_part, sorted_ntriples
+from app.dump_parts import DumpPart, dump_part
 from app.rdf.context import CONTEXT_FILE, context, context_document
 from app.rdf.namespaces import Iris
+from app.rdf.ntriples import sorted_ntriples
 from app.synthese import SYNTHESE_GRAPH
 from app.vocabularies import ONTOLOGY_FILE, ontology_graph, ontology_iri
 

@@ -29,7 +29,7 @@ from app.build_timing import no_collection
 from app.config import Settings
 from app.curation.collection import load_checked
 from app.curation.model import Contrat
-from app.dumps import contract_part, graph_lines, sorted_ntriples
+from app.dump_parts import contract_files
 from app.enrichment.pipeline import enrich
 from app.enrichment.themes import check_theme_overrides
 from app.rdf.context import context
@@ -218,17 +218,13 @@ def _build(batch: Batch, s: _Shared) -> Outcome:
     for c in contrats:
         if c.id in found or "" in found:
             continue
-        lines, jsonld = graph_lines(graphs[c.id], s.context)
-        part, turtle = contract_part(
-            [
-                (str(s.iris.graph(f"contrat/{c.id}")), lines),
-                (synthese, sorted_ntriples(facts[c.id])),
-            ],
+        part, files = contract_files(
+            [(str(s.iris.graph(f"contrat/{c.id}")), graphs[c.id]), (synthese, facts[c.id])],
+            s.context,
             owner=c.id,
             roots=own_roots(s.iris.base),
         )
-        named = {"contrat.ttl": turtle, "contrat.jsonld": jsonld}
-        cache.put(keys[c.id], metas[c.id], part, named)
+        cache.put(keys[c.id], metas[c.id], part, files)
     for graph in [*graphs.values(), *facts.values()]:
         release(graph)
     return out

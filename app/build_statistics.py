@@ -65,39 +65,52 @@ class Counts:
     def __init__(self) -> None:
         self.triples = 0
         self.own = 0  # subjects counted, not kept (merged parts)
-        self.entities: set[Any] = set()  # terms, or their strings in merged parts
-        self.classes: set[Any] = set()
-        self.properties: set[Any] = set()
+        # As strings: IRIs (subjects, properties), N-Triples terms (classes).
+        self.entities: set[str] = set()
+        self.classes: set[str] = set()
+        self.properties: set[str] = set()
 
     @classmethod
     def of(cls, quads: list[ox.Quad]) -> Counts:
         """The counts of ``quads`` (distinct), as :meth:`add` of each would make them."""
+        subjects = {q.subject for q in quads}
+        return cls.known(
+            len(quads),
+            {s.value for s in subjects if isinstance(s, ox.NamedNode)},
+            {p.value for p in {q.predicate for q in quads}},
+            {str(o) for o in {q.object for q in quads if q.predicate == _RDF_TYPE}},
+        )
+
+    @classmethod
+    def known(
+        cls, triples: int, entities: set[str], properties: set[str], classes: set[str]
+    ) -> Counts:
+        """Counts already made: the number of triples; the IRIs of the subjects and
+        predicates, the classes as N-Triples terms (``str`` of Oxigraph's)."""
         counts = cls()
-        counts.triples = len(quads)
-        counts.entities = {s for s in (q.subject for q in quads) if isinstance(s, ox.NamedNode)}
-        counts.properties = {q.predicate for q in quads}
-        counts.classes = {q.object for q in quads if q.predicate == _RDF_TYPE}
+        counts.triples = triples
+        counts.entities, counts.properties, counts.classes = entities, properties, classes
         return counts
 
     def add(self, quad: ox.Quad) -> None:
         self.triples += 1
         if isinstance(quad.subject, ox.NamedNode):
-            self.entities.add(quad.subject)
-        self.properties.add(quad.predicate)
+            self.entities.add(quad.subject.value)
+        self.properties.add(quad.predicate.value)
         if quad.predicate == _RDF_TYPE:
-            self.classes.add(quad.object)
+            self.classes.add(str(quad.object))
 
     def as_part(self, owns: Callable[[str], bool] | None = None) -> dict[str, Any]:
         """The sizes of a part, mergeable with other parts' (:meth:`merge`): the subjects
         ``owns`` accepts as a count, each set as its sorted terms, one a line (a rebuild
         reads 825 parts' sets: one JSON string each decodes ten times faster than a list)."""
-        entities = sorted(e.value for e in self.entities)
+        entities = sorted(self.entities)
         others = [e for e in entities if not owns(e)] if owns is not None else entities
         sizes: dict[str, Any] = {
             "triples": self.triples,
             "entities": "\n".join(others),
-            "classes": "\n".join(sorted(str(c) for c in self.classes)),
-            "properties": "\n".join(sorted(p.value for p in self.properties)),
+            "classes": "\n".join(sorted(self.classes)),
+            "properties": "\n".join(sorted(self.properties)),
         }
         if owns is not None:
             sizes["own"] = len(entities) - len(others)

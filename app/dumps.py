@@ -10,12 +10,9 @@ counted here too, on the quads just written: the graph only changes with a
 build, so the server reads them from ``build-info.json`` instead of counting
 1.4 M quads again in SPARQL (≈ 1.5 s at 2 000 contracts).
 
-The dumps are written from parts (:class:`DumpPart`): the ontology and
-vocabularies, each contract (its graph and its precomputed facts, in the order
-of contract ids; kept in the build cache), the per-generation facts. Each part's
-lines are sorted; the dump is their concatenation, so a rebuild after one
-contract changed copies 824 ready parts instead of parsing, sorting and
-serialising the whole dataset again (≈ 3 M quads at 825 contracts).
+The dumps are the concatenation of parts (``app.dump_parts.DumpPart``): the
+ontology and vocabularies, each contract, the per-generation facts, each
+part's lines sorted (a graph's lines: ``app.rdf.ntriples``).
 """
 
 from __future__ import annotations
@@ -28,19 +25,13 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal
-from rdflib.compare import to_canonical_graph
-from rdflib.plugins.serializers.nt import _quoteLiteral
-from rdflib.term import Node
 
-from app.build_statistics import Counts, Merged, owner_test, void_statistics
-from app.rdf.context import compacted
-from app.rdf.memory_graph import triples
+from app.build_statistics import Merged, void_statistics
+from app.dump_parts import DumpPart
 from app.rdf.namespaces import PREFIXES
 
 DUMP_NQ = "cvkg.nq"
@@ -49,89 +40,6 @@ BUILD_INFO = "build-info.json"
 # The ontology as built, beside the data: the site reads its labels, context
 # and documentation from the build's output, never from ontology/ directly.
 ONTOLOGY_COPY = "cdv.ttl"
-
-
-def canonical(graph: Graph) -> Graph:
-    """The graph with its blank nodes relabelled by structure (the same labels in any run)."""
-    kinds = {type(t) for triple in triples(graph) for t in triple}  # (a few types to test)
-    if not any(issubclass(kind, BNode) for kind in kinds):
-        return graph
-    out = Graph()
-    out += to_canonical_graph(graph)
-    return out
-
-
-def _lines(graph: Graph) -> list[str]:
-    """The graph's N-Triples lines as rdflib writes them (``Graph.serialize(format="nt")``,
-    decoded, split into lines), distinct and sorted.
-
-    rdflib's serializer (``_nt_row``) writes each triple's terms with ``n3()``, an
-    object literal with ``_quoteLiteral``. A contract's ≈ 4 000 triples name ≈ 1 500
-    distinct IRIs, and ``URIRef.n3`` checks its IRI's characters at every call: an
-    IRI or blank node is written once (keyed by the term: equal terms are of one type
-    with one text, so they write alike); a literal, almost always distinct, each time.
-    """
-    written: dict[Node, str] = {}
-    rows: list[str] = []
-    for s, p, o in triples(graph):
-        subject = written.get(s)
-        if subject is None:
-            subject = s.n3()
-            if not isinstance(s, Literal):
-                written[s] = subject
-        predicate = written.get(p)
-        if predicate is None:
-            predicate = p.n3()
-            if not isinstance(p, Literal):
-                written[p] = predicate
-        if isinstance(o, Literal):
-            rows.append(f"{subject} {predicate} {_quoteLiteral(o)} .\n")
-            continue
-        obj = written.get(o)
-        if obj is None:
-            obj = written[o] = o.n3()
-        rows.append(f"{subject} {predicate} {obj} .\n")
-    text = "".join(rows)
-    text.encode("utf-8")  # raises on what rdflib's serializer refuses (a lone surrogate)
-    return sorted({line for line in text.splitlines() if line.strip()})
-
-
-def sorted_ntriples(graph: Graph) -> list[str]:
-    """Canonical, sorted N-Triples lines of a graph (blank nodes relabelled by structure)."""
-    return _lines(canonical(graph))
-
-
-def quad_lines(name: str, ntriples: list[str]) -> list[str]:
-    """N-Triples lines as N-Quads lines of the graph ``name``."""
-    return [f"{line[:-1].rstrip()} <{name}> ." for line in ntriples]
-
-
-_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
-
-
-def _turtle(triples: Iterable[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
-
-
-def graph_lines(graph: Graph, ctx: dict[str, Any]) -> tuple[list[str], bytes]:
-    """A contract's sorted N-Triples lines and its ``jsonld`` file: the JSON-LD compacted
-    with the published context ``ctx`` (embedded: the build does not know the URL it
-    will be served at). Its Turtle file is written with its dump part
-    (:func:`contract_part`)."""
-    graph = canonical(graph)  # the blank nodes labelled alike in every file, in any run
-    return _lines(graph), compacted(graph, ctx)
-
-
-@dataclass(frozen=True)
-class DumpPart:
-    """A piece of both dumps: N-Quads lines (sorted), TriG blocks (no prefix lines),
-    as bytes or as the file holding them (the build cache's), and the VoID sizes of
-    each of its graphs (``app.build_statistics.Counts.as_part``; under ``""`` the
-    subjects of the whole part its contract owns)."""
-
-    nquads: bytes | Path
-    trig: bytes | Path
-    sizes: dict[str, dict[str, Any]]
 
 
 def _append(out: BinaryIO, data: bytes | Path) -> None:
@@ -143,105 +51,6 @@ def _append(out: BinaryIO, data: bytes | Path) -> None:
         size, offset = os.fstat(source.fileno()).st_size, 0
         while offset < size:
             offset += os.sendfile(out.fileno(), source.fileno(), offset, size - offset)
-
-
-def _aligned(quads: list[ox.Quad], spans: list[tuple[str, int]]) -> bool:
-    """Whether the quads are the lines' own, one a line and in order (each graph's are the
-    next ``n``): every line gave one quad, no graph is named twice, and each graph's
-    first quad is in it."""
-    names = [name for name, n in spans if n]
-    return (
-        len(quads) == sum(n for _, n in spans)
-        and len(set(names)) == len(names)
-        and all(quads[i].graph_name.value == name for name, i in _firsts(spans))  # type: ignore[union-attr]
-    )
-
-
-def _counts(quads: list[ox.Quad], spans: list[tuple[str, int]]) -> dict[str, Counts]:
-    """Each graph's counts: on its slice of the quads when they are aligned with the
-    lines (:func:`_aligned`); else read from each quad."""
-    if _aligned(quads, spans):
-        counts, start = {}, 0
-        for name, n in spans:
-            if n:
-                counts[name] = Counts.of(quads[start : start + n])
-                start += n
-        return counts
-    counts = {}
-    for quad in quads:
-        counts.setdefault(str(quad.graph_name.value), Counts()).add(quad)  # type: ignore[union-attr]
-    return counts
-
-
-def _firsts(spans: list[tuple[str, int]]) -> Iterator[tuple[str, int]]:
-    """Each named graph with the index of its first quad."""
-    start = 0
-    for name, n in spans:
-        if n:
-            yield name, start
-            start += n
-
-
-Spans = list[tuple[str, int]]  # each graph's name and number of lines, in order
-
-
-def _parsed(graphs: Iterable[tuple[str, list[str]]]) -> tuple[bytes, list[ox.Quad], Spans]:
-    """The part's N-Quads text, its quads as Oxigraph reads them, and each graph's
-    ``(name, number of lines)``."""
-    lines: list[str] = []
-    spans: list[tuple[str, int]] = []
-    for name, ntriples in graphs:
-        lines.extend(quad_lines(name, ntriples))
-        spans.append((name, len(ntriples)))
-    nq = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    return nq, list(ox.parse(nq, format=ox.RdfFormat.N_QUADS)), spans
-
-
-def dump_part(
-    graphs: Iterable[tuple[str, list[str]]], owner: str = "", roots: tuple[str, ...] = ()
-) -> DumpPart:
-    """The part holding the named graphs ``(name, sorted N-Triples lines)``; the subject
-    IRIs the contract ``owner`` alone mints (under ``roots``) are counted, not listed
-    (``app/build_statistics.py``)."""
-    return _part(*_parsed(graphs), owner, roots)
-
-
-def contract_part(
-    graphs: list[tuple[str, list[str]]], owner: str = "", roots: tuple[str, ...] = ()
-) -> tuple[DumpPart, bytes]:
-    """:func:`dump_part`, and the Turtle file of its first graph, written from the same
-    parsed quads.
-
-    Oxigraph read each contract's lines twice, as N-Triples for the Turtle file and
-    again with their graph's name for the part (≈ 10 ms a contract, most of it
-    checking the same IRIs). Each line is the N-Triples line with the graph's name
-    added, so when the quads are aligned with the lines (:func:`_aligned`) the first
-    graph's are the first ``n``, its triples those of its lines, in their order.
-    """
-    nq, quads, spans = _parsed(graphs)
-    lines = graphs[0][1]
-    if _aligned(quads, spans):
-        turtle = _turtle([q.triple for q in quads[: len(lines)]])
-    else:  # its lines on their own, as N-Triples (the default graph: written as triples)
-        text = ("\n".join(lines) + "\n").encode("utf-8")
-        turtle = _turtle(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
-    return _part(nq, quads, spans, owner, roots), turtle
-
-
-def _part(
-    nq: bytes, quads: list[ox.Quad], spans: Spans, owner: str, roots: tuple[str, ...]
-) -> DumpPart:
-    counts = _counts(quads, spans)
-    trig = (
-        (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b"") if quads else b""
-    )
-    body = b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@"))
-    owns = owner_test(roots, owner) if owner else None
-    sizes = {name: c.as_part(owns) for name, c in sorted(counts.items())}
-    if owns is not None:  # a subject owned in two graphs of the part counts once in all
-        owned = {e.value for c in counts.values() for e in c.entities}
-        sizes[""] = {"owner": owner, "own": sum(1 for iri in owned if owns(iri))}
-    return DumpPart(nq, body, sizes)
 
 
 def _trig_prefixes() -> bytes:

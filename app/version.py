@@ -34,6 +34,7 @@ BUILD_CODE = (
     "build_snapshot.py",
     "build_statistics.py",
     "curation",
+    "dump_parts.py",
     "dumps.py",
     "enrichment",
     "rdf",

@@ -4,8 +4,8 @@
     python benchmarks/bench_stages.py /tmp/g50 --contracts 20
 
 Runs the stages as ``app/build_contracts.py`` chains them (read + provenance,
-RDF, enrichment, synthèse facts, the N-Triples lines and ``.jsonld`` file, the
-dump parts with the ``.ttl`` file written from their quads, the cache write) on
+RDF, enrichment, synthèse facts, the contract's files — its dump part, ``.ttl``
+and ``.jsonld``: ``app.dump_parts.contract_files`` —, the cache write) on
 each contract, after one warm-up contract (the matchers and vocabularies are
 built once per process), and prints the mean CPU time of each. Run it from
 another checkout (``cd old && python …/bench_stages.py``) to compare two
@@ -28,9 +28,10 @@ sys.path.insert(0, os.getcwd())  # the checkout measured: the current directory'
 def main() -> int:
     from app.build_cache import ContractCache
     from app.build_contracts import _shared
+    from app.build_statistics import own_roots
     from app.config import get_settings
     from app.curation.collection import load_checked
-    from app.dumps import contract_part, graph_lines, sorted_ntriples
+    from app.dump_parts import contract_files
     from app.enrichment.pipeline import enrich
     from app.rdf.contrat_graph import contrat_graph
     from app.synthese import SYNTHESE_GRAPH, contract_facts, saisie_from_graph, to_graph
@@ -61,13 +62,12 @@ def main() -> int:
         saisie = saisie_from_graph(graph, s.iris.contrat(contrat.id))
         facts = to_graph(contract_facts(saisie, s.ancestors, s.iris.base))
         t = tick("faits de synthèse", t)
-        lines, jsonld = graph_lines(graph, s.context)
-        t = tick(".jsonld (+ N-Triples)", t)
-        named = [(str(s.iris.graph(f"contrat/{contrat.id}")), lines)]
-        synthese = [(str(s.iris.graph(SYNTHESE_GRAPH)), sorted_ntriples(facts))]
-        part, turtle = contract_part(named + synthese)
-        files = {"ttl": turtle, "jsonld": jsonld}
-        t = tick("parts des dumps + .ttl", t)
+        named = [(str(s.iris.graph(f"contrat/{contrat.id}")), graph)]
+        synthese = [(str(s.iris.graph(SYNTHESE_GRAPH)), facts)]
+        part, files = contract_files(
+            named + synthese, s.context, contrat.id, own_roots(s.iris.base)
+        )
+        t = tick("fichiers : parts des dumps, .ttl, .jsonld", t)
         with tempfile.TemporaryDirectory() as tmp:
             ContractCache(Path(tmp)).put("k", {"id": contrat.id}, part, files)
         tick("écriture du cache", t)

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,3 +100,24 @@ def seed_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     }
     with live_server(None, tmp / "server.log", env=env) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def enriched_seed(sources_dir: Path) -> tuple[Any, Any]:
+    """A seed contract's graph, enriched, and its synthèse facts, as the build makes them
+    before writing its files (``app/build_contracts.py``). Read only."""
+    from app.build_contracts import _shared
+    from app.config import DEFAULT_BASE_IRI
+    from app.curation.collection import load_checked
+    from app.enrichment.pipeline import enrich
+    from app.rdf.contrat_graph import contrat_graph
+    from app.synthese import contract_facts, saisie_from_graph, to_graph
+
+    shared = _shared(DEFAULT_BASE_IRI, REPO_ROOT / "ontology", REPO_ROOT / "shapes")
+    path = sorted((REPO_ROOT / "data" / "contrats").glob("*.yaml"))[0]
+    contrat, errors = load_checked(path, sources_dir)
+    assert contrat is not None and not errors, errors
+    graph = contrat_graph(contrat, shared.iris)
+    enrich(graph, shared.vocabularies, shared.iris)
+    saisie = saisie_from_graph(graph, shared.iris.contrat(contrat.id))
+    return graph, to_graph(contract_facts(saisie, shared.ancestors, shared.iris.base))

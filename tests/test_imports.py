@@ -17,7 +17,7 @@ import pytest
 APP = Path(__file__).resolve().parents[1] / "app"
 
 BUILD = ("app.curation", "app.rdf", "app.validation", "app.enrichment", "app.dumps", "app.build")
-BUILD += ("app.vocabularies", "app.version")
+BUILD += ("app.dump_parts", "app.vocabularies", "app.version")
 SERVING = ("app.server", "app.api", "app.web")
 ASSEMBLERS = ("app.server.main", "app.cli")
 

@@ -25,18 +25,14 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
-from rdflib.plugins.shared.jsonld.context import UNDEF
-from rdflib.plugins.shared.jsonld.context import Context as JsonLdContext
-from rdflib.plugins.shared.jsonld.keys import ID as JSONLD_ID
-from rdflib.plugins.shared.jsonld.keys import VOCAB as JSONLD_VOCAB
 
 from app.config import ONTOLOGY_NS
 from app.prefixes import project_prefixes
+from app.rdf import compaction
 from app.rdf.json_text import dumps_indented
-from app.rdf.memory_graph import triples
+from app.rdf.jsonld_text import graph_text
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # The context's file name, in the build's output and under the site's /dumps/.
@@ -141,180 +137,35 @@ def _sorted_nodes(nodes: list[Any]) -> list[Any]:
 _sort_key = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
-class _Compactor:
-    """rdflib's JSON-LD compaction of a graph of IRIs and literals, its choices memoised.
-
-    rdflib's serializer asks its ``Context`` which term, coercion and IRI form to
-    use for every triple, and walks the graph again for each object (is it a
-    list? a blank node referenced elsewhere?): ≈ 0.4 s a contract. The same
-    ``Context`` makes the same choices here, once per predicate, datatype and
-    language, and once per IRI; graphs with blank nodes or lists (never a
-    contract's) go through rdflib itself.
-    """
-
-    def __init__(self, ctx: dict[str, Any]) -> None:
-        self.context = JsonLdContext(ctx)
-        self.keys: dict[tuple[str, str | None, str | None, bool], tuple[str, str]] = {}
-        self.iris: dict[str, str] = {}
-        # The context's keywords (``@id``… or their aliases): each a property that
-        # looks its aliases up again at every read, thousands of times a contract.
-        c = self.context
-        self.id_key, self.type_key = c.id_key, c.type_key
-        self.value_key, self.lang_key = c.value_key, c.lang_key
-
-    def iri(self, iri: str) -> str:
-        found = self.iris.get(iri)
-        if found is None:
-            found = self.iris[iri] = self.context.shrink_iri(iri)
-        return found
-
-    def key(self, p: URIRef, o: URIRef | Literal) -> tuple[str, str]:
-        """The node's key for ``p`` with such an object, and how the object is written:
-        ``coerced`` (the term's type applies), ``string``, ``type`` (a class name) or
-        ``raw`` (rdflib's ``to_raw_value``)."""
-        if isinstance(o, Literal):
-            literal, language = True, o.language
-            datatype = str(o.datatype) if o.datatype is not None else None
-        else:
-            literal, datatype, language = False, None, None
-        memo = (str(p), datatype, language, literal)
-        found = self.keys.get(memo)
-        if found is None:
-            found = self.keys[memo] = self._decide(p, literal, datatype, language)
-        return found
-
-    def _decide(
-        self, p: URIRef, literal: bool, datatype: str | None, language: str | None
-    ) -> tuple[str, str]:
-        ctx = self.context
-        if literal:
-            term = ctx.find_term(str(p), datatype, language=language)
-        else:
-            term = next(
-                (t for c in (JSONLD_ID, JSONLD_VOCAB, UNDEF) if (t := ctx.find_term(str(p), c))),
-                None,
-            )
-        if term:
-            if term.container:
-                raise _Unsupported(f"conteneur {term.container}")
-            if term.type:
-                return term.name, f"coerce:{term.type}"
-            if term.language and language == term.language:
-                return term.name, "string"
-            return term.name, "raw"
-        key = ctx.to_symbol(p)
-        key_term = ctx.terms.get(str(key))
-        if key_term and (key_term.type or key_term.container):
-            key = str(p)
-        if p == RDF.type:
-            return ctx.type_key, "raw" if literal else "type"
-        return str(key), "raw"
-
-    def value(self, o: URIRef | Literal, how: str) -> Any:
-        """The object as rdflib writes it (``type_coerce``, then ``to_raw_value``)."""
-        ctx = self.context
-        if how == "type":
-            return ctx.to_symbol(o)
-        if how == "string":
-            return str(o)
-        if how.startswith("coerce:"):
-            coercion = how[len("coerce:") :]
-            if coercion == JSONLD_ID:
-                return self.iri(str(o)) if isinstance(o, URIRef) else str(o)
-            if coercion == JSONLD_VOCAB and isinstance(o, URIRef):
-                return ctx.to_symbol(o)
-            if isinstance(o, Literal) and str(o.datatype) == coercion:
-                return str(o)
-        if isinstance(o, URIRef):
-            return {self.id_key: self.iri(str(o))}
-        datatype, language = o.datatype, o.language
-        native = datatype in PLAIN_LITERAL_TYPES
-        v = o.toPython() if native else str(o)
-        if datatype:
-            return v if native else {self.type_key: ctx.to_symbol(datatype), self.value_key: v}
-        if language and language != ctx.language:
-            return {self.lang_key: language, self.value_key: v}
-        return {self.value_key: v} if ctx.language and not language else v
-
-    def nodes(self, graph: Graph) -> list[dict[str, Any]]:
-        """The graph's nodes, each IRI shrunk once (keyed by the term, for this graph)
-        and each predicate's key for IRI objects decided once: the checks of rdflib's
-        term classes (abstract classes: ``isinstance`` runs in Python) are made only
-        for what is not exactly an IRI or a literal."""
-        nodes: dict[str, dict[str, Any]] = {}
-        id_key = self.id_key
-        shrunk: dict[URIRef, str] = {}
-        iri_keys: dict[URIRef, tuple[str, str]] = {}  # predicate → (key, how), IRI objects
-        for s, p, o in triples(graph):
-            if type(s) is not URIRef:
-                raise _Unsupported("nœud anonyme")
-            node_id = shrunk.get(s)
-            if node_id is None:
-                node_id = shrunk[s] = self.iri(str(s))
-            node = nodes.get(node_id)
-            if node is None:
-                node = nodes[node_id] = {id_key: node_id}
-            kind = type(o)
-            if kind is URIRef:
-                decided = iri_keys.get(p)  # type: ignore[call-overload]
-                if decided is None:
-                    if p in _LIST_LINKS:
-                        raise _Unsupported("liste RDF")
-                    decided = iri_keys[p] = self.key(p, o)  # type: ignore[index, arg-type]
-                key, how = decided
-                if how == "coerce:@id":  # most values
-                    value: Any = shrunk.get(o)  # type: ignore[call-overload]
-                    if value is None:
-                        value = shrunk[o] = self.iri(str(o))  # type: ignore[index]
-                else:
-                    value = self.value(o, how)  # type: ignore[arg-type]
-            else:
-                if kind is not Literal and not isinstance(o, URIRef | Literal):
-                    raise _Unsupported("nœud anonyme")
-                if p in _LIST_LINKS:
-                    raise _Unsupported("liste RDF")
-                key, how = self.key(p, o)  # type: ignore[arg-type]
-                value = self.value(o, how)  # type: ignore[arg-type]
-            present = node.get(key)
-            if present is None:
-                node[key] = value
-            elif isinstance(present, list):
-                present.append(value)
-            else:
-                node[key] = [present, value]
-        return list(nodes.values())
-
-
-_LIST_LINKS = frozenset((RDF.first, RDF.rest))
-
-
-class _Unsupported(Exception):
-    """A graph shape the memoised compaction leaves to rdflib."""
-
-
 @lru_cache(maxsize=4)
-def _compactor(ctx_json: str) -> _Compactor:
-    return _Compactor(json.loads(ctx_json))
-
-
-def _rdflib_nodes(graph: Graph, ctx: dict[str, Any]) -> list[Any]:
-    data = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
-    if isinstance(data, list):
-        return data
-    data.pop("@context", None)
-    return data.pop("@graph", None) or ([data] if data else [])
+def _prepared(ctx_json: str) -> tuple[compaction.Compactor, str]:
+    """The compactor of a context and the text of ``{"@context": ctx, "@graph": ``
+    (the nodes follow), made once for each context (``ctx_json``: its JSON, in its
+    order, which is the order it is written in)."""
+    ctx = json.loads(ctx_json)
+    empty = dumps_indented({"@context": ctx, "@graph": []})
+    assert empty.endswith("[]\n}")
+    return compaction.compactor(json.dumps(ctx, sort_keys=True)), empty[:-4]
 
 
 def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:
     """The graph as JSON-LD compacted with ``ctx`` (embedded), in a deterministic form.
 
     Always ``{"@context": …, "@graph": [nodes]}``, nodes ordered by ``@id``,
-    keys sorted, so the same triples give the same bytes in any process. The
-    nodes are rdflib's compaction (:class:`_Compactor` makes its choices faster).
+    keys sorted, every array in the order of its items' JSON, so the same
+    triples give the same bytes in any process. The nodes are rdflib's
+    compaction (``app.rdf.compaction`` makes its choices faster), written in one
+    pass (``app.rdf.jsonld_text``) when they can be, else made, sorted, then
+    written.
     """
+    compactor, head = _prepared(json.dumps(ctx))
     try:
-        nodes: list[Any] = _compactor(json.dumps(ctx, sort_keys=True)).nodes(graph)
-    except _Unsupported:
-        nodes = _rdflib_nodes(graph, ctx)
+        return (head + graph_text(compactor, graph) + "\n}\n").encode("utf-8")
+    except compaction.Unsupported:
+        pass
+    try:
+        nodes: list[Any] = compactor.nodes(graph)
+    except compaction.Unsupported:
+        nodes = compaction.rdflib_nodes(graph, ctx)
     body = {"@context": ctx, "@graph": _sorted_nodes(nodes)}
     return (dumps_indented(body) + "\n").encode("utf-8")

@@ -143,6 +143,23 @@ class Lookup:
         return ((s, o) for o, subjects in by_object.items() for s in subjects)
 
 
+Grouped = Iterable[tuple[Node, Iterable[tuple[Node, Iterable[Node]]]]]
+
+
+def by_subject(graph: Graph) -> Grouped:
+    """The triples of ``graph`` as ``(subject, ((predicate, objects), …))``: the memory
+    store's spo index when it holds just that graph (a writer then looks each subject
+    and each subject's predicate up once, not once a triple). A removal can leave a
+    predicate with no objects there: an empty group is no triple."""
+    own = own_indexes(graph)
+    if own is not None:
+        return ((s, by_p.items()) for s, by_p in own[0].items())
+    grouped: dict[Node, dict[Node, list[Node]]] = {}
+    for s, p, o in triples(graph):
+        grouped.setdefault(s, {}).setdefault(p, []).append(o)
+    return ((s, by_p.items()) for s, by_p in grouped.items())
+
+
 def triples(graph: Graph) -> Iterable[Triple]:
     """The triples of ``graph``, straight from rdflib's memory store when it can.
 

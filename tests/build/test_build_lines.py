@@ -1,7 +1,7 @@
 """The contracts' N-Triples lines and dump parts, made the fast way, are rdflib's and
 Oxigraph's own.
 
-``app.dumps._lines`` writes each term once instead of calling rdflib's
+``app.rdf.ntriples.lines`` writes each term once instead of calling rdflib's
 N-Triples serializer; ``dump_part`` counts each graph's VoID sizes on its
 slice of the parsed quads. Both must give what the slow ways give, on terms
 of every kind a contract has and on the odd ones it might (quotes, line
@@ -19,8 +19,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from app.build_statistics import Counts, own_roots
-from app.dumps import _lines, contract_part, dump_part, quad_lines, sorted_ntriples
+from app.dump_parts import contract_part, dump_part, quad_lines
 from app.rdf.namespaces import PREFIXES
+from app.rdf.ntriples import lines as _lines
+from app.rdf.ntriples import sorted_ntriples
 
 EX = "https://example.org/id/"
 

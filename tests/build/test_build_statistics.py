@@ -14,7 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from app.build_statistics import Merged, own_roots, void_statistics
-from app.dumps import DUMP_NQ, dump_part, write_dataset
+from app.dump_parts import dump_part
+from app.dumps import DUMP_NQ, write_dataset
 
 BASE = "https://example.org/id/"
 ROOTS = own_roots(BASE)

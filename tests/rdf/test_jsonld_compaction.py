@@ -1,6 +1,6 @@
 """The build's JSON-LD compaction makes rdflib's own choices.
 
-``app.rdf.context`` compacts a contract's graph without rdflib's JSON-LD
+``app.rdf.compaction`` compacts a contract's graph without rdflib's JSON-LD
 serializer (its choices memoised: each IRI shrunk once, each predicate's key
 decided once for IRI objects). Its nodes must be those of rdflib's
 serializer with the published context, on literals and IRIs of every kind a
@@ -23,7 +23,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from app.config import DEFAULT_BASE_IRI
 from app.curation.collection import load_checked
 from app.enrichment.pipeline import enrich
-from app.rdf.context import _compactor, _rdflib_nodes, _sorted_nodes, compacted, context
+from app.rdf.compaction import compactor as _compactor
+from app.rdf.compaction import rdflib_nodes as _rdflib_nodes
+from app.rdf.context import _sorted_nodes, compacted, context
 from app.rdf.contrat_graph import contrat_graph
 from app.rdf.namespaces import CDV, Iris
 from app.vocabularies import vocabulary_graphs
