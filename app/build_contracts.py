@@ -23,7 +23,7 @@ from typing import Any
 from rdflib import Graph
 
 from app.build_cache import ContractCache
-from app.build_snapshot import read_snapshot, snapshot_path, write_snapshot
+from app.build_snapshot import read_snapshot, reads_path, snapshot_path, write_snapshot
 from app.build_statistics import own_roots
 from app.build_timing import no_collection
 from app.config import Settings
@@ -36,6 +36,7 @@ from app.rdf.context import context
 from app.rdf.contrat_graph import contrat_graph
 from app.rdf.memory_graph import release
 from app.rdf.namespaces import Iris
+from app.shacl.sparql import known_reads, remember_reads
 from app.synthese import (
     SYNTHESE_GRAPH,
     contract_facts,
@@ -161,8 +162,13 @@ def build_batch(batch: Batch) -> Outcome:
     if multiprocessing.parent_process() is not None and not gc.get_freeze_count():
         gc.collect()
         gc.freeze()
+    reads = reads_path(snapshot) if snapshot is not None else None
+    kept = (read_snapshot(reads, dict) or {}) if reads is not None else {}
+    remember_reads(kept)
     with no_collection():
         out = _build(batch, s)
+    if reads is not None and known_reads().keys() - kept.keys():
+        write_snapshot(reads, known_reads())
     gc.collect(0)
     return out
 
