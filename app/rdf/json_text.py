@@ -21,7 +21,7 @@ class _Other(Exception):
     """A value this writer leaves to ``json.dumps``."""
 
 
-def _indent(level: int) -> str:
+def indent(level: int) -> str:
     """A new line and ``level`` spaces: the indent of a member at that level."""
     if level < len(_INDENTS):
         return _INDENTS[level]
@@ -41,22 +41,22 @@ def _write(value: Any, level: int, out: list[str]) -> None:
         if not value:
             out.append("{}")
             return
-        inner, separator = _indent(level + 1), "{"
+        inner, separator = indent(level + 1), "{"
         for key, item in value.items():
             if type(key) is not str:
                 raise _Other
             _member(f"{separator}{inner}{encode_basestring(key)}: ", item, level, out)
             separator = ","
-        out.append(_indent(level) + "}")
+        out.append(indent(level) + "}")
     elif kind is list:
         if not value:
             out.append("[]")
             return
-        inner, separator = _indent(level + 1), "["
+        inner, separator = indent(level + 1), "["
         for item in value:
             _member(separator + inner, item, level, out)
             separator = ","
-        out.append(_indent(level) + "]")
+        out.append(indent(level) + "]")
     elif value is None:
         out.append("null")
     elif value is True:

@@ -28,6 +28,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from app.rdf.compaction import LIST_LINKS, Compactor, Unsupported
+from app.rdf.json_text import indent
 from app.rdf.memory_graph import by_subject
 
 # A value: the JSON a set is sorted by (compact, keys sorted), and its text where
@@ -62,11 +63,11 @@ def _write(item: Item, level: int, out: list[str]) -> None:
     if item[1] is not None:
         out.append(item[1])
         return
-    inner, separator = "\n" + " " * (level + 1), "{"
+    inner, separator = indent(level + 1), "{"
     for key, value in item[2]:  # type: ignore[union-attr]
         out.append(f"{separator}{inner}{key}: {value}")
         separator = ","
-    out.append("\n" + " " * level + "}")
+    out.append(indent(level) + "}")
 
 
 class _Nodes:
