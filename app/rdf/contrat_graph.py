@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 from app.curation.model import ChiffreCle, Contrat, Element
 from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
 from app.rdf.literals import french, integer, plain
-from app.rdf.memory_graph import Triples, add_triples
+from app.rdf.memory_graph import Triples, add_triples, lazy_graph
 from app.rdf.namespaces import CDV, PREFIXES, QB, Iris
 from app.rdf.territoires_officiels import liaison
 
@@ -29,8 +29,11 @@ def _decimal(value: float) -> Literal:
     return Literal(Decimal(repr(value)).normalize(), datatype=XSD.decimal)
 
 
-def new_graph() -> Graph:
-    g = Graph()
+def new_graph(lazy: bool = False) -> Graph:
+    """An empty graph with the project's prefixes; ``lazy``: in a store of its own
+    whose parts the build never reads are made only if asked for (a contract's graph:
+    ``app/rdf/lazy_memory.py``)."""
+    g = lazy_graph() if lazy else Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     return g
@@ -219,6 +222,6 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
             g.add((s, CDV.territoire, q))
         for c in contrat.chiffres_cles:
             _observation(g, iris, contrat, c, dataset)
-    graph = new_graph()
+    graph = new_graph(lazy=True)
     add_triples(graph, g)
     return graph
