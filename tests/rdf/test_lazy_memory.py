@@ -58,7 +58,7 @@ def _random_triples(rng: random.Random, n: int) -> list[tuple[Any, Any, Any]]:
 
 def _state(graph: Graph) -> dict[str, Any]:
     """Every structure of the memory store, with the iteration order of each level."""
-    store = graph.store
+    store: Any = graph.store
     names = ("spo", "pos", "osp", "tripleContexts", "defaultContexts")
     state: dict[str, Any] = {n: getattr(store, f"_Memory__{n}") for n in names}
     for name in ("spo", "pos", "osp"):
