@@ -13,6 +13,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import ChiffreCle, Contrat, Element
 from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
+from app.rdf.lazy_memory import graph_like
 from app.rdf.literals import french, integer, plain
 from app.rdf.memory_graph import Triples, add_triples, lazy_graph
 from app.rdf.namespaces import CDV, PREFIXES, QB, Iris
@@ -32,8 +33,20 @@ def _decimal(value: float) -> Literal:
 def new_graph(lazy: bool = False) -> Graph:
     """An empty graph with the project's prefixes; ``lazy``: in a store of its own
     whose parts the build never reads are made only if asked for (a contract's graph:
-    ``app/rdf/lazy_memory.py``)."""
-    g = lazy_graph() if lazy else Graph()
+    ``app/rdf/lazy_memory.py``), its prefixes copied from a graph that bound them."""
+    if lazy:
+        if not _BOUND:
+            _BOUND.append(_bound(lazy_graph()))
+        copied = graph_like(_BOUND[0])
+        if copied is not None:
+            return copied
+    return _bound(lazy_graph() if lazy else Graph())
+
+
+_BOUND: list[Graph] = []  # a graph bound to the project's prefixes, never used otherwise
+
+
+def _bound(g: Graph) -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     return g

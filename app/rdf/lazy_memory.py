@@ -179,3 +179,40 @@ class LazyMemory(Memory):
         self._Memory__pos.clear()  # type: ignore[attr-defined]
         self.log = []
         self.count = 0
+
+
+def _copied(trie: dict[str, Any]) -> dict[str, Any]:
+    return {k: _copied(v) for k, v in trie.items()}
+
+
+def graph_like(template: Graph) -> Graph | None:
+    """An empty graph in its own :class:`LazyMemory` store, bound to ``template``'s
+    prefixes as the same ``bind`` calls would have bound it; ``None`` when rdflib's
+    layout is not the one known here.
+
+    Binding the project's prefixes cost ≈ 1.7 ms a graph (≈ 70 binds, rdflib's own
+    then the project's, each checking the store and filling the namespace manager's
+    trie); their outcome is two dictionaries in the store (prefix → namespace and
+    back, in binding order) and the trie: copied from a graph that made them, with
+    the namespace manager's caches empty, as after binding. (``template``'s namespace
+    manager must not have been used: its caches would differ.)
+    """
+    source = template.namespace_manager
+    store = LazyMemory()
+    graph = Graph(store=store)
+    try:
+        from rdflib.namespace import NamespaceManager
+
+        kept = template.store
+        tries = source._NamespaceManager__trie, source._NamespaceManager__strie  # type: ignore[attr-defined]
+        if source._NamespaceManager__cache or source._NamespaceManager__cache_strict:  # type: ignore[attr-defined]
+            return None
+        manager = NamespaceManager(graph, bind_namespaces="none")
+        manager._NamespaceManager__trie = _copied(tries[0])  # type: ignore[attr-defined]
+        manager._NamespaceManager__strie = _copied(tries[1])  # type: ignore[attr-defined]
+        store._Memory__namespace.update(kept._Memory__namespace)  # type: ignore[attr-defined]
+        store._Memory__prefix.update(kept._Memory__prefix)  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    graph.namespace_manager = manager
+    return graph

@@ -10,6 +10,7 @@ orders), and go on behaving the same under rdflib's own API.
 
 from __future__ import annotations
 
+import copy
 import random
 from typing import Any
 
@@ -217,3 +218,47 @@ def test_released_graph_is_empty_and_usable() -> None:
     assert len(g) == 0 and list(g) == [] and list(triples(g)) == []
     g.add((URIRef(EX + "z"), RDF.type, URIRef(EX + "C")))
     assert list(g) == [(URIRef(EX + "z"), RDF.type, URIRef(EX + "C"))]
+
+
+def _prefix_state(graph: Graph) -> Any:
+    nm: Any = graph.namespace_manager
+    store: Any = graph.store
+    return copy.deepcopy(
+        (
+            list(graph.namespaces()),
+            list(store._Memory__namespace.items()),
+            list(store._Memory__prefix.items()),
+            nm._NamespaceManager__trie,
+            nm._NamespaceManager__strie,
+            nm._NamespaceManager__cache,
+            nm._NamespaceManager__cache_strict,
+        )
+    )
+
+
+def test_a_contract_graph_s_prefixes_are_those_binding_gives() -> None:
+    """``new_graph(lazy=True)`` copies the bindings of a graph bound the slow way: the same
+    state, and the same behaviour afterwards (qnames, more bindings, Turtle)."""
+    from app.rdf.contrat_graph import _BOUND, _bound, new_graph
+
+    copied, bound = new_graph(lazy=True), _bound(lazy_graph())
+    assert _prefix_state(copied) == _prefix_state(bound)
+    template = _prefix_state(_BOUND[0])
+    data = _random_triples(random.Random(11), 80)
+    data += [
+        (URIRef("https://w3id.org/contrats-de-ville/onto#x"), RDF.type, URIRef(EX + "C")),
+        (URIRef("http://www.w3.org/2004/02/skos/core#y"), RDF.type, URIRef(EX + "C")),
+    ]
+    for g in (copied, bound):
+        add_triples(g, data)
+        g.bind("ex", EX)
+        g.bind("skos", "https://example.org/autre-skos#")  # taken: becomes skos1
+        g.bind("ex2", EX + "n1/")  # a namespace under another
+    iris = [URIRef(f"{EX}n{i}") for i in range(5)] + [URIRef(EX + "n1/z")]
+    for strict in (False, True):
+        assert [copied.namespace_manager.compute_qname(str(i), strict) for i in iris] == [
+            bound.namespace_manager.compute_qname(str(i), strict) for i in iris
+        ]
+    assert _prefix_state(copied) == _prefix_state(bound)
+    assert copied.serialize(format="turtle") == bound.serialize(format="turtle")
+    assert _prefix_state(_BOUND[0]) == template  # the template is left as it was
