@@ -70,10 +70,19 @@ class _Nodes(dict[str, URIRef]):
         super().__init__()
         self.iris, self.cid = iris, contrat.id
         self.contrat = node  # the contract's own
+        self._text = str(iris.source_text(contrat.source.fichier))
+        self._lines: dict[int, URIRef] = {}
 
     def __missing__(self, eid: str) -> URIRef:
         node = self[eid] = self.iris.element(self.cid, eid)
         return node
+
+    def line(self, ligne: int) -> URIRef:
+        """``Iris.source_line`` of the contract's source, its text's IRI quoted once."""
+        found = self._lines.get(ligne)
+        if found is None:
+            found = self._lines[ligne] = URIRef(f"{self._text}#L{ligne}")
+        return found
 
 
 def _element(
@@ -96,7 +105,7 @@ def _element(
     g.add((s, _LIGNE, integer(e.ligne)))
     g.add((s, _DERIVED, source))
     # And from the line itself, an anchor of the published text (docs/linked-data.md).
-    line = iris.source_line(contrat.source.fichier, e.ligne)
+    line = nodes.line(e.ligne)
     g.add((s, _DERIVED, line))
     g.add((line, _A, _LIGNE_DOCUMENT))
     g.add((line, _PART_OF, source))

@@ -262,3 +262,19 @@ def test_a_contract_graph_s_prefixes_are_those_binding_gives() -> None:
     assert _prefix_state(copied) == _prefix_state(bound)
     assert copied.serialize(format="turtle") == bound.serialize(format="turtle")
     assert _prefix_state(_BOUND[0]) == template  # the template is left as it was
+
+
+@pytest.mark.parametrize("fichier", ["a.txt", "contrat de ville.txt", "été#2.txt", "x%20y?.txt"])
+def test_a_contract_s_source_lines_are_iris_source_lines(fichier: str) -> None:
+    """The RDF stage names its source lines once per contract: the same IRIs as ``Iris``."""
+    from types import SimpleNamespace
+
+    from app.rdf.contrat_graph import _Nodes
+    from app.rdf.namespaces import Iris
+
+    iris = Iris()
+    contrat: Any = SimpleNamespace(id="c", source=SimpleNamespace(fichier=fichier))
+    nodes = _Nodes(iris, contrat, iris.contrat("c"))
+    for ligne in (1, 7, 1, 1234):
+        assert nodes.line(ligne) == iris.source_line(fichier, ligne)
+        assert type(nodes.line(ligne)) is URIRef
