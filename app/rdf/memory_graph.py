@@ -51,10 +51,10 @@ def _settled(store: Any) -> bool:
 
 class Triples(list[Triple]):
     """Triples made in order, added to a graph at once (:func:`add_triples`); ``add``
-    as a graph's, so that the code making them reads as if it wrote to the graph."""
+    as a graph's, so that the code making them reads as if it wrote to the graph
+    (``list.append`` itself: ≈ 1 000 calls a contract, without a Python frame each)."""
 
-    def add(self, triple: Triple) -> None:
-        self.append(triple)
+    add = list.append
 
 
 def _indexes(graph: Graph) -> tuple[Any, ...] | None:
