@@ -30,7 +30,7 @@ from rdflib import Graph
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from app.rdf.lazy_memory import LazyMemory
+from app.rdf.lazy_memory import LazyMemory, fill
 from app.rdf.lazy_memory import Nested as Nested  # (the readers' types, from here)
 from app.rdf.lazy_memory import Triple as Triple
 
@@ -99,16 +99,13 @@ def add_triples(graph: Graph, triples: Iterable[Triple]) -> None:
     store, ctx, spo, pos, osp, by_context = found
     everything = by_context[None]
     mine = by_context.get(ctx)
-    # One hash of each key a level (``setdefault``): a literal hashes in Python (≈ 1 µs).
-    for s, p, o in triples:
-        objects = spo.setdefault(s, {}).setdefault(p, {})
-        before = len(objects)
-        objects[o] = 1  # (an existing key keeps its object, as in Graph.add)
-        if len(objects) == before:
-            continue  # already there: Graph.add changes nothing
-        pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+    new: list[Triple] = []
+    fill(spo, pos, triples, new)
+    # (Each structure gets the same operations in the same order as one triple after
+    # another would give it: its layout depends on nothing else.)
+    for triple in new:
+        s, p, o = triple
         osp.setdefault(o, {}).setdefault(s, {})[p] = 1
-        triple = (s, p, o)
         everything.add(triple)
         if mine is None:
             mine = by_context[ctx] = set()

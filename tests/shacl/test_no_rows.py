@@ -19,8 +19,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 from test_differential import (
+    CDV,
     REPO,
     Common,
+    _cdv,
     assert_same,
     contract_graphs,
     reference,
@@ -36,12 +38,7 @@ from app.shacl.engine import Engine
 from app.shacl.no_rows import KNOWN, no_rows
 from app.shacl.sparql import _can_batch, _rows_batched, _rows_one
 
-CDV = "https://w3id.org/contrats-de-ville/onto#"
 OTHER = URIRef(DEFAULT_BASE_IRI + "contrat/autre")
-
-
-def _cdv(name: str) -> URIRef:
-    return URIRef(CDV + name)
 
 
 @pytest.fixture(scope="module")
