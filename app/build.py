@@ -127,20 +127,43 @@ def _clashes(identities: list[tuple[Path, dict[str, object]]]) -> list[str]:
     return problems
 
 
+def batch_sizes(count: int, workers: int, largest: int) -> list[int]:
+    """How many contracts each batch takes, in the order the pool hands them out.
+
+    Batches are taken in turn by whichever worker is free, so the build ends when
+    the worker with the last batch does: with equal batches of 20 the other one
+    waited ≈ half a batch (≈ 1.5 s at 825 contracts). Guided scheduling instead:
+    each batch takes a ``2 × workers``-th of what is left, at most ``largest`` (the
+    unit of SHACL validation), so the last ones hold one or two contracts and the
+    workers finish within about one contract of each other.
+    """
+    if count <= 0:
+        return []
+    if workers <= 1:  # in this process: only a batch's size matters, equal ones
+        size = -(-count // -(-count // largest))
+        return [size] * (count // size) + ([count % size] if count % size else [])
+    sizes = []
+    while count:
+        size = min(largest, count, -(-count // (2 * workers)))
+        sizes.append(size)
+        count -= size
+    return sizes
+
+
 def _batches(
     todo: list[Path], keys: dict[Path, str], settings: Settings, common: str
 ) -> list[Batch]:
-    if not todo:
+    if not todo:  # nothing to build: the stages of a contract are not even loaded
         return []
     from app.build_contracts import BATCH_SIZE, Batch
 
     workers = _workers(settings) if len(todo) > IN_PROCESS else 1
-    count = max(min(workers, len(todo)), -(-len(todo) // BATCH_SIZE))
-    size = -(-len(todo) // count) if todo else 0
-    return [
-        Batch(todo[i : i + size], [keys[p] for p in todo[i : i + size]], settings, common)
-        for i in range(0, len(todo), size or 1)
-    ]
+    batches, start = [], 0
+    for size in batch_sizes(len(todo), workers, BATCH_SIZE):
+        chunk = todo[start : start + size]
+        batches.append(Batch(chunk, [keys[p] for p in chunk], settings, common))
+        start += size
+    return batches
 
 
 def _workers(settings: Settings) -> int:
