@@ -1,4 +1,4 @@
-"""How the build cuts its contracts into batches for the pool (``app.build.batch_sizes``).
+"""How the build cuts its contracts into batches for the pool (``app.build_pool.batch_sizes``).
 
 The pool hands the batches out in order to whichever worker is free; the build ends
 when the last worker does. These tests replay that hand-out with every contract
@@ -12,7 +12,7 @@ import heapq
 
 import pytest
 
-from app.build import batch_sizes
+from app.build_pool import batch_sizes
 
 
 def _finishes(sizes: list[int], workers: int) -> list[int]:
