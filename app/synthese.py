@@ -50,7 +50,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from app.config import ONTOLOGY_NS
 from app.rdf.literals import integer, shared_iri
-from app.rdf.memory_graph import Lookup, add_triples
+from app.rdf.memory_graph import Lookup, add_triples, lazy_graph
 
 SYNTHESE_GRAPH = "synthese"
 """The graph's name under ``{base}graph/`` (``Iris.graph``): ``{base}graph/synthese``."""
@@ -248,7 +248,7 @@ def thesaurus_ancestors(themes: Graph | None) -> dict[str, frozenset[str]]:
 
 
 def to_graph(facts: Iterable[Fait]) -> Graph:
-    g = Graph()
+    g = lazy_graph()
     iris: dict[str, URIRef] = {}  # each IRI made once (≈ 2 500 facts name ≈ 600 IRIs)
 
     def iri(text: str) -> URIRef:

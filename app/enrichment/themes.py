@@ -23,6 +23,7 @@ from app.curation.errors import CurationError
 from app.curation.model import Contrat
 from app.enrichment.tagging import concept_labels, tag_elements
 from app.enrichment.theme_rules import SpecificMatcher
+from app.rdf.memory_graph import Lookup, remove_triples
 from app.rdf.namespaces import CDV, Iris
 
 THEMES_VOCABULARY = "themes"
@@ -144,9 +145,9 @@ def tag_themes(
     words the rules recognised are kept on it as extra evidence.
     """
     tag_elements(graph, theme_matcher(thesaurus, iris, dispositifs), CDV.theme, "theme")
-    rule, curator = Literal("règle"), Literal("curateur")
-    for et in list(graph.subjects(CDV.methode, curator)):
-        graph.remove((et, CDV.methode, rule))
+    rule, curator, methode = Literal("règle"), Literal("curateur"), CDV.methode
+    curated = list(Lookup(graph).subjects(methode, curator))
+    remove_triples(graph, [(et, methode, rule) for et in curated])
 
 
 def check_theme_overrides(

@@ -13,8 +13,9 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import ChiffreCle, Contrat, Element
 from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
+from app.rdf.lazy_memory import graph_like
 from app.rdf.literals import french, integer, plain
-from app.rdf.memory_graph import Triples, add_triples
+from app.rdf.memory_graph import Triples, add_triples, lazy_graph
 from app.rdf.namespaces import CDV, PREFIXES, QB, Iris
 from app.rdf.territoires_officiels import liaison
 
@@ -29,8 +30,23 @@ def _decimal(value: float) -> Literal:
     return Literal(Decimal(repr(value)).normalize(), datatype=XSD.decimal)
 
 
-def new_graph() -> Graph:
-    g = Graph()
+def new_graph(lazy: bool = False) -> Graph:
+    """An empty graph with the project's prefixes; ``lazy``: in a store of its own
+    whose parts the build never reads are made only if asked for (a contract's graph:
+    ``app/rdf/lazy_memory.py``), its prefixes copied from a graph that bound them."""
+    if lazy:
+        if not _BOUND:
+            _BOUND.append(_bound(lazy_graph()))
+        copied = graph_like(_BOUND[0])
+        if copied is not None:
+            return copied
+    return _bound(lazy_graph() if lazy else Graph())
+
+
+_BOUND: list[Graph] = []  # a graph bound to the project's prefixes, never used otherwise
+
+
+def _bound(g: Graph) -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     return g
@@ -54,10 +70,19 @@ class _Nodes(dict[str, URIRef]):
         super().__init__()
         self.iris, self.cid = iris, contrat.id
         self.contrat = node  # the contract's own
+        self._text = str(iris.source_text(contrat.source.fichier))
+        self._lines: dict[int, URIRef] = {}
 
     def __missing__(self, eid: str) -> URIRef:
         node = self[eid] = self.iris.element(self.cid, eid)
         return node
+
+    def line(self, ligne: int) -> URIRef:
+        """``Iris.source_line`` of the contract's source, its text's IRI quoted once."""
+        found = self._lines.get(ligne)
+        if found is None:
+            found = self._lines[ligne] = URIRef(f"{self._text}#L{ligne}")
+        return found
 
 
 def _element(
@@ -80,7 +105,7 @@ def _element(
     g.add((s, _LIGNE, integer(e.ligne)))
     g.add((s, _DERIVED, source))
     # And from the line itself, an anchor of the published text (docs/linked-data.md).
-    line = iris.source_line(contrat.source.fichier, e.ligne)
+    line = nodes.line(e.ligne)
     g.add((s, _DERIVED, line))
     g.add((line, _A, _LIGNE_DOCUMENT))
     g.add((line, _PART_OF, source))
@@ -219,6 +244,6 @@ def contrat_graph(contrat: Contrat, iris: Iris) -> Graph:
             g.add((s, CDV.territoire, q))
         for c in contrat.chiffres_cles:
             _observation(g, iris, contrat, c, dataset)
-    graph = new_graph()
+    graph = new_graph(lazy=True)
     add_triples(graph, g)
     return graph

@@ -149,6 +149,10 @@ class DataIndex:
                     found = os if found is None else {*found, *os}
         return EMPTY if found is None else found
 
+    def subjects(self, p: Node, o: Node) -> set[Node]:
+        """The subjects of ``p`` with the object ``o``, in every layer."""
+        return self._reverse(p, o)
+
     def _reverse(self, p: Node, o: Node) -> set[Node]:
         out: set[Node] = set()
         for _, pos in self.layers:

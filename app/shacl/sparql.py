@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from app.rdf.memory_graph import triples
 from app.shacl.components import FocusValues, Result
+from app.shacl.no_rows import no_rows
 
 if TYPE_CHECKING:
     from app.shacl.engine import Engine
@@ -261,6 +262,8 @@ def sparql_results(e: Engine, shape: Shape, fv: FocusValues) -> list[Result]:
     out: list[Result] = []
     focus = list(fv)
     for c in shape.sparql:
+        if no_rows(e.index, e.prefixes(), c.select, focus):
+            continue  # (the same as running it: app/shacl/no_rows.py)
         batched = _rows_batched(e, c, focus) if _can_batch(e, c, focus) else None
         for f in focus:
             rows = batched.get(f, []) if batched is not None else _rows_one(e, c, f)
