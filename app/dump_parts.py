@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from app.build_statistics import Counts, owner_test
-from app.rdf.context import compacted
+from app.rdf.context import compacted, jsonld_file, prepared
 from app.rdf.namespaces import PREFIXES
 from app.rdf.ntriples import canonical, lines, sorted_ntriples
 from app.rdf.triples_text import Unchecked, written
@@ -188,29 +188,32 @@ def contract_files(
     (:func:`contract_part`), with the same bytes when it succeeds.
     """
     terms = Terms(_PREFIXES)
+    compactor, head = prepared(ctx)
     try:
         if len({name for name, _ in graphs}) != len(graphs):
             raise Unchecked("a graph named twice")
-        done = [(name, *written(graph, terms)) for name, graph in graphs]
-        for name, _, _ in done:
+        done = [written(graphs[0][1], graphs[0][0], terms, compactor)]
+        done += [written(graph, name, terms) for name, graph in graphs[1:]]
+        for name, _ in graphs:
             ox.NamedNode(name)
     except (Unchecked, ValueError):
         canonical_first = canonical(graphs[0][1])
         named = [(name, sorted_ntriples(g)) for name, g in graphs[1:]]
         part, turtle = contract_part([(graphs[0][0], lines(canonical_first)), *named], owner, roots)
         return part, _files(turtle, canonical_first, ctx)
-    nq = "".join(
-        (tail := f" <{name}> .\n").join(w.triples) + tail for name, w, _ in done if w.triples
-    ).encode("utf-8")
-    trig: list[str] = []
+    nq = b"".join([w.nquads for w in done])
+    trig: list[bytes] = []
     counts = {}
-    for name, w, _ in done:
+    for (name, _), w in zip(graphs, done, strict=True):
         if w.triples:
-            trig_block(terms.iri(name), w.rows, trig)
-            counts[name] = Counts.known(len(w.triples), w.entities, w.properties, w.classes)
-    part = DumpPart(nq, "".join(trig).encode("utf-8"), _sizes(counts, owner, roots))
-    turtle = turtle_text(done[0][1].rows, _PREFIXES).encode("utf-8")
-    return part, _files(turtle, done[0][2], ctx)
+            trig_block(terms.iri(name), w.statements, trig)
+            counts[name] = Counts.known(w.triples, w.entities, w.properties, w.classes)
+    part = DumpPart(nq, b"".join(trig), _sizes(counts, owner, roots))
+    first = done[0]
+    turtle = turtle_text(first.statements, _PREFIXES)
+    if first.jsonld is None:
+        return part, _files(turtle, first.graph, ctx)
+    return part, {"contrat.ttl": turtle, "contrat.jsonld": jsonld_file(head, first.jsonld)}
 
 
 def _files(turtle: bytes, graph: Graph, ctx: dict[str, Any]) -> dict[str, bytes]:

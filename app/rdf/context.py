@@ -138,14 +138,25 @@ _sort_key = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 @lru_cache(maxsize=4)
-def _prepared(ctx_json: str) -> tuple[compaction.Compactor, str]:
+def _prepared(ctx_json: str) -> tuple[compaction.Compactor, bytes]:
     """The compactor of a context and the text of ``{"@context": ctx, "@graph": ``
     (the nodes follow), made once for each context (``ctx_json``: its JSON, in its
     order, which is the order it is written in)."""
     ctx = json.loads(ctx_json)
     empty = dumps_indented({"@context": ctx, "@graph": []})
     assert empty.endswith("[]\n}")
-    return compaction.compactor(json.dumps(ctx, sort_keys=True)), empty[:-4]
+    return compaction.compactor(json.dumps(ctx, sort_keys=True)), empty[:-4].encode()
+
+
+def prepared(ctx: dict[str, Any]) -> tuple[compaction.Compactor, bytes]:
+    """The compactor of the context ``ctx`` and the head of its files (:func:`jsonld_file`)."""
+    return _prepared(json.dumps(ctx))
+
+
+def jsonld_file(head: bytes, graph: bytes) -> bytes:
+    """The JSON-LD file of a graph's nodes: ``head`` (:func:`prepared`), the text of the
+    ``@graph``'s array (``app.rdf.jsonld_text``)."""
+    return head + graph + b"\n}\n"
 
 
 def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:
@@ -158,9 +169,9 @@ def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:
     pass (``app.rdf.jsonld_text``) when they can be, else made, sorted, then
     written.
     """
-    compactor, head = _prepared(json.dumps(ctx))
+    compactor, head = prepared(ctx)
     try:
-        return (head + graph_text(compactor, graph) + "\n}\n").encode("utf-8")
+        return jsonld_file(head, graph_text(compactor, graph))
     except compaction.Unsupported:
         pass
     try:

@@ -76,6 +76,9 @@ class Terms:
     def __init__(self, prefixes: dict[str, str]) -> None:
         # Longest namespace first (two namespaces of one length never both begin an IRI).
         self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        # Whether any namespace begins an IRI, in one call (most of a contract's IRIs
+        # are under none: its elements').
+        self.under_any = re.compile("|".join(re.escape(ns) for _, ns in self.prefixes)).match
         self.iris: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
@@ -85,6 +88,8 @@ class Terms:
         return found
 
     def _iri(self, iri: str) -> str:
+        if self.under_any(iri) is None:
+            return f"<{iri}>"
         for name, namespace in self.prefixes:
             if iri.startswith(namespace):
                 local = iri[len(namespace) :]
@@ -111,26 +116,6 @@ class Terms:
         return f"{quoted(value)}^^{self.iri(datatype)}"
 
 
-# Each subject's text, and its (anything, predicate, object)s: the N-Triples line they
-# are sorted by comes first in the writer's rows, and is not read here.
-Rows = list[tuple[str, list[tuple[str, str, str]]]]
-
-
-def statements(rows: Rows, out: list[str], indent: str = "") -> None:
-    """The statements of sorted triples, each subject's predicates and objects in order."""
-    for subject, triples in rows:
-        previous = None
-        for _, predicate, obj in triples:
-            if previous is None:
-                out.append(f"{indent}{subject} {predicate} {obj}")
-            elif predicate == previous:
-                out.append(f" , {obj}")
-            else:
-                out.append(f" ;\n{indent}\t{predicate} {obj}")
-            previous = predicate
-        out.append(" .\n")
-
-
 @lru_cache(maxsize=4)
 def prelude(prefixes: tuple[tuple[str, str], ...]) -> str:
     """The ``@prefix`` lines Oxigraph writes first (its order: by decreasing length of
@@ -142,18 +127,18 @@ def prelude(prefixes: tuple[tuple[str, str], ...]) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if line.startswith("@prefix "))
 
 
-def turtle(rows: Rows, prefixes: dict[str, str]) -> str:
-    """The Turtle file (``""`` for no triple: Oxigraph writes its prefixes with the first)."""
-    if not rows:
-        return ""
-    out = [prelude(tuple(prefixes.items()))]
-    statements(rows, out)
-    return "".join(out)
+def turtle(statements: bytes, prefixes: dict[str, str]) -> bytes:
+    """The Turtle file of a graph's statements (``b""`` for none: Oxigraph writes its
+    prefixes with the first triple)."""
+    if not statements:
+        return b""
+    return prelude(tuple(prefixes.items())).encode() + statements
 
 
-def trig_block(name: str, rows: Rows, out: list[str]) -> None:
-    """A named graph's block of TriG (its name written as the terms are)."""
-    if rows:
-        out.append(f"{name} {{\n")
-        statements(rows, out, "\t")
-        out.append("}\n")
+def trig_block(name: str, statements: bytes, out: list[bytes]) -> None:
+    """A named graph's block of TriG (its name written as the terms are): its Turtle
+    statements, each line indented by a tab (a statement's line breaks are the only
+    ones in its text: a term's Turtle text escapes them or cannot hold them)."""
+    if statements:
+        indented = statements[:-1].replace(b"\n", b"\n\t")
+        out.append(f"{name} {{\n\t".encode() + indented + b"\n}\n")

@@ -94,7 +94,7 @@ def test_a_seed_contract_s_files(enriched_seed: tuple[Graph, Graph], ctx: dict[s
     graph, facts = enriched_seed
     assert len(graph) > 1000 and len(facts) > 10
     owner = str(next(graph.subjects(RDF.type, URIRef(BASE.replace("/id/", "/onto#") + "Contrat"))))
-    written(graph, Terms(_PREFIXES)), written(facts, Terms(_PREFIXES))  # the one pass
+    written(graph, ONE, Terms(_PREFIXES)), written(facts, FACTS, Terms(_PREFIXES))  # the one pass
     _same([(ONE, graph), (FACTS, facts)], ctx, owner.rsplit("/", 1)[1])
 
 
@@ -228,7 +228,7 @@ def _random_graph(seed: int) -> Graph:
 def test_random_terms_as_oxigraph_writes_them(ctx: dict[str, Any], seed: int) -> None:
     g = _random_graph(seed)
     assert len(g) > 300
-    written(g, Terms(_PREFIXES))  # (the one pass, not the strict way)
+    written(g, ONE, Terms(_PREFIXES))  # (the one pass, not the strict way)
     _same([(ONE, g), (FACTS, _random_graph(seed + 100))], ctx)
 
 
@@ -240,7 +240,7 @@ def test_every_number_and_boolean_with_every_datatype(ctx: dict[str, Any]) -> No
             g.add(
                 (URIRef(BASE + f"s{i}"), URIRef(str(datatype)), Literal(number, datatype=datatype))
             )
-    written(g, Terms(_PREFIXES))
+    written(g, ONE, Terms(_PREFIXES))
     _same([(ONE, g), (FACTS, _facts())], ctx)
 
 

@@ -28,9 +28,22 @@ from app.rdf.turtle_text import Terms
 EX = "https://example.org/id/"
 
 
-def written(graph: Graph) -> tuple[triples_text.Written, Graph]:
+NAME = EX + "graphe"
+
+
+class _Seen:
+    """What the tests read of a graph written: its N-Triples lines, its sizes."""
+
+    def __init__(self, w: triples_text.Written) -> None:
+        self.lines = w.lines(NAME)
+        self.triples, self.entities = w.triples, w.entities
+        self.properties, self.classes = w.properties, w.classes
+
+
+def written(graph: Graph) -> tuple[_Seen, Graph]:
     """The one pass, with the prefixes of the build."""
-    return triples_text.written(graph, Terms(_PREFIXES))
+    w = triples_text.written(graph, NAME, Terms(_PREFIXES))
+    return _Seen(w), w.graph
 
 
 _TEXTS = ["Santé", 'dit "oui"', "a\\b", "ligne\nautre\r", " ", "tab\tici", "", "\x7f", "😀"]
@@ -80,7 +93,7 @@ def _same(graph: Graph) -> None:
     assert same is graph
     assert w.lines == rdflib_lines(graph)
     counts = strict_counts(graph)
-    assert (len(w.triples), w.entities, w.properties, w.classes) == (
+    assert (w.triples, w.entities, w.properties, w.classes) == (
         counts.triples,
         counts.entities,
         counts.properties,
@@ -151,7 +164,7 @@ def test_a_blank_node_label_oxigraph_refuses_is_not_vouched_for() -> None:
     g.add((BNode("a b"), URIRef(EX + "p"), URIRef(EX + "o")))
     assert written(g)[0].lines == rdflib_lines(canonical(g))
     with pytest.raises(Unchecked):
-        triples_text._written(g, True, Terms(_PREFIXES))  # its own label, as if canonical
+        triples_text._written(g, NAME, True, Terms(_PREFIXES), None)  # its label, as if canonical
 
 
 def test_the_grouped_triples_are_the_graph_s() -> None:
