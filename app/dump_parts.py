@@ -16,8 +16,10 @@ strictly and serialises itself (:func:`dump_part`, :func:`contract_part`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from app.build_statistics import Counts, owner_test
 from app.rdf.context import compacted, jsonld_file, prepared
 from app.rdf.namespaces import PREFIXES
 from app.rdf.ntriples import canonical, lines, sorted_ntriples
+from app.rdf.term_text import Known
 from app.rdf.triples_text import Unchecked, written
 from app.rdf.turtle_text import Terms, trig_block
 from app.rdf.turtle_text import turtle as turtle_text
@@ -188,12 +191,15 @@ def contract_files(
     (:func:`contract_part`), with the same bytes when it succeeds.
     """
     terms = Terms(_PREFIXES)
-    compactor, head = prepared(ctx)
+    ctx_json = json.dumps(ctx)
+    compactor, head = prepared(ctx_json)
+    known = _known(ctx_json)
+    known.bound()
     try:
         if len({name for name, _ in graphs}) != len(graphs):
             raise Unchecked("a graph named twice")
-        done = [written(graphs[0][1], graphs[0][0], terms, compactor)]
-        done += [written(graph, name, terms) for name, graph in graphs[1:]]
+        done = [written(graphs[0][1], graphs[0][0], terms, compactor, known)]
+        done += [written(graph, name, terms, None, known) for name, graph in graphs[1:]]
         for name, _ in graphs:
             ox.NamedNode(name)
     except (Unchecked, ValueError):
@@ -214,6 +220,12 @@ def contract_files(
     if first.jsonld is None:
         return part, _files(turtle, first.graph, ctx)
     return part, {"contrat.ttl": turtle, "contrat.jsonld": jsonld_file(head, first.jsonld)}
+
+
+@lru_cache(maxsize=4)
+def _known(ctx_json: str) -> Known:
+    """The texts known in this process for this module's prefixes and a context."""
+    return Known()
 
 
 def _files(turtle: bytes, graph: Graph, ctx: dict[str, Any]) -> dict[str, bytes]:

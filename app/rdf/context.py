@@ -148,9 +148,10 @@ def _prepared(ctx_json: str) -> tuple[compaction.Compactor, bytes]:
     return compaction.compactor(json.dumps(ctx, sort_keys=True)), empty[:-4].encode()
 
 
-def prepared(ctx: dict[str, Any]) -> tuple[compaction.Compactor, bytes]:
-    """The compactor of the context ``ctx`` and the head of its files (:func:`jsonld_file`)."""
-    return _prepared(json.dumps(ctx))
+def prepared(ctx_json: str) -> tuple[compaction.Compactor, bytes]:
+    """The compactor of a context and the head of its files (:func:`jsonld_file`):
+    ``ctx_json`` is ``json.dumps(ctx)``."""
+    return _prepared(ctx_json)
 
 
 def jsonld_file(head: bytes, graph: bytes) -> bytes:
@@ -169,7 +170,7 @@ def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:
     pass (``app.rdf.jsonld_text``) when they can be, else made, sorted, then
     written.
     """
-    compactor, head = prepared(ctx)
+    compactor, head = prepared(json.dumps(ctx))
     try:
         return jsonld_file(head, graph_text(compactor, graph))
     except compaction.Unsupported:

@@ -34,7 +34,7 @@ from app.rdf.compaction import Compactor, Unsupported
 from app.rdf.jsonld_text import Nodes, array
 from app.rdf.memory_graph import by_subject
 from app.rdf.ntriples import canonical
-from app.rdf.term_text import Blank, TermTexts, Unchecked
+from app.rdf.term_text import Blank, Known, TermTexts, Texts, Unchecked
 from app.rdf.turtle_text import Terms
 
 __all__ = ["Unchecked", "Written", "written"]
@@ -73,17 +73,19 @@ class Written:
 # for a graph written as JSON-LD too, its member of its subject's node
 # (``app.rdf.jsonld_text.Member``).
 Record = tuple[Any, ...]
-# A predicate's N-Triples and Turtle texts, and its records by id(object).
-Predicate = tuple[bytes, bytes, dict[int, Record]]
+# A predicate's texts, its N-Triples and Turtle texts, and its records by id(object).
+Predicate = tuple[Texts, bytes, bytes, dict[int, Record]]
 
 
 class _Pass:
     """One graph's writing (see :func:`written`): each term's, predicate's and (predicate,
-    object)'s texts made once, keyed by the terms' ids."""
+    object)'s texts made once, keyed by the terms' ids, or found in ``known``."""
 
-    def __init__(self, blank: bool, turtle: Terms, nodes: Nodes | None) -> None:
-        self.terms = TermTexts(blank, turtle)
+    def __init__(self, blank: bool, turtle: Terms, nodes: Nodes | None, known: Known) -> None:
+        self.terms = TermTexts(blank, turtle, known)
         self.nodes = nodes
+        self.width = 4 if nodes is None else 8  # a record's, as ``known`` keeps it
+        self.known = None if blank else known.records[nodes is not None]
         self.predicates: dict[int, Predicate] = {}
         self.properties: set[str] = set()
         self.classes: set[str] = set()
@@ -91,30 +93,37 @@ class _Pass:
     def predicate(self, p: Node) -> Predicate:
         if type(p) is not URIRef:
             raise Unchecked(str(p))
-        text, encoded, turtle = self.terms.by_id.get(id(p)) or self.terms.texts(p)
-        self.properties.add(text[1:-1])
-        verb = b"a" if text == _RDF_TYPE else turtle  # (an IRI's Turtle text is never "a")
-        found = self.predicates[id(p)] = (encoded, verb, {})
+        texts = self.terms.by_id.get(id(p)) or self.terms.texts(p)
+        self.properties.add(texts[0][1:-1])
+        verb = b"a" if texts[0] == _RDF_TYPE else texts[2]  # (an IRI's Turtle text is never "a")
+        found = self.predicates[id(p)] = (texts, texts[1], verb, {})
         return found
 
     def record(self, p: Node, o: Node, predicate: Predicate) -> Record:
-        tp, verb, mine = predicate
-        text, encoded, obj = self.terms.by_id.get(id(o)) or self.terms.texts(o)
+        texts, tp, verb, mine = predicate
+        of = self.terms.by_id.get(id(o)) or self.terms.texts(o)
         if verb == b"a":
             if type(o) is Literal:
-                raise Unchecked(text)  # a literal class: written apart by Oxigraph
-            self.classes.add(text)
-        found: Record = (tp + b" " + encoded, verb + b" " + obj, obj, verb)
-        if self.nodes is not None:
-            try:
-                found += self.nodes.member(p, o)
-            except Unsupported:
-                self.nodes = None  # the JSON-LD goes the long way
+                raise Unchecked(of[0])  # a literal class: written apart by Oxigraph
+            self.classes.add(of[0])
+        known = self.known
+        found = None if known is None else known.get((texts, of))
+        if found is None:
+            found = (tp + b" " + of[1], verb + b" " + of[2], of[2], verb)
+            if self.nodes is not None:
+                try:
+                    found += self.nodes.member(p, o)
+                except Unsupported:
+                    self.nodes = None  # the JSON-LD goes the long way
+            if known is not None and len(found) == self.width:
+                known[texts, of] = found
         mine[id(o)] = found
         return found
 
 
-def _written(graph: Graph, name: str, blank: bool, turtle: Terms, nodes: Nodes | None) -> Written:
+def _written(
+    graph: Graph, name: str, blank: bool, turtle: Terms, nodes: Nodes | None, known: Known
+) -> Written:
     """The triples subject after subject: a subject's text, then a space, begins each
     of its lines, and no subject's text and space begin another's (a term holds no
     space), so the lines are those of the subjects sorted, each one's sorted (UTF-8
@@ -124,7 +133,7 @@ def _written(graph: Graph, name: str, blank: bool, turtle: Terms, nodes: Nodes |
     equality), and distinct terms of the kinds written here are written apart
     (``<iri>``, ``_:label``, a literal's escaped text with its language or
     datatype); terms equal for rdflib (``"a"@FR``, ``"a"@fr``) are one triple."""
-    state = _Pass(blank, turtle, nodes)
+    state = _Pass(blank, turtle, nodes, known)
     by_id, texts, predicates = state.terms.by_id, state.terms.texts, state.predicates
     tail = f" <{name}> .\n".encode()
     subjects: list[tuple[bytes, bytes, bytes]] = []
@@ -132,7 +141,7 @@ def _written(graph: Graph, name: str, blank: bool, turtle: Terms, nodes: Nodes |
     json_nodes: list[tuple[bytes, bytes]] = []
     count = 0
     for s, by_predicate in by_subject(graph):
-        text, ts, subject = by_id.get(id(s)) or texts(s)
+        text, ts, subject = by_id.get(id(s)) or texts(s, False)
         kind = type(s)
         if kind is Literal:
             raise Unchecked(text)
@@ -144,7 +153,7 @@ def _written(graph: Graph, name: str, blank: bool, turtle: Terms, nodes: Nodes |
                 continue  # (left by a removal)
             groups += 1
             predicate = predicates.get(id(p)) or state.predicate(p)
-            records = predicate[2]
+            records = predicate[3]
             for o in objects:
                 add(records.get(id(o)) or state.record(p, o, predicate))
         if not mine:
@@ -201,18 +210,27 @@ def _statement(subject: bytes, records: list[Record]) -> bytes:
     return b"".join(out)
 
 
-def written(graph: Graph, name: str, turtle: Terms, compactor: Compactor | None = None) -> Written:
+def written(
+    graph: Graph,
+    name: str,
+    turtle: Terms,
+    compactor: Compactor | None = None,
+    known: Known | None = None,
+) -> Written:
     """The graph's N-Quads lines as the graph ``name`` (those of
     ``app.rdf.ntriples.sorted_ntriples``), checked as Oxigraph's strict parser would
     check them, its Turtle statements (terms as ``turtle`` writes them), its JSON-LD
     nodes compacted by ``compactor`` when given (and written that way), and the
     graph they are of: ``graph``, or its canonical copy when it has blank nodes
-    (its JSON-LD then goes the long way). Raises :class:`Unchecked` (see the module)."""
+    (its JSON-LD then goes the long way). Texts made for earlier graphs are taken
+    from ``known`` (for these prefixes and this compactor's context) and kept there.
+    Raises :class:`Unchecked` (see the module)."""
+    known = Known() if known is None else known
     try:
         nodes = None if compactor is None else Nodes(compactor)
     except Unsupported:
         nodes = None
     try:
-        return _written(graph, name, False, turtle, nodes)
+        return _written(graph, name, False, turtle, nodes, known)
     except Blank:
-        return _written(canonical(graph), name, True, turtle, None)
+        return _written(canonical(graph), name, True, turtle, None, known)
