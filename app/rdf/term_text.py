@@ -63,8 +63,10 @@ class Known:
 
     def bound(self) -> None:
         if len(self.iris) + len(self.literals) + sum(map(len, self.records)) > self.LIMIT:
-            for known in (self.iris, self.literals, *self.records):
-                known.clear()
+            self.iris.clear()
+            self.literals.clear()
+            for records in self.records:
+                records.clear()
 
 
 class TermTexts:
@@ -94,13 +96,13 @@ class TermTexts:
         else:
             found = self.by_id[id(term)] = self._made(term)
             return found
-        found = known.get(key)
-        if found is None:
-            found = self._made(term)
+        made = known.get(key)
+        if made is None:
+            made = self._made(term)
             if keep:
-                known[key] = found
-        self.by_id[id(term)] = found
-        return found
+                known[key] = made
+        self.by_id[id(term)] = made
+        return made
 
     def _made(self, term: Node) -> Texts:
         kind = type(term)

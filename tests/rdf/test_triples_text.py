@@ -22,6 +22,7 @@ from app.dump_parts import _PREFIXES
 from app.rdf import triples_text
 from app.rdf.memory_graph import by_subject, own_indexes, triples
 from app.rdf.ntriples import canonical
+from app.rdf.term_text import Known
 from app.rdf.triples_text import Unchecked
 from app.rdf.turtle_text import Terms
 
@@ -164,7 +165,7 @@ def test_a_blank_node_label_oxigraph_refuses_is_not_vouched_for() -> None:
     g.add((BNode("a b"), URIRef(EX + "p"), URIRef(EX + "o")))
     assert written(g)[0].lines == rdflib_lines(canonical(g))
     with pytest.raises(Unchecked):
-        triples_text._written(g, NAME, True, Terms(_PREFIXES), None)  # its label, as if canonical
+        triples_text._written(g, NAME, True, Terms(_PREFIXES), None, Known())  # as if canonical
 
 
 def test_the_grouped_triples_are_the_graph_s() -> None:
