@@ -207,8 +207,8 @@ def contract_files(
         named = [(name, sorted_ntriples(g)) for name, g in graphs[1:]]
         part, turtle = contract_part([(graphs[0][0], lines(canonical_first)), *named], owner, roots)
         return part, _files(turtle, canonical_first, ctx)
-    nq = b"".join([w.nquads for w in done])
-    trig: list[bytes] = []
+    nq = b"".join([lines for w in done for lines in w.nquads])
+    trig: list[bytes | memoryview] = []
     counts = {}
     for (name, _), w in zip(graphs, done, strict=True):
         if w.triples:

@@ -154,10 +154,12 @@ def prepared(ctx_json: str) -> tuple[compaction.Compactor, bytes]:
     return _prepared(ctx_json)
 
 
-def jsonld_file(head: bytes, graph: bytes) -> bytes:
-    """The JSON-LD file of a graph's nodes: ``head`` (:func:`prepared`), the text of the
-    ``@graph``'s array (``app.rdf.jsonld_text``)."""
-    return head + graph + b"\n}\n"
+def jsonld_file(head: bytes, nodes: list[bytes]) -> bytes:
+    """The JSON-LD file of a graph's nodes: ``head`` (:func:`prepared`), then the
+    ``@graph``'s array of the nodes' texts, in order (``app.rdf.jsonld_text``)."""
+    if not nodes:
+        return head + b"[]\n}\n"
+    return b"".join((head, b"[\n  ", b",\n  ".join(nodes), b"\n ]\n}\n"))
 
 
 def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:

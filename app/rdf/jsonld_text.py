@@ -43,7 +43,8 @@ Item = tuple[str, bytes, bytes]
 # in the order of their keys, then of their values' JSON).
 Member = tuple[str, bytes, bytes, Item]
 _FIRST = itemgetter(0)
-_KEY = itemgetter(-4)  # (a member may end a longer record: its fields counted from the end)
+# (a member may end a longer record: its fields counted from the end)
+_KEY, _PIECE = itemgetter(-4), itemgetter(-3)
 
 
 def _item(value: Any) -> Item:
@@ -93,11 +94,11 @@ class Nodes:
         self.items: dict[str, dict[int, Item]] = {}  # how it is written → id(term) → item
         self.keys: dict[str, bytes] = {}  # a node's key → its text before a value
 
-    def iri(self, term: URIRef) -> Item:
-        """The IRI's compacted form as an item."""
+    def iri(self, term: URIRef, keep: bool = True) -> Item:
+        """The IRI's compacted form as an item (``keep``: ``Compactor.iri``'s)."""
         found = self.iris.get(id(term))
         if found is None:
-            text = encode_basestring(self.compactor.iri(str(term)))
+            text = encode_basestring(self.compactor.iri(str(term), keep))
             encoded = text.encode()
             found = self.iris[id(term)] = (text, encoded, encoded)
         return found
@@ -141,12 +142,12 @@ class Nodes:
         tuple ending with one)."""
         if type(s) is not URIRef:
             raise Unsupported("nœud anonyme")
-        node_id = self.iri(s)[1]
+        node_id = self.iri(s, False)[1]
         if len(members) == 1:
             return node_id, b'{\n   "@id": ' + node_id + members[0][-3] + b"\n  }"
         members = sorted(members, key=_KEY)
         if len(set(map(_KEY, members))) == len(members):  # one value a key
-            text = b"".join([m[-3] for m in members])
+            text = b"".join(map(_PIECE, members))
             return node_id, b'{\n   "@id": ' + node_id + text + b"\n  }"
         members.sort(key=_order)  # items of one sort key have one text
         out = [b'{\n   "@id": ', node_id]
@@ -165,8 +166,8 @@ class Nodes:
         return node_id, b"".join(out)
 
 
-def graph_text(compactor: Compactor, graph: Graph) -> bytes:
-    """The text of the ``@graph``'s array (:func:`array`)."""
+def graph_text(compactor: Compactor, graph: Graph) -> list[bytes]:
+    """The texts of the ``@graph``'s nodes, in its order (:func:`ordered`)."""
     writer = Nodes(compactor)
     nodes: list[tuple[bytes, bytes]] = []
     member = writer.member
@@ -187,16 +188,14 @@ def graph_text(compactor: Compactor, graph: Graph) -> bytes:
                 add(found)
         if members:
             nodes.append(writer.node(s, members))
-    return array(nodes)
+    return ordered(nodes)
 
 
-def array(nodes: list[tuple[bytes, bytes]]) -> bytes:
-    """The ``@graph``'s array of the nodes (``(@id's text, node's text)``), level 1,
-    sorted by their ``@id``'s JSON (UTF-8 keeps the order of the code points): they
-    all begin with it, and two JSON strings differ before either ends."""
-    if not nodes:
-        return b"[]"
+def ordered(nodes: list[tuple[bytes, bytes]]) -> list[bytes]:
+    """The texts of the nodes (``(@id's text, node's text)``) in the order of the
+    ``@graph``'s array: by their ``@id``'s JSON (UTF-8 keeps the order of the code
+    points; they all begin with it, and two JSON strings differ before either ends)."""
     if len({node_id for node_id, _ in nodes}) < len(nodes):
         raise Unsupported("deux sujets, un @id")
     nodes.sort(key=_FIRST)
-    return b"[\n  " + b",\n  ".join([text for _, text in nodes]) + b"\n ]"
+    return [text for _, text in nodes]

@@ -31,7 +31,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from app.rdf.compaction import Compactor, Unsupported
-from app.rdf.jsonld_text import Nodes, array
+from app.rdf.jsonld_text import Nodes, ordered
 from app.rdf.memory_graph import by_subject
 from app.rdf.ntriples import canonical
 from app.rdf.term_text import Blank, Known, TermTexts, Texts, Unchecked
@@ -46,15 +46,17 @@ _RDF_TYPE = f"<{RDF.type}>"
 class Written:
     """A graph written: its triples' N-Quads lines (as the graph named when written),
     sorted and distinct; its Turtle statements in that order (no indent); its
-    JSON-LD ``@graph`` array when it was asked for and written in the same pass
-    (``None`` otherwise); all UTF-8. The graph they are of; what VoID counts of it:
+    JSON-LD nodes in the order of the ``@graph``'s array when they were asked for and
+    written in the same pass (``None`` otherwise); all UTF-8, in pieces (a subject's
+    lines, statement, node: each text is copied once, into its file). The graph they
+    are of; what VoID counts of it:
     its number of triples, its IRI subjects and predicates (the IRIs), its classes
     (the objects of ``rdf:type``, written as Oxigraph writes them: ``<iri>`` or
     ``_:label``)."""
 
-    nquads: bytes
-    statements: bytes
-    jsonld: bytes | None
+    nquads: list[bytes]
+    statements: list[bytes]
+    jsonld: list[bytes] | None
     graph: Graph
     triples: int
     entities: set[str]
@@ -65,7 +67,8 @@ class Written:
         """The N-Triples lines (``app.rdf.ntriples.sorted_ntriples``'s), the graph
         being ``name``."""
         tail = f" <{name}> ."
-        return [line[: -len(tail)] + " ." for line in self.nquads.decode().splitlines()]
+        text = b"".join(self.nquads).decode()
+        return [line[: -len(tail)] + " ." for line in text.splitlines()]
 
 
 # A triple after its subject, as each writer writes it: its N-Triples text (``<p> o``,
@@ -166,9 +169,9 @@ def _written(
             statement = subject + b" " + mine[0][1] + b" .\n"
         else:
             mine.sort(key=_FIRST)
-            lines = head + (tail + head).join([r[0] for r in mine]) + tail
+            lines = head + (tail + head).join(map(_FIRST, mine)) + tail
             if groups == n:  # one object a predicate
-                statement = subject + b" " + b" ;\n\t".join([r[1] for r in mine]) + b" .\n"
+                statement = subject + b" " + b" ;\n\t".join(map(_SECOND, mine)) + b" .\n"
             else:
                 statement = _statement(subject, mine)
         subjects.append((ts, lines, statement))
@@ -181,9 +184,9 @@ def _written(
                 state.nodes = None
     subjects.sort(key=_FIRST)
     return Written(
-        b"".join([lines for _, lines, _ in subjects]),
-        b"".join([statement for _, _, statement in subjects]),
-        None if state.nodes is None else array(json_nodes),
+        [lines for _, lines, _ in subjects],
+        [statement for _, _, statement in subjects],
+        None if state.nodes is None else ordered(json_nodes),
         graph,
         count,
         entities,
@@ -192,7 +195,7 @@ def _written(
     )
 
 
-_FIRST = itemgetter(0)
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def _statement(subject: bytes, records: list[Record]) -> bytes:

@@ -127,18 +127,18 @@ def prelude(prefixes: tuple[tuple[str, str], ...]) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if line.startswith("@prefix "))
 
 
-def turtle(statements: bytes, prefixes: dict[str, str]) -> bytes:
+def turtle(statements: list[bytes], prefixes: dict[str, str]) -> bytes:
     """The Turtle file of a graph's statements (``b""`` for none: Oxigraph writes its
     prefixes with the first triple)."""
     if not statements:
         return b""
-    return prelude(tuple(prefixes.items())).encode() + statements
+    return b"".join([prelude(tuple(prefixes.items())).encode(), *statements])
 
 
-def trig_block(name: str, statements: bytes, out: list[bytes]) -> None:
+def trig_block(name: str, statements: list[bytes], out: list[bytes | memoryview]) -> None:
     """A named graph's block of TriG (its name written as the terms are): its Turtle
     statements, each line indented by a tab (a statement's line breaks are the only
     ones in its text: a term's Turtle text escapes them or cannot hold them)."""
     if statements:
-        indented = statements[:-1].replace(b"\n", b"\n\t")
-        out.append(f"{name} {{\n\t".encode() + indented + b"\n}\n")
+        indented = b"".join(statements).replace(b"\n", b"\n\t")
+        out += (f"{name} {{\n\t".encode(), memoryview(indented)[:-1], b"}\n")
