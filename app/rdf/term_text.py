@@ -18,6 +18,7 @@ goes the strict way, which fails or succeeds as it always did.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -31,6 +32,14 @@ from app.rdf.turtle_text import Terms
 _OWN_WAY = frozenset(
     f"http://www.w3.org/1999/02/22-rdf-syntax-ns#{name}" for name in ("langString", "dirLangString")
 )
+
+# A run of unreserved characters (RFC 3987). An IRI Oxigraph accepts, cut after a "/",
+# is at a point of its grammar where any such run may follow: in its path (a segment),
+# its query or fragment, or its authority (the host); Oxigraph's parser reads an IRI
+# from left to right. So an IRI that is an accepted IRI's head up to its last "/" and
+# such a run is accepted too (a contract's IRIs share a few heads: its elements', its
+# tags'), without Oxigraph's parse (≈ 1.7 µs).
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+").fullmatch
 
 # A term's N-Triples text, and its N-Triples and Turtle texts as UTF-8.
 Texts = tuple[str, bytes, bytes]
@@ -82,6 +91,7 @@ class TermTexts:
         self.known = Known() if known is None else known
         self.by_id: dict[int, Texts] = {}
         self.checked: set[str] = set()  # IRIs, blank node labels, "@" + languages
+        self.heads: set[str] = set()  # IRIs accepted, up to their last "/" (:data:`_UNRESERVED`)
 
     def texts(self, term: Node, keep: bool = True) -> Texts:
         """The term's texts (:data:`Texts`), kept in ``known`` if ``keep`` (a subject's
@@ -133,7 +143,11 @@ class TermTexts:
 
     def iri(self, iri: str) -> str:
         if iri not in self.checked:
-            self.check(ox.NamedNode, iri)
+            cut = iri.rfind("/") + 1
+            if not (cut and _UNRESERVED(iri, cut) and iri[:cut] in self.heads):
+                self.check(ox.NamedNode, iri)
+                if cut:
+                    self.heads.add(iri[:cut])
         return f"<{iri}>"
 
     def literal(self, literal: Literal) -> tuple[str, str]:
