@@ -184,11 +184,14 @@ def contract_files(
     with the published context ``ctx`` (embedded: the build does not know the URL it
     will be served at). Blank nodes labelled by structure in all of them, in any run.
 
-    Each graph is written once (``app.rdf.triples_text.written``): its lines, each
-    term checked as Oxigraph's strict parser checks it, its Turtle statements
-    (``app.rdf.turtle_text``, Oxigraph's layout) and its VoID sizes; nothing is
-    parsed back. A graph that way cannot vouch for goes the strict way
-    (:func:`contract_part`), with the same bytes when it succeeds.
+    Each graph is written in one pass (``app.rdf.triples_text.written``): its lines,
+    each term checked as Oxigraph's strict parser checks it, its Turtle statements
+    (``app.rdf.turtle_text``, Oxigraph's layout), the first graph's JSON-LD nodes and
+    the VoID sizes, as UTF-8 pieces each file joins once; nothing is parsed back.
+    What earlier contracts of this process had written alike is taken from
+    :func:`_known`. A graph that way cannot vouch for goes the strict way
+    (:func:`contract_part`), with the same bytes when it succeeds; a JSON-LD it
+    cannot write, the long way (``app.rdf.context.compacted``).
     """
     terms = Terms(_PREFIXES)
     ctx_json = json.dumps(ctx)
@@ -207,7 +210,7 @@ def contract_files(
         named = [(name, sorted_ntriples(g)) for name, g in graphs[1:]]
         part, turtle = contract_part([(graphs[0][0], lines(canonical_first)), *named], owner, roots)
         return part, _files(turtle, canonical_first, ctx)
-    nq = b"".join([lines for w in done for lines in w.nquads])
+    nq = b"".join([piece for w in done for piece in w.nquads])
     trig: list[bytes | memoryview] = []
     counts = {}
     for (name, _), w in zip(graphs, done, strict=True):
