@@ -4,15 +4,17 @@ The build wrote each contract's Turtle file and TriG blocks with Oxigraph's
 serializer (``pyoxigraph.serialize``), from quads Oxigraph parsed back from the
 N-Quads lines just written: ≈ 15 ms a contract making 4 700 Python objects
 twice over. The lines' terms are at hand when they are written
-(``app.rdf.ntriples``), so their Turtle text is made there, once a term, and
-the statements are laid out here as ``oxttl``'s ``LowLevelTriGSerializer``
-lays them out (pyoxigraph 0.5): prefixes tried longest namespace first, a
-local name kept when ``escape_local_name`` keeps it, ``a`` for ``rdf:type``,
+(``app.rdf.triples_text``), so their Turtle text is made there, once a term
+(:class:`Terms`), and the statements are laid out as ``oxttl``'s
+``LowLevelTriGSerializer`` lays them out (pyoxigraph 0.5; each subject's in
+``app.rdf.triples_text``, the file and the blocks here): prefixes tried
+longest namespace first, a local name kept when ``escape_local_name`` keeps
+it, ``a`` for ``rdf:type``,
 booleans and numbers of the Turtle grammar bare, other literals quoted as
 ``oxrdf``'s ``print_quoted_str`` quotes them, language tags in lower case;
 one statement a subject, `` ;`` and a tab before each next predicate, `` , ``
 between the objects of one, and in TriG each graph's block indented by a tab.
-``tests/rdf/test_turtle_text.py`` compares every rule with Oxigraph's own
+``tests/build/test_contract_files.py`` compares every rule with Oxigraph's own
 serializer, on random terms and on the seeds.
 """
 
