@@ -7,13 +7,11 @@ leaves a half-written dataset behind.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +19,7 @@ from typing import TYPE_CHECKING
 from app import __version__
 from app.build_cache import ContractCache, Entry, common_key, contract_key
 from app.build_common import generations_part, vocabulary_entry
+from app.build_pool import batches_of, run_batches
 from app.build_statistics import own_roots
 from app.build_timing import Steps, no_collection
 from app.config import Settings
@@ -41,11 +40,7 @@ from app.version import build_fingerprint
 from app.vocabularies import ONTOLOGY_FILE
 
 if TYPE_CHECKING:  # the stages of a contract (pySHACL, enrichment) load only when one is built
-    from app.build_contracts import Batch, Outcome
-
-# Contracts built in this process rather than in a pool: starting a worker (its
-# imports, the vocabularies and shapes loaded again) costs more than building these.
-IN_PROCESS = 2
+    from app.build_contracts import Outcome
 
 
 class BuildError(Exception):
@@ -127,51 +122,6 @@ def _clashes(identities: list[tuple[Path, dict[str, object]]]) -> list[str]:
     return problems
 
 
-def _batches(
-    todo: list[Path], keys: dict[Path, str], settings: Settings, common: str
-) -> list[Batch]:
-    if not todo:
-        return []
-    from app.build_contracts import BATCH_SIZE, Batch
-
-    workers = _workers(settings) if len(todo) > IN_PROCESS else 1
-    count = max(min(workers, len(todo)), -(-len(todo) // BATCH_SIZE))
-    size = -(-len(todo) // count) if todo else 0
-    return [
-        Batch(todo[i : i + size], [keys[p] for p in todo[i : i + size]], settings, common)
-        for i in range(0, len(todo), size or 1)
-    ]
-
-
-def _workers(settings: Settings) -> int:
-    if settings.build_workers > 0:
-        return settings.build_workers
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _run(batches: list[Batch], settings: Settings, bar: _Progress) -> list[Outcome]:
-    """Every batch, on a pool of processes when there are several (results in order)."""
-    if not batches:
-        return []
-    from app.build_contracts import build_batch
-
-    workers = min(_workers(settings), len(batches))
-    if workers <= 1:
-        outcomes = []
-        for batch in batches:
-            outcomes.append(build_batch(batch))
-            bar.step(f"{len(batch.paths)} contrats construits")
-        return outcomes
-    # Spawned, not forked: the build may run inside a process with threads (tests, server).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        outcomes = []
-        for batch, outcome in zip(batches, pool.map(build_batch, batches), strict=True):
-            outcomes.append(outcome)
-            bar.step(f"{len(batch.paths)} contrats construits")
-        return outcomes
-
-
 def _check(paths: list[Path], entries: dict[Path, Entry | None], outcomes: list[Outcome]) -> None:
     """Raise the problems of the first stage that failed, every file's at once."""
     identities = {p: e.meta for p, e in entries.items() if e is not None}
@@ -207,9 +157,9 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
         entries = {p: cache.get(keys[p]) for p in paths}
         steps.mark("entrées du cache lues")
     todo = [p for p in paths if entries[p] is None]
-    batches = _batches(todo, keys, settings, common)
+    batches = batches_of(todo, keys, settings, common)
     bar = _Progress(progress, total=len(batches) + 2)
-    outcomes = _run(batches, settings, bar)
+    outcomes = run_batches(batches, settings, bar.step)
     steps.mark(f"{len(todo)} contrats construits")
     with no_collection():
         _check(paths, entries, outcomes)

@@ -42,7 +42,7 @@ def vocabulary_entry(cache: ContractCache, common: str, settings: Settings) -> E
         from app.build_contracts import shared_vocabulary
 
         iris = Iris(settings.base_iri)
-        vocabularies = shared_vocabulary(settings)[0]
+        vocabularies = shared_vocabulary(settings, common)[0]
         named = [(str(ontology_iri()), sorted_ntriples(ontology_graph(settings.ontology_dir)))]
         named += [
             (str(iris.graph(f"vocabulaire/{name}")), sorted_ntriples(g))
@@ -69,7 +69,7 @@ def generations_part(
     from app.build_contracts import shared_vocabulary
     from app.validation import shacl_report, violations
 
-    _, vocab, shapes, _ = shared_vocabulary(settings)
+    _, vocab, shapes, _ = shared_vocabulary(settings, common)
     conforms, report = shacl_report(generations + vocab, shapes)
     if not conforms:
         return part, violations(report, None, iris, shapes=shapes)

@@ -124,9 +124,14 @@ def _load_shared(base_iri: str, ontology_dir: Path, shapes_dir: Path) -> _Shared
     )
 
 
-def shared_vocabulary(settings: Settings) -> tuple[dict[str, Graph], Graph, Graph, Graph]:
-    """Vocabularies (by name and merged), shapes and ontology, as the batches use them."""
-    s = _shared(settings.base_iri, settings.ontology_dir, settings.shapes_dir)
+def shared_vocabulary(
+    settings: Settings, common: str = ""
+) -> tuple[dict[str, Graph], Graph, Graph, Graph]:
+    """Vocabularies (by name and merged), shapes and ontology, as the batches use them
+    (from the snapshot of the inputs whose key is ``common``, when given: ≈ 0.08 s
+    instead of ≈ 0.6 s parsing the Turtle again in the build's own process)."""
+    snapshot = snapshot_path(settings.cache_dir, common) if common else None
+    s = _shared(settings.base_iri, settings.ontology_dir, settings.shapes_dir, snapshot)
     return s.vocabularies, s.vocab, s.shapes, s.ontology
 
 
