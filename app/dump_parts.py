@@ -16,8 +16,10 @@ strictly and serialises itself (:func:`dump_part`, :func:`contract_part`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from app.build_statistics import Counts, owner_test
-from app.rdf.context import compacted
+from app.rdf.context import compacted, jsonld_file, prepared
 from app.rdf.namespaces import PREFIXES
 from app.rdf.ntriples import canonical, lines, sorted_ntriples
+from app.rdf.term_text import Known
 from app.rdf.triples_text import Unchecked, written
 from app.rdf.turtle_text import Terms, trig_block
 from app.rdf.turtle_text import turtle as turtle_text
@@ -181,36 +184,51 @@ def contract_files(
     with the published context ``ctx`` (embedded: the build does not know the URL it
     will be served at). Blank nodes labelled by structure in all of them, in any run.
 
-    Each graph is written once (``app.rdf.triples_text.written``): its lines, each
-    term checked as Oxigraph's strict parser checks it, its Turtle statements
-    (``app.rdf.turtle_text``, Oxigraph's layout) and its VoID sizes; nothing is
-    parsed back. A graph that way cannot vouch for goes the strict way
-    (:func:`contract_part`), with the same bytes when it succeeds.
+    Each graph is written in one pass (``app.rdf.triples_text.written``): its lines,
+    each term checked as Oxigraph's strict parser checks it, its Turtle statements
+    (``app.rdf.turtle_text``, Oxigraph's layout), the first graph's JSON-LD nodes and
+    the VoID sizes, as UTF-8 pieces each file joins once; nothing is parsed back.
+    What earlier contracts of this process had written alike is taken from
+    :func:`_known`. A graph that way cannot vouch for goes the strict way
+    (:func:`contract_part`), with the same bytes when it succeeds; a JSON-LD it
+    cannot write, the long way (``app.rdf.context.compacted``).
     """
     terms = Terms(_PREFIXES)
+    ctx_json = json.dumps(ctx)
+    compactor, head = prepared(ctx_json)
+    known = _known(ctx_json)
+    known.bound()
     try:
         if len({name for name, _ in graphs}) != len(graphs):
             raise Unchecked("a graph named twice")
-        done = [(name, *written(graph, terms)) for name, graph in graphs]
-        for name, _, _ in done:
+        done = [written(graphs[0][1], graphs[0][0], terms, compactor, known)]
+        done += [written(graph, name, terms, None, known) for name, graph in graphs[1:]]
+        for name, _ in graphs:
             ox.NamedNode(name)
     except (Unchecked, ValueError):
         canonical_first = canonical(graphs[0][1])
         named = [(name, sorted_ntriples(g)) for name, g in graphs[1:]]
         part, turtle = contract_part([(graphs[0][0], lines(canonical_first)), *named], owner, roots)
         return part, _files(turtle, canonical_first, ctx)
-    nq = "".join(
-        (tail := f" <{name}> .\n").join(w.triples) + tail for name, w, _ in done if w.triples
-    ).encode("utf-8")
-    trig: list[str] = []
+    nq = b"".join([piece for w in done for piece in w.nquads])
+    trig: list[bytes | memoryview] = []
     counts = {}
-    for name, w, _ in done:
+    for (name, _), w in zip(graphs, done, strict=True):
         if w.triples:
-            trig_block(terms.iri(name), w.rows, trig)
-            counts[name] = Counts.known(len(w.triples), w.entities, w.properties, w.classes)
-    part = DumpPart(nq, "".join(trig).encode("utf-8"), _sizes(counts, owner, roots))
-    turtle = turtle_text(done[0][1].rows, _PREFIXES).encode("utf-8")
-    return part, _files(turtle, done[0][2], ctx)
+            trig_block(terms.iri(name), w.statements, trig)
+            counts[name] = Counts.known(w.triples, w.entities, w.properties, w.classes)
+    part = DumpPart(nq, b"".join(trig), _sizes(counts, owner, roots))
+    first = done[0]
+    turtle = turtle_text(first.statements, _PREFIXES)
+    if first.jsonld is None:
+        return part, _files(turtle, first.graph, ctx)
+    return part, {"contrat.ttl": turtle, "contrat.jsonld": jsonld_file(head, first.jsonld)}
+
+
+@lru_cache(maxsize=4)
+def _known(ctx_json: str) -> Known:
+    """The texts known in this process for this module's prefixes and a context."""
+    return Known()
 
 
 def _files(turtle: bytes, graph: Graph, ctx: dict[str, Any]) -> dict[str, bytes]:

@@ -29,6 +29,8 @@ class Compactor:
     """rdflib's JSON-LD compaction of a graph of IRIs and literals, its choices memoised
     (one per context: :func:`compactor`)."""
 
+    LIMIT = 20_000
+
     def __init__(self, ctx: dict[str, Any]) -> None:
         self.context = JsonLdContext(ctx)
         self.keys: dict[tuple[str, str | None, str | None, bool], tuple[str, str]] = {}
@@ -39,10 +41,17 @@ class Compactor:
         self.id_key, self.type_key = c.id_key, c.type_key
         self.value_key, self.lang_key = c.value_key, c.lang_key
 
-    def iri(self, iri: str) -> str:
+    def iri(self, iri: str, keep: bool = True) -> str:
+        """The IRI's compacted form, kept if ``keep`` (a node's own IRI is not: most
+        are a contract's own, never seen again). At most :attr:`LIMIT` are kept (a
+        pool worker compacts ≈ 400 contracts)."""
         found = self.iris.get(iri)
         if found is None:
-            found = self.iris[iri] = self.context.shrink_iri(iri)
+            found = self.context.shrink_iri(iri)
+            if keep:
+                if len(self.iris) >= self.LIMIT:
+                    self.iris.clear()
+                self.iris[iri] = found
         return found
 
     def key(self, p: URIRef, o: URIRef | Literal) -> tuple[str, str]:

@@ -138,14 +138,28 @@ _sort_key = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 @lru_cache(maxsize=4)
-def _prepared(ctx_json: str) -> tuple[compaction.Compactor, str]:
+def _prepared(ctx_json: str) -> tuple[compaction.Compactor, bytes]:
     """The compactor of a context and the text of ``{"@context": ctx, "@graph": ``
     (the nodes follow), made once for each context (``ctx_json``: its JSON, in its
     order, which is the order it is written in)."""
     ctx = json.loads(ctx_json)
     empty = dumps_indented({"@context": ctx, "@graph": []})
     assert empty.endswith("[]\n}")
-    return compaction.compactor(json.dumps(ctx, sort_keys=True)), empty[:-4]
+    return compaction.compactor(json.dumps(ctx, sort_keys=True)), empty[:-4].encode()
+
+
+def prepared(ctx_json: str) -> tuple[compaction.Compactor, bytes]:
+    """The compactor of a context and the head of its files (:func:`jsonld_file`):
+    ``ctx_json`` is ``json.dumps(ctx)``."""
+    return _prepared(ctx_json)
+
+
+def jsonld_file(head: bytes, nodes: list[bytes]) -> bytes:
+    """The JSON-LD file of a graph's nodes: ``head`` (:func:`prepared`), then the
+    ``@graph``'s array of the nodes' texts, in order (``app.rdf.jsonld_text``)."""
+    if not nodes:
+        return head + b"[]\n}\n"
+    return b"".join((head, b"[\n  ", b",\n  ".join(nodes), b"\n ]\n}\n"))
 
 
 def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:
@@ -158,9 +172,9 @@ def compacted(graph: Graph, ctx: dict[str, Any]) -> bytes:
     pass (``app.rdf.jsonld_text``) when they can be, else made, sorted, then
     written.
     """
-    compactor, head = _prepared(json.dumps(ctx))
+    compactor, head = prepared(json.dumps(ctx))
     try:
-        return (head + graph_text(compactor, graph) + "\n}\n").encode("utf-8")
+        return jsonld_file(head, graph_text(compactor, graph))
     except compaction.Unsupported:
         pass
     try:

@@ -4,15 +4,17 @@ The build wrote each contract's Turtle file and TriG blocks with Oxigraph's
 serializer (``pyoxigraph.serialize``), from quads Oxigraph parsed back from the
 N-Quads lines just written: ≈ 15 ms a contract making 4 700 Python objects
 twice over. The lines' terms are at hand when they are written
-(``app.rdf.ntriples``), so their Turtle text is made there, once a term, and
-the statements are laid out here as ``oxttl``'s ``LowLevelTriGSerializer``
-lays them out (pyoxigraph 0.5): prefixes tried longest namespace first, a
-local name kept when ``escape_local_name`` keeps it, ``a`` for ``rdf:type``,
+(``app.rdf.triples_text``), so their Turtle text is made there, once a term
+(:class:`Terms`), and the statements are laid out as ``oxttl``'s
+``LowLevelTriGSerializer`` lays them out (pyoxigraph 0.5; each subject's in
+``app.rdf.triples_text``, the file and the blocks here): prefixes tried
+longest namespace first, a local name kept when ``escape_local_name`` keeps
+it, ``a`` for ``rdf:type``,
 booleans and numbers of the Turtle grammar bare, other literals quoted as
 ``oxrdf``'s ``print_quoted_str`` quotes them, language tags in lower case;
 one statement a subject, `` ;`` and a tab before each next predicate, `` , ``
 between the objects of one, and in TriG each graph's block indented by a tab.
-``tests/rdf/test_turtle_text.py`` compares every rule with Oxigraph's own
+``tests/build/test_contract_files.py`` compares every rule with Oxigraph's own
 serializer, on random terms and on the seeds.
 """
 
@@ -76,6 +78,9 @@ class Terms:
     def __init__(self, prefixes: dict[str, str]) -> None:
         # Longest namespace first (two namespaces of one length never both begin an IRI).
         self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        # Whether any namespace begins an IRI, in one call (most of a contract's IRIs
+        # are under none: its elements').
+        self.under_any = re.compile("|".join(re.escape(ns) for _, ns in self.prefixes)).match
         self.iris: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
@@ -85,6 +90,8 @@ class Terms:
         return found
 
     def _iri(self, iri: str) -> str:
+        if self.under_any(iri) is None:
+            return f"<{iri}>"
         for name, namespace in self.prefixes:
             if iri.startswith(namespace):
                 local = iri[len(namespace) :]
@@ -111,26 +118,6 @@ class Terms:
         return f"{quoted(value)}^^{self.iri(datatype)}"
 
 
-# Each subject's text, and its (anything, predicate, object)s: the N-Triples line they
-# are sorted by comes first in the writer's rows, and is not read here.
-Rows = list[tuple[str, list[tuple[str, str, str]]]]
-
-
-def statements(rows: Rows, out: list[str], indent: str = "") -> None:
-    """The statements of sorted triples, each subject's predicates and objects in order."""
-    for subject, triples in rows:
-        previous = None
-        for _, predicate, obj in triples:
-            if previous is None:
-                out.append(f"{indent}{subject} {predicate} {obj}")
-            elif predicate == previous:
-                out.append(f" , {obj}")
-            else:
-                out.append(f" ;\n{indent}\t{predicate} {obj}")
-            previous = predicate
-        out.append(" .\n")
-
-
 @lru_cache(maxsize=4)
 def prelude(prefixes: tuple[tuple[str, str], ...]) -> str:
     """The ``@prefix`` lines Oxigraph writes first (its order: by decreasing length of
@@ -142,18 +129,18 @@ def prelude(prefixes: tuple[tuple[str, str], ...]) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if line.startswith("@prefix "))
 
 
-def turtle(rows: Rows, prefixes: dict[str, str]) -> str:
-    """The Turtle file (``""`` for no triple: Oxigraph writes its prefixes with the first)."""
-    if not rows:
-        return ""
-    out = [prelude(tuple(prefixes.items()))]
-    statements(rows, out)
-    return "".join(out)
+def turtle(statements: list[bytes], prefixes: dict[str, str]) -> bytes:
+    """The Turtle file of a graph's statements (``b""`` for none: Oxigraph writes its
+    prefixes with the first triple)."""
+    if not statements:
+        return b""
+    return b"".join([prelude(tuple(prefixes.items())).encode(), *statements])
 
 
-def trig_block(name: str, rows: Rows, out: list[str]) -> None:
-    """A named graph's block of TriG (its name written as the terms are)."""
-    if rows:
-        out.append(f"{name} {{\n")
-        statements(rows, out, "\t")
-        out.append("}\n")
+def trig_block(name: str, statements: list[bytes], out: list[bytes | memoryview]) -> None:
+    """A named graph's block of TriG (its name written as the terms are): its Turtle
+    statements, each line indented by a tab (a statement's line breaks are the only
+    ones in its text: a term's Turtle text escapes them or cannot hold them)."""
+    if statements:
+        indented = b"".join(statements).replace(b"\n", b"\n\t")
+        out += (f"{name} {{\n\t".encode(), memoryview(indented)[:-1], b"}\n")
