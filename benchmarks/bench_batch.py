@@ -22,6 +22,8 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +39,25 @@ def _watch(phase: str, info: dict[str, int]) -> None:
         _collector[0] += time.process_time() - _collector[1]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+@contextmanager
+def worker_inputs(description: str, contracts: int) -> Iterator[list[Path]]:
+    """The contract files named on the command line (``root``, ``--contracts``), with
+    the environment of a build over them, its cache a temporary directory."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("root", type=Path, help="generate_yaml.py's output")
-    parser.add_argument("--contracts", type=int, default=20)
+    parser.add_argument("--contracts", type=int, default=contracts)
     args = parser.parse_args()
-    paths = sorted((args.root / "contrats").glob("*.yaml"))[: args.contracts]
     with tempfile.TemporaryDirectory() as cache:
         os.environ |= {
             "CVKG_DATA_DIR": str(args.root / "contrats"),
             "CVKG_SOURCES_DIR": str(args.root / "sources"),
             "CVKG_CACHE_DIR": cache,
         }
+        yield sorted((args.root / "contrats").glob("*.yaml"))[: args.contracts]
+
+
+def main() -> int:
+    with worker_inputs(__doc__ or "", 20) as paths:
         import app.build_contracts as stages
         from app.build_contracts import Batch, build_batch
         from app.config import get_settings

@@ -15,18 +15,18 @@ python …/bench_worker_stages.py``) to compare two versions, alternately.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, os.getcwd())  # the checkout measured: the current directory's app/
+sys.path.insert(1, str(Path(__file__).resolve().parent))
+from bench_batch import worker_inputs  # noqa: E402
 
 _STAGES = {
     "load_checked": "read",
@@ -45,17 +45,7 @@ _BEFORE_FILES = ("read", "rdf", "shacl", "enrich", "facts", "release")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("root", type=Path, help="generate_yaml.py's output")
-    parser.add_argument("--contracts", type=int, default=50)
-    args = parser.parse_args()
-    paths = sorted((args.root / "contrats").glob("*.yaml"))[: args.contracts]
-    with tempfile.TemporaryDirectory() as cache:
-        os.environ |= {
-            "CVKG_DATA_DIR": str(args.root / "contrats"),
-            "CVKG_SOURCES_DIR": str(args.root / "sources"),
-            "CVKG_CACHE_DIR": cache,
-        }
+    with worker_inputs(__doc__ or "", 50) as paths:
         import app.build_contracts as stages
         from app.config import get_settings
 
