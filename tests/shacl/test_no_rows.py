@@ -169,8 +169,10 @@ def _engine(graphs: list[Graph], common: Common) -> Engine:
     return Engine(compiled(common.shapes), index, _namespaces(graphs, common.ont))
 
 
-def _answers(graph: Graph, common: Common) -> list[tuple[str, bool, int, int]]:
-    """(query, no_rows, rows the rdflib way, rows the batched way) of each constraint."""
+def _answers(graph: Graph, common: Common, rdflib: bool) -> list[tuple[str, bool, int, int]]:
+    """(query, no_rows, rows the rdflib way, rows the batched way) of each constraint;
+    the rdflib way (a query a focus node: ≈ 0.5 s a seed) only when ``rdflib``, else
+    the batched count twice."""
     e = _engine([graph], common)
     out = []
     for shape in e.shapes.by_node.values():
@@ -179,13 +181,15 @@ def _answers(graph: Graph, common: Common) -> list[tuple[str, bool, int, int]]:
         focus = e.focus_nodes(shape)
         for c in shape.sparql:
             said = no_rows(e.index, e.prefixes(), c.select, focus)
-            one = sum(len(_rows_one(e, c, f)) for f in focus)
+            one = sum(len(_rows_one(e, c, f)) for f in focus) if rdflib else None
             batched = (
                 sum(map(len, _rows_batched(e, c, focus).values()))
                 if _can_batch(e, c, focus)
                 else one
             )
-            out.append((c.select, said, one, batched))
+            if batched is None:  # not batched: the rdflib way is the only way
+                one = batched = sum(len(_rows_one(e, c, f)) for f in focus)
+            out.append((c.select, said, batched if one is None else one, batched))
     return out
 
 
@@ -193,11 +197,11 @@ def _answers(graph: Graph, common: Common) -> list[tuple[str, bool, int, int]]:
 def test_no_rows_only_where_the_queries_give_none(
     name: str, curated: list[Graph], common: Common
 ) -> None:
-    for graph in curated:
+    for i, graph in enumerate(curated):  # rdflib's rows (the reference) on the first seed
         g = Graph()
         g += graph
         CHANGES[name](g)
-        answers = _answers(g, common)
+        answers = _answers(g, common, rdflib=i == 0)
         assert {" ".join(q.split()) for q, *_ in answers} == set(KNOWN)  # every one known
         for query, said, one, batched in answers:
             assert one == batched, query
