@@ -20,6 +20,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SKOS, XSD
+from test_jsonld_order import _reference as _arrays_sorted  # as the build sorts them
 
 from app.config import DEFAULT_BASE_IRI
 from app.rdf import compaction
@@ -31,17 +32,8 @@ from app.rdf.namespaces import CDV
 BASE = DEFAULT_BASE_IRI
 
 
-def _sorted(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: v if k == "@list" else _sorted(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_sorted(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return value
-
-
 def _reference(graph: Graph, ctx: dict[str, Any]) -> bytes:
-    body = {"@context": ctx, "@graph": _sorted(rdflib_nodes(graph, ctx))}
+    body = {"@context": ctx, "@graph": _arrays_sorted(rdflib_nodes(graph, ctx))}
     return (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
