@@ -30,6 +30,9 @@ from app.rdf.context import context
 from app.rdf.triples_text import written
 from app.rdf.turtle_text import Terms
 
+# rdflib warns of each ill-formed boolean the random graphs hold: they are the point here.
+pytestmark = pytest.mark.filterwarnings("ignore:Parsing weird boolean:UserWarning")
+
 
 @pytest.fixture(scope="module")
 def ctx(repo_root: Path) -> dict[str, Any]:

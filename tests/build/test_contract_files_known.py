@@ -28,6 +28,9 @@ from app.rdf.compaction import Compactor
 from app.rdf.context import context
 from app.rdf.term_text import Known
 
+# rdflib warns of each ill-formed boolean the random graphs hold: they are the point here.
+pytestmark = pytest.mark.filterwarnings("ignore:Parsing weird boolean:UserWarning")
+
 CDV = "https://w3id.org/contrats-de-ville/onto#"
 _VALUE = "https://w3id.org/contrats-de-ville/id/theme/habitat"
 
