@@ -55,8 +55,7 @@ def in_memory(store: ox.Store) -> Select:
 def _rows(body: bytes) -> list[dict[str, Any]]:
     solutions = ox.parse_query_results(body, format=_TSV)
     assert isinstance(solutions, ox.QuerySolutions)
-    names = [v.value for v in solutions.variables]
-    return [{n: queries.python_value(row[n]) for n in names} for row in solutions]
+    return list(queries.plain_rows(solutions))
 
 
 def _loop_of_this_thread() -> asyncio.AbstractEventLoop | None:

