@@ -138,20 +138,15 @@ _sort_key = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 @lru_cache(maxsize=4)
-def _prepared(ctx_json: str) -> tuple[compaction.Compactor, bytes]:
-    """The compactor of a context and the text of ``{"@context": ctx, "@graph": ``
-    (the nodes follow), made once for each context (``ctx_json``: its JSON, in its
-    order, which is the order it is written in)."""
+def prepared(ctx_json: str) -> tuple[compaction.Compactor, bytes]:
+    """The compactor of a context and the head of its files (:func:`jsonld_file`: the
+    text of ``{"@context": ctx, "@graph": ``, the nodes follow), made once for each
+    context (``ctx_json``: ``json.dumps(ctx)``, in its order, which is the order it is
+    written in)."""
     ctx = json.loads(ctx_json)
     empty = dumps_indented({"@context": ctx, "@graph": []})
     assert empty.endswith("[]\n}")
     return compaction.compactor(json.dumps(ctx, sort_keys=True)), empty[:-4].encode()
-
-
-def prepared(ctx_json: str) -> tuple[compaction.Compactor, bytes]:
-    """The compactor of a context and the head of its files (:func:`jsonld_file`):
-    ``ctx_json`` is ``json.dumps(ctx)``."""
-    return _prepared(ctx_json)
 
 
 def jsonld_file(head: bytes, nodes: list[bytes]) -> bytes:
