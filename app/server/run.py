@@ -3,17 +3,20 @@
 Without ``--data`` the served graph is the build's N-Quads dump (the CLI builds
 it first if missing or stale), loaded into ``settings.store_dir`` unless already loaded
 from that same dump. With ``--data`` arbitrary RDF files are loaded into a
-temporary store, removed on exit.
+temporary store, removed on exit — on SIGTERM too (see ``_Terminated``).
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import socket
 import sys
 import tempfile
+import threading
 from pathlib import Path
+from types import FrameType
 
 from app.config import get_settings
 
@@ -41,6 +44,23 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _Terminated(Exception):
+    """SIGTERM, turned into an exception so that ``serve``'s cleanup runs.
+
+    uvicorn catches SIGTERM, shuts down gracefully, then restores the previous
+    handler and raises the signal again so that the process still ends "killed
+    by SIGTERM". With the default handler that kills the process at once, and
+    the ``finally`` that removes ``--data``'s temporary store never ran: every
+    ``cvkg serve --data`` stopped by a supervisor (or a test) left a copy of
+    its store in the temporary folder. The same signal during the load, before
+    uvicorn runs, now ends the load and cleans up as well.
+    """
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated(signum)
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -62,6 +82,10 @@ def serve(
     settings = get_settings()
     configure_logging()
     temporary: Path | None = None
+    # Signals can only be handled in the main thread (the CLI's; not a test's thread).
+    handles_term = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if handles_term else None
+    terminated = False
     try:
         record = Record(settings.annotations_dir)
         if record.graphs and settings.sparql_endpoint:  # remote_writes.py: the engine holds them
@@ -110,6 +134,13 @@ def serve(
     except OSError as exc:
         print(f"cvkg serve: {exc}", file=sys.stderr)
         return 1
+    except _Terminated:
+        terminated = True
+        return 128 + signal.SIGTERM
     finally:
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
+        if handles_term:
+            signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
+        if terminated:  # end as uvicorn meant: killed by the signal, now that all is clean
+            signal.raise_signal(signal.SIGTERM)

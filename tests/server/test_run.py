@@ -60,3 +60,20 @@ def test_accepted_connections_have_tcp_nodelay() -> None:
             assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1, loop
         server.should_exit = True
         thread.join()
+
+
+def test_sigterm_ends_the_server_and_removes_the_temporary_store(tmp_path: Path) -> None:
+    """A supervisor stops the server with SIGTERM: the ``--data`` store it loaded
+    into the temporary folder goes with it, and the exit still says "SIGTERM"."""
+    import signal
+
+    data = tmp_path / "one.nt"
+    data.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    with live_server([data], tmp_path / "serve.log", env={"TMPDIR": str(scratch)}) as server:
+        (store,) = scratch.glob("cvkg-store-*")  # the copy it serves, while it serves
+        assert any(store.rglob("*")), "store empty while serving"
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=30) == -signal.SIGTERM, server.log()
+    assert list(scratch.iterdir()) == [], server.log()
