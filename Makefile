@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	bash scripts/fetch-allocator.sh $(VENV)
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install the package with its test tools

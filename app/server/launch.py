@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.server.allocator import preload_environment
 from app.server.private_pages import PrivatePages
 
 log = logging.getLogger("cvkg.server")
@@ -48,12 +49,12 @@ class WorkerProcess(Protocol):
     async def wait(self) -> int: ...
 
 
-def _environment() -> dict[str, str]:
+def _environment(preload: Path | None) -> dict[str, str]:
     env = dict(os.environ)
     paths = [str(_PROJECT_ROOT), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     env["RUST_BACKTRACE"] = "0"  # an allocation failure is one line in the log
-    return env
+    return preload_environment(env, preload)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Options:
     prefixes: dict[str, str]
     query_memory: int
     isolate: bool
+    preload: Path | None = None  # the workers' malloc (allocator.py); None: the C library's
 
     def arguments(self, fd: int) -> list[str]:
         args = [
@@ -91,7 +93,7 @@ async def _start(
             *extra,
             pass_fds=(child.fileno(),),
             stdin=asyncio.subprocess.DEVNULL,
-            env=_environment(),
+            env=_environment(options.preload),
         )
     finally:
         child.close()

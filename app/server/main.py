@@ -20,6 +20,7 @@ from app.config import Settings
 from app.prefixes import project_prefixes
 from app.server import errors
 from app.server.access_log import AccessLogMiddleware
+from app.server.allocator import worker_preload
 from app.server.annotation_graphs import Record
 from app.server.conditional import ConditionalMiddleware
 from app.server.deps import Runtime
@@ -66,6 +67,7 @@ def create_app(
             query_memory=settings.query_memory_bytes(),
             store_mode=settings.store_mode,
             private_memory=settings.worker_private_memory,
+            preload=worker_preload(settings.worker_allocator),
         )
     runtime = Runtime(
         settings=settings,

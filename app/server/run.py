@@ -75,6 +75,7 @@ def serve(
     """
     import uvicorn
 
+    from app.server.allocator import AllocatorError, describe, worker_preload
     from app.server.annotation_graphs import Record
     from app.server.main import create_app
     from app.server.store import StoreError, load_files, prepare_store
@@ -87,6 +88,9 @@ def serve(
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if handles_term else None
     terminated = False
     try:
+        if not settings.sparql_endpoint:  # a wrong setting is said before a long load
+            allocator = describe(worker_preload(settings.worker_allocator))
+            print(f"Allocateur mémoire des requêtes : {allocator}", file=sys.stderr)
         record = Record(settings.annotations_dir)
         if record.graphs and settings.sparql_endpoint:  # remote_writes.py: the engine holds them
             print(
@@ -128,7 +132,7 @@ def serve(
         )
         uvicorn.Server(config).run(sockets=[sock])
         return 0
-    except StoreError as exc:
+    except (StoreError, AllocatorError) as exc:
         print(f"cvkg serve: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

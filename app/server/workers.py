@@ -77,6 +77,7 @@ class WorkerPool:
     query_memory: int = 0  # bytes per query, enforced by the kernel (0: none)
     store_mode: str = "disk"  # "memory": workers forked from one in-memory copy
     private_memory: int = 0  # memory mode: a worker's own pages before it is replaced
+    preload: Path | None = None  # the workers' malloc (allocator.py); None: the C library's
     _idle: asyncio.Queue[Worker] = field(init=False)
     _gate: asyncio.Lock = field(init=False)
     _tasks: set[asyncio.Task[None]] = field(init=False, default_factory=set)
@@ -89,7 +90,9 @@ class WorkerPool:
     _launcher: SubprocessLauncher | ZygoteLauncher = field(init=False)
 
     def __post_init__(self) -> None:
-        options = Options(self.store_path, self.prefixes, self.query_memory, self.isolate)
+        options = Options(
+            self.store_path, self.prefixes, self.query_memory, self.isolate, self.preload
+        )
         memory = self.store_mode == "memory"
         self._launcher = (
             ZygoteLauncher(options, self.private_memory) if memory else SubprocessLauncher(options)

@@ -1,0 +1,135 @@
+"""The query workers' ``malloc``: which library ``CVKG_WORKER_ALLOCATOR`` picks, and
+that the workers (not the server) really run with it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from attack_helpers import MEMORY_BOMB
+
+from app.server.allocator import AllocatorError, preload_environment, worker_preload
+from app.server.live import PROJECT_ROOT, live_server, processes
+
+ASK = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _library(folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(b"\x7fELF")  # only looked for, never loaded here
+    return folder / name
+
+
+def test_auto_prefers_mimalloc_then_jemalloc_in_the_order_of_the_folders(tmp_path: Path) -> None:
+    venv, system = tmp_path / "venv", tmp_path / "system"
+    jemalloc = _library(venv, "libjemalloc.so.2")
+    assert worker_preload("auto", search=(venv, system)) == jemalloc
+    mimalloc = _library(system, "libmimalloc.so.3")
+    assert worker_preload("auto", search=(venv, system)) == mimalloc  # mimalloc wherever it is
+    first = _library(venv, "libmimalloc.so.2.0")
+    assert worker_preload("auto", search=(venv, system)) == first  # the venv's copy first
+    assert worker_preload("system", search=(venv, system)) is None
+    (tmp_path / "empty").mkdir()
+    assert worker_preload("auto", search=(tmp_path / "empty",)) is None
+
+
+def test_a_symbolic_link_is_preloaded_as_the_file_it_names(tmp_path: Path) -> None:
+    real = _library(tmp_path, "libmimalloc.so.2.0")
+    (tmp_path / "libmimalloc.so.2").symlink_to(real.name)
+    assert worker_preload("auto", search=(tmp_path,)) == real
+
+
+@pytest.mark.parametrize("setting", ["libmimalloc.so.2", "/nowhere/libmimalloc.so.2", "/tmp"])
+def test_a_setting_that_names_no_library_file_is_refused(setting: str) -> None:
+    with pytest.raises(AllocatorError, match="CVKG_WORKER_ALLOCATOR"):
+        worker_preload(setting)
+
+
+def test_the_users_own_preloads_are_kept_after_ours() -> None:
+    ours = Path("/lib/libmimalloc.so.2")
+    env = preload_environment({"LD_PRELOAD": "/a/libx.so  /lib/libmimalloc.so.2"}, ours)
+    assert env["LD_PRELOAD"] == "/lib/libmimalloc.so.2 /a/libx.so"
+    assert preload_environment({"PATH": "/bin"}, ours) == {"PATH": "/bin", "LD_PRELOAD": str(ours)}
+
+
+def test_serve_refuses_a_wrong_setting_before_loading_anything(tmp_path: Path) -> None:
+    data = tmp_path / "one.nt"
+    data.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
+    env["CVKG_WORKER_ALLOCATOR"] = str(tmp_path / "libabsent.so")
+    done = subprocess.run(  # noqa: S603 (our own CLI)
+        [sys.executable, "-m", "app.cli", "serve", "--data", str(data), "--port", "0"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "CVKG_WORKER_ALLOCATOR" in done.stderr and "libabsent.so" in done.stderr
+    assert "chargé" not in done.stderr  # nothing loaded
+
+
+def _mapped(pid: int) -> str:
+    return Path(f"/proc/{pid}/maps").read_text(encoding="ascii", errors="replace")
+
+
+def _workers_of(server_pid: int) -> list[int]:
+    """The server's query workers (a child caught between fork and exec is still
+    the server's image, with the server's command line: left out)."""
+    children = [pid for pid, (parent, _) in processes().items() if parent == server_pid]
+    return [pid for pid in children if b"app.server.worker_main" in _command(pid)]
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+FOUND = worker_preload("auto")
+
+
+@pytest.mark.skipif(
+    FOUND is None, reason="ni mimalloc ni jemalloc sur cette machine (scripts/fetch-allocator.sh)"
+)
+def test_workers_run_with_the_library_and_the_server_without(
+    tmp_path: Path, data_files: list[Path]
+) -> None:
+    """Each worker maps the preloaded library, answers, and still stops at its
+    memory cap (``RLIMIT_DATA``: the allocator's own reservations count too)
+    with the usual 507; the server process keeps the C library's malloc."""
+    assert FOUND is not None
+    settings = {"CVKG_QUERY_MEMORY": "300M", "CVKG_QUERY_TIMEOUT": "20"}
+    with live_server(data_files, tmp_path / "serve.log", env=settings) as server:
+        assert httpx.get(f"{server.url}/healthz").json()["worker_allocator"] == FOUND.name
+        answer = httpx.get(server.sparql, params={"query": ASK}, headers={"Accept": "text/csv"})
+        triples = int(answer.text.splitlines()[1])
+        assert triples > 3000  # the filler and the two contracts
+        workers = _workers_of(server.process.pid)
+        assert workers, server.log()
+        for pid in workers:
+            assert str(FOUND) in _mapped(pid), f"worker {pid} without {FOUND}"
+        assert str(FOUND) not in _mapped(server.process.pid)
+        bomb = httpx.get(server.sparql, params={"query": MEMORY_BOMB}, timeout=60)
+        assert bomb.status_code == 507, bomb.text
+        assert "300 Mio" in bomb.text
+        again = httpx.get(server.sparql, params={"query": ASK}, headers={"Accept": "text/csv"})
+        assert int(again.text.splitlines()[1]) == triples
+
+
+def test_system_keeps_the_c_librarys_malloc(tmp_path: Path) -> None:
+    data = tmp_path / "one.nt"
+    data.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
+    env = {"CVKG_WORKER_ALLOCATOR": "system"}
+    with live_server([data], tmp_path / "serve.log", env=env) as server:
+        assert httpx.get(f"{server.url}/healthz").json()["worker_allocator"] == "system"
+        workers = _workers_of(server.process.pid)
+        assert workers, server.log()
+        for pid in workers:
+            assert "malloc.so" not in _mapped(pid)
