@@ -23,10 +23,12 @@ def api_server(
 ) -> Iterator[LiveServer]:
     """``cvkg serve --data`` (loads the dump), or the server on an already loaded ``store``.
 
-    ``CVKG_MAX_ROWS`` is passed on (the SPARQL matrix has 79 k rows at 2 000 contracts).
+    ``CVKG_MAX_ROWS`` is passed on (the SPARQL matrix has 79 k rows at 2 000 contracts),
+    and ``CVKG_WORKER_ALLOCATOR`` (to compare the workers' ``malloc``).
     """
     env = {"CVKG_QUERY_WORKERS": str(workers)} if workers else {}
-    env |= {k: v for k, v in os.environ.items() if k == "CVKG_MAX_ROWS"}
+    passed = ("CVKG_MAX_ROWS", "CVKG_WORKER_ALLOCATOR")
+    env |= {k: v for k, v in os.environ.items() if k in passed}
     if store is None:
         with live_server([data], workdir / "server.log", env=env, startup_timeout=600) as s:
             yield s

@@ -62,10 +62,10 @@ def worker_preload(setting: str, search: tuple[Path, ...] | None = None) -> Path
         return None
     if setting != AUTO:
         path = Path(setting)
-        if not path.is_absolute() or not path.is_file():
+        if not path.is_absolute() or not _shared_object(path):
             raise AllocatorError(
-                f"CVKG_WORKER_ALLOCATOR : {setting} n'existe pas (ou n'est pas un fichier) ; "
-                "« auto », « system » ou le chemin d'une bibliothèque partagée"
+                f"CVKG_WORKER_ALLOCATOR : {setting} n'existe pas (ou n'est pas une bibliothèque "
+                "ELF) ; « auto », « system » ou le chemin absolu d'une bibliothèque partagée"
             )
         return path
     found = libraries(search)
@@ -79,11 +79,22 @@ def libraries(search: tuple[Path, ...] | None = None) -> list[Path]:
     folders = (_VENV_DIR, *_SYSTEM_DIRS) if search is None else search
     found = []
     for stem in _STEMS:
-        hits = (c for f in folders for c in sorted(f.glob(stem + ".*")) if c.is_file())
+        hits = (c for f in folders for c in sorted(f.glob(stem + ".*")) if _shared_object(c))
         first = next(hits, None)
         if first is not None:
             found.append(first.resolve())
     return found
+
+
+def _shared_object(path: Path) -> bool:
+    """An ELF file: what the dynamic loader can preload. Anything else it would
+    skip with a warning on each worker's stderr, and ``/healthz`` would name a
+    library the workers do not run with."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == b"\x7fELF"
+    except OSError:  # absent, a folder, unreadable
+        return False
 
 
 def preload_environment(env: dict[str, str], library: Path | None) -> dict[str, str]:

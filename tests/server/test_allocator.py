@@ -49,6 +49,18 @@ def test_a_setting_that_names_no_library_file_is_refused(setting: str) -> None:
         worker_preload(setting)
 
 
+def test_a_file_that_is_not_a_shared_library_is_neither_taken_nor_accepted(
+    tmp_path: Path,
+) -> None:
+    text = tmp_path / "libmimalloc.so.2"
+    text.write_text("INPUT(libmimalloc.so.2.0)\n", encoding="ascii")  # a linker script, say
+    assert worker_preload("auto", search=(tmp_path,)) is None
+    with pytest.raises(AllocatorError, match="ELF"):
+        worker_preload(str(text))
+    jemalloc = _library(tmp_path, "libjemalloc.so.2")
+    assert worker_preload("auto", search=(tmp_path,)) == jemalloc  # the next one found
+
+
 def test_the_users_own_preloads_are_kept_after_ours() -> None:
     ours = Path("/lib/libmimalloc.so.2")
     env = preload_environment({"LD_PRELOAD": "/a/libx.so  /lib/libmimalloc.so.2"}, ours)
