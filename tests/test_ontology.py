@@ -187,16 +187,26 @@ def _triples(path: Path, fmt: ox.RdfFormat) -> list[ox.Triple]:
 
 
 def _reason(nt_file: Path, java: str) -> None:
-    """Load one N-Triples file into a fresh owlready2 world and run HermiT on it."""
+    """Load one N-Triples file into a fresh owlready2 world and run HermiT on it.
+
+    owlready2 writes the world to a temporary file for HermiT and deletes it
+    only when the data is consistent: an inconsistent world left a copy in the
+    machine's temporary folder at each run. It is written beside ``nt_file``
+    (the test's own folder, removed by pytest) instead.
+    """
+    import tempfile
+
     import owlready2
 
     owlready2.JAVA_EXE = java
     world = owlready2.World()
     onto = world.get_ontology(nt_file.as_uri()).load()
+    previous, tempfile.tempdir = tempfile.tempdir, str(nt_file.parent)
     try:
         with onto:
             owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     finally:
+        tempfile.tempdir = previous
         world.close()
 
 

@@ -16,13 +16,15 @@ are read back as elements. The server's heap holds no corpus.
 
 >>> import tempfile, pathlib
 >>> from app.api.search_build import write_index
->>> path = pathlib.Path(tempfile.mkdtemp()) / "index.sqlite"
+>>> folder = tempfile.TemporaryDirectory()
+>>> path = pathlib.Path(folder.name) / "index.sqlite"
 >>> rows = [{"element": "e1", "id": "c", "label": "Santé mentale des jeunes"},
 ...         {"element": "e2", "id": "c", "label": "Accès à la santé"}]
 >>> write_index(rows, path)
 2
 >>> [(h.element.iri, h.matched) for h in SearchIndex(path).search("SANTES MENTALES", 10)[1]]
 [('e1', 2), ('e2', 1)]
+>>> folder.cleanup()
 """
 
 from __future__ import annotations
