@@ -246,7 +246,8 @@ def main() -> int:
         for e in engines[: len(modes)]:
             print(
                 f"\n{e.name} : écoute {e.start_s:.1f} s après le lancement, "
-                f"prêt (préparation de l'API finie) {e.ready_s:.0f} s après l'écoute"
+                f"prêt (préparation de l'API finie) {e.ready_s:.0f} s après l'écoute ; "
+                f"malloc des processus de requête : {e.allocator}"
             )
         print(f"\n{len(contracts)} contrats ; ms ; ratio = cvkg / Oxigraph (≤ 1.1 visé)")
         print("froid : texte distinct à chaque essai (aucun cache) ; chaud : cache de cvkg")

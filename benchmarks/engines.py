@@ -32,6 +32,7 @@ class Engine:
     load_peak_mb: float = 0.0
     ready_s: float = 0.0  # from listening to quiet (start-up work done)
     start_s: float = 0.0  # from launch to listening (memory mode: the copy into memory)
+    allocator: str = ""  # this endpoint's workers' malloc, as /healthz says
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=600))
 
     last_cached: bool = False  # the last answer came from this endpoint's result cache
@@ -161,6 +162,7 @@ def start_ours(
     engine = Engine(name, f"{url}/sparql", process, wall, peak)
     engine.start_s = time.perf_counter() - launched
     engine.ready_s = wait_quiet(process.pid)
+    engine.allocator = httpx.get(f"{url}/healthz").json().get("worker_allocator", "?")
     return engine
 
 
