@@ -44,7 +44,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-class _Terminated(Exception):
+class _Terminated(SystemExit):
     """SIGTERM, turned into an exception so that ``serve``'s cleanup runs.
 
     uvicorn catches SIGTERM, shuts down gracefully, then restores the previous
@@ -53,7 +53,9 @@ class _Terminated(Exception):
     the ``finally`` that removes ``--data``'s temporary store never ran: every
     ``cvkg serve --data`` stopped by a supervisor (or a test) left a copy of
     its store in the temporary folder. The same signal during the load, before
-    uvicorn runs, now ends the load and cleans up as well.
+    uvicorn runs, now ends the load and cleans up as well. A ``SystemExit``, so
+    that no ``except Exception`` on the way (nor asyncio running a callback)
+    takes it for an error and carries on.
     """
 
 

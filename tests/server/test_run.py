@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import httpx
 
-from app.server.live import live_server
+from app.server.live import PROJECT_ROOT, live_server
 from app.server.store import read_meta
 
 CONTRACTS = "PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#> SELECT (COUNT(*) AS ?n) { ?c a cdv:Contrat }"
@@ -77,3 +78,68 @@ def test_sigterm_ends_the_server_and_removes_the_temporary_store(tmp_path: Path)
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(timeout=30) == -signal.SIGTERM, server.log()
     assert list(scratch.iterdir()) == [], server.log()
+
+
+SERVE_DUMP = (
+    "import sys; from pathlib import Path; from app.server.run import serve; "
+    "sys.exit(serve(port=0, dump=Path(sys.argv[1])))"
+)
+
+
+def _dump(path: Path, quads: int, tag: str) -> Path:
+    graph = "<https://w3id.org/contrats-de-ville/id/graph/essai>"
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(quads):
+            out.write(
+                f'<http://example.org/{tag}/s{i}> <http://example.org/p> "valeur {i}" {graph} .\n'
+            )
+    return path
+
+
+def _serve_dump(dump: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    import sys
+
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-c", SERVE_DUMP, str(dump)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_sigterm_during_a_load_keeps_the_store_that_was_there(tmp_path: Path) -> None:
+    """A server stopped while it (re)loads its store: the store it had is still
+    whole and still says what it was loaded from, and the half-loaded copy is gone."""
+    import os
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
+    env |= {"CVKG_STORE_DIR": str(tmp_path / "store"), "CVKG_ANNOTATIONS_DIR": str(tmp_path / "a")}
+    small = _dump(tmp_path / "small.nq", 10, "small")
+    first = _serve_dump(small, env)
+    assert first.stderr is not None
+    for line in first.stderr:  # loaded, then listening: stop it
+        if "Point d'accès SPARQL" in line:
+            first.send_signal(signal.SIGTERM)
+    assert first.wait(timeout=60) == -signal.SIGTERM
+    before = read_meta(tmp_path / "store")
+    assert before is not None and before["source"]["path"] == str(small.resolve())
+
+    big = _dump(tmp_path / "big.nq", 400_000, "big")  # a few seconds of loading
+    second = _serve_dump(big, env)
+    assert second.stderr is not None
+    log = []
+    for line in second.stderr:
+        log.append(line)
+        if line.startswith("Chargement de"):
+            second.send_signal(signal.SIGTERM)
+    assert second.wait(timeout=120) == -signal.SIGTERM, "".join(log)
+    assert "Chargé en" not in "".join(log), "the load ended before the signal: make it longer"
+    assert read_meta(tmp_path / "store") == before
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [".store.lock", "big.nq", "small.nq", "store"], left
+    from pyoxigraph import Store
+
+    store = Store.read_only(str(tmp_path / "store"))
+    assert len(store) == 10  # the small dump's quads, all of them
