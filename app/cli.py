@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from app.config import PROJECT_ROOT, get_settings
+from app.termination import sigterm_cleans_up
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -232,7 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    with sigterm_cleans_up():  # a stopped build or import leaves no half-written folder
+        return int(args.func(args))
 
 
 if __name__ == "__main__":

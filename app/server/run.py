@@ -3,22 +3,20 @@
 Without ``--data`` the served graph is the build's N-Quads dump (the CLI builds
 it first if missing or stale), loaded into ``settings.store_dir`` unless already loaded
 from that same dump. With ``--data`` arbitrary RDF files are loaded into a
-temporary store, removed on exit — on SIGTERM too (see ``_Terminated``).
+temporary store, removed on exit — on SIGTERM too (``app/termination.py``).
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
-import signal
 import socket
 import sys
 import tempfile
-import threading
 from pathlib import Path
-from types import FrameType
 
-from app.config import get_settings
+from app.config import Settings, get_settings
+from app.termination import sigterm_cleans_up
 
 
 def configure_logging() -> None:
@@ -44,25 +42,6 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-class _Terminated(SystemExit):
-    """SIGTERM, turned into an exception so that ``serve``'s cleanup runs.
-
-    uvicorn catches SIGTERM, shuts down gracefully, then restores the previous
-    handler and raises the signal again so that the process still ends "killed
-    by SIGTERM". With the default handler that kills the process at once, and
-    the ``finally`` that removes ``--data``'s temporary store never ran: every
-    ``cvkg serve --data`` stopped by a supervisor (or a test) left a copy of
-    its store in the temporary folder. The same signal during the load, before
-    uvicorn runs, now ends the load and cleans up as well. A ``SystemExit``, so
-    that no ``except Exception`` on the way (nor asyncio running a callback)
-    takes it for an error and carries on.
-    """
-
-
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated(signum)
-
-
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -75,6 +54,20 @@ def serve(
     The build itself is the CLI's business (``cvkg serve`` builds first when
     stale): serving never reaches back into the pipeline.
     """
+    settings = get_settings()
+    configure_logging()
+    with sigterm_cleans_up():
+        return _serve(settings, host, port, dump, data_files, graph)
+
+
+def _serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    dump: Path | None,
+    data_files: list[str] | None,
+    graph: str | None,
+) -> int:
     import uvicorn
 
     from app.server.allocator import AllocatorError, describe, worker_preload
@@ -82,13 +75,7 @@ def serve(
     from app.server.main import create_app
     from app.server.store import StoreError, load_files, prepare_store
 
-    settings = get_settings()
-    configure_logging()
     temporary: Path | None = None
-    # Signals can only be handled in the main thread (the CLI's; not a test's thread).
-    handles_term = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _raise_terminated) if handles_term else None
-    terminated = False
     try:
         if not settings.sparql_endpoint:  # a wrong setting is said before a long load
             allocator = describe(worker_preload(settings.worker_allocator))
@@ -140,13 +127,6 @@ def serve(
     except OSError as exc:
         print(f"cvkg serve: {exc}", file=sys.stderr)
         return 1
-    except _Terminated:
-        terminated = True
-        return 128 + signal.SIGTERM
     finally:
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
-        if handles_term:
-            signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
-        if terminated:  # end as uvicorn meant: killed by the signal, now that all is clean
-            signal.raise_signal(signal.SIGTERM)
