@@ -21,6 +21,7 @@ nothing else changes, only speed.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -109,6 +110,26 @@ def preload_environment(env: dict[str, str], library: Path | None) -> dict[str, 
         return env
     kept = [p for p in env.get("LD_PRELOAD", "").split() if p and p != str(library)]
     return {**env, "LD_PRELOAD": " ".join([str(library), *kept])}
+
+
+def in_this_process(maps: Path = Path("/proc/self/maps")) -> str:
+    """The name of the preloaded library this process really runs with, else ``system``.
+
+    What ``LD_PRELOAD`` asks is not always what the dynamic loader does: a
+    library it cannot load (another architecture, an executable) is skipped
+    with a line on stderr. The worker says what its own memory map holds
+    (``ipc.Ready``), and that is what ``/healthz`` reports.
+    """
+    wanted = os.environ.get("LD_PRELOAD", "").split()
+    try:
+        mapped = maps.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return SYSTEM
+    files = {line.split(maxsplit=5)[-1] for line in mapped.splitlines() if "/" in line}
+    for entry in wanted:
+        if str(Path(entry).resolve()) in files:
+            return Path(entry).resolve().name
+    return SYSTEM
 
 
 def describe(library: Path | None) -> str:

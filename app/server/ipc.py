@@ -84,6 +84,7 @@ Job = QueryJob | GraphReadJob | NamedGraphsJob | CloseJob
 class Ready:
     pid: int
     isolated: bool
+    allocator: str = "system"  # the malloc it runs with (allocator.in_this_process)
     kind: Literal["ready"] = field(default="ready", init=False)
 
 

@@ -125,7 +125,7 @@ class RemotePool:
     """The worker pool's read interface (``run``, ``size``, ``idle``…) over an external engine."""
 
     isolated = False
-    preload = None  # no query worker of ours: the engine's own malloc
+    allocator = None  # no query worker of ours: the engine's own malloc
     replaced = 0
     query_memory = 0
 

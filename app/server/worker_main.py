@@ -40,6 +40,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.server import ipc
+from app.server.allocator import in_this_process
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -127,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     store: Store | None = None if args.lazy else Store.read_only(args.store)
     gc.collect()
     cap_memory(args.memory)
-    ipc.send_sync(sock, ipc.Ready(pid=os.getpid(), isolated=isolated))
+    ready = ipc.Ready(pid=os.getpid(), isolated=isolated, allocator=in_this_process())
+    ipc.send_sync(sock, ready)
     return serve_jobs(sock, store, lambda: Store.read_only(args.store), prefixes, args.memory)
 
 

@@ -63,6 +63,7 @@ class Worker:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     isolated: bool = False
+    allocator: str = "system"  # the malloc it says it runs with
     jobs: int = 0
     demoted: bool = False  # a long job lowered its CPU priority for good
 
@@ -85,6 +86,7 @@ class WorkerPool:
     _spare: Worker | None = field(init=False, default=None)
     _refilling: bool = field(init=False, default=False)
     isolated: bool = field(init=False, default=False)
+    allocator: str = field(init=False, default="system")  # as the first workers said
     replaced: int = field(init=False, default=0)
     recycled: int = field(init=False, default=0)  # memory mode: worn workers replaced
     _launcher: SubprocessLauncher | ZygoteLauncher = field(init=False)
@@ -109,6 +111,7 @@ class WorkerPool:
         for worker in workers:
             self._idle.put_nowait(worker)
         self.isolated = all(w.isolated for w in workers)
+        self.allocator = ", ".join(sorted({w.allocator for w in workers}))
         spare = asyncio.create_task(self._refill_spare())  # not needed to start serving
         self._tasks.add(spare)
         spare.add_done_callback(self._tasks.discard)
@@ -143,7 +146,7 @@ class WorkerPool:
             process.kill()
             await process.wait()
             raise RuntimeError(f"un processus de requête a répondu {ready!r} au démarrage")
-        return Worker(process, reader, writer, isolated=ready.isolated)
+        return Worker(process, reader, writer, isolated=ready.isolated, allocator=ready.allocator)
 
     async def _stop(self, worker: Worker) -> None:
         with contextlib.suppress(ProcessLookupError):

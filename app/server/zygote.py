@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app.server import ipc, worker_main
+from app.server.allocator import in_this_process
 
 
 def threads_alive() -> int:
@@ -182,7 +183,8 @@ class Zygote:
             if os.getppid() != zygote:  # the zygote died before the line above
                 os._exit(1)
             worker_main.cap_memory(self.args.memory)
-            ipc.send_sync(sock, ipc.Ready(pid=os.getpid(), isolated=self.args.isolated))
+            ready = ipc.Ready(os.getpid(), self.args.isolated, in_this_process())
+            ipc.send_sync(sock, ready)
             store = self.store
             code = worker_main.serve_jobs(
                 sock, store, lambda: store, self.prefixes, self.args.memory

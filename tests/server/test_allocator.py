@@ -4,6 +4,7 @@ that the workers (not the server) really run with it."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +146,36 @@ def test_system_keeps_the_c_librarys_malloc(tmp_path: Path) -> None:
         assert workers, server.log()
         for pid in workers:
             assert "malloc.so" not in _mapped(pid)
+
+
+def test_what_the_map_holds_is_what_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.server.allocator import in_this_process
+
+    library = _library(tmp_path, "libmimalloc.so.2.0")
+    maps = tmp_path / "maps"
+    line = "7f0000000000-7f0000001000 r--p 00000000 fe:00 42       {}\n"
+    maps.write_text(line.format("/usr/lib/libc.so.6") + line.format(library), encoding="ascii")
+    monkeypatch.setenv("LD_PRELOAD", str(library))
+    assert in_this_process(maps) == "libmimalloc.so.2.0"
+    monkeypatch.setenv("LD_PRELOAD", str(tmp_path / "libjemalloc.so.2"))  # asked, not loaded
+    assert in_this_process(maps) == "system"
+    monkeypatch.delenv("LD_PRELOAD")
+    assert in_this_process(maps) == "system"
+
+
+def test_a_library_the_loader_skips_is_not_reported_as_the_workers(tmp_path: Path) -> None:
+    """An ELF executable passes the setting's check, but the dynamic loader cannot
+    preload it and carries on with the C library's malloc: /healthz says so."""
+    found = shutil.which("true")  # any program but the worker's own interpreter
+    if found is None:
+        pytest.skip("pas de programme « true » ici")
+    executable = Path(os.path.realpath(found))
+    data = tmp_path / "one.nt"
+    data.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
+    env = {"CVKG_WORKER_ALLOCATOR": str(executable)}
+    with live_server([data], tmp_path / "serve.log", env=env) as server:
+        assert httpx.get(f"{server.url}/healthz").json()["worker_allocator"] == "system"
+        answer = httpx.get(server.sparql, params={"query": ASK}, headers={"Accept": "text/csv"})
+        assert answer.text.splitlines() == ["n", "1"]

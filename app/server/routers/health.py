@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.server.allocator import describe
 from app.server.deps import RuntimeDep
 
 router = APIRouter(tags=["health"])
@@ -16,8 +15,9 @@ async def healthz(request: Request, runtime: RuntimeDep) -> JSONResponse:
     """200 once the workers have started; says how many are idle, whether
     they run without network access (see ``worker_main``), and whether the
     comparative API's start-up preparation is over (``api_ready``: until then
-    an /api call may wait for it), and which ``malloc`` the workers run with
-    (``worker_allocator``: see ``allocator.py``)."""
+    an /api call may wait for it), and which ``malloc`` the workers say they
+    run with (``worker_allocator``: see ``allocator.py``; null with an external
+    engine)."""
     pool = runtime.pool
     return JSONResponse(
         {
@@ -29,7 +29,7 @@ async def healthz(request: Request, runtime: RuntimeDep) -> JSONResponse:
             "active_queries": runtime.admission.running,
             "queued_queries": runtime.admission.queued,
             "query_memory_bytes": pool.query_memory,
-            "worker_allocator": describe(pool.preload),
+            "worker_allocator": pool.allocator,
             "read_only": not runtime.writable,
             "api_ready": bool(getattr(request.app.state, "api_ready", False)),
         }
