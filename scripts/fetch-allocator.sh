@@ -8,7 +8,9 @@
 # unpacked into $VENV/lib/cvkg-allocator/, where `auto` looks first.
 # Never fails the setup: without apt, or offline, the workers keep the C
 # library's malloc (slower, nothing else changes), and this says so.
-# Idempotent: does nothing when a library is already there.
+# Idempotent: does nothing when a library is already there. Bounded: apt's
+# calls are cut after 60 s (180 s to read the package lists) on a machine whose
+# package servers do not answer.
 set -uo pipefail
 
 VENV="${1:-.venv}"
@@ -26,14 +28,14 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 fetch() {  # the first of the packages that apt can download
     for package in libmimalloc2.0 libmimalloc3 libjemalloc2; do
-        if (cd "$WORK" && apt-get download -qq "$package" >/dev/null 2>&1); then
+        if (cd "$WORK" && timeout 60 apt-get download -qq "$package" >/dev/null 2>&1); then
             return 0
         fi
     done
     return 1
 }
 if ! fetch && [ "$(id -u)" -eq 0 ]; then  # no package lists yet: read them, once
-    apt-get update -qq >/dev/null 2>&1 && fetch
+    timeout 180 apt-get update -qq >/dev/null 2>&1 && fetch
 fi
 deb="$(ls "$WORK"/*.deb 2>/dev/null | head -n 1)"
 if [ -z "$deb" ]; then
