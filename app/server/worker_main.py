@@ -12,7 +12,8 @@ slipped through could not reach any host. It is best effort (it needs user
 namespaces or root), reported in the ready message and in ``/healthz``.
 
 Memory is capped by the kernel: ``RLIMIT_DATA`` (heap and anonymous mappings)
-is set to the worker's idle footprint plus ``CVKG_QUERY_MEMORY``. A query that
+is set to the worker's idle footprint, its store open, plus ``CVKG_QUERY_MEMORY``
+(a spare opens its store, then sets the cap, at its first job). A query that
 needs more makes pyoxigraph's allocator fail: Rust then aborts the process
 (SIGABRT, measured on the memory bomb of ``tests/server/test_limits.py``), and
 Python code gets ``MemoryError``, answered as such before the worker exits.
@@ -125,12 +126,25 @@ def main(argv: list[str] | None = None) -> int:
 
     sock = socket.socket(fileno=args.fd)
     prefixes: dict[str, str] = json.loads(args.prefixes)
-    store: Store | None = None if args.lazy else Store.read_only(args.store)
-    gc.collect()
-    cap_memory(args.memory)
+    capped = False
+
+    def open_store() -> Store:
+        """The store, the memory cap set once it is open: opening it (RocksDB's
+        threads and caches) is the worker's baseline, not a query's. A spare
+        capped before its store was open could not open it under a small cap:
+        the innocent query that followed a memory bomb got a 507 of its own."""
+        nonlocal capped
+        opened = Store.read_only(args.store)
+        if not capped:
+            gc.collect()
+            cap_memory(args.memory)
+            capped = True
+        return opened
+
+    store = None if args.lazy else open_store()
     ready = ipc.Ready(pid=os.getpid(), isolated=isolated, allocator=in_this_process())
     ipc.send_sync(sock, ready)
-    return serve_jobs(sock, store, lambda: Store.read_only(args.store), prefixes, args.memory)
+    return serve_jobs(sock, store, open_store, prefixes, args.memory)
 
 
 def serve_jobs(

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -287,3 +288,21 @@ def test_keep_alive_survives_errors(guarded_server: LiveServer) -> None:
             assert headers.get("connection", "").lower() != "close", target
             statuses.append(status)
     assert statuses == [400, 400, 400, 404, 404, 400, 200]
+
+
+def test_after_a_memory_bomb_the_next_queries_are_answered_under_a_small_cap(
+    tmp_path: Path, data_files: list[Path]
+) -> None:
+    """The worker that replaces the bomb's is a spare started beforehand, whose
+    store opens at its first job: under a small cap (64 MiB here) opening the
+    store itself used to fail, and the innocent next query got the bomb's 507."""
+    from app.server.live import live_server
+
+    env = {"CVKG_QUERY_MEMORY": "64M", "CVKG_QUERY_TIMEOUT": "20", "CVKG_QUERY_WORKERS": "2"}
+    with live_server(data_files, tmp_path / "small-cap.log", env=env) as server:
+        assert httpx.get(f"{server.url}/sparql", params={"query": ASK}).status_code == 200
+        bomb = httpx.get(f"{server.url}/sparql", params={"query": MEMORY_BOMB}, timeout=60)
+        assert bomb.status_code == 507, bomb.text
+        for i in range(4):  # whichever worker takes them, the spare included
+            answer = httpx.get(f"{server.url}/sparql", params={"query": f"{ASK} # {i}"})
+            assert answer.status_code == 200, (answer.text, server.log()[-2000:])
