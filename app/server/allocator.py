@@ -98,18 +98,24 @@ def _shared_object(path: Path) -> bool:
         return False
 
 
+# Which library the server asked a worker to preload, for ``in_this_process``
+# (not a setting: the server sets it in each worker's environment).
+_ASKED = "_CVKG_WORKER_MALLOC"
+
+
 def preload_environment(env: dict[str, str], library: Path | None) -> dict[str, str]:
     """``env`` with ``library`` first in ``LD_PRELOAD`` (what the user preloads is kept after).
 
-    >>> preload_environment({"LD_PRELOAD": "/x/libfoo.so"}, Path("/l/libmimalloc.so.2"))
-    {'LD_PRELOAD': '/l/libmimalloc.so.2 /x/libfoo.so'}
+    >>> env = preload_environment({"LD_PRELOAD": "/x/libfoo.so"}, Path("/l/libmimalloc.so.2"))
+    >>> env["LD_PRELOAD"]
+    '/l/libmimalloc.so.2 /x/libfoo.so'
     >>> preload_environment({}, None)
     {}
     """
     if library is None:
         return env
     kept = [p for p in env.get("LD_PRELOAD", "").split() if p and p != str(library)]
-    return {**env, "LD_PRELOAD": " ".join([str(library), *kept])}
+    return {**env, "LD_PRELOAD": " ".join([str(library), *kept]), _ASKED: str(library)}
 
 
 def in_this_process(maps: Path = Path("/proc/self/maps")) -> str:
@@ -120,20 +126,20 @@ def in_this_process(maps: Path = Path("/proc/self/maps")) -> str:
     with a line on stderr. The worker says what its own memory map holds
     (``ipc.Ready``), and that is what ``/healthz`` reports.
     """
-    wanted = os.environ.get("LD_PRELOAD", "").split()
+    asked = os.environ.get(_ASKED)
+    if not asked:  # none asked (the user's own LD_PRELOAD is not an allocator of ours)
+        return SYSTEM
     try:
         mapped = maps.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return SYSTEM
     files = {line.split(maxsplit=5)[-1] for line in mapped.splitlines() if "/" in line}
-    for entry in wanted:
-        if str(Path(entry).resolve()) in files:
-            return Path(entry).resolve().name
-    return SYSTEM
+    library = Path(asked).resolve()
+    return library.name if str(library) in files else SYSTEM
 
 
 def describe(library: Path | None) -> str:
-    """What ``/healthz`` and the start-up line call it.
+    """What the start-up line of ``cvkg serve`` calls it.
 
     >>> describe(Path("/usr/lib/x86_64-linux-gnu/libmimalloc.so.2.0")), describe(None)
     ('libmimalloc.so.2.0', 'system')

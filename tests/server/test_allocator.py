@@ -66,7 +66,9 @@ def test_the_users_own_preloads_are_kept_after_ours() -> None:
     ours = Path("/lib/libmimalloc.so.2")
     env = preload_environment({"LD_PRELOAD": "/a/libx.so  /lib/libmimalloc.so.2"}, ours)
     assert env["LD_PRELOAD"] == "/lib/libmimalloc.so.2 /a/libx.so"
-    assert preload_environment({"PATH": "/bin"}, ours) == {"PATH": "/bin", "LD_PRELOAD": str(ours)}
+    env = preload_environment({"PATH": "/bin"}, ours)
+    assert env["PATH"] == "/bin" and env["LD_PRELOAD"] == str(ours)
+    assert preload_environment({"PATH": "/bin"}, None) == {"PATH": "/bin"}  # system: untouched
 
 
 def test_serve_refuses_a_wrong_setting_before_loading_anything(tmp_path: Path) -> None:
@@ -157,11 +159,15 @@ def test_what_the_map_holds_is_what_is_reported(
     maps = tmp_path / "maps"
     line = "7f0000000000-7f0000001000 r--p 00000000 fe:00 42       {}\n"
     maps.write_text(line.format("/usr/lib/libc.so.6") + line.format(library), encoding="ascii")
-    monkeypatch.setenv("LD_PRELOAD", str(library))
+    for name, value in preload_environment({}, library).items():
+        monkeypatch.setenv(name, value)
     assert in_this_process(maps) == "libmimalloc.so.2.0"
-    monkeypatch.setenv("LD_PRELOAD", str(tmp_path / "libjemalloc.so.2"))  # asked, not loaded
+    absent = tmp_path / "libjemalloc.so.2"
+    for name, value in preload_environment({}, absent).items():  # asked, not loaded
+        monkeypatch.setenv(name, value)
     assert in_this_process(maps) == "system"
-    monkeypatch.delenv("LD_PRELOAD")
+    monkeypatch.setenv("LD_PRELOAD", "/usr/lib/libc.so.6")  # the user's own, not ours
+    monkeypatch.delenv("_CVKG_WORKER_MALLOC")
     assert in_this_process(maps) == "system"
 
 
