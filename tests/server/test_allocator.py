@@ -11,12 +11,18 @@ from pathlib import Path
 
 import httpx
 import pytest
-from attack_helpers import MEMORY_BOMB
+from attack_helpers import MEMORY_BOMB, live_children
 
 from app.server.allocator import AllocatorError, preload_environment, worker_preload
-from app.server.live import PROJECT_ROOT, live_server, processes
+from app.server.live import PROJECT_ROOT, live_server
 
 ASK = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _one_triple(folder: Path) -> Path:
+    data = folder / "one.nt"
+    data.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
+    return data
 
 
 def _library(folder: Path, name: str) -> Path:
@@ -72,8 +78,7 @@ def test_the_users_own_preloads_are_kept_after_ours() -> None:
 
 
 def test_serve_refuses_a_wrong_setting_before_loading_anything(tmp_path: Path) -> None:
-    data = tmp_path / "one.nt"
-    data.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
+    data = _one_triple(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
     env["CVKG_WORKER_ALLOCATOR"] = str(tmp_path / "libabsent.so")
     done = subprocess.run(  # noqa: S603 (our own CLI)
@@ -96,8 +101,7 @@ def _mapped(pid: int) -> str:
 def _workers_of(server_pid: int) -> list[int]:
     """The server's query workers (a child caught between fork and exec is still
     the server's image, with the server's command line: left out)."""
-    children = [pid for pid, (parent, _) in processes().items() if parent == server_pid]
-    return [pid for pid in children if b"app.server.worker_main" in _command(pid)]
+    return [p for p in live_children(server_pid) if b"app.server.worker_main" in _command(p)]
 
 
 def _command(pid: int) -> bytes:
@@ -139,8 +143,7 @@ def test_workers_run_with_the_library_and_the_server_without(
 
 
 def test_system_keeps_the_c_librarys_malloc(tmp_path: Path) -> None:
-    data = tmp_path / "one.nt"
-    data.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
+    data = _one_triple(tmp_path)
     env = {"CVKG_WORKER_ALLOCATOR": "system"}
     with live_server([data], tmp_path / "serve.log", env=env) as server:
         assert httpx.get(f"{server.url}/healthz").json()["worker_allocator"] == "system"
@@ -178,8 +181,7 @@ def test_a_library_the_loader_skips_is_not_reported_as_the_workers(tmp_path: Pat
     if found is None:
         pytest.skip("pas de programme « true » ici")
     executable = Path(os.path.realpath(found))
-    data = tmp_path / "one.nt"
-    data.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
+    data = _one_triple(tmp_path)
     env = {"CVKG_WORKER_ALLOCATOR": str(executable)}
     with live_server([data], tmp_path / "serve.log", env=env) as server:
         assert httpx.get(f"{server.url}/healthz").json()["worker_allocator"] == "system"
