@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
+from pyoxigraph import Store
 
 from app.server.live import PROJECT_ROOT, live_server
 from app.server.store import read_meta
@@ -66,7 +70,6 @@ def test_accepted_connections_have_tcp_nodelay() -> None:
 def test_sigterm_ends_the_server_and_removes_the_temporary_store(tmp_path: Path) -> None:
     """A supervisor stops the server with SIGTERM: the ``--data`` store it loaded
     into the temporary folder goes with it, and the exit still says "SIGTERM"."""
-    import signal
 
     data = tmp_path / "one.nt"
     data.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
@@ -97,7 +100,6 @@ def _dump(path: Path, quads: int, tag: str) -> Path:
 
 
 def _serve_dump(dump: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    import sys
 
     return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-c", SERVE_DUMP, str(dump)],
@@ -111,8 +113,6 @@ def _serve_dump(dump: Path, env: dict[str, str]) -> subprocess.Popen[str]:
 def test_sigterm_during_a_load_keeps_the_store_that_was_there(tmp_path: Path) -> None:
     """A server stopped while it (re)loads its store: the store it had is still
     whole and still says what it was loaded from, and the half-loaded copy is gone."""
-    import os
-    import signal
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("CVKG_")}
     env |= {"CVKG_STORE_DIR": str(tmp_path / "store"), "CVKG_ANNOTATIONS_DIR": str(tmp_path / "a")}
@@ -139,7 +139,5 @@ def test_sigterm_during_a_load_keeps_the_store_that_was_there(tmp_path: Path) ->
     assert read_meta(tmp_path / "store") == before
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == [".store.lock", "big.nq", "small.nq", "store"], left
-    from pyoxigraph import Store
-
     store = Store.read_only(str(tmp_path / "store"))
     assert len(store) == 10  # the small dump's quads, all of them
