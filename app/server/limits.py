@@ -54,7 +54,9 @@ def check_query(text: str, *, max_bytes: int, max_depth: int) -> None:
         raise errors.bad_request(
             f"Requête trop longue : {size} octets, au plus {max_bytes} (CVKG_MAX_QUERY_BYTES)."
         )
-    if nesting_depth(text, stop_at=max_depth) > max_depth:
+    # No text nests deeper than it has opening brackets: most need no lexing.
+    openings = text.count("{") + text.count("(") + text.count("[")
+    if openings > max_depth and nesting_depth(text, stop_at=max_depth) > max_depth:
         raise errors.bad_request(
             f"Requête trop imbriquée : plus de {max_depth} niveaux de {{ }}, ( ) ou [ ] "
             "(CVKG_MAX_QUERY_DEPTH). Aplatissez les groupes imbriqués."

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.server.analysis import (
     add_using,
+    code,
     has_dataset_clause,
     has_with_or_using,
     query_form,
+    tokens,
     uses_load,
     uses_service,
 )
+from app.server.errors import HTTPProblem
+from app.server.limits import check_query, nesting_depth
+from app.server.result_cache import cacheable
 
 
 @pytest.mark.parametrize(
@@ -89,3 +96,55 @@ def test_add_using_goes_before_each_top_level_where() -> None:
     out = add_using(update, ["http://e/g1"], ["http://e/g2"])
     assert out.count("USING <http://e/g1> USING NAMED <http://e/g2> WHERE") == 1
     assert "DELETE WHERE" in out  # the short form takes no USING
+
+
+# The cheap tests (``mentions``, bracket counts, lazy prologue) must give the
+# answers of the full lexer on any text, not only on ordinary queries.
+_TRICKY = [
+    "SELECT * { SERVICE <http://e/> { ?s ?p ?o } }",
+    "PREFIX s: <http://e/> SELECT * { SERVICEs:x { } }",
+    "SELECT * { ?s <http://ex.org/SERVICE> ?o } # service from now()",
+    'SELECT * { ?s ?p "service FROM load with using NOW() rand(" }',
+    "SELECT (NOW # a comment between the name and its bracket\n () AS ?t) {}",
+    "SELECT (STRUUID() AS ?u) (bNode() AS ?b) (RAND() AS ?r) {}",
+    "SELECT * FROM <g> FROM NAMED <h> { ?s ?p ?o }",
+    "PREFIX from: <http://e/> SELECT * { ?s from:p ?o }",
+    "PREFIX select: <http://e/> BASE <http://b/> # CONSTRUCT\nASK { ?s select:p ?o }",
+    "# nothing but a comment SELECT",
+    '"SELECT" CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }',
+    "DESCRIBE <http://e/x>",
+    "INSERT DATA { <a> <b> 'x' } ; WITH <g> DELETE { ?s ?p ?o } USING <h> WHERE { ?s ?p ?o }",
+    "LOAD <http://e/d.ttl>",
+    "SELECT * { ?s ?p ( ( ( 1 ) ) ) . [ ?p [ ?p { } ] ] }",
+    "SELECT * { ?s ?p \"((((((\" . ?s ?p ')))' # ((((\n }",
+    "SELECT * { ?s ?p ?o FILTER (?o = <http://e/{(>) }",
+    "ſervice İnstance ΣΕΡΒΙΣ SERVİCE",
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_cheap_tests_agree_with_the_lexer(text: str) -> None:
+    lexed = code(text)
+    assert uses_service(text) == ("service" in lexed)
+    assert uses_load(text) == ("load" in lexed)
+    assert has_dataset_clause(text) == ("from" in lexed)
+    assert has_with_or_using(text) == ("with" in lexed or "using" in lexed)
+    assert cacheable(text) == (re.search(r"\b(now|rand|uuid|struuid|bnode)\s*\(", lexed) is None)
+    words = [t.text.lower() for t in tokens(text) if t.kind == "word"]
+    first = next((w for w in words if w not in ("prefix", "base")), None)
+    expected = next((f for f in ("select", "construct", "describe", "ask") if (first or "").startswith(f)), None)
+    assert query_form(text) == expected
+    depth = nesting_depth(text)
+    for limit in range(0, 8):
+        refused = depth > limit
+        try:
+            check_query(text, max_bytes=10_000, max_depth=limit)
+        except HTTPProblem:
+            assert refused, (text, limit)
+        else:
+            assert not refused, (text, limit)
+
+
+def test_the_comment_between_now_and_its_bracket_still_counts() -> None:
+    assert not cacheable("SELECT (NOW # a comment\n () AS ?t) {}")
+    assert cacheable("SELECT ?t { ?s <http://e/now> ?t } # now()")
