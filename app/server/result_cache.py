@@ -58,16 +58,16 @@ class RequestKey:
     max_rows: int
 
     @classmethod
-    def of(cls, job: ipc.QueryJob) -> RequestKey:
-        """The key of ``job``; when the query's form is known from its text, only the
-        format of that form counts (``Accept: */*`` and ``Accept: application/json``
-        give the same SELECT answer)."""
+    def of(cls, job: ipc.QueryJob, form: str | None) -> RequestKey:
+        """The key of ``job``; when the query's ``form`` is known from its text
+        (``analysis.query_form``), only the format of that form counts
+        (``Accept: */*`` and ``Accept: application/json`` give the same SELECT answer)."""
 
         def frozen(iris: list[str] | None) -> tuple[str, ...] | None:
             return None if iris is None else tuple(iris)
 
         formats: tuple[str | None, ...] = (job.results_format, job.boolean_format, job.graph_format)
-        used = _FORM_FORMAT.get(analysis.query_form(job.query) or "")
+        used = _FORM_FORMAT.get(form or "")
         if used is not None:
             formats = tuple(f if i == used else None for i, f in enumerate(formats))
         return cls(

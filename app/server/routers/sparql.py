@@ -233,7 +233,7 @@ async def answer_query(request: Request, runtime: Runtime, params: Params, query
         graph_format=_media_type(chosen["graph"], graph=True),
     )
     results, version = runtime.results, runtime.version
-    key = RequestKey.of(job) if results.enabled and cacheable(query) else None
+    key = RequestKey.of(job, form) if results.enabled and cacheable(query) else None
     if key is not None and (hit := results.get(version, key)) is not None:
         admit_without_worker(request, runtime)
         request.state.rows = hit.rows
