@@ -132,7 +132,9 @@ def test_cheap_tests_agree_with_the_lexer(text: str) -> None:
     assert cacheable(text) == (re.search(r"\b(now|rand|uuid|struuid|bnode)\s*\(", lexed) is None)
     words = [t.text.lower() for t in tokens(text) if t.kind == "word"]
     first = next((w for w in words if w not in ("prefix", "base")), None)
-    expected = next((f for f in ("select", "construct", "describe", "ask") if (first or "").startswith(f)), None)
+    expected = next(
+        (f for f in ("select", "construct", "describe", "ask") if (first or "").startswith(f)), None
+    )
     assert query_form(text) == expected
     depth = nesting_depth(text)
     for limit in range(0, 8):
