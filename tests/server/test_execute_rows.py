@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from app.server import execute, ipc
+from app.server.row_marks import RowMarks
 
 XSD_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 TRICKY = [
@@ -96,3 +97,23 @@ def test_over_the_cap_the_first_rows_in_order_and_said_so(
         answer, body = _run(store, query, media_type, max_rows)
         assert _rows(body, fmt) == every[:max_rows]
         assert (answer.rows, answer.truncated) == (max_rows, True)
+
+
+@pytest.mark.parametrize("name", ["JSON", "XML"])
+def test_row_marks_count_alike_however_the_bytes_are_cut(name: str) -> None:
+    """A mark across two chunks, or in a chunk shorter than a mark, counts once."""
+    store = ox.Store()
+    for i, value in enumerate(TRICKY * 3):
+        node = ox.NamedNode(f"http://ex/s{i}")
+        store.add(ox.Quad(node, ox.NamedNode("http://ex/v"), ox.Literal(value)))
+    fmt = getattr(ox.QueryResultsFormat, name)
+    body = store.query("SELECT ?s ?v WHERE { ?s <http://ex/v> ?v }").serialize(format=fmt)
+    assert body is not None
+    whole = RowMarks.for_format(name)(body)
+    assert whole >= len(TRICKY) * 3  # JSON: an upper bound (a value may hold "},{")
+    for size in (1, 2, 3, 5, 12, 13, 14, 64):
+        count = RowMarks.for_format(name)
+        seen = 0
+        for start in range(0, len(body), size):
+            seen = count(body[start : start + size])
+        assert seen == whole, size
