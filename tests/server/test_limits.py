@@ -88,6 +88,34 @@ def test_abandoned_queries_free_their_workers_within_a_second(
         assert name not in log
 
 
+def test_a_client_gone_while_queued_leaves_the_queue_at_once(
+    runaway_query: str, guarded_server: LiveServer
+) -> None:
+    """Its place is given up when it disconnects, not at the queue timeout, and no
+    worker is touched: the two busy ones keep running."""
+    settled(guarded_server)
+    server_pid = guarded_server.process.pid
+    hogs = [open_query(guarded_server.url, runaway_query, f"127.0.6.{i}") for i in (1, 2)]
+    try:
+        assert wait_until(lambda: health(guarded_server)["idle_workers"] == 0, 5)
+        busy = live_children(server_pid)
+        waiting = open_query(guarded_server.url, f"{ASK} # {time.time()}", "127.0.6.3")  # no cache
+        assert wait_until(lambda: health(guarded_server)["queued_queries"] == 1, 0.5), str(
+            health(guarded_server)
+        )
+        waiting.close()
+        start = time.monotonic()
+        assert wait_until(lambda: health(guarded_server)["queued_queries"] == 0, 0.5)
+        assert time.monotonic() - start < 0.5  # the queue timeout is 1 s
+        assert busy <= live_children(server_pid)
+    finally:
+        for sock in hogs:
+            sock.close()
+    assert wait_until(lambda: health(guarded_server)["idle_workers"] == 2, 10)
+    for name in ("ClientGone", "CancelledError", "Traceback"):
+        assert name not in guarded_server.log()
+
+
 def test_waiting_ends_at_the_queue_timeout(runaway_query: str, guarded_server: LiveServer) -> None:
     """Both workers held: every other client gets 503 + Retry-After after ~1 s, all at once
     (before: one after the other, behind a lock whose wait had no limit)."""
