@@ -127,6 +127,12 @@ async def unless_abandoned(request: Request, work: Awaitable[T]) -> T:
 
     Cancelling ``work`` kills the worker running the query (its state is
     unknown) and starts a fresh one: an abandoned query stops at once.
+
+    ``work`` has a task of its own on purpose. Run in the request's task instead
+    (a watcher cancelling it), the server used no less CPU, and one saturated
+    worker answered 14 % fewer trees a second (310 against 362): the request
+    wrote its whole answer (≈ 0.3 ms) before the next queued job could reach the
+    freed worker. From its own task, the job's end wakes the next job first.
     """
     task = asyncio.ensure_future(work)
     watcher = asyncio.ensure_future(_disconnected(request))
