@@ -1,4 +1,5 @@
-"""Run ``cvkg serve`` in a subprocess on a free loopback port and wait for it.
+"""Run ``cvkg serve`` in a subprocess on a free loopback port and wait for it
+(or, for a test that assembles an app of its own, uvicorn in a thread).
 
 Used by the test suite, the W3C conformance runner and the benchmark, which
 all talk to a real server over HTTP (no test client, no mocks).
@@ -11,12 +12,14 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +28,33 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def app_in_thread(app: Any, *, loop: str = "auto") -> Iterator[tuple[str, Any]]:
+    """An ASGI ``app`` served by uvicorn on a loopback port, in a thread of this
+    process: a real server and real connections for a test that assembles an app
+    of its own (``(url, uvicorn server)``; ``loop``: uvicorn's event loop)."""
+    import uvicorn
+
+    from app.server.run import listening_socket
+
+    sock = listening_socket("127.0.0.1", 0)
+    config = uvicorn.Config(app, loop=loop, log_level="error", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("uvicorn stopped before it started")
+            time.sleep(0.02)
+        host, port = sock.getsockname()[:2]
+        yield f"http://{host}:{port}", server
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import httpx
 from pyoxigraph import Store
 
-from app.server.live import PROJECT_ROOT, live_server
+from app.server.live import PROJECT_ROOT, app_in_thread, live_server
 from app.server.store import read_meta
 
 CONTRACTS = "PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#> SELECT (COUNT(*) AS ?n) { ?c a cdv:Contrat }"
@@ -38,33 +39,20 @@ def test_serve_builds_then_reuses_the_store(tmp_path: Path) -> None:
 
 def test_accepted_connections_have_tcp_nodelay() -> None:
     """Nagle's algorithm off on every connection, whichever event loop runs."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
-    from app.server.run import listening_socket
 
     async def app(scope, receive, send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
     for loop in ("uvloop", "asyncio"):
-        sock = listening_socket("127.0.0.1", 0)
-        server = uvicorn.Server(uvicorn.Config(app, loop=loop, log_level="error", lifespan="off"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.02)
-        with socket.create_connection(sock.getsockname()) as client:
-            client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-            client.recv(100)
-            (connection,) = server.server_state.connections
-            accepted = connection.transport.get_extra_info("socket")
-            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1, loop
-        server.should_exit = True
-        thread.join()
+        with app_in_thread(app, loop=loop) as (url, server):
+            host, port = url.removeprefix("http://").split(":")
+            with socket.create_connection((host, int(port))) as client:
+                client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                client.recv(100)
+                (connection,) = server.server_state.connections
+                accepted = connection.transport.get_extra_info("socket")
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1, loop
 
 
 def test_sigterm_ends_the_server_and_removes_the_temporary_store(tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
 """Another base IRI (``CVKG_BASE_IRI``): ``/id/…`` follows it, and the dataset description too.
 
-The site's routers run here on their own, over an in-memory store (the
-``Sparql`` interface of ``app.web.sparql``), with the contract graph rewritten
-under ``http://example.org/cv/`` as a deployment under its own domain would
-build it.
+The site's routers run here on their own, served on a loopback port, over an
+in-memory store (the ``Sparql`` interface of ``app.web.sparql``), with the
+contract graph rewritten under ``http://example.org/cv/`` as a deployment
+under its own domain would build it.
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 from web_helpers import BASE, CONTRAT
 
 from app.config import Settings
 from app.server import errors
+from app.server.live import app_in_thread
 from app.web.routers import router
 from app.web.site import Site
 from app.web.sparql import MemorySparql
@@ -28,7 +29,7 @@ OTHER = "http://example.org/cv/"
 
 
 @pytest.fixture(scope="module")
-def client(built_dir: Path, repo_root: Path) -> Iterator[TestClient]:
+def client(built_dir: Path, repo_root: Path) -> Iterator[httpx.Client]:
     store = ox.Store()
     for name in (f"{CONTRAT}.ttl",):
         text = (built_dir / "contrats" / name).read_text(encoding="utf-8").replace(BASE, OTHER)
@@ -39,11 +40,11 @@ def client(built_dir: Path, repo_root: Path) -> Iterator[TestClient]:
     app.add_exception_handler(errors.HTTPProblem, errors.problem_handler)
     app.state.web_site = Site(settings=settings, store_sparql=lambda _request: MemorySparql(store))
     app.include_router(router)
-    with TestClient(app) as test_client:
-        yield test_client
+    with app_in_thread(app) as (url, _server), httpx.Client(base_url=url, timeout=30) as http:
+        yield http
 
 
-def test_id_path_answers_for_the_configured_base(client: TestClient) -> None:
+def test_id_path_answers_for_the_configured_base(client: httpx.Client) -> None:
     response = client.get(f"/id/contrat/{CONTRAT}", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     graph = Graph().parse(data=response.text, format="turtle")
@@ -52,14 +53,14 @@ def test_id_path_answers_for_the_configured_base(client: TestClient) -> None:
     assert not [s for s in graph.subjects() if str(s).startswith(BASE)]
 
 
-def test_pages_link_under_id_whatever_the_base(client: TestClient) -> None:
+def test_pages_link_under_id_whatever_the_base(client: httpx.Client) -> None:
     response = client.get(f"/id/contrat/{CONTRAT}", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert f'href="/id/contrat/{CONTRAT}/' in response.text
     assert f'href="{OTHER}' not in response.text
 
 
-def test_dataset_description_moves_with_the_base(client: TestClient) -> None:
+def test_dataset_description_moves_with_the_base(client: httpx.Client) -> None:
     response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     graph = Graph().parse(data=response.text, format="turtle")
     dataset = URIRef(f"{OTHER}dataset")
@@ -73,14 +74,14 @@ def test_dataset_description_moves_with_the_base(client: TestClient) -> None:
     assert client.get("/id/dataset", headers={"Accept": "text/turtle"}).status_code == 200
 
 
-def test_an_iri_of_the_default_base_is_unknown_here(client: TestClient) -> None:
+def test_an_iri_of_the_default_base_is_unknown_here(client: httpx.Client) -> None:
     assert (
         client.get("/id/contrat/nexiste-pas", headers={"Accept": "text/turtle"}).status_code == 404
     )
 
 
 def test_sizes_are_counted_in_the_store_when_it_does_not_hold_the_build(
-    client: TestClient, built_dir: Path
+    client: httpx.Client, built_dir: Path
 ) -> None:
     """The build's recorded sizes are for its own base and dump; here the store is counted."""
     void = "http://rdfs.org/ns/void#"
