@@ -180,8 +180,8 @@ def start_oxigraph(dump: Path, workdir: Path, *, store: Path | None = None) -> E
     # No --timeout-s: Oxigraph's server (0.5.13) starts, for each query, a thread
     # that waits out the whole timeout even when the query ends at once; after
     # ≈ 16,000 of them (4 mappings each against vm.max_map_count, 65,530) it
-    # panics and stops answering. The throughput runs alone send more than that
-    # within 600 s. Without its time limit Oxigraph is, if anything, faster.
+    # panics and stops answering: a longer series of this benchmark's questions
+    # crashed it so. Without its time limit Oxigraph is, if anything, faster.
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [OXIGRAPH, "serve-read-only", "--location", str(store_dir)]
