@@ -58,17 +58,13 @@ class RowMarks:
         raise ValueError(f"format de résultats inconnu : {name}")
 
     def __call__(self, chunk: bytes) -> int:
-        # The chunk is never copied whole (23.6 MB of chunks for the theme x contract
-        # matrix): only the seam, the kept tail and the chunk's first bytes, is searched
-        # for the marks across it. Neither mark can overlap itself, so the counts add up.
-        mark, tail, head = self.mark, self.tail, chunk[: self.keep]
-        self.seen += chunk.count(mark)
-        self.seen += (tail + head).count(mark) - tail.count(mark) - head.count(mark)
-        if self.first and self.first in tail + chunk:
+        data = self.tail + chunk
+        # A mark lying wholly in the kept tail was counted with the previous chunk.
+        self.seen += data.count(self.mark) - self.tail.count(self.mark)
+        if self.first and self.first in data:
             self.seen += 1
             self.first = b""
-        if self.keep:
-            self.tail = (chunk if len(chunk) >= self.keep else tail + chunk)[-self.keep :]
+        self.tail = data[-self.keep :] if self.keep else b""
         return self.seen
 
 
