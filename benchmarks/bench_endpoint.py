@@ -152,8 +152,9 @@ def compare(
 
 async def throughput(
     url: str, queries: list[str], clients: int, seconds: float, *, cold: bool, one_address: bool
-) -> float:
-    """Requests per second with ``clients`` concurrent clients for ``seconds``.
+) -> tuple[float, int]:
+    """Requests per second with ``clients`` concurrent clients for ``seconds``, and
+    how many requests were answered.
 
     Each client has its own loopback address (127.0.1.N), as distinct clients
     would: this endpoint's fair share counts per address (``one_address``: all
@@ -178,7 +179,7 @@ async def throughput(
 
     start = time.perf_counter()
     await asyncio.gather(*(worker(i) for i in range(clients)))
-    return done / (time.perf_counter() - start)
+    return done / (time.perf_counter() - start), done
 
 
 def main() -> int:
@@ -264,7 +265,10 @@ def main() -> int:
                 print("\n".join(lines), flush=True)
         trees = [PREFIXES + RAW["arbre-contrat"].replace("$C", c) for c in contracts[:200]]
         where = "une seule adresse" if args.one_address else "une adresse par client"
-        print(f"\ndébit, arbre d'un contrat parmi 200 (req/s ; {where}) :")
+        print(
+            f"\ndébit, arbre d'un contrat parmi 200 (req/s ; {where} ; entre parenthèses, "
+            "ms de CPU du serveur et de ses processus par requête) :"
+        )
         for cold in (True, False):
             if not cold:
                 for tree in trees:  # every answer in the cache before the warm runs
@@ -273,7 +277,8 @@ def main() -> int:
             for clients in (8, 32):
                 cells = []
                 for e in engines:
-                    rate = asyncio.run(
+                    spent = e.cpu_s()
+                    rate, answered = asyncio.run(
                         throughput(
                             e.url,
                             trees,
@@ -283,7 +288,8 @@ def main() -> int:
                             one_address=args.one_address,
                         )
                     )
-                    cells.append(f"{e.name} {rate:7.1f}")
+                    cpu_ms = (e.cpu_s() - spent) * 1000 / max(answered, 1)
+                    cells.append(f"{e.name} {rate:7.1f} ({cpu_ms:.2f})")
                 label = "froid" if cold else "chaud (cache de cvkg)"
                 print(f"  {clients:>2} clients, {label} : " + " ; ".join(cells), flush=True)
         print("\nchargement et mémoire :")

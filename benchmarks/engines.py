@@ -43,16 +43,25 @@ class Engine:
         self.last_cached = "cache;desc=hit" in response.headers.get("server-timing", "")
         return response.content
 
+    @property
+    def pid(self) -> int:
+        """The server's process (0: not known)."""
+        return 0 if self.process is None else self.process.pid
+
     def rss_mb(self) -> float:
         """Resident memory of the server and every process it started (workers)."""
-        return 0.0 if self.process is None else tree_rss_kb(self.process.pid) / 1024
+        return tree_rss_kb(self.pid) / 1024 if self.pid else 0.0
+
+    def cpu_s(self) -> float:
+        """CPU seconds spent so far by the server and every process it started."""
+        return tree_cpu_s(self.pid) if self.pid else 0.0
 
     def memory_mb(self) -> tuple[float, float]:
         """(RSS summed, PSS summed) of the server and its descendants: with forked
         workers sharing a copy of the data, only PSS counts the shared pages once."""
-        if self.process is None:
+        if not self.pid:
             return 0.0, 0.0
-        rows = memory.tree(self.process.pid)
+        rows = memory.tree(self.pid)
         return sum(r.rss_mb for r in rows), sum(r.pss_mb for r in rows)
 
     def stop(self) -> None:
@@ -91,7 +100,8 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 def tree_cpu_s(pid: int) -> float:
-    """CPU seconds used so far by a process and every process it started."""
+    """CPU seconds used so far by a process and every process it started, those it
+    has reaped included (a worker replaced since still counts)."""
     children: dict[int, list[int]] = {}
     for entry, (parent, _state) in processes().items():
         children.setdefault(parent, []).append(entry)
@@ -102,7 +112,7 @@ def tree_cpu_s(pid: int) -> float:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / tick
+        total += sum(int(f) for f in fields[11:15]) / tick  # utime, stime, cutime, cstime
         todo.extend(children.get(current, []))
     return total
 
@@ -196,12 +206,13 @@ def start_oxigraph(dump: Path, workdir: Path, *, store: Path | None = None) -> E
 
 @dataclass
 class Virtuoso(Engine):
-    """A server this benchmark did not start: its memory is read from its pid file."""
+    """A server this benchmark did not start: its pid is read from its pid file."""
 
-    pid: int = 0
+    server_pid: int = 0
 
-    def rss_mb(self) -> float:
-        return tree_rss_kb(self.pid) / 1024 if self.pid else 0.0
+    @property
+    def pid(self) -> int:
+        return self.server_pid
 
 
 def virtuoso(url: str) -> Engine:
@@ -213,4 +224,4 @@ def virtuoso(url: str) -> Engine:
         pid = int((folder / "virtuoso.pid").read_text())
     except (OSError, ValueError):
         load_s, pid = 0.0, 0
-    return Virtuoso("virtuoso", url, load_s=load_s, pid=pid)
+    return Virtuoso("virtuoso", url, load_s=load_s, server_pid=pid)
