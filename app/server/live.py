@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import uvicorn
+
+from app.server.run import listening_socket
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -35,10 +39,6 @@ def app_in_thread(app: Any, *, loop: str = "auto") -> Iterator[tuple[str, Any]]:
     """An ASGI ``app`` served by uvicorn on a loopback port, in a thread of this
     process: a real server and real connections for a test that assembles an app
     of its own (``(url, uvicorn server)``; ``loop``: uvicorn's event loop)."""
-    import uvicorn
-
-    from app.server.run import listening_socket
-
     sock = listening_socket("127.0.0.1", 0)
     config = uvicorn.Config(app, loop=loop, log_level="error", lifespan="off")
     server = uvicorn.Server(config)
