@@ -41,7 +41,7 @@ from pyoxigraph import (
 
 from app.config import Settings
 from app.dumps import BUILD_INFO
-from app.server import analysis, errors, execute, ipc
+from app.server import analysis, errors, execute, ipc, query_dataset
 from app.server.remote_writes import EngineError, RemoteWriter
 from app.server.workers import QueryTimeout, WorkerCrashed
 from app.server.write_checks import ShapeCheck
@@ -88,10 +88,16 @@ class RemoteStore:
         data: dict[str, str | list[str]] = {
             "query": f"BASE <{base_iri}>\n{query}" if base_iri else query
         }
-        if default_graph:
-            data["default-graph-uri"] = [g.value for g in default_graph]
-        if named_graphs:
-            data["named-graph-uri"] = [g.value for g in named_graphs]
+        defaults = [g.value for g in default_graph or []]
+        named = [g.value for g in named_graphs or []]
+        if not (defaults or named or use_default_graph_as_union):
+            # The query's own FROM / FROM NAMED, which an engine serving the union
+            # of its graphs may ignore (query_dataset's docstring).
+            defaults, named = query_dataset.declared(query, base_iri) or ([], [])
+        if defaults:
+            data["default-graph-uri"] = defaults
+        if named:
+            data["named-graph-uri"] = named
         # Ask for the form's own format: Virtuoso answers a CONSTRUCT in SPARQL JSON
         # (s, p, o bindings) when JSON comes first in Accept.
         graph = analysis.query_form(query) in ("construct", "describe")

@@ -118,3 +118,34 @@ def test_pages_read_the_engine(replicas: list[LiveServer], built_dump: Path) -> 
     response = httpx.get(f"{replicas[0].url}/id/{path}", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     assert "cdv:contrat" in response.text and f'"{row["code"]}"' in response.text
+
+
+GENERATIONS = "https://w3id.org/contrats-de-ville/id/graph/vocabulaire/generations"
+
+
+@pytest.mark.parametrize(
+    ("dataset", "where", "in_generations"),
+    [
+        (f"FROM <{GENERATIONS}>", "?s ?p ?o", True),
+        ("FROM <graph/vocabulaire/generations>", "?s ?p ?o", True),  # against the query's BASE
+        (r"FROM g:vocabulaire\/generations", "?s ?p ?o", True),
+        (f"FROM NAMED <{GENERATIONS}>", "GRAPH ?g { ?s ?p ?o }", True),
+        (f"FROM NAMED <{GENERATIONS}>", "?s ?p ?o", False),  # an empty default graph
+        (f"FROM <{GENERATIONS}>", "GRAPH ?g { ?s ?p ?o }", False),  # no named graph
+    ],
+)
+def test_dataset_named_in_the_query(
+    replicas: list[LiveServer], built_dump: Path, dataset: str, where: str, in_generations: bool
+) -> None:
+    """The query's FROM / FROM NAMED make its dataset, as in the local store, though
+    the engine serves the union of its graphs (``--union-default-graph``, which
+    Oxigraph's server keeps over a query's FROM)."""
+    lines = built_dump.read_text().splitlines()
+    expected = sum(line.endswith(f"<{GENERATIONS}> .") for line in lines) if in_generations else 0
+    assert expected > 0 or not in_generations
+    query = (
+        "BASE <https://w3id.org/contrats-de-ville/id/> PREFIX g: <graph/>\n"
+        f"SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ {where} }}"
+    )
+    (row,) = select(replicas[0].sparql, query)
+    assert int(row["n"]) == expected
