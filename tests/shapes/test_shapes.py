@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, SH
 
 from app.validation import load_shapes, shacl_report
 
@@ -150,3 +150,23 @@ def test_cases_name_existing_shapes(shapes: Graph) -> None:
     names = {str(s).rsplit("#", 1)[-1] for s in named_shapes(shapes)}
     orphans = [c.name for c in CASES if c.name.split("-", 1)[0] not in names]
     assert not orphans, orphans
+
+
+def test_every_ontology_term_is_constrained(shapes: Graph, ontology: Graph) -> None:
+    """Each class and property of the ``cdv:`` ontology is named by a shape (a target,
+    a path, a class to check), so that nothing the ontology allows enters
+    unconstrained: a new term without its shape fails here."""
+    cdv = "https://w3id.org/contrats-de-ville/onto#"
+    kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
+    terms = {
+        s
+        for s, kind in ontology.subject_objects(RDF.type)
+        if kind in kinds and isinstance(s, URIRef) and str(s).startswith(cdv)
+    }
+    assert len(terms) >= 90, len(terms)
+    named = {
+        o
+        for p in (SH.path, SH.targetClass, SH["class"], SH.targetSubjectsOf, SH.targetObjectsOf)
+        for o in shapes.objects(None, p)
+    }
+    assert not sorted(str(t) for t in terms - named), "terms no shape names"
