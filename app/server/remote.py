@@ -39,6 +39,7 @@ from pyoxigraph import (
     serialize,
 )
 
+from app import queries
 from app.config import Settings
 from app.dumps import BUILD_INFO
 from app.server import analysis, errors, execute, ipc, query_dataset
@@ -227,22 +228,25 @@ class RemotePool:
         if isinstance(job, ipc.QueryJob):
             return execute.run_query(self.store, job, self.prefixes)  # type: ignore[arg-type]
         if isinstance(job, ipc.NamedGraphsJob):
-            result = self.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            result = self.store.query(self._text("graphes-nommes"))
             return ipc.GraphNames(sorted(s["g"].value for s in result)), b""
         if isinstance(job, ipc.GraphReadJob):
             return self._graph_read(job)
         return ipc.Failure("internal", f"job {type(job).__name__} refusé (lecture seule)"), b""
 
+    def _text(self, name: str, graph: str | None = None) -> str:
+        return queries.load(name).for_data(self.settings.base_iri, {"g": [graph]} if graph else {})
+
     def _graph_read(self, job: ipc.GraphReadJob) -> Reply:
+        """A named graph's triples, or the engine's own default graph (``graphe-defaut.rq``:
+        not the union its queries read), as the local store answers ``?default``."""
         graph = job.graph
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-        if graph is not None:
-            found = self.store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-            if not bool(found):
-                return ipc.Failure("not_found", f"Graphe inconnu : <{graph}>"), b""
+        if graph is not None and not bool(self.store.query(self._text("graphe-present", graph))):
+            return ipc.Failure("not_found", f"Graphe inconnu : <{graph}>"), b""
         if job.head:
             return ipc.Answer(job.format), b""
-        triples = list(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"))
+        name = "graphe-triplets" if graph is not None else "graphe-defaut"
+        triples = list(self.store.query(self._text(name, graph)))
         fmt = RdfFormat.from_media_type(job.format)
         assert fmt is not None
         items: Any = triples

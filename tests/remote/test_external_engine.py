@@ -149,3 +149,23 @@ def test_dataset_named_in_the_query(
     )
     (row,) = select(replicas[0].sparql, query)
     assert int(row["n"]) == expected
+
+
+def test_graph_store_default_is_the_engines_own(replicas: list[LiveServer], published: str) -> None:
+    """``GET /rdf-graph-store?default`` is the store's own default graph in both modes
+    (graph_store.py): empty after publishing (every graph of the build is named),
+    not the union of every graph that the engine's queries read."""
+    url = f"{replicas[0].url}/rdf-graph-store?default"
+    nt = {"Accept": "application/n-triples"}
+    empty = httpx.get(url, headers=nt, timeout=60)
+    assert empty.status_code == 200 and empty.content.strip() == b""
+    triple = '<urn:cvkg-test:s> <urn:cvkg-test:p> "dans le graphe par défaut" .'
+    insert = httpx.post(f"{published}/update", data={"update": f"INSERT DATA {{ {triple} }}"})
+    assert insert.status_code in (200, 204), insert.text
+    try:
+        one = httpx.get(url, headers=nt, timeout=60)
+        assert one.status_code == 200
+        assert one.text.strip().splitlines() == [triple]
+        assert httpx.head(url, headers=nt).status_code == 200
+    finally:
+        httpx.post(f"{published}/update", data={"update": f"DELETE DATA {{ {triple} }}"})
