@@ -169,3 +169,27 @@ def test_graph_store_default_is_the_engines_own(replicas: list[LiveServer], publ
         assert httpx.head(url, headers=nt).status_code == 200
     finally:
         httpx.post(f"{published}/update", data={"update": f"DELETE DATA {{ {triple} }}"})
+
+
+def test_publish_a_graph_written_in_several_runs(published: str, tmp_path: Path) -> None:
+    """A graph whose quads come back later in the dump is published whole (its first run
+    replaces the graph, the later ones add to it), and publishing a smaller dump
+    replaces it again. ``app.publish`` read in process: the command's own function."""
+    from app.publish import publish as publish_dump
+
+    a, b = "urn:cvkg-test:graphe-a", "urn:cvkg-test:graphe-b"
+    quads = [f'<urn:s:{i}> <urn:p> "{i}" <{g}> .' for i, g in enumerate([a, a, b, a, b, a])]
+    dump = tmp_path / "dump.nq"
+    dump.write_text("\n".join(quads) + "\n", encoding="utf-8")
+    count = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER (?g IN (<%s>, <%s>)) } GROUP BY ?g"
+    try:
+        assert publish_dump(dump, f"{published}/store") == 2
+        rows = select(f"{published}/query", count % (a, b))
+        assert {r["g"]: int(r["n"]) for r in rows} == {a: 4, b: 2}
+        dump.write_text(quads[2] + "\n" + quads[0] + "\n", encoding="utf-8")
+        assert publish_dump(dump, f"{published}/store") == 2
+        rows = select(f"{published}/query", count % (a, b))
+        assert {r["g"]: int(r["n"]) for r in rows} == {a: 1, b: 1}
+    finally:
+        for g in (a, b):
+            httpx.delete(f"{published}/store", params={"graph": g})
