@@ -115,6 +115,20 @@ def query_out_of_memory(limit_bytes: int) -> HTTPProblem:
     )
 
 
+def engine_answer_too_large(limit_bytes: int) -> HTTPProblem:
+    """507: the external engine's answer is larger than this server will hold.
+
+    Like the memory cap: the server could not hold it, and the same request fails
+    the same way. Only what is read whole hits it (a Graph Store read, an answer
+    under the row cap): the engine's answers are left at the row cap (``remote_store``).
+    """
+    return HTTPProblem(
+        507,
+        f"Réponse du moteur SPARQL externe trop grande : plus de {limit_bytes} octets "
+        "(CVKG_REMOTE_MAX_BYTES). Demandez moins de triplets (LIMIT, un graphe plus petit).",
+    )
+
+
 class ClientGone(Exception):
     """The client closed its connection while its query ran; the query was stopped."""
 

@@ -30,19 +30,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from pyoxigraph import (
-    Quad,
-    QueryResultsFormat,
-    RdfFormat,
-    parse,
-    parse_query_results,
-    serialize,
-)
+from pyoxigraph import Quad, RdfFormat, serialize
 
 from app import queries
 from app.config import Settings
 from app.dumps import BUILD_INFO
-from app.server import analysis, errors, execute, ipc, query_dataset
+from app.server import errors, execute, ipc
+from app.server.remote_store import EngineRefused, RemoteStore, TooLarge
 from app.server.remote_writes import EngineError, RemoteWriter
 from app.server.workers import QueryTimeout, WorkerCrashed
 from app.server.write_checks import ShapeCheck
@@ -61,73 +55,6 @@ def build_version(build_dir: Path) -> str:
         return "inconnue"
 
 
-class TooLarge(Exception):
-    """The engine's answer exceeds ``CVKG_REMOTE_MAX_BYTES``."""
-
-
-class EngineRefused(Exception):
-    """The engine answered a query with an error status (other than 400)."""
-
-
-class RemoteStore:
-    """Just enough of ``pyoxigraph.Store.query`` for :func:`execute.run_query`."""
-
-    def __init__(self, client: httpx.Client, url: str, max_bytes: int) -> None:
-        self.client = client
-        self.url = url
-        self.max_bytes = max_bytes
-
-    def query(
-        self,
-        query: str,
-        *,
-        base_iri: str | None = None,
-        default_graph: list[Any] | None = None,
-        named_graphs: list[Any] | None = None,
-        use_default_graph_as_union: bool = False,
-    ) -> Any:
-        data: dict[str, str | list[str]] = {
-            "query": f"BASE <{base_iri}>\n{query}" if base_iri else query
-        }
-        defaults = [g.value for g in default_graph or []]
-        named = [g.value for g in named_graphs or []]
-        if not (defaults or named or use_default_graph_as_union):
-            # The query's own FROM / FROM NAMED, which an engine serving the union
-            # of its graphs may ignore (query_dataset's docstring).
-            defaults, named = query_dataset.declared(query, base_iri) or ([], [])
-        if defaults:
-            data["default-graph-uri"] = defaults
-        if named:
-            data["named-graph-uri"] = named
-        # Ask for the form's own format: Virtuoso answers a CONSTRUCT in SPARQL JSON
-        # (s, p, o bindings) when JSON comes first in Accept.
-        graph = analysis.query_form(query) in ("construct", "describe")
-        accept = "application/n-triples" if graph else "application/sparql-results+json"
-        status, media, body = self.post(data, {"Accept": accept})
-        if status == 400:
-            raise SyntaxError(body.decode("utf-8", "replace")[:500])
-        if status >= 300:
-            text = body.decode("utf-8", "replace")[:300]
-            raise EngineRefused(
-                f"Le moteur SPARQL externe ({self.url}) a répondu HTTP {status} {text}"
-            )
-        if media.startswith("application/sparql-results+json"):
-            return parse_query_results(body, format=QueryResultsFormat.JSON)
-        return parse(body, format=RdfFormat.N_TRIPLES)
-
-    def post(self, data: Any, headers: dict[str, str]) -> tuple[int, str, bytes]:
-        with self.client.stream("POST", self.url, data=data, headers=headers) as response:
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise TooLarge
-                chunks.append(chunk)
-            media = response.headers.get("content-type", "").split(";")[0].strip()
-            return response.status_code, media, b"".join(chunks)
-
-
 class RemotePool:
     """The worker pool's read interface (``run``, ``size``, ``idle``…) over an external engine."""
 
@@ -143,7 +70,7 @@ class RemotePool:
         self.timeout = settings.query_timeout
         self.size = max(1, settings.max_concurrent_queries)
         self.client = httpx.Client(timeout=settings.query_timeout)
-        self.store = RemoteStore(self.client, settings.sparql_endpoint, settings.remote_max_bytes)
+        self.url = settings.sparql_endpoint
         self.writer = RemoteWriter(
             httpx.Client(timeout=settings.query_timeout),
             settings.sparql_endpoint,
@@ -213,10 +140,9 @@ class RemotePool:
         except (TimeoutError, httpx.TimeoutException):
             raise QueryTimeout from None
         except TooLarge:
-            limit = self.settings.remote_max_bytes
-            return ipc.Failure("internal", f"Réponse du moteur externe > {limit} octets."), b""
+            raise errors.engine_answer_too_large(self.settings.remote_max_bytes) from None
         except httpx.TransportError as exc:
-            url = self.store.url
+            url = self.url
             message = f"Moteur SPARQL externe injoignable ({url}) : {exc}. Réessayez plus tard."
             raise errors.service_unavailable(message, retry_after=10) from None
         except EngineRefused as exc:
@@ -225,28 +151,36 @@ class RemotePool:
             raise WorkerCrashed(str(exc)) from exc
 
     def _read(self, job: ipc.Job) -> Reply:
+        """One job, its answers read from the engine as they come and closed after
+        (``remote_store``: no more than the row cap is read)."""
+        with contextlib.closing(
+            RemoteStore(self.client, self.url, self.settings.remote_max_bytes)
+        ) as store:
+            return self._answer(store, job)
+
+    def _answer(self, store: RemoteStore, job: ipc.Job) -> Reply:
         if isinstance(job, ipc.QueryJob):
-            return execute.run_query(self.store, job, self.prefixes)  # type: ignore[arg-type]
+            return execute.run_query(store, job, self.prefixes)  # type: ignore[arg-type]
         if isinstance(job, ipc.NamedGraphsJob):
-            result = self.store.query(self._text("graphes-nommes"))
+            result = store.query(self._text("graphes-nommes"))
             return ipc.GraphNames(sorted(s["g"].value for s in result)), b""
         if isinstance(job, ipc.GraphReadJob):
-            return self._graph_read(job)
+            return self._graph_read(store, job)
         return ipc.Failure("internal", f"job {type(job).__name__} refusé (lecture seule)"), b""
 
     def _text(self, name: str, graph: str | None = None) -> str:
         return queries.load(name).for_data(self.settings.base_iri, {"g": [graph]} if graph else {})
 
-    def _graph_read(self, job: ipc.GraphReadJob) -> Reply:
+    def _graph_read(self, store: RemoteStore, job: ipc.GraphReadJob) -> Reply:
         """A named graph's triples, or the engine's own default graph (``graphe-defaut.rq``:
         not the union its queries read), as the local store answers ``?default``."""
         graph = job.graph
-        if graph is not None and not bool(self.store.query(self._text("graphe-present", graph))):
+        if graph is not None and not bool(store.query(self._text("graphe-present", graph))):
             return ipc.Failure("not_found", f"Graphe inconnu : <{graph}>"), b""
         if job.head:
             return ipc.Answer(job.format), b""
         name = "graphe-triplets" if graph is not None else "graphe-defaut"
-        triples = list(self.store.query(self._text(name, graph)))
+        triples = list(store.query(self._text(name, graph)))
         fmt = RdfFormat.from_media_type(job.format)
         assert fmt is not None
         items: Any = triples

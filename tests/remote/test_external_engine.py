@@ -193,3 +193,45 @@ def test_publish_a_graph_written_in_several_runs(published: str, tmp_path: Path)
     finally:
         for g in (a, b):
             httpx.delete(f"{published}/store", params={"graph": g})
+
+
+def test_row_cap_reads_no_more_than_it_serves(
+    published: str, built_dir: Path, tmp_path: Path
+) -> None:
+    """A query whose whole answer is larger than ``CVKG_REMOTE_MAX_BYTES`` still gets its
+    first ``CVKG_MAX_ROWS`` rows, as from the local store: the engine's answer is
+    read as it comes and left once the cap is reached. (Read whole first, every
+    triple of the seeds — 4 MB as JSON — passed the 200 kB cap: an error.) The
+    cap still refuses a graph read larger than it."""
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": f"{published}/query",
+        "CVKG_MAX_ROWS": "50",
+        "CVKG_REMOTE_MAX_BYTES": "200000",
+        "CVKG_STORE_DIR": str(tmp_path / "store"),
+    }
+    with live_server(None, tmp_path / "server.log", env=env) as server:
+        for query, accept in [
+            ("SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json"),
+            ("SELECT * WHERE { ?s ?p ?o }", "text/csv"),
+            ("CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples"),
+        ]:
+            response = httpx.post(
+                server.sparql, data={"query": query}, headers={"Accept": accept}, timeout=60
+            )
+            assert response.status_code == 200, response.text
+            assert response.headers.get("CVKG-Truncated") == "max-rows=50"
+            lines = response.text.strip().splitlines()
+            if accept.endswith("json"):
+                assert len(response.json()["results"]["bindings"]) == 50
+            else:
+                assert len(lines) == 50 + (accept == "text/csv")  # CSV: a header line
+        whole = httpx.get(
+            f"{server.url}/rdf-graph-store",
+            params={
+                "graph": "https://w3id.org/contrats-de-ville/id/graph/contrat/ca-melun-val-de-seine-2024-2030"
+            },
+            headers={"Accept": "application/n-triples"},
+            timeout=60,
+        )
+        assert whole.status_code == 507 and "CVKG_REMOTE_MAX_BYTES" in whole.text, whole.text
