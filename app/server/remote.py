@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,9 @@ class RemotePool:
         self.prefixes = prefixes
         self.timeout = settings.query_timeout
         self.size = max(1, settings.max_concurrent_queries)
+        # A thread per admitted query: the loop's default executor has min(32, cores + 4),
+        # 6 on two cores, so queries admitted past it waited for a thread, their time running.
+        self.threads = ThreadPoolExecutor(self.size, thread_name_prefix="cvkg-engine")
         self.client = httpx.Client(timeout=settings.query_timeout)
         self.url = settings.sparql_endpoint
         self.writer = RemoteWriter(
@@ -130,13 +134,15 @@ class RemotePool:
             self._poll.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poll
+        self.threads.shutdown(wait=False, cancel_futures=True)
         self.client.close()
         self.writer.client.close()
 
     async def run(self, job: ipc.Job, payload: bytes = b"", *, deadline: float) -> Reply:
         try:
             async with asyncio.timeout(self.timeout):
-                return await asyncio.to_thread(self._read, job)
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(self.threads, self._read, job)
         except (TimeoutError, httpx.TimeoutException):
             raise QueryTimeout from None
         except TooLarge:
