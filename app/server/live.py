@@ -124,6 +124,8 @@ def _wait_until_up(server: LiveServer, timeout: float) -> None:
             with urllib.request.urlopen(health, timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return
+        except urllib.error.HTTPError:
+            return  # it answers: a 503 says its external engine is unreachable
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.1)

@@ -63,6 +63,8 @@ class RemotePool:
     allocator = None  # no query worker of ours: the engine's own malloc
     replaced = 0
     query_memory = 0
+    # Why the engine did not answer its last poll; None while it answers (/healthz).
+    engine_error: str | None = None
 
     def __init__(self, settings: Settings, prefixes: dict[str, str], checks: ShapeCheck) -> None:
         assert settings.sparql_endpoint
@@ -106,11 +108,18 @@ class RemotePool:
         self._poll = asyncio.create_task(self._follow_version())
 
     async def _refresh(self) -> None:
+        """Read the engine's write version; a change between answering and not is logged
+        once (the poll runs every second) and shown by /healthz."""
         try:
             await asyncio.to_thread(self.writer.version)
         except (EngineError, httpx.HTTPError, ValueError, SyntaxError) as exc:
-            log.warning("version des écritures illisible dans le moteur externe : %s", exc)
+            if self.engine_error is None:
+                log.warning("version des écritures illisible dans le moteur externe : %s", exc)
+            self.engine_error = str(exc) or type(exc).__name__
             return
+        if self.engine_error is not None:
+            log.warning("moteur externe de nouveau joignable : %s", self.url)
+            self.engine_error = None
         if self.runtime is not None:
             self.runtime.version = self.data_version()
 

@@ -5,6 +5,10 @@ that no test imports ``conftest`` by name: several test folders have one)."""
 from __future__ import annotations
 
 import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -36,3 +40,35 @@ def select(url: str, query: str) -> list[dict[str, str]]:
     return [
         {k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]
     ]
+
+
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+@contextmanager
+def oxigraph_server(folder: Path, port: int) -> Iterator[str]:
+    """Oxigraph's server (the wheel's binary) on a loopback port, read-write, union
+    default graph, its own 20 s timeout; its URL once it answers."""
+    assert OXIGRAPH.is_file(), "the oxigraph wheel (test extras) ships this binary"
+    folder.mkdir(parents=True, exist_ok=True)
+    log_path = folder.parent / f"{folder.name}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(OXIGRAPH), "serve", "--location", str(folder / "db")]
+            + ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "20"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            assert process.poll() is None, log_path.read_text(errors="replace")
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from remote_helpers import publish
+from remote_helpers import oxigraph_server, publish
 from remote_helpers import select as rows
 
 from app.config import DEFAULT_BASE_IRI as BASE
@@ -329,6 +329,17 @@ def test_an_engine_down_is_a_clear_error(
     with live_server(None, tmp_path / "down.log", env=env) as server:
         response = put(server, ANNOTATIONS, "<http://e/s> <http://e/p> <http://e/o> .")
         query = httpx.post(server.sparql, data={"query": "ASK {}"}, timeout=60)
+        health = httpx.get(f"{server.url}/healthz")
+        assert health.status_code == 503, health.text  # a proxy takes the replica out
+        assert health.json()["status"] == "engine_unreachable"
+        assert down.split("//")[1] in health.json()["engine_error"]
+        with oxigraph_server(tmp_path / "engine", int(down.rsplit(":", 1)[1])):
+            for _ in range(100):  # polled every CVKG_REMOTE_VERSION_TTL (1 s)
+                if httpx.get(f"{server.url}/healthz").status_code == 200:
+                    break
+                time.sleep(0.1)
+            back = httpx.get(f"{server.url}/healthz").json()
+            assert back["status"] == "ok" and back["engine_error"] is None
     assert query.status_code == 503 and "injoignable" in query.text and down in query.text
     assert response.status_code == 503, response.text
     assert "injoignable" in response.text and down in response.text

@@ -17,11 +17,15 @@ async def healthz(request: Request, runtime: RuntimeDep) -> JSONResponse:
     comparative API's start-up preparation is over (``api_ready``: until then
     an /api call may wait for it), and which ``malloc`` the workers say they
     run with (``worker_allocator``: see ``allocator.py``; null with an external
-    engine)."""
+    engine). With an external engine (``CVKG_SPARQL_ENDPOINT``) that did not
+    answer its last poll (every ``CVKG_REMOTE_VERSION_TTL`` s), 503 and
+    ``engine_error``: a proxy in front of replicas takes this one out."""
     pool = runtime.pool
     return JSONResponse(
-        {
-            "status": "ok",
+        status_code=503 if pool.engine_error else 200,
+        content={
+            "status": "engine_unreachable" if pool.engine_error else "ok",
+            "engine_error": pool.engine_error,
             "workers": pool.size,
             "idle_workers": pool.idle,
             "workers_replaced": pool.replaced,
@@ -32,5 +36,5 @@ async def healthz(request: Request, runtime: RuntimeDep) -> JSONResponse:
             "worker_allocator": pool.allocator,
             "read_only": not runtime.writable,
             "api_ready": bool(getattr(request.app.state, "api_ready", False)),
-        }
+        },
     )
