@@ -74,6 +74,8 @@ class Site:
         runtime = getattr(request.app.state, "runtime", None)
         if runtime is None or self.store_sparql is not ServerSparql:
             return False
+        if self.settings.sparql_endpoint:
+            return True  # the engine holds the build `cvkg publish` sent (its data version)
         return holds_build(Path(runtime.store_path), self.settings.build_dir)
 
     async def dataset(self, request: Request) -> tuple[Graph, ox.Store]:

@@ -235,3 +235,26 @@ def test_row_cap_reads_no_more_than_it_serves(
             timeout=60,
         )
         assert whole.status_code == 507 and "CVKG_REMOTE_MAX_BYTES" in whole.text, whole.text
+
+
+def test_dataset_description_gives_the_builds_sizes(
+    replicas: list[LiveServer], built_dump: Path
+) -> None:
+    """The VoID description over an engine gives the published build's sizes, as over
+    the local store: classes and properties too, not only triples counted in the
+    engine (which also holds graphs of its own: Virtuoso's system graphs)."""
+    quads = list(ox.parse(path=str(built_dump), format=ox.RdfFormat.N_QUADS))
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    classes = {q.object for q in quads if q.predicate.value == rdf_type}
+    store = ox.Store()
+    response = httpx.get(f"{replicas[0].url}/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, response.text
+    store.load(response.content, format=ox.RdfFormat.TURTLE)
+    (row,) = store.query(
+        "PREFIX void: <http://rdfs.org/ns/void#> SELECT ?t ?c ?p WHERE { "
+        "<https://w3id.org/contrats-de-ville/id/dataset> void:triples ?t ; void:classes ?c ; "
+        "void:properties ?p }"
+    )
+    assert int(row["t"].value) == len({(q.subject, q.predicate, q.object) for q in quads})
+    assert int(row["c"].value) == len(classes)
+    assert int(row["p"].value) == len({q.predicate for q in quads})
