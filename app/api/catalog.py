@@ -30,8 +30,16 @@ def short_class(iri: str | None) -> str | None:
 
 
 def split_list(value: str | None, sep: str = " | ") -> list[str]:
-    """A ``GROUP_CONCAT`` as a list (separator `` | `` for texts, a space for IRIs)."""
-    return [v for v in value.split(sep) if v] if value else []
+    """A ``GROUP_CONCAT`` as a sorted list (separator `` | `` for texts, a space for IRIs).
+
+    Sorted: SPARQL leaves the order of ``GROUP_CONCAT`` to the engine, and the
+    same data served by Virtuoso listed the words and themes in another order
+    than by the local store, under one data version (one ETag).
+
+    >>> split_list("santé | dispositifs locaux de santé")
+    ['dispositifs locaux de santé', 'santé']
+    """
+    return sorted(v for v in value.split(sep) if v) if value else []
 
 
 def contrat_summary(row: dict[str, Any]) -> dict[str, Any]:

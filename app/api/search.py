@@ -51,8 +51,10 @@ BUILD_TIMEOUT = 3600.0  # the child indexing the corpus: minutes at national sca
 
 
 def index_path(data: GraphData, directory: Path) -> Path:
-    """The index file of this data version (and base, and file layout)."""
-    key = f"{data.version}|{data.base}|{SCHEMA_VERSION}".encode()
+    """The index file of this data version (and base, file layout and corpus query:
+    a change to ``libelles.rq``, e.g. its order, indexes again)."""
+    corpus = queries.load("libelles").text
+    key = f"{data.version}|{data.base}|{SCHEMA_VERSION}|{corpus}".encode()
     return directory / f"recherche-{hashlib.sha256(key).hexdigest()[:24]}.sqlite"
 
 
