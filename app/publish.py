@@ -6,9 +6,9 @@ build's N-Quads dump is sent with SPARQL 1.1 Graph Store Protocol requests: a
 ``PUT`` of its first run of quads, which replaces that graph whole, then a
 ``POST`` of each later run, which adds to it; so publishing the same build
 twice gives the same engine content. The dump is read once, as a stream, one
-run (a few MB at most) in memory at a time. With the engine's query URL (``CVKG_SPARQL_ENDPOINT``),
-the graphs of an earlier build that this one no longer has (a contract
-removed) are then deleted; the graphs written over HTTP (annotations, the
+run (a few MB at most) in memory at a time. With the engine's query URL
+(``CVKG_SPARQL_ENDPOINT``), the graphs of an earlier build that this one no
+longer has (a contract removed) are then deleted; the graphs written over HTTP (annotations, the
 write version) are never touched.
 
 ``cvkg publish --annotations`` copies the graphs of a local annotation record
@@ -96,8 +96,9 @@ def publish(
     timeout: float = 300.0,
     say: Callable[[str], None] = lambda _: None,
 ) -> int:
-    """PUT every named graph of ``dump`` to ``graph_store``, then delete the stale ones
-    if the engine's query ``endpoint`` is known; the number of graphs sent."""
+    """Send every named graph of ``dump`` to ``graph_store`` (module docstring), then
+    delete the stale ones if the engine's query ``endpoint`` is known; the number
+    of graphs sent."""
     sent: set[str] = set()
     with httpx.Client(timeout=timeout) as client:
         for name, lines in runs_of(dump):
