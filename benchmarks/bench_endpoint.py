@@ -34,7 +34,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from engines import Engine, start_ours, start_oxigraph, virtuoso  # noqa: E402
+from engines import Engine, Virtuoso, start_ours, start_oxigraph, virtuoso  # noqa: E402
 from generate import generate  # noqa: E402
 
 from app.queries import QUERY_DIR  # noqa: E402
@@ -100,8 +100,14 @@ def p95(values: list[float]) -> float:
 
 
 def row_count(body: bytes, accept: str = JSON) -> int:
-    if accept == "text/csv":  # the matrix's values hold no line break
-        return body.count(b"\r\n") - 1
+    """Rows of an answer. CSV: lines less the header (the matrix's values hold no line
+    break); RFC 4180 ends them with CRLF, Virtuoso 7.2 with LF alone.
+
+    >>> row_count(b"a,b\\r\\n1,2\\r\\n", "text/csv"), row_count(b"a,b\\n1,2\\n3,4", "text/csv")
+    (1, 2)
+    """
+    if accept == "text/csv":
+        return len(body.rstrip(b"\r\n").split(b"\n")) - 1
     return len(json.loads(body)["results"]["bindings"])
 
 
@@ -289,14 +295,20 @@ def main() -> int:
                         )
                     )
                     cpu_ms = (e.cpu_s() - spent) * 1000 / max(answered, 1)
-                    cells.append(f"{e.name} {rate:7.1f} ({cpu_ms:.2f})")
+                    cpu = f"{cpu_ms:.2f}" if e.pid else "?"  # a server whose process is unknown
+                    cells.append(f"{e.name} {rate:7.1f} ({cpu})")
                 label = "froid" if cold else "chaud (cache de cvkg)"
                 print(f"  {clients:>2} clients, {label} : " + " ; ".join(cells), flush=True)
         print("\nchargement et mémoire :")
         for e in engines:
             load = f"chargement {e.load_s:6.1f} s (pic {e.load_peak_mb:5.0f} Mo)"
-            if args.store:
+            if isinstance(e, Virtuoso):  # loaded beforehand by scripts/setup-virtuoso.sh
+                load = f"chargé à part en {e.load_s:.1f} s" if e.load_s else "chargé à part"
+            elif args.store:
                 load = f"base donnée ({args.store})"
+            if not e.pid:
+                print(f"  {e.name:<9} {load} ; mémoire : processus inconnu (VIRTUOSO_DIR)")
+                continue
             rss, pss = e.memory_mb()
             print(
                 f"  {e.name:<9} {load} ; après la série (serveur + workers) : "

@@ -217,11 +217,39 @@ class Virtuoso(Engine):
 
 def virtuoso(url: str) -> Engine:
     """An already running, already loaded Virtuoso (scripts/setup-virtuoso.sh): its load
-    time and pid are read from its directory, ``$VIRTUOSO_DIR`` (the script's default)."""
+    time and pid are read from its directory, ``$VIRTUOSO_DIR`` (the script's default);
+    without it, the pid is the process listening on the URL's port (its CPU and memory
+    are then measured too; its load time stays unknown, 0)."""
     folder = Path(os.environ.get("VIRTUOSO_DIR", "/tmp/cvkg-virtuoso"))
     try:
         load_s = float((folder / "load-seconds").read_text())
         pid = int((folder / "virtuoso.pid").read_text())
     except (OSError, ValueError):
-        load_s, pid = 0.0, 0
+        load_s, pid = 0.0, listening_pid(httpx.URL(url).port or 80)
     return Virtuoso("virtuoso", url, load_s=load_s, server_pid=pid)
+
+
+def listening_pid(port: int) -> int:
+    """The process listening on this local TCP port (0: none found, or not ours to see).
+
+    Read in ``/proc/net/tcp`` (the socket's inode, state 0A = LISTEN) and the
+    processes' open files.
+    """
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    for pid in (int(p) for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            files = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:
+            continue
+        if inodes.intersection(files):
+            return pid
+    return 0
