@@ -37,7 +37,7 @@ from app import queries
 from app.config import Settings
 from app.dumps import BUILD_INFO
 from app.server import errors, execute, ipc
-from app.server.remote_store import EngineRefused, RemoteStore, TooLarge
+from app.server.remote_store import EngineRefused, RemoteStore, TooLarge, unreadable
 from app.server.remote_writes import EngineError, RemoteWriter
 from app.server.workers import QueryTimeout, WorkerCrashed
 from app.server.write_checks import ShapeCheck
@@ -171,7 +171,10 @@ class RemotePool:
         with contextlib.closing(
             RemoteStore(self.client, self.url, self.settings.remote_max_bytes)
         ) as store:
-            return self._answer(store, job)
+            try:
+                return self._answer(store, job)
+            except SyntaxError as exc:  # an answer that stops parsing half-way
+                raise unreadable(self.url, exc) from None
 
     def _answer(self, store: RemoteStore, job: ipc.Job) -> Reply:
         if isinstance(job, ipc.QueryJob):

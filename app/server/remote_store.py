@@ -126,10 +126,26 @@ class RemoteStore:
             )
         body = io.BufferedReader(_Body(response.iter_bytes(), self.max_bytes), _BUFFER)
         media = response.headers.get("content-type", "").split(";")[0].strip()
-        if media.startswith("application/sparql-results+json"):
-            result = parse_query_results(body, format=QueryResultsFormat.JSON)
-            return as_boolean(result) if form == "ask" else result
-        return parse(body, format=RdfFormat.N_TRIPLES)
+        results = QueryResultsFormat.from_media_type(media) if media else None
+        rdf = RdfFormat.from_media_type(media) if media else None
+        try:
+            if results is not None:
+                result = parse_query_results(body, format=results)
+                return as_boolean(result) if form == "ask" else result
+            if rdf is not None:
+                return parse(body, format=rdf)
+        except SyntaxError as exc:
+            raise unreadable(self.url, exc) from None
+        raise EngineRefused(
+            f"Le moteur SPARQL externe ({self.url}) a répondu en « {media or '?'} », "
+            "ni résultats SPARQL ni RDF."
+        )
+
+
+def unreadable(url: str, exc: SyntaxError) -> EngineRefused:
+    """An answer of the engine that does not parse: its fault, not the client's query
+    (a 502, where it was taken for a syntax error of the query, a 400)."""
+    return EngineRefused(f"Réponse illisible du moteur SPARQL externe ({url}) : {exc}")
 
 
 def as_boolean(result: Any) -> Any:

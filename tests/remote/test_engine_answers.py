@@ -2,13 +2,21 @@
 (``app.server.remote_store``). The bytes are the engines' own, captured with
 ``curl -H 'Accept: application/sparql-results+json' --data-urlencode query=…``;
 CI has no Virtuoso (``scripts/setup-virtuoso.sh`` installs one for the benchmark).
+And an engine whose answers do not parse, served here on a loopback port.
 """
 
 from __future__ import annotations
 
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
 import pyoxigraph as ox
 import pytest
 
+from app.server.live import free_port, live_server
 from app.server.remote_store import as_boolean
 
 # Virtuoso Open Source 7.2.5 (Debian's virtuoso-opensource-7-bin 7.2.5.1+dfsg1-0.3),
@@ -48,3 +56,47 @@ def test_a_standard_boolean_and_a_table_pass_unchanged() -> None:
     table = as_boolean(parsed(SELECT_ONE_ROW))
     assert isinstance(table, ox.QuerySolutions)
     assert [row[0].value for row in table] == ["1"]
+
+
+class _Broken(http.server.BaseHTTPRequestHandler):
+    """An engine whose answers do not parse: JSON cut short, or a web page."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        html = b"html" in self.path.encode()
+        body = b"<html>maintenance</html>" if html else b'{"head":{"vars":["x"]},"results":{"bin'
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html" if html else "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def broken_engine() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Broken)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("path", ["/json", "/html"])
+def test_an_unreadable_answer_is_the_engines_fault(
+    broken_engine: str, built_dir: Path, tmp_path: Path, path: str
+) -> None:
+    """A 502 naming the engine, not a 400 blaming the client's query or a 500."""
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": f"{broken_engine}{path}",
+        "CVKG_STORE_DIR": str(tmp_path / "store"),
+    }
+    with live_server(None, tmp_path / "server.log", env=env) as server:
+        response = httpx.post(server.sparql, data={"query": "SELECT ?x WHERE { ?x ?p ?o }"})
+    assert response.status_code == 502, response.text
+    assert broken_engine in response.text
