@@ -13,8 +13,9 @@ heap, and the child gives all its memory back when it exits. The file is
 written under a temporary name and renamed, so a reader never sees half an
 index. Normalisation and scoring data are those of the in-memory index it
 replaces: :func:`app.enrichment.matching.tokens` keys, term frequencies and
-text lengths in ``float32``, elements numbered in corpus order (contracts in id
-order, the query's row order within) — so rankings and ties are unchanged.
+text lengths in ``float32``, elements numbered in the source's order (contract
+id, the element's source line, its IRI), which breaks ties whatever engine
+gave the rows.
 
 Schema (``SCHEMA_VERSION`` in ``meta``): ``elements(n, iri, contrat, classe,
 notation, label, ligne)``, ``postings(stem, docs, tfs)`` with ``docs`` little-endian
@@ -53,19 +54,30 @@ def _short_class(iri: str | None) -> str | None:
 
 
 def elements(rows: Iterable[Row]) -> list[tuple[tuple[Any, ...], str]]:
-    """(element's columns, text to index) per element, in first-seen order.
+    """(element's columns, text to index) per element, in the source's order.
 
     ``libelles.rq`` gives one row per printed paragraph (and per class): an
-    element's first row gives its columns, each later row adds its paragraph
-    to the description, which is indexed after the label.
+    element's first row gives its columns, each paragraph is added to the
+    description, which is indexed after the label. Elements come by contract
+    id, then source line (none first), then IRI; paragraphs by their own line:
+    the order of the rows is the engine's (the query has no ORDER BY, which
+    made it 75 % slower).
+
+    >>> rows = [{"element": "e2", "id": "a", "label": "deux", "ligne": 9},
+    ...         {"element": "e1", "id": "a", "label": "un", "ligne": 3,
+    ...          "description": "fin", "ligneParagraphe": 5},
+    ...         {"element": "e1", "id": "a", "label": "un", "ligne": 3,
+    ...          "description": "début", "ligneParagraphe": 4}]
+    >>> [text for _, text in elements(rows)]
+    ['un\\ndébut\\nfin', 'deux']
     """
-    found: dict[str, tuple[tuple[Any, ...], list[str]]] = {}
+    found: dict[str, tuple[tuple[Any, ...], list[tuple[int, str]]]] = {}
     for r in rows:
         more = r.get("description")
+        paragraphs = [(r.get("ligneParagraphe") or 0, str(more))] if more else []
         known = found.get(r["element"])
         if known is not None:
-            if more:
-                known[1].append(str(more))
+            known[1].extend(paragraphs)
             continue
         columns = (
             r["element"],
@@ -76,12 +88,17 @@ def elements(rows: Iterable[Row]) -> list[tuple[tuple[Any, ...], str]]:
             str(r["label"]),
             r.get("ligne"),
         )
-        found[r["element"]] = (columns, [] if more is None else [str(more)])
+        found[r["element"]] = (columns, paragraphs)
     out = []
-    for columns, paragraphs in found.values():
-        description = "\n".join(p for p in paragraphs if p)
+    for columns, paragraphs in sorted(found.values(), key=_in_source_order):
+        description = "\n".join(text for _, text in sorted(paragraphs) if text)
         out.append((columns, f"{columns[4]}\n{description}" if description else columns[4]))
     return out
+
+
+def _in_source_order(item: tuple[tuple[Any, ...], Any]) -> tuple[Any, ...]:
+    element, contrat, _, _, _, ligne = item[0]
+    return (contrat, ligne is not None, ligne or 0, element)
 
 
 def write_index(rows: Iterable[Row], path: Path) -> int:
