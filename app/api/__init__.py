@@ -11,8 +11,10 @@ so a researcher can rerun it.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -34,6 +36,7 @@ from app.api import (
     themes,
 )
 from app.api.deps import data_for
+from app.server import errors
 
 log = logging.getLogger("cvkg.api")
 
@@ -50,7 +53,35 @@ DESCRIPTION = """API comparative des contrats de ville.
 """
 
 
+RETRY_SECONDS = (1.0, 2.0, 4.0, 8.0, 10.0)  # then every 10 s
+
+
 def warm_up(app: FastAPI) -> None:
+    """Prepare the API, again and again while the queries are unavailable (503).
+
+    An external engine started at the same time as its replicas (one
+    ``docker compose up``) is not listening yet when they start: the
+    preparation failed once and the API stayed unprepared for good, its first
+    calls paying for it (the search at 825 contracts: 7.8 s). Any other
+    failure is a bug: logged once, not retried.
+    """
+    for attempt in itertools.count():
+        try:
+            _prepare(app)
+            return
+        except errors.HTTPProblem as problem:
+            if problem.status != 503:
+                log.exception("préparation de l'API comparative")
+                return
+            wait = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
+            log.warning("préparation de l'API comparative reportée de %g s : %s", wait, problem)
+            time.sleep(wait)
+        except Exception:  # a warm-up failure must not stop the server; requests will retry
+            log.exception("préparation de l'API comparative")
+            return
+
+
+def _prepare(app: FastAPI) -> None:
     """Build what every first call would otherwise wait for (catalogues, search index,
     matrix, the contracts of each dispositif, the generations compared, the
     whole matrix's heatmaps).
@@ -73,8 +104,6 @@ def warm_up(app: FastAPI) -> None:
             generations.rows(data)
             drawn.result()
         app.state.api_ready = True
-    except Exception:  # a warm-up failure must not stop the server; requests will retry
-        log.exception("préparation de l'API comparative")
     finally:
         if painter is not None:
             painter.close()

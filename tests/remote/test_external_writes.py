@@ -340,6 +340,14 @@ def test_an_engine_down_is_a_clear_error(
                 time.sleep(0.1)
             back = httpx.get(f"{server.url}/healthz").json()
             assert back["status"] == "ok" and back["engine_error"] is None
+            # The API's preparation, which failed while the engine was down, is
+            # tried again (1, 2, 4, 8 then every 10 s) until it is done.
+            publish(down, built_dir, cvkg_exe, cvkg_env)
+            for _ in range(300):
+                if httpx.get(f"{server.url}/healthz").json()["api_ready"]:
+                    break
+                time.sleep(0.1)
+            assert httpx.get(f"{server.url}/healthz").json()["api_ready"] is True
     assert query.status_code == 503 and "injoignable" in query.text and down in query.text
     assert response.status_code == 503, response.text
     assert "injoignable" in response.text and down in response.text
