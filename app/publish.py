@@ -8,8 +8,15 @@ build's N-Quads dump is sent with SPARQL 1.1 Graph Store Protocol requests: a
 twice gives the same engine content. The dump is read once, as a stream, one
 run (a few MB at most) in memory at a time. With the engine's query URL
 (``CVKG_SPARQL_ENDPOINT``), the graphs of an earlier build that this one no
-longer has (a contract removed) are then deleted; the graphs written over HTTP (annotations, the
-write version) are never touched.
+longer has (a contract removed) are then deleted; the graphs written over
+HTTP (annotations, the write version) are never touched.
+
+The engine says which build it holds whole: the graph ``{base}graph/publication``
+(the build's fingerprint, ``owl:versionInfo``, and when it was sent,
+``dcterms:modified``) is removed first and written last. Replicas read it
+(``publication.rq``): while it is missing or names another build, their
+``/healthz`` is a 503, and its time is part of their data version, so that
+no answer computed on a half-sent build outlives the publication.
 
 ``cvkg publish --annotations`` copies the graphs of a local annotation record
 (``var/annotations/graphes.nq``, written by a server on its own store) into
@@ -23,7 +30,9 @@ to a replica out of service, then puts it back behind the proxy
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -31,7 +40,8 @@ from pyoxigraph import QueryResultsFormat, parse_query_results
 
 from app import queries
 from app.config import DEFAULT_BASE_IRI, Settings
-from app.server.annotation_graphs import VERSION_GRAPH, Record, refusal
+from app.dumps import BUILD_INFO
+from app.server.annotation_graphs import PUBLICATION_GRAPH, VERSION_GRAPH, Record, refusal
 
 
 class PublishError(Exception):
@@ -82,9 +92,8 @@ def stale_graphs(client: httpx.Client, endpoint: str, build: set[str], base: str
         raise PublishError(f"{endpoint} : HTTP {response.status_code} {response.text[:300]}")
     rows = parse_query_results(response.content, format=QueryResultsFormat.JSON)
     names = {row["graphe"].value for row in rows}  # type: ignore[index, union-attr]
-    return sorted(
-        g for g in names - build if refusal(g, base) is not None and g != base + VERSION_GRAPH
-    )
+    kept = {base + VERSION_GRAPH, base + PUBLICATION_GRAPH}
+    return sorted(g for g in names - build if refusal(g, base) is not None and g not in kept)
 
 
 def publish(
@@ -100,7 +109,11 @@ def publish(
     delete the stale ones if the engine's query ``endpoint`` is known; the number
     of graphs sent."""
     sent: set[str] = set()
+    fingerprint = _fingerprint(dump)
+    marker = base + PUBLICATION_GRAPH
     with httpx.Client(timeout=timeout) as client:
+        if fingerprint is not None:  # not whole until written again, last
+            _send(client, "DELETE", graph_store, marker)
         for name, lines in runs_of(dump):
             # The first run of a graph replaces it (PUT), its later runs add to it (POST).
             method = "POST" if name in sent else "PUT"
@@ -132,7 +145,46 @@ def publish(
                     f"HTTP {response.status_code} {response.text[:300]}"
                 )
             say(f"<{name}> : supprimé (absent de cette construction)")
+        if fingerprint is not None:
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            _send(client, "PUT", graph_store, marker, _marker(marker, fingerprint, now))
+            say(f"<{marker}> : construction {fingerprint} publiée")
     return len(sent)
+
+
+def _fingerprint(dump: Path) -> str | None:
+    """The fingerprint of the build the dump belongs to (None: not a build's dump)."""
+    try:
+        info = json.loads((dump.parent / BUILD_INFO).read_text(encoding="utf-8"))
+        return str(info["fingerprint"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _marker(graph: str, fingerprint: str, now: str) -> bytes:
+    return (
+        f'<{graph}> <http://www.w3.org/2002/07/owl#versionInfo> "{fingerprint}" .\n'
+        f'<{graph}> <http://purl.org/dc/terms/modified> "{now}"'
+        "^^<http://www.w3.org/2001/XMLSchema#dateTime> .\n"
+    ).encode()
+
+
+def _send(
+    client: httpx.Client, method: str, graph_store: str, graph: str, body: bytes = b""
+) -> None:
+    """One Graph Store request on the publication graph; a DELETE of none is fine."""
+    headers = {"Content-Type": "application/n-triples"} if body else {}
+    try:
+        response = client.request(
+            method, graph_store, params={"graph": graph}, content=body, headers=headers
+        )
+    except httpx.HTTPError as exc:
+        raise PublishError(f"{graph_store} injoignable pour <{graph}> : {exc}") from exc
+    if response.status_code >= 300 and not (method == "DELETE" and response.status_code == 404):
+        raise PublishError(
+            f"<{graph}> refusé par {graph_store} : HTTP {response.status_code} "
+            f"{response.text[:300]}"
+        )
 
 
 def publish_annotations(settings: Settings, timeout: float = 300.0) -> int:

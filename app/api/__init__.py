@@ -89,6 +89,10 @@ def _prepare(app: FastAPI) -> None:
     When it is done ``app.state.api_ready`` is true, and ``/healthz`` says so
     (``"api_ready"``): from then on a first call only pays for its own answer.
     """
+    runtime = getattr(app.state, "runtime", None)
+    not_ready = getattr(getattr(runtime, "pool", None), "engine_error", None)
+    if not_ready:  # an external engine down, or holding another or a half-sent build
+        raise errors.service_unavailable(not_ready)
     painter: heatmap.Painter | None = None
     try:
         data = data_for(app.state)

@@ -31,6 +31,8 @@ RECORD = "graphes.nq"
 ANNOTATIONS = "graph/annotations/"
 # In an external engine, the version of the admin writes (app/server/remote_writes.py).
 VERSION_GRAPH = "graph/ecritures"
+# In an external engine, the build `cvkg publish` finished sending (app/publish.py).
+PUBLICATION_GRAPH = "graph/publication"
 DEFAULT = "default"  # how the file names the default graph
 
 GraphKey = str | None  # a graph IRI; None for the default graph

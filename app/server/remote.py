@@ -37,6 +37,7 @@ from app import queries
 from app.config import Settings
 from app.dumps import BUILD_INFO
 from app.server import errors, execute, ipc
+from app.server.annotation_graphs import PUBLICATION_GRAPH
 from app.server.remote_store import EngineRefused, RemoteStore, TooLarge, unreadable
 from app.server.remote_writes import EngineError, RemoteWriter
 from app.server.workers import QueryTimeout, WorkerCrashed
@@ -63,7 +64,10 @@ class RemotePool:
     allocator = None  # no query worker of ours: the engine's own malloc
     replaced = 0
     query_memory = 0
-    # Why the engine did not answer its last poll; None while it answers (/healthz).
+    # What keeps the engine from serving this replica (/healthz: 503), and why: its
+    # last poll failed ("engine_unreachable") or it does not hold this build whole
+    # ("engine_not_published"); None while it does.
+    engine_state: str | None = None
     engine_error: str | None = None
 
     def __init__(self, settings: Settings, prefixes: dict[str, str], checks: ShapeCheck) -> None:
@@ -85,6 +89,7 @@ class RemotePool:
             checks,
         )
         self.build = build_version(settings.build_dir)
+        self.published = ""  # when the engine got this build whole (publication.rq)
         self.runtime: Any = None  # deps.Runtime, whose version this pool keeps current
         self._writing = asyncio.Lock()
         self._poll: asyncio.Task[None] | None = None
@@ -99,8 +104,13 @@ class RemotePool:
         runtime.version = self.data_version()
 
     def data_version(self) -> str:
-        """The published build's fingerprint, then the engine's write version if any."""
-        return f"{self.build}-e{self.writer.current}" if self.writer.current else self.build
+        """The published build's fingerprint, when it was published, then the engine's
+        write version if any: a new publication is a new version, so no answer
+        kept from a half-sent build outlives it."""
+        version = self.build
+        if self.published:
+            version += "-p" + "".join(c for c in self.published if c.isdigit())
+        return f"{version}-e{self.writer.current}" if self.writer.current else version
 
     async def start(self) -> None:
         """Read the engine's write version, then re-read it every ``CVKG_REMOTE_VERSION_TTL`` s."""
@@ -108,20 +118,44 @@ class RemotePool:
         self._poll = asyncio.create_task(self._follow_version())
 
     async def _refresh(self) -> None:
-        """Read the engine's write version; a change between answering and not is logged
+        """Read the engine's write version and publication; a change of state is logged
         once (the poll runs every second) and shown by /healthz."""
         try:
             await asyncio.to_thread(self.writer.version)
+            build, published = await asyncio.to_thread(self._publication)
         except (EngineError, httpx.HTTPError, ValueError, SyntaxError) as exc:
-            if self.engine_error is None:
-                log.warning("version des écritures illisible dans le moteur externe : %s", exc)
-            self.engine_error = str(exc) or type(exc).__name__
+            self._state("engine_unreachable", str(exc) or type(exc).__name__)
             return
-        if self.engine_error is not None:
-            log.warning("moteur externe de nouveau joignable : %s", self.url)
-            self.engine_error = None
+        if build != self.build:
+            held = f"la construction {build}" if build else "aucune construction entière"
+            self._state(
+                "engine_not_published",
+                f"le moteur externe ({self.url}) tient {held}, ce serveur sert la construction "
+                f"{self.build} : lancez cvkg publish (ou attendez qu'il finisse)",
+            )
+            published = ""
+        else:
+            self._state(None, None)
+        self.published = published
         if self.runtime is not None:
             self.runtime.version = self.data_version()
+
+    def _state(self, state: str | None, reason: str | None) -> None:
+        if state != self.engine_state:
+            log.warning("moteur externe : %s", reason or f"de nouveau prêt ({self.url})")
+        self.engine_state, self.engine_error = state, reason
+
+    def _publication(self) -> tuple[str, str]:
+        """(fingerprint, time) of the build the engine holds whole; ("", "") if none."""
+        graph = self.settings.base_iri + PUBLICATION_GRAPH
+        with contextlib.closing(
+            RemoteStore(self.client, self.url, self.settings.remote_max_bytes)
+        ) as store:
+            rows = list(store.query(self._text("publication", graph)))
+        if not rows:
+            return "", ""
+        row = max(rows, key=lambda r: r["version"].value)
+        return row["version"].value, row["modifie"].value if row["modifie"] is not None else ""
 
     async def _follow_version(self) -> None:
         while True:

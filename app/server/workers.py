@@ -88,7 +88,8 @@ class WorkerPool:
     isolated: bool = field(init=False, default=False)
     allocator: str = field(init=False, default="system")  # as the first workers said
     replaced: int = field(init=False, default=0)
-    engine_error: str | None = field(init=False, default=None)  # an external engine's (remote.py)
+    engine_state: str | None = field(init=False, default=None)  # an external engine's (remote.py)
+    engine_error: str | None = field(init=False, default=None)
     recycled: int = field(init=False, default=0)  # memory mode: worn workers replaced
     _launcher: SubprocessLauncher | ZygoteLauncher = field(init=False)
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from remote_helpers import select
+from remote_helpers import publish, select
 
 from app.server.live import LiveServer, live_server
 
-COUNT_GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+OWL_VERSION = "http://www.w3.org/2002/07/owl#versionInfo"
 THEMES = """PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#>
 SELECT ?c ?t ?n WHERE { GRAPH ?g { ?f cdv:dansContrat ?c ; cdv:themeAborde ?t ;
   cdv:nombreElements ?n } } ORDER BY ?c ?t"""
@@ -53,13 +53,18 @@ def in_process(dump: Path, query: str) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in r.items()} for r in json.loads(body)["results"]["bindings"]]
 
 
-def test_publish_sends_every_graph(published: str, built_dump: Path) -> None:
+def test_publish_sends_every_graph(published: str, built_dump: Path, built_dir: Path) -> None:
+    """Every graph of the build, and last the publication graph: the build's fingerprint."""
     graphs = {line.rsplit(" ", 2)[-2] for line in built_dump.read_text().splitlines() if line}
-    (row,) = select(f"{published}/query", COUNT_GRAPHS)
-    assert int(row["n"]) == len(graphs)
-    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    marker = "https://w3id.org/contrats-de-ville/id/graph/publication"
+    rows = select(f"{published}/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert {f"<{r['g']}>" for r in rows} == graphs | {f"<{marker}>"}
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{marker}>) }}"
     (row,) = select(f"{published}/query", count)
     assert int(row["n"]) == len(built_dump.read_text().splitlines())
+    fingerprint = json.loads((built_dir / "build-info.json").read_text())["fingerprint"]
+    query = f"SELECT ?v WHERE {{ GRAPH <{marker}> {{ <{marker}> <{OWL_VERSION}> ?v }} }}"
+    assert select(f"{published}/query", query) == [{"v": fingerprint}]
 
 
 def test_replicas_answer_as_the_build(replicas: list[LiveServer], built_dump: Path) -> None:
@@ -258,3 +263,36 @@ def test_dataset_description_gives_the_builds_sizes(
     assert int(row["t"].value) == len({(q.subject, q.predicate, q.object) for q in quads})
     assert int(row["c"].value) == len(classes)
     assert int(row["p"].value) == len({q.predicate for q in quads})
+
+
+def test_a_replica_serves_only_a_whole_publication(
+    replicas: list[LiveServer],
+    published: str,
+    built_dir: Path,
+    cvkg_exe: str,
+    cvkg_env: dict[str, str],
+) -> None:
+    """While the engine does not hold the replica's build whole (the publication graph,
+    removed first and written last by ``cvkg publish``, is missing), /healthz is a
+    503 and the API does not keep its answers under that data version: a new
+    publication is a new version."""
+    health = f"{replicas[0].url}/healthz"
+
+    def until(status: str) -> httpx.Response:
+        for _ in range(100):  # the replicas poll every CVKG_REMOTE_VERSION_TTL (1 s)
+            response = httpx.get(health)
+            if response.json()["status"] == status:
+                return response
+            time.sleep(0.1)
+        raise AssertionError(f"/healthz never said {status!r}: {response.text}")
+
+    before = httpx.get(f"{replicas[0].url}/api/themes").headers["X-Data-Version"]
+    marker = "https://w3id.org/contrats-de-ville/id/graph/publication"
+    assert httpx.delete(f"{published}/store", params={"graph": marker}).status_code < 300
+    missing = until("engine_not_published")
+    assert missing.status_code == 503 and "cvkg publish" in missing.json()["engine_error"]
+    during = httpx.get(f"{replicas[0].url}/api/themes").headers["X-Data-Version"]
+    publish(published, built_dir, cvkg_exe, cvkg_env)
+    assert until("ok").status_code == 200
+    after = httpx.get(f"{replicas[0].url}/api/themes").headers["X-Data-Version"]
+    assert len({before, during, after}) == 3, (before, during, after)

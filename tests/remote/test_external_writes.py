@@ -321,6 +321,17 @@ def test_publish_annotations_copies_a_local_record(
     assert version(replicas[1]) != before
 
 
+def wait_for_status(server: LiveServer, status: str) -> dict[str, object]:
+    """/healthz once it says ``status`` (polled every CVKG_REMOTE_VERSION_TTL, 0.5 s)."""
+    for _ in range(100):
+        health = httpx.get(f"{server.url}/healthz")
+        if health.json()["status"] == status:
+            assert health.status_code == (200 if status == "ok" else 503)
+            return dict(health.json())
+        time.sleep(0.1)
+    raise AssertionError(f"/healthz never said {status!r}: {health.text}")
+
+
 def test_an_engine_down_is_a_clear_error(
     built_dir: Path, tmp_path: Path, cvkg_exe: str, cvkg_env: dict[str, str]
 ) -> None:
@@ -334,15 +345,13 @@ def test_an_engine_down_is_a_clear_error(
         assert health.json()["status"] == "engine_unreachable"
         assert down.split("//")[1] in health.json()["engine_error"]
         with oxigraph_server(tmp_path / "engine", int(down.rsplit(":", 1)[1])):
-            for _ in range(100):  # polled every CVKG_REMOTE_VERSION_TTL (1 s)
-                if httpx.get(f"{server.url}/healthz").status_code == 200:
-                    break
-                time.sleep(0.1)
-            back = httpx.get(f"{server.url}/healthz").json()
-            assert back["status"] == "ok" and back["engine_error"] is None
-            # The API's preparation, which failed while the engine was down, is
-            # tried again (1, 2, 4, 8 then every 10 s) until it is done.
+            # Up but empty: it answers, and holds no build yet (no publication graph).
+            assert wait_for_status(server, "engine_not_published")["api_ready"] is False
             publish(down, built_dir, cvkg_exe, cvkg_env)
+            back = wait_for_status(server, "ok")
+            assert back["engine_error"] is None
+            # The API's preparation, which failed while the engine was down or empty,
+            # is tried again (1, 2, 4, 8 then every 10 s) until it is done.
             for _ in range(300):
                 if httpx.get(f"{server.url}/healthz").json()["api_ready"]:
                     break

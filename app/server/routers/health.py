@@ -18,13 +18,15 @@ async def healthz(request: Request, runtime: RuntimeDep) -> JSONResponse:
     an /api call may wait for it), and which ``malloc`` the workers say they
     run with (``worker_allocator``: see ``allocator.py``; null with an external
     engine). With an external engine (``CVKG_SPARQL_ENDPOINT``) that did not
-    answer its last poll (every ``CVKG_REMOTE_VERSION_TTL`` s), 503 and
-    ``engine_error``: a proxy in front of replicas takes this one out."""
+    answer its last poll (every ``CVKG_REMOTE_VERSION_TTL`` s) or does not hold
+    this server's build whole (``cvkg publish`` running, or another build),
+    503 with ``status`` saying which and ``engine_error`` why: a proxy in front
+    of replicas takes this one out."""
     pool = runtime.pool
     return JSONResponse(
-        status_code=503 if pool.engine_error else 200,
+        status_code=503 if pool.engine_state else 200,
         content={
-            "status": "engine_unreachable" if pool.engine_error else "ok",
+            "status": pool.engine_state or "ok",
             "engine_error": pool.engine_error,
             "workers": pool.size,
             "idle_workers": pool.idle,
