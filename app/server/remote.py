@@ -123,7 +123,14 @@ class RemotePool:
         try:
             await asyncio.to_thread(self.writer.version)
             build, published = await asyncio.to_thread(self._publication)
-        except (EngineError, httpx.HTTPError, ValueError, SyntaxError) as exc:
+        except (
+            EngineError,
+            EngineRefused,
+            TooLarge,
+            httpx.HTTPError,
+            ValueError,
+            SyntaxError,
+        ) as exc:
             self._state("engine_unreachable", str(exc) or type(exc).__name__)
             return
         if build != self.build:
@@ -161,7 +168,10 @@ class RemotePool:
         while True:
             await asyncio.sleep(self.settings.remote_version_ttl)
             if not self._writing.locked():  # the writer sets the version itself
-                await self._refresh()
+                try:
+                    await self._refresh()
+                except Exception:  # a bug must not end the polling: /healthz relies on it
+                    log.exception("lecture de l'état du moteur externe")
 
     async def write(
         self, update: str, targets: set[str | None] | None, base_iri: str | None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,9 +64,9 @@ class _Broken(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's name)
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        html = b"html" in self.path.encode()
+        html = "html" in self.path or "error" in self.path
         body = b"<html>maintenance</html>" if html else b'{"head":{"vars":["x"]},"results":{"bin'
-        self.send_response(200)
+        self.send_response(500 if "error" in self.path else 200)
         self.send_header("Content-Type", "text/html" if html else "application/sparql-results+json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -86,11 +87,12 @@ def broken_engine() -> Iterator[str]:
         server.shutdown()
 
 
-@pytest.mark.parametrize("path", ["/json", "/html"])
+@pytest.mark.parametrize("path", ["/json", "/html", "/error"])
 def test_an_unreadable_answer_is_the_engines_fault(
     broken_engine: str, built_dir: Path, tmp_path: Path, path: str
 ) -> None:
-    """A 502 naming the engine, not a 400 blaming the client's query or a 500."""
+    """A 502 naming the engine, not a 400 blaming the client's query or a 500; and the
+    replica out of service (/healthz 503), its poll of the engine still running."""
     env = {
         "CVKG_BUILD_DIR": str(built_dir),
         "CVKG_SPARQL_ENDPOINT": f"{broken_engine}{path}",
@@ -98,5 +100,10 @@ def test_an_unreadable_answer_is_the_engines_fault(
     }
     with live_server(None, tmp_path / "server.log", env=env) as server:
         response = httpx.post(server.sparql, data={"query": "SELECT ?x WHERE { ?x ?p ?o }"})
+        time.sleep(1.5)  # more than one poll (CVKG_REMOTE_VERSION_TTL, 1 s)
+        health = httpx.get(f"{server.url}/healthz")
+        log = (tmp_path / "server.log").read_text()
+    assert health.status_code == 503 and health.json()["status"] == "engine_unreachable"
+    assert "lecture de l'état du moteur externe" not in log  # no poll ended on an error
     assert response.status_code == 502, response.text
     assert broken_engine in response.text
