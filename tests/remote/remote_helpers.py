@@ -1,6 +1,7 @@
-"""What the external-engine tests share besides fixtures: publishing the build into
-the engine, and reading a SELECT answer as plain values (a module of its own, so
-that no test imports ``conftest`` by name: several test folders have one)."""
+"""What the external-engine tests share besides fixtures: starting Oxigraph's server,
+publishing the build into it, reading a SELECT answer as plain values, waiting
+for a replica's /healthz (a module of its own, so that no test imports
+``conftest`` by name: several test folders have one)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from app.server.live import LiveServer
 
 
 def publish(
@@ -72,3 +75,15 @@ def oxigraph_server(folder: Path, port: int) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def wait_for_status(server: LiveServer, status: str) -> dict[str, object]:
+    """/healthz once it says ``status`` (a replica polls its engine every
+    CVKG_REMOTE_VERSION_TTL); 200 for ``ok``, else 503."""
+    for _ in range(100):
+        health = httpx.get(f"{server.url}/healthz")
+        if health.json()["status"] == status:
+            assert health.status_code == (200 if status == "ok" else 503), health.text
+            return dict(health.json())
+        time.sleep(0.1)
+    raise AssertionError(f"/healthz never said {status!r}: {health.text}")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from remote_helpers import oxigraph_server, publish
+from remote_helpers import oxigraph_server, publish, wait_for_status
 from remote_helpers import select as rows
 
 from app.config import DEFAULT_BASE_IRI as BASE
@@ -319,17 +319,6 @@ def test_publish_annotations_copies_a_local_record(
     while version(replicas[1]) == before and time.monotonic() < deadline:
         time.sleep(0.2)
     assert version(replicas[1]) != before
-
-
-def wait_for_status(server: LiveServer, status: str) -> dict[str, object]:
-    """/healthz once it says ``status`` (polled every CVKG_REMOTE_VERSION_TTL, 0.5 s)."""
-    for _ in range(100):
-        health = httpx.get(f"{server.url}/healthz")
-        if health.json()["status"] == status:
-            assert health.status_code == (200 if status == "ok" else 503)
-            return dict(health.json())
-        time.sleep(0.1)
-    raise AssertionError(f"/healthz never said {status!r}: {health.text}")
 
 
 def test_an_engine_down_is_a_clear_error(
