@@ -113,7 +113,8 @@ class RemotePool:
         return f"{version}-e{self.writer.current}" if self.writer.current else version
 
     async def start(self) -> None:
-        """Read the engine's write version, then re-read it every ``CVKG_REMOTE_VERSION_TTL`` s."""
+        """Read the engine's write version and publication, then again every
+        ``CVKG_REMOTE_VERSION_TTL`` s."""
         await self._refresh()
         self._poll = asyncio.create_task(self._follow_version())
 
