@@ -13,9 +13,10 @@ bytes read from the engine (``CVKG_REMOTE_MAX_BYTES``).
 Admin writes go to the engine's update URL (``CVKG_SPARQL_UPDATE_ENDPOINT``;
 without it the mode is read-only whatever the admin token), validated before
 anything is sent, in one request (:mod:`app.server.remote_writes`). The data
-version is the published build's fingerprint followed by the engine's write
-version, which every replica re-reads every ``CVKG_REMOTE_VERSION_TTL``
-seconds. The engine is expected to query the union of its named graphs by
+version is the published build's fingerprint, the time its publication ended
+(``publication.rq``: a replica whose engine does not hold its build whole is
+out of service, ``/healthz`` 503) and the engine's write version, which every
+replica re-reads every ``CVKG_REMOTE_VERSION_TTL`` seconds. The engine is expected to query the union of its named graphs by
 default (Virtuoso does; start Oxigraph's server with ``--union-default-graph``):
 that is what the local store does for this application.
 """
