@@ -16,9 +16,10 @@ anything is sent, in one request (:mod:`app.server.remote_writes`). The data
 version is the published build's fingerprint, the time its publication ended
 (``publication.rq``: a replica whose engine does not hold its build whole is
 out of service, ``/healthz`` 503) and the engine's write version, which every
-replica re-reads every ``CVKG_REMOTE_VERSION_TTL`` seconds. The engine is expected to query the union of its named graphs by
-default (Virtuoso does; start Oxigraph's server with ``--union-default-graph``):
-that is what the local store does for this application.
+replica re-reads every ``CVKG_REMOTE_VERSION_TTL`` seconds. The engine is
+expected to query the union of its named graphs by default (Virtuoso does;
+start Oxigraph's server with ``--union-default-graph``): that is what the local
+store does for this application.
 """
 
 from __future__ import annotations
