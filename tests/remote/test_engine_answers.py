@@ -11,6 +11,7 @@ import http.server
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -107,3 +108,62 @@ def test_an_unreadable_answer_is_the_engines_fault(
     assert "lecture de l'état du moteur externe" not in log  # no poll ended on an error
     assert response.status_code == 502, response.text
     assert broken_engine in response.text
+
+
+class _Slow(http.server.BaseHTTPRequestHandler):
+    """An engine that takes a second over each query marked « lente », counting how
+    many it holds at once; it answers every other request at once, unreadably."""
+
+    lock = threading.Lock()
+    running = 0
+    most = 0
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        slow = b"lente" in body
+        if slow:
+            with _Slow.lock:
+                _Slow.running += 1
+                _Slow.most = max(_Slow.most, _Slow.running)
+            time.sleep(1.0)
+            with _Slow.lock:
+                _Slow.running -= 1
+        answer = b'{"head":{"vars":["x"]},"results":{"bindings":[]}}' if slow else b"?"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_every_admitted_query_reaches_the_engine_at_once(built_dir: Path, tmp_path: Path) -> None:
+    """As many queries at once as the admission lets one client run (7 of
+    CVKG_MAX_CONCURRENT_QUERIES=8: fair_share keeps one slot) are at the engine at
+    once: each has a thread of its own (the loop's default executor has 6 on two
+    cores, and held the seventh back)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": f"http://127.0.0.1:{server.server_address[1]}/query",
+        "CVKG_STORE_DIR": str(tmp_path / "store"),
+        "CVKG_MAX_CONCURRENT_QUERIES": "8",
+        "CVKG_CLIENT_MAX_QUERIES": "8",
+    }
+    try:
+        with live_server(None, tmp_path / "server.log", env=env) as replica:
+            _Slow.most = 0
+
+            def ask(n: int) -> int:
+                query = f"SELECT ?x WHERE {{ ?x ?p ?o }} # lente {n}"
+                return httpx.post(replica.sparql, data={"query": query}, timeout=60).status_code
+
+            with ThreadPoolExecutor(8) as clients:
+                statuses = list(clients.map(ask, range(8)))
+    finally:
+        server.shutdown()
+    assert statuses == [200] * 8
+    assert _Slow.most == 7
