@@ -117,33 +117,17 @@ def publish(
         for name, lines in runs_of(dump):
             # The first run of a graph replaces it (PUT), its later runs add to it (POST).
             method = "POST" if name in sent else "PUT"
-            try:
-                response = client.request(
-                    method,
-                    graph_store,
-                    params={"graph": name},
-                    content=b"".join(lines),
-                    headers={"Content-Type": "application/n-triples"},
-                )
-            except httpx.HTTPError as exc:
-                raise PublishError(f"{graph_store} injoignable pour <{name}> : {exc}") from exc
-            if response.status_code >= 300:
-                raise PublishError(
-                    f"<{name}> refusé par {graph_store} : HTTP {response.status_code} "
-                    f"{response.text[:300]}"
-                )
+            _send(client, method, graph_store, name, b"".join(lines))
             say(f"<{name}> : {len(lines)} triplets" + (" de plus" if name in sent else ""))
             sent.add(name)
         for name in stale_graphs(client, endpoint, sent, base) if endpoint else []:
-            try:
-                response = client.delete(graph_store, params={"graph": name})
-            except httpx.HTTPError as exc:
-                raise PublishError(f"{graph_store} injoignable pour <{name}> : {exc}") from exc
-            if response.status_code >= 300 and response.status_code != 404:
-                raise PublishError(
-                    f"<{name}> (absent de cette construction) non supprimé par {graph_store} : "
-                    f"HTTP {response.status_code} {response.text[:300]}"
-                )
+            _send(
+                client,
+                "DELETE",
+                graph_store,
+                name,
+                refused="(absent de cette construction) non supprimé",
+            )
             say(f"<{name}> : supprimé (absent de cette construction)")
         if fingerprint is not None:
             now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -170,9 +154,15 @@ def _marker(graph: str, fingerprint: str, now: str) -> bytes:
 
 
 def _send(
-    client: httpx.Client, method: str, graph_store: str, graph: str, body: bytes = b""
+    client: httpx.Client,
+    method: str,
+    graph_store: str,
+    graph: str,
+    body: bytes = b"",
+    *,
+    refused: str = "refusé",
 ) -> None:
-    """One Graph Store request on the publication graph; a DELETE of none is fine."""
+    """One Graph Store request on ``graph``; a DELETE of a graph already gone is fine."""
     headers = {"Content-Type": "application/n-triples"} if body else {}
     try:
         response = client.request(
@@ -182,7 +172,7 @@ def _send(
         raise PublishError(f"{graph_store} injoignable pour <{graph}> : {exc}") from exc
     if response.status_code >= 300 and not (method == "DELETE" and response.status_code == 404):
         raise PublishError(
-            f"<{graph}> refusé par {graph_store} : HTTP {response.status_code} "
+            f"<{graph}> {refused} par {graph_store} : HTTP {response.status_code} "
             f"{response.text[:300]}"
         )
 
