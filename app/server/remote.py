@@ -161,8 +161,10 @@ class RemotePool:
         with contextlib.closing(
             RemoteStore(self.client, self.url, self.settings.remote_max_bytes)
         ) as store:
-            rows = list(store.query(self._text("publication", graph)))
-        if not rows:
+            rows = [
+                r for r in store.query(self._text("publication", graph)) if r["version"] is not None
+            ]
+        if not rows:  # none, or only rows without ?version (remote_writes.version)
             return "", ""
         row = max(rows, key=lambda r: r["version"].value)
         return row["version"].value, row["modifie"].value if row["modifie"] is not None else ""

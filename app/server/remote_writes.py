@@ -74,7 +74,9 @@ class RemoteWriter:
         """The write version the engine holds now ("" before any write)."""
         query = queries.load("version-ecritures")
         rows = self._select(query.bind({"g": [self.base + VERSION_GRAPH]}, base=self.base))
-        self.current = max((r["version"].value for r in rows), default="")
+        # A row without ?version (an engine answering other variables) is no version:
+        # taken as one, it ended the replica's start-up with an AttributeError.
+        self.current = max((v.value for r in rows if (v := r["version"]) is not None), default="")
         return self.current
 
     def apply(self, update: str, targets: set[GraphKey] | None, base_iri: str | None) -> Outcome:

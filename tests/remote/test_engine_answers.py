@@ -167,3 +167,63 @@ def test_every_admitted_query_reaches_the_engine_at_once(built_dir: Path, tmp_pa
         server.shutdown()
     assert statuses == [200] * 8
     assert _Slow.most == 7
+
+
+class _Trickle(http.server.BaseHTTPRequestHandler):
+    """An engine that answers a query marked « lente » with one row every 0.1 s for
+    10 s, noting when it stopped and why: the end of its rows, or the connection
+    closed by the reader. Other queries (the replica's own) get rows of another
+    variable at once."""
+
+    stopped: list[tuple[float, str]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()  # no length: the body ends when the connection does
+        row = b'{"x":{"type":"literal","value":"1"}}'
+        if b"lente" not in body:
+            self.wfile.write(b'{"head":{"vars":["x"]},"results":{"bindings":[' + row + b"]}}")
+            return
+        try:
+            self.wfile.write(b'{"head":{"vars":["x"]},"results":{"bindings":[' + row)
+            for _ in range(100):
+                time.sleep(0.1)
+                self.wfile.write(b"," + row)
+                self.wfile.flush()
+            self.wfile.write(b"]}}")
+            _Trickle.stopped.append((time.monotonic(), "fini"))
+        except OSError:
+            _Trickle.stopped.append((time.monotonic(), "coupé"))
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def trickle_engine() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/query"
+    finally:
+        server.shutdown()
+
+
+def test_an_engine_answering_other_variables_leaves_the_replica_up(
+    trickle_engine: str, built_dir: Path, tmp_path: Path
+) -> None:
+    """Rows without ?version, for the replica's reads of the write version and of the
+    publication: the engine holds no build (503 engine_not_published), and the
+    replica runs; it used to end its start-up on an AttributeError."""
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": trickle_engine,
+        "CVKG_STORE_DIR": str(tmp_path / "store"),
+    }
+    with live_server(None, tmp_path / "server.log", env=env) as replica:
+        health = httpx.get(f"{replica.url}/healthz")
+    assert health.status_code == 503
+    assert health.json()["status"] == "engine_not_published"
+
