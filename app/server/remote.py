@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -200,7 +201,8 @@ class RemotePool:
         try:
             async with asyncio.timeout(self.timeout):
                 loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(self.threads, self._read, job)
+                deadline = time.monotonic() + self.timeout  # the thread's own (remote_store)
+                return await loop.run_in_executor(self.threads, self._read, job, deadline)
         except (TimeoutError, httpx.TimeoutException):
             raise QueryTimeout from None
         except TooLarge:
@@ -214,11 +216,11 @@ class RemotePool:
         except (httpx.HTTPError, RuntimeError) as exc:
             raise WorkerCrashed(str(exc)) from exc
 
-    def _read(self, job: ipc.Job) -> Reply:
+    def _read(self, job: ipc.Job, deadline: float) -> Reply:
         """One job, its answers read from the engine as they come and closed after
-        (``remote_store``: no more than the row cap is read)."""
+        (``remote_store``: no more than the row cap is read, nothing past ``deadline``)."""
         with contextlib.closing(
-            RemoteStore(self.client, self.url, self.settings.remote_max_bytes)
+            RemoteStore(self.client, self.url, self.settings.remote_max_bytes, deadline)
         ) as store:
             try:
                 return self._answer(store, job)

@@ -9,11 +9,18 @@ refused: ``SELECT * { ?s ?p ?o }`` at 825 contracts was a 500 after 3 s and
 330 MB, where the local store answers its first ``CVKG_MAX_ROWS`` rows. The
 byte cap still bounds what is read whole: a Graph Store read (written out
 at once), an answer under the row cap (507 past it).
+
+A job also has a deadline, the query timeout: the reading thread cannot be
+cancelled from the event loop, which answers 504 at that time, so the thread
+checks it between chunks and stops there. Before, an engine that kept sending
+kept the thread, the connection and the engine's work going long after the
+client had its 504 (tests/remote/test_engine_answers.py).
 """
 
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,6 +39,10 @@ class TooLarge(Exception):
     """The engine's answer exceeds ``CVKG_REMOTE_MAX_BYTES``."""
 
 
+class Expired(TimeoutError):
+    """The job's deadline passed while its answer was still being read."""
+
+
 class EngineRefused(Exception):
     """The engine answered a query with an error status (other than 400)."""
 
@@ -43,9 +54,10 @@ class _Body(io.RawIOBase):
     pyoxigraph lets it through as is, so a cut answer is never taken for a short one.
     """
 
-    def __init__(self, chunks: Iterator[bytes], limit: int) -> None:
+    def __init__(self, chunks: Iterator[bytes], limit: int, deadline: float | None) -> None:
         self.chunks = chunks
         self.limit = limit
+        self.deadline = deadline  # time.monotonic(), or None: no deadline
         self.size = 0
         self.pending = memoryview(b"")
 
@@ -57,6 +69,8 @@ class _Body(io.RawIOBase):
             chunk = next(self.chunks, None)
             if chunk is None:
                 return 0
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                raise Expired
             self.size += len(chunk)
             if self.size > self.limit:
                 raise TooLarge
@@ -68,12 +82,19 @@ class _Body(io.RawIOBase):
 
 
 class RemoteStore:
-    """One job's queries to the engine; :meth:`close` ends the answers left unread."""
+    """One job's queries to the engine; :meth:`close` ends the answers left unread.
 
-    def __init__(self, client: httpx.Client, url: str, max_bytes: int) -> None:
+    ``deadline`` (``time.monotonic()``): past it, no query is sent and no more of
+    an answer is read (:class:`Expired`).
+    """
+
+    def __init__(
+        self, client: httpx.Client, url: str, max_bytes: int, deadline: float | None = None
+    ) -> None:
         self.client = client
         self.url = url
         self.max_bytes = max_bytes
+        self.deadline = deadline
         self.responses: list[httpx.Response] = []
 
     def close(self) -> None:
@@ -111,10 +132,16 @@ class RemoteStore:
         form = analysis.query_form(query)
         graph = form in ("construct", "describe")
         accept = "application/n-triples" if graph else "application/sparql-results+json"
-        response = self.client.send(
-            self.client.build_request("POST", self.url, data=data, headers={"Accept": accept}),
-            stream=True,
+        timeout: Any = self.client.timeout
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise Expired
+            timeout = httpx.Timeout(left)  # each wait (connect, read) ends by the deadline
+        request = self.client.build_request(
+            "POST", self.url, data=data, headers={"Accept": accept}, timeout=timeout
         )
+        response = self.client.send(request, stream=True)
         self.responses.append(response)
         if response.status_code >= 300:
             text = _start(response).decode("utf-8", "replace")
@@ -124,7 +151,9 @@ class RemoteStore:
                 f"Le moteur SPARQL externe ({self.url}) a répondu HTTP "
                 f"{response.status_code} {text[:300]}"
             )
-        body = io.BufferedReader(_Body(response.iter_bytes(), self.max_bytes), _BUFFER)
+        body = io.BufferedReader(
+            _Body(response.iter_bytes(), self.max_bytes, self.deadline), _BUFFER
+        )
         media = response.headers.get("content-type", "").split(";")[0].strip()
         results = QueryResultsFormat.from_media_type(media) if media else None
         rdf = RdfFormat.from_media_type(media) if media else None

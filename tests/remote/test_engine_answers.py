@@ -227,3 +227,29 @@ def test_an_engine_answering_other_variables_leaves_the_replica_up(
     assert health.status_code == 503
     assert health.json()["status"] == "engine_not_published"
 
+
+def test_a_timed_out_query_stops_reading_the_engine(
+    trickle_engine: str, built_dir: Path, tmp_path: Path
+) -> None:
+    """The client gets its 504 at CVKG_QUERY_TIMEOUT, and the thread reading the
+    engine's answer stops then too, closing the connection: the engine sees it
+    within a second or two, not when it has sent all its rows (10 s)."""
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": trickle_engine,
+        "CVKG_STORE_DIR": str(tmp_path / "store"),
+        "CVKG_QUERY_TIMEOUT": "1",
+    }
+    with live_server(None, tmp_path / "server.log", env=env) as replica:
+        _Trickle.stopped.clear()
+        sent = time.monotonic()
+        query = "SELECT ?x WHERE { ?x ?p ?o } # lente"
+        response = httpx.post(replica.sparql, data={"query": query}, timeout=30)
+        answered = time.monotonic() - sent
+        while not _Trickle.stopped and time.monotonic() - sent < 15:
+            time.sleep(0.05)
+    assert response.status_code == 504, response.text
+    assert answered < 3
+    when, why = _Trickle.stopped[0]
+    assert why == "coupé"
+    assert when - sent < 4
