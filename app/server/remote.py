@@ -41,7 +41,7 @@ from app.config import Settings
 from app.dumps import BUILD_INFO
 from app.server import errors, execute, ipc
 from app.server.annotation_graphs import PUBLICATION_GRAPH
-from app.server.remote_store import EngineRefused, RemoteStore, TooLarge, unreadable
+from app.server.remote_store import EngineRefused, RemoteStore, Stop, TooLarge, unreadable
 from app.server.remote_writes import EngineError, RemoteWriter
 from app.server.workers import QueryTimeout, WorkerCrashed
 from app.server.write_checks import ShapeCheck
@@ -198,11 +198,11 @@ class RemotePool:
         self.writer.client.close()
 
     async def run(self, job: ipc.Job, payload: bytes = b"", *, deadline: float) -> Reply:
+        stop = Stop(time.monotonic() + self.timeout)  # the thread's end (remote_store)
         try:
             async with asyncio.timeout(self.timeout):
                 loop = asyncio.get_running_loop()
-                deadline = time.monotonic() + self.timeout  # the thread's own (remote_store)
-                return await loop.run_in_executor(self.threads, self._read, job, deadline)
+                return await loop.run_in_executor(self.threads, self._read, job, stop)
         except (TimeoutError, httpx.TimeoutException):
             raise QueryTimeout from None
         except TooLarge:
@@ -215,12 +215,14 @@ class RemotePool:
             raise errors.HTTPProblem(502, str(exc)) from None
         except (httpx.HTTPError, RuntimeError) as exc:
             raise WorkerCrashed(str(exc)) from exc
+        finally:  # timed out, or cancelled (its client gone): its thread stops reading
+            stop.ended.set()
 
-    def _read(self, job: ipc.Job, deadline: float) -> Reply:
+    def _read(self, job: ipc.Job, stop: Stop) -> Reply:
         """One job, its answers read from the engine as they come and closed after
-        (``remote_store``: no more than the row cap is read, nothing past ``deadline``)."""
+        (``remote_store``: no more than the row cap is read, nothing once ``stop`` says)."""
         with contextlib.closing(
-            RemoteStore(self.client, self.url, self.settings.remote_max_bytes, deadline)
+            RemoteStore(self.client, self.url, self.settings.remote_max_bytes, stop)
         ) as store:
             try:
                 return self._answer(store, job)

@@ -10,18 +10,21 @@ refused: ``SELECT * { ?s ?p ?o }`` at 825 contracts was a 500 after 3 s and
 byte cap still bounds what is read whole: a Graph Store read (written out
 at once), an answer under the row cap (507 past it).
 
-A job also has a deadline, the query timeout: the reading thread cannot be
-cancelled from the event loop, which answers 504 at that time, so the thread
-checks it between chunks and stops there. Before, an engine that kept sending
+A job also ends on the event loop's side (the query timeout's 504, a client
+gone) while its thread reads: a thread cannot be cancelled, so it checks its
+``Stop`` between chunks and ends there. Before, an engine that kept sending
 kept the thread, the connection and the engine's work going long after the
-client had its 504 (tests/remote/test_engine_answers.py).
+client had its 504 or had left, and new queries, admitted in their place,
+waited for a thread (tests/remote/test_engine_answers.py).
 """
 
 from __future__ import annotations
 
 import io
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -40,7 +43,23 @@ class TooLarge(Exception):
 
 
 class Expired(TimeoutError):
-    """The job's deadline passed while its answer was still being read."""
+    """The job ended (its deadline, its client gone) while its answer was being read."""
+
+
+@dataclass
+class Stop:
+    """When a job's reading thread must stop: at ``deadline`` (``time.monotonic()``)
+    or once the event loop has ended the job (``ended``)."""
+
+    deadline: float
+    ended: threading.Event = field(default_factory=threading.Event)
+
+    def left(self) -> float:
+        """Seconds left; ``Expired`` when none."""
+        left = self.deadline - time.monotonic()
+        if left <= 0 or self.ended.is_set():
+            raise Expired
+        return left
 
 
 class EngineRefused(Exception):
@@ -54,10 +73,10 @@ class _Body(io.RawIOBase):
     pyoxigraph lets it through as is, so a cut answer is never taken for a short one.
     """
 
-    def __init__(self, chunks: Iterator[bytes], limit: int, deadline: float | None) -> None:
+    def __init__(self, chunks: Iterator[bytes], limit: int, stop: Stop | None) -> None:
         self.chunks = chunks
         self.limit = limit
-        self.deadline = deadline  # time.monotonic(), or None: no deadline
+        self.stop = stop
         self.size = 0
         self.pending = memoryview(b"")
 
@@ -69,8 +88,8 @@ class _Body(io.RawIOBase):
             chunk = next(self.chunks, None)
             if chunk is None:
                 return 0
-            if self.deadline is not None and time.monotonic() > self.deadline:
-                raise Expired
+            if self.stop is not None:
+                self.stop.left()
             self.size += len(chunk)
             if self.size > self.limit:
                 raise TooLarge
@@ -84,17 +103,17 @@ class _Body(io.RawIOBase):
 class RemoteStore:
     """One job's queries to the engine; :meth:`close` ends the answers left unread.
 
-    ``deadline`` (``time.monotonic()``): past it, no query is sent and no more of
-    an answer is read (:class:`Expired`).
+    ``stop``: once it says so, no query is sent and no more of an answer is read
+    (:class:`Expired`).
     """
 
     def __init__(
-        self, client: httpx.Client, url: str, max_bytes: int, deadline: float | None = None
+        self, client: httpx.Client, url: str, max_bytes: int, stop: Stop | None = None
     ) -> None:
         self.client = client
         self.url = url
         self.max_bytes = max_bytes
-        self.deadline = deadline
+        self.stop = stop
         self.responses: list[httpx.Response] = []
 
     def close(self) -> None:
@@ -133,11 +152,8 @@ class RemoteStore:
         graph = form in ("construct", "describe")
         accept = "application/n-triples" if graph else "application/sparql-results+json"
         timeout: Any = self.client.timeout
-        if self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            if left <= 0:
-                raise Expired
-            timeout = httpx.Timeout(left)  # each wait (connect, read) ends by the deadline
+        if self.stop is not None:  # each wait (connect, read) ends by the deadline
+            timeout = httpx.Timeout(self.stop.left())
         request = self.client.build_request(
             "POST", self.url, data=data, headers={"Accept": accept}, timeout=timeout
         )
@@ -151,9 +167,7 @@ class RemoteStore:
                 f"Le moteur SPARQL externe ({self.url}) a répondu HTTP "
                 f"{response.status_code} {text[:300]}"
             )
-        body = io.BufferedReader(
-            _Body(response.iter_bytes(), self.max_bytes, self.deadline), _BUFFER
-        )
+        body = io.BufferedReader(_Body(response.iter_bytes(), self.max_bytes, self.stop), _BUFFER)
         media = response.headers.get("content-type", "").split(";")[0].strip()
         results = QueryResultsFormat.from_media_type(media) if media else None
         rdf = RdfFormat.from_media_type(media) if media else None

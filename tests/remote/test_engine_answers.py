@@ -246,10 +246,38 @@ def test_a_timed_out_query_stops_reading_the_engine(
         query = "SELECT ?x WHERE { ?x ?p ?o } # lente"
         response = httpx.post(replica.sparql, data={"query": query}, timeout=30)
         answered = time.monotonic() - sent
-        while not _Trickle.stopped and time.monotonic() - sent < 15:
-            time.sleep(0.05)
+        _wait_for_the_engine(sent)
     assert response.status_code == 504, response.text
     assert answered < 3
     when, why = _Trickle.stopped[0]
     assert why == "coupé"
     assert when - sent < 4
+
+
+def test_a_query_whose_client_left_stops_reading_the_engine(
+    trickle_engine: str, built_dir: Path, tmp_path: Path
+) -> None:
+    """A client that gives up after half a second: its query's thread stops reading
+    too (the query timeout, 30 s, is far), and the engine sees its connection closed."""
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": trickle_engine,
+        "CVKG_STORE_DIR": str(tmp_path / "store"),
+        "CVKG_QUERY_TIMEOUT": "30",
+    }
+    with live_server(None, tmp_path / "server.log", env=env) as replica:
+        _Trickle.stopped.clear()
+        sent = time.monotonic()
+        query = "SELECT ?x WHERE { ?x ?p ?o } # lente"
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(replica.sparql, data={"query": query}, timeout=0.5)
+        _wait_for_the_engine(sent)
+    when, why = _Trickle.stopped[0]
+    assert why == "coupé"
+    assert when - sent < 4
+
+
+def _wait_for_the_engine(sent: float) -> None:
+    """Until the engine has stopped sending (15 s at most)."""
+    while not _Trickle.stopped and time.monotonic() - sent < 15:
+        time.sleep(0.05)
