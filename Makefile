@@ -38,7 +38,7 @@ lint:  setup ## ruff (lint and format check) and mypy
 
 N ?= 500
 VIRTUOSO ?=
-bench: setup  ## this endpoint vs Oxigraph's server (+ Virtuoso: VIRTUOSO=url) on N synthetic contracts
+bench: setup  ## this endpoint vs Oxigraph's server (+ Virtuoso when installed, or VIRTUOSO=url) on N synthetic contracts
 	$(BIN)/python benchmarks/bench_endpoint.py --contracts $(N) $(if $(VIRTUOSO),--virtuoso $(VIRTUOSO),) $(if $(STORE),--store $(STORE),) $(if $(STORE_MODE),--store-mode $(STORE_MODE),)
 	$(BIN)/python benchmarks/api_queries.py --contracts $(N)
 

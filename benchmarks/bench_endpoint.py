@@ -1,8 +1,14 @@
-"""This endpoint, Oxigraph's own server and (when given) Virtuoso, side by side
+"""This endpoint, Oxigraph's own server and (when installed) Virtuoso, side by side
 on the same synthetic data, over HTTP on loopback.
 
     python benchmarks/bench_endpoint.py --contracts 500
     python benchmarks/bench_endpoint.py --contracts 2000 --virtuoso http://127.0.0.1:8890/sparql
+
+Virtuoso: with Debian's ``virtuoso-opensource-7-bin`` installed (``virtuoso-t``
+and ``isql-vt`` on the PATH; ``scripts/setup-virtuoso.sh`` installs it), the
+benchmark loads the same dump into a Virtuoso of its own (``WORKDIR/virtuoso``,
+free ports) and stops it at the end; ``--virtuoso URL`` uses one already loaded
+instead, ``--no-virtuoso`` leaves it out.
 
 The mix is the research questions of issue 11, each asked on the raw graph
 (walking ``skos:broader*`` at query time) and, where the build precomputes
@@ -34,7 +40,15 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from engines import Engine, Virtuoso, start_ours, start_oxigraph, virtuoso  # noqa: E402
+from engines import (  # noqa: E402
+    Engine,
+    Virtuoso,
+    start_ours,
+    start_oxigraph,
+    start_virtuoso,
+    virtuoso,
+    virtuoso_installed,
+)
 from generate import generate  # noqa: E402
 
 from app.queries import QUERY_DIR  # noqa: E402
@@ -193,7 +207,14 @@ def main() -> int:
     parser.add_argument("--contracts", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=8.0, help="per throughput run")
-    parser.add_argument("--virtuoso", default=os.environ.get("CVKG_BENCH_VIRTUOSO"))
+    parser.add_argument(
+        "--virtuoso",
+        default=os.environ.get("CVKG_BENCH_VIRTUOSO"),
+        help="the SPARQL URL of a Virtuoso already loaded with the same dump",
+    )
+    parser.add_argument(
+        "--no-virtuoso", action="store_true", help="without Virtuoso, even when installed"
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/cvkg-bench"))
     parser.add_argument(
         "--store",
@@ -240,8 +261,16 @@ def main() -> int:
         engines.append(start_ours(dump, args.workdir, store=store, env=mode_env, name=name))
         store = store or args.workdir / "store-cvkg"  # loaded once for every mode
     engines.append(start_oxigraph(dump, args.workdir, store=args.store))
-    if args.virtuoso:
+    if args.virtuoso and not args.no_virtuoso:
         engines.append(virtuoso(args.virtuoso))
+    elif not args.no_virtuoso and virtuoso_installed():
+        if dump.exists():
+            try:
+                engines.append(start_virtuoso(dump, args.workdir))
+            except (RuntimeError, OSError, ValueError) as exc:  # the others still compare
+                print(f"Virtuoso laissé de côté : {exc}")
+        else:  # --store: the benchmark generated no dump to load
+            print(f"Virtuoso installé mais laissé de côté : pas de dump {dump} à lui charger")
     wanted = set(args.queries.split(",")) if args.queries else None
     try:
         probe = PREFIXES + "SELECT ?c WHERE { ?c a cdv:Contrat } ORDER BY ?c"
@@ -302,8 +331,10 @@ def main() -> int:
         print("\nchargement et mémoire :")
         for e in engines:
             load = f"chargement {e.load_s:6.1f} s (pic {e.load_peak_mb:5.0f} Mo)"
-            if isinstance(e, Virtuoso):  # loaded beforehand by scripts/setup-virtuoso.sh
+            if isinstance(e, Virtuoso) and e.folder is None:  # given by URL, loaded beforehand
                 load = f"chargé à part en {e.load_s:.1f} s" if e.load_s else "chargé à part"
+            elif isinstance(e, Virtuoso):
+                load = f"chargement {e.load_s:6.1f} s (setup-virtuoso.sh, {e.folder})"
             elif args.store:
                 load = f"base donnée ({args.store})"
             if not e.pid:

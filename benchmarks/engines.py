@@ -1,7 +1,7 @@
 """The SPARQL engines the benchmark compares, each loaded with the same dump and
 reached over HTTP on loopback: this project's endpoint, Oxigraph's own server
-(the ``oxigraph`` binary of the PyPI wheel), and Virtuoso when a loaded one is
-given (``scripts/setup-virtuoso.sh``).
+(the ``oxigraph`` binary of the PyPI wheel), and Virtuoso: one started here
+when it is installed, or a loaded one given by URL (``scripts/setup-virtuoso.sh``).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -206,13 +207,58 @@ def start_oxigraph(dump: Path, workdir: Path, *, store: Path | None = None) -> E
 
 @dataclass
 class Virtuoso(Engine):
-    """A server this benchmark did not start: its pid is read from its pid file."""
+    """A Virtuoso server, started by ``scripts/setup-virtuoso.sh``: its pid is read from
+    its pid file. ``folder``: the one this benchmark started it in, stopped at the end
+    (``None``: a server given by URL, left running)."""
 
     server_pid: int = 0
+    folder: Path | None = None
 
     @property
     def pid(self) -> int:
         return self.server_pid
+
+    def stop(self) -> None:
+        super().stop()
+        if self.folder is not None:
+            subprocess.run(["bash", str(SETUP_VIRTUOSO), "--stop", str(self.folder)], check=False)
+
+
+SETUP_VIRTUOSO = PROJECT_ROOT / "scripts" / "setup-virtuoso.sh"
+
+
+def virtuoso_installed() -> bool:
+    """Debian's virtuoso-opensource-7-bin (what setup-virtuoso.sh installs) is here."""
+    return shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None
+
+
+def start_virtuoso(dump: Path, workdir: Path) -> Engine:
+    """Virtuoso on ``dump``, set up by ``scripts/setup-virtuoso.sh`` in ``workdir/virtuoso``
+    (idempotent: a server of an earlier run with the same dump is reused) on two free
+    ports (HTTP, then SQL), stopped by :meth:`Virtuoso.stop`."""
+    folder = workdir / "virtuoso"
+    port = _two_free_ports()
+    argv = ["bash", str(SETUP_VIRTUOSO), str(dump), str(folder), str(port)]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"setup-virtuoso.sh : échec ({done.returncode})\n{done.stderr}")
+    url = done.stdout.strip().splitlines()[-1]
+    load_s = float((folder / "load-seconds").read_text())
+    pid = int((folder / "virtuoso.pid").read_text())
+    return Virtuoso("virtuoso", url, load_s=load_s, server_pid=pid, folder=folder)
+
+
+def _two_free_ports() -> int:
+    """A port free with the next one (Virtuoso's SQL port is its HTTP port + 1)."""
+    for _ in range(100):
+        port = free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("aucune paire de ports libres pour Virtuoso")
 
 
 def virtuoso(url: str) -> Engine:
