@@ -239,3 +239,22 @@ def test_territories_link_to_insee_only_through_insee_iris(http: httpx.Client) -
 def test_void_literal_types(void: Graph) -> None:
     assert isinstance(void.value(DS, VOID.triples), Literal)
     assert void.value(DS, VOID.triples).datatype == XSD.integer
+
+
+def test_the_description_follows_the_host_each_client_reached(http: httpx.Client) -> None:
+    """Download URLs are under the root the request reached, per Host, in turn: the
+    rebased copies kept per root never answer for another root."""
+    answers = []
+    for host in ("a.example", "b.example:8443", "a.example"):
+        response = http.get(
+            "/.well-known/void", headers={"Accept": "application/n-triples", "Host": host}
+        )
+        assert response.status_code == 200
+        graph = Graph().parse(data=response.content, format="nt")
+        urls = {str(o) for o in graph.objects(None, DCAT.downloadURL)}
+        assert urls and all(u.startswith(f"http://{host}/dumps/") for u in urls), urls
+        answers.append(response.content)
+    assert answers[0] == answers[2]
+    assert answers[0] != answers[1]
+    page = http.get("/dataset", headers={"Accept": "text/html", "Host": "b.example:8443"})
+    assert "http://b.example:8443/sparql" in page.text

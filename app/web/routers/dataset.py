@@ -9,11 +9,12 @@ files and the JSON-LD context.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, VOID
 
 from app.queries import load
@@ -50,8 +51,8 @@ async def _description(request: Request, path: str) -> Response:
     fmt, negotiated = negotiate(request)
     if fmt is HTML:
         return await dataset_page(request, negotiated, path)
-    graph, _store = await site.dataset(request)
-    body = await run_in_threadpool(_graph_bytes, site, graph, fmt)
+    nt = (await site.dataset(request)).ntriples
+    body = await run_in_threadpool(_graph_bytes, site, nt, fmt)
     return respond(body, fmt, path, negotiated)
 
 
@@ -59,8 +60,8 @@ async def dataset_page(request: Request, negotiated: bool, path: str) -> Respons
     """The landing page: what the dataset is, its size, its licence, what to download."""
     site = get_site(request)
     sparql = await site.sparql(request)
-    description, _store = await site.dataset(request)  # computed once per build
-    totals, sizes = _sizes(description, site.base)
+    description = await site.dataset(request)  # computed once per build
+    totals, sizes = _sizes(description.store, site.base)
     contracts = await sparql.select(load("contrats").for_data(site.base))
     info = build_info(site.settings.build_dir)
     when = modified(site.settings.build_dir)
@@ -94,27 +95,32 @@ async def dataset_page(request: Request, negotiated: bool, path: str) -> Respons
 
 
 _TOTALS = (
-    (VOID.triples, "triplets"),
-    (VOID.entities, "entités"),
-    (VOID.classes, "classes"),
-    (VOID.properties, "propriétés"),
+    (str(VOID.triples), "triplets"),
+    (str(VOID.entities), "entités"),
+    (str(VOID.classes), "classes"),
+    (str(VOID.properties), "propriétés"),
 )
 
 
-def _sizes(description: Graph, base: str) -> tuple[list[tuple[int, str]], dict[str, int]]:
+def _sizes(description: ox.Store, base: str) -> tuple[list[tuple[int, str]], dict[str, int]]:
     """The dataset's sizes as (count, unit), and each contract graph's triples, from its VoID."""
-    ds = URIRef(f"{base}dataset")
+
+    def value(subject: Any, predicate: str) -> Any:
+        quads = description.quads_for_pattern(subject, ox.NamedNode(predicate), None)
+        return next((q.object for q in quads), None)
+
+    ds = ox.NamedNode(f"{base}dataset")
     totals = [
-        (int(n), unit)
+        (int(n.value), unit)
         for predicate, unit in _TOTALS
-        if isinstance(n := description.value(ds, predicate), Literal)
+        if isinstance(n := value(ds, predicate), ox.Literal)
     ]
     sizes = {}
-    for subset in description.objects(ds, VOID.subset):
-        graph = description.value(subset, RDFS.seeAlso)
-        triples = description.value(subset, VOID.triples)
-        if graph is not None and isinstance(triples, Literal):
-            sizes[str(graph)] = int(triples)
+    for quad in description.quads_for_pattern(ds, ox.NamedNode(str(VOID.subset)), None):
+        graph = value(quad.object, str(RDFS.seeAlso))
+        triples = value(quad.object, str(VOID.triples))
+        if graph is not None and isinstance(triples, ox.Literal):
+            sizes[graph.value] = int(triples.value)
     return totals, sizes
 
 

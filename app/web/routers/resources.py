@@ -13,7 +13,6 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from rdflib import Graph
 
 from app.queries import load
 from app.web import describe as d
@@ -35,8 +34,9 @@ async def index(request: Request) -> Response:
     site = get_site(request)
     fmt, negotiated = negotiate(request)
     if fmt is not HTML:
-        graph, _store = await site.dataset(request)
-        return respond(_graph_bytes(site, graph, fmt), fmt, ID_PREFIX, negotiated)
+        nt = (await site.dataset(request)).ntriples
+        body = await run_in_threadpool(_graph_bytes, site, nt, fmt)
+        return respond(body, fmt, ID_PREFIX, negotiated)
     sparql = await site.sparql(request)
     contracts = await sparql.select(load("contrats").for_data(site.base))
     schemes = await sparql.select(load("schemas").text)
@@ -112,9 +112,8 @@ async def _named_graph(
     return body
 
 
-def _graph_bytes(site: Site, graph: Graph, fmt: Format) -> bytes:
-    """An rdflib graph (the dataset description) in one of the RDF formats."""
-    nt = graph.serialize(format="nt", encoding="utf-8")
+def _graph_bytes(site: Site, nt: bytes, fmt: Format) -> bytes:
+    """The dataset description (N-Triples) in one of the RDF formats."""
     if fmt is JSONLD:
         return d.jsonld(nt, site.context())
     if fmt is NTRIPLES:
