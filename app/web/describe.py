@@ -76,7 +76,10 @@ async def describe(sparql: Sparql, iri: str, base: str) -> Description:
     for row in await sparql.select(bind("ressource-entrante", base, ressource=[iri])):
         desc.incoming.append(ox.Triple(row["s"], row["p"], this))
     desc.outgoing = list(dict.fromkeys(desc.outgoing))
-    desc.incoming = list(dict.fromkeys(desc.incoming))
+    # By property, then subject: the query leaves the order to the store (its docstring).
+    desc.incoming = sorted(
+        dict.fromkeys(desc.incoming), key=lambda t: (str(t.predicate), str(t.subject))
+    )
     return desc
 
 
