@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE_IRI = "https://w3id.org/contrats-de-ville/id/"
@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     admin_token: str | None = None
     query_timeout: float = 30.0
     max_rows: int = 10_000
+    # Contracts per page on a theme's or a dispositif's page (app/web/uses.py):
+    # a broad theme is addressed by nearly every contract of the country.
+    page_contracts: int = Field(default=50, ge=1)
     max_body_bytes: int = 1_000_000
     max_concurrent_queries: int = 8
     # Processes running queries: how many run at once (a runaway holds one

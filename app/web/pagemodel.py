@@ -166,7 +166,12 @@ class Page:
     tree_title: str = ""
     figures: list[Figure] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
-    uses_count: int = 0
+    uses_count: int = 0  # elements shown
+    uses_total: int = 0  # contracts in all (uses: a slice of them, uses.py)
+    uses_first: int = 1  # rank of the first contract shown
+    uses_pages: list[Link] = field(default_factory=list)  # one per slice, when more than one
+    uses_current: int = 1
+    uses_whole: Link | None = None  # every contract with its elements, from the API
     uses_title: str = "Contrats et éléments qui l'abordent"
     uses_note: str = ""
     concepts: list[TreeNode] = field(default_factory=list)

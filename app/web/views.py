@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from app.web import describe as d
+from app.web import uses
 from app.web.context import prefixes
 from app.web.labels import RDF_NS, SKOS
 from app.web.pagemodel import (
@@ -24,8 +25,6 @@ from app.web.pagemodel import (
     Page,
     PropertyRow,
     Tag,
-    Use,
-    UseItem,
     Value,
     build_tree,
 )
@@ -47,6 +46,8 @@ class Context:
     term_labels: dict[str, str]
     path: str  # this page's path, for the format links
     labels: dict[str, ox.Literal] = field(default_factory=dict)
+    uses_page: int = 1  # a theme's or dispositif's page: which slice of its contracts (uses.py)
+    uses_per_page: int = 50  # and how many contracts a slice holds (CVKG_PAGE_CONTRACTS)
 
     def bind(self, name: str, **values: list[str]) -> str:
         return d.bind(name, self.base, **values)
@@ -245,36 +246,11 @@ async def _concept_sections(
     for broader in desc.iri_values(SKOS + "broader")[:1]:
         page.breadcrumbs.append(ctx.link(broader))
     if CDV + "Dispositif" in types:
-        rows = await ctx.sparql.select(ctx.bind("contrats-par-dispositif", dispositif=[desc.iri]))
-        via_key = None
         page.uses_title = "Contrats et éléments qui le mobilisent"
+        await uses.fill(ctx, page, desc.iri, "dispositif", ctx.uses_page, ctx.uses_per_page)
     else:
-        rows = await ctx.sparql.select(ctx.bind("contrats-par-theme", theme=[desc.iri]))
-        via_key = "themeReconnu"
         page.uses_note = " (thèmes plus précis compris)"
-    uses: dict[str, Use] = {}
-    items: dict[str, UseItem] = {}  # one per element, whatever the number of themes matched
-    for row in rows:
-        cid, element = row["contrat"].value, row["element"].value
-        if cid not in uses:
-            text = row["titre"].value if "titre" in row else row["id"].value
-            uses[cid] = Use(contract=ctx.link(cid, text))
-        if element not in items:
-            notation = row["notation"].value if "notation" in row else None
-            text = f"{notation} {row['label'].value}" if notation else row["label"].value
-            items[element] = UseItem(
-                link=ctx.link(element, text), classe=ctx.term_labels.get(row["classe"].value, "")
-            )
-            uses[cid].items.append(items[element])
-        item = items[element]
-        if via_key and row.get(via_key) is not None and row[via_key].value != desc.iri:
-            label = row["themeLabel"].value if "themeLabel" in row else None
-            item.vias.append(ctx.link(row[via_key].value, label))
-        for word in (row["motsReconnus"].value if "motsReconnus" in row else "").split(" | "):
-            if word and word not in item.words:
-                item.words.append(word)
-    page.uses = list(uses.values())
-    page.uses_count = sum(len(u.items) for u in page.uses)
+        await uses.fill(ctx, page, desc.iri, "theme", ctx.uses_page, ctx.uses_per_page)
 
 
 async def _scheme_concepts(ctx: Context, scheme: str) -> list[Any]:

@@ -1,0 +1,108 @@
+"""A theme's or a dispositif's page lists its contracts a slice at a time
+(``CVKG_PAGE_CONTRACTS``, ``?page=N``; ``app/web/uses.py``): every contract
+and element the raw graph gives, on one page or another, in id order.
+
+A server of its own with two contracts a page, so that the five seed contracts
+take several pages; what the pages show is checked against SPARQL on the raw
+graph (``skos:broader*``, ``cdv:mobilise``), not the precomputed facts the
+pages read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.server.live import LiveServer, live_server
+
+PER_PAGE = 2
+PREFIXES = """PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+BASE = "https://w3id.org/contrats-de-ville/id/"
+# What links an element to the concept, in the raw graph.
+LINKS = {
+    "theme/sante": "?e cdv:theme ?t . ?t skos:broader* <%s> .",
+    "dispositif/gusp": "?e cdv:mobilise <%s> .",
+}
+
+
+@pytest.fixture(scope="module")
+def server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    tmp = tmp_path_factory.mktemp("theme-pages")
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_STORE_DIR": str(tmp / "store"),
+        "CVKG_PAGE_CONTRACTS": str(PER_PAGE),
+    }
+    with live_server(None, tmp / "server.log", env=env) as live:
+        yield live
+
+
+def raw(server: LiveServer, concept: str) -> dict[str, set[str]]:
+    """Each contract (id) of the concept with its elements' paths, from the raw graph."""
+    query = PREFIXES + (
+        "SELECT DISTINCT ?id ?e WHERE { %s ?e cdv:contrat ?c . ?c dcterms:identifier ?id }"
+        % (LINKS[concept] % (BASE + concept))
+    )
+    response = httpx.post(
+        server.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert response.status_code == 200, response.text
+    contracts: dict[str, set[str]] = {}
+    for row in response.json()["results"]["bindings"]:
+        element = row["e"]["value"].removeprefix(BASE)
+        contracts.setdefault(row["id"]["value"], set()).add(f"/id/{element}")
+    return contracts
+
+
+def usages(html: str) -> str:
+    return html.split('aria-labelledby="usages"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.parametrize("concept", sorted(LINKS))
+def test_the_pages_together_list_every_contract_and_element(
+    server: LiveServer, concept: str
+) -> None:
+    expected = raw(server, concept)
+    assert len(expected) > PER_PAGE, "the seeds should take more than one page"
+    pages = -(-len(expected) // PER_PAGE)
+    shown: list[str] = []
+    elements: dict[str, set[str]] = {}
+    for number in range(1, pages + 1):
+        response = httpx.get(
+            f"{server.url}/id/{concept}?page={number}", headers={"Accept": "text/html"}
+        )
+        assert response.status_code == 200, response.text
+        section = usages(response.text)
+        here = re.findall(r'<h3><a href="/id/contrat/([^"/]+)"', section)
+        assert 1 <= len(here) <= PER_PAGE
+        shown += here
+        for block in section.split("<h3>")[1:]:
+            cid = re.match(r'<a href="/id/contrat/([^"/]+)"', block)
+            assert cid is not None
+            elements[cid.group(1)] = set(
+                re.findall(rf'href="(/id/contrat/{cid.group(1)}/[^"#?]+)"', block)
+            )
+        for n in range(1, pages + 1):  # every page is reachable from every page
+            assert f'href="/id/{concept}?page={n}#usages"' in section or n == number
+        assert f"{len(expected)} contrats" in section
+    assert shown == sorted(expected)
+    assert elements == {c: {e for e in es} for c, es in expected.items()}
+
+
+def test_a_page_past_the_last_is_404_and_a_wrong_number_400(server: LiveServer) -> None:
+    pages = -(-len(raw(server, "theme/sante")) // PER_PAGE)
+    html = {"Accept": "text/html"}
+    past = httpx.get(f"{server.url}/id/theme/sante?page={pages + 1}", headers=html)
+    assert past.status_code == 404
+    assert f"{pages} page(s)" in past.text
+    for wrong in ("0", "-1", "deux", ""):
+        response = httpx.get(f"{server.url}/id/theme/sante?page={wrong}", headers=html)
+        assert response.status_code == 400, wrong
+        assert "page=" in response.text
