@@ -7,8 +7,9 @@ the page showed a part without saying so. The page now lists the contracts
 ``CVKG_PAGE_CONTRACTS`` (50) at a time (``?page=N``), in id order, from the facts
 precomputed at build time (``contrats-du-concept.rq``), then reads the
 evidence of that slice only (``preuves-theme.rq`` / ``preuves-dispositif.rq``:
-the same rows as the whole query, tests/synthese). A store without those facts
-(``cvkg serve --data`` on other files) gets the whole query, as before.
+the same rows as the whole query, tests/synthese). A store without any such
+fact (``cvkg serve --data`` on other files, ``synthese-presente.rq``) gets the
+whole query, as before.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ async def fill(
     ``dispositif``): slice ``number`` of its contracts, ``per_page`` of them, with
     their elements."""
     facts = await ctx.sparql.select(ctx.bind("contrats-du-concept", concept=[concept]))
+    if not facts and await ctx.sparql.select(ctx.bind("synthese-presente")):
+        return  # facts for other concepts: none of this one (a generation…)
     if not facts:
         whole = "contrats-par-theme" if kind == "theme" else "contrats-par-dispositif"
         rows = await ctx.sparql.select(ctx.bind(whole, **{kind: [concept]}))
