@@ -161,6 +161,13 @@ def test_named_graph_iri_answers_with_the_graph_content(http: httpx.Client, buil
     assert isomorphic(graph, built)
 
 
+def test_named_graph_page_gives_its_triple_count(http: httpx.Client, built_dir) -> None:
+    page = http.get(f"/id/graph/contrat/{CONTRAT}", headers={"Accept": BROWSER})
+    built = Graph().parse(built_dir / "contrats" / f"{CONTRAT}.ttl", format="turtle")
+    assert page.status_code == 200
+    assert f"Ce graphe nommé contient {len(built)} triplets." in page.text
+
+
 def test_ontology_iri_serves_its_turtle_source(http: httpx.Client, repo_root) -> None:
     response = http.get("/onto", headers={"Accept": "text/turtle"})
     assert response.status_code == 200

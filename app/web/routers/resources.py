@@ -85,14 +85,17 @@ async def resource(request: Request, rest: str) -> Response:
 async def _named_graph(
     site: Site, sparql: Sparql, iri: str, fmt: Format, path: str
 ) -> bytes | str | None:
-    """The content of the named graph ``iri`` in ``fmt``, or ``None`` if there is none."""
+    """The content of the named graph ``iri`` in ``fmt``, or ``None`` if there is none.
+
+    Its page only counts its triples (``graphe-taille.rq``): the whole graph is
+    read for an RDF format only, once."""
     if not iri.startswith(f"{site.base}graph/"):
         return None
-    nt = await sparql.graph(iri, NTRIPLES.media_type, NTRIPLES.ox_format)
-    if nt is None:
-        return None
     if fmt is HTML:
-        count = sum(1 for line in nt.splitlines() if line.strip())
+        rows = await sparql.select(d.bind("graphe-taille", site.base, graphe=[iri]))
+        count = sum(int(row["triplets"].value) for row in rows)  # one row per store read
+        if not count and await sparql.graph(iri, NTRIPLES.media_type, NTRIPLES.ox_format) is None:
+            return None  # no such graph (an empty one is read at no cost)
         contract = None
         prefix = f"{site.base}graph/contrat/"
         if iri.startswith(prefix):
@@ -108,11 +111,9 @@ async def _named_graph(
             contract=ctx.link(contract) if contract else None,
         )
     if fmt is JSONLD:
-        return await run_in_threadpool(d.jsonld, nt, site.context())
-    if fmt is NTRIPLES:
-        return nt
-    body = await sparql.graph(iri, fmt.media_type, fmt.ox_format)
-    return body
+        nt = await sparql.graph(iri, NTRIPLES.media_type, NTRIPLES.ox_format)
+        return None if nt is None else await run_in_threadpool(d.jsonld, nt, site.context())
+    return await sparql.graph(iri, fmt.media_type, fmt.ox_format)
 
 
 def _graph_bytes(site: Site, nt: bytes, fmt: Format) -> bytes:
