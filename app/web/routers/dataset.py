@@ -8,13 +8,14 @@ files and the JSON-LD context.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from rdflib.namespace import RDFS, VOID
 
 from app.queries import load
@@ -163,17 +164,29 @@ async def dump(request: Request, name: str) -> Response:
     path = downloads.dump_file(build_dir, spec)
     if path is not None:
         return FileResponse(path, media_type=spec.media_type)
-    if spec.key == "turtle":
-        body = await run_in_threadpool(downloads.turtle_dump, build_dir, site.prefixes())
-    else:
-        context_url = f"{site_url(request)}dumps/{downloads.CONTEXT_NAME}"
-        body = await run_in_threadpool(
-            downloads.jsonld_dump, build_dir, site.context(), context_url
-        )
-    if body is None:
+    settings = site.settings
+    derived = await run_in_threadpool(
+        downloads.derived_dump, build_dir, settings.cache_dir, spec, site.prefixes()
+    )
+    if derived is None:
         raise errors.not_found("Aucune construction servie : lancez « cvkg build ».")
-    media = spec.media_type + ("; charset=utf-8" if spec.media_type.startswith("text/") else "")
-    return Response(body, media_type=media)
+    if spec.key == "turtle":
+        return FileResponse(derived, media_type=spec.media_type + "; charset=utf-8")
+    head = downloads.jsonld_head(f"{site_url(request)}dumps/{downloads.CONTEXT_NAME}")
+    size = len(head) + derived.stat().st_size + len(downloads.JSONLD_TAIL)
+    return StreamingResponse(
+        _jsonld_body(head, derived),
+        media_type=spec.media_type,
+        headers={"Content-Length": str(size)},
+    )
+
+
+def _jsonld_body(head: bytes, derived: Path) -> Iterator[bytes]:
+    yield head
+    with derived.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            yield chunk
+    yield downloads.JSONLD_TAIL
 
 
 @router.api_route(
