@@ -17,6 +17,7 @@ from typing import Any
 from app.api import catalog
 from app.api.deps import GraphData
 from app.api.tabular import Answer, document, page
+from app.queries.evidence_order import in_order
 
 COLUMNS = [
     "contrat",
@@ -110,19 +111,6 @@ FACTS_BATCH = 100  # contracts per evidence query: ≈ 0.3-0.8 s at 2 000 contra
 # a time per answer (the server's query workers: 2 by default). Threads of the
 # answer's own, so that a long answer (limit=5000) does not hold up others'.
 SIDE_BY_SIDE = 2
-
-
-def in_order(row: dict[str, Any]) -> tuple[Any, ...]:
-    """The order of ``contrats-par-theme.rq`` / ``-dispositif.rq`` (``ORDER BY ?id ?ligne
-    ?element ?themeReconnu``, an unbound line first), which ``preuves-*.rq`` leave out.
-
-    >>> rows = [{"id": "b", "element": "e"}, {"id": "a", "ligne": 9, "element": "e"},
-    ...         {"id": "a", "element": "z"}, {"id": "a", "ligne": 10, "element": "d"}]
-    >>> [(r["id"], r.get("ligne")) for r in sorted(rows, key=in_order)]
-    [('a', None), ('a', 9), ('a', 10), ('b', None)]
-    """
-    ligne = row.get("ligne")
-    return (row["id"], ligne is not None, ligne or 0, row["element"], row.get("themeReconnu") or "")
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.api.evidence import in_order
-from app.api.tabular import MAX_LIMIT
+from app.queries.evidence_order import in_order
 from app.server import errors
 from app.web.pagemodel import Link, Page, Use, UseItem
 from app.web.sparql import Row
@@ -33,6 +32,11 @@ def page_number(raw: str | None) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise errors.bad_request(f"page={raw!r} : un entier à partir de 1 est attendu.")
     return int(raw)
+
+
+# The API's largest page (app/api/tabular.py, MAX_LIMIT; the site does not import
+# the API): the link to every contract at once (tests/web/test_web_theme_pages.py).
+API_LIMIT = 5000
 
 
 async def fill(
@@ -63,7 +67,7 @@ async def fill(
     page.uses_first = start + 1
     if pages > 1:
         api = f"/api/{kind}s/{concept.rsplit('/', 1)[-1]}"
-        page.uses_whole = Link.make(f"{api}?format=csv&limit={MAX_LIMIT}", "CSV", "")
+        page.uses_whole = Link.make(f"{api}?format=csv&limit={API_LIMIT}", "CSV", "")
         page.uses_pages = [
             Link.make(f"{ctx.path}?page={n}#usages", str(n), "") for n in range(1, pages + 1)
         ]
@@ -71,7 +75,7 @@ async def fill(
 
 
 def _in_order(row: Row) -> tuple[object, ...]:
-    """The whole query's order (``evidence.in_order``) for rows of pyoxigraph terms."""
+    """The whole query's order (``evidence_order``) for rows of pyoxigraph terms."""
     ligne = row.get("ligne")
     return in_order(
         {

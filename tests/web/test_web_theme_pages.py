@@ -10,6 +10,8 @@ pages read.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,6 +96,13 @@ def test_the_pages_together_list_every_contract_and_element(
             assert f'href="/id/{concept}?page={n}#usages"' in section or n == number
         assert f"{len(expected)} contrats" in section
     assert shown == sorted(expected)
+    # And every contract at once, from the API, by the link each page gives.
+    link = re.search(r'href="(/api/[^"]+format=csv[^"]*)"', response.text)
+    assert link is not None
+    table = httpx.get(server.url + link.group(1).replace("&amp;", "&"))
+    assert table.status_code == 200, table.text
+    rows = list(csv.DictReader(io.StringIO(table.text)))
+    assert {row["contrat"] for row in rows} == set(expected)
     assert elements == {c: {e for e in es} for c, es in expected.items()}
 
 
