@@ -29,7 +29,7 @@ def page_number(raw: str | None) -> int:
     """``?page=`` of a page (1 when absent); 400 for anything but a positive integer."""
     if raw is None:
         return 1
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # "²" is a digit to Python
         raise errors.bad_request(f"page={raw!r} : un entier à partir de 1 est attendu.")
     return int(raw)
 

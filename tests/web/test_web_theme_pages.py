@@ -112,7 +112,7 @@ def test_a_page_past_the_last_is_404_and_a_wrong_number_400(server: LiveServer) 
     past = httpx.get(f"{server.url}/id/theme/sante?page={pages + 1}", headers=html)
     assert past.status_code == 404
     assert f"{pages} page(s)" in past.text
-    for wrong in ("0", "-1", "deux", ""):
+    for wrong in ("0", "-1", "deux", "", "²", "1.5"):
         response = httpx.get(f"{server.url}/id/theme/sante?page={wrong}", headers=html)
         assert response.status_code == 400, wrong
         assert "page=" in response.text
