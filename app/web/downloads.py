@@ -93,7 +93,7 @@ def derived_dump(
     JSON-LD is its own file (``/dumps/contrats/{id}.jsonld``). Its ``@context``
     (which names the client's URL) is added when sent (:func:`jsonld_head`).
     Duplicated triples (one per graph holding them) are left in the Turtle:
-    the same graph.
+    the same graph. ``OSError`` when the folder cannot be written.
     """
     nq = build_dir / DUMP_NQ
     if not nq.is_file():
@@ -110,13 +110,16 @@ def derived_dump(
             return target
         folder.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-        quads = ox.parse(path=nq, format=ox.RdfFormat.N_QUADS)
-        if dump.key == "turtle":
-            triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-            ox.serialize(triples, output=partial, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-        else:
-            ox.serialize(quads, output=partial, format=ox.RdfFormat.JSON_LD)
-        os.replace(partial, target)
+        try:
+            quads = ox.parse(path=nq, format=ox.RdfFormat.N_QUADS)
+            if dump.key == "turtle":
+                triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+                ox.serialize(triples, output=partial, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+            else:
+                ox.serialize(quads, output=partial, format=ox.RdfFormat.JSON_LD)
+            os.replace(partial, target)
+        finally:  # a disk full half-way leaves no half file behind
+            partial.unlink(missing_ok=True)
         for old in folder.glob(f"{dump.key}-*"):  # those of earlier builds
             if old != target:
                 old.unlink(missing_ok=True)

@@ -164,10 +164,21 @@ async def dump(request: Request, name: str) -> Response:
     path = downloads.dump_file(build_dir, spec)
     if path is not None:
         return FileResponse(path, media_type=spec.media_type)
-    settings = site.settings
-    derived = await run_in_threadpool(
-        downloads.derived_dump, build_dir, settings.cache_dir, spec, site.prefixes()
-    )
+    cache_dir = site.settings.cache_dir
+    try:
+        derived = await run_in_threadpool(
+            downloads.derived_dump, build_dir, cache_dir, spec, site.prefixes()
+        )
+    except OSError as exc:
+        errors.log.error("dump %s: %s", name, exc)
+        raise errors.HTTPProblem(
+            507,
+            f"Le fichier {name} n'a pas pu être écrit dans {cache_dir}/dumps "
+            f"({exc.strerror or exc}) : "
+            "CVKG_CACHE_DIR doit désigner un dossier où le serveur écrit, avec de la place "
+            "(le dump Turtle ou JSON-LD y est dérivé du N-Quads une fois par construction). "
+            "Les dumps N-Quads et TriG restent disponibles.",
+        ) from None
     if derived is None:
         raise errors.not_found("Aucune construction servie : lancez « cvkg build ».")
     if spec.key == "turtle":
