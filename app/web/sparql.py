@@ -10,11 +10,14 @@ where a triple lives; ``Union`` runs a query on several and concatenates.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 import pyoxigraph as ox
 from fastapi import Request
+
+log = logging.getLogger("cvkg.server")
 
 Row = dict[str, Any]  # variable name → pyoxigraph term (NamedNode, Literal, BlankNode)
 
@@ -78,7 +81,14 @@ class ServerSparql:
 
         runtime = self.runtime
         job = QueryJob(query, max_rows=runtime.settings.max_rows, union=True, results_format=_TSV)
-        _header, body = await dispatch(self.request, runtime, job, urgent=True)
+        header, body = await dispatch(self.request, runtime, job, urgent=True)
+        if getattr(header, "truncated", False):  # a page bounds its queries: say when one is not
+            log.warning(
+                "page %s : requête coupée à CVKG_MAX_ROWS=%s lignes : %s",
+                self.request.url.path,
+                runtime.settings.max_rows,
+                query.lstrip().splitlines()[0][:120] if query.strip() else "",
+            )
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
         assert isinstance(parsed, ox.QuerySolutions)
         return rows(parsed)

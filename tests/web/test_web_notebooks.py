@@ -85,3 +85,6 @@ def test_a_notebook_reads_every_row_past_the_row_cap(
             resources={"metadata": {"path": str(path.parent)}},
         )
         client.execute()
+        # A page's query cut likewise is said in the server's log (the thesaurus: > 20 themes).
+        httpx.get(f"{server.url}/id/themes", headers={"Accept": "text/html"})
+    assert "coupée à CVKG_MAX_ROWS=20" in (tmp_path / "server.log").read_text(encoding="utf-8")
