@@ -96,9 +96,16 @@ async def build_page(ctx: Context, desc: d.Description) -> Page:
     me = ox.NamedNode(desc.iri)
     own = [t for t in desc.outgoing if t.subject == me]
     types = desc.iri_values(RDF_TYPE)
+    element = CDV + "contrat" in {t.predicate.value for t in own}  # a strategic element
+    hidden_in = _shown_above(types, element)
     wanted = {desc.iri, *types}
     wanted |= {t.object.value for t in desc.outgoing if isinstance(t.object, ox.NamedNode)}
-    wanted |= {t.subject.value for t in desc.incoming if isinstance(t.subject, ox.NamedNode)}
+    # Incoming links shown as a count only need no label (a broad theme: 2,000 of them).
+    wanted |= {
+        t.subject.value
+        for t in desc.incoming
+        if isinstance(t.subject, ox.NamedNode) and t.predicate.value not in hidden_in
+    }
     contract = contract_of(desc, ctx.base)
     if contract:
         wanted.add(contract)
@@ -112,7 +119,6 @@ async def build_page(ctx: Context, desc: d.Description) -> Page:
     page.notation = _first_literal(desc, SKOS + "notation")
     page.niveau = _first_literal(desc, CDV + "niveauLocal")
     shown = {RDF_TYPE, SKOS + "notation", CDV + "niveauLocal"}
-    hidden_in: set[str] = set()
 
     page.breadcrumbs = [Link.make("/id/", "Index", "")]
     if contract and contract != desc.iri:
@@ -120,17 +126,13 @@ async def build_page(ctx: Context, desc: d.Description) -> Page:
         shown |= {CDV + "contrat"}
     if CDV + "Contrat" in types:
         await _contract_sections(ctx, page)
-        hidden_in |= {CDV + "contrat"}
-    if CDV + "contrat" in {t.predicate.value for t in own}:  # a strategic element
+    if element:
         await _element_sections(ctx, page, desc, contract)
         shown |= {CDV + "partieDe", CDV + "theme", CDV + "mobilise"}
-        hidden_in |= {CDV + "partieDe", CDV + "element"}
     if SKOS + "Concept" in types or CDV + "Dispositif" in types:
         await _concept_sections(ctx, page, desc, types)
-        hidden_in |= {CDV + "theme", CDV + "mobilise", CDV + "concept"}
     if SKOS + "ConceptScheme" in types:
         page.concepts = await _scheme_concepts(ctx, desc.iri)
-        hidden_in |= {SKOS + "inScheme", SKOS + "topConceptOf"}
     derived = desc.iri_values(PROV_DERIVED)
     # The document is under the data base; the line is an anchor of its published text.
     documents = [iri for iri in derived if iri.startswith(ctx.base)]
@@ -145,6 +147,22 @@ async def build_page(ctx: Context, desc: d.Description) -> Page:
     page.properties = _properties(ctx, desc, own, shown, title)
     page.incoming, page.incoming_hidden = _incoming(ctx, desc, hidden_in)
     return page
+
+
+def _shown_above(types: list[str], element: bool) -> set[str]:
+    """The incoming links a page's own sections show (the tree of a contract, the
+    sub-tree of an element, the uses of a concept, a thesaurus's concepts): the
+    « Liens entrants » section only counts them."""
+    hidden = set()
+    if CDV + "Contrat" in types:
+        hidden |= {CDV + "contrat"}
+    if element:
+        hidden |= {CDV + "partieDe", CDV + "element"}
+    if SKOS + "Concept" in types or CDV + "Dispositif" in types:
+        hidden |= {CDV + "theme", CDV + "mobilise", CDV + "concept"}
+    if SKOS + "ConceptScheme" in types:
+        hidden |= {SKOS + "inScheme", SKOS + "topConceptOf"}
+    return hidden
 
 
 def _first_literal(desc: d.Description, predicate: str) -> str | None:
