@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup build stats serve test lint bench bench-build clean
+.PHONY: help setup build stats serve test lint bench bench-build bench-pages clean
 
 help:  ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -44,6 +44,10 @@ bench: setup  ## this endpoint vs Oxigraph's server (+ Virtuoso when installed, 
 
 bench-build: setup  ## whole build of N synthetic contract files, then after one file changes
 	$(BIN)/python benchmarks/bench_build.py --contracts $(N)
+
+URL ?= http://127.0.0.1:8000
+bench-pages: setup  ## every kind of page of a running server (URL=…), timed
+	$(BIN)/python benchmarks/bench_pages.py --url $(URL)
 
 clean:  ## remove build output and the local store
 	rm -rf data/build var
