@@ -41,7 +41,13 @@ from app.config import Settings
 from app.dumps import BUILD_INFO
 from app.server import errors, execute, ipc
 from app.server.annotation_graphs import PUBLICATION_GRAPH
-from app.server.remote_store import EngineRefused, RemoteStore, Stop, TooLarge, unreadable
+from app.server.remote_store import (
+    EngineRefused,
+    RemoteStore,
+    Stop,
+    TooLarge,
+    unreadable,
+)
 from app.server.remote_writes import EngineError, RemoteWriter
 from app.server.workers import QueryTimeout, WorkerCrashed
 from app.server.write_checks import ShapeCheck
@@ -243,15 +249,33 @@ class RemotePool:
         return queries.load(name).for_data(self.settings.base_iri, {"g": [graph]} if graph else {})
 
     def _graph_read(self, store: RemoteStore, job: ipc.GraphReadJob) -> Reply:
-        """A named graph's triples, or the engine's own default graph (``graphe-defaut.rq``:
-        not the union its queries read), as the local store answers ``?default``."""
+        """A named graph's triples, or the engine's own default graph (not the union its
+        queries read), as the local store answers ``?default``: from the engine's
+        Graph Store when ``CVKG_SPARQL_GRAPH_STORE`` names it, else by queries
+        (``graphe-triplets.rq``, ``graphe-defaut.rq``: seconds at national scale)."""
         graph = job.graph
-        if graph is not None and not bool(store.query(self._text("graphe-present", graph))):
-            return ipc.Failure("not_found", f"Graphe inconnu : <{graph}>"), b""
-        if job.head:
-            return ipc.Answer(job.format), b""
-        name = "graphe-triplets" if graph is not None else "graphe-defaut"
-        triples = list(store.query(self._text(name, graph)))
+        missing = ipc.Failure("not_found", f"Graphe inconnu : <{graph}>"), b""
+        graph_store = self.settings.sparql_graph_store
+        if graph_store and not job.head:
+            found = store.graph(graph_store, graph)
+            if found is None:
+                # A 404 for a graph the engine's queries see (or for its default graph,
+                # which always is) means the setting names no Graph Store.
+                if graph is None or bool(store.query(self._text("graphe-present", graph))):
+                    raise EngineRefused(
+                        f"CVKG_SPARQL_GRAPH_STORE ({graph_store}) ne semble pas être le Graph "
+                        f"Store du moteur : il ne connaît pas <{graph or 'default'}>, que ses "
+                        "requêtes voient."
+                    )
+                return missing
+            triples = found
+        else:
+            if graph is not None and not bool(store.query(self._text("graphe-present", graph))):
+                return missing
+            if job.head:
+                return ipc.Answer(job.format), b""
+            name = "graphe-triplets" if graph is not None else "graphe-defaut"
+            triples = list(store.query(self._text(name, graph)))
         fmt = RdfFormat.from_media_type(job.format)
         assert fmt is not None
         items: Any = triples

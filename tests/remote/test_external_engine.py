@@ -39,7 +39,14 @@ def replicas(
     }
     with (
         live_server(None, tmp / "a.log", env=dict(env, CVKG_STORE_DIR=str(tmp / "a"))) as a,
-        live_server(None, tmp / "b.log", env=dict(env, CVKG_STORE_DIR=str(tmp / "b"))) as b,
+        live_server(
+            None,
+            tmp / "b.log",
+            # b reads graphs from the engine's Graph Store, a by queries: alike.
+            env=dict(
+                env, CVKG_STORE_DIR=str(tmp / "b"), CVKG_SPARQL_GRAPH_STORE=f"{published}/store"
+            ),
+        ) as b,
     ):
         yield [a, b]
 
@@ -160,18 +167,20 @@ def test_graph_store_default_is_the_engines_own(replicas: list[LiveServer], publ
     """``GET /rdf-graph-store?default`` is the store's own default graph in both modes
     (graph_store.py): empty after publishing (every graph of the build is named),
     not the union of every graph that the engine's queries read."""
-    url = f"{replicas[0].url}/rdf-graph-store?default"
+    urls = [f"{replica.url}/rdf-graph-store?default" for replica in replicas]
     nt = {"Accept": "application/n-triples"}
-    empty = httpx.get(url, headers=nt, timeout=60)
-    assert empty.status_code == 200 and empty.content.strip() == b""
+    for url in urls:
+        empty = httpx.get(url, headers=nt, timeout=60)
+        assert empty.status_code == 200 and empty.content.strip() == b""
     triple = '<urn:cvkg-test:s> <urn:cvkg-test:p> "dans le graphe par défaut" .'
     insert = httpx.post(f"{published}/update", data={"update": f"INSERT DATA {{ {triple} }}"})
     assert insert.status_code in (200, 204), insert.text
     try:
-        one = httpx.get(url, headers=nt, timeout=60)
-        assert one.status_code == 200
-        assert one.text.strip().splitlines() == [triple]
-        assert httpx.head(url, headers=nt).status_code == 200
+        for url in urls:  # by a query (a), from the engine's Graph Store (b)
+            one = httpx.get(url, headers=nt, timeout=60)
+            assert one.status_code == 200
+            assert one.text.strip().splitlines() == [triple]
+            assert httpx.head(url, headers=nt).status_code == 200
     finally:
         httpx.post(f"{published}/update", data={"update": f"DELETE DATA {{ {triple} }}"})
 
@@ -286,3 +295,57 @@ def test_a_replica_serves_only_a_whole_publication(
     wait_for_status(replicas[0], "ok")
     after = httpx.get(f"{replicas[0].url}/api/themes").headers["X-Data-Version"]
     assert len({before, during, after}) == 3, (before, during, after)
+
+
+@pytest.mark.parametrize(
+    ("graph", "status"),
+    [
+        ("https://w3id.org/contrats-de-ville/id/graph/contrat/terre-rouge-d2f76168", 200),
+        ("https://w3id.org/contrats-de-ville/id/graph/synthese", 200),
+        ("https://w3id.org/contrats-de-ville/id/graph/nexiste-pas", 404),
+    ],
+)
+def test_a_graph_reads_alike_by_queries_and_from_the_graph_store(
+    replicas: list[LiveServer], graph: str, status: int
+) -> None:
+    """A named graph's Turtle (the project's prefixes) is the same from a replica
+    reading it by queries and from one reading the engine's Graph Store."""
+    answers = [
+        httpx.get(
+            f"{replica.url}/rdf-graph-store",
+            params={"graph": graph},
+            headers={"Accept": "text/turtle"},
+            timeout=60,
+        )
+        for replica in replicas
+    ]
+    assert [a.status_code for a in answers] == [status, status], answers[1].text
+    if status == 200:
+        graphs = [ox.Store() for _ in answers]
+        for store, answer in zip(graphs, answers, strict=True):
+            store.load(answer.content, format=ox.RdfFormat.TURTLE)
+        assert len(graphs[0]) > 0
+        assert set(graphs[0]) == set(graphs[1])
+        assert answers[0].text.split("\n", 3)[:3] == answers[1].text.split("\n", 3)[:3]  # prefixes
+
+
+def test_a_wrong_graph_store_url_is_said(published: str, built_dir: Path, tmp_path: Path) -> None:
+    """``CVKG_SPARQL_GRAPH_STORE`` naming no Graph Store (a path the engine does not
+    serve: 404 for everything): a graph the engine's queries see is a 502 naming
+    the setting, not a 404 that would say the graph does not exist."""
+    env = {
+        "CVKG_BUILD_DIR": str(built_dir),
+        "CVKG_SPARQL_ENDPOINT": f"{published}/query",
+        "CVKG_SPARQL_GRAPH_STORE": f"{published}/pas-de-graph-store",
+        "CVKG_STORE_DIR": str(tmp_path / "store"),
+    }
+    graph = "https://w3id.org/contrats-de-ville/id/graph/contrat/terre-rouge-d2f76168"
+    with live_server(None, tmp_path / "server.log", env=env) as replica:
+        named = httpx.get(f"{replica.url}/rdf-graph-store", params={"graph": graph}, timeout=60)
+        default = httpx.get(f"{replica.url}/rdf-graph-store?default", timeout=60)
+        unknown = httpx.get(
+            f"{replica.url}/rdf-graph-store", params={"graph": graph + "-non"}, timeout=60
+        )
+    assert named.status_code == 502 and "CVKG_SPARQL_GRAPH_STORE" in named.text, named.text
+    assert default.status_code == 502
+    assert unknown.status_code == 404
