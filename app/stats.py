@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, RDF
 
-CONTRAT = ox.NamedNode("https://w3id.org/contrats-de-ville/onto#contrat")
-TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+from app.rdf.namespaces import CDV
+
+CONTRAT = ox.NamedNode(str(CDV.contrat))
+TYPE = ox.NamedNode(str(RDF.type))
+IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
 
 
 def stats_from_dump(dump: Path) -> dict[str, Counter[str]]:

@@ -32,6 +32,7 @@ from rdflib import Graph
 
 from app.config import Settings
 from app.dumps import ONTOLOGY_COPY
+from app.rdf.namespaces import moved
 from app.server import errors
 from app.server.store import holds_build
 from app.vocabularies import ONTOLOGY_FILE
@@ -147,12 +148,12 @@ def _sorted_triples(graph: Graph) -> list[ox.Triple]:
 def _rebased(triples: list[ox.Triple], root: str, name: ox.NamedNode) -> Description:
     """``triples`` with every IRI under ``PLACEHOLDER_ROOT`` moved under ``root``."""
 
-    def moved(term: Any) -> Any:
-        if isinstance(term, ox.NamedNode) and term.value.startswith(PLACEHOLDER_ROOT):
-            return ox.NamedNode(root + term.value[len(PLACEHOLDER_ROOT) :])
+    def moved_term(term: Any) -> Any:
+        if isinstance(term, ox.NamedNode):
+            return ox.NamedNode(moved(term.value, PLACEHOLDER_ROOT, root))
         return term
 
-    rebased = [ox.Triple(moved(t.subject), t.predicate, moved(t.object)) for t in triples]
+    rebased = [ox.Triple(moved_term(t.subject), t.predicate, moved_term(t.object)) for t in triples]
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in rebased)
     body = ox.serialize(rebased, format=ox.RdfFormat.N_TRIPLES) or b""
