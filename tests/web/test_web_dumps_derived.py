@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
+from web_helpers import site_over
 
+from app.config import Settings
 from app.dumps import DUMP_NQ
 from app.web.downloads import BY_NAME, JSONLD_TAIL, derived_dump, jsonld_head
 
@@ -65,26 +66,12 @@ def test_a_cache_folder_that_cannot_be_written_is_a_clear_507(
 ) -> None:
     """``CVKG_CACHE_DIR`` under a file: the Turtle dump cannot be derived; the answer
     says where and which setting, and the N-Quads dump is still served."""
-    from fastapi import FastAPI
-
-    from app.config import Settings
-    from app.server import errors
-    from app.server.live import app_in_thread
-    from app.web.routers import router
-    from app.web.site import Site
-    from app.web.sparql import MemorySparql
-
     blocker = tmp_path / "un-fichier"
     blocker.write_text("", encoding="utf-8")
     settings = Settings(
         build_dir=built_dir, ontology_dir=repo_root / "ontology", cache_dir=blocker / "cache"
     )
-    app = FastAPI()
-    app.add_exception_handler(errors.HTTPProblem, errors.problem_handler)
-    store = ox.Store()
-    app.state.web_site = Site(settings=settings, store_sparql=lambda _request: MemorySparql(store))
-    app.include_router(router)
-    with app_in_thread(app) as (url, _server), httpx.Client(base_url=url, timeout=60) as http:
+    with site_over(ox.Store(), settings) as http:
         turtle = http.get("/dumps/cvkg.ttl")
         nquads = http.head("/dumps/cvkg.nq")
     assert turtle.status_code == 507, turtle.text

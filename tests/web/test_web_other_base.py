@@ -14,16 +14,10 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from fastapi import FastAPI
 from rdflib import Graph, Literal, URIRef
-from web_helpers import BASE, CONTRAT
+from web_helpers import BASE, CONTRAT, site_over
 
 from app.config import Settings
-from app.server import errors
-from app.server.live import app_in_thread
-from app.web.routers import router
-from app.web.site import Site
-from app.web.sparql import MemorySparql
 
 OTHER = "http://example.org/cv/"
 
@@ -36,11 +30,7 @@ def client(built_dir: Path, repo_root: Path) -> Iterator[httpx.Client]:
         graph = ox.NamedNode(f"{OTHER}graph/contrat/{CONTRAT}")
         store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=graph)
     settings = Settings(base_iri=OTHER, build_dir=built_dir, ontology_dir=repo_root / "ontology")
-    app = FastAPI()
-    app.add_exception_handler(errors.HTTPProblem, errors.problem_handler)
-    app.state.web_site = Site(settings=settings, store_sparql=lambda _request: MemorySparql(store))
-    app.include_router(router)
-    with app_in_thread(app) as (url, _server), httpx.Client(base_url=url, timeout=30) as http:
+    with site_over(store, settings) as http:
         yield http
 
 

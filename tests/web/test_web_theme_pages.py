@@ -19,7 +19,9 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from web_helpers import site_over
 
+from app.config import Settings
 from app.server.live import LiveServer, live_server
 
 PER_PAGE = 2
@@ -124,15 +126,6 @@ def test_without_precomputed_facts_a_theme_page_reads_the_raw_graph(
     """A store holding the build but its synthèse (as ``cvkg serve --data`` on other
     files would): « Santé » still lists every contract addressing it, read whole;
     a generation, a concept no fact is about, lists none."""
-    from fastapi import FastAPI
-
-    from app.config import Settings
-    from app.server import errors
-    from app.server.live import app_in_thread
-    from app.web.routers import router
-    from app.web.site import Site
-    from app.web.sparql import MemorySparql
-
     store = ox.Store()
     synthese = ox.NamedNode(f"{BASE}graph/synthese")
     quads = ox.parse(path=str(built_dir / "cvkg.nq"), format=ox.RdfFormat.N_QUADS)
@@ -143,11 +136,7 @@ def test_without_precomputed_facts_a_theme_page_reads_the_raw_graph(
     )
     expected = sorted(r[0].value for r in store.query(query, use_default_graph_as_union=True))
     settings = Settings(build_dir=built_dir, ontology_dir=repo_root / "ontology")
-    app = FastAPI()
-    app.add_exception_handler(errors.HTTPProblem, errors.problem_handler)
-    app.state.web_site = Site(settings=settings, store_sparql=lambda _request: MemorySparql(store))
-    app.include_router(router)
-    with app_in_thread(app) as (url, _server), httpx.Client(base_url=url, timeout=30) as http:
+    with site_over(store, settings) as http:
         theme = http.get("/id/theme/sante", headers={"Accept": "text/html"})
         generation = http.get("/id/generation/2024-2030", headers={"Accept": "text/html"})
     assert theme.status_code == 200, theme.text

@@ -4,13 +4,16 @@ name reliably when several folders have one."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from app.config import DEFAULT_BASE_IRI
+from app.config import DEFAULT_BASE_IRI, Settings
 
 BASE = DEFAULT_BASE_IRI
 
@@ -98,3 +101,23 @@ def outline(response: httpx.Response) -> Outline:
     parser = Outline()
     parser.feed(response.text)
     return parser
+
+
+@contextlib.contextmanager
+def site_over(store: ox.Store, settings: Settings) -> Iterator[httpx.Client]:
+    """The site's routers alone, served on a loopback port over an in-memory ``store``
+    (the ``Sparql`` interface of ``app.web.sparql``), and a client for them."""
+    from fastapi import FastAPI
+
+    from app.server import errors
+    from app.server.live import app_in_thread
+    from app.web.routers import router
+    from app.web.site import Site
+    from app.web.sparql import MemorySparql
+
+    app = FastAPI()
+    app.add_exception_handler(errors.HTTPProblem, errors.problem_handler)
+    app.state.web_site = Site(settings=settings, store_sparql=lambda _request: MemorySparql(store))
+    app.include_router(router)
+    with app_in_thread(app) as (url, _server), httpx.Client(base_url=url, timeout=60) as http:
+        yield http
