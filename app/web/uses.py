@@ -40,11 +40,16 @@ API_LIMIT = 5000
 
 
 async def fill(
-    ctx: Context, page: Page, concept: str, kind: str, number: int, per_page: int
+    ctx: Context, page: Page, concept: str, kind: str, asked: str | None, per_page: int
 ) -> None:
     """``page.uses`` for the theme or dispositif ``concept`` (``kind``: ``theme`` or
-    ``dispositif``): slice ``number`` of its contracts, ``per_page`` of them, with
-    their elements."""
+    ``dispositif``): slice ``asked`` (the raw ``?page=``) of its contracts,
+    ``per_page`` of them, with their elements.
+
+    ``?page=`` is read here, not by the router: only these pages have slices, so
+    only they refuse a wrong one; any other page ignores it, as it ignores any
+    parameter it does not use."""
+    number = page_number(asked)
     facts = await ctx.sparql.select(ctx.bind("contrats-du-concept", concept=[concept]))
     if not facts and await ctx.sparql.select(ctx.bind("synthese-presente")):
         return  # facts for other concepts: none of this one (a generation…)

@@ -46,7 +46,7 @@ class Context:
     term_labels: dict[str, str]
     path: str  # this page's path, for the format links
     labels: dict[str, ox.Literal] = field(default_factory=dict)
-    uses_page: int = 1  # a theme's or dispositif's page: which slice of its contracts (uses.py)
+    uses_page: str | None = None  # a theme's or dispositif's ?page=: which slice (uses.py)
     uses_per_page: int = 50  # and how many contracts a slice holds (CVKG_PAGE_CONTRACTS)
 
     def bind(self, name: str, **values: list[str]) -> str:

@@ -120,6 +120,21 @@ def test_a_page_past_the_last_is_404_and_a_wrong_number_400(server: LiveServer) 
         assert "page=" in response.text
 
 
+def test_a_page_without_slices_ignores_page(server: LiveServer) -> None:
+    """Only the pages with slices read ``?page=``: a contract's page, or the
+    ontology's, shows as without it, as for any parameter it does not use."""
+    html = {"Accept": "text/html"}
+    contract = httpx.get(f"{server.url}/id/", headers=html)
+    first = re.search(r'href="(/id/contrat/[^"#?]+)"', contract.text)
+    assert first is not None, contract.text[:500]
+    for path in (first.group(1), "/id/dataset"):
+        plain = httpx.get(server.url + path, headers=html)
+        assert plain.status_code == 200, path
+        for wrong in ("deux", "0", "99"):
+            response = httpx.get(f"{server.url}{path}?page={wrong}", headers=html)
+            assert response.status_code == 200, (path, wrong, response.text[:300])
+
+
 def test_without_precomputed_facts_a_theme_page_reads_the_raw_graph(
     built_dir: Path, repo_root: Path
 ) -> None:

@@ -16,7 +16,6 @@ from fastapi.responses import Response
 
 from app.queries import load
 from app.web import describe as d
-from app.web import uses
 from app.web.conneg import HTML, JSONLD, NTRIPLES, TURTLE, Format
 from app.web.ontology_doc import ontology_html
 from app.web.responses import alternates, negotiate, not_found, respond
@@ -73,7 +72,7 @@ async def resource(request: Request, rest: str) -> Response:
         return await dataset_page(request, negotiated, path)
     if fmt is HTML:
         ctx = Context(sparql, site.base, site.term_labels(), path)
-        ctx.uses_page = uses.page_number(request.query_params.get("page"))
+        ctx.uses_page = request.query_params.get("page")
         ctx.uses_per_page = site.settings.page_contracts
         page = await build_page(ctx, desc)
         html = render("resource.html", page=page, alternates=alternates(path))
