@@ -65,3 +65,10 @@ def not_found(fmt: Format, iri: str, html: str | None) -> Response:
     if fmt is HTML and html is not None:
         return HTMLResponse(html, status_code=404, headers={"Vary": "Accept"})
     raise errors.not_found(f"Ressource inconnue : <{iri}>")
+
+
+def problem_page(problem: errors.HTTPProblem, html: str) -> Response:
+    """A 400 or 404 of a page's own parameters (``?page=``) shown as a page, for a
+    person in a browser, as an unknown IRI is; its message is the plain-text one."""
+    headers = {**problem.headers, "Vary": "Accept"}
+    return HTMLResponse(html, status_code=problem.status, headers=headers)

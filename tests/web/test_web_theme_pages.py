@@ -118,6 +118,13 @@ def test_a_page_past_the_last_is_404_and_a_wrong_number_400(server: LiveServer) 
         response = httpx.get(f"{server.url}/id/theme/sante?page={wrong}", headers=html)
         assert response.status_code == 400, wrong
         assert "page=" in response.text
+    # A person in a browser gets a page of the site, with the way back to the first page.
+    for shown in (past, response):
+        assert shown.headers["content-type"].startswith("text/html"), shown.headers
+        assert 'href="/id/theme/sante"' in shown.text
+    turtle = {"Accept": "text/turtle"}
+    described = httpx.get(f"{server.url}/id/theme/sante?page={pages + 1}", headers=turtle)
+    assert described.status_code == 200  # the RDF description is not sliced: nothing to miss
 
 
 def test_a_page_without_slices_ignores_page(server: LiveServer) -> None:

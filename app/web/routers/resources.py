@@ -15,10 +15,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from app.queries import load
+from app.server import errors
 from app.web import describe as d
 from app.web.conneg import HTML, JSONLD, NTRIPLES, TURTLE, Format
 from app.web.ontology_doc import ontology_html
-from app.web.responses import alternates, negotiate, not_found, respond
+from app.web.responses import alternates, negotiate, not_found, problem_page, respond
 from app.web.site import Site, get_site
 from app.web.sparql import Sparql
 from app.web.templating import ID_PREFIX, render
@@ -74,7 +75,13 @@ async def resource(request: Request, rest: str) -> Response:
         ctx = Context(sparql, site.base, site.term_labels(), path)
         ctx.uses_page = request.query_params.get("page")
         ctx.uses_per_page = site.settings.page_contracts
-        page = await build_page(ctx, desc)
+        try:
+            page = await build_page(ctx, desc)
+        except errors.HTTPProblem as problem:
+            if problem.status not in (400, 404):  # 503, 504…: as everywhere else
+                raise
+            shown = render("erreur.html", status=problem.status, message=problem.message, back=path)
+            return problem_page(problem, shown)
         html = render("resource.html", page=page, alternates=alternates(path))
         return respond(html, fmt, path, negotiated)
     body = await run_in_threadpool(d.serialize, desc.triples, fmt, site.prefixes(), site.context())
