@@ -36,7 +36,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from pyoxigraph import QueryResultsFormat, parse_query_results
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    parse_query_results,
+    serialize,
+)
+from rdflib.namespace import DCTERMS, OWL, XSD
 
 from app import queries
 from app.config import DEFAULT_BASE_IRI, Settings
@@ -146,11 +155,17 @@ def _fingerprint(dump: Path) -> str | None:
 
 
 def _marker(graph: str, fingerprint: str, now: str) -> bytes:
-    return (
-        f'<{graph}> <http://www.w3.org/2002/07/owl#versionInfo> "{fingerprint}" .\n'
-        f'<{graph}> <http://purl.org/dc/terms/modified> "{now}"'
-        "^^<http://www.w3.org/2001/XMLSchema#dateTime> .\n"
-    ).encode()
+    """The publication graph's two triples (``publication.rq`` reads them), as N-Triples."""
+    subject = NamedNode(graph)
+    triples = [
+        Triple(subject, NamedNode(str(OWL.versionInfo)), Literal(fingerprint)),
+        Triple(
+            subject,
+            NamedNode(str(DCTERMS.modified)),
+            Literal(now, datatype=NamedNode(str(XSD.dateTime))),
+        ),
+    ]
+    return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
 
 
 def _send(
