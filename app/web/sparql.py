@@ -77,12 +77,13 @@ class ServerSparql:
 
     async def select(self, query: str) -> list[Row]:
         from app.server.deps import dispatch
-        from app.server.ipc import QueryJob
+        from app.server.ipc import Answer, QueryJob
 
         runtime = self.runtime
         job = QueryJob(query, max_rows=runtime.settings.max_rows, union=True, results_format=_TSV)
         header, body = await dispatch(self.request, runtime, job, urgent=True)
-        if getattr(header, "truncated", False):  # a page bounds its queries: say when one is not
+        # A page bounds its queries: say when one is not.
+        if isinstance(header, Answer) and header.truncated:
             log.warning(
                 "page %s : requête coupée à CVKG_MAX_ROWS=%s lignes : %s",
                 self.request.url.path,
