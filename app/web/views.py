@@ -96,8 +96,8 @@ async def build_page(ctx: Context, desc: d.Description) -> Page:
     me = ox.NamedNode(desc.iri)
     own = [t for t in desc.outgoing if t.subject == me]
     types = desc.iri_values(RDF_TYPE)
-    element = CDV + "contrat" in {t.predicate.value for t in own}  # a strategic element
-    hidden_in = _shown_above(types, element)
+    kinds = _kinds(types, own)
+    hidden_in: set[str] = set().union(*(_SHOWN_ABOVE[kind] for kind in kinds))
     wanted = {desc.iri, *types}
     wanted |= {t.object.value for t in desc.outgoing if isinstance(t.object, ox.NamedNode)}
     # Incoming links shown as a count only need no label (a broad theme: 2,000 of them).
@@ -124,19 +124,19 @@ async def build_page(ctx: Context, desc: d.Description) -> Page:
     if contract and contract != desc.iri:
         page.breadcrumbs.append(ctx.link(contract))
         shown |= {CDV + "contrat"}
-    if CDV + "Contrat" in types:
+    if "contrat" in kinds:
         await _contract_sections(ctx, page)
-    if element:
+    if "element" in kinds:
         await _element_sections(ctx, page, desc, contract)
         shown |= {CDV + "partieDe", CDV + "theme", CDV + "mobilise"}
-    if SKOS + "Concept" in types or CDV + "Dispositif" in types:
+    if "concept" in kinds:
         await _concept_sections(ctx, page, desc, types)
-    if SKOS + "ConceptScheme" in types:
+    if "thesaurus" in kinds:
         page.concepts = await _scheme_concepts(ctx, desc.iri)
     derived = desc.iri_values(PROV_DERIVED)
     # The document is under the data base; the line is an anchor of its published text.
     documents = [iri for iri in derived if iri.startswith(ctx.base)]
-    if documents and (contract or CDV + "Contrat" in types):
+    if documents and (contract or "contrat" in kinds):
         page.source = ctx.link(documents[0])
         line = _first_literal(desc, CDV + "ligneSource")
         page.source_line = int(line) if line else None
@@ -149,20 +149,31 @@ async def build_page(ctx: Context, desc: d.Description) -> Page:
     return page
 
 
-def _shown_above(types: list[str], element: bool) -> set[str]:
-    """The incoming links a page's own sections show (the tree of a contract, the
-    sub-tree of an element, the uses of a concept, a thesaurus's concepts): the
-    « Liens entrants » section only counts them."""
-    hidden = set()
+def _kinds(types: list[str], own: list[ox.Triple]) -> set[str]:
+    """What the resource is, for the sections of its page (one or more of
+    ``_SHOWN_ABOVE``'s keys): decided once, so that the sections and the links
+    they show above agree."""
+    kinds = set()
     if CDV + "Contrat" in types:
-        hidden |= {CDV + "contrat"}
-    if element:
-        hidden |= {CDV + "partieDe", CDV + "element"}
+        kinds.add("contrat")
+    if CDV + "contrat" in {t.predicate.value for t in own}:  # a strategic element
+        kinds.add("element")
     if SKOS + "Concept" in types or CDV + "Dispositif" in types:
-        hidden |= {CDV + "theme", CDV + "mobilise", CDV + "concept"}
+        kinds.add("concept")
     if SKOS + "ConceptScheme" in types:
-        hidden |= {SKOS + "inScheme", SKOS + "topConceptOf"}
-    return hidden
+        kinds.add("thesaurus")
+    return kinds
+
+
+# The incoming links each kind of page shows in its own section (the tree of a
+# contract, the sub-tree of an element, the uses of a concept, a thesaurus's
+# concepts): the « Liens entrants » section only counts them.
+_SHOWN_ABOVE = {
+    "contrat": {CDV + "contrat"},
+    "element": {CDV + "partieDe", CDV + "element"},
+    "concept": {CDV + "theme", CDV + "mobilise", CDV + "concept"},
+    "thesaurus": {SKOS + "inScheme", SKOS + "topConceptOf"},
+}
 
 
 def _first_literal(desc: d.Description, predicate: str) -> str | None:
