@@ -17,6 +17,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_BASE_IRI = "https://w3id.org/contrats-de-ville/id/"
 ONTOLOGY_NS = "https://w3id.org/contrats-de-ville/onto#"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The comparative API's largest page of contracts (app/api/tabular.py), more than
+# the contracts of both generations together; the site links to it for a whole
+# list (app/web/uses.py), without importing the API.
+API_MAX_CONTRACTS = 5000
 
 
 class Settings(BaseSettings):

@@ -31,6 +31,7 @@ from fastapi import HTTPException, Query, Request
 from fastapi.responses import Response
 
 from app.api.deps import GraphData
+from app.config import API_MAX_CONTRACTS
 from app.server.cache import AnswerCache
 from app.server.negotiation import Offer, choose, content_type
 
@@ -48,10 +49,14 @@ FormatParam = Annotated[
     ),
 ]
 
-MAX_LIMIT = 5000  # more than the contracts of both generations together
+MAX_LIMIT = API_MAX_CONTRACTS
 LimitParam = Annotated[
     int,
-    Query(ge=1, le=MAX_LIMIT, description="Nombre de contrats par page (jusqu'à 5000 : tous)."),
+    Query(
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"Nombre de contrats par page (jusqu'à {MAX_LIMIT} : tous).",
+    ),
 ]
 OffsetParam = Annotated[int, Query(ge=0, description="Rang du premier contrat de la page.")]
 DEFAULT_LIMIT = 100

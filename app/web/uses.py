@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from app.config import API_MAX_CONTRACTS
 from app.queries.evidence_order import in_order
 from app.server import errors
 from app.web.pagemodel import Link, Page, Use, UseItem
@@ -32,11 +33,6 @@ def page_number(raw: str | None) -> int:
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # "²" is a digit to Python
         raise errors.bad_request(f"page={raw!r} : un entier à partir de 1 est attendu.")
     return int(raw)
-
-
-# The API's largest page (app/api/tabular.py, MAX_LIMIT; the site does not import
-# the API): the link to every contract at once (tests/web/test_web_theme_pages.py).
-API_LIMIT = 5000
 
 
 async def fill(
@@ -72,7 +68,7 @@ async def fill(
     page.uses_first = start + 1
     if pages > 1:
         api = f"/api/{kind}s/{concept.rsplit('/', 1)[-1]}"
-        page.uses_whole = Link.make(f"{api}?format=csv&limit={API_LIMIT}", "CSV", "")
+        page.uses_whole = Link.make(f"{api}?format=csv&limit={API_MAX_CONTRACTS}", "CSV", "")
         page.uses_pages = [
             Link.make(f"{ctx.path}?page={n}#usages", str(n), "") for n in range(1, pages + 1)
         ]
