@@ -21,6 +21,9 @@ MANIFEST = "SHA256SUMS"
 # no hidden file, no control character or NUL (so a name from a URL can never
 # leave the folder). Spaces and accents are fine: documents arrive named by people.
 _NAME = re.compile(r"^[^\x00-\x1f\x7f/\\.][^\x00-\x1f\x7f/\\]*$")
+# The longest file name Linux file systems take (NAME_MAX, in bytes): a longer one
+# names no file, and asking the system about it raises ENAMETOOLONG.
+NAME_MAX_BYTES = 255
 
 
 def sha256_file(path: Path) -> str:
@@ -38,8 +41,15 @@ def is_source_name(fichier: str) -> bool:
     [True, True, False]
     >>> [is_source_name(n) for n in ("/etc/passwd", "a\\x00.txt", "a\\\\b.txt", ".cache", "a..txt")]
     [False, False, False, False, False]
+    >>> is_source_name("a" * 255), is_source_name("a" * 256)
+    (True, False)
     """
-    return bool(_NAME.match(fichier)) and ".." not in fichier and fichier != MANIFEST
+    return (
+        bool(_NAME.match(fichier))
+        and ".." not in fichier
+        and fichier != MANIFEST
+        and len(fichier.encode("utf-8", "surrogatepass")) <= NAME_MAX_BYTES
+    )
 
 
 def source_path(sources_dir: Path, fichier: str) -> Path | None:
@@ -97,7 +107,10 @@ def write_source(sources_dir: Path, fichier: str, text: str) -> str:
     ``ligne`` numbers of a draft keep pointing at the same lines.
     """
     if not is_source_name(fichier):
-        raise ValueError(f"nom de source invalide : {fichier!r}")
+        raise ValueError(
+            f"nom de source invalide : {fichier!r} (un nom de fichier sans « / » ni « .. », "
+            f"au plus {NAME_MAX_BYTES} octets)"
+        )
     sources_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(sources_dir / fichier, text.encode("utf-8"))
     return record_source(sources_dir, fichier)

@@ -64,6 +64,17 @@ def test_every_contract_cites_a_source_of_the_project(repo_root: Path, sources_d
         assert (sources_dir / fichier).is_file(), f"{path.name}: {fichier}"
 
 
+def test_a_name_no_file_system_takes_is_no_source(tmp_path: Path) -> None:
+    """Linux refuses file names over 255 bytes (ENAMETOOLONG): such a name, from a URL
+    or a curated file, names no source rather than raising."""
+    (tmp_path / ("a" * 255)).write_text("x\n", encoding="utf-8")
+    assert source_path(tmp_path, "a" * 255) == tmp_path / ("a" * 255)
+    assert source_path(tmp_path, "a" * 256) is None
+    assert source_path(tmp_path, "é" * 128) is None  # 128 characters, 256 bytes
+    with pytest.raises(ValueError, match="nom"):
+        write_source(tmp_path, "b" * 300 + ".txt", "x\n")
+
+
 def test_write_source_records_it_and_never_leaves_the_folder(tmp_path: Path) -> None:
     text = "Titre\n1. Premier axe\n"
     digest = write_source(tmp_path, "005_exemple.txt", text)

@@ -117,6 +117,8 @@ def raw_get(server_url: str, target: str) -> int:
         "/sources/%00",
         "/sources/SHA256SUMS%2F..%2F..%2F..%2Fapp%2Fconfig.py",
         "/sources/.hidden",
+        "/sources/" + "a" * 5000,  # longer than any file name: ENAMETOOLONG, not a 500
+        "/sources/" + "é" * 200 + ".txt",  # 200 characters, 404 bytes
     ],
 )
 def test_unknown_or_outside_names_are_404(web_server, target: str) -> None:
