@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     # a broad theme is addressed by nearly every contract of the country.
     page_contracts: int = Field(default=50, ge=1)
     max_body_bytes: int = 1_000_000
+    # The most an admin write may make the shapes read (app/server/write_checks.py):
+    # triples in the graphs it writes, and resources of the dataset it cites, whose
+    # descriptions the check reads. Past either: 413, nothing written. At 825
+    # contracts a write citing 1,000 elements takes ≈ 3 s, every query waiting.
+    max_write_triples: int = Field(default=100_000, ge=1)
+    max_write_resources: int = Field(default=5_000, ge=1)
     max_concurrent_queries: int = 8
     # Processes running queries: how many run at once (a runaway holds one
     # until CVKG_QUERY_TIMEOUT; the fair share keeps one free for newcomers).

@@ -209,7 +209,7 @@ def publish_annotations(settings: Settings, timeout: float = 300.0) -> int:
         ops.append(f"DROP SILENT GRAPH <{key}>")
         if lines:
             ops.append(f"INSERT DATA {{ {insert_body(lines)} }}")
-    checks = ShapeCheck(settings.shapes_dir, settings.ontology_dir, settings.base_iri)
+    checks = ShapeCheck.of(settings)
     with httpx.Client(timeout=timeout) as client:
         writer = RemoteWriter(
             client,

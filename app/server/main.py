@@ -52,7 +52,7 @@ def create_app(
     it); query workers start with the application (lifespan) and stop with it.
     """
     record = record or Record(settings.annotations_dir)
-    checks = ShapeCheck(settings.shapes_dir, settings.ontology_dir, settings.base_iri)
+    checks = ShapeCheck.of(settings)
     prefixes = project_prefixes(settings.base_iri)
     pool: WorkerPool | RemotePool
     if settings.sparql_endpoint:  # an external engine instead of the local store

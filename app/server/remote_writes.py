@@ -43,7 +43,16 @@ from app import queries
 from app.server.annotation_graphs import VERSION_GRAPH, Content, GraphKey, render
 from app.server.targets import graphs_read
 from app.server.write_checks import ShapeCheck
-from app.server.writes import Outcome, any_graph_refusal, content, insert_body, judge, run_update
+from app.server.writes import (
+    Outcome,
+    any_graph_refusal,
+    content,
+    insert_body,
+    judge,
+    refuse_early,
+    run_update,
+    too_many_triples,
+)
 
 OWL_VERSION = "http://www.w3.org/2002/07/owl#versionInfo"
 MODIFIED = "http://purl.org/dc/terms/modified"
@@ -116,6 +125,8 @@ class RemoteWriter:
         failed = run_update(scratch, update, base_iri)
         if failed is not None:
             return failed
+        if (large := too_many_triples(scratch, keys, self.base, self.checks)) is not None:
+            return large
         after = {key: content(scratch, key) for key in keys}
         changed = {key: lines for key, lines in after.items() if lines != before[key]}
         if None in changed:
@@ -125,7 +136,9 @@ class RemoteWriter:
                 "il ne s'écrit pas. Écrivez dans un graphe nommé "
                 f"<{self.base}graph/annotations/NOM>.",
             )
-        outcome = judge(changed, self._context(changed, before), self.base, self.checks)
+        if (early := refuse_early(changed, self.base, self.checks)) is not None:
+            return early
+        outcome = judge(changed, self._context(changed, before), self.checks)
         if outcome is not None:
             return outcome
         if changed:

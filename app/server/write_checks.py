@@ -22,18 +22,38 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from app import queries
-from app.config import ONTOLOGY_NS
-
-MAX_MENTIONED = 5000  # resources whose description is fetched for one write
+from app.config import ONTOLOGY_NS, Settings
 
 
 @dataclass
 class ShapeCheck:
+    """The shapes, and how much one write may make them read.
+
+    ``max_triples``: triples in the graphs a write changes (they are all
+    validated); ``max_resources``: resources of the dataset it cites, each
+    read with its description. A write past either is refused whole
+    (:meth:`too_large`), never checked in part: a check that read only some
+    descriptions would let the others' violations through.
+    """
+
     shapes_dir: Path
     ontology_dir: Path
     base: str
+    max_triples: int = 100_000
+    max_resources: int = 5_000
     _loaded: tuple[Graph, Graph] | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    @classmethod
+    def of(cls, settings: Settings) -> ShapeCheck:
+        """The check of the writes a server or ``cvkg publish`` configured by ``settings`` takes."""
+        return cls(
+            settings.shapes_dir,
+            settings.ontology_dir,
+            settings.base_iri,
+            settings.max_write_triples,
+            settings.max_write_resources,
+        )
 
     def _graphs(self) -> tuple[Graph, Graph]:
         with self._lock:
@@ -54,6 +74,40 @@ class ShapeCheck:
                     return True
         return False
 
+    def too_large(self, nquads: list[str]) -> str | None:
+        """Why ``nquads`` (the new content of the graphs a write changes) cannot be
+        checked whole, or ``None``."""
+        if len(nquads) > self.max_triples:
+            return self.too_many_triples()
+        mentioned = self._mentioned(_quads(nquads))
+        if len(mentioned) <= self.max_resources:
+            return None
+        return (
+            f"Écriture trop grande : elle cite {len(mentioned)} ressources du jeu de données, "
+            f"plus que les {self.max_resources} dont la validation lit la description "
+            "(CVKG_MAX_WRITE_RESOURCES). Rien n'a été écrit. Répartissez-la en plusieurs "
+            f"graphes <{self.base}graph/annotations/NOM>, écrits l'un après l'autre."
+        )
+
+    def too_many_triples(self) -> str:
+        return (
+            "Écriture trop grande : les graphes qu'elle écrit contiendraient plus de "
+            f"{self.max_triples} triplets, tous validés à chaque écriture "
+            "(CVKG_MAX_WRITE_TRIPLES). Rien n'a été écrit. Répartissez les triplets en "
+            f"plusieurs graphes <{self.base}graph/annotations/NOM>."
+        )
+
+    def _mentioned(self, quads: list[ox.Quad]) -> list[str]:
+        """The resources of the dataset the quads cite (subject or object), by IRI."""
+        return sorted(
+            {
+                t.value
+                for q in quads
+                for t in (q.subject, q.object)
+                if isinstance(t, ox.NamedNode) and queries.is_data_iri(t.value, self.base)
+            }
+        )
+
     def context(self, store: ox.Store, nquads: list[str]) -> list[str]:
         """What the check of ``nquads`` reads from the store besides them, as N-Triples."""
         text = self.context_query(nquads)
@@ -63,18 +117,16 @@ class ShapeCheck:
         return (found or b"").decode("utf-8").splitlines()
 
     def context_query(self, nquads: list[str]) -> str | None:
-        """The CONSTRUCT reading that context (``ecriture-voisinage.rq``); ``None``: none."""
+        """The CONSTRUCT reading that context (``ecriture-voisinage.rq``); ``None``: none.
+
+        Every cited resource is read: callers refuse first what :meth:`too_large` refuses.
+        """
         quads = _quads(nquads)
         if not quads or not self.concerns(quads):
             return None
-        mentioned = sorted(
-            {
-                t.value
-                for q in quads
-                for t in (q.subject, q.object)
-                if isinstance(t, ox.NamedNode) and queries.is_data_iri(t.value, self.base)
-            }
-        )[:MAX_MENTIONED]
+        mentioned = self._mentioned(quads)
+        if len(mentioned) > self.max_resources:
+            raise ValueError("écriture trop grande pour être validée : too_large d'abord")
         if not mentioned:
             return None
         return queries.load("ecriture-voisinage").bind({"n": mentioned}, base=self.base)

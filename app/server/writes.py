@@ -18,6 +18,7 @@ closed (RocksDB allows one writer and no reader meanwhile):
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,23 +88,70 @@ def insert_body(nquads: list[str]) -> str:
 
 
 def run_update(store: ox.Store, update: str, base_iri: str | None) -> Outcome | None:
-    """Apply ``update`` to ``store``; its refusal (400, 404), or ``None`` once applied."""
+    """Apply ``update`` to ``store``; its refusal (400, 404, 409), or ``None`` once applied.
+
+    Without ``SILENT``, SPARQL Update fails on a graph that is not there (``DROP``,
+    ``CLEAR``, ``MOVE`` from it: 404) or already there (``CREATE``: 409, the state
+    of the store, not the request, is at odds). pyoxigraph 0.5 raises these as
+    ``RuntimeError`` (older versions: ``OSError``); they are the client's, not a 500.
+    """
     try:
         store.update(update, base_iri=base_iri)
     except SyntaxError as exc:
         return Outcome(400, f"Mise à jour SPARQL invalide : {exc}")
-    except OSError as exc:  # e.g. DROP of a graph that does not exist, without SILENT
-        return Outcome(404 if "not exist" in str(exc) else 400, str(exc))
+    except (OSError, RuntimeError) as exc:
+        message = str(exc)
+        if "not exist" in message:
+            return Outcome(404, f"Mise à jour refusée : {message}. (SILENT l'ignorerait.)")
+        if "already exists" in message:
+            return Outcome(409, f"Mise à jour refusée : {message}. (SILENT l'ignorerait.)")
+        if isinstance(exc, RuntimeError):
+            raise
+        return Outcome(400, message)
+    return None
+
+
+def too_many_triples(
+    store: ox.Store, keys: list[GraphKey], base: str, checks: ShapeCheck
+) -> Outcome | None:
+    """413 when the graphs ``keys`` hold more triples than a write may have checked
+    (curated graphs aside: a change to one is refused anyway, by :func:`refuse_early`).
+
+    Counted before they are read as lines: ``COPY`` of a large graph into an
+    annotation graph is a short update whose result would be read, held and
+    validated whole (the synthèse at 825 contracts: 3 GB and minutes, every
+    query waiting). Counting stops one past the limit.
+    """
+    left = checks.max_triples
+    for key in keys:
+        node = _node(key)
+        if refusal(key, base) is not None:
+            continue
+        if isinstance(node, ox.NamedNode) and not store.contains_named_graph(node):
+            continue
+        quads = store.quads_for_pattern(None, None, None, node)
+        left -= sum(1 for _ in itertools.islice(quads, left + 1))
+        if left < 0:
+            return Outcome(413, checks.too_many_triples())
+    return None
+
+
+def refuse_early(changed: dict[GraphKey, Content], base: str, checks: ShapeCheck) -> Outcome | None:
+    """The refusals known before the shapes' context is read: a change to a curated
+    graph (403), a change too large to check whole (413); or ``None``."""
+    curated = [message for key in changed if (message := refusal(key, base))]
+    if curated:
+        return Outcome(403, curated[0])
+    written = [line for lines in changed.values() for line in lines or []]
+    if (why := checks.too_large(written)) is not None:
+        return Outcome(413, why)
     return None
 
 
 def judge(
-    changed: dict[GraphKey, Content], context: list[str], base: str, checks: ShapeCheck
+    changed: dict[GraphKey, Content], context: list[str], checks: ShapeCheck
 ) -> Outcome | None:
-    """The refusal of a change (403 for a curated graph, 422 for shapes), or ``None``."""
-    curated = [message for key in changed if (message := refusal(key, base))]
-    if curated:
-        return Outcome(403, curated[0])
+    """The refusal of a change :func:`refuse_early` let through (422 for shapes), or ``None``."""
     written = [line for lines in changed.values() for line in lines or []]
     # pySHACL may keep frames alive: it runs with no store open (a frame holding
     # the local store would keep RocksDB locked for the next write).
@@ -145,7 +193,7 @@ class Writer:
             store_record.mark_clean(self.store_path, self.record.digest)
             return step
         before, changed, context, existed = step
-        outcome = judge(changed, context, self.base, self.checks) or Outcome(204, existed=existed)
+        outcome = judge(changed, context, self.checks) or Outcome(204, existed=existed)
         if outcome.status != 204:
             self._with_store(lambda store: _restore(store, {k: before[k] for k in changed}))
         elif changed:
@@ -176,8 +224,12 @@ class Writer:
         if failed is not None:
             return failed
         try:
-            after = {key: content(store, key) for key in keys}
+            large = too_many_triples(store, keys, self.base, self.checks)
+            after = {} if large else {key: content(store, key) for key in keys}
             changed = {key: lines for key, lines in after.items() if lines != before[key]}
+            if (early := large or refuse_early(changed, self.base, self.checks)) is not None:
+                _restore(store, before)
+                return early
             written = [line for lines in changed.values() for line in lines or []]
             context = self.checks.context(store, written)
         except BaseException:

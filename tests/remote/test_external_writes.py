@@ -47,6 +47,7 @@ def replica_env(engine: str, built_dir: Path, store: Path, *, writes: bool) -> d
     }
     if writes:
         env["CVKG_SPARQL_UPDATE_ENDPOINT"] = f"{engine}/update"
+        env["CVKG_MAX_WRITE_TRIPLES"] = "2000"  # less than the seed synthèse (≈ 4,600)
     return env
 
 
@@ -132,7 +133,17 @@ def test_a_read_only_replica_refuses_writes(
     assert count(published) == before
 
 
-@pytest.mark.parametrize("case", ["objectif sans parent", "libellé entier", "graphe du contrat"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "objectif sans parent",
+        "libellé entier",
+        "graphe du contrat",
+        "trop grande",
+        "graphe absent",
+        "graphe déjà là",
+    ],
+)
 def test_a_refused_write_leaves_the_engine_as_it_was(
     replicas: tuple[LiveServer, LiveServer],
     published: str,
@@ -159,8 +170,15 @@ def test_a_refused_write_leaves_the_engine_as_it_was(
             "<http://e/s> <http://e/p> 1 .",
             403,
         ),
+        "trop grande": (f"{ANNOTATIONS}-copie", "", 413),
+        "graphe absent": (f"{ANNOTATIONS}-absent", "", 404),
+        "graphe déjà là": (f"{BASE}graph/synthese", "", 409),
     }[case]
-    update = f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} }}"
+    update = {
+        "trop grande": f"COPY <{BASE}graph/synthese> TO <{graph}>",
+        "graphe absent": f"DROP GRAPH <{graph}>",
+        "graphe déjà là": f"CREATE GRAPH <{graph}>",
+    }.get(case, f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} }}")
     response = httpx.post(a.sparql, data={"update": update}, headers=AUTH, timeout=60)
     assert response.status_code == status, response.text
     if status == 422:

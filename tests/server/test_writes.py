@@ -32,6 +32,9 @@ def _env(built_dir: Path, folder: Path) -> dict[str, str]:
         "CVKG_ANNOTATIONS_DIR": str(folder / "annotations"),
         "CVKG_ADMIN_TOKEN": TOKEN,
         "CVKG_QUERY_WORKERS": "1",
+        # The seed synthèse (≈ 4,600 triples) is larger than a write may be here.
+        "CVKG_MAX_WRITE_TRIPLES": "2000",
+        "CVKG_MAX_WRITE_RESOURCES": "300",
     }
 
 
@@ -154,6 +157,86 @@ def test_the_api_answers_from_the_written_store(
     assert put.status_code == 201, put.text
     found = httpx.get(url, params={"q": word}, timeout=60).json()
     assert [r["iri"] for r in found["resultats"]] == [objectif["o"]]
+
+
+def _graph_exists(server: LiveServer, graph: str) -> bool:
+    ask = httpx.get(server.sparql, params={"query": f"ASK {{ GRAPH <{graph}> {{}} }}"}, timeout=30)
+    assert ask.status_code == 200, ask.text
+    return bool(ask.json()["boolean"])
+
+
+def test_graph_management_on_a_missing_or_existing_graph_is_the_clients_error(
+    writable: LiveServer,
+) -> None:
+    """Without SILENT, SPARQL Update fails on a graph that is not there or already is:
+    a 404 or a 409 saying so, not a 500; and the server goes on answering."""
+    absent, made = f"{ANNOTATIONS}-absent", f"{ANNOTATIONS}-cree"
+    for operation in (f"DROP GRAPH <{absent}>", f"CLEAR GRAPH <{absent}>"):
+        response = _update(writable, operation)
+        assert response.status_code == 404, (operation, response.text)
+        assert "does not exist" in response.text and "SILENT" in response.text
+    assert _update(writable, f"DROP SILENT GRAPH <{absent}>").status_code == 204
+    assert _update(writable, f"CREATE GRAPH <{made}>").status_code == 204
+    again = _update(writable, f"CREATE GRAPH <{made}>")
+    assert again.status_code == 409 and "already exists" in again.text
+    assert _graph_exists(writable, made)
+    assert _update(writable, f"DROP GRAPH <{made}>").status_code == 204
+    assert not _graph_exists(writable, made)
+
+
+def test_a_write_larger_than_its_check_may_read_is_refused_whole(writable: LiveServer) -> None:
+    """``COPY`` of the synthèse into an annotation graph: a short update whose result
+    the check would read and validate whole (at 825 contracts, 3 GB and minutes
+    with every query waiting). Past CVKG_MAX_WRITE_TRIPLES: 413, nothing written."""
+    before = _count(writable)
+    copy = f"{ANNOTATIONS}-copie"
+    response = _update(writable, f"COPY <{BASE}graph/synthese> TO <{copy}>")
+    assert response.status_code == 413, response.text
+    assert "CVKG_MAX_WRITE_TRIPLES" in response.text and "Rien n'a été écrit" in response.text
+    assert not _graph_exists(writable, copy)
+    assert _count(writable) == before
+
+
+def test_a_write_citing_more_resources_than_checked_is_refused(
+    writable: LiveServer, objectif: dict[str, str]
+) -> None:
+    """Each resource a write cites is read with its description for the check; past
+    CVKG_MAX_WRITE_RESOURCES the write is refused, not checked on the first ones."""
+    before = _count(writable)
+    notes = "".join(
+        f'<{BASE}a-note/{i:04d}> <http://www.w3.org/2000/01/rdf-schema#comment> "n" .\n'
+        for i in range(301)
+    )
+    response = _update(writable, f"INSERT DATA {{ GRAPH <{ANNOTATIONS}-notes> {{ {notes} }} }}")
+    assert response.status_code == 413, response.text
+    assert "301 ressources" in response.text and "CVKG_MAX_WRITE_RESOURCES" in response.text
+    assert _count(writable) == before
+
+
+def test_a_violation_is_not_hidden_behind_many_cited_resources(
+    writable: LiveServer, objectif: dict[str, str]
+) -> None:
+    """The check used to read the descriptions of the first 5,000 cited resources
+    only (by IRI): a violation about a resource sorting after 5,000 made-up ones
+    was written unchecked. Whatever the limits, it must not be written."""
+    notes = "".join(
+        f'<{BASE}a-note/{i:05d}> <http://www.w3.org/2000/01/rdf-schema#comment> "n" .\n'
+        for i in range(5001)
+    )
+    graph = f"{ANNOTATIONS}-masque"
+    integer = '"42"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    violation = f"<{objectif['o']}> <{SKOS}prefLabel> {integer} .\n"
+    response = httpx.put(  # a Graph Store body: larger than an update's text may be
+        f"{writable.url}/rdf-graph-store",
+        params={"graph": graph},
+        content=(notes + violation).encode(),
+        headers={**AUTH, "Content-Type": "application/n-triples"},
+        timeout=120,
+    )
+    assert response.status_code in (413, 422), response.text
+    assert not _graph_exists(writable, graph)
+    labels = _select(writable, f"SELECT ?l {{ <{objectif['o']}> <{SKOS}prefLabel> ?l }}")
+    assert all(row["l"] != "42" for row in labels)
 
 
 def test_an_annotation_is_written_versioned_and_kept_across_restarts(
