@@ -7,8 +7,9 @@ graph-management operations (``CLEAR``, ``DROP``, ``CREATE``, ``ADD``, ``MOVE``,
 ``COPY``), and the default graph. Graphs only read (``GRAPH`` in a ``WHERE``,
 ``USING``, the source of ``COPY`` and ``ADD``) are not targets: each target is
 read whole before the write and may be restored whole after it, so a needless
-one costs (the synthèse as a ``COPY`` source: 694,680 triples at 825 contracts). ``ALL``, ``NAMED`` or a variable as template graph
-may reach any graph: the answer is then ``None`` (every graph).
+one costs (the synthèse as a ``COPY`` source: 694,680 triples at 825 contracts).
+``ALL``, ``NAMED`` or a variable as template graph may reach any graph: the
+answer is then ``None`` (every graph).
 
 >>> sorted(map(str, write_targets('PREFIX e: <http://e/> INSERT DATA { GRAPH e:g { e:a e:b 1 } }')))
 ['None', 'http://e/g']
@@ -16,7 +17,8 @@ may reach any graph: the answer is then ``None`` (every graph).
 True
 >>> write_targets('INSERT { <a> <b> <c> } WHERE { GRAPH <http://e/lu> { ?s ?p ?o } }')
 {None}
->>> sorted(map(str, write_targets('COPY GRAPH <http://e/a> TO <http://e/b> ; MOVE <http://e/c> TO <http://e/d>')))
+>>> moves = 'COPY GRAPH <http://e/a> TO <http://e/b> ; MOVE <http://e/c> TO <http://e/d>'
+>>> sorted(map(str, write_targets(moves)))
 ['None', 'http://e/b', 'http://e/c', 'http://e/d']
 """
 
