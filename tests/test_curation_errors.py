@@ -226,6 +226,13 @@ def _draft_flag_left(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
     return [BASE], {(BASE, start + 5)}
 
 
+def _deep_nesting(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
+    # Nested lists a few hundred levels deep exhaust pyYAML's (Python) stack: refused as
+    # invalid YAML at that line, not a RecursionError's traceback.
+    start = append(data / BASE, "profond: " + "[" * 3000 + "]" * 3000 + "\n")
+    return [BASE], {(BASE, start)}
+
+
 LINE_ONE = (
     "app/build.py load_all reports a clash of contract ids at line 1 instead of the line of "
     "the `id:` key (line 3 of both files: they open with comments)"
@@ -246,6 +253,7 @@ CASES = [
     Case("inverted-range-shacl", _inverted_range),
     Case("missing-source", _missing_source),
     Case("draft-flag-left", _draft_flag_left),
+    Case("deep-nesting", _deep_nesting),
 ]
 
 

@@ -114,22 +114,41 @@ class _Unusual(Exception):
 
 def read_yaml(text: str) -> object:
     """The document in ``text``, as pyYAML's safe loader with :class:`LineDict` mappings
-    makes it (raises its ``YAMLError`` for a file it refuses)."""
+    makes it (raises its ``YAMLError`` for a file it refuses, too deep a nesting included)."""
     if _FAST:
         loader = _FastLineLoader(text)  # type: ignore[call-arg]  # CSafeLoader(stream)
         try:
             node = loader.get_single_node()
             if node is not None:
                 return _tree(node, loader, set())
-        except (yaml.YAMLError, _Unusual):
+        except (yaml.YAMLError, _Unusual, RecursionError):
             pass
         finally:
             loader.dispose()
         try:
             return yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - CSafeLoader subclass
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             pass
-    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    return _read_slowly(text)
+
+
+def _read_slowly(text: str) -> object:
+    """pyYAML's own Python loader, which says where it was when it gave up.
+
+    Lists or mappings nested a few hundred levels deep exhaust Python's stack in
+    pyYAML (``RecursionError``): a 500 on the review page and a traceback from
+    ``cvkg validate``. They are refused as invalid YAML, at the line reached.
+    """
+    loader = _LineLoader(text)
+    try:
+        return loader.get_single_data()
+    except RecursionError:
+        raise yaml.MarkedYAMLError(
+            problem="listes ou dictionnaires imbriqués trop profondément",
+            problem_mark=loader.get_mark(),
+        ) from None
+    finally:
+        loader.dispose()
 
 
 def _tree(node: Node, constructor: _LineMappings, seen: set[int]) -> Any:
