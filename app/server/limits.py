@@ -14,7 +14,10 @@ those limits costs its client's query time (``fair_share``) and is stopped at
 Uploaded RDF/XML may declare XML entities in a DOCTYPE, which the parser
 expands: 700 bytes became a 10 MB literal. No RDF needs them to say anything
 (they abbreviate namespaces), so an RDF/XML document declaring entities is
-refused.
+refused. Uploaded JSON-LD is parsed recursively too: 5,000 nested objects
+overflowed the stack of the thread parsing them and killed the server
+(SIGSEGV), so a JSON document nested deeper than Python's own JSON reader
+goes (≈ 1,000 levels; JSON-LD documents use a handful) is refused.
 
 >>> nesting_depth('SELECT * { ?s ?p "{{{{" . { ?s ?p ( 1 2 ) } } # {{{')
 3
@@ -22,6 +25,7 @@ refused.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qsl
 
 from app.server import analysis, errors
@@ -82,6 +86,20 @@ def check_rdf_xml(data: bytes) -> None:
             "RDF/XML refusé : il déclare des entités XML (<!DOCTYPE … [<!ENTITY …>]>), que ce "
             "serveur ne développe pas. Écrivez les IRI en entier ou utilisez Turtle."
         )
+
+
+def check_json_ld(data: bytes) -> None:
+    """400 for a JSON document nested deeper than Python's JSON reader reads (stack-safe
+    for pyoxigraph's parser); a syntax error is left for the RDF parser to report."""
+    try:
+        json.loads(data)
+    except RecursionError:
+        raise errors.bad_request(
+            "JSON-LD refusé : objets ou listes imbriqués trop profondément (plus de "
+            "≈ 1 000 niveaux), au-delà de ce que son analyse peut lire sans danger."
+        ) from None
+    except ValueError:
+        pass
 
 
 def query_string(raw: bytes) -> list[tuple[str, str]]:

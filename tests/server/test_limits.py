@@ -255,6 +255,46 @@ def test_rdf_xml_entities_are_refused(guarded_server: LiveServer, admin_token: s
     assert "ENTITY" in response.text
 
 
+def test_json_ld_nested_too_deep_is_refused_and_the_server_lives(
+    guarded_server: LiveServer, admin_token: str
+) -> None:
+    """pyoxigraph parses JSON-LD objects recursively: 5,000 nested ones overflowed the
+    stack of the thread parsing an upload and killed the server (SIGSEGV). A
+    document nested deeper than any JSON-LD needs is refused first; one multipart
+    file among others as well."""
+    depth = 20_000
+    deep = '{"@id":"http://example.org/s","http://example.org/p":'
+    deep += '{"http://example.org/p":' * depth + "1" + "}" * depth + "}"
+    url, graph = f"{guarded_server.url}/rdf-graph-store", {"graph": "http://example.org/deep"}
+    auth = {"Authorization": f"Bearer {admin_token}"}
+    put = httpx.put(
+        url,
+        params=graph,
+        content=deep.encode(),
+        headers={**auth, "Content-Type": "application/ld+json"},
+        timeout=30,
+    )
+    assert put.status_code == 400, put.text
+    assert "JSON-LD" in put.text and "imbriqué" in put.text
+    files = [
+        ("a", ("a.ttl", b"<http://example.org/s> <http://example.org/p> 1 .", "text/turtle")),
+        ("b", ("b.jsonld", deep.encode(), "application/ld+json")),
+    ]
+    post = httpx.post(url, params=graph, files=files, headers=auth, timeout=30)
+    assert post.status_code == 400, post.text
+    assert httpx.get(f"{guarded_server.url}/healthz", timeout=10).status_code == 200
+    shallow = '{"@id":"http://example.org/s","http://example.org/p":' + "{" * 0 + "1}"
+    fine = httpx.put(
+        url,
+        params=graph,
+        content=shallow.encode(),
+        headers={**auth, "Content-Type": "application/ld+json"},
+        timeout=30,
+    )
+    assert fine.status_code in (201, 204), fine.text
+    assert httpx.delete(url, params=graph, headers=auth, timeout=30).status_code == 204
+
+
 def test_nul_in_a_graph_iri_is_400(guarded_server: LiveServer, admin_token: str) -> None:
     url = f"{guarded_server.url}/rdf-graph-store"
     graph = {"graph": "http://example.org/a\x00b"}

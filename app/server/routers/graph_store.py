@@ -93,13 +93,20 @@ def _format_of(content_type: str | None, filename: str | None = None) -> RdfForm
     return fmt
 
 
+def _check(fmt: RdfFormat, data: bytes) -> None:
+    """The refusals of a document its parser would not survive (``limits``)."""
+    if fmt == RdfFormat.RDF_XML:
+        limits.check_rdf_xml(data)
+    elif fmt == RdfFormat.JSON_LD:
+        limits.check_json_ld(data)
+
+
 async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]:
     """The RDF documents of the request: the body, or each file of a multipart form."""
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
         fmt = _format_of(content_type or None)
-        if fmt == RdfFormat.RDF_XML:
-            limits.check_rdf_xml(body)
+        _check(fmt, body)
         return [(fmt, body)]
 
     async def replay() -> dict[str, Any]:
@@ -112,8 +119,7 @@ async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]
             fmt = _format_of(value.content_type, value.filename)
             parts.append((fmt, await value.read()))
     for fmt, data in parts:
-        if fmt == RdfFormat.RDF_XML:
-            limits.check_rdf_xml(data)
+        _check(fmt, data)
     await form.close()
     if not parts:
         raise errors.bad_request("Formulaire multipart sans fichier RDF.")
