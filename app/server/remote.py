@@ -275,10 +275,10 @@ class RemotePool:
             if job.head:
                 return ipc.Answer(job.format), b""
             name = "graphe-triplets" if graph is not None else "graphe-defaut"
-            triples = list(store.query(self._text(name, graph)))
+            triples = store.query(self._text(name, graph))
         fmt = RdfFormat.from_media_type(job.format)
         assert fmt is not None
-        items: Any = triples
+        items: Any = triples  # serialized as they are read (RemoteStore.graph)
         if fmt.supports_datasets:
-            items = [Quad(t.subject, t.predicate, t.object) for t in triples]
+            items = (Quad(t.subject, t.predicate, t.object) for t in triples)
         return ipc.Answer(job.format), serialize(items, format=fmt, prefixes=self.prefixes) or b""

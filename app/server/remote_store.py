@@ -133,7 +133,7 @@ class RemoteStore:
         self.responses.append(response)
         return response
 
-    def graph(self, graph_store: str, graph: str | None) -> list[Any] | None:
+    def graph(self, graph_store: str, graph: str | None) -> Iterator[Any] | None:
         """A graph's triples read from the engine's Graph Store (``None``: no such graph).
 
         ``graph`` ``None`` is the engine's own default graph, which SPARQL cannot
@@ -141,6 +141,9 @@ class RemoteStore:
         (``graphe-defaut.rq``, every triple tested against every named graph), it
         took 14 s at 825 contracts. The Graph Store gives it, or a named graph, as
         it is stored, streamed; the byte cap and the job's end apply as to answers.
+        The triples come as they are parsed, while this store is open: held as a
+        list, the synthèse at 825 contracts (165 MB of N-Triples) took 480 MB
+        more than its serialization, per request.
         """
         params = {"default": ""} if graph is None else {"graph": graph}
         response = self._send("GET", graph_store, "application/n-triples", params=params)
@@ -152,10 +155,7 @@ class RemoteStore:
                 f"{response.status_code} {_start(response).decode('utf-8', 'replace')[:300]}"
             )
         body = io.BufferedReader(_Body(response.iter_bytes(), self.max_bytes, self.stop), _BUFFER)
-        try:
-            return list(parse(body, format=RdfFormat.N_TRIPLES))
-        except SyntaxError as exc:
-            raise unreadable(graph_store, exc) from None
+        return _parsed(graph_store, parse(body, format=RdfFormat.N_TRIPLES))
 
     def query(
         self,
@@ -212,6 +212,14 @@ class RemoteStore:
             f"Le moteur SPARQL externe ({self.url}) a répondu en « {media or '?'} », "
             "ni résultats SPARQL ni RDF."
         )
+
+
+def _parsed(url: str, items: Iterator[Any]) -> Iterator[Any]:
+    """``items`` as they are parsed, a syntax error being the engine's (:func:`unreadable`)."""
+    try:
+        yield from items
+    except SyntaxError as exc:
+        raise unreadable(url, exc) from None
 
 
 def unreadable(url: str, exc: SyntaxError) -> EngineRefused:
