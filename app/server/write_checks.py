@@ -39,8 +39,8 @@ class ShapeCheck:
     shapes_dir: Path
     ontology_dir: Path
     base: str
-    max_triples: int = 100_000
-    max_resources: int = 5_000
+    max_triples: int  # CVKG_MAX_WRITE_TRIPLES
+    max_resources: int  # CVKG_MAX_WRITE_RESOURCES
     _loaded: tuple[Graph, Graph] | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
@@ -78,7 +78,7 @@ class ShapeCheck:
         """Why ``nquads`` (the new content of the graphs a write changes) cannot be
         checked whole, or ``None``."""
         if len(nquads) > self.max_triples:
-            return self.too_many_triples()
+            return self.triples_refusal()
         mentioned = self._mentioned(_quads(nquads))
         if len(mentioned) <= self.max_resources:
             return None
@@ -89,7 +89,7 @@ class ShapeCheck:
             f"graphes <{self.base}graph/annotations/NOM>, écrits l'un après l'autre."
         )
 
-    def too_many_triples(self) -> str:
+    def triples_refusal(self) -> str:
         return (
             "Écriture trop grande : les graphes qu'elle écrit contiendraient plus de "
             f"{self.max_triples} triplets, tous validés à chaque écriture "

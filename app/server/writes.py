@@ -9,8 +9,10 @@ closed (RocksDB allows one writer and no reader meanwhile):
    start, so the store never outlives the record it caches;
 2. the graphs the update may write are read, the update applied in one store
    transaction (``Store.update``), and those graphs read again;
-3. a change to a curated graph is refused (403), a change that violates the
-   project's shapes too (422 with the SHACL report); either is undone;
+3. a change to a curated graph is refused (403), a change too large to be
+   checked whole too (413: ``CVKG_MAX_WRITE_TRIPLES``, ``CVKG_MAX_WRITE_RESOURCES``),
+   and one that violates the project's shapes (422 with the SHACL report); each
+   is undone;
 4. otherwise the new graphs are written to the annotation record (one atomic
    rename), the store record marked clean, and only then the client answered.
 """
@@ -132,7 +134,7 @@ def too_many_triples(
         quads = store.quads_for_pattern(None, None, None, node)
         left -= sum(1 for _ in itertools.islice(quads, left + 1))
         if left < 0:
-            return Outcome(413, checks.too_many_triples())
+            return Outcome(413, checks.triples_refusal())
     return None
 
 
@@ -236,7 +238,7 @@ class Writer:
             after = {} if large else {key: content(store, key) for key in keys}
             changed = {key: lines for key, lines in after.items() if lines != before[key]}
             if (early := large or refuse_early(changed, self.base, self.checks)) is not None:
-                _restore(store, before)
+                _restore(store, before if large else {k: before[k] for k in changed})
                 return early
             written = [line for lines in changed.values() for line in lines or []]
             context = self.checks.context(store, written)
