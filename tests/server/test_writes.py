@@ -197,9 +197,7 @@ def test_a_write_larger_than_its_check_may_read_is_refused_whole(writable: LiveS
     assert _count(writable) == before
 
 
-def test_a_write_citing_more_resources_than_checked_is_refused(
-    writable: LiveServer, objectif: dict[str, str]
-) -> None:
+def test_a_write_citing_more_resources_than_checked_is_refused(writable: LiveServer) -> None:
     """Each resource a write cites is read with its description for the check; past
     CVKG_MAX_WRITE_RESOURCES the write is refused, not checked on the first ones."""
     before = _count(writable)
