@@ -22,6 +22,7 @@ False
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -37,6 +38,13 @@ _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 # Order matters: the first alternative that matches at a position wins, as in
 # the SPARQL grammar's terminals. Hidden kinds are those whose text can never
 # be a keyword.
+#
+# ``plain`` and ``run`` keep lexing linear. Without them, in a run of name
+# characters and dots or hyphens that no ``:`` ends (``a.a.a.a…``), the
+# prefixed-name pattern scanned the rest of the run from every word of it:
+# 40 kB of query text held the server's event loop for 13 s. A whole run is now
+# read once; when it cannot start a prefixed name it is split (``_IN_RUN``)
+# into the very words and single characters it was lexed into before.
 _TOKEN = re.compile(
     rf"""
     (?P<ws>\s+)
@@ -49,6 +57,8 @@ _TOKEN = re.compile(
   | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
   | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
   | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+  | (?P<plain>[A-Za-z_][A-Za-z0-9_]*+)(?![{_PN_CHARS}.:])
+  | (?P<run>[{_PN_CHARS_BASE}][{_PN_CHARS}.]*+(?:(?!:)|(?<=\.)))
   | (?P<pname>(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:
               (?:(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
@@ -56,6 +66,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+_IN_RUN = re.compile(r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<other>.)", re.DOTALL)
 
 _HIDDEN = frozenset({"ws", "comment", "iri", "string", "var", "bnode", "langtag"})
 _FORMS = ("select", "construct", "describe", "ask")
@@ -98,9 +110,19 @@ def _lex(text: str) -> tuple[Token, ...]:
     # tuple.__new__ directly: a named tuple's own __new__ is a Python function
     # (≈ 20 % of lexing a 1.3 kB query; measured).
     new = tuple.__new__
-    return tuple(
-        [new(Token, (m.lastgroup or "other", m.group(), m.start())) for m in _TOKEN.finditer(text)]
-    )
+    return tuple([new(Token, fields) for fields in _scan(text)])
+
+
+def _scan(text: str) -> Iterator[tuple[str, str, int]]:
+    """Each token's kind, text and start, as they are read (runs split, module comment)."""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "run":
+            start = m.start()
+            for part in _IN_RUN.finditer(m.group()):
+                yield part.lastgroup or "other", part.group(), start + part.start()
+        else:
+            yield "word" if kind == "plain" else kind or "other", m.group(), m.start()
 
 
 def mentions(text: str, *words: str) -> bool:
@@ -188,10 +210,10 @@ def query_form(text: str) -> str | None:
     >>> query_form('PREFIX ask: <http://ex.org/> CONSTRUCT WHERE { ?s ask:p ?o }')
     'construct'
     """
-    for match in _TOKEN.finditer(text):  # lazily: up to the first keyword, not the whole text
-        if match.lastgroup != "word":
+    for kind, token, _start in _scan(text):  # lazily: up to the first keyword, not the whole text
+        if kind != "word":
             continue
-        word = match.group().lower()
+        word = token.lower()
         for form in _FORMS:
             if word.startswith(form):
                 return form

@@ -150,3 +150,26 @@ def test_cheap_tests_agree_with_the_lexer(text: str) -> None:
 def test_the_comment_between_now_and_its_bracket_still_counts() -> None:
     assert not cacheable("SELECT (NOW # a comment\n () AS ?t) {}")
     assert cacheable("SELECT ?t { ?s <http://e/now> ?t } # now()")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A run of name characters no ":" ends: its words and single characters.
+        ("a.bc-d é", [("word", "a"), ("other", "."), ("word", "bc"), ("other", "-"),
+                      ("word", "d"), ("ws", " "), ("other", "é")]),
+        # The same run before a ":": one prefixed name, from its first letter.
+        ("a.bc-d:x.y", [("pname", "a.bc-d:x.y")]),
+        # A prefix cannot end with a dot: words, then the empty prefix's name.
+        ("a.b.:x", [("word", "a"), ("other", "."), ("word", "b"), ("other", "."),
+                    ("pname", ":x")]),
+        ("?o.ex:p", [("var", "?o"), ("other", "."), ("pname", "ex:p")]),
+        ("_a.b", [("word", "_a"), ("other", "."), ("word", "b")]),
+        ("SERVICE.x{", [("word", "SERVICE"), ("other", "."), ("word", "x"), ("other", "{")]),
+    ],
+)  # fmt: skip
+def test_runs_of_name_characters_are_lexed_as_the_grammar_reads_them(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(t.kind, t.text) for t in tokens(text)] == expected
+    assert "".join(t.text for t in tokens(text)) == text

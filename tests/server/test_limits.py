@@ -206,6 +206,31 @@ def test_deep_nesting_is_refused_before_the_engine(guarded_server: LiveServer) -
     assert health(guarded_server)["workers_replaced"] == replaced
 
 
+def test_a_long_run_of_names_does_not_hold_the_server(guarded_server: LiveServer) -> None:
+    """``a.a.a.a…`` up to the size limit, with a word that makes the server lex it
+    (« service » in a comment). The lexer read the rest of the run from each of its
+    words: 40 kB held the event loop for 13 s, every other client waiting; 240 kB
+    would have taken minutes. The client gets its 400 and another its answer, at
+    once (both in ≈ 0.5 s on a loaded 2-core machine)."""
+    query = "ASK { " + "a." * 120_000 + " } # service"
+    answers: dict[str, httpx.Response] = {}
+
+    def hostile() -> None:
+        answers["hostile"] = httpx.post(
+            f"{guarded_server.url}/sparql", data={"query": query}, timeout=120
+        )
+
+    thread = threading.Thread(target=hostile)
+    thread.start()
+    time.sleep(0.05)
+    start = time.monotonic()
+    other = httpx.get(f"{guarded_server.url}/healthz", timeout=120)
+    waited = time.monotonic() - start
+    thread.join()
+    assert other.status_code == 200 and answers["hostile"].status_code == 400
+    assert waited < 10, waited
+
+
 def test_query_size_is_limited(guarded_server: LiveServer) -> None:
     query = "ASK { ?s ?p ?o } #" + "x" * 300_000
     response = httpx.post(f"{guarded_server.url}/sparql", data={"query": query}, timeout=30)
