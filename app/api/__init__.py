@@ -54,9 +54,29 @@ DESCRIPTION = """API comparative des contrats de ville.
 
 
 RETRY_SECONDS = (1.0, 2.0, 4.0, 8.0, 10.0)  # then every 10 s
+FOLLOW_SECONDS = 1.0  # how often the warm-up looks for a new data version
 
 
 def warm_up(app: FastAPI) -> None:
+    """Prepare the API, then prepare it again for each data version served after.
+
+    A new version (an admin write, or another replica's write over an external
+    engine) empties the API's caches: the first search after it took 5 s at
+    825 contracts, a broad theme 1 s. Each is prepared in the background as
+    soon as it is served (``/healthz``: ``api_version``).
+    """
+    failed = None if _prepared(app) else _served(app)
+    while (served := _served(app)) is not None:  # None: fixed data, no server runtime
+        if served not in (getattr(app.state, "api_version", None), failed):
+            failed = None if _prepared(app) else served  # a bug: logged once per version
+        time.sleep(FOLLOW_SECONDS)
+
+
+def _served(app: FastAPI) -> str | None:
+    return getattr(getattr(app.state, "runtime", None), "version", None)
+
+
+def _prepared(app: FastAPI) -> bool:
     """Prepare the API, again and again while the queries are unavailable (503).
 
     An external engine started at the same time as its replicas (one
@@ -68,17 +88,18 @@ def warm_up(app: FastAPI) -> None:
     for attempt in itertools.count():
         try:
             _prepare(app)
-            return
+            return True
         except errors.HTTPProblem as problem:
             if problem.status != 503:
                 log.exception("préparation de l'API comparative")
-                return
+                return False
             wait = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
             log.warning("préparation de l'API comparative reportée de %g s : %s", wait, problem)
             time.sleep(wait)
         except Exception:  # a warm-up failure must not stop the server; requests will retry
             log.exception("préparation de l'API comparative")
-            return
+            return False
+    return False
 
 
 def _prepare(app: FastAPI) -> None:
@@ -108,6 +129,7 @@ def _prepare(app: FastAPI) -> None:
             generations.rows(data)
             drawn.result()
         app.state.api_ready = True
+        app.state.api_version = data.version
     finally:
         if painter is not None:
             painter.close()

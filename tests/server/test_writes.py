@@ -9,6 +9,7 @@ survive a restart.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -235,6 +236,27 @@ def test_a_violation_is_not_hidden_behind_many_cited_resources(
     assert not _graph_exists(writable, graph)
     labels = _select(writable, f"SELECT ?l {{ <{objectif['o']}> <{SKOS}prefLabel> ?l }}")
     assert all(row["l"] != "42" for row in labels)
+
+
+def test_the_api_is_prepared_again_for_the_version_a_write_makes(writable: LiveServer) -> None:
+    """A write empties the API's caches (a new data version): the first search
+    after it built the index again, 5 s at 825 contracts. The server prepares
+    the new version in the background, and /healthz says which it prepared."""
+    note = '<http://example.org/equipe/n> <http://example.org/equipe#note> "prête" .'
+    put = httpx.put(
+        f"{writable.url}/rdf-graph-store",
+        params={"graph": f"{ANNOTATIONS}-preparee"},
+        content=note.encode(),
+        headers={**AUTH, "Content-Type": "application/n-triples"},
+        timeout=60,
+    )
+    assert put.status_code == 201, put.text
+    version = httpx.get(writable.sparql, params={"query": "ASK {}"}).headers["x-data-version"]
+    deadline = time.monotonic() + 60
+    while (health := httpx.get(f"{writable.url}/healthz").json())["api_version"] != version:
+        assert time.monotonic() < deadline, health
+        time.sleep(0.2)
+    assert health["api_ready"] is True
 
 
 def test_an_annotation_is_written_versioned_and_kept_across_restarts(

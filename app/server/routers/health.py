@@ -15,7 +15,9 @@ async def healthz(request: Request, runtime: RuntimeDep) -> JSONResponse:
     """200 once the workers have started; says how many are idle, whether
     they run without network access (see ``worker_main``), and whether the
     comparative API's start-up preparation is over (``api_ready``: until then
-    an /api call may wait for it), and which ``malloc`` the workers say they
+    an /api call may wait for it) and for which data version it last prepared
+    (``api_version``: behind ``X-Data-Version`` for a few seconds after a
+    write, meanwhile a first /api call may wait), and which ``malloc`` the workers say they
     run with (``worker_allocator``: see ``allocator.py``; null with an external
     engine). With an external engine (``CVKG_SPARQL_ENDPOINT``) that did not
     answer its last poll (every ``CVKG_REMOTE_VERSION_TTL`` s) or does not hold
@@ -38,5 +40,6 @@ async def healthz(request: Request, runtime: RuntimeDep) -> JSONResponse:
             "worker_allocator": pool.allocator,
             "read_only": not runtime.writable,
             "api_ready": bool(getattr(request.app.state, "api_ready", False)),
+            "api_version": getattr(request.app.state, "api_version", None),
         },
     )
