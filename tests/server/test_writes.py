@@ -76,18 +76,25 @@ def _update(server: LiveServer, text: str) -> httpx.Response:
     return httpx.post(server.sparql, data={"update": text}, headers=AUTH, timeout=60)
 
 
+def _put(
+    server: LiveServer, graph: str, body: str, content_type: str = "application/n-triples"
+) -> httpx.Response:
+    """A Graph Store PUT of ``body`` as ``graph``, with the admin token."""
+    return httpx.put(
+        f"{server.url}/rdf-graph-store",
+        params={"graph": graph},
+        content=body.encode(),
+        headers={**AUTH, "Content-Type": content_type},
+        timeout=120,
+    )
+
+
 def test_a_contract_graph_is_refused_even_to_the_admin(
     writable: LiveServer, objectif: dict[str, str]
 ) -> None:
     before = _count(writable)
     graph = objectif["g"]
-    put = httpx.put(
-        f"{writable.url}/rdf-graph-store",
-        params={"graph": graph},
-        content=b"<http://e/s> <http://e/p> <http://e/o> .",
-        headers={**AUTH, "Content-Type": "application/n-triples"},
-        timeout=60,
-    )
+    put = _put(writable, graph, "<http://e/s> <http://e/p> <http://e/o> .")
     assert put.status_code == 403
     assert "data/contrats/" in put.text and "cvkg build" in put.text
     update = _update(
@@ -148,13 +155,7 @@ def test_the_api_answers_from_the_written_store(
         f"<{passage}> a <{CDV}Passage> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> "
         f'"Une fleur {word} au pied des tours"@fr ; <{CDV}ligneSource> 12 .\n'
     )
-    put = httpx.put(
-        f"{writable.url}/rdf-graph-store",
-        params={"graph": f"{BASE}graph/annotations/equipe-recherche"},
-        content=triples.encode(),
-        headers={**AUTH, "Content-Type": "text/turtle"},
-        timeout=60,
-    )
+    put = _put(writable, f"{BASE}graph/annotations/equipe-recherche", triples, "text/turtle")
     assert put.status_code == 201, put.text
     found = httpx.get(url, params={"q": word}, timeout=60).json()
     assert [r["iri"] for r in found["resultats"]] == [objectif["o"]]
@@ -225,13 +226,7 @@ def test_a_violation_is_not_hidden_behind_many_cited_resources(
     graph = f"{ANNOTATIONS}-masque"
     integer = '"42"^^<http://www.w3.org/2001/XMLSchema#integer>'
     violation = f"<{objectif['o']}> <{SKOS}prefLabel> {integer} .\n"
-    response = httpx.put(  # a Graph Store body: larger than an update's text may be
-        f"{writable.url}/rdf-graph-store",
-        params={"graph": graph},
-        content=(notes + violation).encode(),
-        headers={**AUTH, "Content-Type": "application/n-triples"},
-        timeout=120,
-    )
+    response = _put(writable, graph, notes + violation)  # larger than an update may be
     assert response.status_code in (413, 422), response.text
     assert not _graph_exists(writable, graph)
     labels = _select(writable, f"SELECT ?l {{ <{objectif['o']}> <{SKOS}prefLabel> ?l }}")
@@ -243,13 +238,7 @@ def test_the_api_is_prepared_again_for_the_version_a_write_makes(writable: LiveS
     after it built the index again, 5 s at 825 contracts. The server prepares
     the new version in the background, and /healthz says which it prepared."""
     note = '<http://example.org/equipe/n> <http://example.org/equipe#note> "prête" .'
-    put = httpx.put(
-        f"{writable.url}/rdf-graph-store",
-        params={"graph": f"{ANNOTATIONS}-preparee"},
-        content=note.encode(),
-        headers={**AUTH, "Content-Type": "application/n-triples"},
-        timeout=60,
-    )
+    put = _put(writable, f"{ANNOTATIONS}-preparee", note)
     assert put.status_code == 201, put.text
     version = httpx.get(writable.sparql, params={"query": "ASK {}"}).headers["x-data-version"]
     deadline = time.monotonic() + 60
@@ -269,13 +258,7 @@ def test_an_annotation_is_written_versioned_and_kept_across_restarts(
     assert again.status_code == 304 and again.headers["etag"] == tag
 
     note = f'<{objectif["o"]}> <http://example.org/equipe#note> "à revoir avec la commune" .'
-    put = httpx.put(
-        f"{writable.url}/rdf-graph-store",
-        params={"graph": ANNOTATIONS},
-        content=note.encode(),
-        headers={**AUTH, "Content-Type": "application/n-triples"},
-        timeout=60,
-    )
+    put = _put(writable, ANNOTATIONS, note)
     assert put.status_code == 201, put.text
     after = httpx.get(f"{writable.url}/api/contrats", headers={"If-None-Match": tag}, timeout=60)
     assert after.status_code == 200
