@@ -136,7 +136,7 @@ class RemoteWriter:
                 "il ne s'écrit pas. Écrivez dans un graphe nommé "
                 f"<{self.base}graph/annotations/NOM>.",
             )
-        if (early := refuse_early(changed, self.base, self.checks)) is not None:
+        if (early := refuse_early(changed, self.base, self.checks, self._select)) is not None:
             return early
         outcome = judge(changed, self._context(changed, before), self.checks)
         if outcome is not None:

@@ -138,15 +138,23 @@ def too_many_triples(
     return None
 
 
-def refuse_early(changed: dict[GraphKey, Content], base: str, checks: ShapeCheck) -> Outcome | None:
+def refuse_early(
+    changed: dict[GraphKey, Content],
+    base: str,
+    checks: ShapeCheck,
+    select: Callable[[str], Any],
+) -> Outcome | None:
     """The refusals known before the shapes' context is read: a change to a curated
-    graph (403), a change too large to check whole (413); or ``None``."""
+    graph (403), a change too large to check whole (413), one repeating triples of
+    the curated graphs (409; ``select`` runs the query that finds them); or ``None``."""
     curated = [message for key in changed if (message := refusal(key, base))]
     if curated:
         return Outcome(403, curated[0])
     written = [line for lines in changed.values() for line in lines or []]
     if (why := checks.too_large(written)) is not None:
         return Outcome(413, why)
+    if (why := checks.repeated(select, written)) is not None:
+        return Outcome(409, why)
     return None
 
 
@@ -237,7 +245,8 @@ class Writer:
             large = too_many_triples(store, keys, self.base, self.checks)
             after = {} if large else {key: content(store, key) for key in keys}
             changed = {key: lines for key, lines in after.items() if lines != before[key]}
-            if (early := large or refuse_early(changed, self.base, self.checks)) is not None:
+            early = large or refuse_early(changed, self.base, self.checks, store.query)
+            if early is not None:
                 _restore(store, before if large else {k: before[k] for k in changed})
                 return early
             written = [line for lines in changed.values() for line in lines or []]

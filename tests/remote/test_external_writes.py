@@ -142,6 +142,7 @@ def test_a_read_only_replica_refuses_writes(
         "trop grande",
         "graphe absent",
         "graphe déjà là",
+        "triplets construits répétés",
     ],
 )
 def test_a_refused_write_leaves_the_engine_as_it_was(
@@ -173,11 +174,13 @@ def test_a_refused_write_leaves_the_engine_as_it_was(
         "trop grande": (f"{ANNOTATIONS}-copie", "", 413),
         "graphe absent": (f"{ANNOTATIONS}-absent", "", 404),
         "graphe déjà là": (f"{BASE}graph/synthese", "", 409),
+        "triplets construits répétés": (f"{ANNOTATIONS}-doublon", "", 409),
     }[case]
     update = {
         "trop grande": f"COPY <{BASE}graph/synthese> TO <{graph}>",
         "graphe absent": f"DROP GRAPH <{graph}>",
         "graphe déjà là": f"CREATE GRAPH <{graph}>",
+        "triplets construits répétés": f"COPY <{BASE}graph/vocabulaire/generations> TO <{graph}>",
     }.get(case, f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} }}")
     response = httpx.post(a.sparql, data={"update": update}, headers=AUTH, timeout=60)
     assert response.status_code == status, response.text

@@ -233,6 +233,31 @@ def test_a_violation_is_not_hidden_behind_many_cited_resources(
     assert all(row["l"] != "42" for row in labels)
 
 
+def test_a_write_repeating_curated_triples_is_refused(
+    writable: LiveServer, objectif: dict[str, str]
+) -> None:
+    """The union of the graphs keeps each copy of a triple: a contract's triples
+    repeated in an annotation graph counted twice in every query over it
+    (a contract's elements: 100 for 50). Such a write is a 409 naming the graph
+    that holds them, and nothing is written; what a graph adds goes in."""
+    element = objectif["o"]
+    label = _select(writable, f"SELECT ?l {{ <{element}> <{SKOS}prefLabel> ?l }}")[0]["l"]
+    before = _count(writable)
+    again = _put(
+        writable, f"{ANNOTATIONS}-doublon", f'<{element}> <{SKOS}prefLabel> "{label}"@fr .'
+    )
+    assert again.status_code == 409, again.text
+    assert objectif["g"] in again.text and "deux fois" in again.text
+    vocabulary = f"{BASE}graph/vocabulaire/generations"  # 40 triples: under the limits here
+    copy = _update(writable, f"COPY <{vocabulary}> TO <{ANNOTATIONS}-doublon>")
+    assert copy.status_code == 409 and vocabulary in copy.text, copy.text
+    assert _count(writable) == before
+    assert not _graph_exists(writable, f"{ANNOTATIONS}-doublon")
+    new = _put(writable, f"{ANNOTATIONS}-doublon", f'<{element}> <{SKOS}altLabel> "{label}"@fr .')
+    assert new.status_code == 201, new.text
+    assert _update(writable, f"DROP GRAPH <{ANNOTATIONS}-doublon>").status_code == 204
+
+
 def test_the_api_is_prepared_again_for_the_version_a_write_makes(writable: LiveServer) -> None:
     """A write empties the API's caches (a new data version): the first search
     after it built the index again, 5 s at 825 contracts. The server prepares
