@@ -11,8 +11,8 @@ closed (RocksDB allows one writer and no reader meanwhile):
    transaction (``Store.update``), and those graphs read again;
 3. a change to a curated graph is refused (403), a change too large to be
    checked whole too (413: ``CVKG_MAX_WRITE_TRIPLES``, ``CVKG_MAX_WRITE_RESOURCES``),
-   and one that violates the project's shapes (422 with the SHACL report); each
-   is undone;
+   one repeating triples of the curated graphs (409), and one that violates the
+   project's shapes (422 with the SHACL report); each is undone;
 4. otherwise the new graphs are written to the annotation record (one atomic
    rename), the store record marked clean, and only then the client answered.
 """
