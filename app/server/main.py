@@ -26,6 +26,7 @@ from app.server.conditional import ConditionalMiddleware
 from app.server.deps import Runtime
 from app.server.fair_share import FairShare
 from app.server.fast_sparql import SparqlFastPath
+from app.server.head_requests import HeadAsGet
 from app.server.remote import RemotePool, build_version
 from app.server.result_cache import ResultCache
 from app.server.routers import editor, graph_store, health, sparql
@@ -130,6 +131,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     if settings.sparql_fast_path:
         app.add_middleware(SparqlFastPath)  # innermost: /sparql queries skip the routing
+    app.add_middleware(HeadAsGet, router=app.router)  # inside the log: it says HEAD
     app.add_middleware(errors.ErrorGuard)  # unexpected errors answered cleanly
     app.add_middleware(
         CORSMiddleware,

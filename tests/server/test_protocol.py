@@ -246,3 +246,29 @@ def test_access_log_is_json_lines_with_query_time(client: httpx.Client, server) 
 def test_healthz(client: httpx.Client) -> None:
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and body["read_only"] is True and body["workers"] >= 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/healthz",
+        "/sparql?query=ASK%20%7B%7D",
+        "/queries/contrats.rq",
+        "/api/themes",
+        "/api/contrats?format=csv",
+        "/id/",  # a page that takes HEAD itself
+    ],
+)
+def test_head_is_answered_wherever_get_is(seed_server, path: str) -> None:
+    """RFC 9110: a server answers HEAD as GET, without the body. A monitor checking
+    a replica with ``HEAD /healthz`` got a 405 and took it for broken."""
+    got = httpx.get(seed_server.url + path, timeout=60)
+    head = httpx.head(seed_server.url + path, timeout=60)
+    assert got.status_code == 200 and head.status_code == 200, head.text
+    assert head.content == b""
+    for header in ("content-type", "content-length", "content-encoding", "etag"):
+        assert head.headers.get(header) == got.headers.get(header), header
+
+
+def test_head_where_nothing_answers_get_is_not_found(seed_server) -> None:
+    assert httpx.head(seed_server.url + "/nulle-part", timeout=30).status_code == 404
