@@ -52,6 +52,7 @@ from app.server.writes import (
     refuse_early,
     run_update,
     too_many_triples,
+    written,
 )
 
 OWL_VERSION = "http://www.w3.org/2002/07/owl#versionInfo"
@@ -171,8 +172,7 @@ class RemoteWriter:
         self, changed: dict[GraphKey, Content], before: dict[GraphKey, Content]
     ) -> list[str]:
         """The shapes' context read from the engine, without the old triples being replaced."""
-        written = [line for lines in changed.values() for line in lines or []]
-        text = self.checks.context_query(written)
+        text = self.checks.context_query(written(changed))
         if text is None:
             return []
         body = self._post(self.query_url, {"query": text}, "application/n-triples")

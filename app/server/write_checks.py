@@ -35,8 +35,9 @@ class ShapeCheck:
     ``max_triples``: triples in the graphs a write changes (they are all
     validated); ``max_resources``: resources of the dataset it cites, each
     read with its description. A write past either is refused whole
-    (:meth:`too_large`), never checked in part: a check that read only some
-    descriptions would let the others' violations through.
+    (``writes.too_many_triples``, :meth:`too_many_resources`), never checked
+    in part: a check that read only some descriptions would let the others'
+    violations through.
     """
 
     shapes_dir: Path
@@ -77,12 +78,11 @@ class ShapeCheck:
                     return True
         return False
 
-    def too_large(self, nquads: list[str]) -> str | None:
-        """Why ``nquads`` (the new content of the graphs a write changes) cannot be
-        checked whole, or ``None``."""
-        if len(nquads) > self.max_triples:
-            return self.triples_refusal()
-        mentioned = self._mentioned(_quads(nquads))
+    def too_many_resources(self, quads: list[ox.Quad]) -> str | None:
+        """Why a write of ``quads`` (the new content of the graphs it changes) cites
+        more resources than its check reads, or ``None``. (Its triples were counted
+        before they were read: ``writes.too_many_triples``.)"""
+        mentioned = self._mentioned(quads)
         if len(mentioned) <= self.max_resources:
             return None
         return (
@@ -111,8 +111,8 @@ class ShapeCheck:
             }
         )
 
-    def repeated(self, select: Callable[[str], Any], nquads: list[str]) -> str | None:
-        """Why ``nquads`` may not be written when they repeat triples of the curated
+    def repeated(self, select: Callable[[str], Any], quads: list[ox.Quad]) -> str | None:
+        """Why ``quads`` may not be written when they repeat triples of the curated
         graphs, or ``None``; ``select`` runs a SELECT on the served data.
 
         The union of the graphs that queries read keeps each copy of a triple
@@ -121,7 +121,6 @@ class ShapeCheck:
         twice, and each join over them double (the « Santé » page: 6 s, not
         0.5 s). Checked for the triples whose subject is a resource of ours.
         """
-        quads = _quads(nquads)
         subjects = {
             q.subject.value
             for q in quads
@@ -159,14 +158,14 @@ class ShapeCheck:
     def context_query(self, nquads: list[str]) -> str | None:
         """The CONSTRUCT reading that context (``ecriture-voisinage.rq``); ``None``: none.
 
-        Every cited resource is read: callers refuse first what :meth:`too_large` refuses.
+        Every cited resource is read: callers refuse first what :meth:`too_many_resources` refuses.
         """
-        quads = _quads(nquads)
+        quads = quads_of(nquads)
         if not quads or not self.concerns(quads):
             return None
         mentioned = self._mentioned(quads)
         if len(mentioned) > self.max_resources:
-            raise ValueError("écriture trop grande pour être validée : too_large d'abord")
+            raise ValueError("écriture trop grande pour être validée : too_many_resources d'abord")
         if not mentioned:
             return None
         return queries.load("ecriture-voisinage").bind({"n": mentioned}, base=self.base)
@@ -178,7 +177,7 @@ class ShapeCheck:
         further (a contract's elements, a parent's parent) may fail on it with or
         without the write: only the violations the write adds are its own.
         """
-        quads = _quads(nquads)
+        quads = quads_of(nquads)
         if not quads or not self.concerns(quads):
             return None
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
@@ -237,7 +236,8 @@ def _only(report: Graph, results: list[Node]) -> Graph:
     return out
 
 
-def _quads(nquads: list[str]) -> list[ox.Quad]:
+def quads_of(nquads: list[str]) -> list[ox.Quad]:
+    """N-Quads lines, parsed."""
     return list(ox.parse("\n".join(nquads).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 
 

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from app.server import store as store_record
 from app.server.annotation_graphs import Content, GraphKey, Record, graph_lines, refusal
-from app.server.write_checks import ShapeCheck
+from app.server.write_checks import ShapeCheck, quads_of
 
 T = TypeVar("T")
 
@@ -138,6 +138,11 @@ def too_many_triples(
     return None
 
 
+def written(changed: dict[GraphKey, Content]) -> list[str]:
+    """The lines of the graphs a write changes, as they are after it."""
+    return [line for lines in changed.values() for line in lines or []]
+
+
 def refuse_early(
     changed: dict[GraphKey, Content],
     base: str,
@@ -150,10 +155,10 @@ def refuse_early(
     curated = [message for key in changed if (message := refusal(key, base))]
     if curated:
         return Outcome(403, curated[0])
-    written = [line for lines in changed.values() for line in lines or []]
-    if (why := checks.too_large(written)) is not None:
+    quads = quads_of(written(changed))  # parsed once for both checks
+    if (why := checks.too_many_resources(quads)) is not None:
         return Outcome(413, why)
-    if (why := checks.repeated(select, written)) is not None:
+    if (why := checks.repeated(select, quads)) is not None:
         return Outcome(409, why)
     return None
 
@@ -162,10 +167,9 @@ def judge(
     changed: dict[GraphKey, Content], context: list[str], checks: ShapeCheck
 ) -> Outcome | None:
     """The refusal of a change :func:`refuse_early` let through (422 for shapes), or ``None``."""
-    written = [line for lines in changed.values() for line in lines or []]
     # pySHACL may keep frames alive: it runs with no store open (a frame holding
     # the local store would keep RocksDB locked for the next write).
-    report = checks.violations(written, context)
+    report = checks.violations(written(changed), context)
     if report is not None:
         return Outcome(422, report[0], report[1])
     return None
@@ -249,8 +253,7 @@ class Writer:
             if early is not None:
                 _restore(store, before if large else {k: before[k] for k in changed})
                 return early
-            written = [line for lines in changed.values() for line in lines or []]
-            context = self.checks.context(store, written)
+            context = self.checks.context(store, written(changed))
         except BaseException:
             _restore(store, before)
             raise
