@@ -68,6 +68,7 @@ def split_cell(text: str) -> list[CellItem]:
 def _item(text: str, depth: int) -> CellItem:
     text = _LEADING_GLYPH.sub("", clean(text))  # « - cf. convention NPRU »: a bullet all the same
     marker = read_marker(text)
-    if marker.kind == "number" and marker.label.strip():
+    if marker.kind in ("number", "word") and marker.code and marker.label.strip():
+        # « 1.1 Favoriser … », « Pilier 1 : Cohésion sociale »: the code apart
         return CellItem(clean(marker.label), depth, marker.code)
     return CellItem(clean(text), depth)

@@ -3,7 +3,7 @@
 Paragraphs and tables are read in body order. A table row is one line of the
 rendering, its cells separated by tabs; a cell merged with its neighbour or the
 cell above is written once (the others are empty), and a cell's paragraphs and
-bullet lines stay on that line, separated by their bullets.
+bullet lines stay on that line (``Line.cells`` keeps where each one starts).
 """
 
 from __future__ import annotations
@@ -57,16 +57,27 @@ def _bold(paragraph) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
-    parts = []
+    """The cell's paragraphs (and lines broken by hand), one per line of the result.
+
+    Two objectives typed one under the other in a cell are two items, even without
+    bullets; a piece that starts in lower case continues the one above (a label
+    broken by hand). The rendering writes the row on one line all the same
+    (``Rendering.add`` turns these line breaks into spaces).
+    """
+    parts: list[str] = []
     for p in cell.paragraphs:
-        text = re.sub(r"\s+", " ", p.text).strip()
-        if not text:
-            continue
         level = _list_level(p)
-        if level is not None and not re.match(r"^[-–•o■➤›]\s", text):
-            text = ("o " if level > 0 else "- ") + text
-        parts.append(text)
-    return " ".join(parts)
+        for k, piece in enumerate(p.text.split("\n")):
+            text = re.sub(r"\s+", " ", piece).strip()
+            if not text:
+                continue
+            if parts and text[:1].islower():
+                parts[-1] += " " + text
+                continue
+            if k == 0 and level is not None and not re.match(r"^[-–•o■➤›]\s", text):
+                text = ("o " if level > 0 else "- ") + text
+            parts.append(text)
+    return "\n".join(parts)
 
 
 def read_docx(path: Path) -> Rendering:

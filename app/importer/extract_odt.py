@@ -61,7 +61,7 @@ def _walk(node, rendering: Rendering, list_depth: int) -> None:  # type: ignore[
                 for cell in row.childNodes:
                     ctag = getattr(cell, "qname", (None, None))[1]
                     if ctag == "table-cell":
-                        cells.append(" ".join(_cell_items(cell)))
+                        cells.append("\n".join(_cell_items(cell)))  # one item a line
                     elif ctag == "covered-table-cell":
                         cells.append("")
                 if any(cells):

@@ -3,6 +3,8 @@ table row, a description or a property of the element above."""
 
 from __future__ import annotations
 
+import re
+
 from app.importer.tables import read_row
 from app.importer.tree import TreeBuilder, is_narrative
 from app.importer.units import Unit
@@ -43,10 +45,19 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
                 b.item(unit, ("indent", unit.indent))  # an outline typed with indentation only
             else:
                 b.describe(unit.line, unit.label)
+        elif _DIVISION.match(unit.marker.label if unit.marker.kind == "number" else unit.label):
+            b.division(unit.line, unit.label)
         elif is_narrative(unit.label) or _is_title(b, unit) or _remark(unit):
             b.describe(unit.line, unit.label)
         else:
             b.item(unit, _signature(unit, nxt))
+
+
+# The divisions of a document (legal or editorial), numbered: never a level of the strategy.
+_DIVISION = re.compile(
+    r"(?i)^(?:partie|chapitre|titre|section|article|annexe|sous-partie)\s+"
+    r"(?:n[°º]\s*)?(?:\d{1,2}\b|[IVXL]{1,5}\b|premi[eè]re?\b|[A-Z]\b)"
+)
 
 
 def _is_title(b: TreeBuilder, unit: Unit) -> bool:

@@ -25,8 +25,9 @@ _BULLET = re.compile(
     r"|\*\s+)+)(?=\S)"
 )
 _O_BULLET = re.compile(r"o\s+(?=[A-Za-zÀ-ÿ«(])")
+# « Enjeu 2 : », « Axe B - », « ENJEU N°1 : », « Orientation n° 3 – »
 _CODE_AFTER_WORD = re.compile(
-    r"\s*(?P<code>#?\d{1,2}(?:\.{1,2}\d{1,2})*|[IVXL]{1,5}|[A-Z])\b\.?\s*(?P<sep>[.):–—-])?\s*"
+    r"\s*(?:[Nn](?:[°º]|o\.?)\s*(?=\d))?(?P<code>#?\d{1,2}(?:\.{1,2}\d{1,2})*|[IVXL]{1,5}|[A-Z])\b\.?\s*(?P<sep>[.):–—-])?\s*"
 )
 _WORD_SEP = re.compile(r"\s*(?P<sep>[:–—-])\s*(?=\S)")
 

@@ -17,7 +17,12 @@ _PAGE_NUMBER = re.compile(
 )
 _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|(?:\. ){3,}|_{3,})\s*\d{1,3}\s*$|\s\d{1,3}\s*$")
 _TOC_TITLE = re.compile(r"^\s*(sommaire|table des mati[eè]res|contenu)\s*:?\s*$", re.I)
-_SIGNATURES = re.compile(r"^\s*(fait à\b|signataires\b|les signataires|signatures\s*:?\s*$)", re.I)
+# The signature block starts at its own heading (« Les signataires : », « Signatures »)
+# or at « Fait à <lieu>, le <date> »; a sentence of the body that begins with
+# « Les signataires s'engagent … » does not end the document.
+_SIGNATURES = re.compile(
+    r"^\s*(?:fait à\b.{0,80}$|(?:les |liste des )?(?:signataires|signatures)\s*:?\s*$)", re.I
+)
 _SIGNATORY = re.compile(
     r"^\s*(?:pour (?:l'|l’|la |le |les )\S.*|(?:le|la|les) (?:préf[eè]te?|maire|président|"
     r"présidente|directeur|directrice|sous-préf[eè]te?|procureur|recteur|rectrice)\b.*)$",

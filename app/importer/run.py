@@ -113,7 +113,8 @@ def import_document(
     if (gen := metadata.generation(lines)) is not None:
         data["generation"] = gen[0]
     if builder.contract_description:
-        data["description"] = [{"ligne": n, "texte": t} for n, t in builder.contract_description]
+        described = sorted(builder.contract_description)  # divisions, dropped headings: in order
+        data["description"] = [{"ligne": n, "texte": t} for n, t in described]
     rendering_text = rendering.text()
     data["elements"] = [element_entry(e) for e in builder.elements]
     _verify(path, data, builder.elements, rendering_text)

@@ -86,7 +86,10 @@ def _header_cell(cell: str) -> list[tuple[str, str]] | None:
     return [(found[0], words)]
 
 
-def read_row(b: TreeBuilder, unit: Unit, cells: list[str]) -> None:
+def read_row(b: TreeBuilder, unit: Unit, items: list[str]) -> None:
+    """``items``: each cell's text, its paragraphs on lines of their own; headers and
+    heading rows are read on the cell's text in one line."""
+    cells = [" ".join(c.split()) for c in items]
     filled = [(i, c) for i, c in enumerate(cells) if c.strip()]
     if not filled:
         return
@@ -131,7 +134,7 @@ def read_row(b: TreeBuilder, unit: Unit, cells: list[str]) -> None:
         b.table_base = len(b.stack)
         b.last_in_col = [None] * max(len(b.columns or []), len(cells))
         return
-    _data_row(b, unit.line, cells)
+    _data_row(b, unit.line, items)
 
 
 def _property_cell(b: TreeBuilder, i: int, line: int, items: list[CellItem]) -> None:
@@ -151,6 +154,11 @@ def _mixed_header(b: TreeBuilder, cells: list[str]) -> None:
     b.columns = [(cap[0][0], singular(cap[0][1])) if cap else None for cap in levels]
     b.properties = {i: kind for i, c in enumerate(cells) if (kind := _other_column(c))}
     b.last_in_col = [None] * len(cells)
+
+
+def _prose(label: str) -> bool:
+    """A paragraph of sentences under an item of the same cell, not an item of its own."""
+    return is_narrative(label) and label.endswith((".", "!", "?"))
 
 
 def _data_row(b: TreeBuilder, line: int, cells: list[str]) -> None:
@@ -181,6 +189,9 @@ def _data_row(b: TreeBuilder, line: int, cells: list[str]) -> None:
             classe = OO if parent and parent.classe in (OS, OO) else OS
         last: Drafted | None = None
         for it in items:
+            if last is not None and it.depth == 0 and _prose(it.label):
+                last.description.append((line, it.label))  # a paragraph explaining the item
+                continue
             owner = last if it.depth > 0 and last is not None else parent
             e = Drafted(classe, it.label, line, code=it.code, niveau=niveau, guessed=guessed)
             e.sig = ("col", i, it.depth)

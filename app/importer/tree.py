@@ -122,6 +122,24 @@ class TreeBuilder:
         (e.parent.children if e.parent else self.roots).remove(e)
         self.elements.remove(e)
 
+    def _nested_word(self, unit_sig: tuple[object, ...], e: Drafted, known: str) -> bool:
+        """« Enjeu 1 » then « Orientation 1.1 »: two level words of one class, the second
+        numbered inside the first, is a level under it, not a sibling. The class the
+        words name is kept; the nesting is flagged for the curator."""
+        if not self.stack or unit_sig[:1] != ("w",) or not e.code:
+            return False
+        top = self.stack[-1]
+        above = top.element
+        if top.sig[:1] != ("w",) or top.sig == unit_sig or above.classe != known:
+            return False
+        if not above.code or not e.code.startswith(above.code + "."):
+            return False
+        e.a_verifier = (
+            f"niveau imbriqué : « {e.niveau or ''} {e.code} » sous « {above.niveau or ''} "
+            f"{above.code} », deux niveaux de la même classe ({known}) d'après leur numérotation"
+        )
+        return True
+
     def place(self, unit_sig: tuple[object, ...], e: Drafted, known: str | None) -> Drafted:
         if self.pending and known is None:
             known, e.niveau = self.pending[0], e.niveau or self.pending[1]
@@ -142,7 +160,7 @@ class TreeBuilder:
             else:
                 e.classe = known
         else:
-            if known not in (None, CONTEXTUAL):
+            if known not in (None, CONTEXTUAL) and not self._nested_word(unit_sig, e, known):
                 self._pop_rank(known)
             parent = self.top()
             top_col = self.stack[-1].col if self.stack else None
@@ -233,6 +251,16 @@ class TreeBuilder:
             classe = OS
         self.place(("col", 0), e, classe)
         self.stack[-1].col = 0
+
+    def division(self, line: int, text: str) -> None:
+        """« PARTIE 2 – LES ENJEUX », « Article 3 – … »: a division of the document, not a
+        level of its strategy. It ends every level open above it and is kept, with its
+        line, in the contract's description."""
+        del self.stack[:]
+        self._shrunk()
+        self.columns, self.row_table, self.pending = None, False, None
+        self.section = 99
+        self.contract_description.append((line, text))
 
     def close_headings(self, heading: str | None) -> None:
         """A caption set as a heading (« Les orientations stratégiques », Heading 1) ends the

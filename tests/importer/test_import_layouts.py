@@ -1,0 +1,275 @@
+"""Layouts met in contracts outside the seeds, each against a tree written by hand:
+legal divisions (« Article 2 », « TITRE II », « PARTIE 2 »), « ENJEU N°1 » codes,
+two level words of one class nested by their numbering, and Word/ODT table cells
+holding several objectives as plain paragraphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tree_compare import compare, pairs_of, tree
+
+from app.curation.loader import load_contrat
+from app.curation.provenance import check_provenance
+
+ARTICLES_TEXT = """CONTRAT DE VILLE 2024-2030 DE LA COMMUNE DE BOISVERT
+
+Article 1 - Objet du contrat
+
+Le présent contrat fixe le cadre de l'action publique dans le quartier du Plateau.
+
+Article 2 - Les engagements des signataires
+
+Les signataires s'engagent à mobiliser leurs politiques de droit commun.
+
+TITRE II - LA STRATÉGIE
+
+Axe 1 : Éducation et jeunesse
+Objectif stratégique 1.1 : Favoriser la réussite scolaire
+- Développer l'accompagnement à la scolarité
+- Renforcer les liens entre familles et écoles
+Objectif stratégique 1.2 : Accompagner les jeunes vers l'autonomie
+- Soutenir les missions locales
+
+Axe 2 : Santé
+Objectif stratégique 2.1 : Améliorer l'accès aux soins
+- Déployer un centre de santé
+
+Chapitre 3 - Gouvernance et évaluation
+
+Le comité de pilotage se réunit une fois par an.
+
+Fait à Boisvert, le 4 avril 2024
+
+Le maire
+"""
+
+ARTICLES_EXPECTED = """
+Éducation et jeunesse
+  Favoriser la réussite scolaire
+    Développer l'accompagnement à la scolarité
+    Renforcer les liens entre familles et écoles
+  Accompagner les jeunes vers l'autonomie
+    Soutenir les missions locales
+Santé
+  Améliorer l'accès aux soins
+    Déployer un centre de santé
+"""
+
+
+def _exact(result, expected: str) -> list[dict]:
+    """The draft's tree is the expected one, every label at its line."""
+    assert result.code == 0, result.stderr
+    elements = result.draft["elements"]
+    score = compare(tree(expected), pairs_of(elements))
+    assert (score.recall, score.precision) == (1.0, 1.0), (
+        score,
+        [(e["label"], e.get("parent")) for e in elements],
+    )
+    assert check_provenance(load_contrat(result.draft_path), result.sources) == []
+    return elements
+
+
+def test_a_sentence_about_the_signatories_does_not_end_the_document(
+    tmp_path: Path, run_import
+) -> None:
+    """« Les signataires s'engagent … » in the body once made every line after it a
+    signature block: « aucun élément de stratégie reconnu »."""
+    doc = tmp_path / "boisvert.txt"
+    doc.write_text(ARTICLES_TEXT, encoding="utf-8")
+    result = run_import(doc)
+    _exact(result, ARTICLES_EXPECTED)
+    described = [d["texte"] for d in result.draft["description"]]
+    # the legal divisions are the contract's own text, in document order, not elements
+    assert "Article 2 - Les engagements des signataires" in described
+    assert "TITRE II - LA STRATÉGIE" in described
+    lines = [d["ligne"] for d in result.draft["description"]]
+    assert lines == sorted(lines)
+    # the signature block is still left out: nothing drawn from « Le maire »
+    assert not any("maire" in t.casefold() for t in described)
+
+
+def _make_enjeux_pdf(path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = A4[1] - 60
+    for font, size, text in [
+        ("Helvetica-Bold", 16, "CONTRAT DE VILLE 2024-2030"),
+        ("Helvetica-Bold", 14, "Métropole de la Rivière"),
+        (
+            "Helvetica",
+            10,
+            "Vu la loi n° 2014-173 du 21 février 2014 de programmation pour la ville,",
+        ),
+        ("Helvetica-Bold", 12, "PARTIE 2 - LES ENJEUX DU CONTRAT"),
+        ("Helvetica-Bold", 11, "ENJEU N°1 : L'ÉMANCIPATION PAR L'ÉDUCATION"),
+        ("Helvetica-Bold", 10, "Orientation 1.1 : Garantir la continuité éducative"),
+        ("Helvetica", 10, "Action 1.1.1 : Développer les cités éducatives"),
+        ("Helvetica", 10, "Action 1.1.2 : Prévenir le décrochage scolaire en lien avec les"),
+        ("Helvetica", 10, "collèges du réseau d'éducation prioritaire"),
+        ("Helvetica-Bold", 10, "Orientation 1.2 : Soutenir la parentalité"),
+        ("Helvetica", 10, "Action 1.2.1 : Ouvrir des lieux d'accueil enfants-parents"),
+        ("Helvetica-Bold", 11, "ENJEU N° 2 : LA SANTÉ ET LE BIEN-ÊTRE"),
+        ("Helvetica-Bold", 10, "Orientation 2.1 : Promouvoir la santé mentale"),
+        ("Helvetica", 10, "Action 2.1.1 : Former aux premiers secours en santé mentale"),
+    ]:
+        c.setFont(font, size)
+        c.drawString(60, y, text)
+        y -= size + 8
+    c.save()
+
+
+ENJEUX_EXPECTED = """
+L'ÉMANCIPATION PAR L'ÉDUCATION
+  Garantir la continuité éducative
+    Développer les cités éducatives
+    Prévenir le décrochage scolaire en lien avec les collèges du réseau d'éducation prioritaire
+  Soutenir la parentalité
+    Ouvrir des lieux d'accueil enfants-parents
+LA SANTÉ ET LE BIEN-ÊTRE
+  Promouvoir la santé mentale
+    Former aux premiers secours en santé mentale
+"""
+
+
+def test_numbered_enjeux_hold_their_orientations(tmp_path: Path, run_import) -> None:
+    """« ENJEU N°1 » has the code 1 (it was « N » with the label « °1 : … »); its
+    « Orientation 1.1 » is under it, not its sibling; « PARTIE 2 » is a chapter."""
+    doc = tmp_path / "riviere.pdf"
+    _make_enjeux_pdf(doc)
+    result = run_import(doc)
+    elements = _exact(result, ENJEUX_EXPECTED)
+    by_label = {e["label"]: e for e in elements}
+    enjeu = by_label["L'ÉMANCIPATION PAR L'ÉDUCATION"]
+    assert (enjeu["code"], enjeu["classe"], enjeu["niveau"]) == (
+        "1",
+        "ObjectifStrategique",
+        "Enjeu",
+    )
+    assert by_label["LA SANTÉ ET LE BIEN-ÊTRE"]["code"] == "2"
+    orientation = by_label["Garantir la continuité éducative"]
+    assert orientation["code"] == "1.1"
+    # the nesting of two levels of one class is an inference: said so, for the curator
+    assert "imbriqué" in orientation["a_verifier"]
+    assert by_label["Développer les cités éducatives"]["classe"] == "ModaliteAction"
+    described = [d["texte"] for d in result.draft["description"]]
+    assert "PARTIE 2 - LES ENJEUX DU CONTRAT" in described
+
+
+CELLS_EXPECTED = """
+Cohésion sociale
+  Favoriser la réussite éducative
+    Renforcer le programme de réussite éducative
+    Lutter contre le décrochage scolaire des collégiens
+  Améliorer l'accès à la santé
+    Développer la santé mentale des jeunes
+    Soutenir les maisons de santé
+Emploi
+  Accompagner vers l'emploi
+    Mobiliser les clauses d'insertion
+"""
+PROSE = (
+    "Il s'agit de mobiliser les entreprises du territoire, qui se sont engagées dans la "
+    "charte locale, afin que les heures d'insertion bénéficient d'abord aux habitants des "
+    "quartiers prioritaires. Le suivi est assuré par le facilitateur de clauses."
+)
+
+
+def _make_cells_docx(path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville du Val d'Exemple 2024-2030", 0)
+    table = d.add_table(rows=1, cols=3)
+    header = ("Pilier", "Orientation stratégique", "Objectifs opérationnels")
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    rows = [
+        ("Pilier 1 : Cohésion sociale", "1.1 Favoriser la réussite éducative"),
+        ("", "1.2 Améliorer l'accès à la santé"),
+        ("Pilier 2 : Emploi", "2.1 Accompagner vers l'emploi"),
+    ]
+    for pilier, orientation in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = pilier, orientation
+    table.cell(1, 0).merge(table.cell(2, 0))
+    # two paragraphs, the second wrapped by hand (a line break, then lower case)
+    first = table.cell(1, 2)
+    first.text = "Renforcer le programme de réussite éducative"
+    p = first.add_paragraph("Lutter contre le décrochage scolaire")
+    p.add_run().add_break()
+    p.add_run("des collégiens")
+    # one paragraph, two objectives separated by a line break (Maj+Entrée)
+    second = table.cell(2, 2).paragraphs[0]
+    second.add_run("Développer la santé mentale des jeunes")
+    second.add_run().add_break()
+    second.add_run("Soutenir les maisons de santé")
+    # an objective, then a paragraph of prose explaining it
+    third = table.cell(3, 2)
+    third.text = "Mobiliser les clauses d'insertion"
+    third.add_paragraph(PROSE)
+    d.save(str(path))
+
+
+def test_word_cells_of_several_paragraphs_are_several_objectives(
+    tmp_path: Path, run_import
+) -> None:
+    """Each paragraph (or hand-broken line) of a cell was glued to the next into one label:
+    « Renforcer le programme de réussite éducative Lutter contre le décrochage … »."""
+    doc = tmp_path / "val.docx"
+    _make_cells_docx(doc)
+    result = run_import(doc)
+    elements = _exact(result, CELLS_EXPECTED)
+    by_label = {e["label"]: e for e in elements}
+    # « Pilier 1 : » printed in the cell is the level word and code, not the label
+    assert (by_label["Cohésion sociale"]["code"], by_label["Cohésion sociale"]["classe"]) == (
+        "1",
+        "Pilier",
+    )
+    clauses = by_label["Mobiliser les clauses d'insertion"]
+    assert [d["texte"] for d in clauses["description"]] == [PROSE]
+    # the row is still one line of the rendering, in the document's order
+    rendering = (result.sources / "val.txt").read_text(encoding="utf-8").splitlines()
+    row = rendering[by_label["Renforcer le programme de réussite éducative"]["ligne"] - 1]
+    assert "Renforcer le programme de réussite éducative Lutter contre" in row
+
+
+def test_odt_cells_of_several_paragraphs_are_several_objectives(tmp_path: Path, run_import) -> None:
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    table = Table(name="Strategie")
+    table.addElement(TableColumn(numbercolumnsrepeated=2))
+    for texts in (
+        [["Orientation stratégique"], ["Objectifs opérationnels"]],
+        [
+            ["Favoriser la réussite éducative"],
+            ["Renforcer le soutien scolaire", "Ouvrir les écoles le samedi"],
+        ],
+        [["Améliorer l'accès à la santé"], ["Créer un centre de santé"]],
+    ):
+        row = TableRow()
+        for paragraphs in texts:
+            cell = TableCell()
+            for text in paragraphs:
+                cell.addElement(P(text=text))
+            row.addElement(cell)
+        table.addElement(row)
+    doc.text.addElement(table)
+    path = tmp_path / "odt-cells.odt"
+    doc.save(str(path))
+    result = run_import(path)
+    _exact(
+        result,
+        """
+        Favoriser la réussite éducative
+          Renforcer le soutien scolaire
+          Ouvrir les écoles le samedi
+        Améliorer l'accès à la santé
+          Créer un centre de santé
+        """.replace("\n        ", "\n"),
+    )
