@@ -30,6 +30,7 @@ class CellItem:
     label: str
     depth: int  # 0 = item, 1 = sub-item ("o" under "-")
     code: str | None = None
+    bullet: bool = False  # printed after a bullet glyph
     lead_in: bool = False  # « En lien avec les Villes : » introduces the list, is not an item
 
 
@@ -59,10 +60,22 @@ def split_cell(text: str) -> list[CellItem]:
             end = starts[k + 1].start() if k + 1 < len(starts) else len(para)
             depth = 1 if m.group("glyph") == "o" else 0
             items.append(_item(para[m.end() : end], depth))
+            items[-1].bullet = True
+    _under_coded_head(items)
     for k, item in enumerate(items):
         nxt = items[k + 1] if k + 1 < len(items) else None
         item.lead_in = item.label.endswith(":") and nxt is not None and nxt.depth == item.depth
     return [i for i in items if i.label]
+
+
+def _under_coded_head(items: list[CellItem]) -> None:
+    """« 1.2 Développer … » then « • Ouvrir … », « • Recruter … » in one cell: the
+    bullets detail the numbered objective above them, they are its children."""
+    if len(items) < 2 or items[0].code is None or items[0].bullet:
+        return
+    if all(it.bullet and it.code is None and it.depth == 0 for it in items[1:]):
+        for it in items[1:]:
+            it.depth += 1
 
 
 def _item(text: str, depth: int) -> CellItem:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
@@ -20,6 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from app.importer.errors import ImportFailure
 from app.importer.lines import Line, Rendering
+from app.importer.pdf_tables import Box, RuledTable, ruled_grids
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*(?:(?:/|sur)\s*\d{1,4})?\s*$", re.I
@@ -89,9 +91,12 @@ def read_pdf(path: Path) -> Rendering:
             raise ImportFailure(path, "PDF chiffré : protégé par un mot de passe") from exc
         raise ImportFailure(path, f"PDF illisible ou corrompu ({exc})") from exc
     try:
-        pages = []
-        for page in pdf:
+        pages, drawn = [], []
+        for number, page in enumerate(pdf, start=1):
             pages.append((page.get_height(), _page_lines(page)))
+            if _draws_rules(page):
+                drawn.append(number)
+        tables = _tables(path, pdf, drawn)
     finally:
         pdf.close()
     if not any(lines for _, lines in pages):
@@ -113,9 +118,16 @@ def read_pdf(path: Path) -> Rendering:
     ]
     spacing = median(spacings) if spacings else body * 1.2 or 14.0
     rendering = Rendering(headers_removed=True)
-    for number, (height, lines) in enumerate(pages, start=1):
+    for number, (height, printed) in enumerate(pages, start=1):
         previous: _PrintedLine | None = None
-        for ln in lines:
+        for ln in _with_tables(printed, tables.get(number, []), height):
+            if isinstance(ln, RuledTable):
+                rendering.blank()
+                for row in ln.rows:
+                    rendering.add("\t".join(row), cells=row, page=number)
+                rendering.blank()
+                previous = None
+                continue
             if ln.size == 0.0 and previous is not None:
                 ln.size, ln.bold = previous.size, previous.bold
             at_edge = ln.top > height * (1 - EDGE) or ln.top < height * EDGE + 12
@@ -134,6 +146,50 @@ def read_pdf(path: Path) -> Rendering:
             previous = ln
         rendering.blank()
     return rendering
+
+
+def _tables(path: Path, pdf: pdfium.PdfDocument, pages: list[int]) -> dict[int, list[RuledTable]]:
+    """The ruled tables of ``pages``, their cells read by PDFium."""
+    try:
+        grids = ruled_grids(path, pages)
+    except Exception:  # pdfminer's own errors on a damaged file: PDFium's lines still hold
+        return {}
+    tables: dict[int, list[RuledTable]] = {}
+    for number, found in grids.items():
+        text_in = _text_in(pdf[number - 1])
+        tables[number] = [t for t in found if t.read(text_in)]
+    return tables
+
+
+def _text_in(page: pdfium.PdfPage) -> Callable[[Box], str]:
+    """The page's text inside a box given from the page top (PDFium counts from the bottom)."""
+    height, textpage = page.get_height(), page.get_textpage()
+
+    def text_in(box: Box) -> str:
+        x0, top, x1, bottom = box
+        return str(textpage.get_text_bounded(x0, height - bottom, x1, height - top))
+
+    return text_in
+
+
+def _draws_rules(page: pdfium.PdfPage) -> bool:
+    """Whether the page draws enough paths to hold a ruled table (four rules at least)."""
+    paths = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2)
+    return sum(1 for _ in zip(range(4), paths, strict=False)) >= 4
+
+
+def _with_tables(
+    lines: list[_PrintedLine], tables: list[RuledTable], height: float
+) -> list[_PrintedLine | RuledTable]:
+    """The page's lines top first, those printed inside a ruled table replaced by it."""
+    if not tables:
+        return list(lines)
+    placed: list[tuple[float, _PrintedLine | RuledTable]] = [(height - t.top, t) for t in tables]
+    for ln in lines:
+        if not any(t.holds(height - ln.top, ln.left) for t in tables):
+            placed.append((ln.top, ln))
+    placed.sort(key=lambda item: -item[0])
+    return [item for _, item in placed]
 
 
 def _key(text: str) -> str:

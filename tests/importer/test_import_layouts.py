@@ -273,3 +273,95 @@ def test_odt_cells_of_several_paragraphs_are_several_objectives(tmp_path: Path, 
           Créer un centre de santé
         """.replace("\n        ", "\n"),
     )
+
+
+RULED_EXPECTED = """
+Favoriser la réussite éducative des enfants et des jeunes des quartiers
+  Renforcer le dispositif de réussite éducative
+  Développer l'accompagnement à la scolarité dans les centres sociaux du territoire
+    Ouvrir des ateliers de co-construction avec les parents
+    Recruter deux médiateurs
+Améliorer la santé des habitants
+  Prévenir les addictions
+  Créer un centre de santé
+"""
+
+
+def _make_ruled_pdf(path: Path) -> None:
+    """A strategy table drawn with rules over two pages (header row repeated), with
+    a merged cell, wrapped cells, bullets in a cell, and a pilots column."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    body = getSampleStyleSheet()["BodyText"]
+
+    def grid(rows: list[list[object]], spans: list[tuple[int, int]]) -> Table:
+        table = Table(rows, colWidths=[170, 220, 80])
+        style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        style += [("SPAN", (0, a), (0, b)) for a, b in spans]
+        table.setStyle(TableStyle(style))
+        return table
+
+    def p(text: str) -> Paragraph:
+        return Paragraph(text, body)
+
+    header = [
+        p("<b>Orientations stratégiques</b>"),
+        p("<b>Objectifs opérationnels</b>"),
+        p("<b>Pilotes</b>"),
+    ]
+    first = [
+        header,
+        [
+            p("1. Favoriser la réussite éducative des enfants et des jeunes des quartiers"),
+            p("1.1 Renforcer le dispositif de réussite éducative"),
+            p("Ville"),
+        ],
+        [
+            "",
+            p(
+                "1.2 Développer l'accompagnement à la scolarité dans les centres sociaux du "
+                "territoire<br/>• Ouvrir des ateliers de co-construction avec les parents"
+                "<br/>• Recruter deux médiateurs"
+            ),
+            p("CAF"),
+        ],
+    ]
+    second = [
+        header,
+        [p("2. Améliorer la santé des habitants"), p("2.1 Prévenir les addictions"), p("ARS")],
+        ["", p("2.2 Créer un centre de santé"), p("Ville, ARS")],
+    ]
+    SimpleDocTemplate(str(path), pagesize=A4).build(
+        [
+            Paragraph(
+                "Contrat de ville 2024-2030 de Saint-Exemple", getSampleStyleSheet()["Title"]
+            ),
+            Paragraph("Le plan d'action", getSampleStyleSheet()["Heading1"]),
+            grid(first, [(1, 2)]),
+            PageBreak(),
+            grid(second, [(1, 2)]),
+        ]
+    )
+
+
+def test_pdf_ruled_table_read_cell_by_cell(tmp_path: Path, run_import) -> None:
+    """PDFium's lines ran the columns together: the header row became an element and
+    « Favoriser … 1.1 Renforcer le dispositif de réussite Ville des enfants … » a label."""
+    doc = tmp_path / "tableau.pdf"
+    _make_ruled_pdf(doc)
+    result = run_import(doc)
+    elements = _exact(result, RULED_EXPECTED)
+    by_label = {e["label"]: e for e in elements}
+    assert by_label["Prévenir les addictions"]["code"] == "2.1"
+    assert by_label["Prévenir les addictions"]["classe"] == "ObjectifOperationnel"
+    assert by_label["Améliorer la santé des habitants"]["classe"] == "ObjectifStrategique"
+    rendering = (result.sources / "tableau.txt").read_text(encoding="utf-8").splitlines()
+    row = rendering[by_label["Prévenir les addictions"]["ligne"] - 1]
+    assert row.split("\t") == [
+        "2. Améliorer la santé des habitants",
+        "2.1 Prévenir les addictions",
+        "ARS",
+    ]

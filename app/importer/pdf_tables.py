@@ -1,0 +1,89 @@
+"""Ruled tables of a PDF, cell by cell, through pdfplumber's table finder.
+
+A contract's strategy is often a table drawn with rules (« Orientations |
+Objectifs opérationnels | Pilotes »). Read as text lines, its cells run
+together across columns and its wrapped cells across rows; pdfplumber finds
+the grid from the rules and gives each cell its own text, a merged cell once
+(``None`` elsewhere). Only the pages whose content draws paths are opened with
+it (pdfplumber reads a page ≈ 20× slower than PDFium): a page of plain text
+never pays for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# A line of a cell that starts an item of its own: a bullet, or a printed code.
+_ITEM_START = re.compile(
+    r"^(?:[•\-–—■▪➤►›»●○◦→✓\uf0a7\uf0b7\uf0d8]|o\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\d{1,2}[.)]\s)"
+)
+_ENDED = re.compile(r"[.;:!?]$")
+
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom: points from the page top
+
+
+@dataclass
+class RuledTable:
+    """A table in page coordinates from the top (points). ``cells``: the grid pdfplumber
+    found, a box per cell, ``None`` for a cell merged with its neighbour or the one
+    above; ``rows``: their texts once read (``""`` for a merged cell)."""
+
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    cells: list[list[Box | None]]
+    rows: list[list[str]] = field(default_factory=list)
+
+    def holds(self, top: float, left: float) -> bool:
+        """Whether a printed line starting at (``left``, ``top`` from the page top) is in it."""
+        return self.top - 1 <= top <= self.bottom + 1 and self.x0 - 1 <= left <= self.x1 + 1
+
+    def read(self, text_in: Callable[[Box], str]) -> bool:
+        """Fill ``rows`` with the text printed in each cell (``text_in``: the PDF's own
+        text in a box); a table needs two columns and two rows with text, else it is a
+        frame around a paragraph, not a table."""
+        rows = [[cell_text(text_in(c)) if c else "" for c in row] for row in self.cells]
+        self.rows = [r for r in rows if any(r)]
+        return len(self.rows) >= 2 and max(len(r) for r in self.rows) >= 2
+
+
+def cell_text(raw: str | None) -> str:
+    """A cell's items, one a line: wrapped lines joined, a new item at a bullet, a code,
+    or after a line that ended its sentence.
+
+    >>> cell_text("1.1 Renforcer le dispositif\\néducative\\n• Créer des co-\\nentreprises")
+    '1.1 Renforcer le dispositif éducative\\n• Créer des co-entreprises'
+    """
+    items: list[str] = []
+    for line in (raw or "").split("\n"):
+        line = re.sub(r"\s+", " ", line).strip()
+        if not line:
+            continue
+        if items and not _ITEM_START.match(line) and not _ENDED.search(items[-1]):
+            glue = "" if re.search(r"\w-$", items[-1]) and line[:1].islower() else " "
+            items[-1] += glue + line
+        else:
+            items.append(line)
+    return "\n".join(items)
+
+
+def ruled_grids(path: Path, pages: list[int]) -> dict[int, list[RuledTable]]:
+    """The grids of the ruled tables of the given pages (1-based), by page. Their text is
+    read by the caller: PDFium decodes the fonts pdfminer leaves as ``(cid:127)``."""
+    if not pages:
+        return {}
+    import pdfplumber
+
+    found: dict[int, list[RuledTable]] = {}
+    with pdfplumber.open(str(path), pages=pages) as pdf:
+        for number, page in zip(pages, pdf.pages, strict=True):
+            for table in page.find_tables():
+                x0, top, x1, bottom = table.bbox
+                cells = [list(row.cells) for row in table.rows]
+                found.setdefault(number, []).append(RuledTable(top, bottom, x0, x1, cells))
+    return found
