@@ -8,7 +8,7 @@ import re
 from app.importer.tables import read_row
 from app.importer.tree import TreeBuilder, is_narrative
 from app.importer.units import Unit
-from app.importer.vocabulary import caption_levels
+from app.importer.vocabulary import caption_levels, context_chapter
 
 
 def feed(b: TreeBuilder, units: list[Unit]) -> None:
@@ -28,6 +28,14 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
         b.collect = None
         if unit.kind != "row" and b.row_table:
             b.row_table, b.columns = False, None
+        if _division(unit):
+            b.division(unit.line, unit.label, outside=context_chapter(unit.label))
+            continue
+        if b.outside and unit.kind in ("text", "item") and not _names_level(unit):
+            if unit.label:
+                b.contract_description.append((unit.line, unit.label))
+            continue
+        b.outside = False
         if unit.kind == "caption":
             assert unit.marker.levels is not None
             b.close_headings(unit.heading)
@@ -45,8 +53,6 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
                 b.item(unit, ("indent", unit.indent))  # an outline typed with indentation only
             else:
                 b.describe(unit.line, unit.label)
-        elif _DIVISION.match(unit.marker.label if unit.marker.kind == "number" else unit.label):
-            b.division(unit.line, unit.label)
         elif is_narrative(unit.label) or _is_title(b, unit) or _remark(unit):
             b.describe(unit.line, unit.label)
         else:
@@ -58,6 +64,20 @@ _DIVISION = re.compile(
     r"(?i)^(?:partie|chapitre|titre|section|article|annexe|sous-partie)\s+"
     r"(?:n[°º]\s*)?(?:\d{1,2}\b|[IVXL]{1,5}\b|premi[eè]re?\b|[A-Z]\b)"
 )
+
+
+def _division(unit: Unit) -> bool:
+    """« PARTIE 2 – LES ENJEUX », « Article 1 – Objet du contrat », « Annexe 3 – Liste
+    des QPV »: a line of its own naming a division of the document."""
+    if unit.kind not in ("text", "item") or len(unit.label) > 150 or unit.label.endswith("."):
+        return False
+    label = unit.marker.label if unit.marker.kind == "number" else unit.label
+    return bool(_DIVISION.match(label))
+
+
+def _names_level(unit: Unit) -> bool:
+    """A unit that starts the strategy again after a context division: a level word."""
+    return unit.marker.kind == "word" and unit.marker.classe is not None
 
 
 def _is_title(b: TreeBuilder, unit: Unit) -> bool:

@@ -9,7 +9,7 @@ from app.importer.lines import Line
 from app.importer.noise import noise_lines
 from app.importer.tree import Drafted, TreeBuilder
 from app.importer.units import build_units
-from app.importer.vocabulary import fold
+from app.importer.vocabulary import context_chapter
 
 _ROMAN_TWO = re.compile(r"^\s*(II|III|IV|VI)\s*[.)\-–:]", re.M)
 
@@ -45,66 +45,8 @@ def _prune(b: TreeBuilder) -> None:
     for e in list(b.roots):
         if not e.children and e.guessed and e.sig[:1] != ("b",):
             _drop(b, e)
-        elif e.guessed and e.niveau is None and _context_chapter(e.label) and _all_guessed(e):
+        elif e.guessed and e.niveau is None and context_chapter(e.label) and _all_guessed(e):
             _drop_chapter(b, e)
-
-
-# Chapters every contrat de ville has around its strategy (context, method, legal frame,
-# steering): not strategy themselves, unless their title also names a level of it.
-_CONTEXT = (
-    "rappel",
-    "contexte",
-    "diagnostic",
-    "presentation",
-    "introduction",
-    "gouvernance",
-    "evaluation",
-    "preambule",
-    "methode",
-    "methodologie",
-    "elaboration",
-    "caracteristique",
-    "historique",
-    "bilan",
-    "perimetre",
-    "annexe",
-    "glossaire",
-    "lexique",
-    "sigle",
-    "partenaire",
-    "signature",
-    "signataire",
-    "sommaire",
-    "pilotage",
-    "financement",
-    "cadre reglementaire",
-    "cadre legal",
-    "cadre juridique",
-    "suivi et evaluation",
-    "geographie prioritaire",
-    "geographie reglementaire",
-)
-_STRATEGY = (
-    "enjeu",
-    "priorit",
-    "orientation",
-    "objectif",
-    "axe",
-    "pilier",
-    "ambition",
-    "action",
-    "strateg",
-    "thematique",
-    "volet",
-    "constat",
-)
-
-
-def _context_chapter(label: str) -> bool:
-    folded = fold(label)
-    words = folded.split()
-    context = any(re.search(rf"\b{re.escape(c)}\b", folded) for c in _CONTEXT)
-    return context and not any(w.startswith(_STRATEGY) for w in words)
 
 
 def _all_guessed(e: Drafted) -> bool:

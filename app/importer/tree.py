@@ -78,6 +78,7 @@ class TreeBuilder:
         self.row_table = False
         self.section = 99  # level of the last heading met (99: none yet)
         self.indented_outline = False  # indentation typed by the author (text files)
+        self.outside = False  # in a division around the strategy (annex, governance)
 
     # --- placing one element -------------------------------------------------
     def top(self) -> Drafted | None:
@@ -252,10 +253,13 @@ class TreeBuilder:
         self.place(("col", 0), e, classe)
         self.stack[-1].col = 0
 
-    def division(self, line: int, text: str) -> None:
+    def division(self, line: int, text: str, outside: bool = False) -> None:
         """« PARTIE 2 – LES ENJEUX », « Article 3 – … »: a division of the document, not a
         level of its strategy. It ends every level open above it and is kept, with its
-        line, in the contract's description."""
+        line, in the contract's description. ``outside``: a division around the strategy
+        (« Annexe 3 – Liste des QPV », « Chapitre 5 – Gouvernance »); what it holds is
+        description too, until a level word starts the strategy again."""
+        self.outside = outside
         del self.stack[:]
         self._shrunk()
         self.columns, self.row_table, self.pending = None, False, None

@@ -89,6 +89,26 @@ def test_a_sentence_about_the_signatories_does_not_end_the_document(
     assert not any("maire" in t.casefold() for t in described)
 
 
+def test_an_annex_after_the_strategy_is_not_strategy(tmp_path: Path, run_import) -> None:
+    """Lines of an annex (« Annexe 3 – Liste des quartiers prioritaires ») after the last
+    objective became its children; « prioritaires » read as the level word « priorité »."""
+    doc = tmp_path / "annexe.txt"
+    doc.write_text(
+        ARTICLES_TEXT.split("Chapitre 3")[0]
+        + "Annexe 3 - Liste des quartiers prioritaires\n\nLes Tilleuls\n- 2 300 habitants\n"
+        + "Le Plateau\n- 1 800 habitants\n\nAxe 3 : Emploi\n- Soutenir les missions locales\n",
+        encoding="utf-8",
+    )
+    result = run_import(doc)
+    _exact(
+        result,
+        ARTICLES_EXPECTED + "Emploi\n  Soutenir les missions locales\n",
+    )
+    described = [d["texte"] for d in result.draft["description"]]
+    assert "Annexe 3 - Liste des quartiers prioritaires" in described
+    assert "Les Tilleuls" in described  # the annex stays the contract's text, with its line
+
+
 def _make_enjeux_pdf(path: Path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
