@@ -31,6 +31,8 @@ class CellItem:
     depth: int  # 0 = item, 1 = sub-item ("o" under "-")
     code: str | None = None
     bullet: bool = False  # printed after a bullet glyph
+    classe: str | None = None  # from a level word printed in the cell (« Axe 1 – … »)
+    niveau: str | None = None
     lead_in: bool = False  # « En lien avec les Villes : » introduces the list, is not an item
 
 
@@ -50,6 +52,8 @@ def split_cell(text: str) -> list[CellItem]:
         starts = list(_ITEM_START.finditer(para))
         if starts and _CODE_ONLY.match(clean(para[: starts[0].start()])):
             starts = starts[1:]  # « 2 - Violences … »: a code and its separator, not a list
+        elif starts and _level_and_code(para[: starts[0].end()]):
+            starts = starts[1:]  # « Objectif 1.1 – Renforcer … »: the dash follows the code
         if not starts:
             items.append(_item(para, 0))
             continue
@@ -78,10 +82,19 @@ def _under_coded_head(items: list[CellItem]) -> None:
             it.depth += 1
 
 
+def _level_and_code(head: str) -> bool:
+    """« Objectif 1.1 – » / « Axe 2 - »: a level word, its code and their separator."""
+    marker = read_marker(clean(head) + " X")
+    return marker.kind == "word" and marker.code is not None and clean(marker.label) == "X"
+
+
 def _item(text: str, depth: int) -> CellItem:
     text = _LEADING_GLYPH.sub("", clean(text))  # « - cf. convention NPRU »: a bullet all the same
     marker = read_marker(text)
     if marker.kind in ("number", "word") and marker.code and marker.label.strip():
         # « 1.1 Favoriser … », « Pilier 1 : Cohésion sociale »: the code apart
-        return CellItem(clean(marker.label), depth, marker.code)
+        item = CellItem(clean(marker.label), depth, marker.code)
+        if marker.kind == "word":
+            item.classe, item.niveau = marker.classe, marker.niveau
+        return item
     return CellItem(clean(text), depth)

@@ -194,6 +194,11 @@ def _data_row(b: TreeBuilder, line: int, cells: list[str]) -> None:
                 continue
             owner = last if it.depth > 0 and last is not None else parent
             e = Drafted(classe, it.label, line, code=it.code, niveau=niveau, guessed=guessed)
+            if column is None and it.classe is not None:
+                # no header names the column, but the cell prints its level: « Axe 1 – … »
+                e.classe, e.niveau, e.guessed = it.classe, it.niveau, False
+                if e.classe == CONTEXTUAL:
+                    e.classe = OO if owner and owner.classe in (OS, OO) else OS
             e.sig = ("col", i, it.depth)
             placed = b.attach(e, owner)
             if it.depth == 0:

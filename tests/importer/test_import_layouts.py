@@ -385,3 +385,50 @@ def test_pdf_ruled_table_read_cell_by_cell(tmp_path: Path, run_import) -> None:
         "2.1 Prévenir les addictions",
         "ARS",
     ]
+
+
+def test_word_cells_that_print_their_level_and_a_framed_outline(tmp_path: Path, run_import) -> None:
+    """No header row: « Axe 1 – Cohésion sociale » | « Objectif 1.1 – Renforcer … ». The
+    dash after « Objectif 1.1 » was read as a bullet (two elements « Objectif 1.1 » and
+    « Renforcer … »), the levels printed in the cells were guessed from the position,
+    and a one-column table (a frame) or a table nested in a cell lost its text."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville 2024-2030 de Ville-Exemple", 0)
+    d.add_heading("Le cadre stratégique", 1)
+    grid = d.add_table(rows=0, cols=2)
+    for axe, objectif in [
+        ("Axe 1 – Cohésion sociale", "Objectif 1.1 – Renforcer l'accès aux droits"),
+        ("", "Objectif 1.2 – Lutter contre l'isolement des seniors"),
+        ("Axe 2 – Emploi", "Objectif 2.1 – Favoriser l'insertion des jeunes"),
+    ]:
+        cells = grid.add_row().cells
+        cells[0].text, cells[1].text = axe, objectif
+    grid.cell(0, 0).merge(grid.cell(1, 0))
+    nested = grid.cell(2, 1).add_table(rows=1, cols=1)
+    nested.cell(0, 0).text = "Objectif 2.2 – Soutenir la création d'entreprise"
+    frame = d.add_table(rows=1, cols=1)  # an « encadré » around an axis and its objective
+    frame.cell(0, 0).text = "Axe 3 – Cadre de vie"
+    frame.cell(0, 0).add_paragraph("Objectif 3.1 – Améliorer la propreté", style="List Bullet")
+    path = tmp_path / "niveaux.docx"
+    d.save(str(path))
+    result = run_import(path)
+    elements = _exact(
+        result,
+        """
+Cohésion sociale
+  Renforcer l'accès aux droits
+  Lutter contre l'isolement des seniors
+Emploi
+  Favoriser l'insertion des jeunes
+  Soutenir la création d'entreprise
+Cadre de vie
+  Améliorer la propreté
+""",
+    )
+    by_label = {e["label"]: e for e in elements}
+    assert [by_label["Emploi"][k] for k in ("classe", "niveau", "code")] == ["Axe", "Axe", "2"]
+    droits = by_label["Renforcer l'accès aux droits"]
+    assert (droits["classe"], droits["code"]) == ("ObjectifStrategique", "1.1")
+    assert not any(e.get("a_verifier") for e in elements[:5])  # printed, not guessed
