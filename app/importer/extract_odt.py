@@ -54,6 +54,8 @@ def _walk(node, rendering: Rendering, list_depth: int) -> None:  # type: ignore[
             _walk(child, rendering, list_depth + 1)
         elif tag in ("list-item", "section", "list-header"):
             _walk(child, rendering, list_depth)
+        elif tag == "table" and _one_column(child):
+            _walk_cells(child, rendering)  # a frame around text, read as the body's
         elif tag == "table":
             rendering.blank()
             for row in child.getElementsByType(_row_type()):
@@ -67,6 +69,21 @@ def _walk(node, rendering: Rendering, list_depth: int) -> None:  # type: ignore[
                 if any(cells):
                     rendering.add("\t".join(cells), cells=cells)
             rendering.blank()
+
+
+def _cells(row):  # type: ignore[no-untyped-def]
+    return [c for c in row.childNodes if getattr(c, "qname", (None, None))[1] == "table-cell"]
+
+
+def _one_column(table) -> bool:  # type: ignore[no-untyped-def]
+    """A table whose rows hold one cell each: a frame (« encadré »), not a grid."""
+    return all(len(_cells(row)) <= 1 for row in table.getElementsByType(_row_type()))
+
+
+def _walk_cells(table, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
+    for row in table.getElementsByType(_row_type()):
+        for cell in _cells(row):
+            _walk(cell, rendering, list_depth=-1)
 
 
 def _row_type():  # type: ignore[no-untyped-def]

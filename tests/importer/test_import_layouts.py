@@ -259,7 +259,7 @@ def test_word_cells_of_several_paragraphs_are_several_objectives(
 def test_odt_cells_of_several_paragraphs_are_several_objectives(tmp_path: Path, run_import) -> None:
     from odf.opendocument import OpenDocumentText
     from odf.table import Table, TableCell, TableColumn, TableRow
-    from odf.text import P
+    from odf.text import H, List, ListItem, P
 
     doc = OpenDocumentText()
     table = Table(name="Strategie")
@@ -280,6 +280,17 @@ def test_odt_cells_of_several_paragraphs_are_several_objectives(tmp_path: Path, 
             row.addElement(cell)
         table.addElement(row)
     doc.text.addElement(table)
+    frame = Table(name="Encadre")  # one column: a frame around an outline
+    frame.addElement(TableColumn())
+    row, cell = TableRow(), TableCell()
+    cell.addElement(H(outlinelevel=2, text="Axe 2 : Emploi"))
+    items, item = List(), ListItem()
+    item.addElement(P(text="Objectif 2.1 : Lever les freins à l'emploi"))
+    items.addElement(item)
+    cell.addElement(items)
+    row.addElement(cell)
+    frame.addElement(row)
+    doc.text.addElement(frame)
     path = tmp_path / "odt-cells.odt"
     doc.save(str(path))
     result = run_import(path)
@@ -291,6 +302,8 @@ def test_odt_cells_of_several_paragraphs_are_several_objectives(tmp_path: Path, 
           Ouvrir les écoles le samedi
         Améliorer l'accès à la santé
           Créer un centre de santé
+        Emploi
+          Lever les freins à l'emploi
         """.replace("\n        ", "\n"),
     )
 
