@@ -15,6 +15,7 @@ from pathlib import Path
 from app.importer.errors import ImportFailure
 from app.importer.lines import Rendering
 
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.I)
 
 
@@ -81,8 +82,9 @@ def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
 
 
 def _cell_paragraphs(cell):  # type: ignore[no-untyped-def]
-    """The cell's paragraphs in order, those of a table nested in it included."""
+    """The cell's paragraphs in order, those of a table or a text box in it included."""
     from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     for block in cell.iter_inner_content():
         if isinstance(block, Table):
@@ -94,6 +96,8 @@ def _cell_paragraphs(cell):  # type: ignore[no-untyped-def]
                         yield from _cell_paragraphs(inner)
         else:
             yield block
+            for box in _text_boxes(block._p):  # a text box anchored in the cell
+                yield from (Paragraph(p, block._parent) for p in box.iter(_qn("w:p")))
 
 
 def read_docx(path: Path) -> Rendering:
@@ -119,6 +123,41 @@ def read_docx(path: Path) -> Rendering:
 
 
 def _paragraph(p, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
+    _own_text(p, rendering)
+    boxes = _text_boxes(p._p)
+    if boxes:
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        for box in boxes:
+            rendering.blank()
+            for child in box.iterchildren():
+                if child.tag == _qn("w:p"):
+                    _paragraph(Paragraph(child, p._parent), rendering)
+                elif child.tag == _qn("w:tbl"):
+                    rendering.blank()
+                    _table(Table(child, p._parent), rendering)
+                    rendering.blank()
+
+
+def _text_boxes(element):  # type: ignore[no-untyped-def]
+    """The text boxes anchored in a paragraph (shapes, « encadrés », diagrams drawn in
+    Word), outermost only, each once: Word writes a box twice, as a shape and as its
+    VML fallback (``mc:Fallback``) for older readers."""
+    box_tag, fallback = _qn("w:txbxContent"), f"{{{_MC}}}Fallback"
+    boxes = []
+    for box in element.iter(box_tag):
+        above = box.getparent()
+        while above is not None and above is not element:
+            if above.tag in (box_tag, fallback):
+                break
+            above = above.getparent()
+        else:
+            boxes.append(box)
+    return boxes
+
+
+def _own_text(p, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
     text = re.sub(r"\s+", " ", p.text).strip()
     if not text:
         rendering.blank()

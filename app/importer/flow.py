@@ -41,6 +41,8 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
             b.close_headings(unit.heading)
             b.caption(unit.marker.levels)
         elif unit.kind == "row":
+            if k == 0 or units[k - 1].kind != "row":
+                b.table_begins()
             read_row(b, unit, unit.cells or [])
         elif not unit.label:
             continue

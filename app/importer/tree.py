@@ -253,6 +253,13 @@ class TreeBuilder:
         self.place(("col", 0), e, classe)
         self.stack[-1].col = 0
 
+    def table_begins(self) -> None:
+        """A table's rows hang under the level open where it starts (« Axe 2 : Santé »
+        then a table of its orientations), unless a header row says otherwise. A heading
+        whose level was only guessed (« Le cadre stratégique ») does not hold them."""
+        if not self.columns and self.stack and not self.stack[-1].element.guessed:
+            self.table_base = len(self.stack)
+
     def division(self, line: int, text: str, outside: bool = False) -> None:
         """« PARTIE 2 – LES ENJEUX », « Article 3 – … »: a division of the document, not a
         level of its strategy. It ends every level open above it and is kept, with its

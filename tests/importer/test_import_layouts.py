@@ -445,3 +445,62 @@ Cadre de vie
     droits = by_label["Renforcer l'accès aux droits"]
     assert (droits["classe"], droits["code"]) == ("ObjectifStrategique", "1.1")
     assert not any(e.get("a_verifier") for e in elements[:5])  # printed, not guessed
+
+
+def _text_box(paragraphs: list[str]):  # type: ignore[no-untyped-def]
+    """A Word text box as Word writes it: a shape (wps) and its VML fallback, same text."""
+    from docx.oxml import parse_xml
+
+    inner = "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{t}</w:t></w:r></w:p>' for t in paragraphs
+    )
+    return parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent>'
+        '<mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData '
+        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+        f"<wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx></wps:wsp>"
+        "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>"
+        f"<w:pict><v:shape><v:textbox><w:txbxContent>{inner}</w:txbxContent></v:textbox>"
+        "</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+
+
+def test_word_text_boxes_are_read_once(tmp_path: Path, run_import) -> None:
+    """A strategy drawn in Word text boxes was lost: « aucun élément de stratégie »."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Test-sur-Mer 2024-2030", 0)
+    d.add_paragraph("La stratégie du contrat est présentée dans le schéma ci-dessous.")
+    d.add_paragraph()._p.append(
+        _text_box(
+            [
+                "Axe 1 : Emploi",
+                "Objectif 1.1 : Lever les freins à l'emploi",
+                "Objectif 1.2 : Soutenir l'entrepreneuriat",
+            ]
+        )
+    )
+    d.add_paragraph()._p.append(_text_box(["Axe 2 : Santé"]))
+    cells = d.add_table(rows=1, cols=2).rows[0].cells
+    cells[0].text = "Orientation 2.1 : Promouvoir la santé mentale"
+    cells[1].paragraphs[0]._p.append(_text_box(["Ouvrir une maison des adolescents"]))
+    path = tmp_path / "boites.docx"
+    d.save(str(path))
+    result = run_import(path)
+    _exact(
+        result,
+        """
+Emploi
+  Lever les freins à l'emploi
+  Soutenir l'entrepreneuriat
+Santé
+  Promouvoir la santé mentale
+    Ouvrir une maison des adolescents
+""",
+    )
