@@ -504,3 +504,32 @@ Santé
     Ouvrir une maison des adolescents
 """,
     )
+
+
+def test_markdown_pipe_tables(tmp_path: Path, run_import) -> None:
+    """A Markdown export's table was one element, « | Cohésion sociale | Favoriser … | »."""
+    doc = tmp_path / "export.md"
+    doc.write_text(
+        "# Contrat de ville 2024-2030 de Markdown-les-Bains\n\n## Les orientations\n\n"
+        "| Axe | Objectif stratégique | Objectif opérationnel |\n"
+        "|:---|---|---:|\n"
+        "| Cohésion sociale | Favoriser la réussite éducative | Renforcer le PRE |\n"
+        "| | | Lutter contre le décrochage |\n"
+        "Emploi | Lever les freins \\| les obstacles | Développer la garde d'enfants\n",
+        encoding="utf-8",
+    )
+    result = run_import(doc)
+    _exact(
+        result,
+        """
+Cohésion sociale
+  Favoriser la réussite éducative
+    Renforcer le PRE
+    Lutter contre le décrochage
+Emploi
+  Lever les freins \\| les obstacles
+    Développer la garde d'enfants
+""",
+    )
+    # a text file is its own rendering, byte for byte
+    assert (result.sources / "export.txt").read_bytes() == doc.read_bytes()
