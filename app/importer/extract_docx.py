@@ -16,6 +16,10 @@ from app.importer.errors import ImportFailure
 from app.importer.lines import Rendering
 
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SKIPPED = frozenset(
+    {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", f"{{{_MC}}}Fallback", f"{_W}pPr"}
+)
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.I)
 
 
@@ -52,6 +56,39 @@ def _list_level(paragraph) -> int | None:  # type: ignore[no-untyped-def]
     return None
 
 
+def _text_of(element) -> str:  # type: ignore[no-untyped-def]
+    """A paragraph's text as Word shows it once its tracked changes are accepted.
+
+    python-docx's ``Paragraph.text`` reads only the runs directly in the paragraph
+    (and hyperlinks): it drops tracked insertions (``w:ins``), inline content
+    controls (``w:sdt``), smart tags and field results. Here every ``w:t`` counts,
+    except in deletions, moved-from text, text boxes (read on their own) and the
+    VML copy of a shape; field codes are ``w:instrText``, never ``w:t``.
+    """
+    parts: list[str] = []
+    skip, text, tab, breaks = _SKIPPED, _qn("w:t"), _qn("w:tab"), (_qn("w:br"), _qn("w:cr"))
+    hyphen = _qn("w:noBreakHyphen")
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        for child in node.iterchildren():
+            tag = child.tag
+            if tag in skip:
+                continue
+            if tag == text:
+                parts.append(child.text or "")
+            elif tag == tab:
+                parts.append("\t")
+            elif tag in breaks:
+                parts.append("\n")
+            elif tag == hyphen:
+                parts.append("-")
+            else:
+                walk(child)
+
+    walk(element)
+    return "".join(parts)
+
+
 def _bold(paragraph) -> bool:  # type: ignore[no-untyped-def]
     runs = [r for r in paragraph.runs if r.text.strip()]
     return bool(runs) and all(r.bold for r in runs)
@@ -68,7 +105,7 @@ def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
     parts: list[str] = []
     for p in _cell_paragraphs(cell):
         level = _list_level(p)
-        for k, piece in enumerate(p.text.split("\n")):
+        for k, piece in enumerate(_text_of(p._p).split("\n")):
             text = re.sub(r"\s+", " ", piece).strip()
             if not text:
                 continue
@@ -158,7 +195,7 @@ def _text_boxes(element):  # type: ignore[no-untyped-def]
 
 
 def _own_text(p, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
-    text = re.sub(r"\s+", " ", p.text).strip()
+    text = re.sub(r"\s+", " ", _text_of(p._p)).strip()
     if not text:
         rendering.blank()
         return

@@ -533,3 +533,60 @@ Emploi
     )
     # a text file is its own rendering, byte for byte
     assert (result.sources / "export.txt").read_bytes() == doc.read_bytes()
+
+
+def test_word_text_as_shown_with_tracked_changes_and_content_controls(
+    tmp_path: Path, run_import
+) -> None:
+    """python-docx's paragraph text drops tracked insertions, inline content controls,
+    smart tags and field results: « Axe 1 : » lost its label « Emploi et insertion »."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def xml(fragment: str):  # type: ignore[no-untyped-def]
+        """The fragment, its first tag declaring the w: namespace."""
+        return parse_xml(fragment.replace(">", f" {w}>", 1))
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville 2024-2030 de Révisions", 0)
+    axe = d.add_paragraph("Axe 1 : ")
+    axe._p.append(
+        xml('<w:ins w:id="1" w:author="A"><w:r><w:t>Emploi et insertion</w:t></w:r></w:ins>')
+    )
+    axe._p.append(
+        xml('<w:del w:id="2" w:author="A"><w:r><w:delText> (travail)</w:delText></w:r></w:del>')
+    )
+    objectif = d.add_paragraph("Objectif 1.1 : ")
+    objectif._p.append(
+        xml("<w:sdt><w:sdtContent><w:r><w:t>Lever les freins</w:t></w:r></w:sdtContent></w:sdt>")
+    )
+    objectif._p.append(xml("<w:smartTag><w:r><w:t> à l'emploi</w:t></w:r></w:smartTag>"))
+    second = d.add_paragraph("Objectif 1.2 : Soutenir ")
+    second._p.append(
+        xml(
+            '<w:fldSimple w:instr=" MERGEFIELD public "><w:r><w:t>les jeunes</w:t></w:r></w:fldSimple>'
+        )
+    )
+    for fragment in (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+        "<w:r><w:instrText> REF cible </w:instrText></w:r>",
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
+        "<w:r><w:t> diplômés</w:t></w:r>",
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        second._p.append(xml(fragment))
+    path = tmp_path / "revisions.docx"
+    d.save(str(path))
+    result = run_import(path)
+    _exact(
+        result,
+        """
+Emploi et insertion
+  Lever les freins à l'emploi
+  Soutenir les jeunes diplômés
+""",
+    )
+    rendering = (result.sources / "revisions.txt").read_text(encoding="utf-8")
+    assert "travail" not in rendering and "REF" not in rendering  # deleted text, field code
