@@ -16,6 +16,7 @@ from app.curation.model import Contrat
 from app.curation.provenance import check_provenance
 from app.curation.structure import check_structure
 from app.importer import metadata
+from app.importer.cited import cited_texts, entries
 from app.importer.draft import assign_ids, dump, element_entry, write_atomic
 from app.importer.errors import ImportFailure
 from app.importer.extract import FORMATS, extract
@@ -49,6 +50,7 @@ def documents_in(paths: list[Path]) -> list[Path]:
 
 
 _ELEMENT_ERROR = re.compile(r"^élément « ([^»]+) »")
+_CITED_ERROR = re.compile(r"texte cité « ([^»]+) »")
 
 
 def _verify(path: Path, data: dict[str, Any], elements: list[Drafted], rendering_text: str) -> None:
@@ -73,6 +75,12 @@ def _verify(path: Path, data: dict[str, Any], elements: list[Drafted], rendering
     for err in errors:
         if (m := _ELEMENT_ERROR.match(err.message)) and m.group(1) in by_id:
             by_id[m.group(1)].a_verifier = NOT_FOUND
+    if "contexte" in data:  # a cited text the check cannot find at its line is left out
+        lost = {m.group(1) for err in errors if (m := _CITED_ERROR.search(err.message))}
+        cited = [t for t in data["contexte"]["textes_cites"] if t["id"] not in lost]
+        data["contexte"]["textes_cites"] = cited
+        if not cited:
+            del data["contexte"]
 
 
 def import_document(
@@ -115,6 +123,8 @@ def import_document(
     if builder.contract_description:
         described = sorted(builder.contract_description)  # divisions, dropped headings: in order
         data["description"] = [{"ligne": n, "texte": t} for n, t in described]
+    if cited := cited_texts(lines):
+        data["contexte"] = {"textes_cites": entries(cited)}
     rendering_text = rendering.text()
     data["elements"] = [element_entry(e) for e in builder.elements]
     _verify(path, data, builder.elements, rendering_text)

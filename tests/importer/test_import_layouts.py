@@ -590,3 +590,47 @@ Emploi et insertion
     )
     rendering = (result.sources / "revisions.txt").read_text(encoding="utf-8")
     assert "travail" not in rendering and "REF" not in rendering  # deleted text, field code
+
+
+def test_cited_texts_drafted_for_the_context(tmp_path: Path, run_import) -> None:
+    """The texts a contract cites go to ``contexte.textes_cites``, verbatim at their line,
+    with their printed dates; a text without a full date, or of a kind the vocabulary
+    does not name (décret), is not drafted."""
+    doc = tmp_path / "vu.txt"
+    doc.write_text(
+        "CONTRAT DE VILLE 2024-2030 DE VAL-CITÉ\n\n"
+        "Vu la loi n° 2014-173 du 21 février 2014 de programmation pour la ville et la "
+        "cohésion urbaine, qui fixe le cadre ;\n"
+        "Vu le décret n° 2023-1314 du 28 décembre 2023 modifiant la liste des quartiers ;\n"
+        "Vu la **circulaire** du 15 janvier 2024 relative aux contrats de ville ;\n"
+        "Vu les instructions du 4 avril 2023 et du 31 août 2023.\n\n"
+        "Depuis la loi de 2014, et conformément à la loi du 21 février 2014, les signataires agissent.\n\n"
+        "Axe 1 : Emploi\n- Lever les freins à l'emploi\n",
+        encoding="utf-8",
+    )
+    result = run_import(doc)
+    _exact(result, "Emploi\n  Lever les freins à l'emploi\n")
+    assert result.draft["contexte"]["textes_cites"] == [
+        {
+            "id": "loi-2014-02-21",
+            "nature": "loi",
+            "label": "la loi n° 2014-173 du 21 février 2014 de programmation pour la ville et "
+            "la cohésion urbaine",
+            "ligne": 3,
+            "dates": ["2014-02-21"],
+        },
+        {
+            "id": "circulaire-2024-01-15",
+            "nature": "circulaire",
+            "label": "la circulaire du 15 janvier 2024 relative aux contrats de ville",
+            "ligne": 5,
+            "dates": ["2024-01-15"],
+        },
+        {
+            "id": "instruction-2023-04-04",
+            "nature": "instruction",
+            "label": "les instructions du 4 avril 2023 et du 31 août 2023",
+            "ligne": 6,
+            "dates": ["2023-04-04", "2023-08-31"],
+        },
+    ]

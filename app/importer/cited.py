@@ -1,0 +1,93 @@
+"""Texts a contract cites (« Vu la loi n° 2014-173 du 21 février 2014 … »), drafted for
+``contexte.textes_cites`` (docs/data-format.md).
+
+Only what the vocabulary names (``NATURES_TEXTE``: loi, instruction, circulaire,
+orientations) and only with a full printed date: « la loi de 2014 » names no text
+a reader could find. The label is the printed words from the article before the
+nature word to the end of the clause, as they stand on the line (bold markers and
+doubled spaces dropped, as the check of texts at their lines reads them); each
+text is drafted once, at its first citation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.curation.provenance import normalise
+from app.importer.lines import Line
+
+_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+_DAY = r"(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS.split()) + r")\s+(\d{4})"
+_DATE = re.compile(_DAY, re.I)
+_NATURES = {
+    "loi": "loi",
+    "circulaire": "circulaire",
+    "circulaires": "circulaire",
+    "instruction": "instruction",
+    "instructions": "instruction",
+    "orientations": "orientations",
+}
+# The article (kept in the label, as the curated files do), the nature word, then the
+# clause up to its end: a full stop, a semicolon, a colon, or the end of the line.
+_CITATION = re.compile(
+    r"(?:\b(?:la|les|le|l['’]|une|des|aux|du|cette|ces)\s*)?"
+    r"\b(?P<nature>loi|circulaires?|instructions?|orientations)\b"
+    r"(?P<rest>[^.;:]*)",
+    re.I,
+)
+# Where a cited text's name stops: « , qui … », « , dont … », « et notamment … ».
+_AFTER = re.compile(r",\s+(?:qui|que|dont|lesquel|et\s+notamment|notamment|ainsi)\b", re.I)
+
+
+@dataclass
+class Cited:
+    nature: str
+    label: str
+    ligne: int
+    dates: list[str] = field(default_factory=list)
+
+
+def cited_texts(lines: list[Line]) -> list[Cited]:
+    """The texts cited in ``lines``, in order; table rows are strategy, not citations."""
+    found: list[Cited] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for i, line in enumerate(lines):
+        if line.cells is not None:
+            continue
+        text = normalise(line.text)  # « Les **instructions** du … »: the words, as checked
+        for m in _CITATION.finditer(text):
+            rest = m.group("rest")
+            if cut := _AFTER.search(rest):
+                rest = rest[: cut.start()]
+            dates = [_iso(d) for d in _DATE.finditer(rest)]
+            if not dates:
+                continue
+            label = (text[m.start() : m.start("rest")] + rest).strip(" ,–-")
+            nature = _NATURES[m.group("nature").lower()]
+            key = (nature, tuple(dates))
+            if key not in seen:
+                seen.add(key)
+                found.append(Cited(nature, label, i + 1, dates))
+    return found
+
+
+def _iso(m: re.Match[str]) -> str:
+    month = _MONTHS.split().index(m.group(2).lower()) + 1
+    return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(1)):02d}"
+
+
+def entries(cited: list[Cited]) -> list[dict[str, object]]:
+    """The draft's ``textes_cites``: ids from the nature and first date, unique."""
+    out: list[dict[str, object]] = []
+    used: set[str] = set()
+    for c in cited:
+        base = f"{c.nature}-{c.dates[0]}"
+        ident, n = base, 1
+        while ident in used:
+            n += 1
+            ident = f"{base}-{n}"
+        used.add(ident)
+        entry = {"id": ident, "nature": c.nature, "label": c.label, "ligne": c.ligne}
+        out.append({**entry, "dates": c.dates})
+    return out
