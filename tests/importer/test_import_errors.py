@@ -28,7 +28,28 @@ def _encrypted_pdf(path: Path) -> None:
     c.save()
 
 
+def _zip_bomb(path: Path) -> None:
+    """A Word file whose document part unpacks to 60 MB of blanks (≈ 60 kB packed):
+    python-docx would read it whole (1.2 GB resident at 600 MB unpacked)."""
+    import zipfile
+
+    import docx
+
+    plain = path.with_suffix(".plain.docx")
+    d = docx.Document()
+    d.add_paragraph("Axe 1 - Emploi")
+    d.save(str(plain))
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<!--" + b" " * 60_000_000 + b"--></w:body>")
+            dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    plain.unlink()
+
+
 CASES = {
+    "bombe.docx": (_zip_bomb, "archive suspecte"),
     "scan.pdf": (_scanned_pdf, "sans couche texte"),
     "chiffre.pdf": (_encrypted_pdf, "chiffré"),
     "corrompu.docx": (lambda p: p.write_bytes(b"PK\x03\x04 pas un vrai docx"), "corrompu"),
