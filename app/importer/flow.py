@@ -78,8 +78,9 @@ def _division(unit: Unit) -> bool:
 
 
 def _names_level(unit: Unit) -> bool:
-    """A unit that starts the strategy again after a context division: a level word."""
-    return unit.marker.kind == "word" and unit.marker.classe is not None
+    """A unit that starts the strategy again after a context division: a level word
+    (« Axe 3 : … », « • Objectif 1.1 : … », « II. PILIER EMPLOI »)."""
+    return unit.marker.classe is not None
 
 
 def _is_title(b: TreeBuilder, unit: Unit) -> bool:

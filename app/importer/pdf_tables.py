@@ -2,11 +2,11 @@
 
 A contract's strategy is often a table drawn with rules (« Orientations |
 Objectifs opérationnels | Pilotes »). Read as text lines, its cells run
-together across columns and its wrapped cells across rows; pdfplumber finds
-the grid from the rules and gives each cell its own text, a merged cell once
-(``None`` elsewhere). Only the pages whose content draws paths are opened with
-it (pdfplumber reads a page ≈ 20× slower than PDFium): a page of plain text
-never pays for it.
+together across columns and its wrapped cells across rows. pdfplumber finds
+the grid from the rules, a merged cell once (``None`` elsewhere); PDFium reads
+the text in each cell (``extract_pdf``). Only the pages whose content draws
+paths are opened with pdfplumber (it reads a page ≈ 20× slower than PDFium): a
+page of plain text never pays for it.
 """
 
 from __future__ import annotations
