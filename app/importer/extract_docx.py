@@ -109,8 +109,8 @@ def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
             text = re.sub(r"\s+", " ", piece).strip()
             if not text:
                 continue
-            if parts and text[:1].islower():
-                parts[-1] += " " + text
+            if parts and text[:1].islower() and (k > 0 or level is None):
+                parts[-1] += " " + text  # a list item of its own starts its own part
                 continue
             if k == 0 and level is not None and not re.match(r"^[-–•o■➤›]\s", text):
                 text = ("o " if level > 0 else "- ") + text

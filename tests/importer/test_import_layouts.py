@@ -634,3 +634,31 @@ def test_cited_texts_drafted_for_the_context(tmp_path: Path, run_import) -> None
             "dates": ["2023-04-04", "2023-08-31"],
         },
     ]
+
+
+def test_word_cell_lists_in_lower_case_stay_items(tmp_path: Path, run_import) -> None:
+    """Bullet items of a cell that start in lower case (« accompagner … ») are items of
+    their own; only a plain paragraph or a hand-broken line in lower case continues."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville 2024-2030 de Minuscules", 0)
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Orientations stratégiques"
+    table.cell(0, 1).text = "Objectifs opérationnels"
+    table.cell(1, 0).text = "Favoriser l'emploi"
+    cell = table.cell(1, 1)
+    cell.paragraphs[0].text = "accompagner les jeunes"
+    cell.paragraphs[0].style = "List Bullet"
+    cell.add_paragraph("soutenir les femmes", style="List Bullet")
+    cell.add_paragraph("éloignées de l'emploi")  # a plain paragraph: the label goes on
+    path = tmp_path / "minuscules.docx"
+    d.save(str(path))
+    _exact(
+        run_import(path),
+        """
+Favoriser l'emploi
+  accompagner les jeunes
+  soutenir les femmes éloignées de l'emploi
+""",
+    )
