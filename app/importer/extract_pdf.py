@@ -21,7 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from app.importer.errors import ImportFailure
 from app.importer.lines import Line, Rendering
-from app.importer.pdf_tables import Box, RuledTable, ruled_grids
+from app.importer.pdf_tables import Box, RuledTable, continued_row, joined, ruled_grids
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*(?:(?:/|sur)\s*\d{1,4})?\s*$", re.I
@@ -118,21 +118,28 @@ def read_pdf(path: Path) -> Rendering:
     ]
     spacing = median(spacings) if spacings else body * 1.2 or 14.0
     rendering = Rendering(headers_removed=True)
+    open_table: tuple[RuledTable, Line] | None = None  # last on its page, and its last row
     for number, (height, printed) in enumerate(pages, start=1):
         previous: _PrintedLine | None = None
+        first = True
         for ln in _with_tables(printed, tables.get(number, []), height):
             if isinstance(ln, RuledTable):
+                rows = ln.rows
+                if first and open_table is not None:
+                    rows = _go_on(ln, *open_table)
                 rendering.blank()
-                for row in ln.rows:
+                for row in rows:
                     rendering.add("\t".join(row), cells=row, page=number)
+                open_table = (ln, rendering.lines[-1]) if rows else open_table
                 rendering.blank()
-                previous = None
+                previous, first = None, False
                 continue
             if ln.size == 0.0 and previous is not None:
                 ln.size, ln.bold = previous.size, previous.bold
             at_edge = ln.top > height * (1 - EDGE) or ln.top < height * EDGE + 12
             if at_edge and (_key(ln.text) in running or _PAGE_NUMBER.match(ln.text)):
                 continue
+            first, open_table = False, None
             if previous is not None and (
                 ln.size != previous.size
                 or previous.top - ln.top > max(spacing, ln.size * 1.2) * 1.45
@@ -146,6 +153,17 @@ def read_pdf(path: Path) -> Rendering:
             previous = ln
         rendering.blank()
     return rendering
+
+
+def _go_on(table: RuledTable, before: RuledTable, last: Line) -> list[list[str]]:
+    """The rows of ``table`` to write, once the half of a row the page break cut off is
+    joined to its first half (``last``, already written) — so its labels stay whole."""
+    k = continued_row(table, before)
+    if k is None or last.cells is None:
+        return table.rows
+    last.cells = joined(last.cells, table.rows[k])
+    last.text = "\t".join(last.cells).replace("\n", " ")
+    return table.rows[:k] + table.rows[k + 1 :]
 
 
 def _tables(path: Path, pdf: pdfium.PdfDocument, pages: list[int]) -> dict[int, list[RuledTable]]:

@@ -72,6 +72,24 @@ def cell_text(raw: str | None) -> str:
     return "\n".join(items)
 
 
+def continued_row(table: RuledTable, before: RuledTable) -> int | None:
+    """The row of ``table`` (first on its page) that goes on with the last row of ``before``
+    (last on the page before): a row broken by the page break, each of its filled cells
+    going on in lower case; after the header row, when the table prints it again."""
+    start = 1 if table.rows and before.rows and table.rows[0] == before.rows[0] else 0
+    if start >= len(table.rows):
+        return None
+    filled = [c for c in table.rows[start] if c]
+    return start if filled and all(c[:1].islower() for c in filled) else None
+
+
+def joined(upper: list[str], lower: list[str]) -> list[str]:
+    """The two halves of a row broken by a page break, cell by cell."""
+    width = max(len(upper), len(lower))
+    halves = [(upper + [""] * width)[:width], (lower + [""] * width)[:width]]
+    return [f"{a} {b}" if a and b else a or b for a, b in zip(*halves, strict=True)]
+
+
 def ruled_grids(path: Path, pages: list[int]) -> dict[int, list[RuledTable]]:
     """The grids of the ruled tables of the given pages (1-based), by page. Their text is
     read by the caller: PDFium decodes the fonts pdfminer leaves as ``(cid:127)``."""

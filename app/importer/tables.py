@@ -97,7 +97,10 @@ def read_row(b: TreeBuilder, unit: Unit, items: list[str]) -> None:
     if len(filled) > 1:
         captions = [_header_cell(c) for _, c in filled]
     if all(captions) and (len(filled) > 1 or len(captions[0] or []) > 1):
-        b.caption([lv for cap in captions if cap for lv in cap], rows=True)
+        levels = [lv for cap in captions if cap for lv in cap]
+        if b.row_table and b.columns == [(c, singular(n)) for c, n in levels]:
+            return  # the header printed again at the top of a page: the table goes on
+        b.caption(levels, rows=True)
         return
     if (
         len(filled) > 1
@@ -105,6 +108,8 @@ def read_row(b: TreeBuilder, unit: Unit, items: list[str]) -> None:
         and all(cap or _other_column(c) for cap, (_, c) in zip(captions, filled, strict=True))
     ):
         # « Objectifs | Actions | Pilotes | Calendrier »: level columns and others
+        if b.row_table and b.header == cells:
+            return  # printed again at the top of a page
         _mixed_header(b, cells)
         return
     if len(filled) == 1 and filled[0][0] == 0:  # a heading row, often merged across
@@ -149,6 +154,7 @@ def _property_cell(b: TreeBuilder, i: int, line: int, items: list[CellItem]) -> 
 
 
 def _mixed_header(b: TreeBuilder, cells: list[str]) -> None:
+    b.header = cells
     levels = [_header_cell(c) if c.strip() else None for c in cells]
     b.caption([cap[0] for cap in levels if cap], rows=True)
     b.columns = [(cap[0][0], singular(cap[0][1])) if cap else None for cap in levels]

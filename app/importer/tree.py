@@ -71,6 +71,7 @@ class TreeBuilder:
         self.pending: tuple[str, str] | None = None
         self.columns: list[tuple[str, str] | None] | None = None
         self.properties: dict[int, str] = {}  # table columns of indicators, expected results
+        self.header: list[str] = []  # the last header row with other columns (pilots…)
         self.table_base = 0
         self.last_in_col: list[Drafted | None] = []
         self.collect: list[tuple[int, str]] | None = None

@@ -662,3 +662,65 @@ Favoriser l'emploi
   soutenir les femmes éloignées de l'emploi
 """,
     )
+
+
+def _grid(c, top: float, rows: list[tuple[float, list[list[str]]]]) -> None:  # type: ignore[no-untyped-def]
+    """A table drawn rule by rule, as a word processor exports it: rows of (height,
+    lines of text per column)."""
+    xs, y, ys = (60, 230, 530), top, [top]
+    for height, cells in rows:
+        for col, lines in enumerate(cells):
+            for k, line in enumerate(lines):
+                c.drawString(xs[col] + 4, y - 14 - k * 13, line)
+        y -= height
+        ys.append(y)
+    for at in ys:
+        c.line(xs[0], at, xs[-1], at)
+    for x in xs:
+        c.line(x, ys[0], x, ys[-1])
+
+
+def test_pdf_table_row_broken_by_a_page_break(tmp_path: Path, run_import) -> None:
+    """A row cut by the page break came out as two rows: « Développer l'accompagnement
+    à la » and « scolarité dans les centres sociaux », two elements. The header printed
+    again on the next page cut the table: « Créer un centre de santé » lost its parent."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "coupure.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(60, A4[1] - 60, "Contrat de ville 2024-2030 de Coupure")
+    c.setFont("Helvetica", 10)
+    header = (22.0, [["Orientations stratégiques"], ["Objectifs opérationnels"]])
+    _grid(
+        c,
+        A4[1] - 100,
+        [
+            header,
+            (36, [["1. Favoriser l'emploi"], ["1.1 Lever les freins à l'emploi des", "femmes"]]),
+            (36, [["2. Améliorer la santé"], ["2.1 Développer l'accompagnement à la"]]),
+        ],
+    )
+    c.showPage()
+    c.setFont("Helvetica", 10)
+    _grid(
+        c,
+        A4[1] - 60,
+        [
+            header,
+            (36, [[""], ["scolarité dans les centres sociaux"]]),
+            (36, [[""], ["2.2 Créer un centre de santé"]]),
+        ],
+    )
+    c.save()
+    _exact(
+        run_import(path),
+        """
+Favoriser l'emploi
+  Lever les freins à l'emploi des femmes
+Améliorer la santé
+  Développer l'accompagnement à la scolarité dans les centres sociaux
+  Créer un centre de santé
+""",
+    )
