@@ -195,7 +195,11 @@ _RULES = (4, 1500)  # paths on a page that may hold a ruled table: fewer is no g
 
 def _draws_rules(page: pdfium.PdfPage) -> bool:
     """Whether the page draws enough paths to hold a ruled table, and not so many that it
-    is a chart or a map (pdfplumber takes ≈ 0.4 s on a page of 5,000 strokes)."""
+    is a chart or a map (pdfplumber takes ≈ 0.4 s on a page of 5,000 strokes). A page
+    turned by ``/Rotate`` keeps its lines: pdfplumber gives its grid turned, PDFium
+    its text unturned (a landscape page, wider than tall, has no such turn)."""
+    if page.get_rotation() != 0:
+        return False
     paths = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2)
     low, high = _RULES
     count = sum(1 for _ in zip(range(high + 1), paths, strict=False))
