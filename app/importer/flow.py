@@ -46,7 +46,12 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
             read_row(b, unit, unit.cells or [])
         elif not unit.label:
             continue
-        elif unit.kind == "text" and _before_table(nxt) and _title_like(unit.label):
+        elif (
+            unit.kind == "text"
+            and _before_table(nxt)
+            and _title_like(unit.label)
+            and not (not b.elements and "contrat" in unit.label.casefold())  # the document's
+        ):
             b.item(unit, ("table-title",))
         elif unit.kind == "text":
             if b.columns and not b.row_table and _cell_like(unit.label):

@@ -724,3 +724,35 @@ Améliorer la santé
   Créer un centre de santé
 """,
     )
+
+
+def test_pdf_landscape_table_right_under_the_title(tmp_path: Path, run_import) -> None:
+    """The document's title printed in body type right above the table was taken for the
+    table's title: « Contrat de ville … » became an Axe holding the whole strategy."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "paysage.pdf"
+    width, height = landscape(A4)
+    c = canvas.Canvas(str(path), pagesize=(width, height))
+    c.setFont("Helvetica", 10)
+    c.drawString(60, height - 60, "Contrat de ville 2024-2030 de Paysage")
+    _grid(
+        c,
+        height - 100,
+        [
+            (22, [["Orientations stratégiques"], ["Objectifs opérationnels"]]),
+            (36, [["1. Favoriser l'emploi"], ["1.1 Lever les freins"]]),
+            (36, [["2. Améliorer la santé"], ["2.1 Créer un centre de santé"]]),
+        ],
+    )
+    c.save()
+    _exact(
+        run_import(path),
+        """
+Favoriser l'emploi
+  Lever les freins
+Améliorer la santé
+  Créer un centre de santé
+""",
+    )
