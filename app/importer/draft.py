@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from app.importer.tree import Drafted
+from app.importer.drafted import Drafted
 
 _PREFIX = {
     "Pilier": "pilier",

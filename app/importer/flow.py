@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
+from app.importer.drafted import is_narrative
 from app.importer.tables import read_row
-from app.importer.tree import TreeBuilder, is_narrative
+from app.importer.tree import TreeBuilder
 from app.importer.units import Unit
 from app.importer.vocabulary import caption_levels, context_chapter
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from app.importer.drafted import Drafted
 from app.importer.flow import feed
 from app.importer.lines import Line
 from app.importer.noise import noise_lines
-from app.importer.tree import Drafted, TreeBuilder
+from app.importer.tree import TreeBuilder
 from app.importer.units import build_units
 from app.importer.vocabulary import context_chapter
 

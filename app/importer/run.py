@@ -18,10 +18,10 @@ from app.curation.structure import check_structure
 from app.importer import metadata
 from app.importer.cited import cited_texts, entries
 from app.importer.draft import assign_ids, dump, element_entry, write_atomic
+from app.importer.drafted import GUESSED, Drafted
 from app.importer.errors import ImportFailure
 from app.importer.extract import FORMATS, extract
 from app.importer.recognise import recognise
-from app.importer.tree import GUESSED, Drafted
 from app.sources import write_source
 
 NOT_FOUND = "libellé introuvable à sa ligne dans le rendu texte : à vérifier"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from app.importer.cells import CellItem, split_cell
+from app.importer.drafted import Drafted, is_narrative
 from app.importer.markers import read_marker
-from app.importer.tree import Drafted, TreeBuilder, is_narrative
+from app.importer.tree import TreeBuilder
 from app.importer.units import Unit, clean, is_caps
 from app.importer.vocabulary import (
     CONTEXTUAL,

@@ -10,8 +10,9 @@ says it, the class follows from the position and the element is flagged.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from app.importer.drafted import Drafted
 from app.importer.units import Unit
 from app.importer.vocabulary import (
     AXE,
@@ -27,27 +28,7 @@ from app.importer.vocabulary import (
     singular,
 )
 
-GUESSED = "niveau déduit de la position : aucun mot de niveau ni en-tête imprimé"
 _CONTINUED = re.compile(r"\s*\((?:\d+\s*/\s*\d+|suite)\)\s*$", re.I)
-_SENTENCE = re.compile(r"[.!?] [A-ZÀ-Ý]")
-
-
-@dataclass
-class Drafted:
-    classe: str
-    label: str
-    ligne: int
-    parent: Drafted | None = None
-    code: str | None = None
-    niveau: str | None = None
-    a_verifier: str | None = None
-    guessed: bool = False
-    sig: tuple[object, ...] = ()
-    id: str = ""
-    description: list[tuple[int, str]] = field(default_factory=list)
-    resultats_attendus: list[tuple[int, str]] = field(default_factory=list)
-    indicateurs: list[tuple[int, str]] = field(default_factory=list)
-    children: list[Drafted] = field(default_factory=list)
 
 
 @dataclass
@@ -56,11 +37,6 @@ class _Level:
     element: Drafted
     col: int | None = None
     section: int = 99  # heading level of the section it was opened in (99: none)
-
-
-def is_narrative(label: str) -> bool:
-    """Prose, not a heading: long, or several sentences."""
-    return len(label) > 320 or (len(label) > 160 and bool(_SENTENCE.search(label[:-2])))
 
 
 class TreeBuilder:
