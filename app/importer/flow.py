@@ -69,8 +69,10 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
 
 # The divisions of a document (legal or editorial), numbered: never a level of the strategy.
 _DIVISION = re.compile(
-    r"(?i)^(?:partie|chapitre|titre|section|article|annexe|sous-partie)\s+"
+    r"(?i)^(?:(?:partie|chapitre|titre|section|article|annexe|sous-partie)\s+"
     r"(?:n[°º]\s*)?(?:\d{1,2}\b|[IVXL]{1,5}\b|premi[eè]re?\b|[A-Z]\b)"
+    r"|(?:premi[eè]re|deuxi[eè]me|seconde|troisi[eè]me|quatri[eè]me|cinqui[eè]me|"
+    r"sixi[eè]me)\s+partie\b)"
 )
 
 

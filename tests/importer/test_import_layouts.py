@@ -35,7 +35,7 @@ Axe 2 : Santé
 Objectif stratégique 2.1 : Améliorer l'accès aux soins
 - Déployer un centre de santé
 
-Chapitre 3 - Gouvernance et évaluation
+DEUXIÈME PARTIE : GOUVERNANCE ET ÉVALUATION
 
 Le comité de pilotage se réunit une fois par an.
 
@@ -83,6 +83,7 @@ def test_a_sentence_about_the_signatories_does_not_end_the_document(
     # the legal divisions are the contract's own text, in document order, not elements
     assert "Article 2 - Les engagements des signataires" in described
     assert "TITRE II - LA STRATÉGIE" in described
+    assert "DEUXIÈME PARTIE : GOUVERNANCE ET ÉVALUATION" in described
     lines = [d["ligne"] for d in result.draft["description"]]
     assert lines == sorted(lines)
     # the signature block is still left out: nothing drawn from « Le maire »
@@ -94,7 +95,7 @@ def test_an_annex_after_the_strategy_is_not_strategy(tmp_path: Path, run_import)
     objective became its children; « prioritaires » read as the level word « priorité »."""
     doc = tmp_path / "annexe.txt"
     doc.write_text(
-        ARTICLES_TEXT.split("Chapitre 3")[0]
+        ARTICLES_TEXT.split("DEUXIÈME PARTIE")[0]
         + "Annexe 3 - Liste des quartiers prioritaires\n\nLes Tilleuls\n- 2 300 habitants\n"
         + "Le Plateau\n- 1 800 habitants\n\nAxe 3 : Emploi\n- Soutenir les missions locales\n",
         encoding="utf-8",
