@@ -123,7 +123,7 @@ def _cell_paragraphs(cell):  # type: ignore[no-untyped-def]
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    for block in cell.iter_inner_content():
+    for block in _inner(cell):
         if isinstance(block, Table):
             for row in block.rows:
                 seen: set[int] = set()
@@ -227,6 +227,19 @@ def _blocks(body):  # type: ignore[no-untyped-def]
             yield block
 
 
+def _inner(cell):  # type: ignore[no-untyped-def]
+    """A cell's paragraphs and tables in order, also inside content controls (python-docx's
+    ``iter_inner_content`` skips a ``w:sdt`` wrapping them)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for block in _blocks(cell._tc):
+        if block.tag == _qn("w:p"):
+            yield Paragraph(block, cell)
+        elif block.tag == _qn("w:tbl"):
+            yield Table(block, cell)
+
+
 def _table(table, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
     if all(len({id(c._tc) for c in row.cells}) <= 1 for row in table.rows):
         _frame(table, rendering)
@@ -258,7 +271,7 @@ def _frame(table, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            for block in cell.iter_inner_content():
+            for block in _inner(cell):
                 if isinstance(block, Table):
                     rendering.blank()
                     _table(block, rendering)

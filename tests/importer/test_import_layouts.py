@@ -757,3 +757,37 @@ Améliorer la santé
   Créer un centre de santé
 """,
     )
+
+
+def test_word_cell_content_in_a_content_control(tmp_path: Path, run_import) -> None:
+    """A template's cell whose paragraphs sit in a content control (``w:sdt``) was read
+    empty: python-docx's ``iter_inner_content`` skips the control."""
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville 2024-2030 de Modèle", 0)
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Orientations stratégiques"
+    table.cell(0, 1).text = "Objectifs opérationnels"
+    table.cell(1, 0).text = "Favoriser l'emploi"
+    tc = table.cell(1, 1)._tc
+    tc.remove(tc.p_lst[0])
+    tc.append(
+        parse_xml(
+            '<w:sdt xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            "<w:sdtContent><w:p><w:r><w:t>Lever les freins à l'emploi</w:t></w:r></w:p>"
+            "<w:p><w:r><w:t>Soutenir la création d'entreprise</w:t></w:r></w:p>"
+            "</w:sdtContent></w:sdt>"
+        )
+    )
+    path = tmp_path / "modele.docx"
+    d.save(str(path))
+    _exact(
+        run_import(path),
+        """
+Favoriser l'emploi
+  Lever les freins à l'emploi
+  Soutenir la création d'entreprise
+""",
+    )
