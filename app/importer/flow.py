@@ -36,6 +36,8 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
             if unit.label:
                 b.contract_description.append((unit.line, unit.label))
             continue
+        if b.outside and unit.kind == "row" and not _names_columns(unit):
+            continue  # a table of an annex (QPV, figures, budget): in the rendering only
         b.outside = False
         if unit.kind == "caption":
             assert unit.marker.levels is not None
@@ -89,6 +91,11 @@ def _names_level(unit: Unit) -> bool:
     """A unit that starts the strategy again after a context division: a level word
     (« Axe 3 : … », « • Objectif 1.1 : … », « II. PILIER EMPLOI »)."""
     return unit.marker.classe is not None
+
+
+def _names_columns(unit: Unit) -> bool:
+    """A table row whose cells name levels (« Axes | Objectifs »): the strategy again."""
+    return any(caption_levels(" ".join(c.split())) for c in unit.cells or [] if c.strip())
 
 
 def _is_title(b: TreeBuilder, unit: Unit) -> bool:

@@ -97,7 +97,9 @@ def test_an_annex_after_the_strategy_is_not_strategy(tmp_path: Path, run_import)
     doc.write_text(
         ARTICLES_TEXT.split("DEUXIÈME PARTIE")[0]
         + "Annexe 3 - Liste des quartiers prioritaires\n\nLes Tilleuls\n- 2 300 habitants\n"
-        + "Le Plateau\n- 1 800 habitants\n\nAxe 3 : Emploi\n- Soutenir les missions locales\n",
+        + "Le Plateau\n- 1 800 habitants\n\n"
+        + "| Quartier | Population |\n|---|---|\n| Les Tilleuls | 2 300 |\n| Le Plateau | 1 800 |\n\n"
+        + "Axe 3 : Emploi\n- Soutenir les missions locales\n",
         encoding="utf-8",
     )
     result = run_import(doc)
