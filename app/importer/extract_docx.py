@@ -12,6 +12,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from app.importer.docx_numbering import Numbering
 from app.importer.errors import ImportFailure
 from app.importer.lines import Rendering
 
@@ -149,18 +150,19 @@ def read_docx(path: Path) -> Rendering:
     except Exception as exc:  # python-docx raises PackageNotFoundError and lxml errors
         raise ImportFailure(path, f"fichier Word illisible ou corrompu ({exc})") from exc
     rendering = Rendering()
+    numbering = Numbering.of(document)
     for block in _blocks(document.element.body):
         if block.tag == _qn("w:p"):
-            _paragraph(Paragraph(block, document), rendering)
+            _paragraph(Paragraph(block, document), rendering, numbering)
         elif block.tag == _qn("w:tbl"):
             rendering.blank()
-            _table(Table(block, document), rendering)
+            _table(Table(block, document), rendering, numbering)
             rendering.blank()
     return rendering
 
 
-def _paragraph(p, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
-    _own_text(p, rendering)
+def _paragraph(p, rendering: Rendering, numbering: Numbering) -> None:  # type: ignore[no-untyped-def]
+    _own_text(p, rendering, numbering)
     boxes = _text_boxes(p._p)
     if boxes:
         from docx.table import Table
@@ -170,10 +172,10 @@ def _paragraph(p, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
             rendering.blank()
             for child in box.iterchildren():
                 if child.tag == _qn("w:p"):
-                    _paragraph(Paragraph(child, p._parent), rendering)
+                    _paragraph(Paragraph(child, p._parent), rendering, numbering)
                 elif child.tag == _qn("w:tbl"):
                     rendering.blank()
-                    _table(Table(child, p._parent), rendering)
+                    _table(Table(child, p._parent), rendering, numbering)
                     rendering.blank()
 
 
@@ -194,7 +196,8 @@ def _text_boxes(element):  # type: ignore[no-untyped-def]
     return boxes
 
 
-def _own_text(p, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
+def _own_text(p, rendering: Rendering, numbering: Numbering) -> None:  # type: ignore[no-untyped-def]
+    number = numbering.label(p._p)  # counted for every paragraph, in order
     text = re.sub(r"\s+", " ", _text_of(p._p)).strip()
     if not text:
         rendering.blank()
@@ -206,6 +209,8 @@ def _own_text(p, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
     heading = _outline(p)
     if level is not None and heading is None:
         text = "  " * level + ("o " if level > 0 else "- ") + text
+    elif heading is not None and number:
+        text = f"{number} {text}"  # « 2.1 », « Axe 3 : »: what the page prints
     rendering.blank()
     rendering.add(
         text,
@@ -240,9 +245,9 @@ def _inner(cell):  # type: ignore[no-untyped-def]
             yield Table(block, cell)
 
 
-def _table(table, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
+def _table(table, rendering: Rendering, numbering: Numbering) -> None:  # type: ignore[no-untyped-def]
     if all(len({id(c._tc) for c in row.cells}) <= 1 for row in table.rows):
-        _frame(table, rendering)
+        _frame(table, rendering, numbering)
         return
     previous: list[object] = []
     for row in table.rows:
@@ -260,7 +265,7 @@ def _table(table, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
             rendering.add("\t".join(cells), cells=cells)
 
 
-def _frame(table, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
+def _frame(table, rendering: Rendering, numbering: Numbering) -> None:  # type: ignore[no-untyped-def]
     """A table of one column is a frame around text (« encadré »), not a grid: its
     paragraphs, lists and nested tables are read as the body's own."""
     from docx.table import Table
@@ -274,7 +279,7 @@ def _frame(table, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
             for block in _inner(cell):
                 if isinstance(block, Table):
                     rendering.blank()
-                    _table(block, rendering)
+                    _table(block, rendering, numbering)
                     rendering.blank()
                 else:
-                    _paragraph(block, rendering)
+                    _paragraph(block, rendering, numbering)

@@ -55,9 +55,14 @@ def _numbered(text: str, roman_letters: bool) -> Marker | None:
     """A printed code; when its label starts with a level word (« I. PILIER COHÉSION
     SOCIALE », « 2 - Axe : Emploi »), that word gives the class."""
     marker = _code(text, roman_letters)
-    if marker is not None and (worded := _worded(marker.label, True)) and not worded.code:
-        marker.classe, marker.niveau = worded.classe, worded.niveau
-        marker.label = worded.label
+    if marker is not None and (worded := _worded(marker.label, True)):
+        if worded.code and worded.label.strip():
+            # « 2.1 Axe 1 : Emploi »: a section number (Word's heading numbering) before
+            # a level word with its own code: the level word and its code say the level
+            return worded
+        if not worded.code:
+            marker.classe, marker.niveau = worded.classe, worded.niveau
+            marker.label = worded.label
     return marker
 
 

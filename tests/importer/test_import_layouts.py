@@ -793,3 +793,105 @@ Favoriser l'emploi
   Soutenir la création d'entreprise
 """,
     )
+
+
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _numbering(document, ident: str, texts: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    """A multi-level list definition (``lvlText``, ``numFmt`` per level) and its instance."""
+    from docx.oxml import parse_xml
+
+    levels = "".join(
+        f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for k, (text, fmt) in enumerate(texts)
+    )
+    root = document.part.numbering_part.element
+    root.insert(
+        0, parse_xml(f'<w:abstractNum {_W_NS} w:abstractNumId="{ident}">{levels}</w:abstractNum>')
+    )
+    root.append(
+        parse_xml(f'<w:num {_W_NS} w:numId="{ident}"><w:abstractNumId w:val="{ident}"/></w:num>')
+    )
+
+
+def _num_pr(ident: str, level: int):  # type: ignore[no-untyped-def]
+    from docx.oxml import parse_xml
+
+    return parse_xml(
+        f'<w:numPr {_W_NS}><w:ilvl w:val="{level}"/><w:numId w:val="{ident}"/></w:numPr>'
+    )
+
+
+def test_word_heading_numbers_word_generates(tmp_path: Path, run_import) -> None:
+    """« Axe %1 : » in the numbering of a heading: the XML holds « Emploi et insertion »,
+    the page « Axe 1 : Emploi et insertion ». The level word and the code were lost."""
+    import docx
+
+    d = docx.Document()
+    _numbering(d, "90", [("Axe %1 :", "decimal"), ("Objectif %1.%2 –", "decimal")])
+    d.add_heading("Contrat de ville 2024-2030 de Numérotée", 0)
+    for text, style, level in [
+        ("Emploi et insertion", "Heading 1", 0),
+        ("Lever les freins à l'emploi", "Heading 2", 1),
+        ("Soutenir la création d'entreprise", "Heading 2", 1),
+        ("Santé", "Heading 1", 0),
+        ("Promouvoir la santé mentale", "Heading 2", 1),
+    ]:
+        d.add_paragraph(text, style=style)._p.get_or_add_pPr().append(_num_pr("90", level))
+    path = tmp_path / "numerotee.docx"
+    d.save(str(path))
+    result = run_import(path)
+    elements = _exact(
+        result,
+        """
+Emploi et insertion
+  Lever les freins à l'emploi
+  Soutenir la création d'entreprise
+Santé
+  Promouvoir la santé mentale
+""",
+    )
+    got = [(e["classe"], e.get("code")) for e in elements]
+    assert got == [
+        ("Axe", "1"),
+        ("ObjectifStrategique", "1.1"),
+        ("ObjectifStrategique", "1.2"),
+        ("Axe", "2"),
+        ("ObjectifStrategique", "2.1"),
+    ]
+    rendering = (result.sources / "numerotee.txt").read_text(encoding="utf-8")
+    assert "Objectif 2.1 – Promouvoir la santé mentale" in rendering  # as the page prints it
+
+
+def test_word_section_numbers_before_typed_level_words(tmp_path: Path, run_import) -> None:
+    """Heading styles numbered « 1. », « 2.1 », « 2.1.1 » over headings that type their own
+    level and code (« Axe 1 : Emploi »): the typed level word and code still decide."""
+    import docx
+
+    d = docx.Document()
+    _numbering(d, "91", [("%1.", "decimal"), ("%1.%2", "decimal"), ("%1.%2.%3", "decimal")])
+    for name, level in (("Heading 1", 0), ("Heading 2", 1), ("Heading 3", 2)):
+        d.styles[name].element.get_or_add_pPr().append(_num_pr("91", level))
+    d.add_heading("Contrat de ville 2024-2030 de Sections", 0)
+    d.add_heading("Le contexte", 1)
+    d.add_paragraph("Le quartier compte 3 000 habitants.")
+    d.add_heading("La stratégie", 1)
+    d.add_heading("Axe 1 : Emploi", 2)
+    d.add_heading("Objectif 1.1 : Lever les freins", 3)
+    d.add_heading("Axe 2 : Santé", 2)
+    d.add_heading("Objectif 2.1 : Promouvoir la santé mentale", 3)
+    path = tmp_path / "sections.docx"
+    d.save(str(path))
+    result = run_import(path)
+    elements = _exact(
+        result,
+        "Emploi\n  Lever les freins\nSanté\n  Promouvoir la santé mentale\n",
+    )
+    assert [(e["classe"], e.get("code")) for e in elements][:2] == [
+        ("Axe", "1"),
+        ("ObjectifStrategique", "1.1"),
+    ]
+    rendering = (result.sources / "sections.txt").read_text(encoding="utf-8")
+    assert "2.2.1 Objectif 2.1 : Promouvoir la santé mentale" in rendering
