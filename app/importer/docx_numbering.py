@@ -161,7 +161,8 @@ class Numbering:
                 counters[k] = start - 1  # a list instance that starts again
         counters[level] = counters.get(level, levels[level].start - 1) + 1
         for deeper, lvl in levels.items():
-            if deeper > level and (lvl.restart is None or 0 < lvl.restart <= level + 1):
+            # w:lvlRestart="n": starts again only after a level up to n (1-based); 0: never
+            if deeper > level and (lvl.restart is None or level + 1 <= lvl.restart):
                 counters.pop(deeper, None)
         text = levels[level].text
         for k in range(level, -1, -1):
