@@ -1,7 +1,10 @@
-"""Draft a 100-page PDF contract and print the time (target: ≤ 10 s on the project machine).
+"""Draft a 100-page PDF contract, then a Word one of the same size, and print the times
+(target: ≤ 10 s each on the project machine).
 
 The PDF is generated with reportlab: full pages of axes, wrapped objectives, bullets
 and narrative paragraphs, a running header and footer, page numbers and a sommaire.
+The Word file (python-docx): per axis, headings, paragraphs and a table of
+objectives and actions; 2,000 paragraphs and 200 tables at 100 « pages ».
 
     .venv/bin/python benchmarks/bench_import.py [PAGES]
 """
@@ -58,6 +61,34 @@ def make_long_pdf(path: Path, pages: int) -> None:
     SimpleDocTemplate(str(path), pagesize=A4).build(story, onFirstPage=frame, onLaterPages=frame)
 
 
+def make_long_docx(path: Path, pages: int) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Valbourg", 0)
+    text = "Les habitants des quartiers prioritaires expriment des besoins nouveaux. " * 2
+    for a in range(1, pages // 5 + 1):
+        d.add_heading(f"Axe {a} : Orientation numéro {a}", 1)
+        for o in range(1, 11):
+            d.add_heading(f"Objectif {a}.{o} : Renforcer l'action publique numéro {o}", 2)
+            for _ in range(8):
+                d.add_paragraph(text)
+            table = d.add_table(rows=3, cols=3)
+            for c, head in enumerate(("Objectifs opérationnels", "Actions", "Pilotes")):
+                table.cell(0, c).text = head
+            for r in (1, 2):
+                table.cell(r, 0).text = f"Réduire les inégalités {a}.{o}.{r}"
+                table.cell(r, 1).text = f"Soutenir les initiatives locales {a}.{o}.{r}"
+                table.cell(r, 2).text = "Ville"
+    d.save(str(path))
+
+
+def _time(document: Path, tmp: Path) -> tuple[float, int, int]:
+    started = time.perf_counter()
+    result = import_document(document, tmp / f"{document.stem}.yaml", tmp / "sources")
+    return time.perf_counter() - started, sum(result.per_class.values()), result.flagged
+
+
 def main() -> None:
     pages = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,9 +103,14 @@ def main() -> None:
         lines = len(
             (Path(tmp) / "sources" / "contrat.txt").read_text(encoding="utf-8").splitlines()
         )
-    total = sum(result.per_class.values())
-    flagged = result.flagged
-    print(f"{n} pages, {lines} lignes, {total} éléments ({flagged} à vérifier) : {elapsed:.2f} s")
+        total = sum(result.per_class.values())
+        flagged = result.flagged
+        counts = f"{total} éléments ({flagged} à vérifier)"
+        print(f"PDF : {n} pages, {lines} lignes, {counts} : {elapsed:.2f} s")
+        word = Path(tmp) / "contrat-word.docx"
+        make_long_docx(word, pages)
+        elapsed, total, flagged = _time(word, Path(tmp))
+        print(f"Word : {total} éléments ({flagged} à vérifier) : {elapsed:.2f} s")
 
 
 if __name__ == "__main__":
