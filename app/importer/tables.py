@@ -26,6 +26,7 @@ from app.importer.vocabulary import (
     singular,
 )
 
+_CODED = re.compile(r"\s*(?:n[°º]\s*)?(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-Z])\b")
 _OTHER_COLUMNS = {
     "indicateur": "indicateurs",
     "indicateurs de suivi": "indicateurs",
@@ -84,6 +85,8 @@ def _header_cell(cell: str) -> list[tuple[str, str]] | None:
     if found is None:
         return None
     words = " ".join(text.split()[: found[1]])
+    if _CODED.match(text[len(words) :]):
+        return None  # « Action 1.1.2 », « Objectif 3 : … »: an element, with its code
     return [(found[0], words)]
 
 

@@ -101,6 +101,7 @@ _FILLER = {
     "detaillee",
 }
 _YEARS = re.compile(r"^\d+(?:-\d{4})?$")  # counts, years, periods (« 2024-2030 »)
+_CODE = re.compile(r"^\d{1,2}$")  # « Axe 1 », « Objectif 2 »: a code, after a level word
 ATTENDUS = ("resultats attendus", "resultat attendu", "attendus", "effets attendus")
 INDICATEURS = ("indicateurs", "indicateur", "indicateurs de suivi", "indicateurs d'evaluation")
 
@@ -160,15 +161,18 @@ def caption_levels(text: str) -> list[tuple[str, str]] | None:
     """
     raw = re.findall(r"[\w’']+(?:-[\w’']+)*", text)
     levels: list[tuple[str, str]] = []
-    i = 0
+    i, after_level = 0, False
     while i < len(raw):
         rest = fold(" ".join(raw[i:]))
         found = _match(rest)
         if found:
             n = len(found[0].split())
             levels.append((found[1], " ".join(raw[i : i + n]).replace("' ", "'")))
-            i += n
+            i, after_level = i + n, True
             continue
+        if after_level and _CODE.match(raw[i]):
+            return None  # « Axe 1 : Thème 1 »: a level word and its code name an element
+        after_level = False
         if fold(raw[i]) in _FILLER or raw[i].lower() in _FILLER or _YEARS.match(raw[i]):
             i += 1
             continue

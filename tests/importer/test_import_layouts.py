@@ -895,3 +895,47 @@ def test_word_section_numbers_before_typed_level_words(tmp_path: Path, run_impor
     ]
     rendering = (result.sources / "sections.txt").read_text(encoding="utf-8")
     assert "2.2.1 Objectif 2.1 : Promouvoir la santé mentale" in rendering
+
+
+def test_word_level_words_inside_labels_and_coded_cells(tmp_path: Path, run_import) -> None:
+    """« Axe 1 : Thématique éducation » named two level words (Axe, Thématique) and was
+    read as a caption: the axis was lost. A row whose every cell starts with a level word
+    and its code (« Objectif 1.1 : … » | « Action 1.1.1 : … ») was read as a header row."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville 2024-2030 de Libellés", 0)
+    d.add_heading("Axe 1 : Thématique éducation", 1)
+    table = d.add_table(rows=3, cols=2)
+    rows = [
+        ("Objectifs opérationnels", "Actions"),
+        ("Objectif 1.1 : Réduire le décrochage", "Action 1.1.1 : Créer un internat"),
+        ("Objectif 1.2 : Soutenir les parents", "Action 1.2.1 : Ouvrir un café"),
+    ]
+    for r, (left, right) in enumerate(rows):
+        table.cell(r, 0).text, table.cell(r, 1).text = left, right
+    d.add_heading("Axe 2 : Volet emploi", 1)
+    d.add_heading("Objectif 2.1 : Lever les freins", 2)
+    path = tmp_path / "libelles.docx"
+    d.save(str(path))
+    elements = _exact(
+        run_import(path),
+        """
+Thématique éducation
+  Réduire le décrochage
+    Créer un internat
+  Soutenir les parents
+    Ouvrir un café
+Volet emploi
+  Lever les freins
+""",
+    )
+    by_label = {e["label"]: e for e in elements}
+    assert (
+        by_label["Thématique éducation"]["classe"],
+        by_label["Thématique éducation"]["code"],
+    ) == (
+        "Axe",
+        "1",
+    )
+    assert by_label["Créer un internat"]["classe"] == "ModaliteAction"
