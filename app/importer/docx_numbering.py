@@ -40,6 +40,14 @@ def _val(element: Any, tag: str) -> str | None:
     return None if child is None else child.get(f"{_W}val")
 
 
+def _int(value: str | None, default: int) -> int:
+    """A number of the numbering part; a malformed one counts as ``default``."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
 def _roman(n: int) -> str:
     out = ""
     for value, letters in _ROMAN:
@@ -101,16 +109,16 @@ class Numbering:
             levels = {}
             for lvl in absnum.iterchildren(f"{_W}lvl"):
                 restart = _val(lvl, "lvlRestart")
-                levels[int(lvl.get(f"{_W}ilvl", "0"))] = _Level(
+                levels[_int(lvl.get(f"{_W}ilvl"), 0)] = _Level(
                     _val(lvl, "numFmt") or "decimal",
                     _val(lvl, "lvlText") or "",
-                    int(_val(lvl, "start") or 1),
-                    int(restart) if restart is not None else None,
+                    _int(_val(lvl, "start"), 1),
+                    _int(restart, 0) if restart is not None else None,
                 )
             numbering.abstract[absnum.get(f"{_W}abstractNumId", "")] = levels
         for num in root.iterchildren(f"{_W}num") if root is not None else ():
             overrides = {
-                int(o.get(f"{_W}ilvl", "0")): int(_val(o, "startOverride") or 0)
+                _int(o.get(f"{_W}ilvl"), 0): _int(_val(o, "startOverride"), 1)
                 for o in num.iterchildren(f"{_W}lvlOverride")
                 if _val(o, "startOverride") is not None
             }
@@ -124,7 +132,7 @@ class Numbering:
             ilvl = _val(numpr, "ilvl")
             numbering.styles[style.get(f"{_W}styleId", "")] = (
                 _val(numpr, "numId"),
-                int(ilvl) if ilvl is not None else None,
+                _int(ilvl, 0) if ilvl is not None else None,
                 _val(style, "basedOn"),
             )
         return numbering
@@ -147,7 +155,7 @@ class Numbering:
         num_id, ilvl = _val(numpr, "numId"), _val(numpr, "ilvl")
         style_num, style_ilvl = self._from_style(_val(ppr, "pStyle"))
         num_id = num_id or style_num
-        level = int(ilvl) if ilvl is not None else (style_ilvl or 0)
+        level = _int(ilvl, 0) if ilvl is not None else (style_ilvl or 0)
         if not num_id or num_id == "0" or num_id not in self.instances:
             return None
         abstract_id, overrides = self.instances[num_id]
