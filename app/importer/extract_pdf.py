@@ -92,7 +92,13 @@ def read_pdf(path: Path) -> Rendering:
         raise ImportFailure(path, f"PDF illisible ou corrompu ({exc})") from exc
     try:
         pages, drawn = [], []
-        for number, page in enumerate(pdf, start=1):
+        for number in range(1, len(pdf) + 1):
+            try:
+                page = pdf[number - 1]
+            except pdfium.PdfiumError as exc:  # a damaged page: say which, draft nothing
+                raise ImportFailure(
+                    path, f"PDF endommagé : page {number} illisible ({exc})"
+                ) from exc
             pages.append((page.get_height(), _page_lines(page)))
             if _draws_rules(page):
                 drawn.append(number)

@@ -95,7 +95,13 @@ def ruled_grids(path: Path, pages: list[int]) -> dict[int, list[RuledTable]]:
     read by the caller: PDFium decodes the fonts pdfminer leaves as ``(cid:127)``."""
     if not pages:
         return {}
+    import logging
+
     import pdfplumber
+
+    # pdfminer warns on stderr about each damaged operator it skips; PDFium already read
+    # the text, and a table it cannot read leaves the page to PDFium's lines.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     found: dict[int, list[RuledTable]] = {}
     with pdfplumber.open(str(path), pages=pages) as pdf:

@@ -48,7 +48,23 @@ def _zip_bomb(path: Path) -> None:
     plain.unlink()
 
 
+def _damaged_page(path: Path) -> None:
+    """Two pages; the second one's dictionary no longer says it is a page (PDFium counts
+    it, then cannot load it): the import failed with « erreur inattendue »."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for text in ("Axe 1 - Emploi", "Axe 2 - Santé"):
+        c.drawString(72, 720, text)
+        c.showPage()
+    c.save()
+    data = path.read_bytes()
+    second = data.index(b"/Type /Page", data.index(b"/Type /Page") + 1)
+    path.write_bytes(data[:second] + b"/Type /Pagx" + data[second + 11 :])
+
+
 CASES = {
+    "page-abimee.pdf": (_damaged_page, "page 2 illisible"),
     "bombe.docx": (_zip_bomb, "archive suspecte"),
     "scan.pdf": (_scanned_pdf, "sans couche texte"),
     "chiffre.pdf": (_encrypted_pdf, "chiffré"),
