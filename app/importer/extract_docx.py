@@ -13,14 +13,10 @@ import zipfile
 from pathlib import Path
 
 from app.importer.docx_numbering import Numbering
+from app.importer.docx_text import text_boxes, text_of
 from app.importer.errors import ImportFailure
 from app.importer.lines import Rendering
 
-_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_SKIPPED = frozenset(
-    {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", f"{{{_MC}}}Fallback", f"{_W}pPr"}
-)
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.I)
 
 
@@ -70,39 +66,6 @@ def _list_level(paragraph) -> int | None:  # type: ignore[no-untyped-def]
     return None
 
 
-def _text_of(element) -> str:  # type: ignore[no-untyped-def]
-    """A paragraph's text as Word shows it once its tracked changes are accepted.
-
-    python-docx's ``Paragraph.text`` reads only the runs directly in the paragraph
-    (and hyperlinks): it drops tracked insertions (``w:ins``), inline content
-    controls (``w:sdt``), smart tags and field results. Here every ``w:t`` counts,
-    except in deletions, moved-from text, text boxes (read on their own) and the
-    VML copy of a shape; field codes are ``w:instrText``, never ``w:t``.
-    """
-    parts: list[str] = []
-    skip, text, tab, breaks = _SKIPPED, _qn("w:t"), _qn("w:tab"), (_qn("w:br"), _qn("w:cr"))
-    hyphen = _qn("w:noBreakHyphen")
-
-    def walk(node) -> None:  # type: ignore[no-untyped-def]
-        for child in node.iterchildren():
-            tag = child.tag
-            if tag in skip:
-                continue
-            if tag == text:
-                parts.append(child.text or "")
-            elif tag == tab:
-                parts.append("\t")
-            elif tag in breaks:
-                parts.append("\n")
-            elif tag == hyphen:
-                parts.append("-")
-            else:
-                walk(child)
-
-    walk(element)
-    return "".join(parts)
-
-
 def _bold(paragraph) -> bool:  # type: ignore[no-untyped-def]
     runs = [r for r in paragraph.runs if r.text.strip()]
     return bool(runs) and all(r.bold for r in runs)
@@ -119,7 +82,7 @@ def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
     parts: list[str] = []
     for p in _cell_paragraphs(cell):
         level = _list_level(p)
-        for k, piece in enumerate(_text_of(p._p).split("\n")):
+        for k, piece in enumerate(text_of(p._p).split("\n")):
             text = re.sub(r"\s+", " ", piece).strip()
             if not text:
                 continue
@@ -147,7 +110,7 @@ def _cell_paragraphs(cell):  # type: ignore[no-untyped-def]
                         yield from _cell_paragraphs(inner)
         else:
             yield block
-            for box in _text_boxes(block._p):  # a text box anchored in the cell
+            for box in text_boxes(block._p):  # a text box anchored in the cell
                 yield from (Paragraph(p, block._parent) for p in box.iter(_qn("w:p")))
 
 
@@ -162,6 +125,7 @@ def read_docx(path: Path) -> Rendering:
         raise ImportFailure(path, f"fichier Word illisible ou corrompu ({exc})") from exc
     except Exception as exc:  # python-docx raises PackageNotFoundError and lxml errors
         raise ImportFailure(path, f"fichier Word illisible ou corrompu ({exc})") from exc
+    _unwrap_row_controls(document.element.body)
     rendering = Rendering()
     numbering = Numbering.of(document)
     for block in _blocks(document.element.body):
@@ -176,7 +140,7 @@ def read_docx(path: Path) -> Rendering:
 
 def _paragraph(p, rendering: Rendering, numbering: Numbering) -> None:  # type: ignore[no-untyped-def]
     _own_text(p, rendering, numbering)
-    boxes = _text_boxes(p._p)
+    boxes = text_boxes(p._p)
     if boxes:
         from docx.table import Table
         from docx.text.paragraph import Paragraph
@@ -192,26 +156,9 @@ def _paragraph(p, rendering: Rendering, numbering: Numbering) -> None:  # type: 
                     rendering.blank()
 
 
-def _text_boxes(element):  # type: ignore[no-untyped-def]
-    """The text boxes anchored in a paragraph (shapes, « encadrés », diagrams drawn in
-    Word), outermost only, each once: Word writes a box twice, as a shape and as its
-    VML fallback (``mc:Fallback``) for older readers."""
-    box_tag, fallback = _qn("w:txbxContent"), f"{{{_MC}}}Fallback"
-    boxes = []
-    for box in element.iter(box_tag):
-        above = box.getparent()
-        while above is not None and above is not element:
-            if above.tag in (box_tag, fallback):
-                break
-            above = above.getparent()
-        else:
-            boxes.append(box)
-    return boxes
-
-
 def _own_text(p, rendering: Rendering, numbering: Numbering) -> None:  # type: ignore[no-untyped-def]
     number = numbering.label(p._p)  # counted for every paragraph, in order
-    text = re.sub(r"\s+", " ", _text_of(p._p)).strip()
+    text = re.sub(r"\s+", " ", text_of(p._p)).strip()
     if not text:
         rendering.blank()
         return
@@ -233,6 +180,19 @@ def _own_text(p, rendering: Rendering, numbering: Numbering) -> None:  # type: i
         bold=_bold(p),
         title=style.lower() in ("title", "titre"),
     )
+
+
+def _unwrap_row_controls(body) -> None:  # type: ignore[no-untyped-def]
+    """Rows or cells a template wraps in a content control (a repeating section) are
+    moved out of it, in place: python-docx's tables read only the rows and cells
+    directly under them. The document is read, never saved."""
+    tags = (_qn("w:tbl"), _qn("w:tr"))
+    while controls := [c for c in body.iter(_qn("w:sdt")) if c.getparent().tag in tags]:
+        for control in controls:  # again after each pass: a control inside a control
+            content = control.find(_qn("w:sdtContent"))
+            for child in list(content) if content is not None else []:
+                control.addprevious(child)
+            control.getparent().remove(control)
 
 
 def _blocks(body):  # type: ignore[no-untyped-def]

@@ -939,3 +939,37 @@ Volet emploi
         "1",
     )
     assert by_label["Créer un internat"]["classe"] == "ModaliteAction"
+
+
+def test_word_table_rows_in_a_repeating_section(tmp_path: Path, run_import) -> None:
+    """A template's table whose rows sit in a content control (a repeating section):
+    python-docx reads only the rows directly in the table, and they were lost."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville 2024-2030 de Sections répétées", 0)
+    table = d.add_table(rows=3, cols=2)
+    rows = [
+        ("Orientations stratégiques", "Objectifs opérationnels"),
+        ("Favoriser l'emploi", "Lever les freins à l'emploi"),
+        ("Améliorer la santé", "Créer un centre de santé"),
+    ]
+    for r, (left, right) in enumerate(rows):
+        table.cell(r, 0).text, table.cell(r, 1).text = left, right
+    tbl = table._tbl
+    control = docx.oxml.parse_xml(f"<w:sdt {_W_NS}><w:sdtContent/></w:sdt>")
+    content = control[0]
+    for tr in tbl.tr_lst[1:]:  # the data rows, in a repeating section
+        content.append(tr)
+    tbl.append(control)
+    path = tmp_path / "repetee.docx"
+    d.save(str(path))
+    _exact(
+        run_import(path),
+        """
+Favoriser l'emploi
+  Lever les freins à l'emploi
+Améliorer la santé
+  Créer un centre de santé
+""",
+    )
