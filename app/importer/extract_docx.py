@@ -71,7 +71,7 @@ def _bold(paragraph) -> bool:  # type: ignore[no-untyped-def]
     return bool(runs) and all(r.bold for r in runs)
 
 
-def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
+def _cell_text(cell, numbering: Numbering) -> str:  # type: ignore[no-untyped-def]
     """The cell's paragraphs (and lines broken by hand), one per line of the result.
 
     Two objectives typed one under the other in a cell are two items, even without
@@ -81,7 +81,7 @@ def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
     """
     parts: list[str] = []
     for p in _cell_paragraphs(cell):
-        level = _list_level(p)
+        level, number = _list_level(p), numbering.label(p._p)
         for k, piece in enumerate(text_of(p._p).split("\n")):
             text = re.sub(r"\s+", " ", piece).strip()
             if not text:
@@ -90,7 +90,7 @@ def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
                 parts[-1] += " " + text  # a list item of its own starts its own part
                 continue
             if k == 0 and level is not None and not re.match(r"^[-–•o■➤›]\s", text):
-                text = ("o " if level > 0 else "- ") + text
+                text = f"{number or ('o' if level > 0 else '-')} {text}"
             parts.append(text)
     return "\n".join(parts)
 
@@ -169,7 +169,9 @@ def _own_text(p, rendering: Rendering, numbering: Numbering) -> None:  # type: i
     level = _list_level(p)
     heading = _outline(p)
     if level is not None and heading is None:
-        text = "  " * level + ("o " if level > 0 else "- ") + text
+        # a numbered item shows its number (« 1. », « a) »), a bullet our own glyph
+        mark = number or ("o" if level > 0 else "-")
+        text = "  " * level + f"{mark} {text}"
     elif heading is not None and number:
         text = f"{number} {text}"  # « 2.1 », « Axe 3 : »: what the page prints
     rendering.blank()
@@ -233,7 +235,7 @@ def _table(table, rendering: Rendering, numbering: Numbering) -> None:  # type: 
                 continue  # merged with the cell on its left
             seen.add(id(tc))
             above = previous[k] if k < len(previous) else None
-            cells.append("" if above is tc else _cell_text(cell))
+            cells.append("" if above is tc else _cell_text(cell, numbering))
         previous = current
         if any(c for c in cells):
             rendering.add("\t".join(cells), cells=cells)

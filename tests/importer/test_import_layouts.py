@@ -973,3 +973,46 @@ Améliorer la santé
   Créer un centre de santé
 """,
     )
+
+
+def test_word_numbered_list_items_show_their_numbers(tmp_path: Path, run_import) -> None:
+    """A « List Number » item prints « 1. », « 2. » on the page; the rendering wrote a
+    bullet instead, and the draft had no code for it."""
+    import docx
+
+    d = docx.Document()
+    _numbering(d, "92", [("%1.", "decimal"), ("%2)", "lowerLetter")])
+    d.add_heading("Contrat de ville 2024-2030 de Listes", 0)
+    d.add_heading("Axe 1 : Emploi", 1)
+    for text, level in [
+        ("Lever les freins à l'emploi", 0),
+        ("Développer les modes de garde", 1),
+        ("Soutenir l'entrepreneuriat", 0),
+    ]:
+        d.add_paragraph(text)._p.get_or_add_pPr().append(_num_pr("92", level))
+    _numbering(d, "93", [("%1.", "decimal")])
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Orientations", "Objectifs opérationnels"
+    table.cell(1, 0).text = "Améliorer la santé"
+    cell = table.cell(1, 1)
+    cell.text = "Créer un centre de santé"
+    cell.paragraphs[0]._p.get_or_add_pPr().append(_num_pr("93", 0))
+    cell.add_paragraph("Former des médiateurs")._p.get_or_add_pPr().append(_num_pr("93", 0))
+    path = tmp_path / "listes.docx"
+    d.save(str(path))
+    result = run_import(path)
+    elements = _exact(
+        result,
+        """
+Emploi
+  Lever les freins à l'emploi
+    Développer les modes de garde
+  Soutenir l'entrepreneuriat
+  Améliorer la santé
+    Créer un centre de santé
+    Former des médiateurs
+""",
+    )
+    assert [e.get("code") for e in elements] == ["1", "1", "a", "2", None, "1", "2"]
+    rendering = (result.sources / "listes.txt").read_text(encoding="utf-8")
+    assert "2. Soutenir l'entrepreneuriat" in rendering
