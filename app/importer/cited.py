@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 
 from app.curation.provenance import normalise
 from app.importer.lines import Line
+from app.importer.metadata import DAY, iso_date
 
-_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-_DAY = r"(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS.split()) + r")\s+(\d{4})"
-_DATE = re.compile(_DAY, re.I)
+_DATE = re.compile(DAY, re.I)
 _NATURES = {
     "loi": "loi",
     "circulaire": "circulaire",
@@ -60,7 +59,7 @@ def cited_texts(lines: list[Line]) -> list[Cited]:
             rest = m.group("rest")
             if cut := _AFTER.search(rest):
                 rest = rest[: cut.start()]
-            dates = [_iso(d) for d in _DATE.finditer(rest)]
+            dates = [iso_date(d) for d in _DATE.finditer(rest)]
             if not dates:
                 continue
             label = (text[m.start() : m.start("rest")] + rest).strip(" ,–-")
@@ -70,11 +69,6 @@ def cited_texts(lines: list[Line]) -> list[Cited]:
                 seen.add(key)
                 found.append(Cited(nature, label, i + 1, dates))
     return found
-
-
-def _iso(m: re.Match[str]) -> str:
-    month = _MONTHS.split().index(m.group(2).lower()) + 1
-    return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(1)):02d}"
 
 
 def entries(cited: list[Cited]) -> list[dict[str, object]]:

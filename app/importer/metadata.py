@@ -15,12 +15,10 @@ _GENERATIONS = (
     (re.compile(r"\b2024\s*[-–à/]\s*2030\b"), "2024-2030"),
 )
 _MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-_DATE = re.compile(
-    r"^\s*(?:le\s+)?(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS.split()) + r")\s+(\d{4})\s*$", re.I
-)
-_SIGNED = re.compile(
-    r"^\s*fait à .*?\ble\s+(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS.split()) + r")\s+(\d{4})", re.I
-)
+# A printed date, « 21 février 2014 », « 1er juin 2024 »: groups day, month, year (iso_date).
+DAY = r"(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS.split()) + r")\s+(\d{4})"
+_DATE = re.compile(r"^\s*(?:le\s+)?" + DAY + r"\s*$", re.I)
+_SIGNED = re.compile(r"^\s*fait à .*?\ble\s+" + DAY, re.I)
 _STOP = {
     "la",
     "le",
@@ -52,14 +50,15 @@ def date(lines: list[Line], within: int = 40) -> str | None:
     """A date printed alone near the top, else the signing date (« Fait à …, le 3 mars 2024 »)."""
     for line in lines[:within]:
         if m := _DATE.match(line.text):
-            return _iso(m)
+            return iso_date(m)
     for line in lines:
         if (m := _SIGNED.search(line.text)) is not None:
-            return _iso(m)
+            return iso_date(m)
     return None
 
 
-def _iso(m: re.Match[str]) -> str:
+def iso_date(m: re.Match[str]) -> str:
+    """A match of ``DAY`` as an ISO date."""
     month = _MONTHS.split().index(m.group(2).lower()) + 1
     return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(1)):02d}"
 
