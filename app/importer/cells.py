@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.importer.markers import read_marker
+from app.importer.markers import level_and_code, read_marker
 from app.importer.units import clean
 
 # A new item starts at a bullet glyph followed by a capital (or « / a digit):
@@ -52,7 +52,7 @@ def split_cell(text: str) -> list[CellItem]:
         starts = list(_ITEM_START.finditer(para))
         if starts and _CODE_ONLY.match(clean(para[: starts[0].start()])):
             starts = starts[1:]  # « 2 - Violences … »: a code and its separator, not a list
-        elif starts and _level_and_code(para[: starts[0].end()]):
+        elif starts and _bare_code(para[: starts[0].end()]):
             starts = starts[1:]  # « Objectif 1.1 – Renforcer … »: the dash follows the code
         if not starts:
             items.append(_item(para, 0))
@@ -82,10 +82,10 @@ def _under_coded_head(items: list[CellItem]) -> None:
             it.depth += 1
 
 
-def _level_and_code(head: str) -> bool:
-    """« Objectif 1.1 – » / « Axe 2 - »: a level word, its code and their separator."""
-    marker = read_marker(clean(head) + " X")
-    return marker.kind == "word" and marker.code is not None and clean(marker.label) == "X"
+def _bare_code(head: str) -> bool:
+    """« Objectif 1.1 – »: a level word, its code and their separator, nothing after."""
+    found = level_and_code(clean(head))
+    return found is not None and not found[1]
 
 
 def _item(text: str, depth: int) -> CellItem:

@@ -145,3 +145,13 @@ def read_marker(text: str, roman_letters: bool = False, short_heading: bool = Fa
     if o := _O_BULLET.match(text):
         return _bullet(text[o.end() :], "o")
     return Marker("plain", text)
+
+
+def level_and_code(text: str) -> tuple[str, str] | None:
+    """« Action 1.1.2 », « Objectif 3 – Réduire … »: ``text`` opens on a level word and
+    its printed code; their code and what follows them (maybe nothing). A cell holding
+    that is an element, never a header or a caption."""
+    marker = read_marker(text.rstrip() + " X")  # a label, so a bare « Action 1.1.2 » reads too
+    if marker.kind != "word" or marker.code is None or not marker.label.endswith("X"):
+        return None
+    return marker.code, marker.label[:-1].strip()

@@ -12,7 +12,7 @@ import re
 
 from app.importer.cells import CellItem, split_cell
 from app.importer.drafted import Drafted, is_narrative
-from app.importer.markers import read_marker
+from app.importer.markers import level_and_code, read_marker
 from app.importer.tree import TreeBuilder
 from app.importer.units import Unit, clean, is_caps
 from app.importer.vocabulary import (
@@ -26,7 +26,6 @@ from app.importer.vocabulary import (
     singular,
 )
 
-_CODED = re.compile(r"\s*(?:n[°º]\s*)?(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-Z])\b")
 _OTHER_COLUMNS = {
     "indicateur": "indicateurs",
     "indicateurs de suivi": "indicateurs",
@@ -82,12 +81,9 @@ def _header_cell(cell: str) -> list[tuple[str, str]] | None:
     if levels := caption_levels(text):
         return levels
     found = leading_level(text) if len(text) < 40 else None
-    if found is None:
-        return None
-    words = " ".join(text.split()[: found[1]])
-    if _CODED.match(text[len(words) :]):
-        return None  # « Action 1.1.2 », « Objectif 3 : … »: an element, with its code
-    return [(found[0], words)]
+    if found is None or level_and_code(text) is not None:
+        return None  # or « Action 1.1.2 », « Objectif 3 : … »: an element, with its code
+    return [(found[0], " ".join(text.split()[: found[1]]))]
 
 
 def read_row(b: TreeBuilder, unit: Unit, items: list[str]) -> None:
