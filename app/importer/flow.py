@@ -53,7 +53,7 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
             unit.kind == "text"
             and _before_table(nxt)
             and _title_like(unit.label)
-            and not (not b.elements and "contrat" in unit.label.casefold())  # the document's
+            and not _names_the_contract(b, unit)
         ):
             b.item(unit, ("table-title",))
         elif unit.kind == "text":
@@ -104,7 +104,13 @@ def _is_title(b: TreeBuilder, unit: Unit) -> bool:
         return True
     if b.elements or unit.marker.kind != "plain" or not unit.heading:
         return False
-    return unit.heading in ("caps", "bold") or "contrat" in unit.label.casefold()
+    return unit.heading in ("caps", "bold") or _names_the_contract(b, unit)
+
+
+def _names_the_contract(b: TreeBuilder, unit: Unit) -> bool:
+    """A line naming the contract before any element: the document's title, even in body
+    type right above the strategy table."""
+    return not b.elements and "contrat" in unit.label.casefold()
 
 
 def _remark(unit: Unit) -> bool:
