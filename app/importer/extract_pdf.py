@@ -91,7 +91,8 @@ def read_pdf(path: Path) -> Rendering:
             raise ImportFailure(path, "PDF chiffré : protégé par un mot de passe") from exc
         raise ImportFailure(path, f"PDF illisible ou corrompu ({exc})") from exc
     try:
-        pages, drawn = [], []
+        pages: list[tuple[float, list[_PrintedLine]]] = []
+        drawn: dict[int, pdfium.PdfPage] = {}  # pages that may hold a ruled table, by number
         for number in range(1, len(pdf) + 1):
             try:
                 page = pdf[number - 1]
@@ -101,8 +102,8 @@ def read_pdf(path: Path) -> Rendering:
                 ) from exc
             pages.append((page.get_height(), _page_lines(page)))
             if _draws_rules(page):
-                drawn.append(number)
-        tables = _tables(path, pdf, drawn)
+                drawn[number] = page
+        tables = _tables(path, drawn)
     finally:
         pdf.close()
     if not any(lines for _, lines in pages):
@@ -172,15 +173,15 @@ def _go_on(table: RuledTable, before: RuledTable, last: Line) -> list[list[str]]
     return table.rows[:k] + table.rows[k + 1 :]
 
 
-def _tables(path: Path, pdf: pdfium.PdfDocument, pages: list[int]) -> dict[int, list[RuledTable]]:
-    """The ruled tables of ``pages``, their cells read by PDFium."""
+def _tables(path: Path, pages: dict[int, pdfium.PdfPage]) -> dict[int, list[RuledTable]]:
+    """The ruled tables of ``pages`` (already loaded, by number), their cells read by PDFium."""
     try:
-        grids = ruled_grids(path, pages)
+        grids = ruled_grids(path, sorted(pages))
     except Exception:  # pdfminer's own errors on a damaged file: PDFium's lines still hold
         return {}
     tables: dict[int, list[RuledTable]] = {}
     for number, found in grids.items():
-        text_in = _text_in(pdf[number - 1])
+        text_in = _text_in(pages[number])
         tables[number] = [t for t in found if t.read(text_in)]
     return tables
 
