@@ -21,6 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from app.importer.errors import ImportFailure
 from app.importer.lines import Line, Rendering
+from app.importer.pdf_columns import Run, on_one_line, reading_order
 from app.importer.pdf_tables import Box, RuledTable, continued_row, joined, ruled_grids
 
 _PAGE_NUMBER = re.compile(
@@ -37,6 +38,7 @@ class _PrintedLine:
     text: str
     size: float  # font size of its first character (points)
     bold: bool
+    shift: float = 0.0  # how far right of the page's text its column starts
 
 
 def _font(
@@ -57,29 +59,23 @@ def _font(
 
 
 def _page_lines(page: pdfium.PdfPage) -> list[_PrintedLine]:
-    """The printed lines of a page, top first; segments at the same height make one line."""
+    """The printed lines of a page in reading order: top first, runs at one height making
+    one line, and a page set in two columns read column by column (``pdf_columns``)."""
     textpage = page.get_textpage()
-    segments = []
+    runs = []
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
         text = textpage.get_text_bounded(left - 0.5, bottom - 0.5, right + 0.5, top + 0.5)
         text = text.replace("\r", " ").replace("\n", " ")
         if text.strip():
-            segments.append((top, bottom, left, text))
-    segments.sort(key=lambda s: (-s[0], s[2]))
-    lines: list[list[tuple[float, float, float, str]]] = []
-    for seg in segments:
-        if lines and abs(lines[-1][0][0] - seg[0]) < 2.5:
-            lines[-1].append(seg)
-        else:
-            lines.append([seg])
+            runs.append(Run(top, bottom, left, right, text))
     out = []
-    for segs in lines:
-        segs.sort(key=lambda s: s[2])
-        text = re.sub(r"\s+", " ", " ".join(s[3].strip() for s in segs))
-        top, bottom, left = segs[0][0], segs[0][1], segs[0][2]
-        size, bold = _font(textpage, left, bottom, top)
-        out.append(_PrintedLine(top, left, text, size, bold))
+    for block in reading_order(runs):
+        for line in on_one_line(block.runs):
+            text = re.sub(r"\s+", " ", " ".join(r.text.strip() for r in line))
+            first = line[0]
+            size, bold = _font(textpage, first.left, first.bottom, first.top)
+            out.append(_PrintedLine(first.top, first.left, text, size, bold, block.shift))
     return out
 
 
@@ -150,10 +146,12 @@ def read_pdf(path: Path) -> Rendering:
             if previous is not None and (
                 ln.size != previous.size
                 or previous.top - ln.top > max(spacing, ln.size * 1.2) * 1.45
+                or ln.shift != previous.shift
             ):
-                rendering.blank()  # a new paragraph: a wider gap, or another type size
+                rendering.blank()  # a new paragraph: a wider gap, another type size or
+                # column (as at a page's end, where every page's text ends its paragraph)
             heading = sizes.index(ln.size) + 1 if ln.size in sizes else None
-            indent = " " * min(12, max(0, round((ln.left - left_margin) / 9)))
+            indent = " " * min(12, max(0, round((ln.left - ln.shift - left_margin) / 9)))
             rendering.lines.append(
                 Line(indent + ln.text, page=number, heading=heading, bold=ln.bold)
             )
@@ -216,15 +214,26 @@ def _draws_rules(page: pdfium.PdfPage) -> bool:
 def _with_tables(
     lines: list[_PrintedLine], tables: list[RuledTable], height: float
 ) -> list[_PrintedLine | RuledTable]:
-    """The page's lines top first, those printed inside a ruled table replaced by it."""
+    """The page's lines in reading order, those printed inside a ruled table replaced by
+    it: the table comes before the first line below it in its column (on a page set in
+    two columns, the column whose edge is nearest the table's)."""
     if not tables:
         return list(lines)
-    placed: list[tuple[float, _PrintedLine | RuledTable]] = [(height - t.top, t) for t in tables]
-    for ln in lines:
-        if not any(t.holds(height - ln.top, ln.left) for t in tables):
-            placed.append((ln.top, ln))
-    placed.sort(key=lambda item: -item[0])
-    return [item for _, item in placed]
+    placed: list[_PrintedLine | RuledTable] = [
+        ln for ln in lines if not any(t.holds(height - ln.top, ln.left) for t in tables)
+    ]
+    text_left = min((ln.left for ln in lines), default=0.0)
+    shifts = {ln.shift for ln in lines}
+    for table in sorted(tables, key=lambda t: t.top):
+        column = min(shifts, key=lambda s: abs(text_left + s - table.x0), default=0.0)
+        below = [
+            (i, item.shift)
+            for i, item in enumerate(placed)
+            if isinstance(item, _PrintedLine) and item.top <= height - table.top
+        ]
+        in_column = [i for i, shift in below if shift == column]
+        placed.insert((in_column or [i for i, _ in below] or [len(placed)])[0], table)
+    return placed
 
 
 def _key(text: str) -> str:
