@@ -19,9 +19,10 @@ from statistics import median
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from app.importer import pdf_unruled
 from app.importer.errors import ImportFailure
 from app.importer.lines import Line, Rendering
-from app.importer.pdf_columns import Run, on_one_line, reading_order
+from app.importer.pdf_columns import Block, Run, on_one_line, reading_order
 from app.importer.pdf_tables import Box, RuledTable, continued_row, joined, ruled_grids
 
 _PAGE_NUMBER = re.compile(
@@ -58,9 +59,12 @@ def _font(
     return round(size, 1), weight >= 600
 
 
-def _page_lines(page: pdfium.PdfPage) -> list[_PrintedLine]:
-    """The printed lines of a page in reading order: top first, runs at one height making
-    one line, and a page set in two columns read column by column (``pdf_columns``)."""
+def _page_lines(page: pdfium.PdfPage) -> tuple[list[_PrintedLine], list[RuledTable]]:
+    """The printed lines of a page in reading order — top first, runs at one height making
+    one line, a page set in two columns read column by column (``pdf_columns``) — and
+    the tables it prints without rules (``pdf_unruled``), whose lines they replace: those
+    over the page's width are found first, so that their columns are not taken for the
+    page's."""
     textpage = page.get_textpage()
     runs = []
     for i in range(textpage.count_rects()):
@@ -68,15 +72,27 @@ def _page_lines(page: pdfium.PdfPage) -> list[_PrintedLine]:
         text = textpage.get_text_bounded(left - 0.5, bottom - 0.5, right + 0.5, top + 0.5)
         text = text.replace("\r", " ").replace("\n", " ")
         if text.strip():
-            runs.append(Run(top, bottom, left, right, text))
+            runs.append(Run(top, bottom, left, right, text, *_font(textpage, left, bottom, top)))
+    height, unruled = page.get_height(), []
+    page_wide = on_one_line(runs)  # a table over the page's width, before its columns
+    in_tables: list[list[Run]] = []  # their lines: read as the page's, then replaced
+    for start, end, table in pdf_unruled.find(page_wide, height):
+        unruled.append(table)
+        in_tables += page_wide[start:end]
+    taken = {run for line in in_tables for run in line}
+    blocks = reading_order([r for r in runs if r not in taken]) + [Block(list(taken))]
     out = []
-    for block in reading_order(runs):
-        for line in on_one_line(block.runs):
+    for block in blocks:
+        lines = on_one_line(block.runs)
+        if block.runs and block.runs[0] not in taken:
+            unruled += [table for _, _, table in pdf_unruled.find(lines, height)]
+        for line in lines:
             text = re.sub(r"\s+", " ", " ".join(r.text.strip() for r in line))
             first = line[0]
-            size, bold = _font(textpage, first.left, first.bottom, first.top)
-            out.append(_PrintedLine(first.top, first.left, text, size, bold, block.shift))
-    return out
+            out.append(
+                _PrintedLine(first.top, first.left, text, first.size, first.bold, block.shift)
+            )
+    return out, unruled
 
 
 def read_pdf(path: Path) -> Rendering:
@@ -89,6 +105,7 @@ def read_pdf(path: Path) -> Rendering:
     try:
         pages: list[tuple[float, list[_PrintedLine]]] = []
         drawn: dict[int, pdfium.PdfPage] = {}  # pages that may hold a ruled table, by number
+        unruled: dict[int, list[RuledTable]] = {}  # tables printed without rules, by page
         for number in range(1, len(pdf) + 1):
             try:
                 page = pdf[number - 1]
@@ -96,10 +113,14 @@ def read_pdf(path: Path) -> Rendering:
                 raise ImportFailure(
                     path, f"PDF endommagé : page {number} illisible ({exc})"
                 ) from exc
-            pages.append((page.get_height(), _page_lines(page)))
+            lines, unruled[number] = _page_lines(page)
+            pages.append((page.get_height(), lines))
             if _draws_rules(page):
                 drawn[number] = page
         tables = _tables(path, drawn)
+        for number, found in unruled.items():
+            ruled = tables.get(number, [])
+            tables[number] = ruled + [t for t in found if not any(_overlap(t, r) for r in ruled)]
     finally:
         pdf.close()
     if not any(lines for _, lines in pages):
@@ -182,6 +203,12 @@ def _tables(path: Path, pages: dict[int, pdfium.PdfPage]) -> dict[int, list[Rule
         text_in = _text_in(pages[number])
         tables[number] = [t for t in found if t.read(text_in)]
     return tables
+
+
+def _overlap(a: RuledTable, b: RuledTable) -> bool:
+    """Whether two tables share part of the page: a ruled table's lines also make an
+    unruled one, which then gives way to the grid."""
+    return a.top < b.bottom and b.top < a.bottom and a.x0 < b.x1 and b.x0 < a.x1
 
 
 def _text_in(page: pdfium.PdfPage) -> Callable[[Box], str]:

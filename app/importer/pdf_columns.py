@@ -46,6 +46,8 @@ class Run(NamedTuple):
     left: float
     right: float
     text: str
+    size: float = 0.0  # font size of its first character (points; 0: not known)
+    bold: bool = False
 
 
 class Block(NamedTuple):

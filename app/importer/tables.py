@@ -86,6 +86,18 @@ def _header_cell(cell: str) -> list[tuple[str, str]] | None:
     return [(found[0], " ".join(text.split()[: found[1]]))]
 
 
+def names_columns(cells: list[str]) -> bool:
+    """Whether a row of two cells or more names the table's columns: levels, and maybe
+    pilots, indicators… beside them (a row ``read_row`` reads as the header)."""
+    filled = [" ".join(c.split()) for c in cells if c.strip()]
+    captions = [_header_cell(c) for c in filled]
+    return (
+        len(filled) > 1
+        and any(captions)
+        and all(cap or _other_column(c) for cap, c in zip(captions, filled, strict=True))
+    )
+
+
 def read_row(b: TreeBuilder, unit: Unit, items: list[str]) -> None:
     """``items``: each cell's text, its paragraphs on lines of their own; headers and
     heading rows are read on the cell's text in one line."""
@@ -102,11 +114,7 @@ def read_row(b: TreeBuilder, unit: Unit, items: list[str]) -> None:
             return  # the header printed again at the top of a page: the table goes on
         b.caption(levels, rows=True)
         return
-    if (
-        len(filled) > 1
-        and any(captions)
-        and all(cap or _other_column(c) for cap, (_, c) in zip(captions, filled, strict=True))
-    ):
+    if names_columns(cells):
         # « Objectifs | Actions | Pilotes | Calendrier »: level columns and others
         if b.row_table and b.header == cells:
             return  # printed again at the top of a page

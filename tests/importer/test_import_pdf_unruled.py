@@ -1,0 +1,149 @@
+"""PDF tables printed without rules (or with rules under the rows only), read cell by cell
+where their header row names the columns, and only there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_import_layouts import _exact
+
+from app.importer.pdf_columns import Run
+from app.importer.pdf_unruled import find
+
+
+def _table_pdf(path: Path, tables: list[tuple[str, list[tuple[str, ...]], list, list]]) -> None:
+    """Tables as a word processor exports them: (heading, rows, widths, style)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    body = ParagraphStyle("corps", fontName="Helvetica", fontSize=10, leading=12)
+    bold = ParagraphStyle("gras", parent=body, fontName="Helvetica-Bold")
+    heading = ParagraphStyle("titre", fontName="Helvetica-Bold", fontSize=14, leading=18)
+    story = [Paragraph("Contrat de ville de Sansfilet 2024-2030", heading)]
+    for title, rows, widths, style in tables:
+        cells = [
+            [Paragraph(c, bold if n == 0 else body) for c in row] for n, row in enumerate(rows)
+        ]
+        table = Table(cells, colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *style]))
+        story += [Spacer(1, 12), Paragraph(title, heading), Spacer(1, 6), table]
+    story += [Spacer(1, 12), Paragraph("Le comité de pilotage suit la mise en œuvre.", body)]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+
+
+def test_pdf_tables_without_rules_read_cell_by_cell(tmp_path: Path, run_import) -> None:
+    """A table whose borders are hidden gave pdfplumber no grid, and its cells ran
+    together: « Favoriser l'accès à l'emploi des 1.1 Lever les freins périphériques à
+    l'emploi État, Région » was one label, the header row an objective."""
+    from reportlab.lib import colors
+
+    path = tmp_path / "sans-filets.pdf"
+    emploi = [
+        ("Orientations stratégiques", "Objectifs opérationnels", "Pilotes"),
+        (
+            "1. Favoriser l'accès à l'emploi des habitants des quartiers",
+            "1.1 Lever les freins périphériques à l'emploi des femmes",
+            "État, Région",
+        ),
+        ("", "1.2 Développer les clauses d'insertion dans la commande publique", "Agglomération"),
+        ("2. Améliorer la santé et l'accès aux soins", "2.1 Créer un centre de santé", "ARS"),
+    ]
+    cadre = [
+        ("Objectifs", "Actions"),
+        (
+            "Améliorer la gestion urbaine de proximité dans les quartiers",
+            "• Créer des diagnostics en marchant<br/>• Renforcer la propreté des espaces",
+        ),
+        ("Renforcer le lien social", "• Soutenir les centres sociaux"),
+    ]
+    _table_pdf(
+        path,
+        [
+            (
+                "Pilier emploi",
+                emploi,
+                [170, 210, 100],
+                [("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)],
+            ),
+            # no padding above a cell: rows apart by the padding below only
+            ("Pilier cadre de vie", cadre, [200, 260], [("TOPPADDING", (0, 0), (-1, -1), 0)]),
+        ],
+    )
+    result = run_import(path)
+    _exact(
+        result,
+        """
+Pilier emploi
+  Favoriser l'accès à l'emploi des habitants des quartiers
+    Lever les freins périphériques à l'emploi des femmes
+    Développer les clauses d'insertion dans la commande publique
+  Améliorer la santé et l'accès aux soins
+    Créer un centre de santé
+Pilier cadre de vie
+  Améliorer la gestion urbaine de proximité dans les quartiers
+    Créer des diagnostics en marchant
+    Renforcer la propreté des espaces
+  Renforcer le lien social
+    Soutenir les centres sociaux
+""",
+    )
+    text = (result.sources / "sans-filets.txt").read_text(encoding="utf-8")
+    assert "Orientations stratégiques\tObjectifs opérationnels\tPilotes\n" in text
+    assert "\tÉtat, Région\n" in text  # the pilots' column stays a column, not a label
+    after = [line.strip() for line in text.splitlines() if "Le comité" in line]
+    assert after == ["Le comité de pilotage suit la mise en œuvre."]  # not a row
+
+
+def test_pdf_table_with_rules_under_rows_a_wrapped_header_over_two_pages(
+    tmp_path: Path, run_import
+) -> None:
+    """Rules under the rows only (no grid for pdfplumber), a header wrapped on two lines
+    (« Objectifs / stratégiques ») and printed again on the next page."""
+    from reportlab.lib import colors
+
+    path = tmp_path / "filets-horizontaux.pdf"
+    rows = [("Objectifs<br/>stratégiques", "Objectifs<br/>opérationnels", "Partenaires")]
+    rows += [
+        (
+            f"{n}. Orientation numéro {n} pour les habitants",
+            f"{n}.1 Objectif premier numéro {n}",
+            "Ville",
+        )
+        for n in range(1, 41)
+    ]
+    rules = [("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.grey)]
+    _table_pdf(path, [("Pilier unique", rows, [170, 210, 100], rules)])
+    expected = "Pilier unique\n" + "".join(
+        f"  Orientation numéro {n} pour les habitants\n    Objectif premier numéro {n}\n"
+        for n in range(1, 41)
+    )
+    result = run_import(path)
+    _exact(result, expected)
+    text = (result.sources / "filets-horizontaux.txt").read_text(encoding="utf-8")
+    assert text.count("Objectifs stratégiques\tObjectifs opérationnels\tPartenaires") == 2
+
+
+def _run(top: float, left: float, right: float, text: str) -> Run:
+    return Run(top, top - 10, left, right, text)
+
+
+def test_aligned_lines_without_a_header_naming_columns_are_no_table() -> None:
+    """White between the words of a line is not a table: without a header naming the
+    columns, the lines stay as printed."""
+    lines = [
+        [_run(700, 50, 150, "Date"), _run(700, 200, 300, "Lieu")],
+        [_run(687, 50, 150, "4 avril 2024"), _run(687, 200, 300, "Valbourg")],
+        [_run(674, 50, 150, "5 avril 2024"), _run(674, 200, 300, "Rivebelle")],
+    ]
+    assert find(lines, 842) == []
+
+
+def test_a_header_line_followed_by_prose_is_no_table() -> None:
+    """A line naming levels, then a paragraph over both columns: not a table."""
+    lines = [
+        [_run(700, 50, 120, "Objectifs"), _run(700, 300, 380, "Actions")],
+        [_run(687, 50, 540, "Le présent contrat fixe les objectifs et les actions suivantes.")],
+        [_run(674, 50, 530, "Ils sont arrêtés par le comité de pilotage chaque année.")],
+    ]
+    assert find(lines, 842) == []
