@@ -23,7 +23,15 @@ from app.importer import pdf_unruled
 from app.importer.errors import ImportFailure
 from app.importer.lines import Line, Rendering
 from app.importer.pdf_columns import Block, Run, on_one_line, reading_order
-from app.importer.pdf_tables import Box, RuledTable, continued_row, joined, ruled_grids
+from app.importer.pdf_tables import (
+    Box,
+    CellLine,
+    RuledTable,
+    continued_row,
+    joined,
+    paragraphs,
+    ruled_grids,
+)
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*(?:(?:/|sur)\s*\d{1,4})?\s*$", re.I
@@ -59,12 +67,8 @@ def _font(
     return round(size, 1), weight >= 600
 
 
-def _page_lines(page: pdfium.PdfPage) -> tuple[list[_PrintedLine], list[RuledTable]]:
-    """The printed lines of a page in reading order — top first, runs at one height making
-    one line, a page set in two columns read column by column (``pdf_columns``) — and
-    the tables it prints without rules (``pdf_unruled``), whose lines they replace: those
-    over the page's width are found first, so that their columns are not taken for the
-    page's."""
+def _runs(page: pdfium.PdfPage) -> list[Run]:
+    """The page's text as PDFium places it: runs, each with the type of its first letter."""
     textpage = page.get_textpage()
     runs = []
     for i in range(textpage.count_rects()):
@@ -73,7 +77,16 @@ def _page_lines(page: pdfium.PdfPage) -> tuple[list[_PrintedLine], list[RuledTab
         text = text.replace("\r", " ").replace("\n", " ")
         if text.strip():
             runs.append(Run(top, bottom, left, right, text, *_font(textpage, left, bottom, top)))
-    height, unruled = page.get_height(), []
+    return runs
+
+
+def _page_lines(height: float, runs: list[Run]) -> tuple[list[_PrintedLine], list[RuledTable]]:
+    """The printed lines of a page in reading order — top first, runs at one height making
+    one line, a page set in two columns read column by column (``pdf_columns``) — and
+    the tables it prints without rules (``pdf_unruled``), whose lines they replace: those
+    over the page's width are found first, so that their columns are not taken for the
+    page's."""
+    unruled: list[RuledTable] = []
     page_wide = on_one_line(runs)  # a table over the page's width, before its columns
     in_tables: list[list[Run]] = []  # their lines: read as the page's, then replaced
     for start, end, table in pdf_unruled.find(page_wide, height):
@@ -104,7 +117,7 @@ def read_pdf(path: Path) -> Rendering:
         raise ImportFailure(path, f"PDF illisible ou corrompu ({exc})") from exc
     try:
         pages: list[tuple[float, list[_PrintedLine]]] = []
-        drawn: dict[int, pdfium.PdfPage] = {}  # pages that may hold a ruled table, by number
+        drawn: dict[int, tuple[float, list[Run]]] = {}  # pages that may hold a ruled table
         unruled: dict[int, list[RuledTable]] = {}  # tables printed without rules, by page
         for number in range(1, len(pdf) + 1):
             try:
@@ -113,10 +126,11 @@ def read_pdf(path: Path) -> Rendering:
                 raise ImportFailure(
                     path, f"PDF endommagé : page {number} illisible ({exc})"
                 ) from exc
-            lines, unruled[number] = _page_lines(page)
+            runs = _runs(page)
+            lines, unruled[number] = _page_lines(page.get_height(), runs)
             pages.append((page.get_height(), lines))
             if _draws_rules(page):
-                drawn[number] = page
+                drawn[number] = (page.get_height(), runs)
         tables = _tables(path, drawn)
         for number, found in unruled.items():
             ruled = tables.get(number, [])
@@ -192,15 +206,16 @@ def _go_on(table: RuledTable, before: RuledTable, last: Line) -> list[list[str]]
     return table.rows[:k] + table.rows[k + 1 :]
 
 
-def _tables(path: Path, pages: dict[int, pdfium.PdfPage]) -> dict[int, list[RuledTable]]:
-    """The ruled tables of ``pages`` (already loaded, by number), their cells read by PDFium."""
+def _tables(path: Path, pages: dict[int, tuple[float, list[Run]]]) -> dict[int, list[RuledTable]]:
+    """The ruled tables of ``pages`` (by number: height and PDFium's runs), their cells
+    read from PDFium's runs."""
     try:
         grids = ruled_grids(path, sorted(pages))
     except Exception:  # pdfminer's own errors on a damaged file: PDFium's lines still hold
         return {}
     tables: dict[int, list[RuledTable]] = {}
     for number, found in grids.items():
-        text_in = _text_in(pages[number])
+        text_in = _text_in(*pages[number])
         tables[number] = [t for t in found if t.read(text_in)]
     return tables
 
@@ -211,13 +226,29 @@ def _overlap(a: RuledTable, b: RuledTable) -> bool:
     return a.top < b.bottom and b.top < a.bottom and a.x0 < b.x1 and b.x0 < a.x1
 
 
-def _text_in(page: pdfium.PdfPage) -> Callable[[Box], str]:
-    """The page's text inside a box given from the page top (PDFium counts from the bottom)."""
-    height, textpage = page.get_height(), page.get_textpage()
+def _text_in(height: float, runs: list[Run]) -> Callable[[Box], str]:
+    """The text printed inside a box given from the page top (PDFium counts from the
+    bottom): its lines, a blank line at each paragraph's end (``paragraphs``)."""
 
     def text_in(box: Box) -> str:
         x0, top, x1, bottom = box
-        return str(textpage.get_text_bounded(x0, height - bottom, x1, height - top))
+        inside = [
+            r
+            for r in runs
+            if x0 <= (r.left + r.right) / 2 <= x1
+            and height - bottom <= (r.top + r.bottom) / 2 <= height - top
+        ]
+        lines = [
+            CellLine(
+                " ".join(r.text.strip() for r in line),
+                line[0].left,
+                line[-1].right,
+                line[0].top,
+                max(r.size for r in line),
+            )
+            for line in on_one_line(inside)
+        ]
+        return paragraphs(lines, x1)
 
     return text_in
 

@@ -15,12 +15,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 # A line of a cell that starts an item of its own: a bullet, or a printed code.
 _ITEM_START = re.compile(
     r"^(?:[•\-–—■▪➤►›»●○◦→✓\uf0a7\uf0b7\uf0d8]|o\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\d{1,2}[.)]\s)"
 )
 _ENDED = re.compile(r"[.;:!?]$")
+WRAPPED = 0.3  # a line that stops nearer its cell's edge than this share of it wrapped
+_PARAGRAPH_GAP = 1.8  # type sizes between two lines' tops: past it, a paragraph's space
 
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom: points from the page top
@@ -54,22 +57,62 @@ class RuledTable:
 
 def cell_text(raw: str | None) -> str:
     """A cell's items, one a line: wrapped lines joined, a new item at a bullet, a code,
-    or after a line that ended its sentence.
+    after a line that ended its sentence, or after a blank line (a paragraph's end,
+    ``paragraphs``).
 
     >>> cell_text("1.1 Renforcer le dispositif\\néducative\\n• Créer des co-\\nentreprises")
     '1.1 Renforcer le dispositif éducative\\n• Créer des co-entreprises'
+    >>> cell_text("Lever les freins\\n\\nDévelopper les clauses")
+    'Lever les freins\\nDévelopper les clauses'
     """
     items: list[str] = []
+    ended = False  # a blank line: the paragraph above has ended
     for line in (raw or "").split("\n"):
         line = re.sub(r"\s+", " ", line).strip()
         if not line:
+            ended = True
             continue
-        if items and not _ITEM_START.match(line) and not _ENDED.search(items[-1]):
+        if items and not ended and not _ITEM_START.match(line) and not _ENDED.search(items[-1]):
             glue = "" if re.search(r"\w-$", items[-1]) and line[:1].islower() else " "
             items[-1] += glue + line
         else:
             items.append(line)
+        ended = False
     return "\n".join(items)
+
+
+class CellLine(NamedTuple):
+    """A printed line of a cell: its text, where it starts and ends, its top (points
+    from the page bottom) and type size."""
+
+    text: str
+    left: float
+    right: float
+    top: float = 0.0
+    size: float = 0.0
+
+
+def paragraphs(lines: list[CellLine], edge: float | None) -> str:
+    """A cell's printed lines, a blank line after each that ends its paragraph — one
+    that stops short of the cell's right ``edge`` (a wrapped line is filled to it; not
+    known: ``None``), or that a wider gap than a line's parts from the next (space after
+    a paragraph) — unless the next goes on in lower case.
+
+    >>> paragraphs([CellLine("Lever les freins à", 50, 196), CellLine("l'emploi", 50, 90),
+    ...             CellLine("Créer", 50, 80)], 200)
+    "Lever les freins à\\nl'emploi\\n\\nCréer"
+    >>> paragraphs([CellLine("Lever les freins", 50, 196, 700, 10), CellLine("Créer", 50, 80,
+    ...             680, 10)], 200)
+    'Lever les freins\\n\\nCréer'
+    """
+    out: list[str] = []
+    for line, before in zip(lines, [None, *lines], strict=False):
+        if before is not None and not line.text.lstrip()[:1].islower():
+            short = edge is not None and before.right < edge - WRAPPED * (edge - before.left)
+            if short or before.top - line.top > _PARAGRAPH_GAP * max(line.size, before.size):
+                out.append("")
+        out.append(line.text)
+    return "\n".join(out)
 
 
 def continued_row(table: RuledTable, before: RuledTable) -> int | None:

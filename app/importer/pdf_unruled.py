@@ -23,14 +23,13 @@ from __future__ import annotations
 import math
 
 from app.importer.pdf_columns import Run
-from app.importer.pdf_tables import RuledTable, cell_text
+from app.importer.pdf_tables import WRAPPED, CellLine, RuledTable, cell_text, paragraphs
 from app.importer.tables import names_columns
 
 CHUNK_GAP = 6.0  # points: runs closer than this on a line are one cell's text
 _SLACK = 3.0  # points a cell's text may start left of its header
 _NEW_ROW = 1.3  # a gap wider than this many line spacings starts a row
 END_GAP = 2.5  # a gap wider than this many line spacings ends the table
-_WRAPPED = 0.3  # a cell's line ending nearer its column's edge than this share went on
 _MIN_ROWS = 2
 
 
@@ -77,34 +76,75 @@ def _column(starts: list[float], run: Run) -> int | None:
 Placed = list[tuple[int, Run]]  # a line's chunks, each with its column
 
 
+class _Column:
+    """What a column printed last, to tell a wrapped line of the same paragraph from
+    a new paragraph (a cell's next one, or the next row's)."""
+
+    def __init__(self, edge: float | None) -> None:
+        self.edge = edge  # where the next column starts (None: the last column)
+        self.last: Run | None = None
+        self.spacing = math.inf  # the closest two of its lines: its line spacing
+
+    def goes_on(self, top: float, spacing: float, chunk: Run | None) -> bool:
+        """Whether its paragraph goes on at ``top`` (``chunk``: its text there, if any):
+        near enough, and its text there in lower case, or its last line filled to the
+        column's edge (not known for the last column, which ends nowhere in sight)."""
+        last = self.last
+        if last is None or last.top - top > _NEW_ROW * spacing:
+            return False
+        if chunk is not None and chunk.text.lstrip()[:1].islower():
+            return True
+        return self.edge is not None and last.right >= self.edge - WRAPPED * (self.edge - last.left)
+
+    def add(self, run: Run) -> None:
+        if self.last is not None:
+            self.spacing = min(self.spacing, self.last.top - run.top)
+        self.last = run
+
+
 def _read(
     lines: list[list[Run]], start: int, starts: list[float], height: float
 ) -> tuple[int, RuledTable | None]:
-    """The table whose header is ``lines[start]``: the slice's end and the table read."""
+    """The table whose header is ``lines[start]``: the slice's end and the table read.
+
+    Cells side by side need not share their lines' heights (paragraph spacing), so
+    each column is followed on its own: a row starts at a line that opens a paragraph
+    while no column is in the middle of one (``_Column.goes_on``)."""
     header: list[Placed] = [[(k, c) for k, c in enumerate(chunks(lines[start]))]]
     rows: list[list[Placed]] = []
+    columns = [_Column(x) for x in starts[1:]] + [_Column(None)]
     tops = [lines[start][0].top]
-    spacing = math.inf  # the closest two lines of the table so far
     edge: float | None = None  # where the first column's text starts in the rows
     largest = max(r.size for r in lines[start])  # the table's type: a larger is a heading
     for printed in lines[start + 1 :]:
         line = _placed(printed, starts)
-        gap = tops[-1] - printed[0].top
-        size = max(r.size for r in printed)
-        if line is None or gap > END_GAP * min(spacing, gap) or size > 1.1 * largest:
+        top, size = printed[0].top, max(r.size for r in printed)
+        spacing = min((c.spacing for c in columns), default=math.inf)
+        spacing = spacing if spacing < math.inf else 1.2 * largest
+        if line is None or tops[-1] - top > END_GAP * spacing or size > 1.1 * largest:
             break
-        spacing, largest = min(spacing, gap), max(largest, size)
-        if not rows and _still_header(header + [line], len(starts)):
+        largest = max(largest, size)
+        if not rows and _still_header(header + [line], starts):
             header.append(line)
-        elif not rows or gap > _NEW_ROW * spacing or _opens_row(rows[-1][-1], line, starts):
+            tops.append(top)
+            continue
+        filled = dict(line)
+        inside = any(
+            column.goes_on(top, spacing, filled.get(k)) for k, column in enumerate(columns)
+        )
+        if not rows or not inside:
             first = next((c.left for k, c in line if k == 0), None)
             if first is not None and edge is not None and abs(first - edge) > _SLACK:
                 break  # text at another edge: a paragraph after the table
             edge = first if edge is None else edge
             rows.append([line])
+            for k in set(range(len(columns))) - set(filled):
+                columns[k].last = None  # a new row: no paragraph of the last goes on
         else:
             rows[-1].append(line)
-        tops.append(printed[0].top)
+        for k, chunk in line:
+            columns[k].add(chunk)
+        tops.append(top)
     if len(rows) < _MIN_ROWS:
         return start + 1, None
     runs = [run for group in [header, *rows] for line in group for _, run in line]
@@ -114,8 +154,8 @@ def _read(
         min(r.left for r in runs),
         max(r.right for r in runs),
         cells=[],
-        rows=[_cells(header, len(starts), header=True)]
-        + [_cells(row, len(starts), header=False) for row in rows],
+        rows=[_cells(header, starts, header=True)]
+        + [_cells(row, starts, header=False) for row in rows],
     )
     return start + len(tops), table
 
@@ -123,36 +163,24 @@ def _read(
 def _placed(line: list[Run], starts: list[float]) -> Placed | None:
     """The line's chunks with their columns; ``None`` if one lies over two columns."""
     placed = [(_column(starts, c), c) for c in chunks(line)]
-    return (
-        [(k, c) for k, c in placed if k is not None]
-        if all(k is not None for k, _ in placed)
-        else None
-    )
+    if any(k is None for k, _ in placed):
+        return None
+    return [(k, c) for k, c in placed if k is not None]
 
 
-def _opens_row(before: Placed, line: Placed, starts: list[float]) -> bool:
-    """Rows printed with no white between them: a new text in the first column, where its
-    text above had ended (no line there, or a line short of the column's edge: not
-    wrapped) — the first line of the next row's first cell."""
-    first = next((c for k, c in line if k == 0), None)
-    if first is None or first.text.lstrip()[:1].islower():
-        return False
-    above = next((c for k, c in before if k == 0), None)
-    width = starts[1] - starts[0]
-    return above is None or above.right < starts[1] - _WRAPPED * width
-
-
-def _still_header(group: list[list[tuple[int, Run]]], width: int) -> bool:
+def _still_header(group: list[Placed], starts: list[float]) -> bool:
     """Whether these lines together still only name columns: a header cell wrapped."""
-    return names_columns(_cells(group, width, header=True))
+    return names_columns(_cells(group, starts, header=True))
 
 
-def _cells(group: list[list[tuple[int, Run]]], width: int, *, header: bool) -> list[str]:
-    """A row's cells: each column's lines, wrapped lines joined (``cell_text``)."""
-    texts: list[list[str]] = [[] for _ in range(width)]
+def _cells(group: list[Placed], starts: list[float], *, header: bool) -> list[str]:
+    """A row's cells: each column's lines, wrapped lines joined and paragraphs apart
+    (``paragraphs``, ``cell_text``; the last column's edge is not known)."""
+    lines: list[list[CellLine]] = [[] for _ in starts]
     for line in group:
         for k, run in line:
-            texts[k].append(run.text.strip())
+            lines[k].append(CellLine(run.text.strip(), run.left, run.right, run.top, run.size))
     if header:
-        return [" ".join(t) for t in texts]
-    return [cell_text("\n".join(t)) for t in texts]
+        return [" ".join(line.text for line in column) for column in lines]
+    edges: list[float | None] = [*starts[1:], None]
+    return [cell_text(paragraphs(column, edge)) for column, edge in zip(lines, edges, strict=True)]

@@ -147,3 +147,48 @@ def test_a_header_line_followed_by_prose_is_no_table() -> None:
         [_run(674, 50, 530, "Ils sont arrêtés par le comité de pilotage chaque année.")],
     ]
     assert find(lines, 842) == []
+
+
+def test_pdf_cell_paragraphs_apart_by_their_spacing(tmp_path: Path, run_import) -> None:
+    """Two paragraphs of one cell, the first ending near the cell's edge, the second
+    after the space a paragraph leaves: they were one objective, « Lever les freins
+    périphériques à l'emploi des femmes Développer les clauses … ». Ruled or not."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    body = ParagraphStyle("corps", fontName="Helvetica", fontSize=10, leading=12, spaceAfter=8)
+    heading = ParagraphStyle("titre", fontName="Helvetica-Bold", fontSize=14, leading=18)
+    story = [Paragraph("Contrat de ville de Sansfilet 2024-2030", heading)]
+    for title, style in (
+        ("Pilier avec filets", [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]),
+        ("Pilier sans filets", []),
+    ):
+        rows = [
+            ["Objectifs stratégiques", "Objectifs opérationnels"],
+            [
+                "Favoriser l'emploi",
+                [
+                    Paragraph("Lever les freins périphériques à l'emploi des femmes", body),
+                    Paragraph("Développer les clauses d'insertion dans la commande publique", body),
+                ],
+            ],
+            ["Améliorer la santé", "Créer un centre de santé"],
+        ]
+        # the first paragraph fills its line: only the space after it tells it ends there
+        first = stringWidth("Lever les freins périphériques à l'emploi des femmes", "Helvetica", 10)
+        table = Table(rows, colWidths=[150, first + 14])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *style]))
+        story += [Spacer(1, 12), Paragraph(title, heading), Spacer(1, 6), table]
+    path = tmp_path / "paragraphes.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    strategy = """
+  Favoriser l'emploi
+    Lever les freins périphériques à l'emploi des femmes
+    Développer les clauses d'insertion dans la commande publique
+  Améliorer la santé
+    Créer un centre de santé
+"""
+    _exact(run_import(path), f"Pilier avec filets{strategy}Pilier sans filets{strategy}")
