@@ -62,13 +62,22 @@ def on_one_line(runs: list[Run]) -> list[list[Run]]:
     """The runs grouped into printed lines, top first, each line left to right."""
     lines: list[list[Run]] = []
     for run in sorted(runs, key=lambda r: (-r.top, r.left)):
-        if lines and abs(lines[-1][0].top - run.top) < _SAME_LINE:
+        if lines and _same_line(lines[-1][0], run):
             lines[-1].append(run)
         else:
             lines.append([run])
     for line in lines:
         line.sort(key=lambda r: r.left)
     return lines
+
+
+def _same_line(a: Run, b: Run) -> bool:
+    """Tops at one height, or boxes that mostly overlap: a bullet or a superscript set a
+    little lower or higher than its line's text is on its line."""
+    if abs(a.top - b.top) < _SAME_LINE:
+        return True
+    overlap = min(a.top, b.top) - max(a.bottom, b.bottom)
+    return overlap > 0.5 * min(a.top - a.bottom, b.top - b.bottom) > 0
 
 
 def reading_order(runs: list[Run]) -> list[Block]:

@@ -239,3 +239,37 @@ def test_a_short_column_is_not_enough() -> None:
         ]
     )
     assert len(reading_order(runs)) == 1
+
+
+def test_a_bullet_set_below_its_line_stays_on_it(tmp_path: Path, run_import) -> None:
+    """A word processor's bullet glyph, in a symbol font, sits a few points lower than
+    its line's text: it became a line of its own after the item, and the item's wrapped
+    end a paragraph apart (« Renforcer la présence du » / « service public … »)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "puces.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(60, 780, "Contrat de ville de Puceville 2024-2030")
+    c.drawString(60, 740, "Axe 1 : Emploi et insertion")
+    y = 715.0
+    for lines in (
+        ["Renforcer la présence du", "service public de l'emploi"],
+        ["Développer les clauses", "d'insertion"],
+    ):
+        c.setFont("ZapfDingbats", 7)
+        c.drawString(72, y - 3.2, "l")  # ● in the dingbats font, below the baseline
+        c.setFont("Helvetica", 11)
+        for line in lines:
+            c.drawString(86, y, line)
+            y -= 15
+    c.save()
+    _exact(
+        run_import(path),
+        """
+Emploi et insertion
+  Renforcer la présence du service public de l'emploi
+  Développer les clauses d'insertion
+""",
+    )
