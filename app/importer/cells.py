@@ -16,7 +16,7 @@ from app.importer.units import clean
 # A new item starts at a bullet glyph followed by a capital (or « / a digit):
 # « parentalité - centres sociaux » stays one label.
 _ITEM_START = re.compile(
-    r"(?:(?<=^)|(?<=\s))(?P<glyph>[-–•■▪➤›\ufffd\uf0a7\uf0b7\uf0d8]|o(?=\s+[A-ZÀ-Ý]))\s*"
+    r"(?:(?<=^)|(?<=\s))(?P<glyph>[-–•■▪➤›\ufffd\uf020-\uf0ff]|o(?=\s+[A-ZÀ-Ý]))\s*"
     r"(?=[A-ZÀ-Ý«\d(])"
 )
 _MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>")

@@ -48,6 +48,7 @@ class _PrintedLine:
     size: float  # font size of its first character (points)
     bold: bool
     shift: float = 0.0  # how far right of the page's text its column starts
+    right: float = 0.0  # where it ends
 
 
 def _font(
@@ -58,13 +59,14 @@ def _font(
     if index is None or index < 0:
         return 0.0, False  # unknown: the line takes its neighbour's type
     size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
-    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)
-    if weight <= 0:  # the 14 standard fonts carry no weight: read it in the name
-        name = ctypes.create_string_buffer(128)
-        flags = ctypes.c_int()
-        pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 128, ctypes.byref(flags))
-        return round(size, 1), bool(re.search(rb"bold|black|heavy", name.value, re.I))
-    return round(size, 1), weight >= 600
+    if pdfium_c.FPDFText_GetFontWeight(textpage.raw, index) >= 600:
+        return round(size, 1), True
+    # The 14 standard fonts carry no weight, and LibreOffice writes 400 for its bold
+    # fonts (« DejaVuSans-Bold »): the name tells.
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 128, ctypes.byref(flags))
+    return round(size, 1), bool(re.search(rb"bold|black|heavy", name.value, re.I))
 
 
 def _runs(page: pdfium.PdfPage) -> list[Run]:
@@ -103,7 +105,9 @@ def _page_lines(height: float, runs: list[Run]) -> tuple[list[_PrintedLine], lis
             text = re.sub(r"\s+", " ", " ".join(r.text.strip() for r in line))
             first = line[0]
             out.append(
-                _PrintedLine(first.top, first.left, text, first.size, first.bold, block.shift)
+                _PrintedLine(
+                    first.top, first.left, text, first.size, first.bold, block.shift, line[-1].right
+                )
             )
     return out, unruled
 
@@ -160,6 +164,7 @@ def read_pdf(path: Path) -> Rendering:
     for number, (height, printed) in enumerate(pages, start=1):
         previous: _PrintedLine | None = None
         first = True
+        edges = {ln.shift: max(o.right for o in printed if o.shift == ln.shift) for ln in printed}
         for ln in _with_tables(printed, tables.get(number, []), height):
             if isinstance(ln, RuledTable):
                 rows = ln.rows
@@ -182,6 +187,7 @@ def read_pdf(path: Path) -> Rendering:
                 ln.size != previous.size
                 or previous.top - ln.top > max(spacing, ln.size * 1.2) * 1.45
                 or ln.shift != previous.shift
+                or _ended_short(previous, ln, edges[ln.shift], body)
             ):
                 rendering.blank()  # a new paragraph: a wider gap, another type size or
                 # column (as at a page's end, where every page's text ends its paragraph)
@@ -193,6 +199,27 @@ def read_pdf(path: Path) -> Rendering:
             previous = ln
         rendering.blank()
     return rendering
+
+
+def _ended_short(before: _PrintedLine, line: _PrintedLine, edge: float, body: float) -> bool:
+    """Whether ``before`` ended its paragraph (or item) although ``line`` follows it
+    closely: ``line``'s first word would have fitted at its end, short of the column's
+    ``edge``, and ``line`` starts in upper case at the same left — « • Former les agents »
+    then « Soutenir la parentalité ». Body text only: a wrapped or centred heading keeps
+    its lines."""
+    words = line.text.split()
+    if (
+        not words
+        or not words[0][:1].isupper()
+        or before.size != body
+        or line.size != body
+        or before.bold
+        or line.bold
+        or abs(line.left - before.left) > 3
+    ):
+        return False
+    per_letter = (before.right - before.left) / max(1, len(before.text))
+    return before.right + per_letter * (len(words[0]) + 1) < edge - 2
 
 
 def _go_on(table: RuledTable, before: RuledTable, last: Line) -> list[list[str]]:

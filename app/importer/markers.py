@@ -19,9 +19,10 @@ _HASH = re.compile(r"#\s?(?P<code>\d{1,2})(?:\s*(?P<sep>[-–—:.)]))?\s*")
 _ROMAN = re.compile(r"(?P<code>[IVXL]{1,5})\s*" + _SEP + r"\s+(?=\S)")
 _UPPER = re.compile(r"(?P<code>[A-Z])\s*" + _SEP + r"\s+(?=\S)")
 _LOWER = re.compile(r"(?P<code>[a-z])\s*(?P<sep>[).])\s+(?=\S)")
-# Word's Symbol/Wingdings bullets come out of PDFs as private-use characters (U+F0B7 …).
+# Word's Symbol/Wingdings bullets come out of PDFs as the private-use characters those
+# fonts are mapped to (U+F020-U+F0FF: U+F0B7 in Symbol, U+F0A7 or U+F095 in Wingdings…).
 _BULLET = re.compile(
-    r"(?P<glyphs>(?:[•\-–—■▪➤►›»\ufffd·◦●○→✓✔❖□▶◆◼\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e0]\s*"
+    r"(?P<glyphs>(?:[•\-–—■▪➤►›»\ufffd·◦●○→✓✔❖□▶◆◼\uf020-\uf0ff]\s*"
     r"|\*\s+)+)(?=\S)"
 )
 _O_BULLET = re.compile(r"o\s+(?=[A-Za-zÀ-ÿ«(])")
@@ -130,6 +131,9 @@ def read_marker(text: str, roman_letters: bool = False, short_heading: bool = Fa
     ('number', '1..3.2', ('n', '1', 3), 'Créer ou renforcer')
     >>> read_marker("� Favoriser le bien").kind
     'bullet'
+    >>> m = read_marker("\uf095 Objectif 1.1 : Lever les freins")  # a Wingdings bullet
+    >>> (m.kind, m.code, m.label)
+    ('bullet', '1.1', 'Lever les freins')
     """
     if m := _numbered(text, roman_letters):
         return m

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 # A line of a cell that starts an item of its own: a bullet, or a printed code.
 _ITEM_START = re.compile(
-    r"^(?:[•\-–—■▪➤►›»●○◦→✓\uf0a7\uf0b7\uf0d8]|o\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\d{1,2}[.)]\s)"
+    r"^(?:[•\-–—■▪➤►›»●○◦→✓\uf020-\uf0ff]|o\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\d{1,2}[.)]\s)"
 )
 _ENDED = re.compile(r"[.;:!?]$")
 WRAPPED = 0.3  # a line that stops nearer its cell's edge than this share of it wrapped

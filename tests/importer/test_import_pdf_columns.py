@@ -273,3 +273,41 @@ Emploi et insertion
   Développer les clauses d'insertion
 """,
     )
+
+
+def test_a_paragraph_right_under_a_list_is_not_its_last_item(tmp_path: Path, run_import) -> None:
+    """Printed at the list's own line spacing, a sentence after the last item was read as
+    its wrapped end: « Développer les clauses d'insertion Les partenaires suivent … ».
+    The item stops short of the margin where its next word would have fitted: it ended.
+    A wrapped item (« … dans les » / « quartiers ») keeps its lines."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "liste.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(60, 780, "Contrat de ville de Listeville 2024-2030")
+    c.drawString(60, 740, "Axe 1 : Emploi et insertion")
+    c.setFont("Helvetica", 11)
+    lines = [
+        "Les partenaires retiennent les actions suivantes, dont le détail figure en annexe du contrat.",
+        "• Lever les freins à l'emploi des femmes et des jeunes habitants des quartiers",
+        "prioritaires de la ville",
+        "• Développer les clauses d'insertion",
+        "Les partenaires suivent ces actions chaque année avec le conseil citoyen et les",
+        "services de l'État.",
+    ]
+    for n, line in enumerate(lines):
+        c.drawString(60, 715 - 14 * n, line)
+    c.save()
+    result = run_import(path)
+    _exact(
+        result,
+        """
+Emploi et insertion
+  Lever les freins à l'emploi des femmes et des jeunes habitants des quartiers prioritaires de la ville
+  Développer les clauses d'insertion
+""",
+    )
+    described = [d["texte"] for e in result.draft["elements"] for d in e.get("description", [])]
+    assert any(t.startswith("Les partenaires suivent ces actions chaque année") for t in described)

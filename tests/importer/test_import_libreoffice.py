@@ -1,0 +1,70 @@
+"""PDFs as LibreOffice exports Word files (tests/fixtures/libreoffice/make.py), each
+against the tree its Word file was written with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_import_layouts import _exact
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "libreoffice"
+
+
+def test_headings_over_bulleted_lists(run_import) -> None:
+    """Bold headings whose font declares weight 400 (« DejaVuSans-Bold ») were read as
+    body text, and bullets set below their line as lines of their own: « Favoriser
+    l'accès aux droits » was lost, « Soutenir la parentalité » glued to an item."""
+    _exact(
+        run_import(FIXTURES / "bourg.pdf"),
+        """
+Cohésion sociale
+  Favoriser l'accès aux droits
+    Créer un guichet unique des droits
+    Former les agents à l'accueil social
+  Soutenir la parentalité
+    Développer les lieux d'accueil parents-enfants
+Emploi
+  Lever les freins à l'emploi
+    Développer les modes de garde
+""",
+    )
+
+
+def test_tables_without_borders_and_cells_of_paragraphs(run_import) -> None:
+    _exact(
+        run_import(FIXTURES / "sansbord.pdf"),
+        """
+Emploi et développement économique
+  Favoriser l'accès à l'emploi des habitants des quartiers prioritaires
+    Lever les freins périphériques à l'emploi des femmes
+    Développer les clauses d'insertion dans la commande publique
+  Soutenir la création d'activité
+    Accompagner les porteurs de projet issus des quartiers
+Cohésion sociale
+  Renforcer la réussite éducative
+    Développer le programme de réussite éducative
+    Ouvrir des cités éducatives
+  Améliorer l'accès aux soins
+    Créer un centre de santé
+""",
+    )
+
+
+def test_a_section_in_two_columns(run_import) -> None:
+    _exact(
+        run_import(FIXTURES / "colonnes.pdf"),
+        """
+Emploi et insertion professionnelle
+  Rapprocher les habitants de l'emploi
+    Renforcer la présence du service public de l'emploi
+    Développer les clauses d'insertion
+  Soutenir la création d'activité
+    Accompagner les porteurs de projet
+Santé et accès aux soins
+  Améliorer l'accès aux soins
+    Installer une maison de santé
+    Développer la médiation en santé
+  Prévenir les troubles de santé mentale
+    Ouvrir un point écoute jeunes
+""",
+    )
