@@ -30,7 +30,6 @@ CHUNK_GAP = 6.0  # points: runs closer than this on a line are one cell's text
 _SLACK = 3.0  # points a cell's text may start left of its header
 _NEW_ROW = 1.3  # a gap wider than this many line spacings starts a row
 END_GAP = 2.5  # a gap wider than this many line spacings ends the table
-_MIN_ROWS = 2
 
 
 def chunks(line: list[Run]) -> list[Run]:
@@ -145,7 +144,8 @@ def _read(
         for k, chunk in line:
             columns[k].add(chunk)
         tops.append(top)
-    if len(rows) < _MIN_ROWS:
+    if not any(len({k for line in row for k, _ in line}) > 1 for row in rows):
+        # not one row with two cells or more: a line of level words over a list
         return start + 1, None
     runs = [run for group in [header, *rows] for line in group for _, run in line]
     table = RuledTable(
@@ -170,7 +170,7 @@ def _placed(line: list[Run], starts: list[float]) -> Placed | None:
 
 def _still_header(group: list[Placed], starts: list[float]) -> bool:
     """Whether these lines together still only name columns: a header cell wrapped."""
-    return names_columns(_cells(group, starts, header=True))
+    return names_columns(_cells(group, starts, header=True), wholly=True)
 
 
 def _cells(group: list[Placed], starts: list[float], *, header: bool) -> list[str]:

@@ -86,11 +86,14 @@ def _header_cell(cell: str) -> list[tuple[str, str]] | None:
     return [(found[0], " ".join(text.split()[: found[1]]))]
 
 
-def names_columns(cells: list[str]) -> bool:
+def names_columns(cells: list[str], *, wholly: bool = False) -> bool:
     """Whether a row of two cells or more names the table's columns: levels, and maybe
-    pilots, indicators… beside them (a row ``read_row`` reads as the header)."""
+    pilots, indicators… beside them (a row ``read_row`` reads as the header).
+    ``wholly``: each level cell holds level words only (« Actions », not « Actions
+    Créer 1.1 »), to tell a header wrapped on two lines from a header and a row."""
     filled = [" ".join(c.split()) for c in cells if c.strip()]
-    captions = [_header_cell(c) for c in filled]
+    read = (lambda c: caption_levels(c.strip().rstrip(":"))) if wholly else _header_cell
+    captions = [read(c) for c in filled]
     return (
         len(filled) > 1
         and any(captions)

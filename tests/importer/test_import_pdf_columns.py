@@ -224,6 +224,21 @@ def test_a_table_of_contents_or_a_narrow_first_column_keeps_its_rows() -> None:
     assert len(reading_order(labels)) == 1
 
 
+def test_labels_side_by_side_are_a_tables_rows() -> None:
+    """Two columns of one width, but short labels in both (a Word table of two columns
+    without borders): no running text, so the rows stay as printed."""
+    runs = _lines(
+        *[
+            (
+                780 - 13 * n,
+                [(50, 200 + w, f"Axe {n} – Cohésion"), (310, 460 + w, f"Objectif {n}.1")],
+            )
+            for n, w in enumerate((0, 60, 20, 80, 10, 40))
+        ]
+    )
+    assert len(reading_order(runs)) == 1
+
+
 def test_prose_over_the_whole_width_is_one_block() -> None:
     runs = _lines(*[(780 - 13 * n, [(50, 540 + n % 3, f"ligne {n}")]) for n in range(30)])
     assert _texts(runs) == [[f"ligne {n}" for n in range(30)]]

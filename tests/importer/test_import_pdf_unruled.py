@@ -192,3 +192,28 @@ def test_pdf_cell_paragraphs_apart_by_their_spacing(tmp_path: Path, run_import) 
     Créer un centre de santé
 """
     _exact(run_import(path), f"Pilier avec filets{strategy}Pilier sans filets{strategy}")
+
+
+def test_a_table_of_one_row_under_each_objective(tmp_path: Path, run_import) -> None:
+    """A header and a single row, table after table: one row was too few for a table,
+    and the row read as the header's second line (« Actions Créer 1.1 » names a level)."""
+    story = []
+    for n in (1, 2):
+        rows = [
+            ("Objectifs", "Actions", "Pilotes"),
+            (f"Réduire les écarts {n}", f"Créer un service {n}", "Ville"),
+        ]
+        story.append((f"Objectif {n} : Renforcer le lien social {n}", rows, [170, 200, 100], []))
+    path = tmp_path / "une-ligne.pdf"
+    _table_pdf(path, story)
+    _exact(
+        run_import(path),
+        """
+Renforcer le lien social 1
+  Réduire les écarts 1
+    Créer un service 1
+Renforcer le lien social 2
+  Réduire les écarts 2
+    Créer un service 2
+""",
+    )
