@@ -22,6 +22,15 @@ _ITEM_START = re.compile(
     r"^(?:[•\-–—■▪➤►›»●○◦→✓\uf020-\uf0ff]|o\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\d{1,2}[.)]\s)"
 )
 _ENDED = re.compile(r"[.;:!?]$")
+# An objective or an action starts with a verb in the infinitive, capitalised
+# (« Soutenir les maisons de santé »): after a line that leaves no word hanging
+# (« … des jeunes », not « … à la » / « de »), a new item.
+_VERB_START = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]{3,}(?:er|ir|re)\b")
+_OPEN_END = re.compile(
+    r"(?:^|\s)(?:de|des|du|la|le|les|à|au|aux|et|ou|en|pour|par|dans|sur|avec|un|une)$"
+    r"|['’]$",
+    re.I,
+)
 WRAPPED = 0.3  # a line that stops nearer its cell's edge than this share of it wrapped
 _PARAGRAPH_GAP = 1.8  # type sizes between two lines' tops: past it, a paragraph's space
 
@@ -57,13 +66,15 @@ class RuledTable:
 
 def cell_text(raw: str | None) -> str:
     """A cell's items, one a line: wrapped lines joined, a new item at a bullet, a code,
-    after a line that ended its sentence, or after a blank line (a paragraph's end,
-    ``paragraphs``).
+    a capitalised infinitive after a line that leaves no word hanging, after a line
+    that ended its sentence, or after a blank line (a paragraph's end, ``paragraphs``).
 
     >>> cell_text("1.1 Renforcer le dispositif\\néducative\\n• Créer des co-\\nentreprises")
     '1.1 Renforcer le dispositif éducative\\n• Créer des co-entreprises'
     >>> cell_text("Lever les freins\\n\\nDévelopper les clauses")
     'Lever les freins\\nDévelopper les clauses'
+    >>> cell_text("Développer la santé\\nmentale des jeunes\\nSoutenir les maisons de\\nSanté")
+    'Développer la santé mentale des jeunes\\nSoutenir les maisons de Santé'
     """
     items: list[str] = []
     ended = False  # a blank line: the paragraph above has ended
@@ -72,7 +83,13 @@ def cell_text(raw: str | None) -> str:
         if not line:
             ended = True
             continue
-        if items and not ended and not _ITEM_START.match(line) and not _ENDED.search(items[-1]):
+        if (
+            items
+            and not ended
+            and not _ITEM_START.match(line)
+            and not _ENDED.search(items[-1])
+            and not (_VERB_START.match(line) and not _OPEN_END.search(items[-1]))
+        ):
             glue = "" if re.search(r"\w-$", items[-1]) and line[:1].islower() else " "
             items[-1] += glue + line
         else:
