@@ -1,28 +1,28 @@
 """PDF through pypdfium2 (PDFium, the engine of Chrome): fast, reading order kept.
 
-Text comes as positioned segments; segments at the same height make a line,
-a vertical gap larger than the usual line spacing makes a blank line (a new
-paragraph), and lines repeated at the top or bottom of most pages (running
-headers, footers, page numbers) are left out of the rendering.
+Each page's lines come from ``pdf_page`` (runs at one height make a line, a page in
+two columns read column by column, tables without rules found); here a vertical gap
+larger than the usual line spacing, a change of type size or column, or a line that
+ended short makes a blank line (a new paragraph), ruled tables (``pdf_tables``) take
+the place of their lines, and lines repeated at the top or bottom of most pages
+(running headers, footers, page numbers) are left out of the rendering.
 """
 
 from __future__ import annotations
 
-import ctypes
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from app.importer import pdf_unruled
 from app.importer.errors import ImportFailure
 from app.importer.lines import Line, Rendering
-from app.importer.pdf_columns import Block, Run, on_one_line, reading_order
+from app.importer.pdf_columns import Run, on_one_line
+from app.importer.pdf_page import PrintedLine, ended_short, page_lines, page_runs
 from app.importer.pdf_tables import (
     Box,
     CellLine,
@@ -40,78 +40,6 @@ _OCR = "une reconnaissance de caractères (OCR) est nécessaire"
 EDGE = 0.09  # share of the page height where running headers and footers live
 
 
-@dataclass
-class _PrintedLine:
-    top: float
-    left: float
-    text: str
-    size: float  # font size of its first character (points)
-    bold: bool
-    shift: float = 0.0  # how far right of the page's text its column starts
-    right: float = 0.0  # where it ends
-
-
-def _font(
-    textpage: pdfium.PdfTextPage, left: float, bottom: float, top: float
-) -> tuple[float, bool]:
-    """Font size and weight of the character at the start of a text segment."""
-    index = textpage.get_index(left + 0.5, (top + bottom) / 2, 2, 2)
-    if index is None or index < 0:
-        return 0.0, False  # unknown: the line takes its neighbour's type
-    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
-    if pdfium_c.FPDFText_GetFontWeight(textpage.raw, index) >= 600:
-        return round(size, 1), True
-    # The 14 standard fonts carry no weight, and LibreOffice writes 400 for its bold
-    # fonts (« DejaVuSans-Bold »): the name tells.
-    name = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 128, ctypes.byref(flags))
-    return round(size, 1), bool(re.search(rb"bold|black|heavy", name.value, re.I))
-
-
-def _runs(page: pdfium.PdfPage) -> list[Run]:
-    """The page's text as PDFium places it: runs, each with the type of its first letter."""
-    textpage = page.get_textpage()
-    runs = []
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left - 0.5, bottom - 0.5, right + 0.5, top + 0.5)
-        text = text.replace("\r", " ").replace("\n", " ")
-        if text.strip():
-            runs.append(Run(top, bottom, left, right, text, *_font(textpage, left, bottom, top)))
-    return runs
-
-
-def _page_lines(height: float, runs: list[Run]) -> tuple[list[_PrintedLine], list[RuledTable]]:
-    """The printed lines of a page in reading order — top first, runs at one height making
-    one line, a page set in two columns read column by column (``pdf_columns``) — and
-    the tables it prints without rules (``pdf_unruled``), whose lines they replace: those
-    over the page's width are found first, so that their columns are not taken for the
-    page's."""
-    unruled: list[RuledTable] = []
-    page_wide = on_one_line(runs)  # a table over the page's width, before its columns
-    in_tables: list[list[Run]] = []  # their lines: read as the page's, then replaced
-    for start, end, table in pdf_unruled.find(page_wide, height):
-        unruled.append(table)
-        in_tables += page_wide[start:end]
-    taken = {run for line in in_tables for run in line}
-    blocks = reading_order([r for r in runs if r not in taken]) + [Block(list(taken))]
-    out = []
-    for block in blocks:
-        lines = on_one_line(block.runs)
-        if block.runs and block.runs[0] not in taken:
-            unruled += [table for _, _, table in pdf_unruled.find(lines, height)]
-        for line in lines:
-            text = re.sub(r"\s+", " ", " ".join(r.text.strip() for r in line))
-            first = line[0]
-            out.append(
-                _PrintedLine(
-                    first.top, first.left, text, first.size, first.bold, block.shift, line[-1].right
-                )
-            )
-    return out, unruled
-
-
 def read_pdf(path: Path) -> Rendering:
     try:
         pdf = pdfium.PdfDocument(str(path))
@@ -120,7 +48,7 @@ def read_pdf(path: Path) -> Rendering:
             raise ImportFailure(path, "PDF chiffré : protégé par un mot de passe") from exc
         raise ImportFailure(path, f"PDF illisible ou corrompu ({exc})") from exc
     try:
-        pages: list[tuple[float, list[_PrintedLine]]] = []
+        pages: list[tuple[float, list[PrintedLine]]] = []
         drawn: dict[int, tuple[float, list[Run]]] = {}  # pages that may hold a ruled table
         unruled: dict[int, list[RuledTable]] = {}  # tables printed without rules, by page
         for number in range(1, len(pdf) + 1):
@@ -130,8 +58,8 @@ def read_pdf(path: Path) -> Rendering:
                 raise ImportFailure(
                     path, f"PDF endommagé : page {number} illisible ({exc})"
                 ) from exc
-            runs = _runs(page)
-            lines, unruled[number] = _page_lines(page.get_height(), runs)
+            runs = page_runs(page)
+            lines, unruled[number] = page_lines(page.get_height(), runs)
             pages.append((page.get_height(), lines))
             if _draws_rules(page):
                 drawn[number] = (page.get_height(), runs)
@@ -162,7 +90,7 @@ def read_pdf(path: Path) -> Rendering:
     rendering = Rendering(headers_removed=True)
     open_table: tuple[RuledTable, Line] | None = None  # last on its page, and its last row
     for number, (height, printed) in enumerate(pages, start=1):
-        previous: _PrintedLine | None = None
+        previous: PrintedLine | None = None
         first = True
         edges = {ln.shift: max(o.right for o in printed if o.shift == ln.shift) for ln in printed}
         for ln in _with_tables(printed, tables.get(number, []), height):
@@ -187,7 +115,7 @@ def read_pdf(path: Path) -> Rendering:
                 ln.size != previous.size
                 or previous.top - ln.top > max(spacing, ln.size * 1.2) * 1.45
                 or ln.shift != previous.shift
-                or _ended_short(previous, ln, edges[ln.shift], body)
+                or ended_short(previous, ln, edges[ln.shift], body)
             ):
                 rendering.blank()  # a new paragraph: a wider gap, another type size or
                 # column (as at a page's end, where every page's text ends its paragraph)
@@ -199,27 +127,6 @@ def read_pdf(path: Path) -> Rendering:
             previous = ln
         rendering.blank()
     return rendering
-
-
-def _ended_short(before: _PrintedLine, line: _PrintedLine, edge: float, body: float) -> bool:
-    """Whether ``before`` ended its paragraph (or item) although ``line`` follows it
-    closely: ``line``'s first word would have fitted at its end, short of the column's
-    ``edge``, and ``line`` starts in upper case at the same left — « • Former les agents »
-    then « Soutenir la parentalité ». Body text only: a wrapped or centred heading keeps
-    its lines."""
-    words = line.text.split()
-    if (
-        not words
-        or not words[0][:1].isupper()
-        or before.size != body
-        or line.size != body
-        or before.bold
-        or line.bold
-        or abs(line.left - before.left) > 3
-    ):
-        return False
-    per_letter = (before.right - before.left) / max(1, len(before.text))
-    return before.right + per_letter * (len(words[0]) + 1) < edge - 2
 
 
 def _go_on(table: RuledTable, before: RuledTable, last: Line) -> list[list[str]]:
@@ -297,14 +204,14 @@ def _draws_rules(page: pdfium.PdfPage) -> bool:
 
 
 def _with_tables(
-    lines: list[_PrintedLine], tables: list[RuledTable], height: float
-) -> list[_PrintedLine | RuledTable]:
+    lines: list[PrintedLine], tables: list[RuledTable], height: float
+) -> list[PrintedLine | RuledTable]:
     """The page's lines in reading order, those printed inside a ruled table replaced by
     it: the table comes before the first line below it in its column (on a page set in
     two columns, the column whose edge is nearest the table's)."""
     if not tables:
         return list(lines)
-    placed: list[_PrintedLine | RuledTable] = [
+    placed: list[PrintedLine | RuledTable] = [
         ln for ln in lines if not any(t.holds(height - ln.top, ln.left) for t in tables)
     ]
     text_left = min((ln.left for ln in lines), default=0.0)
@@ -314,7 +221,7 @@ def _with_tables(
         below = [
             (i, item.shift)
             for i, item in enumerate(placed)
-            if isinstance(item, _PrintedLine) and item.top <= height - table.top
+            if isinstance(item, PrintedLine) and item.top <= height - table.top
         ]
         in_column = [i for i, shift in below if shift == column]
         placed.insert((in_column or [i for i, _ in below] or [len(placed)])[0], table)
@@ -327,7 +234,7 @@ def _key(text: str) -> str:
     return re.sub(r"^\d+\b|\b\d+$", "#", text.strip().casefold())
 
 
-def _running(pages: list[tuple[float, list[_PrintedLine]]]) -> set[str]:
+def _running(pages: list[tuple[float, list[PrintedLine]]]) -> set[str]:
     """Texts found near the top or bottom edge of at least half the pages (2 or more)."""
     if len(pages) < 2:
         return set()

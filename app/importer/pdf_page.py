@@ -1,0 +1,114 @@
+"""One PDF page as PDFium prints it: positioned runs of text, made into lines in
+reading order, and the tables it prints without rules.
+
+Why apart from ``extract_pdf``: what a page's geometry says (type size and weight,
+columns, tables, where a line stops) is read here, page by page; ``extract_pdf``
+then makes the document's rendering (running headers, paragraphs, headings, ruled
+tables) from the lines of all pages.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from app.importer import pdf_unruled
+from app.importer.pdf_columns import Block, Run, on_one_line, reading_order
+from app.importer.pdf_tables import RuledTable
+
+
+@dataclass
+class PrintedLine:
+    top: float
+    left: float
+    text: str
+    size: float  # font size of its first character (points)
+    bold: bool
+    shift: float = 0.0  # how far right of the page's text its column starts
+    right: float = 0.0  # where it ends
+
+
+def _font(
+    textpage: pdfium.PdfTextPage, left: float, bottom: float, top: float
+) -> tuple[float, bool]:
+    """Font size and weight of the character at the start of a text segment."""
+    index = textpage.get_index(left + 0.5, (top + bottom) / 2, 2, 2)
+    if index is None or index < 0:
+        return 0.0, False  # unknown: the line takes its neighbour's type
+    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+    if pdfium_c.FPDFText_GetFontWeight(textpage.raw, index) >= 600:
+        return round(size, 1), True
+    # The 14 standard fonts carry no weight, and LibreOffice writes 400 for its bold
+    # fonts (« DejaVuSans-Bold »): the name tells.
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 128, ctypes.byref(flags))
+    return round(size, 1), bool(re.search(rb"bold|black|heavy", name.value, re.I))
+
+
+def page_runs(page: pdfium.PdfPage) -> list[Run]:
+    """The page's text as PDFium places it: runs, each with the type of its first letter."""
+    textpage = page.get_textpage()
+    runs = []
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left - 0.5, bottom - 0.5, right + 0.5, top + 0.5)
+        text = text.replace("\r", " ").replace("\n", " ")
+        if text.strip():
+            runs.append(Run(top, bottom, left, right, text, *_font(textpage, left, bottom, top)))
+    return runs
+
+
+def page_lines(height: float, runs: list[Run]) -> tuple[list[PrintedLine], list[RuledTable]]:
+    """The printed lines of a page in reading order — top first, runs at one height making
+    one line, a page set in two columns read column by column (``pdf_columns``) — and
+    the tables it prints without rules (``pdf_unruled``), whose lines they replace: those
+    over the page's width are found first, so that their columns are not taken for the
+    page's."""
+    unruled: list[RuledTable] = []
+    page_wide = on_one_line(runs)  # a table over the page's width, before its columns
+    in_tables: list[list[Run]] = []  # their lines: read as the page's, then replaced
+    for start, end, table in pdf_unruled.find(page_wide, height):
+        unruled.append(table)
+        in_tables += page_wide[start:end]
+    taken = {run for line in in_tables for run in line}
+    blocks = reading_order([r for r in runs if r not in taken]) + [Block(list(taken))]
+    out = []
+    for block in blocks:
+        lines = on_one_line(block.runs)
+        if block.runs and block.runs[0] not in taken:
+            unruled += [table for _, _, table in pdf_unruled.find(lines, height)]
+        for line in lines:
+            text = re.sub(r"\s+", " ", " ".join(r.text.strip() for r in line))
+            first = line[0]
+            out.append(
+                PrintedLine(
+                    first.top, first.left, text, first.size, first.bold, block.shift, line[-1].right
+                )
+            )
+    return out, unruled
+
+
+def ended_short(before: PrintedLine, line: PrintedLine, edge: float, body: float) -> bool:
+    """Whether ``before`` ended its paragraph (or item) although ``line`` follows it
+    closely: ``line``'s first word would have fitted at its end, short of the column's
+    ``edge``, and ``line`` starts in upper case at the same left — « • Former les agents »
+    then « Soutenir la parentalité ». Body text only: a wrapped or centred heading keeps
+    its lines."""
+    words = line.text.split()
+    if (
+        not words
+        or not words[0][:1].isupper()
+        or before.size != body
+        or line.size != body
+        or before.bold
+        or line.bold
+        or abs(line.left - before.left) > 3
+    ):
+        return False
+    per_letter = (before.right - before.left) / max(1, len(before.text))
+    return before.right + per_letter * (len(words[0]) + 1) < edge - 2
