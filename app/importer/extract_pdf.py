@@ -92,8 +92,12 @@ def read_pdf(path: Path) -> Rendering:
     for number, (height, printed) in enumerate(pages, start=1):
         previous: PrintedLine | None = None
         first = True
-        edges = {ln.shift: max(o.right for o in printed if o.shift == ln.shift) for ln in printed}
-        for ln in _with_tables(printed, tables.get(number, []), height):
+        placed = _with_tables(printed, tables.get(number, []), height)
+        edges: dict[float, float] = {}  # each column's right edge, tables left out
+        for ln in placed:
+            if isinstance(ln, PrintedLine):
+                edges[ln.shift] = max(edges.get(ln.shift, 0.0), ln.right)
+        for ln in placed:
             if isinstance(ln, RuledTable):
                 rows = ln.rows
                 if first and open_table is not None:

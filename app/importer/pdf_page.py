@@ -23,6 +23,8 @@ from app.importer.pdf_tables import RuledTable
 
 @dataclass
 class PrintedLine:
+    """A line as the page prints it (points from the page bottom), in reading order."""
+
     top: float
     left: float
     text: str
