@@ -31,7 +31,7 @@ _OPEN_END = re.compile(
     r"|['’]$",
     re.I,
 )
-WRAPPED = 0.3  # a line that stops nearer its cell's edge than this share of it wrapped
+_WRAPPED = 0.3  # a line that stops nearer its cell's edge than this share of it wrapped
 _PARAGRAPH_GAP = 1.8  # type sizes between two lines' tops: past it, a paragraph's space
 
 
@@ -112,8 +112,8 @@ class CellLine(NamedTuple):
 def paragraphs(lines: list[CellLine], edge: float | None) -> str:
     """A cell's printed lines, a blank line after each that ends its paragraph — one
     that stops short of the cell's right ``edge`` (a wrapped line is filled to it; not
-    known: ``None``), or that a wider gap than a line's parts from the next (space after
-    a paragraph) — unless the next goes on in lower case.
+    known: ``None``), or that the next follows after the space a paragraph leaves (more
+    than 1.8 type sizes between their tops) — unless the next goes on in lower case.
 
     >>> paragraphs([CellLine("Lever les freins à", 50, 196), CellLine("l'emploi", 50, 90),
     ...             CellLine("Créer", 50, 80)], 200)
@@ -125,11 +125,17 @@ def paragraphs(lines: list[CellLine], edge: float | None) -> str:
     out: list[str] = []
     for line, before in zip(lines, [None, *lines], strict=False):
         if before is not None and not line.text.lstrip()[:1].islower():
-            short = edge is not None and before.right < edge - WRAPPED * (edge - before.left)
+            short = edge is not None and not fills(before.left, before.right, edge)
             if short or before.top - line.top > _PARAGRAPH_GAP * max(line.size, before.size):
                 out.append("")
         out.append(line.text)
     return "\n".join(out)
+
+
+def fills(left: float, right: float, edge: float) -> bool:
+    """Whether a line from ``left`` to ``right`` reaches its cell's ``edge``, as a line
+    that wrapped does (a paragraph's last line may stop anywhere)."""
+    return right >= edge - _WRAPPED * (edge - left)
 
 
 def continued_row(table: RuledTable, before: RuledTable) -> int | None:

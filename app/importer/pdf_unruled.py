@@ -8,14 +8,17 @@ les freins périphériques à l'emploi État, Région » was one label.
 Such a table is recognised only where it says what it is: a line of two
 chunks or more (runs ``CHUNK_GAP`` apart) whose texts name the columns
 (``tables.names_columns``: « Orientations stratégiques | Objectifs
-opérationnels | Pilotes »). Each column starts at its header's left edge (a
-cell's text is set flush left, as its header's). The table goes on while each
-chunk of a line lies in one column and the lines stay close (less than
-``END_GAP`` line spacings apart); a wider gap between lines (cell padding,
-space after a paragraph) starts a new row, and a row's lines in one column
-make its cell (``pdf_tables.cell_text``). A line in larger type than the
-table's (a heading) ends it too. A header cell wrapped on two lines is read
-whole. The table is then read as a ruled one (``RuledTable``).
+opérationnels | Pilotes »); the next line goes on with the header only if it
+adds level words alone (a header cell wrapped on two lines). Each column starts
+at its header's left edge (a cell's text is set flush left, as its header's).
+The table goes on while each chunk of a line lies in one column, no line is in
+larger type (a heading), the first column's text keeps its left edge and the
+lines stay close (less than ``END_GAP`` line spacings apart). Cells side by side
+need not share their lines' heights, so each column is followed on its own
+(``_Column``): a row starts at a line that opens a paragraph while no column is
+in the middle of one; a row's lines in one column make its cell, paragraphs
+apart (``pdf_tables.paragraphs``, ``cell_text``). A table needs one row of two
+cells or more; it is then read as a ruled one (``RuledTable``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 import math
 
 from app.importer.pdf_columns import Run
-from app.importer.pdf_tables import WRAPPED, CellLine, RuledTable, cell_text, paragraphs
+from app.importer.pdf_tables import CellLine, RuledTable, cell_text, fills, paragraphs
 from app.importer.tables import names_columns
 
 CHUNK_GAP = 6.0  # points: runs closer than this on a line are one cell's text
@@ -39,9 +42,9 @@ def chunks(line: list[Run]) -> list[Run]:
         if out and run.left - out[-1].right < CHUNK_GAP:
             last = out[-1]
             text = f"{last.text.rstrip()} {run.text.strip()}"
-            out[-1] = Run(
-                max(last.top, run.top), min(last.bottom, run.bottom), last.left, run.right, text
-            )
+            top, bottom = max(last.top, run.top), min(last.bottom, run.bottom)
+            size = max(last.size, run.size)
+            out[-1] = Run(top, bottom, last.left, run.right, text, size, last.bold)
         else:
             out.append(run)
     return out
@@ -93,7 +96,7 @@ class _Column:
             return False
         if chunk is not None and chunk.text.lstrip()[:1].islower():
             return True
-        return self.edge is not None and last.right >= self.edge - WRAPPED * (self.edge - last.left)
+        return self.edge is not None and fills(last.left, last.right, self.edge)
 
     def add(self, run: Run) -> None:
         if self.last is not None:
@@ -104,16 +107,13 @@ class _Column:
 def _read(
     lines: list[list[Run]], start: int, starts: list[float], height: float
 ) -> tuple[int, RuledTable | None]:
-    """The table whose header is ``lines[start]``: the slice's end and the table read.
-
-    Cells side by side need not share their lines' heights (paragraph spacing), so
-    each column is followed on its own: a row starts at a line that opens a paragraph
-    while no column is in the middle of one (``_Column.goes_on``)."""
+    """The table whose header is ``lines[start]``: the slice's end and the table read
+    (``None``: no table there)."""
     header: list[Placed] = [[(k, c) for k, c in enumerate(chunks(lines[start]))]]
     rows: list[list[Placed]] = []
     columns = [_Column(x) for x in starts[1:]] + [_Column(None)]
     tops = [lines[start][0].top]
-    edge: float | None = None  # where the first column's text starts in the rows
+    first_left: float | None = None  # where the first column's text starts in the rows
     largest = max(r.size for r in lines[start])  # the table's type: a larger is a heading
     for printed in lines[start + 1 :]:
         line = _placed(printed, starts)
@@ -133,9 +133,9 @@ def _read(
         )
         if not rows or not inside:
             first = next((c.left for k, c in line if k == 0), None)
-            if first is not None and edge is not None and abs(first - edge) > _SLACK:
-                break  # text at another edge: a paragraph after the table
-            edge = first if edge is None else edge
+            if first is not None and first_left is not None and abs(first - first_left) > _SLACK:
+                break  # text at another left edge: a paragraph after the table
+            first_left = first if first_left is None else first_left
             rows.append([line])
             for k in set(range(len(columns))) - set(filled):
                 columns[k].last = None  # a new row: no paragraph of the last goes on

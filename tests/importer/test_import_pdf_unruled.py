@@ -8,7 +8,7 @@ from pathlib import Path
 from test_import_layouts import _exact
 
 from app.importer.pdf_columns import Run
-from app.importer.pdf_unruled import find
+from app.importer.pdf_unruled import chunks, find
 
 
 def _table_pdf(path: Path, tables: list[tuple[str, list[tuple[str, ...]], list, list]]) -> None:
@@ -217,3 +217,14 @@ Renforcer le lien social 2
     Créer un service 2
 """,
     )
+
+
+def test_runs_made_one_chunk_keep_their_type() -> None:
+    """A cell's line printed in two runs (a word in bold) is one chunk, in the type of its
+    runs: a size of 0 would make every next line a paragraph of its own."""
+    merged = chunks(
+        [Run(700, 690, 50, 98, "Lever", 10.0, True), Run(700, 690, 100, 150, "les freins", 10.0)]
+    )
+    assert [(c.text, c.left, c.right, c.size) for c in merged] == [
+        ("Lever les freins", 50, 150, 10.0)
+    ]
