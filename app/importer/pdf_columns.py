@@ -1,7 +1,7 @@
 """A PDF page set in two columns, read as it is meant: the left column, then the right.
 
-Why: PDFium gives the page's text as positioned runs, and ``extract_pdf``
-makes a line of the runs printed at one height. On a page set in two columns
+Why: PDFium gives the page's text as positioned runs, and a line is made of
+the runs printed at one height (``on_one_line``). On a page set in two columns
 — the layout of many published contracts — that glued each line of the left
 column to the line beside it in the right one: « Axe 1 : Emploi et insertion
 de premier recours professionnelle », labels of two columns interleaved.
@@ -11,7 +11,8 @@ rows are the reading unit; so a page is read in columns only where its
 layout says so without doubt:
 
 * a gutter: a band at least ``GUTTER`` points wide, in the middle of the
-  text, that no run narrower than a column crosses;
+  text, that few lines cross (a title, a heading, a page number: each then
+  makes a band of its own, below);
 * two columns of about the same width on either side of it (a table's first
   column is seldom as wide as the rest, a table of contents' page numbers
   never);
@@ -39,6 +40,7 @@ MIN_LINES = 4
 _MIDDLE = (0.3, 0.7)  # where the gutter may lie, as shares of the text's width
 _SAME_WIDTH = 0.7  # the narrower column is at least this share of the wider
 _PROSE = 0.45  # in one column at least, this share of the lines reach its edge
+_FULL = 0.15  # a line that stops nearer its column's edge than this share reaches it
 _SAME_LINE = 2.5  # points: runs whose tops differ less are on one line
 
 
@@ -177,4 +179,5 @@ def _filled(runs: list[Run]) -> float:
     (all but a paragraph's last line); a column of short labels leaves most short."""
     lines = on_one_line(runs)
     start, edge = min(r.left for r in runs), max(r.right for r in runs)
-    return sum(1 for line in lines if line[-1].right >= edge - 0.15 * (edge - start)) / len(lines)
+    full = edge - _FULL * (edge - start)
+    return sum(1 for line in lines if line[-1].right >= full) / len(lines)
