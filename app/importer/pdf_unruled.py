@@ -9,7 +9,10 @@ Such a table is recognised only where it says what it is: a line of two
 chunks or more (runs ``CHUNK_GAP`` apart) whose texts name the columns
 (``tables.names_columns``: « Orientations stratégiques | Objectifs
 opérationnels | Pilotes »); the next line goes on with the header only if it
-adds level words alone (a header cell wrapped on two lines). Each column starts
+adds level words alone (a header cell wrapped on two lines). A table without
+a header is recognised where its rows name their levels themselves: a first
+line of two chunks or more, each opening on a level word and its code (« Axe 1
+– … » | « Objectif 1.1 – … »), and two rows or more, each opening so. Each column starts
 at its header's left edge (a cell's text is set flush left, as its header's).
 The table goes on while each chunk of a line lies in one column, no line is in
 larger type (a heading), the first column's text keeps its left edge and the
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import math
 
+from app.importer.markers import level_and_code
 from app.importer.pdf_columns import Run
 from app.importer.pdf_tables import CellLine, RuledTable, cell_text, fills, paragraphs
 from app.importer.tables import names_columns
@@ -57,8 +61,11 @@ def find(lines: list[list[Run]], height: float) -> list[tuple[int, int, RuledTab
     i = 0
     while i < len(lines):
         head = chunks(lines[i])
-        if len(head) >= 2 and names_columns([c.text for c in head]):
-            end, table = _read(lines, i, [c.left - _SLACK for c in head], height)
+        texts = [c.text for c in head]
+        headed = len(head) >= 2 and names_columns(texts)
+        if headed or (len(head) >= 2 and all(level_and_code(t) for t in texts)):
+            starts = [c.left - _SLACK for c in head]
+            end, table = _read(lines, i, starts, height, headed=headed)
             if table is not None:
                 found.append((i, end, table))
                 i = end
@@ -105,25 +112,26 @@ class _Column:
 
 
 def _read(
-    lines: list[list[Run]], start: int, starts: list[float], height: float
+    lines: list[list[Run]], start: int, starts: list[float], height: float, *, headed: bool
 ) -> tuple[int, RuledTable | None]:
-    """The table whose header is ``lines[start]``: the slice's end and the table read
-    (``None``: no table there)."""
-    header: list[Placed] = [[(k, c) for k, c in enumerate(chunks(lines[start]))]]
+    """The table that ``lines[start]`` opens — its header (``headed``), or its first row
+    of cells that each open on a level word and its code — : the slice's end and the
+    table read (``None``: no table there)."""
+    header: list[Placed] = [[(k, c) for k, c in enumerate(chunks(lines[start]))]] if headed else []
     rows: list[list[Placed]] = []
     columns = [_Column(x) for x in starts[1:]] + [_Column(None)]
-    tops = [lines[start][0].top]
+    tops = [lines[start][0].top] if headed else []
     first_left: float | None = None  # where the first column's text starts in the rows
     largest = max(r.size for r in lines[start])  # the table's type: a larger is a heading
-    for printed in lines[start + 1 :]:
+    for printed in lines[start + 1 if headed else start :]:
         line = _placed(printed, starts)
         top, size = printed[0].top, max(r.size for r in printed)
         spacing = min((c.spacing for c in columns), default=math.inf)
         spacing = spacing if spacing < math.inf else 1.2 * largest
-        if line is None or tops[-1] - top > END_GAP * spacing or size > 1.1 * largest:
+        if line is None or (tops and tops[-1] - top > END_GAP * spacing) or size > 1.1 * largest:
             break
         largest = max(largest, size)
-        if not rows and _still_header(header + [line], starts):
+        if headed and not rows and _still_header(header + [line], starts):
             header.append(line)
             tops.append(top)
             continue
@@ -147,6 +155,8 @@ def _read(
     if not any(len({k for line in row for k, _ in line}) > 1 for row in rows):
         # not one row with two cells or more: a line of level words over a list
         return start + 1, None
+    if not headed and not (len(rows) > 1 and all(_describes_itself(row) for row in rows)):
+        return start + 1, None  # two columns that met on one line, not a table
     runs = [run for group in [header, *rows] for line in group for _, run in line]
     table = RuledTable(
         height - max(r.top for r in runs),
@@ -154,10 +164,17 @@ def _read(
         min(r.left for r in runs),
         max(r.right for r in runs),
         cells=[],
-        rows=[_cells(header, starts, header=True)]
+        rows=([_cells(header, starts, header=True)] if headed else [])
         + [_cells(row, starts, header=False) for row in rows],
     )
     return start + len(tops), table
+
+
+def _describes_itself(row: list[Placed]) -> bool:
+    """Whether a row's first text opens on a level word and its code (« Axe 1 – … »,
+    « Objectif 1.2 – … »): a table without a header names its levels in its cells."""
+    first = min((c for line in row for _, c in line), key=lambda c: (-c.top, c.left))
+    return level_and_code(first.text) is not None
 
 
 def _placed(line: list[Run], starts: list[float]) -> Placed | None:

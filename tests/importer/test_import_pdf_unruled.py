@@ -228,3 +228,50 @@ def test_runs_made_one_chunk_keep_their_type() -> None:
     assert [(c.text, c.left, c.right, c.size) for c in merged] == [
         ("Lever les freins", 50, 150, 10.0)
     ]
+
+
+def test_a_table_without_borders_nor_header_whose_cells_name_their_levels(
+    tmp_path: Path, run_import
+) -> None:
+    """No header row, but each row opens on « Axe N – » or « Objectif N.N – »: a Word
+    table of two columns without borders. Its lines ran together: « Axe 1 – Cohésion
+    sociale Objectif 1.1 – Renforcer l'accès aux » was one label."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    body = ParagraphStyle("corps", fontName="Helvetica", fontSize=10, leading=12)
+    heading = ParagraphStyle("titre", fontName="Helvetica-Bold", fontSize=14, leading=18)
+    rows = [
+        ("Axe 1 – Cohésion sociale", "Objectif 1.1 – Renforcer l'accès aux droits des habitants"),
+        ("", "Objectif 1.2 – Lutter contre l'isolement des personnes âgées"),
+        ("Axe 2 – Emploi", "Objectif 2.1 – Favoriser l'insertion professionnelle des jeunes"),
+    ]
+    table = Table([[Paragraph(c, body) for c in row] for row in rows], colWidths=[220, 220])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    path = tmp_path / "sans-en-tete.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build(
+        [Paragraph("Contrat de ville 2024-2030 de Ville-Exemple", heading), table]
+    )
+    _exact(
+        run_import(path),
+        """
+Cohésion sociale
+  Renforcer l'accès aux droits des habitants
+  Lutter contre l'isolement des personnes âgées
+Emploi
+  Favoriser l'insertion professionnelle des jeunes
+""",
+    )
+
+
+def test_two_columns_that_meet_once_on_level_words_are_no_table() -> None:
+    """« Axe 1 : … » in one column beside « Objectif 2.1 : … » in the other, then
+    running text: the columns met on one line, they are not a table's cells."""
+    prose = "les partenaires s'engagent à traiter ensemble les difficultés"
+    lines = [[_run(700, 50, 150, "Axe 1 : Emploi"), _run(700, 310, 450, "Objectif 2.1 : Santé")]]
+    lines += [
+        [_run(687 - 13 * n, 50, 285, f"{prose} {n}"), _run(687 - 13 * n, 310, 545, f"{prose} {n}")]
+        for n in range(6)
+    ]
+    assert find(lines, 842) == []
