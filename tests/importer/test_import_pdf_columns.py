@@ -326,3 +326,42 @@ Emploi et insertion
     )
     described = [d["texte"] for e in result.draft["elements"] for d in e.get("description", [])]
     assert any(t.startswith("Les partenaires suivent ces actions chaque année") for t in described)
+
+
+def test_a_footnote_call_does_not_end_a_label(tmp_path: Path, run_import) -> None:
+    """A footnote's number, raised in small type after an objective, ended its label:
+    « Lever les freins à l'emploi des femmes 1 ». A number in the line's own type stays."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "notes.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(60, 780, "Contrat de ville de Notebourg 2024-2030")
+    c.drawString(60, 740, "Axe 1 : Emploi et insertion")
+    y = 715.0
+    for text, note in (
+        ("Objectif 1.1 : Lever les freins à l'emploi des femmes", "1"),
+        ("Objectif 1.2 : Accueillir 200 jeunes en 2025", None),
+        ("Objectif 1.3 : Soutenir la création d'activité", "2"),
+    ):
+        c.setFont("Helvetica", 11)
+        c.drawString(60, y, text)
+        if note:
+            c.setFont("Helvetica", 7)
+            c.drawString(61 + c.stringWidth(text, "Helvetica", 11), y + 4, note)
+        y -= 18
+    c.setFont("Helvetica", 8)
+    c.drawString(60, 60, "1 Selon le diagnostic partagé de 2023.")
+    c.save()
+    result = run_import(path)
+    _exact(
+        result,
+        """
+Emploi et insertion
+  Lever les freins à l'emploi des femmes
+  Accueillir 200 jeunes en 2025
+  Soutenir la création d'activité
+""",
+    )
+    assert "1 Selon le diagnostic partagé de 2023." in (result.sources / "notes.txt").read_text()
