@@ -85,7 +85,8 @@ def page_lines(height: float, runs: list[Run]) -> tuple[list[PrintedLine], list[
         if block.runs and block.runs[0] not in taken:
             unruled += [table for _, _, table in pdf_unruled.find(lines, height)]
         for line in lines:
-            words = [r.text.strip() for r in line if not _footnote_mark(r, line)]
+            main = max(line, key=lambda r: r.size)  # the line's own type
+            words = [r.text.strip() for r in line if not _footnote_mark(r, main)]
             text = re.sub(r"\s+", " ", " ".join(words))
             first = line[0]
             out.append(
@@ -99,11 +100,10 @@ def page_lines(height: float, runs: list[Run]) -> tuple[list[PrintedLine], list[
 _MARK = re.compile(r"^(?:\d{1,3}|\*{1,3}|\(\d{1,3}\))$")
 
 
-def _footnote_mark(run: Run, line: list[Run]) -> bool:
-    """A footnote's call: a number (or an asterisk) in smaller type, raised above its
-    line's text — « … des femmes¹ » would end the label as « des femmes 1 ». The note
-    itself stays where it is printed, at the foot of the page."""
-    main = max(line, key=lambda r: r.size)
+def _footnote_mark(run: Run, main: Run) -> bool:
+    """A footnote's call: a number (or an asterisk) in smaller type than its line's text
+    (``main``), raised above it — « … des femmes¹ » would end the label as « des
+    femmes 1 ». The note itself stays where it is printed, at the foot of the page."""
     return (
         run is not main
         and bool(_MARK.match(run.text.strip()))

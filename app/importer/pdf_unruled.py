@@ -11,9 +11,9 @@ chunks or more (runs ``CHUNK_GAP`` apart) whose texts name the columns
 opérationnels | Pilotes »); the next line goes on with the header only if it
 adds level words alone (a header cell wrapped on two lines). A table without
 a header is recognised where its rows name their levels themselves: a first
-line of two chunks or more, each opening on a level word and its code (« Axe 1
-– … » | « Objectif 1.1 – … »), and two rows or more, each opening so. Each column starts
-at its header's left edge (a cell's text is set flush left, as its header's).
+line of two chunks or more, each opening on a level word and its code
+(« Axe 1 – … » | « Objectif 1.1 – … »), and two rows or more, each opening so.
+Each column starts at its first line's chunks (a cell's text is set flush left).
 The table goes on while each chunk of a line lies in one column, no line is in
 larger type (a heading), the first column's text keeps its left edge and the
 lines stay close (less than ``END_GAP`` line spacings apart). Cells side by side
@@ -114,8 +114,8 @@ class _Column:
 def _read(
     lines: list[list[Run]], start: int, starts: list[float], height: float, *, headed: bool
 ) -> tuple[int, RuledTable | None]:
-    """The table that ``lines[start]`` opens — its header (``headed``), or its first row
-    of cells that each open on a level word and its code — : the slice's end and the
+    """The table that ``lines[start]`` opens (its header if ``headed``, else its first
+    row, of cells that each open on a level word and its code): the slice's end and the
     table read (``None``: no table there)."""
     header: list[Placed] = [[(k, c) for k, c in enumerate(chunks(lines[start]))]] if headed else []
     rows: list[list[Placed]] = []
