@@ -256,18 +256,25 @@ def test_a_short_column_is_not_enough() -> None:
     assert len(reading_order(runs)) == 1
 
 
+def _axis_page(path: Path, ville: str):  # type: ignore[no-untyped-def]
+    """A page drawn line by line (reportlab's canvas): the contract's title and « Axe 1 »
+    in bold; the test draws the rest and saves it."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(60, 780, f"Contrat de ville de {ville} 2024-2030")
+    c.drawString(60, 740, "Axe 1 : Emploi et insertion")
+    return c
+
+
 def test_a_bullet_set_below_its_line_stays_on_it(tmp_path: Path, run_import) -> None:
     """A word processor's bullet glyph, in a symbol font, sits a few points lower than
     its line's text: it became a line of its own after the item, and the item's wrapped
     end a paragraph apart (« Renforcer la présence du » / « service public … »)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     path = tmp_path / "puces.pdf"
-    c = canvas.Canvas(str(path), pagesize=A4)
-    c.setFont("Helvetica-Bold", 14)
-    c.drawString(60, 780, "Contrat de ville de Puceville 2024-2030")
-    c.drawString(60, 740, "Axe 1 : Emploi et insertion")
+    c = _axis_page(path, "Puceville")
     y = 715.0
     for lines in (
         ["Renforcer la présence du", "service public de l'emploi"],
@@ -295,14 +302,8 @@ def test_a_paragraph_right_under_a_list_is_not_its_last_item(tmp_path: Path, run
     its wrapped end: « Développer les clauses d'insertion Les partenaires suivent … ».
     The item stops short of the margin where its next word would have fitted: it ended.
     A wrapped item (« … dans les » / « quartiers ») keeps its lines."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     path = tmp_path / "liste.pdf"
-    c = canvas.Canvas(str(path), pagesize=A4)
-    c.setFont("Helvetica-Bold", 14)
-    c.drawString(60, 780, "Contrat de ville de Listeville 2024-2030")
-    c.drawString(60, 740, "Axe 1 : Emploi et insertion")
+    c = _axis_page(path, "Listeville")
     c.setFont("Helvetica", 11)
     lines = [
         "Les partenaires retiennent les actions suivantes, dont le détail figure en annexe du contrat.",
@@ -331,14 +332,8 @@ Emploi et insertion
 def test_a_footnote_call_does_not_end_a_label(tmp_path: Path, run_import) -> None:
     """A footnote's number, raised in small type after an objective, ended its label:
     « Lever les freins à l'emploi des femmes 1 ». A number in the line's own type stays."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     path = tmp_path / "notes.pdf"
-    c = canvas.Canvas(str(path), pagesize=A4)
-    c.setFont("Helvetica-Bold", 14)
-    c.drawString(60, 780, "Contrat de ville de Notebourg 2024-2030")
-    c.drawString(60, 740, "Axe 1 : Emploi et insertion")
+    c = _axis_page(path, "Notebourg")
     y = 715.0
     for text, note in (
         ("Objectif 1.1 : Lever les freins à l'emploi des femmes", "1"),
