@@ -44,14 +44,17 @@ def chunks(line: list[Run]) -> list[Run]:
     out: list[Run] = []
     for run in line:
         if out and run.left - out[-1].right < CHUNK_GAP:
-            last = out[-1]
-            text = f"{last.text.rstrip()} {run.text.strip()}"
-            top, bottom = max(last.top, run.top), min(last.bottom, run.bottom)
-            size = max(last.size, run.size)
-            out[-1] = Run(top, bottom, last.left, run.right, text, size, last.bold)
+            out[-1] = _joined(out[-1], run)
         else:
             out.append(run)
     return out
+
+
+def _joined(left: Run, right: Run) -> Run:
+    """Two runs of one line read as one, in the type of the larger."""
+    text = f"{left.text.rstrip()} {right.text.strip()}"
+    top, bottom = max(left.top, right.top), min(left.bottom, right.bottom)
+    return Run(top, bottom, left.left, right.right, text, max(left.size, right.size), left.bold)
 
 
 def find(lines: list[list[Run]], height: float) -> list[tuple[int, int, RuledTable]]:
@@ -178,11 +181,18 @@ def _describes_itself(row: list[Placed]) -> bool:
 
 
 def _placed(line: list[Run], starts: list[float]) -> Placed | None:
-    """The line's chunks with their columns; ``None`` if one lies over two columns."""
-    placed = [(_column(starts, c), c) for c in chunks(line)]
-    if any(k is None for k, _ in placed):
-        return None
-    return [(k, c) for k, c in placed if k is not None]
+    """The line's chunks with their columns, one a column (a bullet and its text, set
+    apart, are one cell's line); ``None`` if one lies over two columns."""
+    placed: Placed = []
+    for chunk in chunks(line):
+        k = _column(starts, chunk)
+        if k is None:
+            return None
+        if placed and placed[-1][0] == k:
+            placed[-1] = (k, _joined(placed[-1][1], chunk))
+        else:
+            placed.append((k, chunk))
+    return placed
 
 
 def _still_header(group: list[Placed], starts: list[float]) -> bool:

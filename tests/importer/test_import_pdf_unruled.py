@@ -275,3 +275,45 @@ def test_two_columns_that_meet_once_on_level_words_are_no_table() -> None:
         for n in range(6)
     ]
     assert find(lines, 842) == []
+
+
+def test_bulleted_cells_whose_bullets_stand_apart(tmp_path: Path, run_import) -> None:
+    """A bullet set apart from its text (a hanging indent) made a cell's line two chunks:
+    the bullet became an item of its own, and the column's line spacing 0, which ended
+    the table at its next line (« Développer le permis solidaire » lost its parent)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    body = ParagraphStyle("corps", fontName="Helvetica", fontSize=10, leading=12)
+    item = ParagraphStyle("puce", parent=body, leftIndent=16, bulletIndent=2)
+    heading = ParagraphStyle("titre", fontName="Helvetica-Bold", fontSize=14, leading=18)
+    rows = [
+        [Paragraph("Objectifs stratégiques", body), Paragraph("Actions", body)],
+        [
+            Paragraph("Lever les freins à l'emploi", body),
+            [
+                Paragraph("Financer des modes de garde", item, bulletText="•"),
+                Paragraph("Développer le permis solidaire", item, bulletText="•"),
+            ],
+        ],
+        [
+            Paragraph("Soutenir l'entrepreneuriat", body),
+            Paragraph("Ouvrir une couveuse d'entreprises", item, bulletText="•"),
+        ],
+    ]
+    table = Table(rows, colWidths=[215, 215])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    path = tmp_path / "puces-a-part.pdf"
+    title = Paragraph("Contrat de ville 2024-2030 de Hautmont", heading)
+    SimpleDocTemplate(str(path), pagesize=A4).build([title, table])
+    _exact(
+        run_import(path),
+        """
+Lever les freins à l'emploi
+  Financer des modes de garde
+  Développer le permis solidaire
+Soutenir l'entrepreneuriat
+  Ouvrir une couveuse d'entreprises
+""",
+    )
