@@ -16,10 +16,13 @@ layout says so without doubt:
 * two columns of about the same width on either side of it (a table's first
   column is seldom as wide as the rest, a table of contents' page numbers
   never);
-* at least ``MIN_LINES`` lines in each column;
-* running text in one of them at least: most of its lines reach its right edge
-  (``_PROSE``), where a table's cells, short labels side by side, leave most
-  short.
+* at least ``MIN_LINES`` lines in each column.
+
+Two columns of short lines side by side may be a table's cells without rules;
+read column by column, their labels come out whole, where rows as printed glue
+two cells into one label. A table whose header names its columns, or whose
+cells open on their level words, is found before (``pdf_unruled``) and read
+row by row.
 
 Lines that cross the gutter (a title over both columns, a running header, a
 footnote) cut the page into bands, read top to bottom; each band that holds
@@ -39,8 +42,6 @@ GUTTER = 8.0  # points: wider than a space between words, narrower than any colu
 MIN_LINES = 4
 _MIDDLE = (0.3, 0.7)  # where the gutter may lie, as shares of the text's width
 _SAME_WIDTH = 0.7  # the narrower column is at least this share of the wider
-_PROSE = 0.45  # in one column at least, this share of the lines reach its edge
-_FULL = 0.15  # a line that stops nearer its column's edge than this share reaches it
 _SAME_LINE = 2.5  # points: runs whose tops differ less are on one line
 
 
@@ -169,15 +170,4 @@ def _band(lines: list[list[Run]], gutter: tuple[float, float], x0: float, x1: fl
     right_width = x1 - right_start
     if min(left_width, right_width) < _SAME_WIDTH * max(left_width, right_width):
         return [Block(runs)]
-    if max(_filled(left), _filled(right)) < _PROSE:
-        return [Block(runs)]  # labels side by side: a table's cells, read as its rows
     return [Block(left), Block(right, shift=right_start - x0)]
-
-
-def _filled(runs: list[Run]) -> float:
-    """The share of a column's lines that reach its right edge, as running text does
-    (all but a paragraph's last line); a column of short labels leaves most short."""
-    lines = on_one_line(runs)
-    start, edge = min(r.left for r in runs), max(r.right for r in runs)
-    full = edge - _FULL * (edge - start)
-    return sum(1 for line in lines if line[-1].right >= full) / len(lines)

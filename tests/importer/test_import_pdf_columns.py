@@ -224,21 +224,6 @@ def test_a_table_of_contents_or_a_narrow_first_column_keeps_its_rows() -> None:
     assert len(reading_order(labels)) == 1
 
 
-def test_labels_side_by_side_are_a_tables_rows() -> None:
-    """Two columns of one width, but short labels in both (a Word table of two columns
-    without borders): no running text, so the rows stay as printed."""
-    runs = _lines(
-        *[
-            (
-                780 - 13 * n,
-                [(50, 200 + w, f"Axe {n} – Cohésion"), (310, 460 + w, f"Objectif {n}.1")],
-            )
-            for n, w in enumerate((0, 60, 20, 80, 10, 40))
-        ]
-    )
-    assert len(reading_order(runs)) == 1
-
-
 def test_prose_over_the_whole_width_is_one_block() -> None:
     runs = _lines(*[(780 - 13 * n, [(50, 540 + n % 3, f"ligne {n}")]) for n in range(30)])
     assert _texts(runs) == [[f"ligne {n}" for n in range(30)]]
@@ -360,3 +345,51 @@ Emploi et insertion
 """,
     )
     assert "1 Selon le diagnostic partagé de 2023." in (result.sources / "notes.txt").read_text()
+
+
+def test_two_columns_of_lists_without_running_text(tmp_path: Path, run_import) -> None:
+    """A page of two lists side by side, « Axe 1 » and its items on the left, « Axe 2 » on
+    the right, and no paragraph: each item was glued to the one beside it (« Lever les
+    freins à l'emploi • Créer un centre de santé »)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+
+    width, height = A4
+    body = ParagraphStyle("corps", fontName="Helvetica", fontSize=10, leading=13)
+    axe = ParagraphStyle("axe", fontName="Helvetica-Bold", fontSize=12, leading=16)
+    title = ParagraphStyle("titre", fontName="Helvetica-Bold", fontSize=18, leading=22)
+    column = (width - 120) / 2
+    frames = [
+        Frame(50, height - 110, width - 100, 60),
+        Frame(50, 50, column, height - 170),
+        Frame(70 + column, 50, column, height - 170),
+    ]
+    path = tmp_path / "deux-listes.pdf"
+    doc = BaseDocTemplate(str(path), pagesize=A4)
+    doc.addPageTemplates([PageTemplate("colonnes", frames)])
+    lists = {
+        "Emploi": [
+            "Lever les freins à l'emploi",
+            "Développer les clauses d'insertion dans les marchés",
+            "Soutenir la création d'activité",
+            "Accompagner les jeunes diplômés",
+        ],
+        "Santé": [
+            "Créer un centre de santé",
+            "Prévenir les addictions",
+            "Développer la médiation en santé",
+            "Ouvrir un point écoute jeunes",
+        ],
+    }
+    story = [Paragraph("Contrat de ville de Deuxlistes 2024-2030", title)]
+    for n, (label, items) in enumerate(lists.items(), start=1):
+        story += [FrameBreak(), Paragraph(f"Axe {n} : {label}", axe)]
+        story += [Paragraph(f"• {item}", body) for item in items]
+    doc.build(story)
+    _exact(
+        run_import(path),
+        "".join(
+            f"{label}\n" + "".join(f"  {i}\n" for i in items) for label, items in lists.items()
+        ),
+    )
