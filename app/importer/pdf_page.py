@@ -78,11 +78,12 @@ def page_lines(height: float, runs: list[Run]) -> tuple[list[PrintedLine], list[
         unruled.append(table)
         in_tables += page_wide[start:end]
     taken = {run for line in in_tables for run in line}
-    blocks = reading_order([r for r in runs if r not in taken]) + [Block(list(taken))]
+    blocks = reading_order([r for r in runs if r not in taken])
+    in_columns = any(block.shift for block in blocks)  # else its lines were searched above
     out = []
-    for block in blocks:
+    for block in [*blocks, Block(list(taken))]:
         lines = on_one_line(block.runs)
-        if block.runs and block.runs[0] not in taken:
+        if in_columns and block.runs and block.runs[0] not in taken:
             unruled += [table for _, _, table in pdf_unruled.find(lines, height)]
         for line in lines:
             main = max(line, key=lambda r: r.size)  # the line's own type
