@@ -52,7 +52,7 @@ from app.server.writes import (
     refuse_early,
     run_update,
     too_many_triples,
-    written,
+    written_quads,
 )
 
 OWL_VERSION = "http://www.w3.org/2002/07/owl#versionInfo"
@@ -137,9 +137,12 @@ class RemoteWriter:
                 "il ne s'écrit pas. Écrivez dans un graphe nommé "
                 f"<{self.base}graph/annotations/NOM>.",
             )
-        if (early := refuse_early(changed, self.base, self.checks, self._select)) is not None:
+        quads = written_quads(changed)
+        if (
+            early := refuse_early(changed, quads, self.base, self.checks, self._select)
+        ) is not None:
             return early
-        outcome = judge(changed, self._context(changed, before), self.checks)
+        outcome = judge(quads, self._context(changed, quads, before), self.checks)
         if outcome is not None:
             return outcome
         if changed:
@@ -169,10 +172,14 @@ class RemoteWriter:
         return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[arg-type]
 
     def _context(
-        self, changed: dict[GraphKey, Content], before: dict[GraphKey, Content]
+        self,
+        changed: dict[GraphKey, Content],
+        quads: list[ox.Quad],
+        before: dict[GraphKey, Content],
     ) -> list[str]:
-        """The shapes' context read from the engine, without the old triples being replaced."""
-        text = self.checks.context_query(written(changed))
+        """The shapes' context read from the engine, without the old triples being replaced
+        (``quads``: the changed graphs after the write)."""
+        text = self.checks.context_query(quads)
         if text is None:
             return []
         body = self._post(self.query_url, {"query": text}, "application/n-triples")

@@ -147,20 +147,19 @@ class ShapeCheck:
             "l'union des graphes. N'écrivez que ce que le graphe ajoute."
         )
 
-    def context(self, store: ox.Store, nquads: list[str]) -> list[str]:
-        """What the check of ``nquads`` reads from the store besides them, as N-Triples."""
-        text = self.context_query(nquads)
+    def context(self, store: ox.Store, quads: list[ox.Quad]) -> list[str]:
+        """What the check of ``quads`` reads from the store besides them, as N-Triples."""
+        text = self.context_query(quads)
         if text is None:
             return []
         found = ox.serialize(store.query(text), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
         return (found or b"").decode("utf-8").splitlines()
 
-    def context_query(self, nquads: list[str]) -> str | None:
+    def context_query(self, quads: list[ox.Quad]) -> str | None:
         """The CONSTRUCT reading that context (``ecriture-voisinage.rq``); ``None``: none.
 
         Every cited resource is read: callers refuse first what :meth:`too_many_resources` refuses.
         """
-        quads = quads_of(nquads)
         if not quads or not self.concerns(quads):
             return None
         mentioned = self._mentioned(quads)
@@ -170,14 +169,13 @@ class ShapeCheck:
             return None
         return queries.load("ecriture-voisinage").bind({"n": mentioned}, base=self.base)
 
-    def violations(self, nquads: list[str], context: list[str]) -> tuple[str, bytes] | None:
+    def violations(self, quads: list[ox.Quad], context: list[str]) -> tuple[str, bytes] | None:
         """``None`` when the written lines break no shape; else a summary and the report.
 
         The context is only a neighbourhood of the dataset, so shapes that look
         further (a contract's elements, a parent's parent) may fail on it with or
         without the write: only the violations the write adds are its own.
         """
-        quads = quads_of(nquads)
         if not quads or not self.concerns(quads):
             return None
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
@@ -237,7 +235,7 @@ def _only(report: Graph, results: list[Node]) -> Graph:
 
 
 def quads_of(nquads: list[str]) -> list[ox.Quad]:
-    """N-Quads lines, parsed."""
+    """N-Quads lines, parsed (once a write: every check takes them parsed)."""
     return list(ox.parse("\n".join(nquads).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 
 

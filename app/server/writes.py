@@ -138,24 +138,26 @@ def too_many_triples(
     return None
 
 
-def written(changed: dict[GraphKey, Content]) -> list[str]:
-    """The lines of the graphs a write changes, as they are after it."""
-    return [line for lines in changed.values() for line in lines or []]
+def written_quads(changed: dict[GraphKey, Content]) -> list[ox.Quad]:
+    """The quads of the graphs a write changes, as they are after it: parsed once a
+    write, for every check (a write may hold hundreds of thousands)."""
+    return quads_of([line for lines in changed.values() for line in lines or []])
 
 
 def refuse_early(
     changed: dict[GraphKey, Content],
+    quads: list[ox.Quad],
     base: str,
     checks: ShapeCheck,
     select: Callable[[str], Any],
 ) -> Outcome | None:
     """The refusals known before the shapes' context is read: a change to a curated
     graph (403), a change too large to check whole (413), one repeating triples of
-    the curated graphs (409; ``select`` runs the query that finds them); or ``None``."""
+    the curated graphs (409; ``select`` runs the query that finds them); or ``None``.
+    ``quads``: :func:`written_quads` of ``changed``."""
     curated = [message for key in changed if (message := refusal(key, base))]
     if curated:
         return Outcome(403, curated[0])
-    quads = quads_of(written(changed))  # parsed once for both checks
     if (why := checks.too_many_resources(quads)) is not None:
         return Outcome(413, why)
     if (why := checks.repeated(select, quads)) is not None:
@@ -163,13 +165,12 @@ def refuse_early(
     return None
 
 
-def judge(
-    changed: dict[GraphKey, Content], context: list[str], checks: ShapeCheck
-) -> Outcome | None:
-    """The refusal of a change :func:`refuse_early` let through (422 for shapes), or ``None``."""
+def judge(quads: list[ox.Quad], context: list[str], checks: ShapeCheck) -> Outcome | None:
+    """The refusal of a change :func:`refuse_early` let through (422 for shapes), or
+    ``None``; ``quads``: :func:`written_quads` of the change."""
     # pySHACL may keep frames alive: it runs with no store open (a frame holding
     # the local store would keep RocksDB locked for the next write).
-    report = checks.violations(written(changed), context)
+    report = checks.violations(quads, context)
     if report is not None:
         return Outcome(422, report[0], report[1])
     return None
@@ -206,8 +207,8 @@ class Writer:
         if isinstance(step, Outcome):
             store_record.mark_clean(self.store_path, self.record.digest)
             return step
-        before, changed, context, existed = step
-        outcome = judge(changed, context, self.checks) or Outcome(204, existed=existed)
+        before, changed, quads, context, existed = step
+        outcome = judge(quads, context, self.checks) or Outcome(204, existed=existed)
         if outcome.status != 204:
             self._with_store(lambda store: _restore(store, {k: before[k] for k in changed}))
         elif changed:
@@ -234,8 +235,12 @@ class Writer:
 
     def _run(
         self, store: ox.Store, update: str, targets: set[GraphKey] | None, base_iri: str | None
-    ) -> Outcome | tuple[dict[GraphKey, Content], dict[GraphKey, Content], list[str], Any]:
-        """Apply the update; the graphs before, those it changed, and their context."""
+    ) -> (
+        Outcome
+        | tuple[dict[GraphKey, Content], dict[GraphKey, Content], list[ox.Quad], list[str], Any]
+    ):
+        """Apply the update; the graphs before, those it changed, their quads after it,
+        and their context."""
         try:
             keys = self._keys(store, targets)
         except Refused as refused:
@@ -247,17 +252,21 @@ class Writer:
             return failed
         try:
             large = too_many_triples(store, keys, self.base, self.checks)
-            after = {} if large else {key: content(store, key) for key in keys}
+            if large is not None:
+                _restore(store, before)
+                return large
+            after = {key: content(store, key) for key in keys}
             changed = {key: lines for key, lines in after.items() if lines != before[key]}
-            early = large or refuse_early(changed, self.base, self.checks, store.query)
+            quads = written_quads(changed)
+            early = refuse_early(changed, quads, self.base, self.checks, store.query)
             if early is not None:
-                _restore(store, before if large else {k: before[k] for k in changed})
+                _restore(store, {k: before[k] for k in changed})
                 return early
-            context = self.checks.context(store, written(changed))
+            context = self.checks.context(store, quads)
         except BaseException:
             _restore(store, before)
             raise
-        return before, changed, context, existed
+        return before, changed, quads, context, existed
 
     def _keys(self, store: ox.Store, targets: set[GraphKey] | None) -> list[GraphKey]:
         if targets is not None:
