@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 
-from app.importer.drafted import is_narrative
+from app.importer.drafted import Drafted, is_narrative
+from app.importer.fiches import read_sheets, sheet_rows
 from app.importer.tables import read_row
 from app.importer.tree import TreeBuilder
 from app.importer.units import Unit
-from app.importer.vocabulary import caption_levels, context_chapter
+from app.importer.vocabulary import MODALITE, caption_levels, context_chapter
 
 
 def feed(b: TreeBuilder, units: list[Unit]) -> None:
+    done = 0  # units read ahead (the rows of fiches actions)
     for k, unit in enumerate(units):
+        if k < done:
+            continue
         nxt = units[k + 1] if k + 1 < len(units) else None
         if unit.kind in ("attendus", "indicateurs"):
             b.property_block(unit)
@@ -31,6 +35,11 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
             b.row_table, b.columns = False, None
         if _division(unit):
             b.division(unit.line, unit.label, outside=context_chapter(unit.label))
+            continue
+        if unit.kind == "row" and (n := sheet_rows(units, k)):
+            b.outside = False  # fiches actions name the strategy's levels and actions
+            read_sheets(b, units[k : k + n], _heading_above(b, units, k))
+            done = k + n
             continue
         if b.outside and unit.kind in ("text", "item") and not _names_level(unit):
             if unit.label:
@@ -74,13 +83,28 @@ _DIVISION = re.compile(
     r"(?i)^(?:(?:partie|chapitre|titre|section|article|annexe|sous-partie)\s+"
     r"(?:n[°º]\s*)?(?:\d{1,2}\b|[IVXL]{1,5}\b|premi[eè]re?\b|[A-Z]\b)"
     r"|(?:premi[eè]re|deuxi[eè]me|seconde|troisi[eè]me|quatri[eè]me|cinqui[eè]me|"
-    r"sixi[eè]me)\s+partie\b)"
+    r"sixi[eè]me)\s+partie\b"
+    r"|annexes?\s*(?:[:–—-]|$))"
 )
+
+
+def _heading_above(b: TreeBuilder, units: list[Unit], k: int) -> Drafted | None:
+    """The action a heading printed right above a fiche action drafted (« Fiche action
+    n°2 », maybe with paragraphs between, or the sheet's first row merged across it):
+    the sheet's own element."""
+    j = k - 1
+    while j >= 0 and units[j].kind == "text":
+        j -= 1
+    last = b.elements[-1] if b.elements else None
+    if j < 0 or last is None or units[j].kind not in ("item", "row") or last.ligne != units[j].line:
+        return None
+    return last if last.classe == MODALITE and not last.children else None
 
 
 def _division(unit: Unit) -> bool:
     """« PARTIE 2 – LES ENJEUX », « Article 1 – Objet du contrat », « Annexe 3 – Liste
-    des QPV »: a line of its own naming a division of the document."""
+    des QPV », « Annexes », « Annexe : fiches actions »: a line of its own naming a
+    division of the document."""
     if unit.kind not in ("text", "item") or len(unit.label) > 150 or unit.label.endswith("."):
         return False
     label = unit.marker.label if unit.marker.kind == "number" else unit.label

@@ -61,7 +61,11 @@ class RuledTable:
         frame around a paragraph, not a table."""
         rows = [[cell_text(text_in(c)) if c else "" for c in row] for row in self.cells]
         self.rows = [r for r in rows if any(r)]
-        return len(self.rows) >= 2 and max(len(r) for r in self.rows) >= 2
+        return (
+            len(self.rows) >= 2
+            and max(len(r) for r in self.rows) >= 2
+            or (len(self.rows) == 1 and sum(1 for c in self.rows[0] if c) >= 2)
+        )
 
 
 def cell_text(raw: str | None) -> str:

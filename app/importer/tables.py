@@ -63,7 +63,7 @@ _SKIPPED_COLUMNS = (
 )
 
 
-def _other_column(header: str) -> str | None:
+def other_column(header: str) -> str | None:
     """A table column that is not a level: « indicateurs », « résultats attendus », or one of
     pilots, partners, calendar, budget… (then "skip")."""
     folded = fold(header.strip().rstrip(":"))
@@ -97,7 +97,7 @@ def names_columns(cells: list[str], *, wholly: bool = False) -> bool:
     return (
         len(filled) > 1
         and any(captions)
-        and all(cap or _other_column(c) for cap, c in zip(captions, filled, strict=True))
+        and all(cap or other_column(c) for cap, c in zip(captions, filled, strict=True))
     )
 
 
@@ -169,7 +169,7 @@ def _mixed_header(b: TreeBuilder, cells: list[str]) -> None:
     levels = [_header_cell(c) if c.strip() else None for c in cells]
     b.caption([cap[0] for cap in levels if cap], rows=True)
     b.columns = [(cap[0][0], singular(cap[0][1])) if cap else None for cap in levels]
-    b.properties = {i: kind for i, c in enumerate(cells) if (kind := _other_column(c))}
+    b.properties = {i: kind for i, c in enumerate(cells) if (kind := other_column(c))}
     b.last_in_col = [None] * len(cells)
 
 

@@ -50,6 +50,7 @@ _PHRASES: list[tuple[str, str]] = [
     ("modalite d'intervention", MODALITE),
     ("plan d'action", MODALITE),
     ("fiche action", MODALITE),
+    ("fiche-action", MODALITE),
     ("piste d'action", MODALITE),
     ("grand enjeu", CONSTAT),
     ("pilier", PILIER),

@@ -1,0 +1,270 @@
+"""« Fiches actions »: an action described field by field in a table of two columns.
+
+Annexes of contracts often give each action a sheet: « Axe | Axe 1 : Emploi »,
+« Objectif opérationnel | 1.1 Lever les freins … », « Intitulé de l'action |
+Permanences emploi », « Pilote | Mission locale », « Description | … »,
+« Indicateurs | … ». Read as a strategy table, every field name became an element
+and the pilots became actions. Here the field names say what each value is: the
+levels the action belongs to (the elements already drafted from the strategy when
+they are printed again, else new ones), the action's own label, its description,
+indicators and expected results; pilots, partners, calendar and budget are not
+strategy. A sheet is a run of rows whose first cell is a field name, two of them
+at least known; one with no level and no label of its own (« Pilote | … »,
+« Indicateurs | … » under « Action 1.2 : … ») describes the element above it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.importer.cells import split_cell
+from app.importer.drafted import Drafted
+from app.importer.tables import other_column
+from app.importer.tree import TreeBuilder
+from app.importer.units import Unit, clean
+from app.importer.vocabulary import (
+    CONTEXTUAL,
+    MODALITE,
+    OO,
+    OS,
+    caption_levels,
+    fold,
+    singular,
+)
+
+_TITLE = "titre"
+_LEVEL = "niveau"
+_OTHER = "autre"  # pilots, partners, calendar… : not strategy
+_UNKNOWN = "inconnu"  # a short name the lists below do not know: skipped inside a sheet
+
+
+def _folded(*names: str) -> frozenset[str]:
+    return frozenset(fold(n) for n in names)
+
+
+_TITLES = _folded(
+    "intitulé",
+    "intitulé de l'action",
+    "intitulé du projet",
+    "intitulé de la fiche",
+    "nom de l'action",
+    "nom du projet",
+    "titre",
+    "titre de l'action",
+    "libellé",
+    "libellé de l'action",
+    "action",
+    "projet",
+)
+_DESCRIPTION = _folded(
+    "description",
+    "description de l'action",
+    "description du projet",
+    "descriptif",
+    "descriptif de l'action",
+    "contenu",
+    "contenu de l'action",
+    "objectif de l'action",
+    "objectifs de l'action",
+    "objectifs du projet",
+    "finalité",
+    "finalités de l'action",
+    "mise en œuvre",
+    "modalités de mise en œuvre",
+    "présentation de l'action",
+    "détail de l'action",
+)
+_RESULTS = _folded("résultats attendus", "résultat attendu", "effets attendus", "impacts attendus")
+_OTHERS = _folded(
+    "public cible",
+    "publics cibles",
+    "public visé",
+    "bénéficiaires",
+    "quartiers concernés",
+    "quartier prioritaire",
+    "qpv concernés",
+    "lieu",
+    "localisation",
+    "contact",
+    "référent",
+    "maître d'ouvrage",
+    "opérateur",
+    "porteur de projet",
+    "plan de financement",
+    "montant",
+    "articulation avec les dispositifs",
+    "dispositifs mobilisés",
+    "modalités d'évaluation",
+    "modalités de suivi",
+    "état d'avancement",
+)
+_NAME = re.compile(r"^[^\d.;!?]{2,60}$")
+
+
+@dataclass
+class _Field:
+    kind: str  # _TITLE, _LEVEL, description, indicateurs, resultats_attendus, _OTHER, _UNKNOWN
+    name: str  # folded, to see a sheet start again
+    classe: str | None = None
+    niveau: str | None = None
+
+
+def field_of(cell: str) -> _Field | None:
+    """What a first cell names, if it is a field name (« Intitulé de l'action : »)."""
+    text = " ".join(cell.split()).rstrip(" :")
+    if not _NAME.match(text) or len(text.split()) > 7:
+        return None
+    name = fold(text)
+    if name in _TITLES:
+        return _Field(_TITLE, name)
+    if name in _DESCRIPTION:
+        return _Field("description", name)
+    if name in _RESULTS:
+        return _Field("resultats_attendus", name)
+    if name.startswith("indicateur"):
+        return _Field("indicateurs", name)
+    levels = caption_levels(text)
+    if levels and len(levels) == 1:
+        classe, niveau = levels[0]
+        if classe == MODALITE:
+            return _Field(_TITLE, name)  # « Action », « Fiche action »
+        return _Field(_LEVEL, name, classe, singular(niveau))
+    if name in _OTHERS or other_column(text) == "skip":
+        return _Field(_OTHER, name)
+    return _Field(_UNKNOWN, name)
+
+
+def _field_row(unit: Unit) -> tuple[_Field, str] | None:
+    """A row « field name | value »: exactly two cells filled, the first one a name."""
+    if unit.kind != "row" or not unit.cells:
+        return None
+    filled = [(i, c) for i, c in enumerate(unit.cells) if c.strip()]
+    if len(filled) != 2 or filled[0][0] != 0:
+        return None
+    found = field_of(filled[0][1])
+    if found is None:
+        return None
+    named = field_of(filled[1][1])
+    if named is not None and named.kind not in (_UNKNOWN, _OTHER):
+        return None  # « Axe | Objectifs »: a header row, two names
+    return found, filled[1][1]
+
+
+def sheet_rows(units: list[Unit], k: int) -> int:
+    """How many rows from ``units[k]`` are fiches actions (0: none)."""
+    fields: list[_Field] = []
+    while k + len(fields) < len(units) and (row := _field_row(units[k + len(fields)])):
+        fields.append(row[0])
+    known = [f for f in fields if f.kind != _UNKNOWN]
+    return len(fields) if len(known) >= 2 else 0
+
+
+def read_sheets(b: TreeBuilder, rows: list[Unit], heading: Drafted | None) -> None:
+    """Rows of one or more sheets; a field named again starts the next sheet.
+    ``heading``: the element of the line just above (« Fiche action n°1 »), the action
+    itself when it names one."""
+    sheet: list[tuple[_Field, str, int]] = []
+    for unit in rows:
+        found = _field_row(unit)
+        assert found is not None
+        if any(f.name == found[0].name for f, _, _ in sheet):
+            _read(b, sheet, heading)
+            sheet, heading = [], None
+        sheet.append((found[0], found[1], unit.line))
+    _read(b, sheet, heading)
+    b.columns, b.row_table, b.pending = None, False, None
+
+
+def _read(b: TreeBuilder, sheet: list[tuple[_Field, str, int]], heading: Drafted | None) -> None:
+    parent: Drafted | None = None
+    chain = False
+    title: tuple[int, str] | None = None
+    passages: list[tuple[str, int, str]] = []
+    for f, value, line in sheet:
+        items = [it for it in split_cell(value) if not it.lead_in]
+        if f.kind == _LEVEL and items:
+            it = items[0]
+            classe = it.classe or f.classe or OS
+            if classe == CONTEXTUAL:
+                classe = OO if parent is not None and parent.classe in (OS, OO) else OS
+            niveau = it.niveau or f.niveau
+            parent, chain = _level(b, classe, niveau, it.code, it.label, line, parent), True
+        elif f.kind == _TITLE and title is None:
+            title = (line, clean(value))
+        elif f.kind in ("description", "indicateurs", "resultats_attendus"):
+            passages.extend((f.kind, line, it.label) for it in items)
+    action = _action(b, heading, title, parent if chain else None)
+    owner = action or parent or (b.elements[-1] if b.elements else None)
+    if owner is None:
+        return
+    for kind, line, text in passages:
+        getattr(owner, kind).append((line, text))
+
+
+def _norm(label: str) -> str:
+    return " ".join(label.replace("’", "'").casefold().split()).rstrip(" .")
+
+
+def _level(
+    b: TreeBuilder,
+    classe: str,
+    niveau: str | None,
+    code: str | None,
+    label: str,
+    line: int,
+    parent: Drafted | None,
+) -> Drafted:
+    """The element a sheet's level field names: the one drafted from the strategy when
+    it is printed again (same class and label, or same code and one label the start of
+    the other: « Axe 1 : Emploi » for « Axe 1 : Emploi et insertion »), else a new one."""
+    mine = _norm(label)
+    same = [e for e in b.elements if e.classe == classe]
+    for e in same:
+        theirs = _norm(e.label)
+        if theirs == mine and (not code or not e.code or e.code == code):
+            return e
+        if code and e.code == code and (theirs.startswith(mine) or mine.startswith(theirs)):
+            return e
+    e = Drafted(classe, label, line, code=code, niveau=niveau, sig=("fiche", classe))
+    twin = next((o for o in same if code and o.code == code), None)
+    if twin is not None:
+        e.a_verifier = (
+            f"fiche action : « {code} » est déjà « {twin.label} » (ligne {twin.ligne}) ; "
+            "même élément ou deux ?"
+        )
+    return b.attach(e, parent)
+
+
+_BARE_HEADING = re.compile(r"(?i)^fiches?[\s-]*actions?\s*(?:n\s*[°º.o]?\s*)?(?P<code>[\w.]+)?$")
+
+
+def _action(
+    b: TreeBuilder, heading: Drafted | None, title: tuple[int, str] | None, parent: Drafted | None
+) -> Drafted | None:
+    """The sheet's action: the heading above it (« Fiche action n°2 »), its label from the
+    title field when the heading prints none; else a new element from the title field.
+    ``parent``: the deepest level the sheet names, if it names one."""
+    if heading is not None:
+        bare = _BARE_HEADING.match(heading.label)
+        if bare and title is not None:
+            heading.ligne, heading.label = title
+            heading.code = heading.code or bare.group("code")
+        elif title is not None and _norm(title[1]) != _norm(heading.label):
+            heading.description.append(title)
+        if parent is not None and parent is not heading.parent:
+            _move(b, heading, parent)
+        return heading
+    if title is None:
+        return None
+    e = Drafted(MODALITE, title[1], title[0], sig=("fiche", MODALITE))
+    return b.attach(e, parent or b.top())  # no level field: under the level open above
+
+
+def _move(b: TreeBuilder, e: Drafted, parent: Drafted) -> None:
+    """Hang ``e`` under ``parent``, after it in the file (a parent comes first)."""
+    (e.parent.children if e.parent else b.roots).remove(e)
+    e.parent = parent
+    parent.children.append(e)
+    b.elements.remove(e)
+    b.elements.append(e)

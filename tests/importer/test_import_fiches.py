@@ -1,0 +1,215 @@
+"""« Fiches actions »: an action described field by field in a table of two columns
+(« Axe | … », « Intitulé de l'action | … », « Pilote | … »), in Word and as LibreOffice
+exports it to PDF. Each draft against a tree written by hand."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import docx
+from test_import_layouts import _exact
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "libreoffice"
+
+VALBOURG = """
+Emploi et développement économique
+  Lever les freins à l'emploi
+    Permanences emploi dans les quartiers
+  Soutenir la création d'activité
+    Couveuse d'entreprises de quartier
+Santé
+  Améliorer l'accès aux soins
+    Médiation en santé
+"""
+
+
+def _make():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("libreoffice_make", FIXTURES / "make.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _by_label(elements: list[dict]) -> dict[str, dict]:
+    return {e["label"]: e for e in elements}
+
+
+def _check_valbourg(result) -> None:  # type: ignore[no-untyped-def]
+    """The annex's sheets hang each action under the objective it names, once; field
+    names, pilots and partners are not elements."""
+    elements = _by_label(_exact(result, VALBOURG))
+    action = elements["Permanences emploi dans les quartiers"]
+    assert (action["classe"], action["niveau"], action["code"]) == (
+        "ModaliteAction",
+        "Fiche action",
+        "1",
+    )
+    assert [d["texte"] for d in action["description"]] == [
+        "Tenir une permanence hebdomadaire dans chaque QPV."
+    ]
+    assert [d["texte"] for d in action["indicateurs"]] == ["Nombre de personnes accompagnées"]
+    assert elements["Médiation en santé"]["code"] == "3"
+    assert not any("a_verifier" in e for e in elements.values())
+    described = [d["texte"] for d in result.draft["description"]]
+    assert "Annexe : fiches actions" in described  # a division, not an axis
+
+
+def test_fiches_actions_in_word_hang_under_the_strategy(tmp_path: Path, run_import) -> None:
+    """Each field name (« Axe », « Pilote ») was an action, each value its child, and
+    the axes and objectives the sheets name again were drafted twice."""
+    _make().fiches(tmp_path)
+    _check_valbourg(run_import(tmp_path / "fiches.docx"))
+
+
+def test_fiches_actions_exported_to_pdf(run_import) -> None:
+    """The same, as LibreOffice prints it: the third sheet's first row, alone at the
+    bottom of page 1, was read as two lines (a ruled table of one row was dropped)."""
+    _check_valbourg(run_import(FIXTURES / "fiches.pdf"))
+
+
+def _sheet(d, title: str | None, fields: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    table = d.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    if title is not None:  # a first row merged across the sheet
+        first = table.add_row().cells
+        first[0].merge(first[1]).text = title
+    for name, value in fields:
+        cells = table.add_row().cells
+        cells[0].text = name
+        lines = value.split("\n")
+        cells[1].text = lines[0]
+        for line in lines[1:]:
+            cells[1].add_paragraph(line)
+    d.add_paragraph("")
+
+
+def test_a_strategy_printed_only_in_its_fiches_actions(tmp_path: Path, run_import) -> None:
+    """No tree before the sheets: their level fields draft it, an axis named by two
+    sheets once. A sheet's title in a merged first row, or in the heading above it with
+    no « Intitulé » field, is its action; expected results and indicators are the
+    action's, a list of indicators one each."""
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Rocheval", 0)
+    d.add_heading("Les fiches actions", 1)
+    axe1 = ("Axe stratégique", "Axe 1 – Cohésion sociale")
+    _sheet(
+        d,
+        "FICHE ACTION N°1",
+        [
+            axe1,
+            ("Objectif opérationnel", "1.1 Renforcer la réussite éducative"),
+            ("Action", "Ouvrir des ateliers de soutien scolaire"),
+            ("Porteur", "Centre social"),
+            ("Public cible", "Collégiens des QPV"),
+            ("Résultats attendus", "Baisse du décrochage scolaire"),
+            ("Indicateurs", "- Nombre d'ateliers\n- Nombre d'élèves inscrits"),
+        ],
+    )
+    _sheet(
+        d,
+        "FICHE ACTION N°2",
+        [
+            axe1,
+            ("Objectif opérationnel", "1.2 Prévenir les ruptures de parcours"),
+            ("Action", "Créer une cellule de veille éducative"),
+            ("Description", "Réunir chaque mois les acteurs éducatifs."),
+        ],
+    )
+    d.add_heading("Fiche action n°3 : Installer une maison de santé", 2)
+    _sheet(
+        d,
+        None,
+        [
+            ("Axe", "Axe 2 : Santé"),
+            ("Objectif", "Objectif 2.1 : Améliorer l'accès aux soins"),
+            ("Pilote", "ARS"),
+            ("Partenaires", "Ville, CPAM"),
+        ],
+    )
+    d.save(str(tmp_path / "rocheval.docx"))
+    elements = _exact(
+        run_import(tmp_path / "rocheval.docx"),
+        """
+Cohésion sociale
+  Renforcer la réussite éducative
+    Ouvrir des ateliers de soutien scolaire
+  Prévenir les ruptures de parcours
+    Créer une cellule de veille éducative
+Santé
+  Améliorer l'accès aux soins
+    Installer une maison de santé
+""",
+    )
+    found = _by_label(elements)
+    assert [(e["classe"], e.get("code")) for e in elements] == [
+        ("Axe", "1"),
+        ("ObjectifOperationnel", "1.1"),
+        ("ModaliteAction", "1"),
+        ("ObjectifOperationnel", "1.2"),
+        ("ModaliteAction", "2"),
+        ("Axe", "2"),
+        ("ObjectifStrategique", "2.1"),
+        ("ModaliteAction", "3"),
+    ]
+    ateliers = found["Ouvrir des ateliers de soutien scolaire"]
+    assert [d["texte"] for d in ateliers["resultats_attendus"]] == ["Baisse du décrochage scolaire"]
+    assert [d["texte"] for d in ateliers["indicateurs"]] == [
+        "Nombre d'ateliers",
+        "Nombre d'élèves inscrits",
+    ]
+
+
+def test_a_sheet_of_pilots_under_an_action_describes_it(tmp_path: Path, run_import) -> None:
+    """A table of fields under an action printed as a heading (no level, no title):
+    its indicators are the action's, its pilots nothing."""
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Mareuil", 0)
+    d.add_heading("Axe 1 : Emploi", 1)
+    d.add_heading("Action 1.1 : Créer un guichet unique", 2)
+    _sheet(d, None, [("Pilote", "CCAS"), ("Calendrier", "2025"), ("Indicateurs", "Usagers reçus")])
+    d.add_heading("Action 1.2 : Former les agents d'accueil", 2)
+    d.save(str(tmp_path / "mareuil.docx"))
+    elements = _exact(
+        run_import(tmp_path / "mareuil.docx"),
+        """
+Emploi
+  Créer un guichet unique
+  Former les agents d'accueil
+""",
+    )
+    assert [d["texte"] for d in _by_label(elements)["Créer un guichet unique"]["indicateurs"]] == [
+        "Usagers reçus"
+    ]
+
+
+def test_a_sheet_naming_a_code_the_strategy_gave_another_label(tmp_path: Path, run_import) -> None:
+    """« Objectif 1.1 » of a sheet whose label is not the strategy's 1.1: a new element,
+    flagged for the curator, never silently merged."""
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Lunel", 0)
+    d.add_heading("Axe 1 : Emploi", 1)
+    d.add_paragraph("Objectif 1.1 : Lever les freins à l'emploi")
+    d.add_heading("Fiche action n°1", 2)
+    _sheet(
+        d,
+        None,
+        [
+            ("Axe", "Axe 1 : Emploi"),
+            ("Objectif", "Objectif 1.1 : Développer la garde d'enfants"),
+            ("Intitulé de l'action", "Ouvrir une crèche à vocation d'insertion"),
+        ],
+    )
+    d.save(str(tmp_path / "lunel.docx"))
+    elements = _exact(
+        run_import(tmp_path / "lunel.docx"),
+        """
+Emploi
+  Lever les freins à l'emploi
+  Développer la garde d'enfants
+    Ouvrir une crèche à vocation d'insertion
+""",
+    )
+    flagged = _by_label(elements)["Développer la garde d'enfants"]
+    assert "Lever les freins à l'emploi" in flagged["a_verifier"]
