@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from app.importer.cells import split_cell
 from app.importer.drafted import Drafted
-from app.importer.tables import other_column
+from app.importer.tables import is_prose, other_column
 from app.importer.tree import TreeBuilder
 from app.importer.units import Unit, clean
 from app.importer.vocabulary import (
@@ -74,6 +74,10 @@ _DESCRIPTION = _folded(
     "modalités de mise en œuvre",
     "présentation de l'action",
     "détail de l'action",
+    "contexte",
+    "contexte et enjeux",
+    "justification",
+    "diagnostic",
 )
 _RESULTS = _folded("résultats attendus", "résultat attendu", "effets attendus", "impacts attendus")
 _OTHERS = _folded(
@@ -99,6 +103,7 @@ _OTHERS = _folded(
     "modalités de suivi",
     "état d'avancement",
 )
+_PLURAL = re.compile(r"\((?:s|x|es|e|e\)\(s)\)")
 _NAME = re.compile(r"^[^\d.;!?]{2,60}$")
 
 
@@ -112,7 +117,7 @@ class _Field:
 
 def field_of(cell: str) -> _Field | None:
     """What a first cell names, if it is a field name (« Intitulé de l'action : »)."""
-    text = " ".join(cell.split()).rstrip(" :")
+    text = _PLURAL.sub("", " ".join(cell.split())).rstrip(" :")  # « Objectif(s) »
     if not _NAME.match(text) or len(text.split()) > 7:
         return None
     name = fold(text)
@@ -183,7 +188,9 @@ def _read(b: TreeBuilder, sheet: list[tuple[_Field, str, int]], heading: Drafted
     passages: list[tuple[str, int, str]] = []
     for f, value, line in sheet:
         items = [it for it in split_cell(value) if not it.lead_in]
-        if f.kind == _LEVEL and items:
+        if f.kind == _LEVEL and items and _sentences(items[0].label):
+            passages.extend(("description", line, it.label) for it in items)  # « Enjeux | … »
+        elif f.kind == _LEVEL and items:
             it = items[0]
             classe = it.classe or f.classe or OS
             if classe == CONTEXTUAL:
@@ -200,6 +207,12 @@ def _read(b: TreeBuilder, sheet: list[tuple[_Field, str, int]], heading: Drafted
         return
     for kind, line, text in passages:
         getattr(owner, kind).append((line, text))
+
+
+def _sentences(text: str) -> bool:
+    """« Enjeux | Le taux de chômage des jeunes atteint 30 % dans les quartiers. »: the
+    level field holds what the action answers, not the level's label."""
+    return is_prose(text) or (text.endswith(".") and len(text) > 100)
 
 
 def _norm(label: str) -> str:

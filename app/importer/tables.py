@@ -173,7 +173,7 @@ def _mixed_header(b: TreeBuilder, cells: list[str]) -> None:
     b.last_in_col = [None] * len(cells)
 
 
-def _prose(label: str) -> bool:
+def is_prose(label: str) -> bool:
     """A paragraph of sentences under an item of the same cell, not an item of its own."""
     return is_narrative(label) and label.endswith((".", "!", "?"))
 
@@ -206,7 +206,7 @@ def _data_row(b: TreeBuilder, line: int, cells: list[str]) -> None:
             classe = OO if parent and parent.classe in (OS, OO) else OS
         last: Drafted | None = None
         for it in items:
-            if last is not None and it.depth == 0 and _prose(it.label):
+            if last is not None and it.depth == 0 and is_prose(it.label):
                 last.description.append((line, it.label))  # a paragraph explaining the item
                 continue
             owner = last if it.depth > 0 and last is not None else parent

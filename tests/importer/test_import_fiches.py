@@ -213,3 +213,42 @@ Emploi
     )
     flagged = _by_label(elements)["Développer la garde d'enfants"]
     assert "Lever les freins à l'emploi" in flagged["a_verifier"]
+
+
+def test_field_names_as_contracts_print_them(tmp_path: Path, run_import) -> None:
+    """« Objectif(s) opérationnel(s) » names the level; « Enjeux » holding sentences and
+    « Contexte » are what the action answers (its description), not elements."""
+    enjeu = (
+        "Le taux de chômage des jeunes des quartiers prioritaires atteint 30 %, "
+        "deux fois celui de l'agglomération."
+    )
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Saint-Aubin", 0)
+    d.add_heading("Fiche action n°1", 2)
+    _sheet(
+        d,
+        None,
+        [
+            ("Axe(s) stratégique(s)", "Axe 1 : Emploi"),
+            ("Enjeux", enjeu),
+            ("Objectif(s) opérationnel(s)", "1.1 Lever les freins à l'emploi"),
+            ("Intitulé", "Ouvrir un garage solidaire"),
+            ("Contexte", "Peu d'habitants ont le permis."),
+            ("Porteur(s)", "Association Roule"),
+        ],
+    )
+    d.save(str(tmp_path / "aubin.docx"))
+    elements = _exact(
+        run_import(tmp_path / "aubin.docx"),
+        """
+Emploi
+  Lever les freins à l'emploi
+    Ouvrir un garage solidaire
+""",
+    )
+    found = _by_label(elements)
+    assert found["Lever les freins à l'emploi"]["classe"] == "ObjectifOperationnel"
+    assert [d["texte"] for d in found["Ouvrir un garage solidaire"]["description"]] == [
+        enjeu,
+        "Peu d'habitants ont le permis.",
+    ]
