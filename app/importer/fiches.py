@@ -140,6 +140,12 @@ def field_of(cell: str) -> _Field | None:
     return _Field(_UNKNOWN, name)
 
 
+def known_field(cell: str) -> bool:
+    """Whether ``cell`` is a field name of the lists above (« Pilote », « Axe »)."""
+    found = field_of(cell)
+    return found is not None and found.kind != _UNKNOWN
+
+
 def _field_row(unit: Unit) -> tuple[_Field, str] | None:
     """A row « field name | value »: exactly two cells filled, the first one a name."""
     if unit.kind != "row" or not unit.cells:

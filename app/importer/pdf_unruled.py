@@ -12,7 +12,11 @@ opérationnels | Pilotes »); the next line goes on with the header only if it
 adds level words alone (a header cell wrapped on two lines). A table without
 a header is recognised where its rows name their levels themselves: a first
 line of two chunks or more, each opening on a level word and its code
-(« Axe 1 – … » | « Objectif 1.1 – … »), and two rows or more, each opening so.
+(« Axe 1 – … » | « Objectif 1.1 – … »), and two rows or more, each opening so;
+or a sheet of fields (« Pilote | Mission locale », ``fiches.known_field``): rows
+that each open on a field name in the first column, two of them known, a value's
+next paragraph in its row, the sheet ending at a first-column text that names no
+field.
 Each column starts at its first line's chunks (a cell's text is set flush left).
 The table goes on while each chunk of a line lies in one column, no line is in
 larger type (a heading), the first column's text keeps its left edge and the
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import math
 
+from app.importer.fiches import field_of, known_field
 from app.importer.markers import level_and_code
 from app.importer.pdf_columns import Run
 from app.importer.pdf_tables import CellLine, RuledTable, cell_text, fills, paragraphs
@@ -66,9 +71,10 @@ def find(lines: list[list[Run]], height: float) -> list[tuple[int, int, RuledTab
         head = chunks(lines[i])
         texts = [c.text for c in head]
         headed = len(head) >= 2 and names_columns(texts)
-        if headed or (len(head) >= 2 and all(level_and_code(t) for t in texts)):
+        sheet = not headed and len(head) == 2 and known_field(texts[0])
+        if headed or sheet or (len(head) >= 2 and all(level_and_code(t) for t in texts)):
             starts = [c.left - _SLACK for c in head]
-            end, table = _read(lines, i, starts, height, headed=headed)
+            end, table = _read(lines, i, starts, height, headed=headed, sheet=sheet)
             if table is not None:
                 found.append((i, end, table))
                 i = end
@@ -115,11 +121,17 @@ class _Column:
 
 
 def _read(
-    lines: list[list[Run]], start: int, starts: list[float], height: float, *, headed: bool
+    lines: list[list[Run]],
+    start: int,
+    starts: list[float],
+    height: float,
+    *,
+    headed: bool,
+    sheet: bool = False,
 ) -> tuple[int, RuledTable | None]:
     """The table that ``lines[start]`` opens (its header if ``headed``, else its first
-    row, of cells that each open on a level word and its code): the slice's end and the
-    table read (``None``: no table there)."""
+    row, of cells that each open on a level word and its code, or if ``sheet`` a field
+    name and its value): the slice's end and the table read (``None``: no table there)."""
     header: list[Placed] = [[(k, c) for k, c in enumerate(chunks(lines[start]))]] if headed else []
     rows: list[list[Placed]] = []
     columns = [_Column(x) for x in starts[1:]] + [_Column(None)]
@@ -142,6 +154,11 @@ def _read(
         inside = any(
             column.goes_on(top, spacing, filled.get(k)) for k, column in enumerate(columns)
         )
+        named = next((c.text for k, c in line if k == 0), None)
+        if sheet and rows and not inside and named is None:
+            inside = True  # a value's next paragraph: only field names open a row
+        elif sheet and not inside and named is not None and field_of(named) is None:
+            break  # « Fiche action n°2 » in body type: the sheet has ended
         if not rows or not inside:
             first = next((c.left for k, c in line if k == 0), None)
             if first is not None and first_left is not None and abs(first - first_left) > _SLACK:
@@ -158,7 +175,13 @@ def _read(
     if not any(len({k for line in row for k, _ in line}) > 1 for row in rows):
         # not one row with two cells or more: a line of level words over a list
         return start + 1, None
-    if not headed and not (len(rows) > 1 and all(_describes_itself(row) for row in rows)):
+    if sheet and sum(known_field(_named(row)) for row in rows) < 2:
+        return start + 1, None  # one field name beside a paragraph: not a sheet
+    if (
+        not headed
+        and not sheet
+        and not (len(rows) > 1 and all(_describes_itself(row) for row in rows))
+    ):
         return start + 1, None  # two columns that met on one line, not a table
     runs = [run for group in [header, *rows] for line in group for _, run in line]
     table = RuledTable(
@@ -176,8 +199,17 @@ def _read(
 def _describes_itself(row: list[Placed]) -> bool:
     """Whether a row's first text opens on a level word and its code (« Axe 1 – … »,
     « Objectif 1.2 – … »): a table without a header names its levels in its cells."""
-    first = min((c for line in row for _, c in line), key=lambda c: (-c.top, c.left))
-    return level_and_code(first.text) is not None
+    return level_and_code(_first(row).text) is not None
+
+
+def _named(row: list[Placed]) -> str:
+    """A sheet's row: its first column's text (the field's name)."""
+    return next((c.text for line in row for k, c in line if k == 0), "")
+
+
+def _first(row: list[Placed]) -> Run:
+    """A row's first text: its top line's leftmost chunk."""
+    return min((c for line in row for _, c in line), key=lambda c: (-c.top, c.left))
 
 
 def _placed(line: list[Run], starts: list[float]) -> Placed | None:

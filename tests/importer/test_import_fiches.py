@@ -69,6 +69,12 @@ def test_fiches_actions_exported_to_pdf(run_import) -> None:
     _check_valbourg(run_import(FIXTURES / "fiches.pdf"))
 
 
+def test_fiches_actions_without_borders_exported_to_pdf(run_import) -> None:
+    """Without rules, the field names and the values were read as two columns, one
+    after the other: « Pilote » became an axis and the sheets were lost."""
+    _check_valbourg(run_import(FIXTURES / "fiches-sansbord.pdf"))
+
+
 def _sheet(d, title: str | None, fields: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
     table = d.add_table(rows=0, cols=2)
     table.style = "Table Grid"

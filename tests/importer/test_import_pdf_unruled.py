@@ -317,3 +317,63 @@ Soutenir l'entrepreneuriat
   Ouvrir une couveuse d'entreprises
 """,
     )
+
+
+def test_fiches_actions_without_rules_in_body_type(tmp_path: Path, run_import) -> None:
+    """Sheets of fields (« Pilote | … ») without rules, their headings in body type: a
+    value's second paragraph (capitalised, its field cell empty) stays in its row, and
+    « Fiche action n°2 » — no field name — ends the first sheet."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    body = ParagraphStyle("corps", fontName="Helvetica", fontSize=10, leading=12)
+    bold = ParagraphStyle("gras", parent=body, fontName="Helvetica-Bold")
+    title = ParagraphStyle("titre", fontName="Helvetica-Bold", fontSize=14, leading=18)
+    sheets = [
+        [
+            ("Axe", "Axe 1 : Cohésion sociale"),
+            ("Objectif opérationnel", "Objectif 1.1 : Renforcer la réussite éducative"),
+            ("Intitulé de l'action", "Créer une cellule de veille éducative"),
+            ("Pilote", "Ville"),
+            (
+                "Description",
+                "Réunir chaque mois les acteurs éducatifs du quartier.<br/><br/>"
+                "Suivre les élèves exclus temporairement.",
+            ),
+        ],
+        [
+            ("Axe", "Axe 1 : Cohésion sociale"),
+            ("Objectif opérationnel", "Objectif 1.2 : Soutenir la parentalité"),
+            ("Intitulé de l'action", "Ouvrir un lieu d'accueil parents-enfants"),
+            ("Partenaires", "CAF, centre social"),
+        ],
+    ]
+    story = [Paragraph("Contrat de ville de Sansfilet 2024-2030", title)]
+    for n, sheet in enumerate(sheets, start=1):
+        story.append(Paragraph(f"Fiche action n°{n}", bold))  # right under the last sheet
+        cells = [[Paragraph(k, bold), Paragraph(v, body)] for k, v in sheet]
+        table = Table(cells, colWidths=[150, 300])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story.append(table)
+    story += [Spacer(1, 12), Paragraph("Le comité de pilotage suit la mise en œuvre.", body)]
+    path = tmp_path / "fiches-corps.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    result = run_import(path)
+    elements = _exact(
+        result,
+        """
+Cohésion sociale
+  Renforcer la réussite éducative
+    Créer une cellule de veille éducative
+  Soutenir la parentalité
+    Ouvrir un lieu d'accueil parents-enfants
+""",
+    )
+    rendering = (result.sources / "fiches-corps.txt").read_text(encoding="utf-8").splitlines()
+    assert "Fiche action n°2" in rendering  # a line of its own, not a row of the sheet
+    veille = next(e for e in elements if e["label"] == "Créer une cellule de veille éducative")
+    assert [d["texte"] for d in veille["description"]] == [
+        "Réunir chaque mois les acteurs éducatifs du quartier.",
+        "Suivre les élèves exclus temporairement.",
+    ]
