@@ -162,13 +162,27 @@ def _field_row(unit: Unit) -> tuple[_Field, str] | None:
     return found, filled[1][1]
 
 
+_NAMES = _folded("champ", "rubrique", "item", "critère", "élément", "information")
+_VALUES = _folded("contenu", "description", "détail", "valeur", "renseignement", "précision")
+
+
+def _sheet_header(unit: Unit) -> bool:
+    """« Rubrique | Contenu », « Champ | Description »: a sheet's header row."""
+    cells = [fold(c) for c in unit.cells or [] if c.strip()] if unit.kind == "row" else []
+    return len(cells) == 2 and cells[0] in _NAMES and cells[1] in _VALUES
+
+
 def sheet_rows(units: list[Unit], k: int) -> int:
-    """How many rows from ``units[k]`` are fiches actions (0: none)."""
+    """How many rows from ``units[k]`` are fiches actions (0: none), a header row
+    (« Rubrique | Contenu ») included."""
+    header = int(_sheet_header(units[k]))
     fields: list[_Field] = []
-    while k + len(fields) < len(units) and (row := _field_row(units[k + len(fields)])):
+    while k + header + len(fields) < len(units) and (
+        row := _field_row(units[k + header + len(fields)])
+    ):
         fields.append(row[0])
     known = [f for f in fields if f.kind != _UNKNOWN]
-    return len(fields) if len(known) >= 2 else 0
+    return header + len(fields) if len(known) >= 2 else 0
 
 
 def read_sheets(b: TreeBuilder, rows: list[Unit], heading: Drafted | None) -> None:
@@ -176,7 +190,7 @@ def read_sheets(b: TreeBuilder, rows: list[Unit], heading: Drafted | None) -> No
     ``heading``: the element of the line just above (« Fiche action n°1 »), the action
     itself when it names one."""
     sheet: list[tuple[_Field, str, int]] = []
-    for unit in rows:
+    for unit in rows[int(_sheet_header(rows[0])) :]:
         found = _field_row(unit)
         assert found is not None
         if any(f.name == found[0].name for f, _, _ in sheet):

@@ -258,3 +258,40 @@ Emploi
         enjeu,
         "Peu d'habitants ont le permis.",
     ]
+
+
+def test_a_sheet_with_a_header_row_in_markdown(tmp_path: Path, run_import) -> None:
+    """« Rubrique | Contenu » over a sheet names its two columns: it was read as a
+    header of levels, « Rubrique » and « Contenu » drafted as actions."""
+    doc = tmp_path / "valbourg.md"
+    doc.write_text(
+        """# Contrat de ville de Valbourg 2024-2030
+
+## Axe 1 : Emploi et développement économique
+
+Objectif 1.1 : Lever les freins à l'emploi
+
+## Annexe : fiches actions
+
+### Fiche action n°1
+
+| Rubrique | Contenu |
+|---|---|
+| Axe | Axe 1 : Emploi et développement économique |
+| Objectif opérationnel | Objectif 1.1 : Lever les freins à l'emploi |
+| Intitulé de l'action | Permanences emploi dans les quartiers |
+| Pilote | Mission locale |
+| Indicateurs | Nombre de personnes accompagnées |
+""",
+        encoding="utf-8",
+    )
+    elements = _exact(
+        run_import(doc),
+        """
+Emploi et développement économique
+  Lever les freins à l'emploi
+    Permanences emploi dans les quartiers
+""",
+    )
+    action = _by_label(elements)["Permanences emploi dans les quartiers"]
+    assert [d["texte"] for d in action["indicateurs"]] == ["Nombre de personnes accompagnées"]
