@@ -16,137 +16,17 @@ at least known; one with no level and no label of its own (« Pilote | … »,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from app.importer.cells import split_cell
 from app.importer.drafted import Drafted
-from app.importer.tables import is_prose, other_column
+from app.importer.fiche_fields import LEVEL, OTHER, TITLE, UNKNOWN, Field, field_of, folded
+from app.importer.tables import is_prose
 from app.importer.tree import TreeBuilder
 from app.importer.units import Unit, clean
-from app.importer.vocabulary import (
-    CONTEXTUAL,
-    MODALITE,
-    OO,
-    OS,
-    caption_levels,
-    fold,
-    singular,
-)
-
-_TITLE = "titre"
-_LEVEL = "niveau"
-_OTHER = "autre"  # pilots, partners, calendar… : not strategy
-_UNKNOWN = "inconnu"  # a short name the lists below do not know: skipped inside a sheet
+from app.importer.vocabulary import CONTEXTUAL, MODALITE, OO, OS, fold
 
 
-def _folded(*names: str) -> frozenset[str]:
-    return frozenset(fold(n) for n in names)
-
-
-_TITLES = _folded(
-    "intitulé",
-    "intitulé de l'action",
-    "intitulé du projet",
-    "intitulé de la fiche",
-    "nom de l'action",
-    "nom du projet",
-    "titre",
-    "titre de l'action",
-    "libellé",
-    "libellé de l'action",
-    "action",
-    "projet",
-)
-_DESCRIPTION = _folded(
-    "description",
-    "description de l'action",
-    "description du projet",
-    "descriptif",
-    "descriptif de l'action",
-    "contenu",
-    "contenu de l'action",
-    "objectif de l'action",
-    "objectifs de l'action",
-    "objectifs du projet",
-    "finalité",
-    "finalités de l'action",
-    "mise en œuvre",
-    "modalités de mise en œuvre",
-    "présentation de l'action",
-    "détail de l'action",
-    "contexte",
-    "contexte et enjeux",
-    "justification",
-    "diagnostic",
-)
-_RESULTS = _folded("résultats attendus", "résultat attendu", "effets attendus", "impacts attendus")
-_OTHERS = _folded(
-    "public cible",
-    "publics cibles",
-    "public visé",
-    "bénéficiaires",
-    "quartiers concernés",
-    "quartier prioritaire",
-    "qpv concernés",
-    "lieu",
-    "localisation",
-    "contact",
-    "référent",
-    "maître d'ouvrage",
-    "opérateur",
-    "porteur de projet",
-    "plan de financement",
-    "montant",
-    "articulation avec les dispositifs",
-    "dispositifs mobilisés",
-    "modalités d'évaluation",
-    "modalités de suivi",
-    "état d'avancement",
-)
-_PLURAL = re.compile(r"\((?:s|x|es|e|e\)\(s)\)")
-_NAME = re.compile(r"^[^\d.;!?]{2,60}$")
-
-
-@dataclass
-class _Field:
-    kind: str  # _TITLE, _LEVEL, description, indicateurs, resultats_attendus, _OTHER, _UNKNOWN
-    name: str  # folded, to see a sheet start again
-    classe: str | None = None
-    niveau: str | None = None
-
-
-def field_of(cell: str) -> _Field | None:
-    """What a first cell names, if it is a field name (« Intitulé de l'action : »)."""
-    text = _PLURAL.sub("", " ".join(cell.split())).rstrip(" :")  # « Objectif(s) »
-    if not _NAME.match(text) or len(text.split()) > 7:
-        return None
-    name = fold(text)
-    if name in _TITLES:
-        return _Field(_TITLE, name)
-    if name in _DESCRIPTION:
-        return _Field("description", name)
-    if name in _RESULTS:
-        return _Field("resultats_attendus", name)
-    if name.startswith("indicateur"):
-        return _Field("indicateurs", name)
-    levels = caption_levels(text)
-    if levels and len(levels) == 1:
-        classe, niveau = levels[0]
-        if classe == MODALITE:
-            return _Field(_TITLE, name)  # « Action », « Fiche action »
-        return _Field(_LEVEL, name, classe, singular(niveau))
-    if name in _OTHERS or other_column(text) == "skip":
-        return _Field(_OTHER, name)
-    return _Field(_UNKNOWN, name)
-
-
-def known_field(cell: str) -> bool:
-    """Whether ``cell`` is a field name of the lists above (« Pilote », « Axe »)."""
-    found = field_of(cell)
-    return found is not None and found.kind != _UNKNOWN
-
-
-def _field_row(unit: Unit) -> tuple[_Field, str] | None:
+def _field_row(unit: Unit) -> tuple[Field, str] | None:
     """A row « field name | value »: exactly two cells filled, the first one a name."""
     if unit.kind != "row" or not unit.cells:
         return None
@@ -157,13 +37,13 @@ def _field_row(unit: Unit) -> tuple[_Field, str] | None:
     if found is None:
         return None
     named = field_of(filled[1][1])
-    if named is not None and named.kind not in (_UNKNOWN, _OTHER):
+    if named is not None and named.kind not in (UNKNOWN, OTHER):
         return None  # « Axe | Objectifs »: a header row, two names
     return found, filled[1][1]
 
 
-_NAMES = _folded("champ", "rubrique", "item", "critère", "élément", "information")
-_VALUES = _folded("contenu", "description", "détail", "valeur", "renseignement", "précision")
+_NAMES = folded("champ", "rubrique", "item", "critère", "élément", "information")
+_VALUES = folded("contenu", "description", "détail", "valeur", "renseignement", "précision")
 
 
 def _sheet_header(unit: Unit) -> bool:
@@ -176,12 +56,12 @@ def sheet_rows(units: list[Unit], k: int) -> int:
     """How many rows from ``units[k]`` are fiches actions (0: none), a header row
     (« Rubrique | Contenu ») included."""
     header = int(_sheet_header(units[k]))
-    fields: list[_Field] = []
+    fields: list[Field] = []
     while k + header + len(fields) < len(units) and (
         row := _field_row(units[k + header + len(fields)])
     ):
         fields.append(row[0])
-    known = [f for f in fields if f.kind != _UNKNOWN]
+    known = [f for f in fields if f.kind != UNKNOWN]
     return header + len(fields) if len(known) >= 2 else 0
 
 
@@ -189,7 +69,7 @@ def read_sheets(b: TreeBuilder, rows: list[Unit], heading: Drafted | None) -> No
     """Rows of one or more sheets; a field named again starts the next sheet.
     ``heading``: the element of the line just above (« Fiche action n°1 »), the action
     itself when it names one."""
-    sheet: list[tuple[_Field, str, int]] = []
+    sheet: list[tuple[Field, str, int]] = []
     for unit in rows[int(_sheet_header(rows[0])) :]:
         found = _field_row(unit)
         assert found is not None
@@ -201,23 +81,23 @@ def read_sheets(b: TreeBuilder, rows: list[Unit], heading: Drafted | None) -> No
     b.columns, b.row_table, b.pending = None, False, None
 
 
-def _read(b: TreeBuilder, sheet: list[tuple[_Field, str, int]], heading: Drafted | None) -> None:
+def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted | None) -> None:
     parent: Drafted | None = None
     chain = False
     title: tuple[int, str] | None = None
     passages: list[tuple[str, int, str]] = []
     for f, value, line in sheet:
         items = [it for it in split_cell(value) if not it.lead_in]
-        if f.kind == _LEVEL and items and _sentences(items[0].label):
+        if f.kind == LEVEL and items and _sentences(items[0].label):
             passages.extend(("description", line, it.label) for it in items)  # « Enjeux | … »
-        elif f.kind == _LEVEL and items:
+        elif f.kind == LEVEL and items:
             it = items[0]
             classe = it.classe or f.classe or OS
             if classe == CONTEXTUAL:
                 classe = OO if parent is not None and parent.classe in (OS, OO) else OS
             niveau = it.niveau or f.niveau
             parent, chain = _level(b, classe, niveau, it.code, it.label, line, parent), True
-        elif f.kind == _TITLE and title is None:
+        elif f.kind == TITLE and title is None:
             title = (line, clean(value))
         elif f.kind in ("description", "indicateurs", "resultats_attendus"):
             passages.extend((f.kind, line, it.label) for it in items)

@@ -13,7 +13,7 @@ adds level words alone (a header cell wrapped on two lines). A table without
 a header is recognised where its rows name their levels themselves: a first
 line of two chunks or more, each opening on a level word and its code
 (« Axe 1 – … » | « Objectif 1.1 – … »), and two rows or more, each opening so;
-or a sheet of fields (« Pilote | Mission locale », ``fiches.known_field``): rows
+or a sheet of fields (« Pilote | Mission locale », ``fiche_fields.known_field``): rows
 that each open on a field name in the first column, two of them known, a value's
 next paragraph in its row, the sheet ending at a first-column text that names no
 field.
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 
-from app.importer.fiches import field_of, known_field
+from app.importer.fiche_fields import field_of, known_field
 from app.importer.markers import level_and_code
 from app.importer.pdf_columns import Run
 from app.importer.pdf_tables import CellLine, RuledTable, cell_text, fills, paragraphs
