@@ -1,8 +1,10 @@
-"""The field names of « fiches actions » (« Intitulé de l'action », « Pilote »,
-« Indicateurs »): what each says the value beside it is.
+"""Names that are not levels: the fields of « fiches actions » (« Intitulé de
+l'action », « Pilote », « Indicateurs »: what each says the value beside it is) and
+the columns of strategy tables that hold no level (pilots, calendar, indicators).
 
-Apart from the sheets' reading (``fiches``) because the PDF reader needs them too,
-to find a sheet printed without rules (``pdf_unruled``).
+Apart from the sheets' reading (``fiches``) because the PDF reader needs them (to
+find a sheet printed without rules, ``pdf_unruled``) and so does the joining of
+wrapped lines (« Pilote : … » never goes on a label, ``units``).
 """
 
 from __future__ import annotations
@@ -10,8 +12,56 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.importer.tables import other_column
 from app.importer.vocabulary import MODALITE, caption_levels, fold, singular
+
+_OTHER_COLUMNS = {
+    "indicateur": "indicateurs",
+    "indicateurs de suivi": "indicateurs",
+    "resultat attendu": "resultats_attendus",
+    "attendu": "resultats_attendus",
+}
+_SKIPPED_COLUMNS = (
+    "n",
+    "no",
+    "numero",
+    "ref",
+    "reference",
+    "code",
+    "pilote",
+    "porteur",
+    "partenaire",
+    "calendrier",
+    "echeance",
+    "echeancier",
+    "budget",
+    "financement",
+    "cout",
+    "moyen",
+    "public",
+    "quartier",
+    "territoire",
+    "dispositif",
+    "acteur",
+    "responsable",
+    "observation",
+    "commentaire",
+    "date",
+    "duree",
+    "statut",
+)
+
+
+def other_column(header: str) -> str | None:
+    """A table column that is not a level: « indicateurs », « résultats attendus », or one of
+    pilots, partners, calendar, budget… (then "skip")."""
+    folded = fold(header.strip().rstrip(":"))
+    if folded in _OTHER_COLUMNS:
+        return _OTHER_COLUMNS[folded]
+    words = folded.split()
+    if 0 < len(words) <= 4 and words[0] in _SKIPPED_COLUMNS:
+        return "skip"
+    return None
+
 
 TITLE = "titre"
 LEVEL = "niveau"

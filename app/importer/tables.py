@@ -12,6 +12,7 @@ import re
 
 from app.importer.cells import CellItem, split_cell
 from app.importer.drafted import Drafted, is_narrative
+from app.importer.fiche_fields import other_column
 from app.importer.markers import level_and_code, read_marker
 from app.importer.tree import TreeBuilder
 from app.importer.units import Unit, clean, is_caps
@@ -21,58 +22,9 @@ from app.importer.vocabulary import (
     OS,
     caption_levels,
     default_child,
-    fold,
     leading_level,
     singular,
 )
-
-_OTHER_COLUMNS = {
-    "indicateur": "indicateurs",
-    "indicateurs de suivi": "indicateurs",
-    "resultat attendu": "resultats_attendus",
-    "attendu": "resultats_attendus",
-}
-_SKIPPED_COLUMNS = (
-    "n",
-    "no",
-    "numero",
-    "ref",
-    "reference",
-    "code",
-    "pilote",
-    "porteur",
-    "partenaire",
-    "calendrier",
-    "echeance",
-    "echeancier",
-    "budget",
-    "financement",
-    "cout",
-    "moyen",
-    "public",
-    "quartier",
-    "territoire",
-    "dispositif",
-    "acteur",
-    "responsable",
-    "observation",
-    "commentaire",
-    "date",
-    "duree",
-    "statut",
-)
-
-
-def other_column(header: str) -> str | None:
-    """A table column that is not a level: « indicateurs », « résultats attendus », or one of
-    pilots, partners, calendar, budget… (then "skip")."""
-    folded = fold(header.strip().rstrip(":"))
-    if folded in _OTHER_COLUMNS:
-        return _OTHER_COLUMNS[folded]
-    words = folded.split()
-    if 0 < len(words) <= 4 and words[0] in _SKIPPED_COLUMNS:
-        return "skip"
-    return None
 
 
 def _header_cell(cell: str) -> list[tuple[str, str]] | None:
