@@ -273,7 +273,13 @@ class TreeBuilder:
                 return
 
     def property_block(self, unit: Unit) -> None:
-        target = next((e for e in reversed(self.elements) if e.classe in (OS, OO)), None)
+        """« Résultats attendus : … », « Indicateurs : … »: the objective's above, or the
+        action's when a « Fiche action » heading is the last element."""
+        last = self.elements[-1] if self.elements else None
+        if last is not None and (last.niveau or "").casefold().startswith("fiche"):
+            target: Drafted | None = last
+        else:
+            target = next((e for e in reversed(self.elements) if e.classe in (OS, OO)), None)
         if target is None:
             target = self.elements[-1] if self.elements else None
         if target is None:

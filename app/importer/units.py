@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.importer.fiche_fields import known_field
 from app.importer.lines import Line
 from app.importer.markers import Marker, read_marker
 from app.importer.vocabulary import ATTENDUS, INDICATEURS, fold
@@ -87,6 +88,13 @@ def _property_block(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _field_line(text: str) -> bool:
+    """« Pilote : Mission locale », « Partenaires : CAF »: a field of a fiche action,
+    never the end of the label above it (« Fiche action n°1 : Permanences emploi »)."""
+    head, colon, _ = clean(text).partition(":")
+    return bool(colon) and known_field(head)
+
+
 def _continues(unit: Unit, line: Line, text: str, gap: bool, indent: int) -> bool:
     if unit.kind in ("row", "attendus", "indicateurs"):
         return False
@@ -95,7 +103,7 @@ def _continues(unit: Unit, line: Line, text: str, gap: bool, indent: int) -> boo
         return line.page is not None and unit.heading == f"h{line.heading}" and not gap
     if line.list_level is not None or line.title or unit.heading in ("title",):
         return False
-    if unit.kind == "caption":
+    if unit.kind == "caption" or _field_line(text):
         return False
     if unit.heading == "caps" and not is_caps(text):
         return False

@@ -295,3 +295,43 @@ Emploi et développement économique
     )
     action = _by_label(elements)["Permanences emploi dans les quartiers"]
     assert [d["texte"] for d in action["indicateurs"]] == ["Nombre de personnes accompagnées"]
+
+
+def test_fiches_actions_printed_as_lines_of_fields(tmp_path: Path, run_import) -> None:
+    """« Pilote : Mission locale » right under « Fiche action n°1 : Permanences … » was
+    glued to the action's label; the sheet's indicators went to the objective."""
+    doc = tmp_path / "valbourg.txt"
+    doc.write_text(
+        """Contrat de ville de Valbourg 2024-2030
+
+AXE 1 : EMPLOI ET DÉVELOPPEMENT ÉCONOMIQUE
+
+Objectif 1.1 : Lever les freins à l'emploi
+
+Fiche action n°1 : Permanences emploi dans les quartiers
+Pilote : Mission locale
+Partenaires : France Travail, communes
+Indicateurs : nombre de personnes accompagnées
+
+Fiche action n°2 : Couveuse d'entreprises de quartier
+Pilote : Intercommunalité
+""",
+        encoding="utf-8",
+    )
+    elements = _exact(
+        run_import(doc),
+        """
+EMPLOI ET DÉVELOPPEMENT ÉCONOMIQUE
+  Lever les freins à l'emploi
+    Permanences emploi dans les quartiers
+    Couveuse d'entreprises de quartier
+""",
+    )
+    found = _by_label(elements)
+    assert "indicateurs" not in found["Lever les freins à l'emploi"]
+    permanences = found["Permanences emploi dans les quartiers"]
+    assert [d["texte"] for d in permanences["indicateurs"]] == ["nombre de personnes accompagnées"]
+    assert [d["texte"] for d in permanences["description"]] == [
+        "Pilote : Mission locale",
+        "Partenaires : France Travail, communes",
+    ]
