@@ -15,7 +15,10 @@ layout says so without doubt:
   makes a band of its own, below);
 * two columns of about the same width on either side of it (a table's first
   column is seldom as wide as the rest, a table of contents' page numbers
-  never);
+  never) — or a narrower one whose lines keep their own spacing, not the
+  other's: a side bar (« Chiffres clés ») beside the text, where a table's
+  cells start their rows at one height; its gutter may then lie anywhere
+  between a fifth and four fifths of the text's width;
 * at least ``MIN_LINES`` lines in each column.
 
 Two columns of short lines side by side may be a table's cells without rules;
@@ -41,7 +44,10 @@ from typing import NamedTuple
 GUTTER = 8.0  # points: wider than a space between words, narrower than any column gap
 MIN_LINES = 4
 _MIDDLE = (0.3, 0.7)  # where the gutter may lie, as shares of the text's width
+_SIDE = (0.2, 0.8)  # where it may lie beside a narrower column (a side bar)
 _SAME_WIDTH = 0.7  # the narrower column is at least this share of the wider
+_ALIGNED = 0.5  # a side bar's lines: fewer than this share at the height of a line beside
+_ONE_HEIGHT = 1.5  # points: cells of one row start their lines at one height
 _SAME_LINE = 2.5  # points: runs whose tops differ less are on one line
 
 
@@ -94,7 +100,7 @@ def reading_order(runs: list[Run]) -> list[Block]:
         return []
     x0, x1 = min(r.left for r in runs), max(r.right for r in runs)
     lines = on_one_line(runs)
-    gutter = _gutter(lines, x0, x1)
+    gutter = _gutter(lines, x0, x1, _MIDDLE) or _gutter(lines, x0, x1, _SIDE)
     if gutter is None:
         return [Block(runs)]
     start, end = gutter
@@ -111,13 +117,16 @@ def reading_order(runs: list[Run]) -> list[Block]:
     return blocks
 
 
-def _gutter(lines: list[list[Run]], x0: float, x1: float) -> tuple[float, float] | None:
-    """The gutter: in the middle of the text, the widest band that as few lines cross as
+def _gutter(
+    lines: list[list[Run]], x0: float, x1: float, where: tuple[float, float]
+) -> tuple[float, float] | None:
+    """The gutter: in the middle of the text (``where``: shares of its width), the widest
+    band that as few lines cross as
     any band ``GUTTER`` wide there, if they are few — a title or a heading over both
     columns, a page number set in the middle of the margin (each then makes a band of
     its own, ``reading_order``). Measured point by point."""
-    low = x0 + (x1 - x0) * _MIDDLE[0]
-    size = int((x1 - x0) * (_MIDDLE[1] - _MIDDLE[0]))
+    low = x0 + (x1 - x0) * where[0]
+    size = int((x1 - x0) * (where[1] - where[0]))
     printed: list[list[int]] = [[] for _ in range(size)]  # the lines over each point
     for number, line in enumerate(lines):
         for run in line:
@@ -157,7 +166,9 @@ def _windows(
 
 
 def _band(lines: list[list[Run]], gutter: tuple[float, float], x0: float, x1: float) -> list[Block]:
-    """A band of lines that none crosses the gutter: two columns, or rows as printed."""
+    """A band of lines that none crosses the gutter: two columns, or rows as printed.
+    Two columns of unequal widths are a side bar (« Chiffres clés ») beside the text
+    only if the narrower one's lines keep their own spacing, not the other's."""
     if not lines:
         return []
     runs = [r for line in lines for r in line]
@@ -168,6 +179,18 @@ def _band(lines: list[list[Run]], gutter: tuple[float, float], x0: float, x1: fl
     left_width = max(r.right for r in left) - x0
     right_start = min(r.left for r in right)
     right_width = x1 - right_start
-    if min(left_width, right_width) < _SAME_WIDTH * max(left_width, right_width):
+    unequal = min(left_width, right_width) < _SAME_WIDTH * max(left_width, right_width)
+    if unequal and not _own_spacing(left, right):
         return [Block(runs)]
     return [Block(left), Block(right, shift=right_start - x0)]
+
+
+def _own_spacing(left: list[Run], right: list[Run]) -> bool:
+    """Whether the narrower column's lines mostly lie between the other's: a side bar
+    set apart, where a table's cells side by side start their rows at one height. Its
+    first line is not counted: two frames often start at the top of the page alike."""
+    narrow, wide = sorted((on_one_line(left), on_one_line(right)), key=len)
+    tops = [line[0].top for line in wide]
+    rest = narrow[1:]
+    aligned = sum(any(abs(line[0].top - t) < _ONE_HEIGHT for t in tops) for line in rest)
+    return aligned < _ALIGNED * len(rest)

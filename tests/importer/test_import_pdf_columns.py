@@ -224,6 +224,58 @@ def test_a_table_of_contents_or_a_narrow_first_column_keeps_its_rows() -> None:
     assert len(reading_order(labels)) == 1
 
 
+def test_a_side_bar_with_its_own_spacing_is_read_apart() -> None:
+    """A narrow column whose lines keep their own spacing (« Chiffres clés » beside the
+    text) is read after the text, wherever its gutter lies; a narrow column whose
+    lines sit at the text's heights (a table's pilots, wrapped) keeps its rows."""
+    text = [(780 - 13 * n, [(50, 370, f"texte {n}")]) for n in range(12)]
+    bar = [(775 - 19 * n, [(400, 545, f"chiffre {n}")]) for n in range(5)]
+    assert _texts(_lines(*text, *bar)) == [
+        [f"texte {n}" for n in range(12)],
+        [f"chiffre {n}" for n in range(5)],
+    ]
+    pilots = [(780 - 13 * n, [(400, 545, f"pilote {n}")]) for n in range(0, 12, 2)]
+    assert len(reading_order(_lines(*text, *pilots))) == 1
+
+
+def test_a_side_bar_beside_the_strategy(tmp_path: Path, run_import) -> None:
+    """« Axe 1 : Emploi et insertion 4 800 habitants en QPV »: the side bar's figures
+    were glued to the labels beside them (columns of unequal widths, read as rows)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+    from reportlab.platypus import Spacer
+
+    body = ParagraphStyle("corps", fontName="Helvetica", fontSize=10, leading=13)
+    small = ParagraphStyle("encart", fontName="Helvetica", fontSize=9, leading=11)
+    h1 = ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=18)
+    h2 = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
+    width, height = A4
+    path = tmp_path / "encart.pdf"
+    frames = [Frame(50, 60, 330, height - 120), Frame(400, 60, 145, height - 120)]
+    doc = BaseDocTemplate(str(path), pagesize=A4, pageTemplates=[PageTemplate("p", frames)])
+    story = [Paragraph("Contrat de ville de Bellerive 2024-2030", h1), Spacer(1, 8)]
+    for n, (axe, objectifs) in enumerate(AXES, start=1):
+        story += [Paragraph(axe, h2), Paragraph(REASONS, body)]
+        story += [Paragraph(objectif, body) for objectif, _ in objectifs]
+    story += [FrameBreak(), Paragraph("Chiffres clés", h2)]
+    for figure in [
+        "32 % de chômage des jeunes",
+        "4 800 habitants en QPV",
+        "Taux de pauvreté : 41 %",
+    ]:
+        story += [Paragraph(figure, small), Spacer(1, 4)]
+    doc.build(story)
+    result = run_import(path)
+    assert result.code == 0, result.stderr
+    labels = [e["label"] for e in result.draft["elements"]]
+    for axe, objectifs in AXES:
+        assert axe.split(" : ", 1)[1] in labels
+        assert all(objectif.split(" : ", 1)[1] in labels for objectif, _ in objectifs)
+    rendering = (result.sources / "encart.txt").read_text(encoding="utf-8").splitlines()
+    assert "4 800 habitants en QPV" in rendering  # a line of its own, after the text
+
+
 def test_prose_over_the_whole_width_is_one_block() -> None:
     runs = _lines(*[(780 - 13 * n, [(50, 540 + n % 3, f"ligne {n}")]) for n in range(30)])
     assert _texts(runs) == [[f"ligne {n}" for n in range(30)]]
