@@ -243,8 +243,14 @@ def test_a_side_bar_beside_the_strategy(tmp_path: Path, run_import) -> None:
     were glued to the labels beside them (columns of unequal widths, read as rows)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
-    from reportlab.platypus import Spacer
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        FrameBreak,
+        PageTemplate,
+        Paragraph,
+        Spacer,
+    )
 
     body = ParagraphStyle("corps", fontName="Helvetica", fontSize=10, leading=13)
     small = ParagraphStyle("encart", fontName="Helvetica", fontSize=9, leading=11)
@@ -255,7 +261,7 @@ def test_a_side_bar_beside_the_strategy(tmp_path: Path, run_import) -> None:
     frames = [Frame(50, 60, 330, height - 120), Frame(400, 60, 145, height - 120)]
     doc = BaseDocTemplate(str(path), pagesize=A4, pageTemplates=[PageTemplate("p", frames)])
     story = [Paragraph("Contrat de ville de Bellerive 2024-2030", h1), Spacer(1, 8)]
-    for n, (axe, objectifs) in enumerate(AXES, start=1):
+    for axe, objectifs in AXES:
         story += [Paragraph(axe, h2), Paragraph(REASONS, body)]
         story += [Paragraph(objectif, body) for objectif, _ in objectifs]
     story += [FrameBreak(), Paragraph("Chiffres clés", h2)]
