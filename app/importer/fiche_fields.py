@@ -52,11 +52,13 @@ _SKIPPED_COLUMNS = (
 
 
 def other_column(header: str) -> str | None:
-    """A table column that is not a level: « indicateurs », « résultats attendus », or one of
-    pilots, partners, calendar, budget… (then "skip")."""
+    """A table column that is not a level: « indicateurs », « résultats attendus »,
+    « description », or one of pilots, partners, calendar, budget… (then "skip")."""
     folded = fold(header.strip().rstrip(":"))
     if folded in _OTHER_COLUMNS:
         return _OTHER_COLUMNS[folded]
+    if folded in _DESCRIPTION:
+        return "description"
     words = folded.split()
     if 0 < len(words) <= 4 and words[0] in _SKIPPED_COLUMNS:
         return "skip"

@@ -12,12 +12,13 @@ import re
 
 from app.importer.cells import CellItem, split_cell
 from app.importer.drafted import Drafted, is_narrative
-from app.importer.fiche_fields import other_column
+from app.importer.fiche_fields import TITLE, field_of, other_column
 from app.importer.markers import level_and_code, read_marker
 from app.importer.tree import TreeBuilder
 from app.importer.units import Unit, clean, is_caps
 from app.importer.vocabulary import (
     CONTEXTUAL,
+    MODALITE,
     OO,
     OS,
     caption_levels,
@@ -33,8 +34,11 @@ def _header_cell(cell: str) -> list[tuple[str, str]] | None:
     if levels := caption_levels(text):
         return levels
     found = leading_level(text) if len(text) < 40 else None
-    if found is None or level_and_code(text) is not None:
-        return None  # or « Action 1.1.2 », « Objectif 3 : … »: an element, with its code
+    if found is None:
+        named = field_of(text)  # « Intitulé de l'action »: the actions' column
+        return [(MODALITE, text)] if named is not None and named.kind == TITLE else None
+    if level_and_code(text) is not None:
+        return None  # « Action 1.1.2 », « Objectif 3 : … »: an element, with its code
     return [(found[0], " ".join(text.split()[: found[1]]))]
 
 
@@ -106,14 +110,13 @@ def read_row(b: TreeBuilder, unit: Unit, items: list[str]) -> None:
 
 
 def _property_cell(b: TreeBuilder, i: int, line: int, items: list[CellItem]) -> None:
-    """A cell of an indicators / expected results column: a property of the row's
-    deepest element; other columns (pilot, calendar, budget) are not strategy."""
+    """A cell of a description / indicators / expected results column: a property of
+    the row's deepest element; other columns (pilot, calendar, budget) are not strategy."""
     kind = b.properties.get(i)
     owner = next((e for e in reversed(b.last_in_col[:i]) if e is not None), None)
-    if owner is None or kind not in ("indicateurs", "resultats_attendus"):
+    if owner is None or kind not in ("description", "indicateurs", "resultats_attendus"):
         return
-    target = owner.indicateurs if kind == "indicateurs" else owner.resultats_attendus
-    target.extend((line, it.label) for it in items)
+    getattr(owner, kind).extend((line, it.label) for it in items)
 
 
 def _mixed_header(b: TreeBuilder, cells: list[str]) -> None:

@@ -335,3 +335,34 @@ EMPLOI ET DÉVELOPPEMENT ÉCONOMIQUE
         "Pilote : Mission locale",
         "Partenaires : France Travail, communes",
     ]
+
+
+PONTVIEUX = """
+Emploi
+  Lever les freins à l'emploi
+    Permanences emploi
+    Garage solidaire
+  Soutenir la création d'activité
+    Couveuse d'entreprises
+"""
+
+
+def _check_pontvieux(result) -> None:  # type: ignore[no-untyped-def]
+    found = _by_label(_exact(result, PONTVIEUX))
+    assert found["Lever les freins à l'emploi"]["classe"] == "ObjectifOperationnel"
+    assert found["Garage solidaire"]["classe"] == "ModaliteAction"
+    assert [d["texte"] for d in found["Permanences emploi"]["description"]] == [
+        "Une permanence hebdomadaire dans chaque QPV."
+    ]
+    assert [d["texte"] for d in found["Couveuse d'entreprises"]["description"]] == [
+        "Accompagner les créateurs."
+    ]
+    assert not any("a_verifier" in e for e in found.values())
+
+
+def test_a_table_of_actions_with_their_titles_and_descriptions(tmp_path: Path, run_import) -> None:
+    """« Objectif opérationnel | Intitulé de l'action | Description | Pilote | Calendrier »:
+    the header named no level the importer knew but the first, so it was read as a row
+    of elements, and every cell of every row an element under the one before it."""
+    _make().actions(tmp_path)
+    _check_pontvieux(run_import(tmp_path / "actions.docx"))
