@@ -128,12 +128,43 @@ def paragraphs(lines: list[CellLine], edge: float | None) -> str:
     """
     out: list[str] = []
     for line, before in zip(lines, [None, *lines], strict=False):
+        if before is not None and edge is not None and _broken_word(before, line, edge):
+            out[-1] += line.text.lstrip()  # « hebdomadair » / « e dans … »: one word
+            continue
         if before is not None and not line.text.lstrip()[:1].islower():
             short = edge is not None and not fills(before.left, before.right, edge)
             if short or before.top - line.top > _PARAGRAPH_GAP * max(line.size, before.size):
                 out.append("")
         out.append(line.text)
     return "\n".join(out)
+
+
+# French words of three letters or fewer: after a line, they are words, not a word's end.
+_SHORT_WORDS = frozenset(
+    "à a y de du la le les un une et ou en au aux des ses ces son sa se ne on il ils qui "
+    "que par sur est ont lui eux mes tes nos vos ma ta mon ton ni si ça là où été dès".split()
+)
+
+
+def _broken_word(before: CellLine, line: CellLine, edge: float) -> bool:
+    """A word too long for its cell, broken where the cell ends with no hyphen (Word and
+    LibreOffice do so in narrow columns): a line of that one word, filled to the edge,
+    and the next opening on its last letters — one to three, lower case, no word.
+
+    >>> _broken_word(CellLine("hebdomadair", 263, 336), CellLine("e dans chaque", 263, 330), 344)
+    True
+    >>> _broken_word(CellLine("Agglomération", 263, 336), CellLine("des communes", 263, 320), 344)
+    False
+    """
+    head = line.text.lstrip().split(" ", 1)[0].rstrip(".,;:")
+    return (
+        " " not in before.text.strip()
+        and fills(before.left, before.right, edge)
+        and 0 < len(head) <= 3
+        and head.isalpha()
+        and head.islower()
+        and head not in _SHORT_WORDS
+    )
 
 
 def fills(left: float, right: float, edge: float) -> bool:

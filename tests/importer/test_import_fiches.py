@@ -366,3 +366,9 @@ def test_a_table_of_actions_with_their_titles_and_descriptions(tmp_path: Path, r
     of elements, and every cell of every row an element under the one before it."""
     _make().actions(tmp_path)
     _check_pontvieux(run_import(tmp_path / "actions.docx"))
+
+
+def test_words_broken_in_narrow_cells_exported_to_pdf(run_import) -> None:
+    """The same table as LibreOffice prints it: « hebdomadair » / « e », « Accompagne » /
+    « r » — words too long for their cell, broken with no hyphen — were two words."""
+    _check_pontvieux(run_import(FIXTURES / "actions.pdf"))
