@@ -244,7 +244,7 @@ class WorkerPool:
     async def run(
         self, job: ipc.Job, payload: bytes = b"", *, deadline: float
     ) -> tuple[ipc.Reply, bytes]:
-        """Run a read job on the next free worker (FIFO), waiting until ``deadline``
+        """Run a read job on the worker that answered last (LIFO), waiting until ``deadline``
         (event-loop time) at most."""
         try:
             async with asyncio.timeout_at(deadline):
