@@ -48,6 +48,15 @@ _SKIPPED_COLUMNS = (
     "date",
     "duree",
     "statut",
+    "valeur",
+    "cible",
+    "situation",
+    "source",
+    "frequence",
+    "periodicite",
+    "unite",
+    "annee",
+    "tendance",
 )
 
 

@@ -133,6 +133,23 @@ def is_prose(label: str) -> bool:
     return is_narrative(label) and label.endswith((".", "!", "?"))
 
 
+def _restated(b: TreeBuilder, e: Drafted) -> Drafted | None:
+    """The element a table outside the tree prints again (« Objectifs | Indicateurs |
+    Cible 2030 » in the evaluation chapter): one drafted above it, with the same label,
+    under a level of its own — the table's row adds to it, not a second one."""
+    mine = " ".join(e.label.replace("’", "'").casefold().split())
+    return next(
+        (
+            o
+            for o in b.elements
+            if o.parent is not None
+            and o.ligne < e.ligne
+            and " ".join(o.label.replace("’", "'").casefold().split()) == mine
+        ),
+        None,
+    )
+
+
 def _data_row(b: TreeBuilder, line: int, cells: list[str]) -> None:
     width = max(len(b.columns or []), len(cells))
     if len(b.last_in_col) < width:
@@ -172,7 +189,7 @@ def _data_row(b: TreeBuilder, line: int, cells: list[str]) -> None:
                 if e.classe == CONTEXTUAL:
                     e.classe = OO if owner and owner.classe in (OS, OO) else OS
             e.sig = ("col", i, it.depth)
-            placed = b.attach(e, owner)
+            placed = (owner is None and _restated(b, e)) or b.attach(e, owner)
             if it.depth == 0:
                 last = placed
         b.last_in_col[i] = last

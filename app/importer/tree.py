@@ -56,6 +56,7 @@ class TreeBuilder:
         self.section = 99  # level of the last heading met (99: none yet)
         self.indented_outline = False  # indentation typed by the author (text files)
         self.outside = False  # in a division around the strategy (annex, governance)
+        self.divided = False  # a division began and no element since: text is the contract's
 
     # --- placing one element -------------------------------------------------
     def top(self) -> Drafted | None:
@@ -160,6 +161,7 @@ class TreeBuilder:
                 e.classe = default_child(parent.classe if parent else None)
                 e.guessed = True
         e.sig = unit_sig
+        self.divided = False
         placed = self.attach(e, parent)
         self.stack.append(_Level(unit_sig, placed, col, self.section))
         return placed
@@ -202,7 +204,10 @@ class TreeBuilder:
         self.stack.append(_Level(top.sig, placed, None))
 
     def describe(self, line: int, text: str) -> None:
-        target = self.elements[-1].description if self.elements else self.contract_description
+        """A paragraph: the last element's description, or the contract's before any
+        element or right after a division (« Article 4 – Durée », which ended them)."""
+        last = self.elements[-1] if self.elements and not self.divided else None
+        target = last.description if last else self.contract_description
         target.append((line, text))
 
     def item(self, unit: Unit, sig: tuple[object, ...]) -> None:
@@ -243,7 +248,7 @@ class TreeBuilder:
         line, in the contract's description. ``outside``: a division around the strategy
         (« Annexe 3 – Liste des QPV », « Chapitre 5 – Gouvernance »); what it holds is
         description too, until a level word starts the strategy again."""
-        self.outside = outside
+        self.outside, self.divided = outside, True
         del self.stack[:]
         self._shrunk()
         self.columns, self.row_table, self.pending = None, False, None

@@ -1016,3 +1016,53 @@ Emploi
     assert [e.get("code") for e in elements] == ["1", "1", "a", "2", None, "1", "2"]
     rendering = (result.sources / "listes.txt").read_text(encoding="utf-8")
     assert "2. Soutenir l'entrepreneuriat" in rendering
+
+
+def test_an_evaluation_table_restating_the_objectives(tmp_path: Path, run_import) -> None:
+    """« Objectifs | Indicateurs | Valeur de référence | Cible 2030 » in the evaluation
+    article: the header was not recognised (« Valeur », « Cible »), so every cell became
+    an element, the objectives a second time; the indicators are now the objectives'.
+    A paragraph after « Article 4 – Durée » is the contract's, not the last objective's."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Sablons 2024-2030", 0)
+    d.add_heading("Article 2 – Les orientations stratégiques", 1)
+    d.add_paragraph("Orientation 1 : Favoriser l'emploi des jeunes")
+    d.add_paragraph("Objectif 1.1 : Renforcer l'accompagnement vers l'emploi", style="List Bullet")
+    d.add_paragraph("Orientation 2 : Agir pour la santé")
+    d.add_paragraph("Objectif 2.1 : Améliorer l'accès aux soins", style="List Bullet")
+    d.add_heading("Article 3 – Le suivi et l'évaluation", 1)
+    rows = [
+        ("Objectifs", "Indicateurs", "Valeur de référence", "Cible 2030"),
+        (
+            "Renforcer l'accompagnement vers l'emploi",
+            "Taux de chômage des 16-25 ans",
+            "32 %",
+            "25 %",
+        ),
+        ("Améliorer l'accès aux soins", "Nombre de médecins généralistes", "4", "8"),
+    ]
+    table = d.add_table(rows=0, cols=4)
+    table.style = "Table Grid"
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    d.add_heading("Article 4 – Durée", 1)
+    d.add_paragraph("Le contrat prend fin le 31 décembre 2030.")
+    d.save(str(tmp_path / "sablons.docx"))
+    result = run_import(tmp_path / "sablons.docx")
+    elements = _exact(
+        result,
+        """
+Favoriser l'emploi des jeunes
+  Renforcer l'accompagnement vers l'emploi
+Agir pour la santé
+  Améliorer l'accès aux soins
+""",
+    )
+    soins = next(e for e in elements if e["label"] == "Améliorer l'accès aux soins")
+    assert [i["texte"] for i in soins["indicateurs"]] == ["Nombre de médecins généralistes"]
+    assert "description" not in soins
+    described = [d["texte"] for d in result.draft["description"]]
+    assert "Le contrat prend fin le 31 décembre 2030." in described
