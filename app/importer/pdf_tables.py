@@ -75,6 +75,8 @@ def cell_text(raw: str | None) -> str:
 
     >>> cell_text("1.1 Renforcer le dispositif\\néducative\\n• Créer des co-\\nentreprises")
     '1.1 Renforcer le dispositif éducative\\n• Créer des co-entreprises'
+    >>> cell_text("Taux de chômage des 16-\\n25 ans")
+    'Taux de chômage des 16-25 ans'
     >>> cell_text("Lever les freins\\n\\nDévelopper les clauses")
     'Lever les freins\\nDévelopper les clauses'
     >>> cell_text("Développer la santé\\nmentale des jeunes\\nSoutenir les maisons de\\nSanté")
@@ -94,7 +96,10 @@ def cell_text(raw: str | None) -> str:
             and not _ENDED.search(items[-1])
             and not (_VERB_START.match(line) and not _OPEN_END.search(items[-1]))
         ):
-            glue = "" if re.search(r"\w-$", items[-1]) and line[:1].islower() else " "
+            broken = (
+                line[:1].islower() or line[:1].isdigit()
+            )  # « co- » / « entreprises », « 16- » / « 25 »
+            glue = "" if re.search(r"\w-$", items[-1]) and broken else " "
             items[-1] += glue + line
         else:
             items.append(line)

@@ -44,9 +44,14 @@ def clean(text: str) -> str:
 
 
 def join(head: str, tail: str) -> str:
-    """Join a wrapped line: « pré- » + « adolescents » → « pré-adolescents »."""
+    """Join a wrapped line: « pré- » + « adolescents » → « pré-adolescents », « 16- » +
+    « 25 ans » → « 16-25 ans ».
+
+    >>> join("Taux de chômage des 16-", "25 ans")
+    'Taux de chômage des 16-25 ans'
+    """
     head, tail = head.rstrip(), tail.strip()
-    if re.search(r"\w-$", head) and tail[:1].isalpha():
+    if re.search(r"\w-$", head) and tail[:1].isalnum():
         return head + tail
     return f"{head} {tail}" if head else tail
 
