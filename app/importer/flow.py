@@ -8,7 +8,7 @@ import re
 from app.importer.drafted import Drafted, is_narrative
 from app.importer.fiches import read_sheets, sheet_rows
 from app.importer.tables import read_row
-from app.importer.tree import TreeBuilder
+from app.importer.tree import TreeBuilder, heading_level
 from app.importer.units import Unit
 from app.importer.vocabulary import MODALITE, caption_levels, context_chapter
 
@@ -36,6 +36,11 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
         if _division(unit):
             b.division(unit.line, unit.label, outside=context_chapter(unit.label))
             continue
+        if _context_heading(unit):
+            b.division(unit.line, unit.label, outside=True, heading=unit.heading)
+            continue
+        if b.outside and _ends_context(b, unit):
+            b.outside = False
         if unit.kind == "row" and (n := sheet_rows(units, k)):
             b.outside = False  # fiches actions name the strategy's levels and actions
             read_sheets(b, units[k : k + n], _heading_above(b, units, k))
@@ -99,6 +104,22 @@ def _heading_above(b: TreeBuilder, units: list[Unit], k: int) -> Drafted | None:
     if j < 0 or last is None or units[j].kind not in ("item", "row") or last.ligne != units[j].line:
         return None
     return last if last.classe == MODALITE and not last.children else None
+
+
+def _context_heading(unit: Unit) -> bool:
+    """« Diagnostic », « 2. Préambule », « Gouvernance » set as a heading (Heading 1…):
+    a chapter around the strategy, whose paragraphs and tables (figures, partners) are
+    the contract's description, not elements."""
+    if unit.kind != "item" or heading_level(unit.heading) is None or unit.marker.classe:
+        return False
+    label = unit.marker.label if unit.marker.kind == "number" else unit.label
+    return unit.marker.kind in ("plain", "number") and context_chapter(label)
+
+
+def _ends_context(b: TreeBuilder, unit: Unit) -> bool:
+    """A heading of the context heading's level or above: the context chapter is over."""
+    level = heading_level(unit.heading)
+    return b.outside_level is not None and level is not None and level <= b.outside_level
 
 
 def _division(unit: Unit) -> bool:

@@ -57,6 +57,7 @@ class TreeBuilder:
         self.indented_outline = False  # indentation typed by the author (text files)
         self.outside = False  # in a division around the strategy (annex, governance)
         self.divided = False  # a division began and no element since: text is the contract's
+        self.outside_level: int | None = None  # the context heading's level (h<n>) if one
 
     # --- placing one element -------------------------------------------------
     def top(self) -> Drafted | None:
@@ -213,7 +214,7 @@ class TreeBuilder:
     def item(self, unit: Unit, sig: tuple[object, ...]) -> None:
         m = unit.marker
         e = Drafted("", unit.label, unit.line, code=m.code, niveau=m.niveau)
-        level = _heading_level(unit.heading)
+        level = heading_level(unit.heading)
         if level is not None:
             self._close_sections(level)
         self.place(sig, e, m.classe)
@@ -242,13 +243,17 @@ class TreeBuilder:
         if not self.columns and self.stack and not self.stack[-1].element.guessed:
             self.table_base = len(self.stack)
 
-    def division(self, line: int, text: str, outside: bool = False) -> None:
+    def division(
+        self, line: int, text: str, outside: bool = False, heading: str | None = None
+    ) -> None:
         """« PARTIE 2 – LES ENJEUX », « Article 3 – … »: a division of the document, not a
         level of its strategy. It ends every level open above it and is kept, with its
         line, in the contract's description. ``outside``: a division around the strategy
         (« Annexe 3 – Liste des QPV », « Chapitre 5 – Gouvernance »); what it holds is
-        description too, until a level word starts the strategy again."""
+        description too, until a level word starts the strategy again — or, for a
+        context heading (``heading``: « h1 »), a heading of its level or above."""
         self.outside, self.divided = outside, True
+        self.outside_level = heading_level(heading)
         del self.stack[:]
         self._shrunk()
         self.columns, self.row_table, self.pending = None, False, None
@@ -258,7 +263,7 @@ class TreeBuilder:
     def close_headings(self, heading: str | None) -> None:
         """A caption set as a heading (« Les orientations stratégiques », Heading 1) ends the
         sections of its level and below, as any heading of that level would."""
-        level = _heading_level(heading)
+        level = heading_level(heading)
         if level is not None:
             self._close_sections(level, inclusive=True)
             self.section = level
@@ -268,8 +273,8 @@ class TreeBuilder:
         even where a level word had lifted an element out of its heading."""
         for k, entry in enumerate(self.stack):
             sig = entry.sig
-            deeper = sig[0] == "h" and _heading_level(str(sig[1])) is not None
-            own = _heading_level(str(sig[1])) or 0
+            deeper = sig[0] == "h" and heading_level(str(sig[1])) is not None
+            own = heading_level(str(sig[1])) or 0
             if (deeper and (own > level or (inclusive and own == level))) or (
                 entry.section != 99 and entry.section >= level and sig[0] != "h"
             ):
@@ -295,7 +300,7 @@ class TreeBuilder:
             self.collect.append((unit.line, unit.label))
 
 
-def _heading_level(heading: str | None) -> int | None:
+def heading_level(heading: str | None) -> int | None:
     """« h2 » → 2; other typography → None."""
     if heading and heading.startswith("h") and heading[1:].isdigit():
         return int(heading[1:])

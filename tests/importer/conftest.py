@@ -35,3 +35,19 @@ def run_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
         return Imported(code, data, draft, sources, captured.out, captured.err)
 
     return run
+
+
+LIBREOFFICE = Path(__file__).resolve().parents[1] / "fixtures" / "libreoffice"
+
+
+@pytest.fixture
+def libreoffice_make():
+    """``tests/fixtures/libreoffice/make.py``: the Word files its PDFs were exported from,
+    to build them again and import them as Word."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("libreoffice_make", LIBREOFFICE / "make.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -4,7 +4,6 @@ exports it to PDF. Each draft against a tree written by hand."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import docx
@@ -22,14 +21,6 @@ Santé
   Améliorer l'accès aux soins
     Médiation en santé
 """
-
-
-def _make():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("libreoffice_make", FIXTURES / "make.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _by_label(elements: list[dict]) -> dict[str, dict]:
@@ -56,10 +47,12 @@ def _check_valbourg(result) -> None:  # type: ignore[no-untyped-def]
     assert "Annexe : fiches actions" in described  # a division, not an axis
 
 
-def test_fiches_actions_in_word_hang_under_the_strategy(tmp_path: Path, run_import) -> None:
+def test_fiches_actions_in_word_hang_under_the_strategy(
+    tmp_path: Path, run_import, libreoffice_make
+) -> None:
     """Each field name (« Axe », « Pilote ») was an action, each value its child, and
     the axes and objectives the sheets name again were drafted twice."""
-    _make().fiches(tmp_path)
+    libreoffice_make.fiches(tmp_path)
     _check_valbourg(run_import(tmp_path / "fiches.docx"))
 
 
@@ -360,11 +353,13 @@ def _check_pontvieux(result) -> None:  # type: ignore[no-untyped-def]
     assert not any("a_verifier" in e for e in found.values())
 
 
-def test_a_table_of_actions_with_their_titles_and_descriptions(tmp_path: Path, run_import) -> None:
+def test_a_table_of_actions_with_their_titles_and_descriptions(
+    tmp_path: Path, run_import, libreoffice_make
+) -> None:
     """« Objectif opérationnel | Intitulé de l'action | Description | Pilote | Calendrier »:
     the header named no level the importer knew but the first, so it was read as a row
     of elements, and every cell of every row an element under the one before it."""
-    _make().actions(tmp_path)
+    libreoffice_make.actions(tmp_path)
     _check_pontvieux(run_import(tmp_path / "actions.docx"))
 
 

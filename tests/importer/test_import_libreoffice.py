@@ -68,3 +68,43 @@ Santé et accès aux soins
     Ouvrir un point écoute jeunes
 """,
     )
+
+
+COMPLET = """
+Éducation et réussite
+  Favoriser la réussite éducative
+    Renforcer le programme de réussite éducative
+    Développer l'accompagnement à la scolarité
+  Lutter contre le décrochage scolaire
+    Créer une cellule de veille
+Emploi et insertion
+  Lever les freins à l'emploi
+    Développer les modes de garde
+    Faciliter la mobilité des demandeurs d'emploi
+Santé et bien-être
+  Améliorer l'accès aux soins
+    Installer une maison de santé
+    Prévenir les troubles de santé mentale chez les jeunes
+      Ouvrir un point écoute jeunes
+la participation des habitants
+"""
+
+
+def _check_complet(result) -> None:  # type: ignore[no-untyped-def]
+    """The strategy alone is drafted: the diagnostic's table of figures (« Taux de chômage
+    | 24 % | 11 % ») was drafted as axes and objectives; the preamble, the diagnostic
+    and the governance are the contract's description; the fiche action hangs under
+    the objective it names."""
+    elements = _exact(result, COMPLET)
+    assert not any("a_verifier" in e for e in elements)
+    described = [d["texte"] for d in result.draft["description"]]
+    for heading in ("Préambule", "Diagnostic", "Gouvernance"):
+        assert heading in described
+    assert "Le comité de pilotage réunit les signataires une fois par an." in described
+    assert [t["nature"] for t in result.draft["contexte"]["textes_cites"]] == ["loi"]
+
+
+def test_a_whole_contract_in_word(tmp_path: Path, run_import, libreoffice_make) -> None:
+    libreoffice_make.complet(tmp_path)
+    _check_complet(run_import(tmp_path / "complet.docx"))
+
