@@ -59,7 +59,8 @@ def page_runs(page: pdfium.PdfPage) -> list[Run]:
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
         text = textpage.get_text_bounded(left - 0.5, bottom - 0.5, right + 0.5, top + 0.5)
-        text = text.replace("\r", " ").replace("\n", " ")
+        # PDFium gives a hyphen that ends a line (« bien- » / « être ») as U+0002
+        text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-")
         if text.strip():
             runs.append(Run(top, bottom, left, right, text, *_font(textpage, left, bottom, top)))
     return runs

@@ -108,3 +108,9 @@ def test_a_whole_contract_in_word(tmp_path: Path, run_import, libreoffice_make) 
     libreoffice_make.complet(tmp_path)
     _check_complet(run_import(tmp_path / "complet.docx"))
 
+
+def test_a_whole_contract_exported_to_pdf(run_import) -> None:
+    """The same as LibreOffice prints it. « Santé et bien- » / « être » in a cell came out
+    as « bien\\x02 être »: PDFium gives a hyphen that ends a line as U+0002, so the
+    fiche's « Axe 3 – Santé et bien-être » was an axis of its own, flagged."""
+    _check_complet(run_import(FIXTURES / "complet.pdf"))
