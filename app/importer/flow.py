@@ -37,7 +37,7 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
             b.division(unit.line, unit.label, outside=context_chapter(unit.label))
             continue
         if _context_heading(unit):
-            b.division(unit.line, unit.label, outside=True, heading=unit.heading)
+            b.context_chapter(unit.line, unit.label, unit.heading)
             continue
         if b.outside and _ends_context(b, unit):
             b.outside = False
@@ -48,7 +48,7 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
             continue
         if b.outside and unit.kind in ("text", "item") and not _names_level(unit):
             if unit.label:
-                b.contract_description.append((unit.line, unit.label))
+                b.context_text(unit.line, unit.label)
             continue
         if b.outside and unit.kind == "row" and not _names_columns(unit):
             continue  # a table of an annex (QPV, figures, budget): in the rendering only

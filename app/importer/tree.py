@@ -58,6 +58,7 @@ class TreeBuilder:
         self.outside = False  # in a division around the strategy (annex, governance)
         self.divided = False  # a division began and no element since: text is the contract's
         self.outside_level: int | None = None  # the context heading's level (h<n>) if one
+        self.outside_owner: Drafted | None = None  # the element a context section describes
 
     # --- placing one element -------------------------------------------------
     def top(self) -> Drafted | None:
@@ -253,12 +254,38 @@ class TreeBuilder:
         description too, until a level word starts the strategy again — or, for a
         context heading (``heading``: « h1 »), a heading of its level or above."""
         self.outside, self.divided = outside, True
-        self.outside_level = heading_level(heading)
+        self.outside_level, self.outside_owner = heading_level(heading), None
         del self.stack[:]
         self._shrunk()
         self.columns, self.row_table, self.pending = None, False, None
         self.section = 99
         self.contract_description.append((line, text))
+
+    def context_chapter(self, line: int, text: str, heading: str | None) -> None:
+        """« Diagnostic », « Gouvernance » set as a heading: a chapter around the strategy
+        (a division: ``division``) or, under an element opened by a heading above it
+        (« Axe 1 : Emploi », Heading 1, then « Diagnostic », Heading 2), a section of
+        that element's description, until a heading of its level or above."""
+        level = heading_level(heading)
+        assert level is not None
+        self._close_sections(level, inclusive=True)
+        k = next(
+            (k for k in range(len(self.stack) - 1, -1, -1) if _above(self.stack[k], level)), None
+        )
+        if k is None:
+            self.division(line, text, outside=True, heading=heading)
+            return
+        del self.stack[k + 1 :]
+        self._shrunk()
+        self.columns, self.row_table, self.pending = None, False, None
+        self.outside, self.outside_level = True, level
+        self.outside_owner = self.stack[k].element
+        self.outside_owner.description.append((line, text))
+
+    def context_text(self, line: int, text: str) -> None:
+        """What a context chapter holds: the contract's description, or the element's."""
+        owner = self.outside_owner
+        (owner.description if owner else self.contract_description).append((line, text))
 
     def close_headings(self, heading: str | None) -> None:
         """A caption set as a heading (« Les orientations stratégiques », Heading 1) ends the
@@ -298,6 +325,12 @@ class TreeBuilder:
         self.collect = target.resultats_attendus if unit.kind == "attendus" else target.indicateurs
         if unit.label:
             self.collect.append((unit.line, unit.label))
+
+
+def _above(entry: _Level, level: int) -> bool:
+    """Whether a level of the stack was opened by a heading above ``level`` (h1 over h2)."""
+    own = heading_level(str(entry.sig[1])) if entry.sig[:1] == ("h",) else None
+    return (own is not None and own < level) or entry.section < level
 
 
 def heading_level(heading: str | None) -> int | None:

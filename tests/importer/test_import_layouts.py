@@ -1066,3 +1066,41 @@ Agir pour la santé
     assert "description" not in soins
     described = [d["texte"] for d in result.draft["description"]]
     assert "Le contrat prend fin le 31 décembre 2030." in described
+
+
+def test_a_context_section_under_an_axis(tmp_path: Path, run_import) -> None:
+    """« Diagnostic » (Heading 2) under « Axe 1 : Emploi » (Heading 1): a section of the
+    axis's description — not an objective, and not a chapter that ends the axis, whose
+    objectives and later sections stay under it."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Valbourg 2024-2030", 0)
+    for n, axe in [(1, "Emploi"), (2, "Santé")]:
+        d.add_heading(f"Axe {n} : {axe}", 1)
+        d.add_heading("Diagnostic", 2)
+        d.add_paragraph(f"Le diagnostic de l'axe {axe}.")
+        d.add_heading("Les objectifs", 2)
+        d.add_paragraph(f"Objectif {n}.1 : Premier objectif de l'axe {axe}", style="List Bullet")
+        d.add_heading("Contexte", 2)
+        d.add_paragraph("Un paragraphe de contexte.")
+        d.add_heading(f"Objectif {n}.2 : Coordonner les acteurs de l'axe {axe}", 2)
+    d.save(str(tmp_path / "sections.docx"))
+    elements = _exact(
+        run_import(tmp_path / "sections.docx"),
+        """
+Emploi
+  Premier objectif de l'axe Emploi
+  Coordonner les acteurs de l'axe Emploi
+Santé
+  Premier objectif de l'axe Santé
+  Coordonner les acteurs de l'axe Santé
+""",
+    )
+    emploi = next(e for e in elements if e["label"] == "Emploi")
+    assert [p["texte"] for p in emploi["description"]] == [
+        "Diagnostic",
+        "Le diagnostic de l'axe Emploi.",
+        "Contexte",
+        "Un paragraphe de contexte.",
+    ]
