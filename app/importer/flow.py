@@ -36,7 +36,7 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
         if _division(unit):
             b.division(unit.line, unit.label, outside=context_chapter(unit.label))
             continue
-        if _context_heading(unit):
+        if _context_heading(units, k):
             b.context_chapter(unit.line, unit.label, unit.heading)
             continue
         if b.outside and _ends_context(b, unit):
@@ -106,14 +106,30 @@ def _heading_above(b: TreeBuilder, units: list[Unit], k: int) -> Drafted | None:
     return last if last.classe == MODALITE and not last.children else None
 
 
-def _context_heading(unit: Unit) -> bool:
+def _context_heading(units: list[Unit], k: int) -> bool:
     """« Diagnostic », « 2. Préambule », « Gouvernance » set as a heading (Heading 1…):
     a chapter around the strategy, whose paragraphs and tables (figures, partners) are
-    the contract's description, not elements."""
-    if unit.kind != "item" or heading_level(unit.heading) is None or unit.marker.classe:
+    the contract's description, not elements — when nothing in it, up to the next
+    heading of its level or above, names a level (« Gouvernance et participation »
+    holding « Objectif 4.1 : … » is an axis of the strategy)."""
+    unit = units[k]
+    level = heading_level(unit.heading)
+    if unit.kind != "item" or level is None or unit.marker.classe:
         return False
     label = unit.marker.label if unit.marker.kind == "number" else unit.label
-    return unit.marker.kind in ("plain", "number") and context_chapter(label)
+    if unit.marker.kind not in ("plain", "number") or not context_chapter(label):
+        return False
+    for after in units[k + 1 :]:
+        own = heading_level(after.heading)
+        if own is not None and own <= level:
+            break
+        if (
+            _names_level(after)
+            or after.kind == "caption"
+            or (after.kind == "row" and _names_columns(after))
+        ):
+            return False
+    return True
 
 
 def _ends_context(b: TreeBuilder, unit: Unit) -> bool:

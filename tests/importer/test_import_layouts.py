@@ -1104,3 +1104,31 @@ Santé
         "Contexte",
         "Un paragraphe de contexte.",
     ]
+
+
+def test_a_heading_with_a_context_word_over_objectives(tmp_path: Path, run_import) -> None:
+    """« Gouvernance et participation citoyenne » (Heading 1) holding « Objectif 3.1 : … »
+    is an axis of the strategy, not a chapter around it: its objectives stay under it."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Valbourg 2024-2030", 0)
+    d.add_heading("Emploi et insertion", 1)
+    d.add_paragraph("Objectif 1.1 : Lever les freins à l'emploi", style="List Bullet")
+    d.add_heading("Gouvernance et participation citoyenne", 1)
+    d.add_paragraph("Objectif 2.1 : Associer les conseils citoyens", style="List Bullet")
+    d.add_heading("Gouvernance", 1)
+    d.add_paragraph("Le comité de pilotage se réunit une fois par an.")
+    d.save(str(tmp_path / "gouvernance.docx"))
+    result = run_import(tmp_path / "gouvernance.docx")
+    _exact(
+        result,
+        """
+Emploi et insertion
+  Lever les freins à l'emploi
+Gouvernance et participation citoyenne
+  Associer les conseils citoyens
+""",
+    )
+    described = [p["texte"] for p in result.draft["description"]]
+    assert "Le comité de pilotage se réunit une fois par an." in described
