@@ -7,8 +7,9 @@ import re
 
 from app.importer.drafted import Drafted, is_narrative
 from app.importer.fiches import read_sheets, sheet_rows
+from app.importer.sections import heading_level
 from app.importer.tables import read_row
-from app.importer.tree import TreeBuilder, heading_level
+from app.importer.tree import TreeBuilder
 from app.importer.units import Unit
 from app.importer.vocabulary import MODALITE, caption_levels, context_chapter
 

@@ -10,9 +10,9 @@ says it, the class follows from the position and the element is flagged.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from app.importer.drafted import Drafted
+from app.importer.sections import Level, Sections, heading_level
 from app.importer.units import Unit
 from app.importer.vocabulary import (
     AXE,
@@ -31,34 +31,16 @@ from app.importer.vocabulary import (
 _CONTINUED = re.compile(r"\s*\((?:\d+\s*/\s*\d+|suite)\)\s*$", re.I)
 
 
-@dataclass
-class _Level:
-    sig: tuple[object, ...]
-    element: Drafted
-    col: int | None = None
-    section: int = 99  # heading level of the section it was opened in (99: none)
-
-
-class TreeBuilder:
+class TreeBuilder(Sections):
     def __init__(self) -> None:
+        super().__init__()
         self.roots: list[Drafted] = []
         self.elements: list[Drafted] = []
-        self.stack: list[_Level] = []
-        self.pending: tuple[str, str] | None = None
-        self.columns: list[tuple[str, str] | None] | None = None
         self.properties: dict[int, str] = {}  # table columns of indicators, expected results
         self.header: list[str] = []  # the last header row with other columns (pilots…)
-        self.table_base = 0
         self.last_in_col: list[Drafted | None] = []
         self.collect: list[tuple[int, str]] | None = None
-        self.contract_description: list[tuple[int, str]] = []
-        self.row_table = False
-        self.section = 99  # level of the last heading met (99: none yet)
         self.indented_outline = False  # indentation typed by the author (text files)
-        self.outside = False  # in a division around the strategy (annex, governance)
-        self.divided = False  # a division began and no element since: text is the contract's
-        self.outside_level: int | None = None  # the context heading's level (h<n>) if one
-        self.outside_owner: Drafted | None = None  # the element a context section describes
 
     # --- placing one element -------------------------------------------------
     def top(self) -> Drafted | None:
@@ -75,13 +57,6 @@ class TreeBuilder:
             else:
                 break
         self._shrunk()
-
-    def _shrunk(self) -> None:
-        """A text table ends when a level above it starts again."""
-        if len(self.stack) < self.table_base:
-            self.table_base = len(self.stack)
-            if not self.row_table:
-                self.columns = None
 
     def attach(self, e: Drafted, parent: Drafted | None) -> Drafted:
         """Add ``e`` under ``parent``, or return the earlier element it continues."""
@@ -165,7 +140,7 @@ class TreeBuilder:
         e.sig = unit_sig
         self.divided = False
         placed = self.attach(e, parent)
-        self.stack.append(_Level(unit_sig, placed, col, self.section))
+        self.stack.append(Level(unit_sig, placed, col, self.section))
         return placed
 
     # --- units ---------------------------------------------------------------
@@ -203,7 +178,7 @@ class TreeBuilder:
         e.classe = AXE if RANK[first] >= RANK[OS] else PILIER
         self._pop_rank(e.classe)
         placed = self.attach(e, self.top())
-        self.stack.append(_Level(top.sig, placed, None))
+        self.stack.append(Level(top.sig, placed, None))
 
     def describe(self, line: int, text: str) -> None:
         """A paragraph: the last element's description, or the contract's before any
@@ -244,71 +219,6 @@ class TreeBuilder:
         if not self.columns and self.stack and not self.stack[-1].element.guessed:
             self.table_base = len(self.stack)
 
-    def division(
-        self, line: int, text: str, outside: bool = False, heading: str | None = None
-    ) -> None:
-        """« PARTIE 2 – LES ENJEUX », « Article 3 – … »: a division of the document, not a
-        level of its strategy. It ends every level open above it and is kept, with its
-        line, in the contract's description. ``outside``: a division around the strategy
-        (« Annexe 3 – Liste des QPV », « Chapitre 5 – Gouvernance »); what it holds is
-        description too, until a level word starts the strategy again — or, for a
-        context heading (``heading``: « h1 »), a heading of its level or above."""
-        self.outside, self.divided = outside, True
-        self.outside_level, self.outside_owner = heading_level(heading), None
-        del self.stack[:]
-        self._shrunk()
-        self.columns, self.row_table, self.pending = None, False, None
-        self.section = 99
-        self.contract_description.append((line, text))
-
-    def context_chapter(self, line: int, text: str, heading: str | None) -> None:
-        """« Diagnostic », « Gouvernance » set as a heading: a chapter around the strategy
-        (a division: ``division``) or, under an element opened by a heading above it
-        (« Axe 1 : Emploi », Heading 1, then « Diagnostic », Heading 2), a section of
-        that element's description, until a heading of its level or above."""
-        level = heading_level(heading)
-        assert level is not None
-        self._close_sections(level, inclusive=True)
-        k = next(
-            (k for k in range(len(self.stack) - 1, -1, -1) if _above(self.stack[k], level)), None
-        )
-        if k is None:
-            self.division(line, text, outside=True, heading=heading)
-            return
-        del self.stack[k + 1 :]
-        self._shrunk()
-        self.columns, self.row_table, self.pending = None, False, None
-        self.outside, self.outside_level = True, level
-        self.outside_owner = self.stack[k].element
-        self.outside_owner.description.append((line, text))
-
-    def context_text(self, line: int, text: str) -> None:
-        """What a context chapter holds: the contract's description, or the element's."""
-        owner = self.outside_owner
-        (owner.description if owner else self.contract_description).append((line, text))
-
-    def close_headings(self, heading: str | None) -> None:
-        """A caption set as a heading (« Les orientations stratégiques », Heading 1) ends the
-        sections of its level and below, as any heading of that level would."""
-        level = heading_level(heading)
-        if level is not None:
-            self._close_sections(level, inclusive=True)
-            self.section = level
-
-    def _close_sections(self, level: int, inclusive: bool = False) -> None:
-        """A heading of ``level`` closes what was opened in sections of that level or below,
-        even where a level word had lifted an element out of its heading."""
-        for k, entry in enumerate(self.stack):
-            sig = entry.sig
-            deeper = sig[0] == "h" and heading_level(str(sig[1])) is not None
-            own = heading_level(str(sig[1])) or 0
-            if (deeper and (own > level or (inclusive and own == level))) or (
-                entry.section != 99 and entry.section >= level and sig[0] != "h"
-            ):
-                del self.stack[k:]
-                self._shrunk()
-                return
-
     def property_block(self, unit: Unit) -> None:
         """« Résultats attendus : … », « Indicateurs : … »: the objective's above, or the
         action's when a « Fiche action » heading is the last element."""
@@ -325,16 +235,3 @@ class TreeBuilder:
         self.collect = target.resultats_attendus if unit.kind == "attendus" else target.indicateurs
         if unit.label:
             self.collect.append((unit.line, unit.label))
-
-
-def _above(entry: _Level, level: int) -> bool:
-    """Whether a level of the stack was opened by a heading above ``level`` (h1 over h2)."""
-    own = heading_level(str(entry.sig[1])) if entry.sig[:1] == ("h",) else None
-    return (own is not None and own < level) or entry.section < level
-
-
-def heading_level(heading: str | None) -> int | None:
-    """« h2 » → 2; other typography → None."""
-    if heading and heading.startswith("h") and heading[1:].isdigit():
-        return int(heading[1:])
-    return None
