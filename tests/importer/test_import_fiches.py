@@ -84,6 +84,21 @@ def _sheet(d, title: str | None, fields: list[tuple[str, str]]) -> None:  # type
     d.add_paragraph("")
 
 
+def _one_sheet(path: Path, before: list[tuple[str, int]], fields: list[tuple[str, str]]) -> Path:
+    """A Word contract: its title, ``before`` (text and heading level, 0 for a paragraph),
+    then one sheet of ``fields``."""
+    d = docx.Document()
+    d.add_heading(f"Contrat de ville de {path.stem.title()}", 0)
+    for text, level in before:
+        if level:
+            d.add_heading(text, level)
+        else:
+            d.add_paragraph(text)
+    _sheet(d, None, fields)
+    d.save(str(path))
+    return path
+
+
 def test_a_strategy_printed_only_in_its_fiches_actions(tmp_path: Path, run_import) -> None:
     """No tree before the sheets: their level fields draft it, an axis named by two
     sheets once. A sheet's title in a merged first row, or in the heading above it with
@@ -186,23 +201,18 @@ Emploi
 def test_a_sheet_naming_a_code_the_strategy_gave_another_label(tmp_path: Path, run_import) -> None:
     """« Objectif 1.1 » of a sheet whose label is not the strategy's 1.1: a new element,
     flagged for the curator, never silently merged."""
-    d = docx.Document()
-    d.add_heading("Contrat de ville de Lunel", 0)
-    d.add_heading("Axe 1 : Emploi", 1)
-    d.add_paragraph("Objectif 1.1 : Lever les freins à l'emploi")
-    d.add_heading("Fiche action n°1", 2)
-    _sheet(
-        d,
-        None,
+    lunel = _one_sheet(
+        tmp_path / "lunel.docx",
+        [("Axe 1 : Emploi", 1), ("Objectif 1.1 : Lever les freins à l'emploi", 0)]
+        + [("Fiche action n°1", 2)],
         [
             ("Axe", "Axe 1 : Emploi"),
             ("Objectif", "Objectif 1.1 : Développer la garde d'enfants"),
             ("Intitulé de l'action", "Ouvrir une crèche à vocation d'insertion"),
         ],
     )
-    d.save(str(tmp_path / "lunel.docx"))
     elements = _exact(
-        run_import(tmp_path / "lunel.docx"),
+        run_import(lunel),
         """
 Emploi
   Lever les freins à l'emploi
@@ -221,12 +231,9 @@ def test_field_names_as_contracts_print_them(tmp_path: Path, run_import) -> None
         "Le taux de chômage des jeunes des quartiers prioritaires atteint 30 %, "
         "deux fois celui de l'agglomération."
     )
-    d = docx.Document()
-    d.add_heading("Contrat de ville de Saint-Aubin", 0)
-    d.add_heading("Fiche action n°1", 2)
-    _sheet(
-        d,
-        None,
+    aubin = _one_sheet(
+        tmp_path / "aubin.docx",
+        [("Fiche action n°1", 2)],
         [
             ("Axe(s) stratégique(s)", "Axe 1 : Emploi"),
             ("Enjeux", enjeu),
@@ -236,9 +243,8 @@ def test_field_names_as_contracts_print_them(tmp_path: Path, run_import) -> None
             ("Porteur(s)", "Association Roule"),
         ],
     )
-    d.save(str(tmp_path / "aubin.docx"))
     elements = _exact(
-        run_import(tmp_path / "aubin.docx"),
+        run_import(aubin),
         """
 Emploi
   Lever les freins à l'emploi
