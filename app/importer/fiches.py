@@ -129,24 +129,33 @@ def _level(
     parent: Drafted | None,
 ) -> Drafted:
     """The element a sheet's level field names: the one drafted from the strategy when
-    it is printed again (same class and label, or same code and one label the start of
-    the other: « Axe 1 : Emploi » for « Axe 1 : Emploi et insertion »), else a new one."""
-    mine = _norm(label)
-    same = [e for e in b.elements if e.classe == classe]
+    it is printed again (same label, or same code and one label the start of the other:
+    « Axe 1 : Emploi » for « Axe 1 : Emploi et insertion »; an « Objectif » of either
+    rank), else a new one — flagged when it looks like one of them without being it."""
+    mine = fold(label)
+    same = [e for e in b.elements if e.classe == classe or {e.classe, classe} <= {OS, OO}]
     for e in same:
-        theirs = _norm(e.label)
+        theirs = fold(e.label)
         if theirs == mine and (not code or not e.code or e.code == code):
             return e
-        if code and e.code == code and (theirs.startswith(mine) or mine.startswith(theirs)):
+        if code and e.code == code and _starts(theirs, mine):
             return e
     e = Drafted(classe, label, line, code=code, niveau=niveau, sig=("fiche", classe))
-    twin = next((o for o in same if code and o.code == code), None)
+    twin = next(
+        (o for o in same if (code and o.code == code) or _starts(fold(o.label), mine)), None
+    )
     if twin is not None:
         e.a_verifier = (
-            f"fiche action : « {code} » est déjà « {twin.label} » (ligne {twin.ligne}) ; "
-            "même élément ou deux ?"
+            f"fiche action : « {f'{code} ' if code else ''}{label} » ressemble à "
+            f"« {twin.label} » (ligne {twin.ligne}) ; même élément ou deux ?"
         )
     return b.attach(e, parent)
+
+
+def _starts(a: str, b: str) -> bool:
+    """One label the start of the other, at a word's end (« emploi » in « emploi et … »)."""
+    short, long = sorted((a, b), key=len)
+    return bool(short) and (long == short or long.startswith(short + " "))
 
 
 _BARE_HEADING = re.compile(r"(?i)^fiches?[\s-]*actions?\s*(?:n\s*[°º.o]?\s*)?(?P<code>[\w.]+)?$")

@@ -373,3 +373,36 @@ def test_words_broken_in_narrow_cells_exported_to_pdf(run_import) -> None:
     """The same table as LibreOffice prints it: « hebdomadair » / « e », « Accompagne » /
     « r » — words too long for their cell, broken with no hyphen — were two words."""
     _check_pontvieux(run_import(FIXTURES / "actions.pdf"))
+
+
+def test_a_sheet_naming_an_objective_of_either_rank(tmp_path: Path, run_import) -> None:
+    """« Objectif | Développer les modes de garde »: an operational objective of the
+    strategy, though « Objectif » under an axis reads as a strategic one — the action
+    hangs under it, not under a copy. An objective whose label only starts like one of
+    the strategy's is new, and flagged."""
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Montfort", 0)
+    d.add_heading("Axe 1 : Emploi", 1)
+    d.add_heading("Objectif 1.1 : Lever les freins à l'emploi", 2)
+    d.add_heading("Objectif opérationnel 1.1.1 : Développer les modes de garde", 3)
+    for n, objectif, action in [
+        (1, "Développer les modes de garde", "Ouvrir une crèche à vocation d'insertion"),
+        (2, "Lever les freins", "Financer le permis de conduire"),
+    ]:
+        d.add_heading(f"Fiche action n°{n}", 2)
+        fields = [("Axe", "Emploi"), ("Objectif", objectif), ("Intitulé de l'action", action)]
+        _sheet(d, None, fields)
+    d.save(str(tmp_path / "montfort.docx"))
+    elements = _exact(
+        run_import(tmp_path / "montfort.docx"),
+        """
+Emploi
+  Lever les freins à l'emploi
+    Développer les modes de garde
+      Ouvrir une crèche à vocation d'insertion
+  Lever les freins
+    Financer le permis de conduire
+""",
+    )
+    flagged = _by_label(elements)["Lever les freins"]
+    assert "Lever les freins à l'emploi" in flagged["a_verifier"]
