@@ -171,7 +171,7 @@ def field_of(cell: str) -> Field | None:
     if name.startswith("indicateur"):
         return Field("indicateurs", name)
     levels = caption_levels(text)
-    if levels and len(levels) == 1:
+    if levels and len(levels) == 1 and fold(levels[0][1]) == name:  # not « Thème LA »
         classe, niveau = levels[0]
         if classe == MODALITE:
             return Field(TITLE, name)  # « Action », « Fiche action »

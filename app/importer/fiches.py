@@ -52,9 +52,11 @@ def _sheet_header(unit: Unit) -> bool:
     return len(cells) == 2 and cells[0] in _NAMES and cells[1] in _VALUES
 
 
-def sheet_rows(units: list[Unit], k: int) -> int:
+def sheet_rows(units: list[Unit], k: int) -> tuple[int, int]:
     """How many rows from ``units[k]`` are fiches actions (0: none), a header row
-    (« Rubrique | Contenu ») included."""
+    (« Rubrique | Contenu ») included; and how many rows were looked at — none of those
+    after ``k`` opens a sheet either (theirs would be a part of this run, with fewer
+    known names), so a long table is looked at once, not once a row."""
     header = int(_sheet_header(units[k]))
     fields: list[Field] = []
     while k + header + len(fields) < len(units) and (
@@ -62,7 +64,8 @@ def sheet_rows(units: list[Unit], k: int) -> int:
     ):
         fields.append(row[0])
     known = [f for f in fields if f.kind != UNKNOWN]
-    return header + len(fields) if len(known) >= 2 else 0
+    looked = header + len(fields)
+    return (looked if len(known) >= 2 else 0), max(looked, 1)
 
 
 def read_sheets(b: TreeBuilder, rows: list[Unit], heading: Drafted | None) -> None:

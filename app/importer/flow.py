@@ -16,6 +16,7 @@ from app.importer.vocabulary import MODALITE, caption_levels, context_chapter
 
 def feed(b: TreeBuilder, units: list[Unit]) -> None:
     done = 0  # units read ahead (the rows of fiches actions)
+    no_sheet = 0  # rows before this one were looked at: no sheet starts there
     for k, unit in enumerate(units):
         if k < done:
             continue
@@ -42,11 +43,14 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
             continue
         if b.outside and _ends_context(b, unit):
             b.outside = False
-        if unit.kind == "row" and (n := sheet_rows(units, k)):
-            b.outside = False  # fiches actions name the strategy's levels and actions
-            read_sheets(b, units[k : k + n], _heading_above(b, units, k))
-            done = k + n
-            continue
+        if unit.kind == "row" and k >= no_sheet:
+            n, looked = sheet_rows(units, k)
+            no_sheet = k + looked
+            if n:
+                b.outside = False  # fiches actions name the strategy's levels and actions
+                read_sheets(b, units[k : k + n], _heading_above(b, units, k))
+                done = k + n
+                continue
         if b.outside and unit.kind in ("text", "item") and not _names_level(unit):
             if unit.label:
                 b.context_text(unit.line, unit.label)

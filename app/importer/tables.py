@@ -8,6 +8,7 @@ above (merged cells), a one-cell row is a heading.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from app.importer.cells import CellItem, split_cell
@@ -137,17 +138,22 @@ def _restated(b: TreeBuilder, e: Drafted) -> Drafted | None:
     """The element a table outside the tree prints again (« Objectifs | Indicateurs |
     Cible 2030 » in the evaluation chapter): one drafted above it, with the same label,
     under a level of its own — the table's row adds to it, not a second one."""
-    mine = " ".join(e.label.replace("’", "'").casefold().split())
+    mine = _flat(e.label)
     return next(
         (
             o
             for o in b.elements
-            if o.parent is not None
-            and o.ligne < e.ligne
-            and " ".join(o.label.replace("’", "'").casefold().split()) == mine
+            if o.parent is not None and o.ligne < e.ligne and _flat(o.label) == mine
         ),
         None,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _flat(label: str) -> str:
+    """A label compared: case, apostrophes and spaces aside (cached: a table of a thousand
+    rows compares each of its labels with every element above it)."""
+    return " ".join(label.replace("’", "'").casefold().split())
 
 
 def _data_row(b: TreeBuilder, line: int, cells: list[str]) -> None:
