@@ -4,7 +4,9 @@
 The PDF is generated with reportlab: full pages of axes, wrapped objectives, bullets
 and narrative paragraphs, a running header and footer, page numbers and a sommaire.
 The Word file (python-docx): per axis, headings, paragraphs and a table of
-objectives and actions; 2,000 paragraphs and 200 tables at 100 « pages ».
+objectives and actions; 2,000 paragraphs and 200 tables at 100 « pages ». Then a
+Word table of 15 rows a « page » in one piece (1,500 rows at 100), no header, its
+first cells short labels: each row once looked at as the start of a fiche action.
 
     .venv/bin/python benchmarks/bench_import.py [PAGES]
 """
@@ -83,6 +85,19 @@ def make_long_docx(path: Path, pages: int) -> None:
     d.save(str(path))
 
 
+def make_long_table(path: Path, pages: int) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Grandtab", 0)
+    table = d.add_table(rows=0, cols=2)
+    for i in range(15 * pages):
+        cells = table.add_row().cells
+        cells[0].text = f"Emploi {i}"
+        cells[1].text = f"Objectif numéro {i} de la thématique"
+    d.save(str(path))
+
+
 def _time(document: Path, tmp: Path) -> tuple[float, int, int]:
     started = time.perf_counter()
     result = import_document(document, tmp / f"{document.stem}.yaml", tmp / "sources")
@@ -111,6 +126,10 @@ def main() -> None:
         make_long_docx(word, pages)
         elapsed, total, flagged = _time(word, Path(tmp))
         print(f"Word : {total} éléments ({flagged} à vérifier) : {elapsed:.2f} s")
+        long_table = Path(tmp) / "tableau-long.docx"
+        make_long_table(long_table, pages)
+        elapsed, total, flagged = _time(long_table, Path(tmp))
+        print(f"Word, un tableau de {15 * pages} lignes : {total} éléments : {elapsed:.2f} s")
 
 
 if __name__ == "__main__":
