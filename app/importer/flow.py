@@ -8,7 +8,7 @@ import re
 from app.importer.drafted import Drafted, is_narrative
 from app.importer.fiches import read_sheets, sheet_rows
 from app.importer.sections import heading_level
-from app.importer.tables import read_row
+from app.importer.tables import names_columns, read_row
 from app.importer.tree import TreeBuilder
 from app.importer.units import Unit
 from app.importer.vocabulary import MODALITE, caption_levels, context_chapter
@@ -64,6 +64,8 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
             b.caption(unit.marker.levels)
         elif unit.kind == "row":
             if k == 0 or units[k - 1].kind != "row":
+                if _group_header(unit, nxt):
+                    continue  # « Stratégie | Mise en œuvre » over the header: the rendering's
                 b.table_begins()
             read_row(b, unit, unit.cells or [])
         elif not unit.label:
@@ -96,6 +98,21 @@ _DIVISION = re.compile(
     r"sixi[eè]me)\s+partie\b"
     r"|annexes?\s*(?:[:–—-]|$))"
 )
+
+
+def _group_header(unit: Unit, nxt: Unit | None) -> bool:
+    """A table's first row that only groups the columns of the header under it
+    (« Stratégie » over « Axes | Objectifs », « Mise en œuvre » over « Actions |
+    Pilotes »): two short names or more in merged cells, fewer than the header's, no
+    level of their own (a title merged across the table is a heading row, an element)."""
+    if nxt is None or nxt.kind != "row" or not names_columns(nxt.cells or []):
+        return False
+    cells = [" ".join(c.split()) for c in unit.cells or [] if c.strip()]
+    return (
+        1 < len(cells) < len([c for c in nxt.cells or [] if c.strip()])
+        and not names_columns(unit.cells or [])
+        and all(len(c.split()) <= 4 and not re.search(r"[\d.;:]", c) for c in cells)
+    )
 
 
 def _heading_above(b: TreeBuilder, units: list[Unit], k: int) -> Drafted | None:

@@ -167,7 +167,7 @@ class TreeBuilder(Sections):
         top = self.stack[-1] if self.stack else None
         if top is None or not top.element.guessed or top.element is not self.elements[-1]:
             return
-        if top.sig[0] not in ("table-title", "typo", "h"):
+        if top.sig[0] not in ("table-title", "typo", "h", "rowhead"):
             return
         if RANK[top.element.classe] < RANK[first]:
             return

@@ -1132,3 +1132,43 @@ Gouvernance et participation citoyenne
     )
     described = [p["texte"] for p in result.draft["description"]]
     assert "Le comité de pilotage se réunit une fois par an." in described
+
+
+def test_a_header_under_a_row_grouping_its_columns(tmp_path: Path, run_import) -> None:
+    """« Stratégie » (over « Axes | Objectifs ») and « Mise en œuvre » (over « Actions |
+    Pilotes »), merged cells above the header row, were drafted as an axis and an
+    objective; a title merged across a table stays its heading."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Doublentete 2024-2030", 0)
+    for title, groups in [(None, True), ("Cohésion sociale", False)]:
+        table = d.add_table(rows=0, cols=4)
+        table.style = "Table Grid"
+        if groups:
+            cells = table.add_row().cells
+            cells[0].merge(cells[1]).text = "Stratégie"
+            cells[2].merge(cells[3]).text = "Mise en œuvre"
+        else:
+            cells = table.add_row().cells
+            cells[0].merge(cells[3]).text = title
+        for row in [
+            ("Axes" if groups else "Thèmes", "Objectifs", "Actions", "Pilotes"),
+            ("Emploi" if groups else "Éducation", "Lever les freins", "Créer des crèches", "CAF"),
+        ]:
+            for cell, text in zip(table.add_row().cells, row, strict=True):
+                cell.text = text
+        d.add_paragraph("")
+    d.save(str(tmp_path / "entetes.docx"))
+    _exact(
+        run_import(tmp_path / "entetes.docx"),
+        """
+Emploi
+  Lever les freins
+    Créer des crèches
+Cohésion sociale
+  Éducation
+    Lever les freins
+      Créer des crèches
+""",
+    )
