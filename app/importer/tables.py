@@ -135,9 +135,11 @@ def is_prose(label: str) -> bool:
 
 
 def _restated(b: TreeBuilder, e: Drafted) -> Drafted | None:
-    """The element a table outside the tree prints again (« Objectifs | Indicateurs |
-    Cible 2030 » in the evaluation chapter): one drafted above it, with the same label,
-    under a level of its own — the table's row adds to it, not a second one."""
+    """The element a table right after a division prints again (« Objectifs |
+    Indicateurs | Cible 2030 » in the evaluation chapter): one drafted above it, with the
+    same label, under a level of its own — the table's row adds to it, not a second one."""
+    if not b.restating:
+        return None
     mine = _flat(e.label)
     return next(
         (
@@ -151,7 +153,7 @@ def _restated(b: TreeBuilder, e: Drafted) -> Drafted | None:
 
 @functools.lru_cache(maxsize=4096)
 def _flat(label: str) -> str:
-    """A label compared: case, apostrophes and spaces aside (cached: a table of a thousand
+    """A label compared: case, apostrophes and spaces aside (cached: a table of a hundred
     rows compares each of its labels with every element above it)."""
     return " ".join(label.replace("’", "'").casefold().split())
 

@@ -34,6 +34,7 @@ _CONTINUED = re.compile(r"\s*\((?:\d+\s*/\s*\d+|suite)\)\s*$", re.I)
 class TreeBuilder(Sections):
     def __init__(self) -> None:
         super().__init__()
+        self.restating = False  # a table right after a division (``tables._restated``)
         self.roots: list[Drafted] = []
         self.elements: list[Drafted] = []
         self.properties: dict[int, str] = {}  # table columns of indicators, expected results
@@ -218,6 +219,7 @@ class TreeBuilder(Sections):
         whose level was only guessed (« Le cadre stratégique ») does not hold them."""
         if not self.columns and self.stack and not self.stack[-1].element.guessed:
             self.table_base = len(self.stack)
+        self.restating = self.divided  # right after a division: it may restate the strategy
 
     def property_block(self, unit: Unit) -> None:
         """« Résultats attendus : … », « Indicateurs : … »: the objective's above, or the
