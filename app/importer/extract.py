@@ -18,17 +18,66 @@ MAX_PART_BYTES = 256 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for a part above 10 MB (XML: 10-20×)
 
 
-def extract(path: Path) -> Rendering:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(FORMATS))
-        raise ImportFailure(
-            path, f"format non pris en charge « {path.suffix or '(aucun)'} » ({known})"
-        )
+# Word 97-2003 files, which no reader here takes, are still looked for in folders: each
+# then fails saying how to convert it, where skipping it would go unnoticed.
+UNREAD = (".doc",)
+_SAVE_AS = (
+    "ouvrez-le dans Word ou LibreOffice et enregistrez-le en .docx "
+    "(ou : soffice --headless --convert-to docx FICHIER)"
+)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: Word 97-2003, Excel…
+
+
+def format_of(path: Path) -> str:
+    """The document's format: what its content says where it says it (a PDF, a Word or
+    OpenDocument archive — a « .doc » that is a .docx renamed, a PDF without its
+    extension), else its extension. Raises ``ImportFailure`` for a format no reader
+    takes, saying how to convert it."""
     if not path.is_file():
         raise ImportFailure(path, "fichier introuvable")
-    if path.stat().st_size == 0:
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if not head:
         raise ImportFailure(path, "document vide (0 octet)")
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"PK"):
+        archived = _archived(path)
+        if archived is not None:
+            return archived
+    if head.startswith(_OLE2):
+        raise ImportFailure(path, f"document Word 97-2003 (.doc), non lu ici : {_SAVE_AS}")
+    if head.startswith(b"{\\rtf"):
+        raise ImportFailure(path, f"document RTF, non lu ici : {_SAVE_AS}")
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:  # a damaged PDF or archive: its reader says so, in the library's words
+        known = ", ".join(sorted(FORMATS))
+        suffix = path.suffix or "(aucun)"
+        raise ImportFailure(path, f"format non pris en charge « {suffix} » ({known})")
+    return fmt
+
+
+def _archived(path: Path) -> str | None:
+    """A zip archive's format: Word (« word/document.xml ») or OpenDocument text."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names:
+                return "docx"
+            if "mimetype" in names:
+                with archive.open("mimetype") as part:  # read no more than a type's length
+                    mime = part.read(100).strip()
+                if mime == b"application/vnd.oasis.opendocument.text":
+                    return "odt"
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    return None
+
+
+def extract(path: Path) -> Rendering:
+    fmt = format_of(path)
     if fmt in ("docx", "odt"):
         _check_archive(path)
     if fmt == "pdf":

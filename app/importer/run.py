@@ -20,7 +20,7 @@ from app.importer.cited import cited_texts, entries
 from app.importer.draft import assign_ids, dump, element_entry, write_atomic
 from app.importer.drafted import GUESSED, Drafted
 from app.importer.errors import ImportFailure
-from app.importer.extract import FORMATS, extract
+from app.importer.extract import FORMATS, UNREAD, extract, format_of
 from app.importer.recognise import recognise
 from app.sources import write_source
 
@@ -39,11 +39,15 @@ class ImportResult:
 
 
 def documents_in(paths: list[Path]) -> list[Path]:
-    """Files given, and supported files found (recursively) in the folders given."""
+    """Files given, and the documents found (recursively) in the folders given: those
+    read here, and Word 97-2003 files (« .doc »), each then failing with how to convert
+    it (or read as Word when it is a .docx renamed)."""
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in FORMATS)
+            found += sorted(
+                f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in (*FORMATS, *UNREAD)
+            )
         else:
             found.append(p)
     return found
@@ -113,7 +117,7 @@ def import_document(
     source["original"] = {
         "fichier": path.name,
         "sha256": sha256,
-        "format": FORMATS[path.suffix.lower()],
+        "format": format_of(path),
     }
     data["source"] = source
     if titre and "contrat" in titre[0].casefold():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from documents import TEXT_CONTRACT
 
 from app.cli import main
@@ -73,8 +74,13 @@ CASES = {
     "blanc.md": (lambda p: p.write_text("\n   \n\n", encoding="utf-8"), "vide"),
     "contrat.rtf": (
         lambda p: p.write_text("{\\rtf1 Axe 1}", encoding="utf-8"),
-        "non pris en charge",
+        "RTF, non lu ici : ouvrez-le dans Word ou LibreOffice et enregistrez-le en .docx",
     ),
+    "contrat.doc": (
+        lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512),
+        "Word 97-2003 (.doc), non lu ici",
+    ),
+    "notes.odp": (lambda p: p.write_text("Axe 1", encoding="utf-8"), "non pris en charge"),
 }
 
 
@@ -112,3 +118,27 @@ def test_one_bad_document_does_not_stop_the_batch(tmp_path: Path, capsys) -> Non
     assert not (out / "vide.yaml").exists()
     assert "valbourg.txt" in captured.out and "1 échec(s)" in captured.out
     assert "notes.rtf" not in captured.out  # folders yield only supported documents
+
+
+def test_documents_read_by_their_content(tmp_path: Path, capsys) -> None:
+    """A Word file saved as « .doc » by its name only, a PDF named « .txt »: read as what
+    they are. A true Word 97-2003 file in a folder is not skipped unseen: it fails,
+    saying how to convert it."""
+    import docx
+
+    folder = tmp_path / "lot"
+    folder.mkdir()
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Renommé", 0)
+    d.add_paragraph("Axe 1 : Emploi")
+    d.add_paragraph("Objectif 1.1 : Lever les freins à l'emploi")
+    d.save(str(folder / "renomme.doc"))
+    (folder / "ancien.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    out, sources = tmp_path / "brouillons", tmp_path / "sources"
+    code = main(["import", str(folder), "--outdir", str(out), "--sources-dir", str(sources)])
+    captured = capsys.readouterr()
+    assert code == 1
+    draft = yaml.safe_load((out / "renomme.yaml").read_text(encoding="utf-8"))
+    assert draft["source"]["original"]["format"] == "docx"
+    assert [e["label"] for e in draft["elements"]] == ["Emploi", "Lever les freins à l'emploi"]
+    assert "ancien.doc" in captured.out and "enregistrez-le en .docx" in captured.err
