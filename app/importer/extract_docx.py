@@ -12,6 +12,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from app.importer.docx_diagrams import diagram_items
 from app.importer.docx_numbering import Numbering
 from app.importer.docx_text import text_boxes, text_of
 from app.importer.errors import ImportFailure
@@ -140,6 +141,12 @@ def read_docx(path: Path) -> Rendering:
 
 def _paragraph(p, rendering: Rendering, numbering: Numbering) -> None:  # type: ignore[no-untyped-def]
     _own_text(p, rendering, numbering)
+    if items := diagram_items(p):  # a SmartArt anchored here: its outline, as a list
+        rendering.blank()
+        for depth, text in items:
+            mark = "o" if depth else "-"
+            rendering.add("  " * depth + f"{mark} {text}", list_level=depth)
+        rendering.blank()
     boxes = text_boxes(p._p)
     if boxes:
         from docx.table import Table
