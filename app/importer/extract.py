@@ -39,12 +39,12 @@ def format_of(path: Path) -> str:
         head = handle.read(1024)
     if not head:
         raise ImportFailure(path, "document vide (0 octet)")
-    if b"%PDF-" in head:
-        return "pdf"
     if head.startswith(b"PK"):
         archived = _archived(path)
         if archived is not None:
             return archived
+    elif b"%PDF-" in head:  # a PDF may start after a few bytes of something else
+        return "pdf"
     if head.startswith(_OLE2):
         raise ImportFailure(path, f"document Word 97-2003 (.doc), non lu ici : {_SAVE_AS}")
     if head.startswith(b"{\\rtf"):

@@ -85,6 +85,8 @@ def read_sheets(b: TreeBuilder, rows: list[Unit], heading: Drafted | None) -> No
 
 
 def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted | None) -> None:
+    """One sheet: its level fields find or draft the levels, its title the action, its
+    description, indicators and results go to the action (or the deepest level)."""
     parent: Drafted | None = None
     chain = False
     title: tuple[int, str] | None = None
@@ -116,10 +118,6 @@ def _sentences(text: str) -> bool:
     """« Enjeux | Le taux de chômage des jeunes atteint 30 % dans les quartiers. »: the
     level field holds what the action answers, not the level's label."""
     return is_prose(text) or (text.endswith(".") and len(text) > 100)
-
-
-def _norm(label: str) -> str:
-    return " ".join(label.replace("’", "'").casefold().split()).rstrip(" .")
 
 
 def _level(
@@ -175,7 +173,7 @@ def _action(
         if bare and title is not None:
             heading.ligne, heading.label = title
             heading.code = heading.code or bare.group("code")
-        elif title is not None and _norm(title[1]) != _norm(heading.label):
+        elif title is not None and fold(title[1]) != fold(heading.label):
             heading.description.append(title)
         if parent is not None and parent is not heading.parent:
             _move(b, heading, parent)

@@ -96,9 +96,8 @@ def cell_text(raw: str | None) -> str:
             and not _ENDED.search(items[-1])
             and not (_VERB_START.match(line) and not _OPEN_END.search(items[-1]))
         ):
-            broken = (
-                line[:1].islower() or line[:1].isdigit()
-            )  # « co- » / « entreprises », « 16- » / « 25 »
+            # « co- » / « entreprises », « 16- » / « 25 »: one word, its hyphen kept
+            broken = line[:1].islower() or line[:1].isdigit()
             glue = "" if re.search(r"\w-$", items[-1]) and broken else " "
             items[-1] += glue + line
         else:
