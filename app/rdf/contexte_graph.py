@@ -8,6 +8,7 @@ knowledge, answering researchers' questions about how contracts were made
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -31,11 +32,22 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype)
 
 
+def add_passages(
+    g: Triples, iris: Iris, owner: URIRef, prop: URIRef, key: str, passages: list[Passage]
+) -> None:
+    """Verbatim paragraphs of one kind, each its own node, ranked on their line."""
+    on_line: Counter[int] = Counter()
+    for p in passages:
+        on_line[p.ligne] += 1
+        add_passage(g, iris, owner, prop, key, p, rank=on_line[p.ligne])
+
+
 def add_passage(
-    g: Triples, iris: Iris, owner: URIRef, prop: URIRef, key: str, p: Passage
+    g: Triples, iris: Iris, owner: URIRef, prop: URIRef, key: str, p: Passage, rank: int = 1
 ) -> URIRef:
-    """One verbatim paragraph: its own node (text + line), linked from its owner by ``prop``."""
-    node = iris.passage(owner, key, p.ligne)
+    """One verbatim paragraph: its own node (text + line), linked from its owner by ``prop``;
+    ``rank``: its place among the paragraphs of that kind printed on its line."""
+    node = iris.passage(owner, key, p.ligne, rank)
     g.add((owner, prop, node))
     g.add((node, RDF.type, CDV.Passage))
     g.add((node, RDF.value, Literal(p.texte, lang="fr")))
@@ -48,8 +60,8 @@ def add_passage(
 
 def add_descriptions(g: Triples, iris: Iris, owner: URIRef, passages: list[Passage]) -> None:
     """Narrative paragraphs: a node each, and the text as ``dcterms:description`` for search."""
+    add_passages(g, iris, owner, CDV.passageDescriptif, "description", passages)
     for p in passages:
-        add_passage(g, iris, owner, CDV.passageDescriptif, "description", p)
         g.add((owner, DCTERMS.description, Literal(p.texte, lang="fr")))
 
 
@@ -93,5 +105,4 @@ def add_context(g: Triples, iris: Iris, contrat: Contrat, source: URIRef) -> Non
         ("source_carte", CDV.sourceCarte),
         ("evolutions_cadre", CDV.evolutionCadre),
     ):
-        for p in getattr(ctx, key):
-            add_passage(g, iris, s, prop, key.replace("_", "-"), p)
+        add_passages(g, iris, s, prop, key.replace("_", "-"), getattr(ctx, key))

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from app.curation.model import ChiffreCle, Contrat, Element
-from app.rdf.contexte_graph import add_context, add_descriptions, add_passage
+from app.rdf.contexte_graph import add_context, add_descriptions, add_passages
 from app.rdf.lazy_memory import graph_like
 from app.rdf.literals import french, integer, plain
 from app.rdf.memory_graph import Triples, add_triples, lazy_graph
@@ -119,10 +119,8 @@ def _element(
     if e.a_verifier:
         g.add((s, _EDITORIAL, _fr(f"À vérifier : {e.a_verifier}")))
     add_descriptions(g, iris, s, e.description)
-    for p in e.resultats_attendus:
-        add_passage(g, iris, s, CDV.resultatAttendu, "resultat-attendu", p)
-    for p in e.indicateurs:
-        add_passage(g, iris, s, CDV.indicateurSuivi, "indicateur", p)
+    add_passages(g, iris, s, CDV.resultatAttendu, "resultat-attendu", e.resultats_attendus)
+    add_passages(g, iris, s, CDV.indicateurSuivi, "indicateur", e.indicateurs)
     for o in e.themes_ajoutes:
         et = iris.etiquetage(contrat.id, e.id, "theme", o.theme)
         _etiquetage_curateur(g, et, s, o.raison)

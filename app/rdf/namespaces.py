@@ -49,9 +49,11 @@ class Iris:
     def observation(self, cid: str, oid: str) -> URIRef:
         return self._iri(f"contrat/{cid}/chiffres-cles/{oid}")
 
-    def passage(self, owner: URIRef, key: str, ligne: int) -> URIRef:
-        """A printed paragraph of ``owner`` (contract or element), named by its source line."""
-        return URIRef(f"{owner}/{key}/l{ligne}")
+    def passage(self, owner: URIRef, key: str, ligne: int, rank: int = 1) -> URIRef:
+        """A printed paragraph of ``owner`` (contract or element), named by its source line
+        — and by its rank on that line from the second on (``…/l15-2``): the items of one
+        table cell, two indicators of one row, share their line."""
+        return URIRef(f"{owner}/{key}/l{ligne}" + (f"-{rank}" if rank > 1 else ""))
 
     def evenement(self, cid: str, evid: str) -> URIRef:
         return self._iri(f"contrat/{cid}/elaboration/{evid}")

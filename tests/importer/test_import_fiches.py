@@ -9,6 +9,9 @@ from pathlib import Path
 import docx
 from test_import_layouts import _exact
 
+from app.build import validate_files
+from app.config import Settings
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "libreoffice"
 
 VALBOURG = """
@@ -143,8 +146,9 @@ def test_a_strategy_printed_only_in_its_fiches_actions(tmp_path: Path, run_impor
         ],
     )
     d.save(str(tmp_path / "rocheval.docx"))
+    result = run_import(tmp_path / "rocheval.docx")
     elements = _exact(
-        run_import(tmp_path / "rocheval.docx"),
+        result,
         """
 Cohésion sociale
   Renforcer la réussite éducative
@@ -173,6 +177,10 @@ Santé
         "Nombre d'ateliers",
         "Nombre d'élèves inscrits",
     ]
+    # two indicators of one cell share their line: each its own passage, and the draft
+    # passes the build's checks (their nodes were one, with two texts: a SHACL violation)
+    settings = Settings(sources_dir=str(result.sources))
+    assert validate_files([result.draft_path], settings, draft=True) == []
 
 
 def test_a_sheet_of_pilots_under_an_action_describes_it(tmp_path: Path, run_import) -> None:
