@@ -1,4 +1,5 @@
-"""OpenDocument .odt through odfpy: headings with their outline level, lists, tables."""
+"""OpenDocument .odt through odfpy: headings with their outline level, lists, tables, text
+boxes and shapes."""
 
 from __future__ import annotations
 
@@ -9,11 +10,48 @@ from pathlib import Path
 from app.importer.errors import ImportFailure
 from app.importer.lines import Rendering
 
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+
 
 def _text(node) -> str:  # type: ignore[no-untyped-def]
-    from odf import teletype
+    """A paragraph's own text, spaces as printed (``text:s``, tabs, line breaks) —
+    without the shapes and frames anchored in it (``draw:*``), read on their own:
+    odfpy's ``teletype.extractText`` glued a text box's paragraphs to it, « Emploi
+    Objectif 1.1 : … » run together into one label."""
+    parts: list[str] = []
 
-    return re.sub(r"\s+", " ", teletype.extractText(node)).strip()
+    def walk(element) -> None:  # type: ignore[no-untyped-def]
+        for child in element.childNodes:
+            if child.nodeType == child.TEXT_NODE:
+                parts.append(child.data)
+                continue
+            namespace, tag = child.qname
+            if namespace == _DRAW:
+                continue
+            if namespace == _TEXT and tag == "s":
+                parts.append(" " * int(child.getAttribute("c") or 1))
+            elif namespace == _TEXT and tag in ("tab", "line-break"):
+                parts.append(" ")
+            else:
+                walk(child)
+
+    walk(node)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _shapes(node) -> list:  # type: ignore[type-arg,no-untyped-def]
+    """The shapes and frames anchored in a paragraph (text boxes, « encadrés », diagrams
+    drawn in Writer), outermost only: their paragraphs are read where they are anchored."""
+    found = []
+    for child in node.childNodes:
+        if child.nodeType != child.ELEMENT_NODE:
+            continue
+        if child.qname[0] == _DRAW:
+            found.append(child)
+        else:
+            found += _shapes(child)
+    return found
 
 
 def read_odt(path: Path) -> Rendering:
@@ -39,20 +77,20 @@ def _walk(node, rendering: Rendering, list_depth: int) -> None:  # type: ignore[
                 level = child.getAttribute("outlinelevel")
                 rendering.blank()
                 rendering.add(text, heading=int(level) if level else 1)
+            _walk_shapes(child, rendering)
         elif tag == "p":
             text = _text(child)
-            if not text:
-                continue
-            if list_depth >= 0:
+            if text and list_depth >= 0:
                 rendering.add(
                     "  " * list_depth + ("o " if list_depth else "- ") + text, list_level=list_depth
                 )
-            else:
+            elif text:
                 rendering.blank()
                 rendering.add(text)
+            _walk_shapes(child, rendering)
         elif tag == "list":
             _walk(child, rendering, list_depth + 1)
-        elif tag in ("list-item", "section", "list-header"):
+        elif tag in ("list-item", "section", "list-header", "text-box", "frame", "g"):
             _walk(child, rendering, list_depth)
         elif tag == "table" and _one_column(child):
             _walk_cells(child, rendering)  # a frame around text, read as the body's
@@ -69,6 +107,13 @@ def _walk(node, rendering: Rendering, list_depth: int) -> None:  # type: ignore[
                 if any(cells):
                     rendering.add("\t".join(cells), cells=cells)
             rendering.blank()
+
+
+def _walk_shapes(paragraph, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
+    for shape in _shapes(paragraph):
+        rendering.blank()
+        _walk(shape, rendering, list_depth=-1)
+        rendering.blank()
 
 
 def _cells(row):  # type: ignore[no-untyped-def]
@@ -102,6 +147,8 @@ def _cell_items(cell) -> list[str]:  # type: ignore[no-untyped-def]
                     items.append("- " + t)
         elif t := _text(node):
             items.append(t)
+        for shape in _shapes(node) if tag != "list" else []:  # a text box in the cell
+            items += [t for p in shape.getElementsByType(_p_type()) if (t := _text(p))]
     return items
 
 

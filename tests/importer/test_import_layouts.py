@@ -1172,3 +1172,63 @@ Cohésion sociale
       Créer des crèches
 """,
     )
+
+
+def test_odt_text_boxes_and_shapes(tmp_path: Path, run_import) -> None:
+    """Writer's text boxes (a frame's ``draw:text-box``) and shapes holding text, in the
+    body and in a table cell: their paragraphs were glued to the paragraph they are
+    anchored in, « EmploiObjectif 1.1 : Lever … » one axis; each is now its own line."""
+    from odf.draw import CustomShape, Frame, TextBox
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    doc.text.addElement(P(text="Contrat de ville de Boîteville 2024-2030"))
+    anchor = P(text="La stratégie du contrat :")
+    frame = Frame(anchortype="char", width="10cm", height="4cm")
+    box = TextBox()
+    for text in ["Axe 1 : Emploi", "Objectif 1.1 : Lever les freins à l'emploi"]:
+        box.addElement(P(text=text))
+    frame.addElement(box)
+    anchor.addElement(frame)
+    doc.text.addElement(anchor)
+    shape_anchor = P()
+    shape = CustomShape(anchortype="char")
+    for text in ["Axe 2 : Santé", "Objectif 2.1 : Promouvoir la santé mentale"]:
+        shape.addElement(P(text=text))
+    shape_anchor.addElement(shape)
+    doc.text.addElement(shape_anchor)
+    table = Table(name="T")
+    table.addElement(TableColumn(numbercolumnsrepeated=2))
+    header, row = TableRow(), TableRow()
+    for text in ("Axes", "Objectifs"):
+        cell = TableCell()
+        cell.addElement(P(text=text))
+        header.addElement(cell)
+    first, second = TableCell(), TableCell()
+    first.addElement(P(text="Axe 3 : Cadre de vie"))
+    holder = P()
+    cell_frame = Frame(anchortype="char", width="5cm", height="2cm")
+    cell_box = TextBox()
+    cell_box.addElement(P(text="Objectif 3.1 : Rénover les logements"))
+    cell_frame.addElement(cell_box)
+    holder.addElement(cell_frame)
+    second.addElement(holder)
+    row.addElement(first)
+    row.addElement(second)
+    table.addElement(header)
+    table.addElement(row)
+    doc.text.addElement(table)
+    doc.save(str(tmp_path / "boites.odt"))
+    _exact(
+        run_import(tmp_path / "boites.odt"),
+        """
+Emploi
+  Lever les freins à l'emploi
+Santé
+  Promouvoir la santé mentale
+Cadre de vie
+  Rénover les logements
+""",
+    )
