@@ -20,6 +20,7 @@ import re
 from app.importer.cells import split_cell
 from app.importer.drafted import Drafted
 from app.importer.fiche_fields import LEVEL, OTHER, TITLE, UNKNOWN, Field, field_of, folded
+from app.importer.markers import read_marker
 from app.importer.tables import is_prose
 from app.importer.tree import TreeBuilder
 from app.importer.units import Unit, clean
@@ -90,6 +91,7 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
     parent: Drafted | None = None
     chain = False
     title: tuple[int, str] | None = None
+    code: str | None = None  # the action's own, printed before its title
     passages: list[tuple[str, int, str]] = []
     for f, value, line in sheet:
         items = [it for it in split_cell(value) if not it.lead_in]
@@ -104,9 +106,14 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
             parent, chain = _level(b, classe, niveau, it.code, it.label, line, parent), True
         elif f.kind == TITLE and title is None:
             title = (line, clean(value))
+            printed = read_marker(title[1])
+            if printed.kind in ("number", "word") and printed.code and printed.label.strip():
+                code, title = printed.code, (line, clean(printed.label))  # « 1.1.2 Créer … »
         elif f.kind in ("description", "indicateurs", "resultats_attendus"):
             passages.extend((f.kind, line, it.label) for it in items)
     action = _action(b, heading, title, parent if chain else None)
+    if action is not None and code is not None and title is not None and action.label == title[1]:
+        action.code = code
     owner = action or parent or (b.elements[-1] if b.elements else None)
     if owner is None:
         return

@@ -234,7 +234,8 @@ Emploi
 
 def test_field_names_as_contracts_print_them(tmp_path: Path, run_import) -> None:
     """« Objectif(s) opérationnel(s) » names the level; « Enjeux » holding sentences and
-    « Contexte » are what the action answers (its description), not elements."""
+    « Contexte » are what the action answers (its description), not elements; the code
+    printed before the action's title (« 1.1.1 Ouvrir … ») is its code, not its label."""
     enjeu = (
         "Le taux de chômage des jeunes des quartiers prioritaires atteint 30 %, "
         "deux fois celui de l'agglomération."
@@ -246,7 +247,7 @@ def test_field_names_as_contracts_print_them(tmp_path: Path, run_import) -> None
             ("Axe(s) stratégique(s)", "Axe 1 : Emploi"),
             ("Enjeux", enjeu),
             ("Objectif(s) opérationnel(s)", "1.1 Lever les freins à l'emploi"),
-            ("Intitulé", "Ouvrir un garage solidaire"),
+            ("Intitulé", "1.1.1 Ouvrir un garage solidaire"),
             ("Contexte", "Peu d'habitants ont le permis."),
             ("Porteur(s)", "Association Roule"),
         ],
@@ -261,6 +262,7 @@ Emploi
     )
     found = _by_label(elements)
     assert found["Lever les freins à l'emploi"]["classe"] == "ObjectifOperationnel"
+    assert found["Ouvrir un garage solidaire"]["code"] == "1.1.1"  # its own, not « n°1 »
     assert [d["texte"] for d in found["Ouvrir un garage solidaire"]["description"]] == [
         enjeu,
         "Peu d'habitants ont le permis.",
