@@ -22,6 +22,7 @@ from app.importer.drafted import GUESSED, Drafted
 from app.importer.errors import ImportFailure
 from app.importer.extract import FORMATS, UNREAD, extract, format_of
 from app.importer.recognise import recognise
+from app.importer.structure import misplaced
 from app.sources import write_source
 
 NOT_FOUND = "libellé introuvable à sa ligne dans le rendu texte : à vérifier"
@@ -105,6 +106,8 @@ def import_document(
     for e in builder.elements:
         if e.guessed:
             e.a_verifier = GUESSED
+        elif not e.a_verifier and (problem := misplaced(e)):
+            e.a_verifier = problem
     assign_ids(builder.elements)
     titre = metadata.title(lines, {e.ligne for e in builder.elements})
     printed = titre[0] if titre else builder.elements[0].label  # what the document prints

@@ -1232,3 +1232,40 @@ Cadre de vie
   Rénover les logements
 """,
     )
+
+
+def test_elements_the_shapes_refuse_where_they_are_drafted_are_flagged(
+    tmp_path: Path, run_import
+) -> None:
+    """An action right under an axis, an operational objective with nothing above it:
+    the build's shapes refuse both, and the draft said nothing of it. Each is flagged
+    with the rule it breaks, for the curator to re-parent."""
+    doc = tmp_path / "plaine.md"
+    doc.write_text(
+        """# Contrat de ville de Plaine 2024-2030
+
+## Axe 1 : Emploi
+
+Action 1.1 : Créer un guichet unique
+
+Annexe 3 - Plan d'actions
+
+| Objectifs opérationnels | Actions |
+|---|---|
+| Lever les freins à la mobilité | Créer un garage solidaire |
+""",
+        encoding="utf-8",
+    )
+    elements = _exact(
+        run_import(doc),
+        """
+Emploi
+  Créer un guichet unique
+Lever les freins à la mobilité
+  Créer un garage solidaire
+""",
+    )
+    flags = {e["label"]: e.get("a_verifier", "") for e in elements}
+    assert "une modalité d'action se rattache à un objectif" in flags["Créer un guichet unique"]
+    assert "rattaché à aucun niveau" in flags["Lever les freins à la mobilité"]
+    assert flags["Emploi"] == flags["Créer un garage solidaire"] == ""
