@@ -27,20 +27,22 @@ from app.importer.units import Unit, clean
 from app.importer.vocabulary import CONTEXTUAL, MODALITE, OO, OS, fold
 
 
-def _field_row(unit: Unit) -> tuple[Field, str] | None:
-    """A row « field name | value »: exactly two cells filled, the first one a name."""
+def _field_row(unit: Unit) -> list[tuple[Field, str]] | None:
+    """A row « field name | value », or two side by side (« Pilote | Ville | Partenaires
+    | CAF »): its cells filled in pairs, each pair's first cell a name and its second
+    a value (two names are a header row: « Axe | Objectifs »)."""
     if unit.kind != "row" or not unit.cells:
         return None
     filled = [(i, c) for i, c in enumerate(unit.cells) if c.strip()]
-    if len(filled) != 2 or filled[0][0] != 0:
+    if len(filled) not in (2, 4) or filled[0][0] != 0:
         return None
-    found = field_of(filled[0][1])
-    if found is None:
-        return None
-    named = field_of(filled[1][1])
-    if named is not None and named.kind not in (UNKNOWN, OTHER):
-        return None  # « Axe | Objectifs »: a header row, two names
-    return found, filled[1][1]
+    pairs = []
+    for (_, name), (_, value) in zip(filled[::2], filled[1::2], strict=True):
+        found, named = field_of(name), field_of(value)
+        if found is None or (named is not None and named.kind not in (UNKNOWN, OTHER)):
+            return None
+        pairs.append((found, value))
+    return pairs
 
 
 _NAMES = folded("champ", "rubrique", "item", "critère", "élément", "information")
@@ -60,12 +62,12 @@ def sheet_rows(units: list[Unit], k: int) -> tuple[int, int]:
     known names), so a long table is looked at once, not once a row."""
     header = int(_sheet_header(units[k]))
     fields: list[Field] = []
-    while k + header + len(fields) < len(units) and (
-        row := _field_row(units[k + header + len(fields)])
-    ):
-        fields.append(row[0])
+    rows = 0
+    while k + header + rows < len(units) and (row := _field_row(units[k + header + rows])):
+        fields += [f for f, _ in row]
+        rows += 1
     known = [f for f in fields if f.kind != UNKNOWN]
-    looked = header + len(fields)
+    looked = header + rows
     return (looked if len(known) >= 2 else 0), max(looked, 1)
 
 
@@ -75,12 +77,11 @@ def read_sheets(b: TreeBuilder, rows: list[Unit], heading: Drafted | None) -> No
     itself when it names one."""
     sheet: list[tuple[Field, str, int]] = []
     for unit in rows[int(_sheet_header(rows[0])) :]:
-        found = _field_row(unit)
-        assert found is not None
-        if any(f.name == found[0].name for f, _, _ in sheet):
-            _read(b, sheet, heading)
-            sheet, heading = [], None
-        sheet.append((found[0], found[1], unit.line))
+        for field, value in _field_row(unit) or []:
+            if any(f.name == field.name for f, _, _ in sheet):
+                _read(b, sheet, heading)
+                sheet, heading = [], None
+            sheet.append((field, value, unit.line))
     _read(b, sheet, heading)
     b.columns, b.row_table, b.pending = None, False, None
 

@@ -416,3 +416,31 @@ Emploi
     )
     flagged = _by_label(elements)["Lever les freins"]
     assert "Lever les freins à l'emploi" in flagged["a_verifier"]
+
+
+def test_a_sheet_of_two_fields_a_row(tmp_path: Path, run_import) -> None:
+    """« Axe | Axe 1 : Emploi | Objectif | 1.1 Lever … », « Pilote | Ville | Partenaires
+    | CAF »: a compact sheet, two fields side by side, read as the same sheet."""
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Compacte", 0)
+    d.add_heading("Fiche action n°1", 2)
+    table = d.add_table(rows=0, cols=4)
+    table.style = "Table Grid"
+    for row in [
+        ("Axe", "Axe 1 : Emploi", "Objectif", "1.1 Lever les freins à l'emploi"),
+        ("Intitulé de l'action", "Ouvrir un garage solidaire", "Pilote", "Ville"),
+        ("Partenaires", "CAF", "Indicateurs", "Véhicules réparés"),
+    ]:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    d.save(str(tmp_path / "compacte.docx"))
+    elements = _exact(
+        run_import(tmp_path / "compacte.docx"),
+        """
+Emploi
+  Lever les freins à l'emploi
+    Ouvrir un garage solidaire
+""",
+    )
+    garage = _by_label(elements)["Ouvrir un garage solidaire"]
+    assert [d["texte"] for d in garage["indicateurs"]] == ["Véhicules réparés"]
