@@ -20,7 +20,7 @@ import re
 from app.importer.cells import split_cell
 from app.importer.drafted import Drafted
 from app.importer.fiche_fields import LEVEL, OTHER, TITLE, UNKNOWN, Field, field_of, folded
-from app.importer.markers import read_marker
+from app.importer.markers import level_and_code, read_marker
 from app.importer.tables import is_prose
 from app.importer.tree import TreeBuilder
 from app.importer.units import Unit, clean
@@ -93,11 +93,20 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
     chain = False
     title: tuple[int, str] | None = None
     code: str | None = None  # the action's own, printed before its title
+    unknown: list[str] = []  # levels named by a code the strategy above does not have
     passages: list[tuple[str, int, str]] = []
     for f, value, line in sheet:
         items = [it for it in split_cell(value) if not it.lead_in]
         if f.kind == LEVEL and items and _sentences(items[0].label):
             passages.extend(("description", line, it.label) for it in items)  # « Enjeux | … »
+        elif f.kind == LEVEL and (bare := _bare_code(value)) is not None:
+            # « Axe | 2 », « Objectif | Objectif 2.1 »: a level drafted above, named by its
+            # code alone; with none of that code, no element is made of a code
+            found = next((e for e in b.elements if e.code == bare and e.classe != MODALITE), None)
+            if found is not None:
+                parent, chain = found, True
+            else:
+                unknown.append(f"{f.niveau or ''} {bare}".strip())
         elif f.kind == LEVEL and items:
             it = items[0]
             classe = it.classe or f.classe or OS
@@ -115,6 +124,11 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
     action = _action(b, heading, title, parent if chain else None)
     if action is not None and code is not None and title is not None and action.label == title[1]:
         action.code = code
+    if action is not None and unknown and not action.a_verifier:
+        action.a_verifier = (
+            f"fiche action : « {' », « '.join(unknown)} » introuvable(s) dans la stratégie ; "
+            "rattachement à vérifier"
+        )
     owner = action or parent or (b.elements[-1] if b.elements else None)
     if owner is None:
         return
@@ -165,6 +179,18 @@ def _starts(a: str, b: str) -> bool:
     """One label the start of the other, at a word's end (« emploi » in « emploi et … »)."""
     short, long = sorted((a, b), key=len)
     return bool(short) and (long == short or long.startswith(short + " "))
+
+
+_BARE_CODE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[IVXL]{1,5}|[A-Z])$")
+
+
+def _bare_code(value: str) -> str | None:
+    """The code a value holds alone (« 2.1 », « Objectif 2.1 »), or ``None``."""
+    text = " ".join(value.split())
+    if _BARE_CODE.match(text):
+        return text
+    found = level_and_code(text)
+    return found[0] if found is not None and not found[1] else None
 
 
 _BARE_HEADING = re.compile(r"(?i)^fiches?[\s-]*actions?\s*(?:n\s*[°º.o]?\s*)?(?P<code>[\w.]+)?$")

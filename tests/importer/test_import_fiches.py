@@ -444,3 +444,39 @@ Emploi
     )
     garage = _by_label(elements)["Ouvrir un garage solidaire"]
     assert [d["texte"] for d in garage["indicateurs"]] == ["Véhicules réparés"]
+
+
+def test_a_sheet_naming_its_levels_by_their_codes(tmp_path: Path, run_import) -> None:
+    """« Axe | 2 », « Objectif | Objectif 2.1 »: the levels of the strategy above, named
+    by their codes alone — the action hangs under them. A code the strategy does not
+    have makes no element (a code is no label): the action stays where it is printed,
+    flagged with the codes not found."""
+    d = docx.Document()
+    d.add_heading("Contrat de ville de Codeville", 0)
+    d.add_heading("Axe 2 : Santé", 1)
+    d.add_paragraph("Objectif 2.1 : Améliorer l'accès aux soins")
+    for n, (axe, objectif, action) in enumerate(
+        [
+            ("2", "Objectif 2.1", "Installer une maison de santé"),
+            ("3", "3.4", "Ouvrir un point écoute"),
+        ],
+        start=1,
+    ):
+        d.add_heading(f"Fiche action n°{n}", 2)
+        fields = [("Axe", axe), ("Objectif", objectif), ("Intitulé de l'action", action)]
+        _sheet(d, None, fields)
+    d.save(str(tmp_path / "codes.docx"))
+    elements = _exact(
+        run_import(tmp_path / "codes.docx"),
+        """
+Santé
+  Améliorer l'accès aux soins
+    Installer une maison de santé
+    Ouvrir un point écoute
+""",
+    )
+    found = _by_label(elements)
+    assert "a_verifier" not in found["Installer une maison de santé"]
+    assert (
+        "« Axe 3 », « Objectif 3.4 » introuvable" in found["Ouvrir un point écoute"]["a_verifier"]
+    )
