@@ -102,7 +102,9 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
         elif f.kind == LEVEL and (bare := _bare_code(value)) is not None:
             # « Axe | 2 », « Objectif | Objectif 2.1 »: a level drafted above, named by its
             # code alone; with none of that code, no element is made of a code
-            found = next((e for e in b.elements if e.code == bare and e.classe != MODALITE), None)
+            coded = [e for e in b.elements if e.code == bare and e.classe != MODALITE]
+            kin = [e for e in coded if e.classe == f.classe or {e.classe, f.classe} <= {OS, OO}]
+            found = next(iter(kin or coded), None)
             if found is not None:
                 parent, chain = found, True
             else:
