@@ -14,7 +14,7 @@ from __future__ import annotations
 from app.importer.drafted import Drafted
 from app.importer.vocabulary import CONSTAT, MODALITE, OO, OS
 
-_UNDER_ACTION = (OO, MODALITE, OS)
+_ACTION_PARENTS = (OO, MODALITE, OS)  # what an action may hang under
 
 
 def misplaced(e: Drafted) -> str | None:
@@ -24,7 +24,7 @@ def misplaced(e: Drafted) -> str | None:
         return (
             "rattaché à aucun niveau : un objectif opérationnel se rattache à un niveau supérieur"
         )
-    if e.classe == MODALITE and (parent is None or parent.classe not in _UNDER_ACTION):
+    if e.classe == MODALITE and (parent is None or parent.classe not in _ACTION_PARENTS):
         where = f"à « {parent.label} » ({parent.classe})" if parent else "à aucun niveau"
         return (
             f"rattachée {where} : une modalité d'action se rattache à un objectif "
