@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from app.importer.cells import split_cell
+from app.importer.cells import CellItem, split_cell
 from app.importer.drafted import Drafted
 from app.importer.fiche_fields import LEVEL, OTHER, TITLE, UNKNOWN, Field, field_of, folded
 from app.importer.markers import level_and_code, read_marker
@@ -93,6 +93,7 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
     chain = False
     title: tuple[int, str] | None = None
     code: str | None = None  # the action's own, printed before its title
+    several: list[tuple[int, CellItem]] = []  # a title field listing several actions
     unknown: list[str] = []  # levels named by a code the strategy above does not have
     passages: list[tuple[str, int, str]] = []
     for f, value, line in sheet:
@@ -116,6 +117,8 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
                 classe = OO if parent is not None and parent.classe in (OS, OO) else OS
             niveau = it.niveau or f.niveau
             parent, chain = _level(b, classe, niveau, it.code, it.label, line, parent), True
+        elif f.kind == TITLE and title is None and len(items) > 1:
+            several = [(line, it) for it in items]  # « Actions | - Créer … - Former … »
         elif f.kind == TITLE and title is None:
             title = (line, clean(value))
             printed = read_marker(title[1])
@@ -132,6 +135,9 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
             "rattachement à vérifier"
         )
     owner = action or parent or (b.elements[-1] if b.elements else None)
+    for line, it in several:  # each an action, under the sheet's heading or its level
+        e = Drafted(MODALITE, it.label, line, code=it.code, sig=("fiche", MODALITE, "liste"))
+        b.attach(e, action or (parent if chain else b.top()))
     if owner is None:
         return
     for kind, line, text in passages:

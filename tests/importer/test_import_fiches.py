@@ -480,3 +480,27 @@ Santé
     assert (
         "« Axe 3 », « Objectif 3.4 » introuvable" in found["Ouvrir un point écoute"]["a_verifier"]
     )
+
+
+def test_a_sheet_listing_several_actions(tmp_path: Path, run_import) -> None:
+    """« Actions | - Créer … - Former … » in one sheet: each item an action, under the
+    sheet's heading (« Fiche action n°1 : Accueil »), not one label of the whole list."""
+    accueil = _one_sheet(
+        tmp_path / "accueil.docx",
+        [("Axe 1 : Emploi", 1), ("Fiche action n°1 : Améliorer l'accueil", 2)],
+        [
+            ("Axe", "Axe 1 : Emploi"),
+            ("Actions", "- Créer un guichet unique\n- Former les agents d'accueil"),
+            ("Pilote", "CCAS"),
+        ],
+    )
+    elements = _exact(
+        run_import(accueil),
+        """
+Emploi
+  Améliorer l'accueil
+    Créer un guichet unique
+    Former les agents d'accueil
+""",
+    )
+    assert {e["classe"] for e in elements[1:]} == {"ModaliteAction"}
