@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.importer.vocabulary import MODALITE, caption_levels, fold, singular
+from app.importer.vocabulary import MODALITE, TRANSVERSALE, caption_levels, fold, singular
 
 _OTHER_COLUMNS = {
     "indicateur": "indicateurs",
@@ -175,6 +175,8 @@ def field_of(cell: str) -> Field | None:
         classe, niveau = levels[0]
         if classe == MODALITE:
             return Field(TITLE, name)  # « Action », « Fiche action »
+        if classe == TRANSVERSALE:
+            return Field(OTHER, name)  # a priority the action serves, not a level above it
         return Field(LEVEL, name, classe, singular(niveau))
     if name in _OTHERS or other_column(text) == "skip":
         return Field(OTHER, name)

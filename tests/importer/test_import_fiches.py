@@ -484,13 +484,15 @@ Santé
 
 def test_a_sheet_listing_several_actions(tmp_path: Path, run_import) -> None:
     """« Actions | - Créer … - Former … » in one sheet: each item an action, under the
-    sheet's heading (« Fiche action n°1 : Accueil »), not one label of the whole list."""
+    sheet's heading (« Fiche action n°1 : Accueil »), not one label of the whole list.
+    A transversal priority the sheet names is not a level above its actions."""
     accueil = _one_sheet(
         tmp_path / "accueil.docx",
         [("Axe 1 : Emploi", 1), ("Fiche action n°1 : Améliorer l'accueil", 2)],
         [
             ("Axe", "Axe 1 : Emploi"),
             ("Actions", "- Créer un guichet unique\n- Former les agents d'accueil"),
+            ("Priorité transversale", "Égalité entre les femmes et les hommes"),
             ("Pilote", "CCAS"),
         ],
     )
