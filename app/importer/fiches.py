@@ -111,7 +111,7 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
             else:
                 unknown.append(f"{f.niveau or ''} {bare}".strip())
         elif f.kind == LEVEL and items:
-            it = items[0]
+            it = _code_over_label(items)
             classe = it.classe or f.classe or OS
             if classe == CONTEXTUAL:
                 classe = OO if parent is not None and parent.classe in (OS, OO) else OS
@@ -142,6 +142,24 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
         return
     for kind, line, text in passages:
         getattr(owner, kind).append((line, text))
+
+
+def _code_over_label(items: list[CellItem]) -> CellItem:
+    """A level field's element: its first item — or, where the cell prints the level's
+    code and its label on two lines (« Axe 1 » / « Emploi et insertion »), both."""
+    first = items[0]
+    code = _bare_code(first.label) if len(items) > 1 else None
+    if code is not None:
+        marker = read_marker(first.label + " X")  # the level word, if one is printed
+        word = marker.kind == "word"
+        return CellItem(
+            items[1].label,
+            0,
+            code,
+            classe=marker.classe if word else None,
+            niveau=marker.niveau if word else None,
+        )
+    return first
 
 
 def _sentences(text: str) -> bool:

@@ -506,3 +506,28 @@ Emploi
 """,
     )
     assert {e["classe"] for e in elements[1:]} == {"ModaliteAction"}
+
+
+def test_a_level_field_printing_its_code_and_label_on_two_lines(tmp_path: Path, run_import) -> None:
+    """« Axe | Axe 1 » / « Emploi et insertion », « Objectif | 1.2 » / « Soutenir … »:
+    the code and the label of one level, in two paragraphs of the cell — « Axe 1 » was
+    drafted as a label of its own."""
+    deux = _one_sheet(
+        tmp_path / "deuxlignes.docx",
+        [("Axe 1 : Emploi et insertion", 1), ("Objectif 1.2 : Soutenir la création", 2)]
+        + [("Fiche action n°1", 2)],
+        [
+            ("Axe", "Axe 1\nEmploi et insertion"),
+            ("Objectif", "1.2\nSoutenir la création"),
+            ("Intitulé de l'action", "Ouvrir une couveuse"),
+        ],
+    )
+    elements = _exact(
+        run_import(deux),
+        """
+Emploi et insertion
+  Soutenir la création
+    Ouvrir une couveuse
+""",
+    )
+    assert not any("a_verifier" in e for e in elements)
