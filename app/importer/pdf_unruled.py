@@ -71,7 +71,7 @@ def find(lines: list[list[Run]], height: float) -> list[tuple[int, int, RuledTab
         head = chunks(lines[i])
         texts = [c.text for c in head]
         headed = len(head) >= 2 and names_columns(texts)
-        sheet = not headed and len(head) == 2 and known_field(texts[0])
+        sheet = not headed and _opens_sheet(texts)
         if headed or sheet or (len(head) >= 2 and all(level_and_code(t) for t in texts)):
             starts = [c.left - _SLACK for c in head]
             end, table = _read(lines, i, starts, height, headed=headed, sheet=sheet)
@@ -81,6 +81,12 @@ def find(lines: list[list[Run]], height: float) -> list[tuple[int, int, RuledTab
                 continue
         i += 1
     return found
+
+
+def _opens_sheet(texts: list[str]) -> bool:
+    """A line « Pilote | Ville », or two fields side by side (« Pilote | Ville |
+    Partenaires | CAF »): a field name first, and each second chunk a field name."""
+    return len(texts) in (2, 4) and all(known_field(t) for t in texts[::2])
 
 
 def _column(starts: list[float], run: Run) -> int | None:
@@ -157,6 +163,8 @@ def _read(
         named = next((c.text for k, c in line if k == 0), None)
         if sheet and rows and not inside and named is None:
             inside = True  # a value's next paragraph: only field names open a row
+        elif sheet and inside and named and named[:1].isupper() and field_of(named):
+            inside = False  # a field name opens its row, though the one above filled its cell
         elif sheet and not inside and named is not None and field_of(named) is None:
             break  # « Fiche action n°2 » in body type: the sheet has ended
         if not rows or not inside:

@@ -377,3 +377,37 @@ Cohésion sociale
         "Réunir chaque mois les acteurs éducatifs du quartier.",
         "Suivre les élèves exclus temporairement.",
     ]
+
+
+def test_a_compact_sheet_without_rules(tmp_path: Path, run_import) -> None:
+    """Two fields a row (« Axe | Axe 1 : Emploi | Objectif | Objectif 1.1 : … »), no
+    rules: read as a sheet, not as lines gluing the four cells."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    body = ParagraphStyle("corps", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("gras", parent=body, fontName="Helvetica-Bold")
+    title = ParagraphStyle("titre", fontName="Helvetica-Bold", fontSize=14, leading=18)
+    rows = [
+        ("Axe", "Axe 1 : Emploi", "Objectif", "Objectif 1.1 : Lever les freins à l'emploi"),
+        ("Intitulé de l'action", "Ouvrir un garage solidaire", "Pilote", "Ville"),
+        ("Partenaires", "CAF", "Indicateurs", "Véhicules réparés"),
+    ]
+    cells = [[Paragraph(t, bold if k % 2 == 0 else body) for k, t in enumerate(r)] for r in rows]
+    table = Table(cells, colWidths=[90, 130, 80, 170])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    path = tmp_path / "compacte.pdf"
+    story = [Paragraph("Contrat de ville de Compacte 2024-2030", title)]
+    story += [Paragraph("Fiche action n°1", bold), table]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    elements = _exact(
+        run_import(path),
+        """
+Emploi
+  Lever les freins à l'emploi
+    Ouvrir un garage solidaire
+""",
+    )
+    garage = next(e for e in elements if e["label"] == "Ouvrir un garage solidaire")
+    assert [i["texte"] for i in garage["indicateurs"]] == ["Véhicules réparés"]
