@@ -91,6 +91,7 @@ def extract(path: Path) -> Rendering:
     rendering = reader(path)
     if rendering.is_empty():
         raise ImportFailure(path, "document vide : aucun texte")
+    rendering.format = fmt
     return rendering
 
 

@@ -29,6 +29,7 @@ class Rendering:
     lines: list[Line] = field(default_factory=list)
     final_newline: bool = True  # a text file without one is rendered byte for byte
     headers_removed: bool = False  # running headers and footers already left out (PDF)
+    format: str = ""  # what was read: pdf, docx, odt, txt, md (``extract.format_of``)
 
     def add(self, text: str = "", **hints: object) -> None:
         self.lines.append(Line(text.replace("\n", " ").replace("\r", " "), **hints))  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from app.importer.cited import cited_texts, entries
 from app.importer.draft import assign_ids, dump, element_entry, write_atomic
 from app.importer.drafted import GUESSED, Drafted
 from app.importer.errors import ImportFailure
-from app.importer.extract import FORMATS, UNREAD, extract, format_of
+from app.importer.extract import FORMATS, UNREAD, extract
 from app.importer.recognise import recognise
 from app.importer.structure import misplaced
 from app.sources import write_source
@@ -120,7 +120,7 @@ def import_document(
     source["original"] = {
         "fichier": path.name,
         "sha256": sha256,
-        "format": format_of(path),
+        "format": rendering.format,
     }
     data["source"] = source
     if titre and "contrat" in titre[0].casefold():
