@@ -10,6 +10,14 @@ GUESSED = "niveau déduit de la position : aucun mot de niveau ni en-tête impri
 _SENTENCE = re.compile(r"[.!?] [A-ZÀ-Ý]")
 
 
+def guessed_flag(niveau: str | None) -> str:
+    """Why a class came from the position: no level word printed, or a word printed as
+    one (« Défi 1 : … ») that the vocabulary does not know."""
+    if niveau:
+        return f"niveau déduit de la position : « {niveau} » n'est pas un mot de niveau connu"
+    return GUESSED
+
+
 @dataclass
 class Drafted:
     classe: str

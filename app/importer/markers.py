@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.importer.vocabulary import caption_levels, leading_level, singular
+from app.importer.vocabulary import caption_levels, fold, leading_level, singular
 
 _SEP = r"(?P<sep>[.)°:]|[-–—])"
 _DOTTED = re.compile(r"(?P<code>\d{1,2}(?:\.{1,2}\d{1,2})+)\.?\s*(?:(?P<sep>[-–—:)])\s*|\s+)(?=\S)")
@@ -31,6 +31,18 @@ _CODE_AFTER_WORD = re.compile(
     r"\s*(?:[Nn](?:[°º]|o\.?)\s*(?=\d))?(?P<code>#?\d{1,2}(?:\.{1,2}\d{1,2})*|[IVXL]{1,5}|[A-Z])\b\.?\s*(?P<sep>[.):–—-])?\s*"
 )
 _WORD_SEP = re.compile(r"\s*(?P<sep>[:–—-])\s*(?=\S)")
+# « Défi 1 : … », « LEVIER 2 – … »: a heading that opens on a word this vocabulary does
+# not know, a code and a separator prints a level word all the same. Its class is the
+# position's (flagged); the word and the code are kept apart from the label, as for the
+# words it knows. The words of the document's apparatus and divisions are no levels.
+_UNKNOWN_WORD = re.compile(
+    r"(?P<word>[A-ZÀ-Ý][a-zà-ÿ’']{2,19}|[A-ZÀ-Ý]{3,20})\s+(?:[Nn](?:[°º]|o\.?)\s*)?"
+    r"(?P<code>\d{1,2}(?:\.\d{1,2})*|[IVXL]{1,5}|[A-Z])\s*(?P<sep>[.:–—-])\s+(?=\S)"
+)
+_APPARATUS = frozenset(
+    "annexe article carte chapitre encadre fascicule figure graphique illustration livret "
+    "note page partie photo schema section source tableau titre tome".split()
+)
 
 
 def sep_class(sep: str | None) -> str:
@@ -110,6 +122,16 @@ def _worded(text: str, short_heading: bool) -> Marker | None:
     return None
 
 
+def _unknown_word(text: str) -> Marker | None:
+    m = _UNKNOWN_WORD.match(text)
+    if m is None or fold(m["word"]) in _APPARATUS:
+        return None
+    word, code = m["word"], m["code"]
+    depth = len(code.split(".")) if code[0].isdigit() else 1
+    niveau = singular(word) if word.isupper() else word
+    return Marker("number", text[m.end() :], code, ("n", word.lower(), depth), None, niveau)
+
+
 def _bullet(rest: str, glyphs: str) -> Marker:
     """A bullet; « • Objectif 1.1 : Soutenir … » also names its level and code."""
     worded = _worded(rest, False)
@@ -142,6 +164,8 @@ def read_marker(text: str, roman_letters: bool = False, short_heading: bool = Fa
         return Marker("caption", text, levels=levels)
     if worded := _worded(text, short_heading):
         return worded
+    if short_heading and not bulleted and (unknown := _unknown_word(text)):
+        return unknown
     if b := _BULLET.match(text):
         glyphs = re.sub(r"\s+", "", b.group("glyphs"))
         if not text.startswith("**"):

@@ -18,7 +18,7 @@ from app.curation.structure import check_structure
 from app.importer import metadata
 from app.importer.cited import cited_texts, entries
 from app.importer.draft import assign_ids, dump, element_entry, write_atomic
-from app.importer.drafted import GUESSED, Drafted
+from app.importer.drafted import Drafted, guessed_flag
 from app.importer.errors import ImportFailure
 from app.importer.extract import FORMATS, UNREAD, extract
 from app.importer.recognise import recognise
@@ -105,7 +105,7 @@ def import_document(
         )
     for e in builder.elements:
         if e.guessed:
-            e.a_verifier = GUESSED
+            e.a_verifier = guessed_flag(e.niveau)
         elif not e.a_verifier and (problem := misplaced(e)):
             e.a_verifier = problem
     assign_ids(builder.elements)
