@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.importer.errors import ImportFailure
 from app.importer.lines import Rendering
+from app.importer.odt_styles import BoldStyles
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
@@ -64,11 +65,11 @@ def read_odt(path: Path) -> Rendering:
     except Exception as exc:  # odfpy surfaces xml.sax errors for damaged content
         raise ImportFailure(path, f"fichier OpenDocument illisible ou corrompu ({exc})") from exc
     rendering = Rendering()
-    _walk(document.text, rendering, list_depth=-1)
+    _walk(document.text, rendering, -1, BoldStyles(document))
     return rendering
 
 
-def _walk(node, rendering: Rendering, list_depth: int) -> None:  # type: ignore[no-untyped-def]
+def _walk(node, rendering: Rendering, list_depth: int, styles: BoldStyles) -> None:  # type: ignore[no-untyped-def]
     for child in node.childNodes:
         tag = getattr(child, "qname", (None, None))[1]
         if tag == "h":
@@ -77,23 +78,23 @@ def _walk(node, rendering: Rendering, list_depth: int) -> None:  # type: ignore[
                 level = child.getAttribute("outlinelevel")
                 rendering.blank()
                 rendering.add(text, heading=int(level) if level else 1)
-            _walk_shapes(child, rendering)
+            _walk_shapes(child, rendering, styles)
         elif tag == "p":
             text = _text(child)
+            bold = bool(text) and styles.all_bold(child)
             if text and list_depth >= 0:
-                rendering.add(
-                    "  " * list_depth + ("o " if list_depth else "- ") + text, list_level=list_depth
-                )
+                mark = "o " if list_depth else "- "
+                rendering.add("  " * list_depth + mark + text, list_level=list_depth, bold=bold)
             elif text:
                 rendering.blank()
-                rendering.add(text)
-            _walk_shapes(child, rendering)
+                rendering.add(text, bold=bold)
+            _walk_shapes(child, rendering, styles)
         elif tag == "list":
-            _walk(child, rendering, list_depth + 1)
+            _walk(child, rendering, list_depth + 1, styles)
         elif tag in ("list-item", "section", "list-header", "text-box", "frame", "g"):
-            _walk(child, rendering, list_depth)
+            _walk(child, rendering, list_depth, styles)
         elif tag == "table" and _one_column(child):
-            _walk_cells(child, rendering)  # a frame around text, read as the body's
+            _walk_cells(child, rendering, styles)  # a frame around text, read as the body's
         elif tag == "table":
             rendering.blank()
             for row in child.getElementsByType(_row_type()):
@@ -109,10 +110,10 @@ def _walk(node, rendering: Rendering, list_depth: int) -> None:  # type: ignore[
             rendering.blank()
 
 
-def _walk_shapes(paragraph, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
+def _walk_shapes(paragraph, rendering: Rendering, styles: BoldStyles) -> None:  # type: ignore[no-untyped-def]
     for shape in _shapes(paragraph):
         rendering.blank()
-        _walk(shape, rendering, list_depth=-1)
+        _walk(shape, rendering, -1, styles)
         rendering.blank()
 
 
@@ -125,10 +126,10 @@ def _one_column(table) -> bool:  # type: ignore[no-untyped-def]
     return all(len(_cells(row)) <= 1 for row in table.getElementsByType(_row_type()))
 
 
-def _walk_cells(table, rendering: Rendering) -> None:  # type: ignore[no-untyped-def]
+def _walk_cells(table, rendering: Rendering, styles: BoldStyles) -> None:  # type: ignore[no-untyped-def]
     for row in table.getElementsByType(_row_type()):
         for cell in _cells(row):
-            _walk(cell, rendering, list_depth=-1)
+            _walk(cell, rendering, -1, styles)
 
 
 def _row_type():  # type: ignore[no-untyped-def]

@@ -1,0 +1,66 @@
+"""Which text of an OpenDocument file is printed in bold.
+
+Why: a paragraph typed in bold (« LEVIER 1.1 – Lever les freins », a lever or an
+objective set by hand rather than with a heading style) is a heading for the
+recognition, as it is in Word (``extract_docx._bold``) and in a PDF. In ODT the
+weight is not on the text but on a style: the paragraph's own, or that of a
+``text:span`` around part of it, each maybe inheriting it from a parent style
+(``style:parent-style-name``), the automatic ones (``P1``, ``T1``, what Writer
+writes for bold typed by hand) as well as the named ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_BOLD = {"bold", "600", "700", "800", "900"}
+
+
+class BoldStyles:
+    """Style name → bold or not, inheritance resolved."""
+
+    def __init__(self, document: Any) -> None:
+        from odf.style import Style, TextProperties
+
+        self._own: dict[str, bool] = {}
+        self._parent: dict[str, str] = {}
+        for container in (document.styles, document.automaticstyles):
+            for style in container.getElementsByType(Style):
+                name = style.getAttribute("name")
+                if parent := style.getAttribute("parentstylename"):
+                    self._parent[name] = parent
+                for props in style.getElementsByType(TextProperties):
+                    if weight := props.getAttribute("fontweight"):
+                        self._own[name] = weight in _BOLD
+
+    def bold(self, name: str | None) -> bool | None:
+        """The weight a style sets, its own or its parents'; ``None``: it sets none."""
+        seen: set[str] = set()
+        while name and name not in seen:
+            seen.add(name)
+            if name in self._own:
+                return self._own[name]
+            name = self._parent.get(name)
+        return None
+
+    def all_bold(self, paragraph: Any) -> bool:
+        """Every printed character of ``paragraph`` is bold (and there is one at least)."""
+        weights: list[bool] = []
+
+        def walk(element: Any, bold: bool) -> None:
+            for child in element.childNodes:
+                if child.nodeType == child.TEXT_NODE:
+                    if child.data.strip():
+                        weights.append(bold)
+                elif child.qname[0] == _TEXT:
+                    own = self.bold(child.getAttribute("stylename")) if _styled(child) else None
+                    walk(child, bold if own is None else own)
+
+        walk(paragraph, bool(self.bold(paragraph.getAttribute("stylename"))))
+        return bool(weights) and all(weights)
+
+
+def _styled(element: Any) -> bool:
+    """A ``text:span`` (or another text element) that may carry ``text:style-name``."""
+    return element.qname[1] == "span"

@@ -1,0 +1,160 @@
+"""Level words the vocabulary does not know (« Défi 1 : … », « LEVIER 2 – … »), printed
+as headings: the word and the code are kept apart from the label, the class comes from
+the position and is flagged; the document's apparatus (« Figure 1 : … ») and divisions
+(« Partie 1 : … ») are not levels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tree_compare import compare, pairs_of, tree
+
+from app.curation.loader import load_contrat
+from app.curation.provenance import check_provenance
+
+EXPECTED = """
+Favoriser l'emploi des habitants
+  Lever les freins à l'emploi
+    Créer une permanence emploi dans chaque quartier
+    Développer les clauses d'insertion
+  Soutenir la création d'activité
+Améliorer le cadre de vie
+  Rénover l'habitat dégradé
+    Poursuivre le renouvellement urbain
+"""
+
+
+def _make_docx(path: Path) -> None:
+    """Défis as Heading 1, levers as bold paragraphs, actions as bullets; a figure's
+    caption in bold and a division between the two défis."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Contrat de ville de Roncières 2024-2030", style="Title")
+    d.add_heading("Partie 1 : Diagnostic", level=1)
+    d.add_paragraph("Le quartier des Tilleuls compte 4 200 habitants.")
+    d.add_paragraph().add_run("Figure 1 : Taux de chômage par quartier").bold = True
+    d.add_paragraph("Le taux de chômage y atteint 24 %.")
+    d.add_heading("Partie 2 : Les défis du contrat", level=1)
+    d.add_heading("Défi 1 : Favoriser l'emploi des habitants", level=2)
+    d.add_paragraph().add_run("LEVIER 1.1 – Lever les freins à l'emploi").bold = True
+    d.add_paragraph("Créer une permanence emploi dans chaque quartier", style="List Bullet")
+    d.add_paragraph("Développer les clauses d'insertion", style="List Bullet")
+    d.add_paragraph().add_run("LEVIER 1.2 – Soutenir la création d'activité").bold = True
+    d.add_heading("Défi 2 : Améliorer le cadre de vie", level=2)
+    d.add_paragraph().add_run("LEVIER 2.1 – Rénover l'habitat dégradé").bold = True
+    d.add_paragraph("Poursuivre le renouvellement urbain", style="List Bullet")
+    d.save(str(path))
+
+
+def test_an_unknown_level_word_is_kept_apart_from_the_label(tmp_path: Path, run_import) -> None:
+    """« Défi 1 : Favoriser … » was drafted with the label « Défi 1 : Favoriser … » and
+    no code; « Figure 1 : … » and « Partie 2 : … » stay out of the tree."""
+    doc = tmp_path / "roncieres.docx"
+    _make_docx(doc)
+    result = run_import(doc)
+    assert result.code == 0, result.stderr
+    elements = result.draft["elements"]
+    score = compare(tree(EXPECTED), pairs_of(elements))
+    assert (score.recall, score.precision) == (1.0, 1.0), [
+        (e["label"], e.get("parent")) for e in elements
+    ]
+    by_label = {e["label"]: e for e in elements}
+    defi = by_label["Favoriser l'emploi des habitants"]
+    assert (defi.get("niveau"), defi.get("code"), defi["classe"]) == ("Défi", "1", "Axe")
+    assert "« Défi » n'est pas un mot de niveau connu" in defi["a_verifier"]
+    levier = by_label["Soutenir la création d'activité"]
+    assert (levier.get("niveau"), levier.get("code")) == ("Levier", "1.2")
+    assert levier["classe"] == "ObjectifStrategique"
+    assert check_provenance(load_contrat(result.draft_path), result.sources) == []
+
+
+def test_a_printed_level_word_without_a_code_is_not_an_unknown_level(
+    tmp_path: Path, run_import
+) -> None:
+    """Without a code and a separator a heading is a label, whatever its first word;
+    a bullet opening on « Étape 1 : » is an item like any other."""
+    doc = tmp_path / "brevent.md"
+    doc.write_text(
+        "# Contrat de ville de Brévent\n\n"
+        "## Emploi des jeunes\n\n"
+        "- Étape 1 : Repérer les jeunes sans solution\n"
+        "- Accompagner vers la formation\n\n"
+        "## Tranquillité publique\n\n"
+        "- Renforcer la médiation de nuit\n",
+        encoding="utf-8",
+    )
+    result = run_import(doc)
+    assert result.code == 0, result.stderr
+    labels = {e["label"]: e for e in result.draft["elements"]}
+    assert "Emploi des jeunes" in labels and "niveau" not in labels["Emploi des jeunes"]
+    assert "Étape 1 : Repérer les jeunes sans solution" in labels
+
+
+def _make_odt(path: Path) -> None:
+    """The same défis in Writer: levers bold through an automatic text style on a span
+    (what Writer saves for bold typed by hand) or through a named paragraph style whose
+    parent is bold; a paragraph only partly bold is body text."""
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style, TextProperties
+    from odf.text import H, List, ListItem, P, Span
+
+    doc = OpenDocumentText()
+    strong = Style(name="Fort", family="paragraph")
+    strong.addElement(TextProperties(fontweight="bold"))
+    lever = Style(name="Levier", family="paragraph", parentstylename="Fort")
+    doc.styles.addElement(strong)
+    doc.styles.addElement(lever)
+    bold = Style(name="T1", family="text")
+    bold.addElement(TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+
+    def bullets(*labels: str) -> List:
+        items = List()
+        for label in labels:
+            item = ListItem()
+            item.addElement(P(text=label))
+            items.addElement(item)
+        return items
+
+    doc.text.addElement(H(outlinelevel=1, text="Défi 1 : Favoriser l'emploi des habitants"))
+    p = P()
+    p.addElement(Span(stylename=bold, text="LEVIER 1.1 – Lever les freins à l'emploi"))
+    doc.text.addElement(p)
+    doc.text.addElement(
+        bullets(
+            "Créer une permanence emploi dans chaque quartier",
+            "Développer les clauses d'insertion",
+        )
+    )
+    doc.text.addElement(P(stylename=lever, text="LEVIER 1.2 – Soutenir la création d'activité"))
+    doc.text.addElement(H(outlinelevel=1, text="Défi 2 : Améliorer le cadre de vie"))
+    doc.text.addElement(P(stylename=lever, text="LEVIER 2.1 – Rénover l'habitat dégradé"))
+    doc.text.addElement(bullets("Poursuivre le renouvellement urbain"))
+    partly = P(text="Le ")
+    partly.addElement(Span(stylename=bold, text="renouvellement urbain"))
+    partly.addText(" concerne 600 logements.")
+    doc.text.addElement(partly)
+    doc.save(str(path))
+
+
+def test_bold_paragraphs_of_an_odt_file_are_headings(tmp_path: Path, run_import) -> None:
+    """ODT bold was never read: the levers were lost and their actions hung under the défi."""
+    doc = tmp_path / "roncieres.odt"
+    _make_odt(doc)
+    result = run_import(doc)
+    assert result.code == 0, result.stderr
+    elements = result.draft["elements"]
+    score = compare(tree(EXPECTED), pairs_of(elements))
+    assert (score.recall, score.precision) == (1.0, 1.0), [
+        (e["label"], e.get("parent")) for e in elements
+    ]
+    by_label = {e["label"]: e for e in elements}
+    assert [d for line, d in _descriptions(by_label["Poursuivre le renouvellement urbain"])] == [
+        "Le renouvellement urbain concerne 600 logements."
+    ]
+    assert check_provenance(load_contrat(result.draft_path), result.sources) == []
+
+
+def _descriptions(element: dict) -> list[tuple[int, str]]:
+    return [(d["ligne"], d["texte"]) for d in element.get("description", [])]
