@@ -16,7 +16,7 @@ from app.importer.docx_diagrams import diagram_items
 from app.importer.docx_numbering import Numbering
 from app.importer.docx_text import text_boxes, text_of
 from app.importer.errors import ImportFailure
-from app.importer.lines import Rendering
+from app.importer.lines import Rendering, cell_parts
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.I)
 
@@ -73,27 +73,15 @@ def _bold(paragraph) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _cell_text(cell, numbering: Numbering) -> str:  # type: ignore[no-untyped-def]
-    """The cell's paragraphs (and lines broken by hand), one per line of the result.
+    """The cell's paragraphs (and lines broken by hand), one part a line (``cell_parts``)."""
 
-    Two objectives typed one under the other in a cell are two items, even without
-    bullets; a piece that starts in lower case continues the one above (a label
-    broken by hand). The rendering writes the row on one line all the same
-    (``Rendering.add`` turns these line breaks into spaces).
-    """
-    parts: list[str] = []
-    for p in _cell_paragraphs(cell):
-        level, number = _list_level(p), numbering.label(p._p)
-        for k, piece in enumerate(text_of(p._p).split("\n")):
-            text = re.sub(r"\s+", " ", piece).strip()
-            if not text:
-                continue
-            if parts and text[:1].islower() and (k > 0 or level is None):
-                parts[-1] += " " + text  # a list item of its own starts its own part
-                continue
-            if k == 0 and level is not None and not re.match(r"^[-–•o■➤›]\s", text):
-                text = f"{number or ('o' if level > 0 else '-')} {text}"
-            parts.append(text)
-    return "\n".join(parts)
+    def mark(p) -> str | None:  # type: ignore[no-untyped-def]
+        level = _list_level(p)
+        if level is None:
+            return None
+        return numbering.label(p._p) or ("o" if level > 0 else "-")
+
+    return cell_parts((text_of(p._p), mark(p)) for p in _cell_paragraphs(cell))
 
 
 def _cell_paragraphs(cell):  # type: ignore[no-untyped-def]

@@ -5,40 +5,44 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from app.importer.errors import ImportFailure
-from app.importer.lines import Rendering
+from app.importer.lines import Rendering, cell_parts
 from app.importer.odt_styles import BoldStyles
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 
 
-def _text(node) -> str:  # type: ignore[no-untyped-def]
+def _text(node, breaks: bool = False) -> str:  # type: ignore[no-untyped-def]
     """A paragraph's own text, spaces as printed (``text:s``, tabs, line breaks) —
     without the shapes and frames anchored in it (``draw:*``), read on their own:
     odfpy's ``teletype.extractText`` glued a text box's paragraphs to it, « Emploi
-    Objectif 1.1 : … » run together into one label."""
+    Objectif 1.1 : … » run together into one label. ``breaks``: lines broken by hand
+    (``text:line-break``) as ``\n``, for a table cell's items (``lines.cell_parts``)."""
     parts: list[str] = []
 
     def walk(element) -> None:  # type: ignore[no-untyped-def]
         for child in element.childNodes:
             if child.nodeType == child.TEXT_NODE:
-                parts.append(child.data)
+                parts.append(child.data.replace("\n", " "))  # white space, as in XML
                 continue
             namespace, tag = child.qname
             if namespace == _DRAW:
                 continue
             if namespace == _TEXT and tag == "s":
                 parts.append(" " * int(child.getAttribute("c") or 1))
-            elif namespace == _TEXT and tag in ("tab", "line-break"):
+            elif namespace == _TEXT and tag == "line-break":
+                parts.append("\n" if breaks else " ")
+            elif namespace == _TEXT and tag == "tab":
                 parts.append(" ")
             else:
                 walk(child)
 
     walk(node)
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return "\n".join(re.sub(r"\s+", " ", line).strip() for line in "".join(parts).split("\n"))
 
 
 def _shapes(node) -> list:  # type: ignore[type-arg,no-untyped-def]
@@ -97,12 +101,12 @@ def _walk(node, rendering: Rendering, list_depth: int, styles: BoldStyles) -> No
             _walk_cells(child, rendering, styles)  # a frame around text, read as the body's
         elif tag == "table":
             rendering.blank()
-            for row in child.getElementsByType(_row_type()):
+            for row in _rows(child):
                 cells = []
                 for cell in row.childNodes:
                     ctag = getattr(cell, "qname", (None, None))[1]
                     if ctag == "table-cell":
-                        cells.append("\n".join(_cell_items(cell)))  # one item a line
+                        cells.append(_cell_text(cell))  # one item a line
                     elif ctag == "covered-table-cell":
                         cells.append("")
                 if any(cells):
@@ -123,34 +127,46 @@ def _cells(row):  # type: ignore[no-untyped-def]
 
 def _one_column(table) -> bool:  # type: ignore[no-untyped-def]
     """A table whose rows hold one cell each: a frame (« encadré »), not a grid."""
-    return all(len(_cells(row)) <= 1 for row in table.getElementsByType(_row_type()))
+    return all(len(_cells(row)) <= 1 for row in _rows(table))
 
 
 def _walk_cells(table, rendering: Rendering, styles: BoldStyles) -> None:  # type: ignore[no-untyped-def]
-    for row in table.getElementsByType(_row_type()):
+    for row in _rows(table):
         for cell in _cells(row):
             _walk(cell, rendering, -1, styles)
 
 
-def _row_type():  # type: ignore[no-untyped-def]
-    from odf.table import TableRow
+def _rows(table) -> Iterator:  # type: ignore[type-arg,no-untyped-def]
+    """The table's own rows, header rows and row groups included, not those of a table
+    nested in one of its cells (odfpy's ``getElementsByType`` would give both)."""
+    for child in table.childNodes:
+        tag = getattr(child, "qname", (None, None))[1]
+        if tag == "table-row":
+            yield child
+        elif tag in ("table-header-rows", "table-rows", "table-row-group"):
+            yield from _rows(child)
 
-    return TableRow
+
+def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
+    """The cell's paragraphs, list items and text boxes, one part a line (``cell_parts``)."""
+    return cell_parts(_cell_paragraphs(cell))
 
 
-def _cell_items(cell) -> list[str]:  # type: ignore[no-untyped-def]
-    items = []
+def _cell_paragraphs(cell) -> Iterator[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+    """Each paragraph of the cell and its list mark, those of a table nested in it
+    included: its text is not the text of the paragraph before it."""
     for node in cell.childNodes:
         tag = getattr(node, "qname", (None, None))[1]
         if tag == "list":
-            for p in node.getElementsByType(_p_type()):
-                if t := _text(p):
-                    items.append("- " + t)
-        elif t := _text(node):
-            items.append(t)
-        for shape in _shapes(node) if tag != "list" else []:  # a text box in the cell
-            items += [t for p in shape.getElementsByType(_p_type()) if (t := _text(p))]
-    return items
+            yield from ((_text(p, True), "-") for p in node.getElementsByType(_p_type()))
+        elif tag == "table":
+            for row in _rows(node):
+                for inner in _cells(row):
+                    yield from _cell_paragraphs(inner)
+        else:
+            yield _text(node, True), None
+            for shape in _shapes(node):  # a text box in the cell
+                yield from ((_text(p, True), None) for p in shape.getElementsByType(_p_type()))
 
 
 def _p_type():  # type: ignore[no-untyped-def]

@@ -6,6 +6,8 @@ so a PDF, a Word file and a text file are recognised by the same rules.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -44,3 +46,28 @@ class Rendering:
 
     def is_empty(self) -> bool:
         return not any(line.text.strip() for line in self.lines)
+
+
+def cell_parts(paragraphs: Iterable[tuple[str, str | None]]) -> str:
+    """A table cell's paragraphs as one text, a part a line, for Word and ODT alike.
+
+    Two objectives typed one under the other in a cell are two items, even without
+    bullets; a piece that starts in lower case continues the one above (a label
+    broken by hand). ``paragraphs``: each paragraph's text, its lines broken by hand
+    as ``\\n``, and its list item's mark (« - », « o », « 1.2 »; ``None``: not a list
+    item, whose first piece always starts a part). The rendering writes the row on
+    one line all the same (``Rendering.add`` turns these line breaks into spaces).
+    """
+    parts: list[str] = []
+    for text, mark in paragraphs:
+        for k, piece in enumerate(text.split("\n")):
+            piece = re.sub(r"\s+", " ", piece).strip()
+            if not piece:
+                continue
+            if parts and piece[:1].islower() and (k > 0 or mark is None):
+                parts[-1] += " " + piece
+                continue
+            if k == 0 and mark is not None and not re.match(r"^[-–•o■➤›]\s", piece):
+                piece = f"{mark} {piece}"
+            parts.append(piece)
+    return "\n".join(parts)
