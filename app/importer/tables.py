@@ -22,6 +22,7 @@ from app.importer.vocabulary import (
     MODALITE,
     OO,
     OS,
+    RANK,
     caption_levels,
     default_child,
     leading_level,
@@ -80,7 +81,8 @@ def read_row(b: TreeBuilder, unit: Unit, items: list[str]) -> None:
             return  # printed again at the top of a page
         _mixed_header(b, cells)
         return
-    if len(filled) == 1 and filled[0][0] == 0:  # a heading row, often merged across
+    one_part = "\n" not in items[filled[0][0]].strip()  # several: a cell's items (data row)
+    if len(filled) == 1 and filled[0][0] == 0 and one_part:  # a heading row, often merged
         if captions[0]:
             b.caption(captions[0])
             return
@@ -158,6 +160,14 @@ def _flat(label: str) -> str:
     return " ".join(label.replace("’", "'").casefold().split())
 
 
+def _deeper(printed: str | None, above: str) -> bool:
+    """A level word naming a level below the one of the item above it in the cell."""
+    if printed is None:
+        return False
+    rank = RANK[OS] if printed == CONTEXTUAL else RANK.get(printed, 0)  # an « Objectif »
+    return rank > RANK.get(above, 99)
+
+
 def _data_row(b: TreeBuilder, line: int, cells: list[str]) -> None:
     width = max(len(b.columns or []), len(cells))
     if len(b.last_in_col) < width:
@@ -190,15 +200,18 @@ def _data_row(b: TreeBuilder, line: int, cells: list[str]) -> None:
                 last.description.append((line, it.label))  # a paragraph explaining the item
                 continue
             owner = last if it.depth > 0 and last is not None else parent
+            below = last is not None and _deeper(it.classe, last.classe)
+            if below:
+                owner = last  # « Axe 3 – Cadre de vie » then « Objectif 3.1 – … » in one cell
             e = Drafted(classe, it.label, line, code=it.code, niveau=niveau, guessed=guessed)
-            if column is None and it.classe is not None:
+            if (column is None or below) and it.classe is not None:
                 # no header names the column, but the cell prints its level: « Axe 1 – … »
                 e.classe, e.niveau, e.guessed = it.classe, it.niveau, False
                 if e.classe == CONTEXTUAL:
                     e.classe = OO if owner and owner.classe in (OS, OO) else OS
             e.sig = ("col", i, it.depth)
             placed = (owner is None and _restated(b, e)) or b.attach(e, owner)
-            if it.depth == 0:
+            if it.depth == 0 and not below:  # the level above the deeper ones it holds
                 last = placed
         b.last_in_col[i] = last
         for j in range(i + 1, width):
