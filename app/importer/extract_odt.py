@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.importer.errors import ImportFailure
 from app.importer.lines import Rendering, cell_parts
-from app.importer.odt_styles import BoldStyles
+from app.importer.odt_numbering import OdtNumbering
+from app.importer.odt_styles import OdtStyles
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
@@ -69,36 +71,59 @@ def read_odt(path: Path) -> Rendering:
     except Exception as exc:  # odfpy surfaces xml.sax errors for damaged content
         raise ImportFailure(path, f"fichier OpenDocument illisible ou corrompu ({exc})") from exc
     rendering = Rendering()
-    _walk(document.text, rendering, -1, BoldStyles(document))
+    _walk(document.text, rendering, -1, _Context(OdtStyles(document), OdtNumbering.of(document)))
     return rendering
 
 
-def _walk(node, rendering: Rendering, list_depth: int, styles: BoldStyles) -> None:  # type: ignore[no-untyped-def]
+@dataclass
+class _Context:
+    """What the walk needs besides the node: styles, list counters, and the number of
+    the list item whose first paragraph comes next."""
+
+    styles: OdtStyles
+    numbering: OdtNumbering
+    mark: str | None = None
+
+    def take_mark(self) -> str | None:
+        mark, self.mark = self.mark, None
+        return mark
+
+
+def _walk(node, rendering: Rendering, list_depth: int, ctx: _Context) -> None:  # type: ignore[no-untyped-def]
     for child in node.childNodes:
         tag = getattr(child, "qname", (None, None))[1]
         if tag == "h":
             text = _text(child)
+            level = int(child.getAttribute("outlinelevel") or 1)
+            number = ctx.take_mark() if list_depth >= 0 else ctx.numbering.heading(level)
             if text:
-                level = child.getAttribute("outlinelevel")
                 rendering.blank()
-                rendering.add(text, heading=int(level) if level else 1)
-            _walk_shapes(child, rendering, styles)
+                rendering.add(f"{number} {text}" if number else text, heading=level)
+            _walk_shapes(child, rendering, ctx)
         elif tag == "p":
             text = _text(child)
-            bold = bool(text) and styles.all_bold(child)
+            bold = bool(text) and ctx.styles.all_bold(child)
+            mark = ctx.take_mark()
             if text and list_depth >= 0:
-                mark = "o " if list_depth else "- "
-                rendering.add("  " * list_depth + mark + text, list_level=list_depth, bold=bold)
+                depth = ctx.styles.list_level(child, list_depth)
+                mark = mark or ("o" if depth else "-")
+                rendering.add(f"{'  ' * depth}{mark} {text}", list_level=depth, bold=bold)
             elif text:
                 rendering.blank()
                 rendering.add(text, bold=bold)
-            _walk_shapes(child, rendering, styles)
+            _walk_shapes(child, rendering, ctx)
         elif tag == "list":
-            _walk(child, rendering, list_depth + 1, styles)
-        elif tag in ("list-item", "section", "list-header", "text-box", "frame", "g"):
-            _walk(child, rendering, list_depth, styles)
+            ctx.numbering.enter(child)
+            _walk(child, rendering, list_depth + 1, ctx)
+            ctx.numbering.leave()
+        elif tag == "list-item":
+            ctx.mark = ctx.numbering.item(child)
+            _walk(child, rendering, list_depth, ctx)
+            ctx.mark = None
+        elif tag in ("section", "list-header", "text-box", "frame", "g"):
+            _walk(child, rendering, list_depth, ctx)
         elif tag == "table" and _one_column(child):
-            _walk_cells(child, rendering, styles)  # a frame around text, read as the body's
+            _walk_cells(child, rendering, ctx)  # a frame around text, read as the body's
         elif tag == "table":
             rendering.blank()
             for row in _rows(child):
@@ -114,10 +139,10 @@ def _walk(node, rendering: Rendering, list_depth: int, styles: BoldStyles) -> No
             rendering.blank()
 
 
-def _walk_shapes(paragraph, rendering: Rendering, styles: BoldStyles) -> None:  # type: ignore[no-untyped-def]
+def _walk_shapes(paragraph, rendering: Rendering, ctx: _Context) -> None:  # type: ignore[no-untyped-def]
     for shape in _shapes(paragraph):
         rendering.blank()
-        _walk(shape, rendering, -1, styles)
+        _walk(shape, rendering, -1, ctx)
         rendering.blank()
 
 
@@ -130,10 +155,10 @@ def _one_column(table) -> bool:  # type: ignore[no-untyped-def]
     return all(len(_cells(row)) <= 1 for row in _rows(table))
 
 
-def _walk_cells(table, rendering: Rendering, styles: BoldStyles) -> None:  # type: ignore[no-untyped-def]
+def _walk_cells(table, rendering: Rendering, ctx: _Context) -> None:  # type: ignore[no-untyped-def]
     for row in _rows(table):
         for cell in _cells(row):
-            _walk(cell, rendering, -1, styles)
+            _walk(cell, rendering, -1, ctx)
 
 
 def _rows(table) -> Iterator:  # type: ignore[type-arg,no-untyped-def]

@@ -1,4 +1,4 @@
-"""Which text of an OpenDocument file is printed in bold.
+"""Which text of an OpenDocument file is printed in bold, and which lists its styles nest.
 
 Why: a paragraph typed in bold (« LEVIER 1.1 – Lever les freins », a lever or an
 objective set by hand rather than with a heading style) is a heading for the
@@ -7,27 +7,34 @@ weight is not on the text but on a style: the paragraph's own, or that of a
 ``text:span`` around part of it, each maybe inheriting it from a parent style
 (``style:parent-style-name``), the automatic ones (``P1``, ``T1``, what Writer
 writes for bold typed by hand) as well as the named ones.
+
+A list item's level is its list's nesting, but a Word list saved by LibreOffice
+often keeps its level in the paragraph style only (« List Bullet 2 » in a list of
+its own): read as Word's (``extract_docx._list_level``), by the style's name.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _BOLD = {"bold", "600", "700", "800", "900"}
 
 
-class BoldStyles:
-    """Style name → bold or not, inheritance resolved."""
+class OdtStyles:
+    """Style name → bold or not, and its display name, inheritance resolved."""
 
     def __init__(self, document: Any) -> None:
         from odf.style import Style, TextProperties
 
         self._own: dict[str, bool] = {}
         self._parent: dict[str, str] = {}
+        self._shown: dict[str, str] = {}
         for container in (document.styles, document.automaticstyles):
             for style in container.getElementsByType(Style):
                 name = style.getAttribute("name")
+                self._shown[name] = style.getAttribute("displayname") or name.replace("_20_", " ")
                 if parent := style.getAttribute("parentstylename"):
                     self._parent[name] = parent
                 for props in style.getElementsByType(TextProperties):
@@ -43,6 +50,18 @@ class BoldStyles:
                 return self._own[name]
             name = self._parent.get(name)
         return None
+
+    def list_level(self, paragraph: Any, depth: int) -> int:
+        """The level of a list item ``depth`` lists deep (0: top): at the top, the one
+        its paragraph style's name says (« List Bullet 2 »: 1), if it says one."""
+        name, seen = paragraph.getAttribute("stylename"), set()
+        while depth == 0 and name and name not in seen:
+            seen.add(name)
+            shown = self._shown.get(name, "")
+            if shown.lower().startswith(("list", "liste")) and (m := re.search(r"(\d)$", shown)):
+                return int(m.group(1)) - 1
+            name = self._parent.get(name)
+        return depth
 
     def all_bold(self, paragraph: Any) -> bool:
         """Every printed character of ``paragraph`` is bold (and there is one at least)."""
