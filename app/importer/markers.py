@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from app.importer.vocabulary import caption_levels, fold, leading_level, singular
 
-_SEP = r"(?P<sep>[.)°:]|[-–—])"
+_SEP = r"(?P<sep>°\s*[).]|[.)°:/]|[-–—])"  # « 1°) », « 1/ », « I/ » too
 _DOTTED = re.compile(r"(?P<code>\d{1,2}(?:\.{1,2}\d{1,2})+)\.?\s*(?:(?P<sep>[-–—:)])\s*|\s+)(?=\S)")
 _SIMPLE = re.compile(r"(?P<code>\d{1,2})\s*" + _SEP + r"\s*(?=[^\s\d%])")
 _HASH = re.compile(r"#\s?(?P<code>\d{1,2})(?:\s*(?P<sep>[-–—:.)]))?\s*")
 _ROMAN = re.compile(r"(?P<code>[IVXL]{1,5})\s*" + _SEP + r"\s+(?=\S)")
 _UPPER = re.compile(r"(?P<code>[A-Z])\s*" + _SEP + r"\s+(?=\S)")
-_LOWER = re.compile(r"(?P<code>[a-z])\s*(?P<sep>[).])\s+(?=\S)")
+_LOWER = re.compile(r"(?P<code>[a-z])\s*(?P<sep>[).]|/)\s+(?=\S)")
+_LOWER_ROMAN = re.compile(r"(?P<code>[ivx]{1,4})\s*(?P<sep>[).]|/)\s+(?=\S)")
 # Word's Symbol/Wingdings bullets come out of PDFs as the private-use characters those
 # fonts are mapped to (U+F020-U+F0FF: U+F0B7 in Symbol, U+F0A7 or U+F095 in Wingdings…).
 _BULLET = re.compile(
@@ -48,6 +49,7 @@ _APPARATUS = frozenset(
 def sep_class(sep: str | None) -> str:
     if not sep:
         return ""
+    sep = sep.replace(" ", "")
     return "-" if sep in "-–—" else ("." if sep in ".°" else sep)
 
 
@@ -64,10 +66,10 @@ class Marker:
     levels: list[tuple[str, str]] | None = None
 
 
-def _numbered(text: str, roman_letters: bool) -> Marker | None:
+def _numbered(text: str, roman_letters: bool, roman_lower: bool = False) -> Marker | None:
     """A printed code; when its label starts with a level word (« I. PILIER COHÉSION
     SOCIALE », « 2 - Axe : Emploi »), that word gives the class."""
-    marker = _code(text, roman_letters)
+    marker = _code(text, roman_letters, roman_lower)
     if marker is not None and (worded := _worded(marker.label, True)):
         if worded.code and worded.label.strip():
             # « 2.1 Axe 1 : Emploi »: a section number (Word's heading numbering) before
@@ -79,7 +81,7 @@ def _numbered(text: str, roman_letters: bool) -> Marker | None:
     return marker
 
 
-def _code(text: str, roman_letters: bool) -> Marker | None:
+def _code(text: str, roman_letters: bool, roman_lower: bool = False) -> Marker | None:
     if m := _DOTTED.match(text):
         depth = len([p for p in m.group("code").split(".") if p])
         return Marker("number", text[m.end() :], m.group("code"), ("n", "1", depth))
@@ -93,6 +95,8 @@ def _code(text: str, roman_letters: bool) -> Marker | None:
         return Marker("number", text[m.end() :], m.group("code"), ("n", "I", 1))
     if m := _UPPER.match(text):
         return Marker("number", text[m.end() :], m.group("code"), ("n", "A", 1))
+    if roman_lower and (m := _LOWER_ROMAN.match(text)):
+        return Marker("number", text[m.end() :], m.group("code"), ("n", "i", 1))  # i. ii. iii.
     if m := _LOWER.match(text):
         return Marker("number", text[m.end() :], m.group("code"), ("n", "a", 1))
     return None
@@ -142,7 +146,9 @@ def _bullet(rest: str, glyphs: str) -> Marker:
     return Marker("bullet", rest, None, ("b", glyphs))
 
 
-def read_marker(text: str, roman_letters: bool = False, short_heading: bool = False) -> Marker:
+def read_marker(
+    text: str, roman_letters: bool = False, short_heading: bool = False, roman_lower: bool = False
+) -> Marker:
     """Classify the start of ``text`` (already stripped of indentation).
 
     >>> m = read_marker("Orientation 1.1 : Inscrire la Culture")
@@ -157,7 +163,7 @@ def read_marker(text: str, roman_letters: bool = False, short_heading: bool = Fa
     >>> (m.kind, m.code, m.label)
     ('bullet', '1.1', 'Lever les freins')
     """
-    if m := _numbered(text, roman_letters):
+    if m := _numbered(text, roman_letters, roman_lower):
         return m
     bulleted = _BULLET.match(text) is not None or _O_BULLET.match(text) is not None
     if not bulleted and len(text) < 120 and (levels := caption_levels(text.rstrip(" :"))):

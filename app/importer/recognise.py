@@ -12,13 +12,15 @@ from app.importer.tree import TreeBuilder
 from app.importer.units import build_units
 from app.importer.vocabulary import context_chapter
 
-_ROMAN_TWO = re.compile(r"^\s*(II|III|IV|VI)\s*[.)\-–:]", re.M)
+_ROMAN_TWO = re.compile(r"^\s*(II|III|IV|VI)\s*[.)\-–:/]", re.M)
+_ROMAN_LOWER = re.compile(r"^\s*(ii|iii|iv|vi)\s*[.)/]\s", re.M)  # « i. » is a numeral then
 
 
 def recognise(lines: list[Line], headers_removed: bool = False) -> TreeBuilder:
     noise = noise_lines(lines, headers_removed)
-    roman = bool(_ROMAN_TWO.search("\n".join(line.text for line in lines)))
-    units = build_units(lines, noise, roman)
+    text = "\n".join(line.text for line in lines)
+    roman, roman_lower = bool(_ROMAN_TWO.search(text)), bool(_ROMAN_LOWER.search(text))
+    units = build_units(lines, noise, roman, roman_lower)
     builder = TreeBuilder()
     builder.indented_outline = not headers_removed  # a text file's own indentation
     feed(builder, units)

@@ -126,7 +126,9 @@ def _continues(unit: Unit, line: Line, text: str, gap: bool, indent: int) -> boo
     return text[:1].islower() and not _END.search(unit.label)
 
 
-def build_units(lines: list[Line], noise: set[int], roman_letters: bool) -> list[Unit]:
+def build_units(
+    lines: list[Line], noise: set[int], roman_letters: bool, roman_lower: bool = False
+) -> list[Unit]:
     units: list[Unit] = []
     current: Unit | None = None
     gap = False
@@ -155,7 +157,7 @@ def build_units(lines: list[Line], noise: set[int], roman_letters: bool) -> list
         marked = re.sub(r"\s+", " ", _MARKUP.sub(" ", text.replace("**", ""))).strip()
         if line.heading is not None and marked.startswith("#"):
             marked = marked.lstrip("#").strip()  # a Markdown heading's own marks
-        marker = read_marker(marked, roman_letters, short_heading=heading is not None)
+        marker = read_marker(marked, roman_letters, heading is not None, roman_lower)
         prop = _property_block(clean(text))
         indent = len(raw) - len(raw.lstrip(" \t"))
         if (

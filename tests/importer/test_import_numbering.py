@@ -1,0 +1,87 @@
+"""Numbering schemes typed by hand besides « 1. » and « 1.1 »: slashes (« I/ », « 1/ »,
+« a/ »), « 1°) », and lower-case roman numerals (« i. », « ii. »), each read as a
+scheme of its own with its code apart from the label."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tree_compare import compare, pairs_of, tree
+
+from app.curation.loader import load_contrat
+from app.curation.provenance import check_provenance
+
+SLASHES = """Contrat de ville de Montclair 2024-2030
+
+I/ COHÉSION SOCIALE
+
+1/ Favoriser la réussite éducative
+a/ Renforcer le programme de réussite éducative
+b/ Lutter contre le décrochage scolaire
+
+2/ Améliorer l'accès aux soins
+a/ Créer un centre de santé
+
+II/ EMPLOI
+
+1/ Rapprocher les habitants de l'emploi
+a/ Mobiliser les clauses d'insertion
+
+Un tiers des habitants (1/3) a moins de 25 ans.
+"""
+
+DEGREES = """Contrat de ville de Montclair 2024-2030
+
+1°) Cohésion sociale
+   A. Favoriser la réussite éducative
+      i. Renforcer le programme de réussite éducative
+      ii. Lutter contre le décrochage scolaire
+   B. Améliorer l'accès aux soins
+      i. Créer un centre de santé
+2°) Emploi
+   A. Rapprocher les habitants de l'emploi
+      i. Mobiliser les clauses d'insertion
+"""
+
+EXPECTED = """
+{cohesion}
+  Favoriser la réussite éducative
+    Renforcer le programme de réussite éducative
+    Lutter contre le décrochage scolaire
+  Améliorer l'accès aux soins
+    Créer un centre de santé
+{emploi}
+  Rapprocher les habitants de l'emploi
+    Mobiliser les clauses d'insertion
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "top", "codes"),
+    [
+        (SLASHES, ("COHÉSION SOCIALE", "EMPLOI"), ("I", "1", "a", "b", "II")),
+        (DEGREES, ("Cohésion sociale", "Emploi"), ("1", "A", "i", "ii", "2")),
+    ],
+    ids=["slashes", "degrees-and-roman"],
+)
+def test_numbering_schemes_typed_by_hand(
+    tmp_path: Path, run_import, text: str, top: tuple[str, str], codes: tuple[str, ...]
+) -> None:
+    """« 1/ » and « I/ » were no numbering (« aucun élément de stratégie reconnu »);
+    « 1°) » left « ) » in the label; « ii. » was glued to the label above it."""
+    doc = tmp_path / "montclair.txt"
+    doc.write_text(text, encoding="utf-8")
+    result = run_import(doc)
+    assert result.code == 0, result.stderr
+    elements = result.draft["elements"]
+    expected = EXPECTED.format(cohesion=top[0], emploi=top[1])
+    score = compare(tree(expected), pairs_of(elements))
+    assert (score.recall, score.precision) == (1.0, 1.0), [
+        (e["label"], e.get("parent")) for e in elements
+    ]
+    printed = [e.get("code") for e in elements]
+    first, education, renforcer, lutter = printed[:4]
+    assert (first, education, renforcer, lutter) == codes[:4]
+    assert elements[-3].get("code") == codes[4]
+    assert check_provenance(load_contrat(result.draft_path), result.sources) == []
