@@ -10,6 +10,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+# What a list item starts with as printed, as the body of a regex character class: the
+# dashes aside (each reader says which it takes). Word's Symbol and Wingdings bullets
+# come out of PDFs as the private-use characters those fonts are mapped to (U+F020-
+# U+F0FF: U+F0B7 in Symbol, U+F0A7 or U+F095 in Wingdings…); U+FFFD, a glyph the PDF
+# maps to nothing.
+BULLET_GLYPHS = "•■▪➤►▶◆◼❖□●○◦·›»→✓✔➢➣➔➜➙➛➝➞➡⇒⇨⮚▸▹‣⁃◾◽▫◘❑❒✦✧★☆♦◊⬧✗✘☐☑❯❱\ufffd\uf020-\uf0ff"
+
 
 @dataclass
 class Line:

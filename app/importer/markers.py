@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.importer.lines import BULLET_GLYPHS
 from app.importer.vocabulary import caption_levels, fold, leading_level, singular
 
 _SEP = r"(?P<sep>°\s*[).]|[.)°:/]|[-–—])"  # « 1°) », « 1/ », « I/ » too
@@ -20,12 +21,7 @@ _ROMAN = re.compile(r"(?P<code>[IVXL]{1,5})\s*" + _SEP + r"\s+(?=\S)")
 _UPPER = re.compile(r"(?P<code>[A-Z])\s*" + _SEP + r"\s+(?=\S)")
 _LOWER = re.compile(r"(?P<code>[a-z])\s*(?P<sep>[).]|/)\s+(?=\S)")
 _LOWER_ROMAN = re.compile(r"(?P<code>[ivx]{1,4})\s*(?P<sep>[).]|/)\s+(?=\S)")
-# Word's Symbol/Wingdings bullets come out of PDFs as the private-use characters those
-# fonts are mapped to (U+F020-U+F0FF: U+F0B7 in Symbol, U+F0A7 or U+F095 in Wingdings…).
-_BULLET = re.compile(
-    r"(?P<glyphs>(?:[•\-–—■▪➤►›»\ufffd·◦●○→✓✔❖□▶◆◼\uf020-\uf0ff]\s*"
-    r"|\*\s+)+)(?=\S)"
-)
+_BULLET = re.compile(rf"(?P<glyphs>(?:[{BULLET_GLYPHS}\-–—]\s*|\*\s+)+)(?=\S)")
 _O_BULLET = re.compile(r"o\s+(?=[A-Za-zÀ-ÿ«(])")
 # « Enjeu 2 : », « Axe B - », « ENJEU N°1 : », « Orientation n° 3 – »
 _CODE_AFTER_WORD = re.compile(

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from app.importer.lines import BULLET_GLYPHS
+
 # A line of a cell that starts an item of its own: a bullet, or a printed code.
 _ITEM_START = re.compile(
-    r"^(?:[•\-–—■▪➤►›»●○◦→✓\uf020-\uf0ff]|o\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\d{1,2}[.)]\s)"
+    rf"^(?:[{BULLET_GLYPHS}\-–—]|o\s|\d{{1,2}}(?:\.\d{{1,2}})+\.?\s|\d{{1,2}}[.)]\s)"
 )
 _ENDED = re.compile(r"[.;:!?]$")
 # An objective or an action starts with a verb in the infinitive, capitalised

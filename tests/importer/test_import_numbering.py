@@ -1,6 +1,7 @@
-"""Numbering schemes typed by hand besides « 1. » and « 1.1 »: slashes (« I/ », « 1/ »,
-« a/ »), « 1°) », and lower-case roman numerals (« i. », « ii. »), each read as a
-scheme of its own with its code apart from the label."""
+"""Numbering schemes and bullets typed by hand besides « 1. », « 1.1 » and « • »:
+slashes (« I/ », « 1/ », « a/ »), « 1°) », lower-case roman numerals (« i. »,
+« ii. »), each read as a scheme of its own with its code apart from the label;
+arrow bullets (« ➢ », « ⮚ »)."""
 
 from __future__ import annotations
 
@@ -85,3 +86,35 @@ def test_numbering_schemes_typed_by_hand(
     assert (first, education, renforcer, lutter) == codes[:4]
     assert elements[-3].get("code") == codes[4]
     assert check_provenance(load_contrat(result.draft_path), result.sources) == []
+
+
+ARROWS = """Contrat de ville de Montclair 2024-2030
+
+Axe 1 : Cohésion sociale
+
+➢ Favoriser la réussite éducative
+    ⮚ Renforcer le programme de réussite éducative
+    ⮚ Lutter contre le décrochage scolaire
+➢ Améliorer l'accès aux soins
+    ⮚ Créer un centre de santé
+
+Axe 2 : Emploi
+
+➢ Rapprocher les habitants de l'emploi
+    ⮚ Mobiliser les clauses d'insertion
+"""
+
+
+def test_arrow_bullets(tmp_path: Path, run_import) -> None:
+    """« ➢ » and « ⮚ », Word's and LibreOffice's arrow bullets, were text: the items
+    under « Axe 1 » were one paragraph of its description."""
+    doc = tmp_path / "montclair.txt"
+    doc.write_text(ARROWS, encoding="utf-8")
+    result = run_import(doc)
+    assert result.code == 0, result.stderr
+    elements = result.draft["elements"]
+    expected = EXPECTED.format(cohesion="Cohésion sociale", emploi="Emploi")
+    score = compare(tree(expected), pairs_of(elements))
+    assert (score.recall, score.precision) == (1.0, 1.0), [
+        (e["label"], e.get("parent")) for e in elements
+    ]
