@@ -55,7 +55,9 @@ def cited_texts(lines: list[Line]) -> list[Cited]:
         if line.cells is not None:
             continue
         text = normalise(line.text)  # « Les **instructions** du … »: the words, as checked
-        for m in _CITATION.finditer(text):
+        for m in _CITATION.finditer(_with_next(text, lines[i + 1 : i + 4])):
+            if m.start() >= len(text):
+                break  # a citation of the next line: drafted at its own line
             rest = m.group("rest")
             if cut := _AFTER.search(rest):
                 rest = rest[: cut.start()]
@@ -69,6 +71,20 @@ def cited_texts(lines: list[Line]) -> list[Cited]:
                 seen.add(key)
                 found.append(Cited(nature, label, i + 1, dates))
     return found
+
+
+def _with_next(text: str, after: list[Line]) -> str:
+    """The line and those after it that continue its sentence, up to its end (a PDF
+    wraps « … du 21 février » / « 2014 de programmation … » / « cohésion urbaine ; »:
+    the date and the name are whole only on all of them)."""
+    for line in after:
+        following = line.text.strip() if line.cells is None else ""
+        if re.search(r"[.;:]\s*$", text) or not following:
+            break
+        if not (following[0].islower() or following[0].isdigit()):
+            break
+        text = f"{text} {normalise(following)}"
+    return text
 
 
 def entries(cited: list[Cited]) -> list[dict[str, object]]:

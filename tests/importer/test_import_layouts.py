@@ -1269,3 +1269,31 @@ Lever les freins à la mobilité
     assert "une modalité d'action se rattache à un objectif" in flags["Créer un guichet unique"]
     assert "rattaché à aucun niveau" in flags["Lever les freins à la mobilité"]
     assert flags["Emploi"] == flags["Créer un garage solidaire"] == ""
+
+
+def test_a_cited_text_wrapped_over_lines(tmp_path: Path, run_import) -> None:
+    """A PDF wraps « Vu la loi … du 21 février » / « 2014 de programmation … »: the date
+    was whole on no line, and the text was not drafted; its name goes on to the end of
+    the clause, lines after."""
+    doc = tmp_path / "vu.txt"
+    doc.write_text(
+        "CONTRAT DE VILLE 2024-2030 DE VAL-CITÉ\n\n"
+        "Vu la loi n° 2014-173 du 21 février\n"
+        "2014 de programmation pour la ville et la\n"
+        "cohésion urbaine ;\n"
+        "Vu la circulaire du 15 janvier 2024 relative aux contrats de ville.\n\n"
+        "Axe 1 : Emploi\n- Lever les freins à l'emploi\n",
+        encoding="utf-8",
+    )
+    result = run_import(doc)
+    _exact(result, "Emploi\n  Lever les freins à l'emploi\n")
+    cited = result.draft["contexte"]["textes_cites"]
+    assert [(t["label"], t["ligne"], t["dates"]) for t in cited] == [
+        (
+            "la loi n° 2014-173 du 21 février 2014 de programmation pour la ville et la "
+            "cohésion urbaine",
+            3,
+            ["2014-02-21"],
+        ),
+        ("la circulaire du 15 janvier 2024 relative aux contrats de ville", 6, ["2024-01-15"]),
+    ]
