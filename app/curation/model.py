@@ -232,7 +232,7 @@ NATURES_EVENEMENT = (
     "validation",
     "accompagnement",
 )
-NATURES_TEXTE = ("loi", "instruction", "circulaire", "orientations")
+NATURES_TEXTE = ("loi", "decret", "arrete", "instruction", "circulaire", "orientations")
 
 
 class Evenement(_Entry):

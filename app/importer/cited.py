@@ -1,8 +1,8 @@
 """Texts a contract cites (« Vu la loi n° 2014-173 du 21 février 2014 … »), drafted for
 ``contexte.textes_cites`` (docs/data-format.md).
 
-Only what the vocabulary names (``NATURES_TEXTE``: loi, instruction, circulaire,
-orientations) and only with a full printed date: « la loi de 2014 » names no text
+Only what the vocabulary names (``NATURES_TEXTE``: loi, décret, arrêté, instruction,
+circulaire, orientations) and only with a full printed date: « la loi de 2014 » names no text
 a reader could find. The label is the printed words from the article before the
 nature word to the end of the clause, as they stand on the line (bold markers and
 doubled spaces dropped, as the check of texts at their lines reads them); each
@@ -12,6 +12,7 @@ text is drafted once, at its first citation.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from app.curation.provenance import normalise
@@ -26,12 +27,19 @@ _NATURES = {
     "instruction": "instruction",
     "instructions": "instruction",
     "orientations": "orientations",
+    "decret": "decret",
+    "decrets": "decret",
+    "arrete": "arrete",
+    "arretes": "arrete",
 }
 # The article (kept in the label, as the curated files do), the nature word, then the
 # clause up to its end: a full stop, a semicolon, a colon, or the end of the line.
 _CITATION = re.compile(
     r"(?:\b(?:la|les|le|l['’]|une|des|aux|du|cette|ces)\s*)?"
-    r"\b(?P<nature>loi|circulaires?|instructions?|orientations)\b"
+    r"\b(?P<nature>loi|circulaires?|instructions?|orientations|d[ée]crets?"
+    # « arrêté » is a participle too (« le programme arrêté le 3 mai 2024 »): a text
+    # only when it names one (« l'arrêté du … », « n° … », « préfectoral »…)
+    r"|arr[êe]t[ée]s?(?=\s+(?:du|n[°o]|pr[ée]fectora|minist[ée]rie|interminist[ée]rie)))\b"
     r"(?P<rest>[^.;:]*)",
     re.I,
 )
@@ -65,12 +73,16 @@ def cited_texts(lines: list[Line]) -> list[Cited]:
             if not dates:
                 continue
             label = (text[m.start() : m.start("rest")] + rest).strip(" ,–-")
-            nature = _NATURES[m.group("nature").lower()]
+            nature = _NATURES[_unaccented(m.group("nature").lower())]
             key = (nature, tuple(dates))
             if key not in seen:
                 seen.add(key)
                 found.append(Cited(nature, label, i + 1, dates))
     return found
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def _with_next(text: str, after: list[Line]) -> str:

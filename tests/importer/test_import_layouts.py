@@ -597,8 +597,9 @@ Emploi et insertion
 
 def test_cited_texts_drafted_for_the_context(tmp_path: Path, run_import) -> None:
     """The texts a contract cites go to ``contexte.textes_cites``, verbatim at their line,
-    with their printed dates; a text without a full date, or of a kind the vocabulary
-    does not name (décret), is not drafted."""
+    with their printed dates (décrets and arrêtés too); a text without a full date, or
+    of a kind the vocabulary does not name (délibération), is not drafted, nor the
+    participle « arrêté »."""
     doc = tmp_path / "vu.txt"
     doc.write_text(
         "CONTRAT DE VILLE 2024-2030 DE VAL-CITÉ\n\n"
@@ -606,7 +607,10 @@ def test_cited_texts_drafted_for_the_context(tmp_path: Path, run_import) -> None
         "cohésion urbaine, qui fixe le cadre ;\n"
         "Vu le décret n° 2023-1314 du 28 décembre 2023 modifiant la liste des quartiers ;\n"
         "Vu la **circulaire** du 15 janvier 2024 relative aux contrats de ville ;\n"
-        "Vu les instructions du 4 avril 2023 et du 31 août 2023.\n\n"
+        "Vu les instructions du 4 avril 2023 et du 31 août 2023 ;\n"
+        "Vu l'arrêté préfectoral du 2 février 2024 portant création du comité de pilotage ;\n"
+        "Vu la délibération du conseil communautaire du 12 mars 2024.\n\n"
+        "Le programme arrêté le 3 mai 2024 par le comité est annexé.\n\n"
         "Depuis la loi de 2014, et conformément à la loi du 21 février 2014, les signataires agissent.\n\n"
         "Axe 1 : Emploi\n- Lever les freins à l'emploi\n",
         encoding="utf-8",
@@ -623,6 +627,13 @@ def test_cited_texts_drafted_for_the_context(tmp_path: Path, run_import) -> None
             "dates": ["2014-02-21"],
         },
         {
+            "id": "decret-2023-12-28",
+            "nature": "decret",
+            "label": "le décret n° 2023-1314 du 28 décembre 2023 modifiant la liste des quartiers",
+            "ligne": 4,
+            "dates": ["2023-12-28"],
+        },
+        {
             "id": "circulaire-2024-01-15",
             "nature": "circulaire",
             "label": "la circulaire du 15 janvier 2024 relative aux contrats de ville",
@@ -635,6 +646,14 @@ def test_cited_texts_drafted_for_the_context(tmp_path: Path, run_import) -> None
             "label": "les instructions du 4 avril 2023 et du 31 août 2023",
             "ligne": 6,
             "dates": ["2023-04-04", "2023-08-31"],
+        },
+        {
+            "id": "arrete-2024-02-02",
+            "nature": "arrete",
+            "label": "l'arrêté préfectoral du 2 février 2024 portant création du comité de "
+            "pilotage",
+            "ligne": 7,
+            "dates": ["2024-02-02"],
         },
     ]
 
