@@ -34,18 +34,31 @@ def _style(paragraph):  # type: ignore[no-untyped-def]
 
 
 def _outline(paragraph) -> int | None:  # type: ignore[no-untyped-def]
-    style = _style(paragraph)
-    name = style.name if style is not None else ""
-    if m := _HEADING_STYLE.match(name or ""):
-        return int(m.group(1))
+    """The paragraph's outline level: its own, else its style's, else that of the style
+    it is based on (« Titre d'axe » based on « Heading 1 » is a heading 1, as Word
+    shows it in the navigation pane)."""
     ppr = paragraph._p.pPr
     lvl = ppr.find(_qn("w:outlineLvl")) if ppr is not None else None
-    if lvl is None and style is not None and style.element.pPr is not None:
-        lvl = style.element.pPr.find(_qn("w:outlineLvl"))
     if lvl is not None:
-        value = int(lvl.get(_qn("w:val")))
-        return value + 1 if value < 9 else None
+        return _level_value(lvl)
+    style, seen = _style(paragraph), set()
+    while style is not None and style.style_id not in seen:
+        seen.add(style.style_id)
+        if m := _HEADING_STYLE.match(style.name or ""):
+            return int(m.group(1))
+        own = style.element.pPr.find(_qn("w:outlineLvl")) if style.element.pPr is not None else None
+        if own is not None:
+            return _level_value(own)
+        style = style.base_style
     return None
+
+
+def _level_value(lvl) -> int | None:  # type: ignore[no-untyped-def]
+    try:
+        value = int(lvl.get(_qn("w:val")))
+    except (TypeError, ValueError):
+        return None  # a malformed level: no heading
+    return value + 1 if 0 <= value < 9 else None
 
 
 def _qn(tag: str) -> str:
