@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.importer.drafted import is_narrative
 from app.importer.fiche_fields import known_field
 from app.importer.lines import Line
-from app.importer.markers import Marker, read_marker
+from app.importer.markers import Marker, level_and_code, read_marker
 from app.importer.vocabulary import ATTENDUS, INDICATEURS, fold
 
 _END = re.compile(r"[.;:!?]\s*$")
@@ -126,16 +127,66 @@ def _continues(unit: Unit, line: Line, text: str, gap: bool, indent: int) -> boo
     return text[:1].islower() and not _END.search(unit.label)
 
 
+def _marked(line: Line) -> str:
+    """The line's text as markers are read: markup, bold marks, a Markdown heading's
+    own « # » gone."""
+    text = line.text.replace("\f", "").strip()
+    marked = re.sub(r"\s+", " ", _MARKUP.sub(" ", text.replace("**", ""))).strip()
+    if line.heading is not None and marked.startswith("#"):
+        marked = marked.lstrip("#").strip()
+    return marked
+
+
+def _titled_levels(lines: list[Line], noise: set[int]) -> dict[int, int]:
+    """« AXE 1 » alone on its line and its title on the next one (« EMPLOI ET
+    INSERTION »), as posters and slides print them: one element, whose level word and
+    code are the first line's and label the second's. Index of the first → the second."""
+    found: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        if i in noise or line.cells is not None or line.list_level is not None:
+            continue
+        bare = level_and_code(_marked(line)) if len(line.text) < 40 else None
+        if bare is None or bare[1]:
+            continue
+        j = i + 1
+        while j < len(lines) and j < i + 4 and not lines[j].text.strip() and j not in noise:
+            j += 1
+        if j >= len(lines) or j in noise or lines[j].cells is not None:
+            continue
+        title = _marked(lines[j])
+        if (
+            read_marker(title).kind == "plain"
+            and len(title) < 150
+            and not title.endswith((".", ":", ";"))
+            and not is_narrative(title)
+        ):
+            found[i] = j
+    return found
+
+
 def build_units(
     lines: list[Line], noise: set[int], roman_letters: bool, roman_lower: bool = False
 ) -> list[Unit]:
     units: list[Unit] = []
     current: Unit | None = None
     gap = False
+    titled = _titled_levels(lines, noise)
+    titles = set(titled.values())
     for i, line in enumerate(lines):
         raw = line.text.replace("\f", "")
         if i in noise:
             current = None
+            continue
+        if i in titles:
+            continue  # the label of the level word above it (``_titled_levels``)
+        if i in titled:
+            j = titled[i]
+            marker = read_marker(f"{_marked(line)} : {_marked(lines[j])}")
+            heading = _heading(line, line.text.strip()) or _heading(lines[j], lines[j].text)
+            current = Unit("item", j + 1, marker, clean(marker.label), heading, None, 0, None)
+            current.lines = [i + 1, j + 1]
+            units.append(current)
+            gap = False
             continue
         if not raw.strip():
             gap = True
@@ -154,9 +205,7 @@ def build_units(
                 current.lines.append(i + 1)
                 gap = False
                 continue
-        marked = re.sub(r"\s+", " ", _MARKUP.sub(" ", text.replace("**", ""))).strip()
-        if line.heading is not None and marked.startswith("#"):
-            marked = marked.lstrip("#").strip()  # a Markdown heading's own marks
+        marked = _marked(line)
         marker = read_marker(marked, roman_letters, heading is not None, roman_lower)
         prop = _property_block(clean(text))
         indent = len(raw) - len(raw.lstrip(" \t"))

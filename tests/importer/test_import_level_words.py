@@ -158,3 +158,59 @@ def test_bold_paragraphs_of_an_odt_file_are_headings(tmp_path: Path, run_import)
 
 def _descriptions(element: dict) -> list[tuple[int, str]]:
     return [(d["ligne"], d["texte"]) for d in element.get("description", [])]
+
+
+LIGNES_EXPECTED = """
+EMPLOI ET INSERTION
+  Lever les freins à l'emploi
+    Créer une permanence emploi
+CADRE DE VIE
+  Rénover l'habitat
+    Poursuivre le renouvellement urbain
+"""
+
+
+def test_a_level_word_and_its_code_alone_over_its_title(tmp_path: Path, run_import) -> None:
+    """« AXE 1 » on a line of its own and « EMPLOI ET INSERTION » under it: one axis,
+    code 1. As text both lines were one paragraph (the axes were lost); in Word, as two
+    headings, « AXE 1 » was an axis and its title another, empty."""
+    import docx
+
+    text = tmp_path / "lignes.txt"
+    text.write_text(
+        "Contrat de ville de Lignes 2024-2030\n\n"
+        "AXE 1\nEMPLOI ET INSERTION\n\n"
+        "Objectif 1.1 : Lever les freins à l'emploi\n- Créer une permanence emploi\n\n"
+        "AXE 2\nCADRE DE VIE\n\n"
+        "Objectif 2.1 : Rénover l'habitat\n- Poursuivre le renouvellement urbain\n",
+        encoding="utf-8",
+    )
+    d = docx.Document()
+    d.add_paragraph("Contrat de ville de Lignes 2024-2030", style="Title")
+    for code, title, objectif, action in (
+        (
+            "1",
+            "EMPLOI ET INSERTION",
+            "1.1 : Lever les freins à l'emploi",
+            "Créer une permanence emploi",
+        ),
+        ("2", "CADRE DE VIE", "2.1 : Rénover l'habitat", "Poursuivre le renouvellement urbain"),
+    ):
+        d.add_heading(f"AXE {code}", 1)
+        d.add_heading(title, 1)
+        d.add_paragraph("Cet axe répond aux attentes exprimées lors de la concertation.")
+        d.add_heading(f"Objectif {objectif}", 2)
+        d.add_paragraph(action, style="List Bullet")
+    word = tmp_path / "lignes.docx"
+    d.save(str(word))
+    for doc in (text, word):
+        result = run_import(doc)
+        assert result.code == 0, result.stderr
+        elements = result.draft["elements"]
+        score = compare(tree(LIGNES_EXPECTED), pairs_of(elements))
+        assert (score.recall, score.precision) == (1.0, 1.0), [
+            (e["label"], e.get("parent")) for e in elements
+        ]
+        axe = elements[0]
+        assert (axe["classe"], axe.get("niveau"), axe.get("code")) == ("Axe", "Axe", "1")
+        assert check_provenance(load_contrat(result.draft_path), result.sources) == []
