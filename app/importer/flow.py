@@ -177,8 +177,11 @@ def _names_level(unit: Unit) -> bool:
 
 
 def _names_columns(unit: Unit) -> bool:
-    """A table row whose cells name levels (« Axes | Objectifs »): the strategy again."""
-    return any(caption_levels(" ".join(c.split())) for c in unit.cells or [] if c.strip())
+    """A table row whose cells name levels (« Axes | Objectifs »): the strategy again.
+    Actions alone do not (« Actions à mener | Pilotes » in the governance annex): an
+    action hangs under an objective the table does not name."""
+    named = [caption_levels(" ".join(c.split())) for c in unit.cells or [] if c.strip()]
+    return any(c != MODALITE for levels in named if levels for c, _ in levels)
 
 
 def _is_title(b: TreeBuilder, unit: Unit) -> bool:

@@ -101,6 +101,18 @@ _FILLER = {
     "detaille",
     "detaillee",
 }
+# Words that qualify the level before them in a caption or a table header (« Actions
+# envisagées », « Axes prioritaires », « Actions à mener », « Objectifs poursuivis »), and
+# words that may open one (« Exemples d'actions », « Principales orientations »), as
+# ``fold`` writes them.
+_QUALIFIERS = set(
+    "prioritaire envisage envisagee propose proposee phare vise visee poursuivi poursuivie "
+    "identifie identifiee retenu retenue cle majeur majeure concret concrete prevu prevue "
+    "a mener conduire engager developper venir mis mise en oeuvre cour "
+    "associe associee correspondant correspondante decline declinee".split()
+)
+_OPENERS = set("exemple quelque liste proposition principal principale nouveau nouvelle".split())
+_ELIDED = re.compile(r"(?i)[dl]['’](?P<word>\w.*)")  # « d'actions », « l'action »
 _YEARS = re.compile(r"^\d+(?:-\d{4})?$")  # counts, years, periods (« 2024-2030 »)
 _CODE = re.compile(r"^\d{1,2}$")  # « Axe 1 », « Objectif 2 »: a code, after a level word
 ATTENDUS = ("resultats attendus", "resultat attendu", "attendus", "effets attendus")
@@ -174,7 +186,23 @@ def caption_levels(text: str) -> list[tuple[str, str]] | None:
         if after_level and _CODE.match(raw[i]):
             return None  # « Axe 1 : Thème 1 »: a level word and its code name an element
         after_level = False
-        if fold(raw[i]) in _FILLER or raw[i].lower() in _FILLER or _YEARS.match(raw[i]):
+        if (elided := _ELIDED.match(raw[i])) and (found := _match(fold(elided["word"]))):
+            # « Exemples d'actions »: the level word after an elided « de »
+            n = len(found[0].split())
+            words = [elided["word"], *raw[i + 1 : i + n]]
+            levels.append((found[1], " ".join(words).replace("' ", "'")))
+            i, after_level = i + n, True
+            continue
+        folded = fold(raw[i].replace("œ", "oe"))
+        if (
+            folded in _FILLER
+            or folded in _OPENERS
+            or (levels and folded in _QUALIFIERS)
+            or raw[i].lower() in _FILLER
+        ):
+            i += 1
+            continue
+        if _YEARS.match(raw[i]):
             i += 1
             continue
         return None

@@ -214,3 +214,90 @@ def test_a_level_word_and_its_code_alone_over_its_title(tmp_path: Path, run_impo
         axe = elements[0]
         assert (axe["classe"], axe.get("niveau"), axe.get("code")) == ("Axe", "Axe", "1")
         assert check_provenance(load_contrat(result.draft_path), result.sources) == []
+
+
+QUALIFIED_EXPECTED = """
+Favoriser la réussite éducative
+  Accompagner la scolarité
+    Déployer la cité éducative
+  Prévenir le décrochage
+    Créer un dispositif de raccrochage
+Améliorer l'accès aux soins
+  Développer l'offre de soins
+    Ouvrir un centre de santé
+"""
+
+
+def test_table_headers_that_qualify_their_levels(tmp_path: Path, run_import) -> None:
+    """« Exemples d'actions » named no level: the header was read as a row, every row
+    drafted by position. « Actions à mener | Pilotes » in the governance annex names no
+    objective: its rows stay in the rendering."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Contrat de ville de Qualifiés 2024-2030", style="Title")
+    rows = [
+        ("Orientations prioritaires", "Objectifs poursuivis", "Exemples d'actions", "Pilotes"),
+        (
+            "Favoriser la réussite éducative",
+            "Accompagner la scolarité",
+            "Déployer la cité éducative",
+            "Ville",
+        ),
+        ("", "Prévenir le décrochage", "Créer un dispositif de raccrochage", "Éducation nationale"),
+        (
+            "Améliorer l'accès aux soins",
+            "Développer l'offre de soins",
+            "Ouvrir un centre de santé",
+            "ARS",
+        ),
+    ]
+    table = d.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(1, 0).merge(table.cell(2, 0))
+    d.add_heading("Annexe 2 – Gouvernance", 1)
+    annex = d.add_table(rows=2, cols=2)
+    for c, text in enumerate(("Actions à mener", "Pilotes")):
+        annex.cell(0, c).text = text
+    for c, text in enumerate(("Réunir le comité de pilotage", "Préfecture")):
+        annex.cell(1, c).text = text
+    path = tmp_path / "qualifies.docx"
+    d.save(str(path))
+    result = run_import(path)
+    assert result.code == 0, result.stderr
+    elements = result.draft["elements"]
+    score = compare(tree(QUALIFIED_EXPECTED), pairs_of(elements))
+    assert (score.recall, score.precision) == (1.0, 1.0), [
+        (e["label"], e.get("parent")) for e in elements
+    ]
+    assert [(e["classe"], e.get("niveau"), "a_verifier" in e) for e in elements[:3]] == [
+        ("ObjectifStrategique", "Orientation", False),
+        ("ObjectifOperationnel", "Objectif", False),
+        ("ModaliteAction", "Action", False),
+    ]
+
+
+def test_captions_that_qualify_their_levels(tmp_path: Path, run_import) -> None:
+    """« Actions envisagées : » over a list says its items are actions, as « Actions : »
+    does; it was a description and the items were drafted as objectives."""
+    doc = tmp_path / "captions.txt"
+    doc.write_text(
+        "Contrat de ville de Qualifiés 2024-2030\n\n"
+        "Objectif stratégique 1 : Favoriser la réussite éducative\n\n"
+        "Objectif opérationnel 1.1 : Accompagner la scolarité\n\n"
+        "Actions envisagées :\n"
+        "- Déployer la cité éducative\n"
+        "- Renforcer l'accompagnement à la scolarité\n",
+        encoding="utf-8",
+    )
+    result = run_import(doc)
+    assert result.code == 0, result.stderr
+    classes = {e["label"]: e["classe"] for e in result.draft["elements"]}
+    assert classes == {
+        "Favoriser la réussite éducative": "ObjectifStrategique",
+        "Accompagner la scolarité": "ObjectifOperationnel",
+        "Déployer la cité éducative": "ModaliteAction",
+        "Renforcer l'accompagnement à la scolarité": "ModaliteAction",
+    }
