@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from app.importer.code_columns import code_rows, read_coded_rows
 from app.importer.drafted import Drafted, is_narrative
 from app.importer.fiches import read_sheets, sheet_rows
 from app.importer.sections import heading_level
@@ -43,6 +44,11 @@ def feed(b: TreeBuilder, units: list[Unit]) -> None:
             continue
         if b.outside and _ends_context(b, unit):
             b.outside = False
+        if unit.kind == "row" and (n := code_rows(units, k, nested=b.outside)):
+            b.outside = False  # « N° | Intitulé »: a plan of actions, coded
+            read_coded_rows(b, unit, units[k + 1 : k + 1 + n])
+            done = k + 1 + n
+            continue
         if unit.kind == "row" and k >= no_sheet:
             n, looked = sheet_rows(units, k)
             no_sheet = k + looked

@@ -188,19 +188,20 @@ class TreeBuilder(Sections):
         target = last.description if last else self.contract_description
         target.append((line, text))
 
-    def item(self, unit: Unit, sig: tuple[object, ...]) -> None:
+    def item(self, unit: Unit, sig: tuple[object, ...]) -> Drafted:
         m = unit.marker
         e = Drafted("", unit.label, unit.line, code=m.code, niveau=m.niveau)
         level = heading_level(unit.heading)
         if level is not None:
             self._close_sections(level)
-        self.place(sig, e, m.classe)
+        placed = self.place(sig, e, m.classe)
         if level is not None:
             self.section = level
         named = caption_levels(e.label) if m.kind != "word" else None
         if named and len(named) == 1 and named[0][0] == CONSTAT:
             # « 6 – Les grands enjeux 2024-2030 »: a heading that says it lists findings
             self.pending = (named[0][0], singular(named[0][1]))
+        return placed
 
     def table_cell_block(self, unit: Unit) -> None:
         """Unnumbered text inside a table laid out as text: the first column's level."""
