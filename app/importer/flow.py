@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from app.importer.chapters import context_chapter
 from app.importer.code_columns import code_rows, read_coded_rows
 from app.importer.drafted import Drafted, is_narrative
 from app.importer.fiches import read_sheets, sheet_rows
@@ -12,7 +13,7 @@ from app.importer.sections import heading_level
 from app.importer.tables import names_columns, read_row
 from app.importer.tree import TreeBuilder
 from app.importer.units import Unit
-from app.importer.vocabulary import MODALITE, caption_levels, context_chapter
+from app.importer.vocabulary import MODALITE, caption_levels
 
 
 def feed(b: TreeBuilder, units: list[Unit]) -> None:

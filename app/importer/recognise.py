@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from app.importer.chapters import context_chapter
 from app.importer.drafted import Drafted
 from app.importer.flow import feed
 from app.importer.lines import Line
 from app.importer.noise import noise_lines
 from app.importer.tree import TreeBuilder
 from app.importer.units import build_units
-from app.importer.vocabulary import context_chapter
 
 _ROMAN_TWO = re.compile(r"^\s*(II|III|IV|VI)\s*[.)\-–:/]", re.M)
 _ROMAN_LOWER = re.compile(r"^\s*(ii|iii|iv|vi)\s*[.)/]\s", re.M)  # « i. » is a numeral then
