@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass
 
 from app.importer.lines import BULLET_GLYPHS
-from app.importer.vocabulary import caption_levels, fold, leading_level, singular
+from app.importer.vocabulary import (
+    ABBREVIATIONS,
+    caption_levels,
+    fold,
+    leading_level,
+    singular,
+)
 
 _SEP = r"(?P<sep>°\s*[).]|[.)°:/]|[-–—])"  # « 1°) », « 1/ », « I/ » too
 _DOTTED = re.compile(r"(?P<code>\d{1,2}(?:\.{1,2}\d{1,2})+)\.?\s*(?:(?P<sep>[-–—:)])\s*|\s+)(?=\S)")
@@ -25,8 +31,9 @@ _BULLET = re.compile(rf"(?P<glyphs>(?:[{BULLET_GLYPHS}\-–—]\s*|\*\s+)+)(?=\S
 _O_BULLET = re.compile(r"o\s+(?=[A-Za-zÀ-ÿ«(])")
 # « Enjeu 2 : », « Axe B - », « ENJEU N°1 : », « Orientation n° 3 – »
 _CODE_AFTER_WORD = re.compile(
-    r"\s*(?:[Nn](?:[°º]|o\.?)\s*(?=\d))?(?P<code>#?\d{1,2}(?:\.{1,2}\d{1,2})*|[IVXL]{1,5}|[A-Z])\b\.?\s*(?P<sep>[.):–—-])?\s*"
+    r"\s*(?:[Nn](?:[°º]|o\.?)\s*(?=\d))?(?P<code>#?\d{1,2}(?:(?:\.{1,2}|-)\d{1,2})*(?:\.[a-z])?|[IVXL]{1,5}|[A-Z])\b\.?\s*(?P<sep>[.):–—-])?\s*"
 )
+_GLUED = re.compile(r"^(O[SOG]|OSt|OOp)(?=\d)")
 _WORD_SEP = re.compile(r"\s*(?P<sep>[:–—-])\s*(?=\S)")
 # « Défi 1 : … », « LEVIER 2 – … »: a heading that opens on a word this vocabulary does
 # not know, a code and a separator prints a level word all the same. Its class is the
@@ -99,6 +106,7 @@ def _code(text: str, roman_letters: bool, roman_lower: bool = False) -> Marker |
 
 
 def _worded(text: str, short_heading: bool) -> Marker | None:
+    text = _GLUED.sub(r"\1 ", text)  # « OS1 : … »: the abbreviation, then its code
     found = leading_level(text)
     if found is None:
         return None
@@ -112,14 +120,21 @@ def _worded(text: str, short_heading: bool) -> Marker | None:
     ):
         label = (" " + rest)[c.end() :]
         if label.strip() or c["sep"]:
-            niveau = singular(words) if words.isupper() else words
+            niveau = _printed_word(words)
             return Marker("word", label, c["code"], ("w", classe, words.lower()), classe, niveau)
     if c := _WORD_SEP.match(rest):
-        niveau = singular(words) if words.isupper() else words
+        niveau = _printed_word(words)
         return Marker("word", rest[c.end() :], None, ("w", classe, words.lower()), classe, niveau)
     if short_heading:
         return Marker("word", text, None, ("w", classe, words.lower()), classe, singular(words))
     return None
+
+
+def _printed_word(words: str) -> str:
+    """The level word(s) as ``niveau`` keeps them: « PILIERS » → « Pilier », « OS »."""
+    if words in ABBREVIATIONS:
+        return words
+    return singular(words) if words.isupper() else words
 
 
 def _unknown_word(text: str) -> Marker | None:

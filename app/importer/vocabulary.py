@@ -149,6 +149,11 @@ def _match(folded: str) -> tuple[str, str, int] | None:
     return None
 
 
+# Abbreviations contracts print for their objectives (« OS 1 : … », « OO 1.2 – … », a
+# header « OS | OO | Actions »), in capitals only: in lower case they name nothing.
+ABBREVIATIONS = {"OS": OS, "OO": OO, "OG": OS, "OSt": OS, "OST": OS, "OOp": OO, "OOP": OO}
+
+
 def leading_level(text: str) -> tuple[str, int] | None:
     """The class named by the level word(s) ``text`` starts with, and how many words they take.
 
@@ -156,8 +161,13 @@ def leading_level(text: str) -> tuple[str, int] | None:
     ('ObjectifStrategique', 1)
     >>> leading_level("Axe stratégique 2 – RENFORCER")
     ('Axe', 2)
+    >>> leading_level("OO 1.2 – Lever les freins"), leading_level("Oo la la")
+    (('ObjectifOperationnel', 1), None)
     """
-    found = _match(fold(" ".join(text.split()[:5])))  # level words come first, 4 at most
+    words = text.split()[:5]
+    if words and words[0].rstrip(".:–—-") in ABBREVIATIONS:
+        return ABBREVIATIONS[words[0].rstrip(".:–—-")], 1
+    found = _match(fold(" ".join(words)))  # level words come first, 4 at most
     if found is None:
         return None
     return found[1], len(found[0].split())
@@ -176,6 +186,10 @@ def caption_levels(text: str) -> list[tuple[str, str]] | None:
     levels: list[tuple[str, str]] = []
     i, after_level = 0, False
     while i < len(raw):
+        if raw[i] in ABBREVIATIONS:
+            levels.append((ABBREVIATIONS[raw[i]], raw[i]))
+            i, after_level = i + 1, True
+            continue
         rest = fold(" ".join(raw[i:]))
         found = _match(rest)
         if found:

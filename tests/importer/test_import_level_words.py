@@ -301,3 +301,66 @@ def test_captions_that_qualify_their_levels(tmp_path: Path, run_import) -> None:
         "Déployer la cité éducative": "ModaliteAction",
         "Renforcer l'accompagnement à la scolarité": "ModaliteAction",
     }
+
+
+ABBREVIATED_EXPECTED = """
+Favoriser la réussite éducative
+  Accompagner la scolarité
+    Déployer la cité éducative
+  Prévenir le décrochage
+Améliorer l'accès aux soins
+  Développer l'offre de soins
+"""
+
+
+def test_abbreviated_objectives_and_hyphenated_codes(tmp_path: Path, run_import) -> None:
+    """« OS 1 », « OO1.2 », « OO 2-1 », and a header « OS | OO | Actions »: the
+    abbreviations contracts print for their objectives name their levels (they were
+    labels, their codes in them, the classes guessed)."""
+    import docx
+
+    text = tmp_path / "sigles.txt"
+    text.write_text(
+        "Contrat de ville de Sigles 2024-2030\n\n"
+        "OS 1 : Favoriser la réussite éducative\n"
+        "OO1.1 – Accompagner la scolarité\n"
+        "- Déployer la cité éducative\n"
+        "OO1.2 – Prévenir le décrochage\n\n"
+        "OS 2 : Améliorer l'accès aux soins\n"
+        "OO 2-1 : Développer l'offre de soins\n",
+        encoding="utf-8",
+    )
+    d = docx.Document()
+    d.add_paragraph("Contrat de ville de Sigles 2024-2030", style="Title")
+    rows = [
+        ("OS", "OO", "Actions"),
+        (
+            "Favoriser la réussite éducative",
+            "Accompagner la scolarité",
+            "Déployer la cité éducative",
+        ),
+        ("", "Prévenir le décrochage", ""),
+        ("Améliorer l'accès aux soins", "Développer l'offre de soins", ""),
+    ]
+    table = d.add_table(rows=len(rows), cols=3)
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            table.cell(r, c).text = cell
+    table.cell(1, 0).merge(table.cell(2, 0))
+    word = tmp_path / "sigles.docx"
+    d.save(str(word))
+    for doc in (text, word):
+        result = run_import(doc)
+        assert result.code == 0, result.stderr
+        elements = result.draft["elements"]
+        score = compare(tree(ABBREVIATED_EXPECTED), pairs_of(elements))
+        assert (score.recall, score.precision) == (1.0, 1.0), [
+            (e["label"], e.get("parent")) for e in elements
+        ]
+        classes = [(e["classe"], "a_verifier" in e) for e in elements]
+        assert classes[:2] == [("ObjectifStrategique", False), ("ObjectifOperationnel", False)]
+        if doc is word:
+            assert classes[2] == ("ModaliteAction", False)  # the « Actions » column
+        else:
+            codes = [e.get("code") for e in elements]
+            assert codes == ["1", "1.1", None, "1.2", "2", "2-1"]
