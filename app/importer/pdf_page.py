@@ -9,15 +9,15 @@ tables) from the lines of all pages.
 
 from __future__ import annotations
 
-import ctypes
 import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
 from app.importer import pdf_unruled
+from app.importer.pdf_bullets import bullet_runs
 from app.importer.pdf_columns import Block, Run, on_one_line, reading_order
+from app.importer.pdf_glyphs import char_type, fragmented, glyph_runs
 from app.importer.pdf_tables import RuledTable
 
 
@@ -41,20 +41,15 @@ def _font(
     index = textpage.get_index(left + 0.5, (top + bottom) / 2, 2, 2)
     if index is None or index < 0:
         return 0.0, False  # unknown: the line takes its neighbour's type
-    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
-    if pdfium_c.FPDFText_GetFontWeight(textpage.raw, index) >= 600:
-        return round(size, 1), True
-    # The 14 standard fonts carry no weight, and LibreOffice writes 400 for its bold
-    # fonts (« DejaVuSans-Bold »): the name tells.
-    name = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 128, ctypes.byref(flags))
-    return round(size, 1), bool(re.search(rb"bold|black|heavy", name.value, re.I))
+    return char_type(textpage, index)
 
 
 def page_runs(page: pdfium.PdfPage) -> list[Run]:
     """The page's text as PDFium places it: runs, each with the type of its first letter."""
     textpage = page.get_textpage()
+    if fragmented(textpage):
+        runs = glyph_runs(textpage)  # a page set glyph by glyph (Chromium, Skia)
+        return runs + bullet_runs(page, runs)
     runs = []
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
@@ -63,7 +58,7 @@ def page_runs(page: pdfium.PdfPage) -> list[Run]:
         text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-")
         if text.strip():
             runs.append(Run(top, bottom, left, right, text, *_font(textpage, left, bottom, top)))
-    return runs
+    return runs + bullet_runs(page, runs)
 
 
 def page_lines(height: float, runs: list[Run]) -> tuple[list[PrintedLine], list[RuledTable]]:

@@ -1,0 +1,110 @@
+"""Runs of a PDF page rebuilt from its characters, for pages PDFium segments glyph by
+glyph.
+
+Why: PDFium's text rectangles (``FPDFText_GetRect``) follow the PDF's text objects.
+LibreOffice and Word write a line or a phrase per object, so a rectangle is a run of
+words; Chromium (Skia), and some designers' exports, place every glyph on its own,
+and a rectangle is one letter. Read as runs, those letters came out spaced and
+doubled (« C o n t r a t », « Le Le » where a kerned pair overlaps and a letter's
+box, widened to catch its own text, caught its neighbour's too). On such a page the
+characters are read in PDFium's order instead, with the spaces PDFium generates
+between words and its line breaks, and grouped into runs as a text object would be:
+a line's characters one after the other, up to a gap wider than a few spaces or a
+change of type.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from app.importer.pdf_columns import Run
+
+FRAGMENTED = 0.5  # rectangles per character above which a page is set glyph by glyph
+_GAP = 0.8  # em: a wider gap between two characters of a line ends a run (a column)
+_LINE_BREAKS = {"\r", "\n"}
+
+
+def char_type(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
+    """Type size (points) and weight of the character at ``index``."""
+    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+    if pdfium_c.FPDFText_GetFontWeight(textpage.raw, index) >= 600:
+        return round(size, 1), True
+    # The 14 standard fonts carry no weight, and LibreOffice writes 400 for its bold
+    # fonts (« DejaVuSans-Bold »): the name tells.
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 128, ctypes.byref(flags))
+    return round(size, 1), bool(re.search(rb"bold|black|heavy", name.value, re.I))
+
+
+def fragmented(textpage: pdfium.PdfTextPage) -> bool:
+    """Whether PDFium's rectangles are letters rather than runs of words."""
+    chars = textpage.count_chars()
+    return chars > 0 and textpage.count_rects() > FRAGMENTED * chars
+
+
+class _Building:
+    """The run being read: its characters and box."""
+
+    def __init__(self, char: str, box: tuple[float, float, float, float], kind: tuple[float, bool]):
+        self.text = char
+        self.left, self.right, self.bottom, self.top = box
+        self.kind = kind
+
+    def takes(self, box: tuple[float, float, float, float], kind: tuple[float, bool]) -> bool:
+        size = max(kind[0], self.kind[0], 1.0)
+        left, _, bottom, top = box
+        same_line = abs(bottom - self.bottom) < 0.5 * size or (
+            min(top, self.top) - max(bottom, self.bottom)
+            > 0.5 * min(top - bottom, self.top - self.bottom)
+        )
+        return (
+            same_line
+            and abs(kind[0] - self.kind[0]) < 0.5
+            and kind[1] == self.kind[1]
+            and -0.5 * size < left - self.right < _GAP * size
+        )
+
+    def add(self, char: str, box: tuple[float, float, float, float]) -> None:
+        self.text += char
+        self.right = max(self.right, box[1])
+        self.bottom, self.top = min(self.bottom, box[2]), max(self.top, box[3])
+
+    def run(self) -> Run:
+        return Run(self.top, self.bottom, self.left, self.right, self.text, *self.kind)
+
+
+def glyph_runs(textpage: pdfium.PdfTextPage) -> list[Run]:
+    """The page's runs, from its characters in PDFium's order."""
+    runs: list[Run] = []
+    current: _Building | None = None
+    space = False
+    box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
+    for index in range(textpage.count_chars()):
+        char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
+        if char in _LINE_BREAKS:
+            if current is not None:
+                runs.append(current.run())
+            current, space = None, False
+            continue
+        if char.isspace() or char == "\x00":
+            space = True  # a space printed, or one PDFium generates between words
+            continue
+        char = "-" if char == "\x02" else char  # PDFium's hyphen at a line's end
+        pdfium_c.FPDFText_GetCharBox(textpage.raw, index, *(ctypes.byref(b) for b in box))
+        left, right, bottom, top = (b.value for b in box)
+        kind = char_type(textpage, index)
+        if current is not None and current.takes((left, right, bottom, top), kind):
+            current.add((" " if space else "") + char, (left, right, bottom, top))
+        else:
+            if current is not None:
+                runs.append(current.run())
+            current = _Building(char, (left, right, bottom, top), kind)
+        space = False
+    if current is not None:
+        runs.append(current.run())
+    return runs
