@@ -1,16 +1,17 @@
-"""Runs of a PDF page rebuilt from its characters, for pages PDFium segments glyph by
-glyph.
+"""A PDF page's runs of text, built from its characters.
 
-Why: PDFium's text rectangles (``FPDFText_GetRect``) follow the PDF's text objects.
-LibreOffice and Word write a line or a phrase per object, so a rectangle is a run of
-words; Chromium (Skia), and some designers' exports, place every glyph on its own,
-and a rectangle is one letter. Read as runs, those letters came out spaced and
-doubled (« C o n t r a t », « Le Le » where a kerned pair overlaps and a letter's
-box, widened to catch its own text, caught its neighbour's too). On such a page the
-characters are read in PDFium's order instead, with the spaces PDFium generates
-between words and its line breaks, and grouped into runs as a text object would be:
-a line's characters one after the other, up to a gap wider than a few spaces or a
-change of type.
+Why not PDFium's text rectangles (``FPDFText_GetRect``) and the text inside each: they
+follow the PDF's text objects. LibreOffice and Word write a line or a phrase per
+object, so a rectangle is a run of words; Chromium (a contract written as a web page
+and printed), Skia and some designers' exports place every glyph, or every kerned
+pair, on its own, and a rectangle is a letter. Read that way, text came out spaced
+and doubled (« C o n t r a t », « Le Le » where a kerned pair overlaps and a
+letter's box, widened to catch its own text, caught its neighbour's too). The
+characters are read in PDFium's order instead, with the spaces it generates between
+words and its line breaks, and grouped into runs as a text object would be: a line's
+characters one after the other, up to a gap wider than a few spaces or a change of
+type. On the importer's PDFs from LibreOffice and reportlab the runs, the renderings
+and the drafts are the same as from the rectangles.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ import pypdfium2.raw as pdfium_c
 
 from app.importer.pdf_columns import Run
 
-FRAGMENTED = 0.5  # rectangles per character above which a page is set glyph by glyph
 _GAP = 0.8  # em: a wider gap between two characters of a line ends a run (a column)
 _LINE_BREAKS = {"\r", "\n"}
+# The hyphen PDFium reads at a line's end (« bien- » / « être »): U+0002 one character at
+# a time, U+FFFE in a range of text.
+_LINE_END_HYPHENS = {"\x02", "\ufffe"}
 
 
 def char_type(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
@@ -39,12 +42,6 @@ def char_type(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
     flags = ctypes.c_int()
     pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 128, ctypes.byref(flags))
     return round(size, 1), bool(re.search(rb"bold|black|heavy", name.value, re.I))
-
-
-def fragmented(textpage: pdfium.PdfTextPage) -> bool:
-    """Whether PDFium's rectangles are letters rather than runs of words."""
-    chars = textpage.count_chars()
-    return chars > 0 and textpage.count_rects() > FRAGMENTED * chars
 
 
 class _Building:
@@ -66,7 +63,8 @@ class _Building:
             same_line
             and abs(kind[0] - self.kind[0]) < 0.5
             and kind[1] == self.kind[1]
-            and -0.5 * size < left - self.right < _GAP * size
+            and left - self.right < _GAP * size
+            and left > self.left - 0.5 * size  # a ligature's second letter shares its box
         )
 
     def add(self, char: str, box: tuple[float, float, float, float]) -> None:
@@ -83,9 +81,14 @@ def glyph_runs(textpage: pdfium.PdfTextPage) -> list[Run]:
     runs: list[Run] = []
     current: _Building | None = None
     space = False
+    count = textpage.count_chars()
+    text = textpage.get_text_range()
+    if len(text) != count:  # a character outside the BMP: read them one by one
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
     box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
-    for index in range(textpage.count_chars()):
-        char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
+    refs = [ctypes.byref(b) for b in box]
+    types: dict[int | None, tuple[float, bool]] = {}  # by text object: one type each
+    for index, char in enumerate(text):
         if char in _LINE_BREAKS:
             if current is not None:
                 runs.append(current.run())
@@ -94,10 +97,13 @@ def glyph_runs(textpage: pdfium.PdfTextPage) -> list[Run]:
         if char.isspace() or char == "\x00":
             space = True  # a space printed, or one PDFium generates between words
             continue
-        char = "-" if char == "\x02" else char  # PDFium's hyphen at a line's end
-        pdfium_c.FPDFText_GetCharBox(textpage.raw, index, *(ctypes.byref(b) for b in box))
+        char = "-" if char in _LINE_END_HYPHENS else char
+        pdfium_c.FPDFText_GetCharBox(textpage.raw, index, *refs)
         left, right, bottom, top = (b.value for b in box)
-        kind = char_type(textpage, index)
+        obj = ctypes.cast(pdfium_c.FPDFText_GetTextObject(textpage.raw, index), ctypes.c_void_p)
+        kind = types.get(obj.value)
+        if kind is None or obj.value is None:
+            kind = types[obj.value] = char_type(textpage, index)
         if current is not None and current.takes((left, right, bottom, top), kind):
             current.add((" " if space else "") + char, (left, right, bottom, top))
         else:

@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 from app.importer import pdf_unruled
 from app.importer.pdf_bullets import bullet_runs
 from app.importer.pdf_columns import Block, Run, on_one_line, reading_order
-from app.importer.pdf_glyphs import char_type, fragmented, glyph_runs
+from app.importer.pdf_glyphs import glyph_runs
 from app.importer.pdf_tables import RuledTable
 
 
@@ -34,30 +34,10 @@ class PrintedLine:
     right: float = 0.0  # where it ends
 
 
-def _font(
-    textpage: pdfium.PdfTextPage, left: float, bottom: float, top: float
-) -> tuple[float, bool]:
-    """Font size and weight of the character at the start of a text segment."""
-    index = textpage.get_index(left + 0.5, (top + bottom) / 2, 2, 2)
-    if index is None or index < 0:
-        return 0.0, False  # unknown: the line takes its neighbour's type
-    return char_type(textpage, index)
-
-
 def page_runs(page: pdfium.PdfPage) -> list[Run]:
-    """The page's text as PDFium places it: runs, each with the type of its first letter."""
-    textpage = page.get_textpage()
-    if fragmented(textpage):
-        runs = glyph_runs(textpage)  # a page set glyph by glyph (Chromium, Skia)
-        return runs + bullet_runs(page, runs)
-    runs = []
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left - 0.5, bottom - 0.5, right + 0.5, top + 0.5)
-        # PDFium gives a hyphen that ends a line (« bien- » / « être ») as U+0002
-        text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-")
-        if text.strip():
-            runs.append(Run(top, bottom, left, right, text, *_font(textpage, left, bottom, top)))
+    """The page's text as PDFium reads it: runs, each with the type of its first letter,
+    and the bullets the page draws as shapes."""
+    runs = glyph_runs(page.get_textpage())
     return runs + bullet_runs(page, runs)
 
 

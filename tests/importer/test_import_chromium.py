@@ -48,3 +48,49 @@ def test_a_pdf_set_glyph_by_glyph(tmp_path: Path, run_import) -> None:
     ]
     assert [e.get("code") for e in elements[:2]] == ["1", "1.1"]
     assert check_provenance(load_contrat(result.draft_path), result.sources) == []
+
+
+LISTEVILLE = """
+Cohésion sociale
+  Favoriser la réussite éducative
+    Développer l'accompagnement à la scolarité
+    Ouvrir une cité éducative
+  Améliorer l'accès aux soins
+    Créer un centre de santé
+Emploi et développement économique
+  Rapprocher les habitants de l'emploi
+    Lever les freins à l'emploi
+      Créer une plateforme mobilité
+      Développer les modes de garde
+    Développer les clauses d'insertion
+      Former les acheteurs publics
+  Soutenir la création d'activité
+    Accompagner les porteurs de projet
+      Ouvrir une couveuse d'entreprises
+Cadre de vie et renouvellement urbain
+  Améliorer l'habitat
+    Poursuivre le NPNRU
+      Démolir la barre Rimbaud
+      Réhabiliter 300 logements
+  Tranquillité publique
+    Renforcer la médiation de nuit
+"""
+
+
+def test_a_pdf_of_runs_of_words_and_kerned_glyphs(tmp_path: Path, run_import) -> None:
+    """Body text in runs of words, but headings and kerned pairs placed glyph by glyph
+    on the same page: the pairs were read twice (« Fa Favoriser la ré réussite »,
+    « Cré réer un centre re de santé »), and a heading a letter at a time."""
+    doc = tmp_path / "listeville.pdf"
+    shutil.copy(FIXTURE.with_name("listeville.pdf"), doc)
+    result = run_import(doc)
+    assert result.code == 0, result.stderr
+    rendering = next(result.sources.glob("*.txt")).read_text(encoding="utf-8")
+    assert "Contrat de ville de Listeville 2024-2030" in rendering
+    assert "1. Favoriser la réussite éducative" in rendering
+    elements = result.draft["elements"]
+    score = compare(tree(LISTEVILLE), pairs_of(elements))
+    assert (score.recall, score.precision) == (1.0, 1.0), [
+        (e["label"], e.get("parent")) for e in elements
+    ]
+    assert check_provenance(load_contrat(result.draft_path), result.sources) == []
