@@ -36,6 +36,7 @@ from app.importer.pdf_tables import (
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*(?:(?:/|sur)\s*\d{1,4})?\s*$", re.I
 )
+_PAGE_AT_ENDS = re.compile(r"^\d+(?:\s*(?:/|sur)\s*\d+)?\b|\b\d+(?:\s*(?:/|sur)\s*\d+)?$")
 _OCR = "une reconnaissance de caractères (OCR) est nécessaire"
 EDGE = 0.09  # share of the page height where running headers and footers live
 
@@ -233,9 +234,14 @@ def _with_tables(
 
 
 def _key(text: str) -> str:
-    """A running line's identity: its text with the page number (at either end) masked.
-    Numbers inside stay: « Axe 2 – … » at the top of its page is no running header."""
-    return re.sub(r"^\d+\b|\b\d+$", "#", text.strip().casefold())
+    """A running line's identity: its text with the page number (at either end, alone or
+    counted: « 3/31 », « 3 sur 31 ») masked. Numbers inside stay: « Axe 2 – … » at the
+    top of its page is no running header.
+
+    >>> _key("file:///contrat.html 3/31") == _key("file:///contrat.html 12/31")
+    True
+    """
+    return _PAGE_AT_ENDS.sub("#", text.strip().casefold())
 
 
 def _running(pages: list[tuple[float, list[PrintedLine]]]) -> set[str]:

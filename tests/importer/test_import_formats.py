@@ -168,3 +168,41 @@ def test_text_outline_by_indentation_only(tmp_path: Path, run_import) -> None:
     _check(result, INDENTED_EXPECTED)
     flagged = [e["label"] for e in result.draft["elements"] if e.get("a_verifier")]
     assert "Emploi" not in flagged and "Ouvrir une couveuse" in flagged  # no level word printed
+
+
+def test_pdf_running_footer_counting_its_pages(tmp_path: Path, run_import) -> None:
+    """A footer printing the page's number among the pages (« … 2/3 », as a browser
+    prints a web page) is the same footer on every page: it was kept, glued to the
+    last label of each page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "compteur.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    pages = [
+        ("Axe 1 : Emploi", "Objectif 1.1 : Lever les freins à l'emploi"),
+        ("Axe 2 : Santé", "Objectif 2.1 : Améliorer l'accès aux soins"),
+        ("Axe 3 : Cadre de vie", "Objectif 3.1 : Rénover l'habitat"),
+    ]
+    for number, (axe, objectif) in enumerate(pages, start=1):
+        c.setFont("Helvetica-Bold", 16)
+        c.drawString(72, 760, axe)
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 730, objectif)
+        c.setFont("Helvetica", 8)
+        c.drawString(72, 30, f"file:///srv/contrats/compteur.html {number}/{len(pages)}")
+        c.showPage()
+    c.save()
+    result = run_import(path)
+    assert result.code == 0, result.stderr
+    rendering = (result.sources / "compteur.txt").read_text(encoding="utf-8")
+    assert "compteur.html" not in rendering
+    labels = [e["label"] for e in result.draft["elements"]]
+    assert labels == [
+        "Emploi",
+        "Lever les freins à l'emploi",
+        "Santé",
+        "Améliorer l'accès aux soins",
+        "Cadre de vie",
+        "Rénover l'habitat",
+    ]
