@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tree_compare import compare, pairs_of, tree
 
 from app.cli import main
+from app.curation.loader import load_contrat
+from app.curation.provenance import check_provenance
 
 
 @dataclass
@@ -19,6 +22,20 @@ class Imported:
     sources: Path
     stdout: str
     stderr: str
+
+    def exact_tree(self, expected: str) -> list[dict]:
+        """The draft's elements, once checked to be the ``expected`` tree (written as
+        ``tree_compare.tree`` reads it), every label found at its line."""
+        assert self.code == 0, self.stderr
+        assert self.draft is not None
+        elements: list[dict] = self.draft["elements"]
+        score = compare(tree(expected), pairs_of(elements))
+        assert (score.recall, score.precision) == (1.0, 1.0), (
+            score,
+            [(e["label"], e.get("parent")) for e in elements],
+        )
+        assert check_provenance(load_contrat(self.draft_path), self.sources) == []
+        return elements
 
 
 @pytest.fixture
