@@ -88,7 +88,14 @@ def extract(path: Path) -> Rendering:
         from app.importer.extract_odt import read_odt as reader
     else:
         from app.importer.extract_text import read_text as reader
-    rendering = reader(path)
+    try:
+        rendering = reader(path)
+    except RecursionError as exc:  # tables in cells, lists in lists, hundreds deep
+        raise ImportFailure(
+            path,
+            "structure imbriquée sur des centaines de niveaux (tableaux dans des "
+            "cellules, listes dans des listes) : document illisible tel quel",
+        ) from exc
     if rendering.is_empty():
         raise ImportFailure(path, "document vide : aucun texte")
     rendering.format = fmt

@@ -64,7 +64,32 @@ def _damaged_page(path: Path) -> None:
     path.write_bytes(data[:second] + b"/Type /Pagx" + data[second + 11 :])
 
 
+def _deep_lists(path: Path) -> None:
+    """Lists in lists, 3,000 deep (an ODT written by a script, or an attack): the
+    import failed with « erreur inattendue : RecursionError »."""
+    import zipfile
+
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    plain = path.with_suffix(".plain.odt")
+    d = OpenDocumentText()
+    d.text.addElement(P(text="MARQUE"))
+    d.save(str(plain))
+    depth = 3000
+    deep = "<text:list><text:list-item><text:p>Axe</text:p>" * depth
+    deep += "</text:list-item></text:list>" * depth
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "content.xml":
+                data = data.replace(b"<text:p>MARQUE</text:p>", deep.encode())
+            dst.writestr(item, data)
+    plain.unlink()
+
+
 CASES = {
+    "imbrique.odt": (_deep_lists, "structure imbriquée sur des centaines de niveaux"),
     "page-abimee.pdf": (_damaged_page, "page 2 illisible"),
     "bombe.docx": (_zip_bomb, "archive suspecte"),
     "scan.pdf": (_scanned_pdf, "sans couche texte"),
