@@ -16,13 +16,17 @@ from app.importer.pdf_columns import Run
 
 _SIDE = (1.5, 9.0)  # points: a bullet's width and height
 _MAX_SHAPES = 400  # small shapes on a page beyond which they draw a chart or a map
+_MAX_PATHS = 20_000  # paths of any size: the same, looked at no further
 _REACH = 2.5  # type sizes: how far right of the shape its text may start
 
 
 def bullet_runs(page: pdfium.PdfPage, runs: list[Run]) -> list[Run]:
     """A run « • » for each shape that is a bullet of one of ``runs``' lines."""
     shapes = []
-    for shape in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+    paths = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2)
+    for counted, shape in enumerate(paths):
+        if counted > _MAX_PATHS:
+            return []  # a map or a chart drawn stroke by stroke: no list there
         left, bottom, right, top = shape.get_bounds()
         width, height = right - left, top - bottom
         if _SIDE[0] <= width <= _SIDE[1] and _SIDE[0] <= height <= _SIDE[1]:
