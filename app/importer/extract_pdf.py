@@ -113,7 +113,11 @@ def read_pdf(path: Path) -> Rendering:
             if ln.size == 0.0 and previous is not None:
                 ln.size, ln.bold = previous.size, previous.bold
             at_edge = ln.top > height * (1 - EDGE) or ln.top < height * EDGE + 12
-            if at_edge and (_key(ln.text) in running or _PAGE_NUMBER.match(ln.text)):
+            if _PAGE_NUMBER.match(ln.text):  # a page's number, unless in a heading's type
+                dropped = ln.size <= body * 1.15  # (« 01 » set large over a chapter)
+            else:
+                dropped = _key(ln.text) in running
+            if at_edge and dropped:
                 continue
             first, open_table = False, None
             if previous is not None and (

@@ -21,6 +21,7 @@ _UNFINISHED = re.compile(
     r"(?:\w-|\b(?:et|de|du|des|la|le|les|en|à|au|aux|pour|par|sur|avec|dans))$", re.I
 )
 _SENTENCE_END = re.compile(r"[.;!?]\s*$")
+_BIG_NUMBER = re.compile(r"^(?:0?[1-9]|[1-9]\d|[IVX]{1,4})$")  # « 01 », « 2 », « IV »
 _MARKUP = re.compile(r"</?(?:ul|li|p)\b[^>]*>")
 
 
@@ -140,27 +141,42 @@ def _marked(line: Line) -> str:
 def _titled_levels(lines: list[Line], noise: set[int]) -> dict[int, int]:
     """« AXE 1 » alone on its line and its title on the next one (« EMPLOI ET
     INSERTION »), as posters and slides print them: one element, whose level word and
-    code are the first line's and label the second's. Index of the first → the second."""
+    code are the first line's and label the second's. Index of the first → the second.
+    A number alone (« 01 », « 02 », set large over each chapter's title) counts when
+    its title is set as a heading and two such pairs at least are printed."""
     found: dict[int, int] = {}
+    numbers: dict[int, int] = {}
     for i, line in enumerate(lines):
-        if i in noise or line.cells is not None or line.list_level is not None:
+        if line.cells is not None or line.list_level is not None:
             continue
-        bare = level_and_code(_marked(line)) if len(line.text) < 40 else None
-        if bare is None or bare[1]:
+        text = _marked(line)
+        bare = level_and_code(text) if len(text) < 40 else None
+        number = bare is None and _BIG_NUMBER.match(text) is not None  # noise, as a rule
+        if (bare is None or bare[1] or i in noise) and not number:
             continue
         j = i + 1
         while j < len(lines) and j < i + 4 and not lines[j].text.strip() and j not in noise:
             j += 1
         if j >= len(lines) or j in noise or lines[j].cells is not None:
             continue
+        if number and (
+            "\f" in "".join(x.text for x in lines[i : j + 1]) or (line.page != lines[j].page)
+        ):
+            continue  # a page's number, then the next page's first line
         title = _marked(lines[j])
         if (
-            read_marker(title).kind == "plain"
-            and len(title) < 150
-            and not title.endswith((".", ":", ";"))
-            and not is_narrative(title)
+            read_marker(title).kind != "plain"
+            or len(title) >= 150
+            or title.endswith((".", ":", ";"))
+            or is_narrative(title)
         ):
+            continue
+        if not number:
             found[i] = j
+        elif _heading(lines[j], title) is not None:
+            numbers[i] = j
+    if len({_marked(lines[i]) for i in numbers}) >= 2:
+        found |= numbers
     return found
 
 
@@ -174,7 +190,7 @@ def build_units(
     titles = set(titled.values())
     for i, line in enumerate(lines):
         raw = line.text.replace("\f", "")
-        if i in noise:
+        if i in noise and i not in titled:
             current = None
             continue
         if i in titles:

@@ -331,3 +331,50 @@ def test_abbreviated_objectives_and_hyphenated_codes(tmp_path: Path, run_import)
         else:
             codes = [e.get("code") for e in elements]
             assert codes == ["1", "1.1", None, "1.2", "2", "2-1"]
+
+
+BIG_NUMBERS_EXPECTED = """
+EMPLOI ET INSERTION
+  Lever les freins à l'emploi
+    Créer une permanence emploi
+CADRE DE VIE
+  Rénover l'habitat
+    Poursuivre le renouvellement urbain
+"""
+
+
+def test_a_large_number_over_each_chapter_title(tmp_path: Path, run_import) -> None:
+    """« 01 » set large over « EMPLOI ET INSERTION », « 02 » over « CADRE DE VIE »
+    (a designer's layout): each number was a page number, left out, and its title a
+    paragraph or a child of the objective above. The pages' own numbers stay out."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "chapitres.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    chapters = [
+        (
+            "01",
+            "EMPLOI ET INSERTION",
+            "1.1 : Lever les freins à l'emploi",
+            "Créer une permanence emploi",
+        ),
+        ("02", "CADRE DE VIE", "2.1 : Rénover l'habitat", "Poursuivre le renouvellement urbain"),
+    ]
+    for page, (number, title, objectif, action) in enumerate(chapters, start=1):
+        c.setFont("Helvetica-Bold", 40)
+        c.drawString(72, 740, number)
+        c.setFont("Helvetica-Bold", 18)
+        c.drawString(72, 705, title)
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 670, f"Objectif {objectif}")
+        c.drawString(90, 650, f"• {action}")
+        c.setFont("Helvetica", 9)
+        c.drawString(297, 30, str(page))
+        c.showPage()
+    c.save()
+    result = run_import(path)
+    elements = result.exact_tree(BIG_NUMBERS_EXPECTED)
+    assert [e.get("code") for e in elements] == ["01", "1.1", None, "02", "2.1", None]
+    rendering = (result.sources / "chapitres.txt").read_text(encoding="utf-8").split("\n")
+    assert "1" not in rendering and "2" not in rendering  # the folios, small, at the foot
