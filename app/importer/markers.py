@@ -143,8 +143,8 @@ def _unknown_word(text: str) -> Marker | None:
         return None
     word, code = m["word"], m["code"]
     depth = len(code.split(".")) if code[0].isdigit() else 1
-    niveau = singular(word) if word.isupper() else word
-    return Marker("number", text[m.end() :], code, ("n", word.lower(), depth), None, niveau)
+    sig = ("n", word.lower(), depth)
+    return Marker("number", text[m.end() :], code, sig, None, _printed_word(word))
 
 
 def _bullet(rest: str, glyphs: str) -> Marker:
