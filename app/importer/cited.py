@@ -12,7 +12,6 @@ text is drafted once, at its first citation.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from app.curation.provenance import normalise
@@ -27,10 +26,9 @@ _NATURES = {
     "instruction": "instruction",
     "instructions": "instruction",
     "orientations": "orientations",
-    "decret": "decret",
-    "decrets": "decret",
-    "arrete": "arrete",
-    "arretes": "arrete",
+    # every spelling the pattern below reads, with or without its accents
+    **{f"d{e}cret{s}": "decret" for e in "ée" for s in ("", "s")},
+    **{f"arr{a}t{e}{s}": "arrete" for a in "êe" for e in "ée" for s in ("", "s")},
 }
 # The article (kept in the label, as the curated files do), the nature word, then the
 # clause up to its end: a full stop, a semicolon, a colon, or the end of the line.
@@ -73,16 +71,12 @@ def cited_texts(lines: list[Line]) -> list[Cited]:
             if not dates:
                 continue
             label = (text[m.start() : m.start("rest")] + rest).strip(" ,–-")
-            nature = _NATURES[_unaccented(m.group("nature").lower())]
+            nature = _NATURES[m.group("nature").lower()]
             key = (nature, tuple(dates))
             if key not in seen:
                 seen.add(key)
                 found.append(Cited(nature, label, i + 1, dates))
     return found
-
-
-def _unaccented(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def _with_next(text: str, after: list[Line]) -> str:
