@@ -94,7 +94,7 @@ def _walk(node, rendering: Rendering, list_depth: int, ctx: _Context) -> None:  
         tag = getattr(child, "qname", (None, None))[1]
         if tag == "h":
             text = _text(child)
-            level = int(child.getAttribute("outlinelevel") or 1)
+            level = _outline_level(child)
             number = ctx.take_mark() if list_depth >= 0 else ctx.numbering.heading(level)
             if text:
                 rendering.blank()
@@ -137,6 +137,15 @@ def _walk(node, rendering: Rendering, list_depth: int, ctx: _Context) -> None:  
                 if any(cells):
                     rendering.add("\t".join(cells), cells=cells)
             rendering.blank()
+
+
+def _outline_level(heading) -> int:  # type: ignore[no-untyped-def]
+    """A heading's outline level, 1 when it says none or none that is a level (1-10)."""
+    try:
+        level = int(heading.getAttribute("outlinelevel") or 1)
+    except ValueError:
+        return 1
+    return level if 1 <= level <= 10 else 1
 
 
 def _walk_shapes(paragraph, rendering: Rendering, ctx: _Context) -> None:  # type: ignore[no-untyped-def]

@@ -214,3 +214,21 @@ def test_headings_numbered_by_the_outline_style(tmp_path: Path, run_import) -> N
         "Favoriser l'emploi": "2",
         "Lever les freins à la mobilité": "2.1",
     }
+
+
+def test_a_heading_whose_outline_level_is_no_number(tmp_path: Path, run_import) -> None:
+    """« text:outline-level="deux" » (a file written by a script) stopped the import
+    with « erreur inattendue : ValueError »: it is a heading of level 1."""
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, List, ListItem, P
+
+    doc = OpenDocumentText()
+    doc.text.addElement(H(outlinelevel="deux", text="Axe 1 : Emploi"))
+    items = List()
+    item = ListItem()
+    item.addElement(P(text="Lever les freins à l'emploi"))
+    items.addElement(item)
+    doc.text.addElement(items)
+    path = tmp_path / "niveau.odt"
+    doc.save(str(path))
+    run_import(path).exact_tree("Emploi\n  Lever les freins à l'emploi\n")
