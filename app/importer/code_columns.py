@@ -5,10 +5,10 @@ Why apart from ``tables``: there the columns say the levels (« Objectifs |
 Actions »); here one column holds every level, and only the depth of the code in the
 column before it tells an orientation from its objectives and their actions. Each row
 is read as the line « 1.1.1 Déployer la cité éducative » would be: an element placed
-by its numbering (``TreeBuilder.item``), its class from its position unless the
-header names one level for all (then flagged all the same by the positions). The
-other columns are what they are in any table: indicators, expected results and
-descriptions fill the row's element, pilots and dates are not strategy.
+by its numbering (``TreeBuilder.item``), its class from its position, flagged (a
+header « Intitulé » says nothing of the levels the column mixes). The other columns
+are what they are in any table: indicators, expected results and descriptions fill
+the row's element, pilots and dates are not strategy.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def code_rows(units: list[Unit], k: int, nested: bool) -> int:
     ``nested``: only if a code is inside another (« 1.1 »): outside the strategy, a
     numbered list of quartiers or partners is no tree."""
     head = units[k]
-    if head.kind != "row" or len(head.cells or []) < 2 or k > 0 and units[k - 1].kind == "row":
+    if head.kind != "row" or len(head.cells or []) < 2 or (k > 0 and units[k - 1].kind == "row"):
         return 0
     first = " ".join((head.cells or [""])[0].split())
     if not _HEADER.match(first):
