@@ -66,7 +66,11 @@ def number_text(n: int, fmt: str) -> str:
 
     >>> [number_text(4, f) for f in ("decimal", "upperRoman", "lowerLetter", "decimalZero")]
     ['4', 'IV', 'd', '04']
+    >>> number_text(10**12, "upperRoman")  # a start value no list reaches: as a number
+    '1000000000000'
     """
+    if not 0 < n <= 3999 and fmt != "decimal":
+        return str(n)  # roman numerals stop at 3999; letters would repeat n / 26 times
     if fmt == "upperRoman":
         return _roman(n)
     if fmt == "lowerRoman":

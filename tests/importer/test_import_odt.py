@@ -232,3 +232,30 @@ def test_a_heading_whose_outline_level_is_no_number(tmp_path: Path, run_import) 
     path = tmp_path / "niveau.odt"
     doc.save(str(path))
     run_import(path).exact_tree("Emploi\n  Lever les freins à l'emploi\n")
+
+
+def test_a_list_numbered_from_a_start_no_list_reaches(tmp_path: Path, run_import) -> None:
+    """A list in roman numerals starting at 10¹² (a file written to harm): the numeral,
+    a thousand million « M », was written out a letter at a time for minutes; past 3,999
+    the number is printed in figures."""
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, List, ListItem, ListLevelStyleNumber, ListStyle, P
+
+    doc = OpenDocumentText()
+    style = ListStyle(name="Romains")
+    style.addElement(
+        ListLevelStyleNumber(level=1, numformat="I", numsuffix=".", startvalue=str(10**12))
+    )
+    doc.automaticstyles.addElement(style)
+    doc.text.addElement(H(outlinelevel=1, text="Axe 1 : Emploi"))
+    items = List(stylename=style)
+    item = ListItem()
+    item.addElement(P(text="Lever les freins à l'emploi"))
+    items.addElement(item)
+    doc.text.addElement(items)
+    path = tmp_path / "romains.odt"
+    doc.save(str(path))
+    result = run_import(path)
+    assert result.code == 0, result.stderr
+    rendering = (result.sources / "romains.txt").read_text(encoding="utf-8")
+    assert f"{10**12}. Lever les freins à l'emploi" in rendering
