@@ -55,6 +55,9 @@ class Rendering:
         return not any(line.text.strip() for line in self.lines)
 
 
+_MARKED = re.compile(rf"^(?:[{BULLET_GLYPHS}\-–]|o)\s")  # an item that prints its own bullet
+
+
 def cell_parts(paragraphs: Iterable[tuple[str, str | None]]) -> str:
     """A table cell's paragraphs as one text, a part a line, for Word and ODT alike.
 
@@ -74,7 +77,7 @@ def cell_parts(paragraphs: Iterable[tuple[str, str | None]]) -> str:
             if parts and piece[:1].islower() and (k > 0 or mark is None):
                 parts[-1] += " " + piece
                 continue
-            if k == 0 and mark is not None and not re.match(r"^[-–•o■➤›]\s", piece):
+            if k == 0 and mark is not None and not _MARKED.match(piece):
                 piece = f"{mark} {piece}"
             parts.append(piece)
     return "\n".join(parts)

@@ -81,5 +81,6 @@ class OdtStyles:
 
 
 def _styled(element: Any) -> bool:
-    """A ``text:span`` (or another text element) that may carry ``text:style-name``."""
+    """A ``text:span``: the element whose ``text:style-name`` sets its text's weight
+    (a link's or a note's style does not, as Writer shows them)."""
     return element.qname[1] == "span"
