@@ -37,6 +37,13 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*(?:(?:/|sur)\s*\d{1,4})?\s*$", re.I
 )
 _PAGE_AT_ENDS = re.compile(r"^\d+(?:\s*(?:/|sur)\s*\d+)?\b|\b\d+(?:\s*(?:/|sur)\s*\d+)?$")
+# A browser's print header or footer: the date and time (« 12/2/26, 3:14 AM », « 02/12/2026
+# 03:14 ») then the page's title, or the page's address then its count (« file:///… 1/3 »).
+_PRINT_STAMP = re.compile(
+    r"^\s*(?:\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s?[AP]M)?\b"
+    r"|(?:https?|file)://\S+\s+\d+\s*/\s*\d+\s*$)",
+    re.I,
+)
 _OCR = "une reconnaissance de caractères (OCR) est nécessaire"
 EDGE = 0.09  # share of the page height where running headers and footers live
 
@@ -113,8 +120,10 @@ def read_pdf(path: Path) -> Rendering:
             if ln.size == 0.0 and previous is not None:
                 ln.size, ln.bold = previous.size, previous.bold
             at_edge = ln.top > height * (1 - EDGE) or ln.top < height * EDGE + 12
-            if _PAGE_NUMBER.match(ln.text):  # a page's number, unless in a heading's type
-                dropped = ln.size <= body * 1.15  # (« 01 » set large over a chapter)
+            if _PAGE_NUMBER.match(ln.text) or _PRINT_STAMP.match(ln.text):
+                # a page's number, or what a browser stamps on each page it prints (also
+                # on a page alone), unless in a heading's type (« 01 » over a chapter)
+                dropped = ln.size <= body * 1.15
             else:
                 dropped = _key(ln.text) in running
             if at_edge and dropped:

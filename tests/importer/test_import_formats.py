@@ -206,3 +206,32 @@ def test_pdf_running_footer_counting_its_pages(tmp_path: Path, run_import) -> No
         "Cadre de vie",
         "Rénover l'habitat",
     ]
+
+
+def test_pdf_of_one_page_printed_by_a_browser(tmp_path: Path, run_import) -> None:
+    """A browser stamps the date and time with the page's title at the top of each page
+    it prints, and the address with the page count at the foot. On one page nothing
+    repeats: the stamp was the draft's title, the address glued to the last label."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "imprime.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 8)
+    c.drawString(20, 825, "02/12/2026 09:41")
+    c.drawString(250, 825, "Contrat de ville d'Imprimeville")
+    c.drawString(20, 12, "https://www.imprimeville.fr/contrat-de-ville")
+    c.drawRightString(575, 12, "1/1")
+    c.setFont("Helvetica-Bold", 18)
+    c.drawString(72, 760, "Contrat de ville d'Imprimeville 2024-2030")
+    c.setFont("Helvetica-Bold", 13)
+    c.drawString(72, 720, "Axe 1 : Emploi")
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 695, "Objectif 1.1 : Lever les freins à l'emploi")
+    c.showPage()
+    c.save()
+    result = run_import(path)
+    result.exact_tree("Emploi\n  Lever les freins à l'emploi\n")
+    assert result.draft["source"]["titre"] == "Contrat de ville d'Imprimeville 2024-2030"
+    rendering = (result.sources / "imprime.txt").read_text(encoding="utf-8")
+    assert "09:41" not in rendering and "https://" not in rendering
