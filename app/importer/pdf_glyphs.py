@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -29,6 +30,13 @@ _LINE_BREAKS = {"\r", "\n"}
 # The hyphen PDFium reads at a line's end (« bien- » / « être »): U+0002 one character at
 # a time, U+FFFE in a range of text.
 _LINE_END_HYPHENS = {"\x02", "\ufffe"}
+
+
+# FPDFText_GetTextObject as a function returning the object's address (an int, a key
+# for its type), not a pointer object to cast at each character
+_text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
+)
 
 
 def char_type(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
@@ -76,41 +84,92 @@ class _Building:
         return Run(self.top, self.bottom, self.left, self.right, self.text, *self.kind)
 
 
-def glyph_runs(textpage: pdfium.PdfTextPage) -> list[Run]:
-    """The page's runs, from its characters in PDFium's order."""
-    runs: list[Run] = []
-    current: _Building | None = None
-    space = False
+class _Glyph(NamedTuple):
+    char: str
+    box: tuple[float, float, float, float]  # left, right, bottom, top
+    kind: tuple[float, bool]
+    space: str  # before it: "" none, "printed", or "generated" by PDFium
+
+
+def _lines(textpage: pdfium.PdfTextPage) -> list[list[_Glyph]]:
+    """The page's characters in PDFium's order, line by line (its generated line breaks)."""
     count = textpage.count_chars()
     text = textpage.get_text_range()
     if len(text) != count:  # a character outside the BMP: read them one by one
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
     box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
+    left, right, bottom, top = box
     refs = [ctypes.byref(b) for b in box]
+    raw, char_box = textpage.raw, pdfium_c.FPDFText_GetCharBox
     types: dict[int | None, tuple[float, bool]] = {}  # by text object: one type each
+    lines: list[list[_Glyph]] = [[]]
+    space = ""
     for index, char in enumerate(text):
         if char in _LINE_BREAKS:
-            if current is not None:
-                runs.append(current.run())
-            current, space = None, False
+            if lines[-1]:
+                lines.append([])
+            space = ""
             continue
         if char.isspace() or char == "\x00":
-            space = True  # a space printed, or one PDFium generates between words
+            generated = pdfium_c.FPDFText_IsGenerated(raw, index) == 1
+            space = space or ("generated" if generated else "printed")
             continue
         char = "-" if char in _LINE_END_HYPHENS else char
-        pdfium_c.FPDFText_GetCharBox(textpage.raw, index, *refs)
-        left, right, bottom, top = (b.value for b in box)
-        obj = ctypes.cast(pdfium_c.FPDFText_GetTextObject(textpage.raw, index), ctypes.c_void_p)
-        kind = types.get(obj.value)
-        if kind is None or obj.value is None:
-            kind = types[obj.value] = char_type(textpage, index)
-        if current is not None and current.takes((left, right, bottom, top), kind):
-            current.add((" " if space else "") + char, (left, right, bottom, top))
-        else:
-            if current is not None:
-                runs.append(current.run())
-            current = _Building(char, (left, right, bottom, top), kind)
-        space = False
-    if current is not None:
-        runs.append(current.run())
+        char_box(raw, index, *refs)
+        obj = _text_object(raw, index)
+        kind = types.get(obj)
+        if kind is None or obj is None:
+            kind = types[obj] = char_type(textpage, index)
+        placed = (left.value, right.value, bottom.value, top.value)
+        lines[-1].append(_Glyph(char, placed, kind, space))
+        space = ""
+    return [line for line in lines if line]
+
+
+def _letter_spacing(line: list[_Glyph]) -> list[_Glyph]:
+    """The line without the spaces PDFium generates inside words set with letter spacing
+    (« P I L I E R », « Orientat ion »): a generated space whose gap is that of the
+    line's letters, not of its words, is none."""
+    generated = [k for k, g in enumerate(line) if k and g.space == "generated"]
+    if not generated:
+        return line
+    gap = [0.0] + [b.box[0] - a.box[1] for a, b in zip(line, line[1:], strict=False)]
+    size = max(1.0, sorted(g.kind[0] for g in line)[len(line) // 2])
+    letters = sorted(gap[k] for k, g in enumerate(line) if k and not g.space)
+    if len(letters) >= 3:  # letters side by side: a space is wider than their gap
+        median = letters[len(letters) // 2]
+        limit = max(1.6 * median, median + 0.12 * size)
+    elif len(generated) >= 4 and 2 * len(generated) >= len(line):  # every letter apart
+        limit = _between_clusters(sorted(gap[k] for k in generated))
+    else:
+        return line
+    return [
+        g._replace(space="") if k in generated and gap[k] < limit else g for k, g in enumerate(line)
+    ]
+
+
+def _between_clusters(gaps: list[float]) -> float:
+    """The gap between letters' gaps and words' ones (the widest jump, 1.4× at least);
+    with none, every gap is a letter's."""
+    best, limit = 1.4, float("inf")
+    for a, b in zip(gaps, gaps[1:], strict=False):
+        if a > 0 and b / a > best:
+            best, limit = b / a, (a + b) / 2
+    return limit
+
+
+def glyph_runs(textpage: pdfium.PdfTextPage) -> list[Run]:
+    """The page's runs, from its characters in PDFium's order."""
+    runs: list[Run] = []
+    for line in _lines(textpage):
+        current: _Building | None = None
+        for glyph in _letter_spacing(line):
+            if current is not None and current.takes(glyph.box, glyph.kind):
+                current.add((" " if glyph.space else "") + glyph.char, glyph.box)
+            else:
+                if current is not None:
+                    runs.append(current.run())
+                current = _Building(glyph.char, glyph.box, glyph.kind)
+        if current is not None:
+            runs.append(current.run())
     return runs

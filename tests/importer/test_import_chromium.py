@@ -79,3 +79,29 @@ def test_a_pdf_of_runs_of_words_and_kerned_glyphs(tmp_path: Path, run_import) ->
     assert "Contrat de ville de Listeville 2024-2030" in rendering
     assert "1. Favoriser la réussite éducative" in rendering
     result.exact_tree(LISTEVILLE)
+
+
+ESPACEVILLE = """
+COHÉSION SOCIALE
+  Favoriser la réussite éducative
+    Développer l'accompagnement à la scolarité
+  Tranquillité publique
+    Renforcer la médiation de nuit
+CADRE DE VIE ET RENOUVELLEMENT URBAIN
+  Améliorer l'habitat
+    Poursuivre le renouvellement urbain
+"""
+
+
+def test_headings_set_with_letter_spacing(tmp_path: Path, run_import) -> None:
+    """PDFium generates a space between letters set apart (« P I L I E R 1 : C O H É S I O
+    N »), or where a gap between two is a little wider (« Orientat ion 1.1 : Favoriser
+    la réussi te »): the level words were lost, the labels cut."""
+    doc = tmp_path / "espacement.pdf"
+    shutil.copy(FIXTURE.with_name("espacement.pdf"), doc)
+    result = run_import(doc)
+    elements = result.exact_tree(ESPACEVILLE)
+    assert [(e.get("niveau"), e.get("code")) for e in elements[:2]] == [
+        ("Pilier", "1"),
+        ("Orientation", "1.1"),
+    ]
