@@ -10,8 +10,9 @@ letter's box, widened to catch its own text, caught its neighbour's too). The
 characters are read in PDFium's order instead, with the spaces it generates between
 words and its line breaks, and grouped into runs as a text object would be: a line's
 characters one after the other, up to a gap wider than a few spaces or a change of
-type. On the importer's PDFs from LibreOffice and reportlab the runs, the renderings
-and the drafts are the same as from the rectangles.
+type. A space PDFium generates inside a word set with letter spacing is dropped
+(``_letter_spacing``). On the importer's PDFs from LibreOffice and reportlab the runs,
+the renderings and the drafts are the same as from the rectangles.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ _text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
 )
 
 
-def char_type(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
+def _char_type(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
     """Type size (points) and weight of the character at ``index``."""
     size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
     if pdfium_c.FPDFText_GetFontWeight(textpage.raw, index) >= 600:
@@ -119,7 +120,7 @@ def _lines(textpage: pdfium.PdfTextPage) -> list[list[_Glyph]]:
         obj = _text_object(raw, index)
         kind = types.get(obj)
         if kind is None or obj is None:
-            kind = types[obj] = char_type(textpage, index)
+            kind = types[obj] = _char_type(textpage, index)
         placed = (left.value, right.value, bottom.value, top.value)
         lines[-1].append(_Glyph(char, placed, kind, space))
         space = ""
