@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.config import PROJECT_ROOT, get_settings
+from app.config import PROJECT_ROOT, Settings, get_settings
 from app.termination import sigterm_cleans_up
 
 
@@ -27,10 +27,26 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sources_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sources-dir",
+        help="dossier des rendus texte (défaut : réglage CVKG_SOURCES_DIR, sinon data/sources)",
+    )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The settings, with the renderings' folder a draft was imported with
+    (``--sources-dir``) when the command is given one."""
+    settings = get_settings()
+    if getattr(args, "sources_dir", None):
+        settings = settings.model_copy(update={"sources_dir": Path(args.sources_dir)})
+    return settings
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from app.build import validate_files
 
-    settings = get_settings()
+    settings = _settings(args)
     problems = validate_files([Path(f) for f in args.files], settings, draft=args.draft)
     if problems:
         for problem in problems:
@@ -46,7 +62,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
     draft = Path(args.draft)
     out = Path(args.output) if args.output else draft.with_suffix(".revue.html")
     try:
-        summary = write_review(draft, out, get_settings(), validate=not args.no_validate)
+        summary = write_review(draft, out, _settings(args), validate=not args.no_validate)
     except ValueError as exc:
         print(f"cvkg review: échec — {exc}", file=sys.stderr)
         return 1
@@ -172,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="brouillon de cvkg import : accepte les éléments marqués « a_verifier »",
     )
+    _sources_option(p)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser(
@@ -185,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="sans les vérifications de cvkg validate --draft (plus rapide sur un gros brouillon)",
     )
+    _sources_option(p)
     p.set_defaults(func=_cmd_review)
 
     p = sub.add_parser("import", help="brouillon de contrat à partir de PDF, Word, ODT ou texte")
@@ -192,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     out = p.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", help="fichier brouillon (un seul document)")
     out.add_argument("--outdir", help="dossier des brouillons (défaut : dossier courant)")
-    p.add_argument("--sources-dir", help="dossier des rendus texte (défaut : data/sources)")
+    _sources_option(p)
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("stats", help="effectifs par contrat et par classe")
