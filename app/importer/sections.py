@@ -98,11 +98,9 @@ class Sections:
         """A heading of ``level`` closes what was opened in sections of that level or below,
         even where a level word had lifted an element out of its heading."""
         for k, entry in enumerate(self.stack):
-            sig = entry.sig
-            deeper = sig[0] == "h" and heading_level(str(sig[1])) is not None
-            own = heading_level(str(sig[1])) or 0
-            if (deeper and (own > level or (inclusive and own == level))) or (
-                entry.section != 99 and entry.section >= level and sig[0] != "h"
+            own = _heading_of(entry)
+            if (own is not None and (own > level or (inclusive and own == level))) or (
+                entry.section != 99 and entry.section >= level and entry.sig[:1] != ("h",)
             ):
                 del self.stack[k:]
                 self._shrunk()
@@ -111,8 +109,15 @@ class Sections:
 
 def _above(entry: Level, level: int) -> bool:
     """Whether a level of the stack was opened by a heading above ``level`` (h1 over h2)."""
-    own = heading_level(str(entry.sig[1])) if entry.sig[:1] == ("h",) else None
+    own = _heading_of(entry)
     return (own is not None and own < level) or entry.section < level
+
+
+def _heading_of(entry: Level) -> int | None:
+    """The heading level that opened ``entry`` (``("h", "h2")`` → 2); ``None`` for a level
+    opened otherwise, whose signature may be a single word (``("rowhead",)``)."""
+    sig = entry.sig
+    return heading_level(str(sig[1])) if sig[:1] == ("h",) and len(sig) > 1 else None
 
 
 def heading_level(heading: str | None) -> int | None:

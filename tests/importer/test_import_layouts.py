@@ -1302,3 +1302,83 @@ def test_a_cited_text_wrapped_over_lines(tmp_path: Path, run_import) -> None:
         ),
         ("la circulaire du 15 janvier 2024 relative aux contrats de ville", 6, ["2024-01-15"]),
     ]
+
+
+ANNEX_ROWS = [
+    ("Objectifs stratégiques", "Objectifs opérationnels", True),
+    ("LA JEUNESSE : Renforcer l'engagement des jeunes et favoriser leur insertion", "", True),
+    (
+        "Soutenir l'implication des jeunes",
+        "Renforcer une politique jeunesse ambitieuse à l'échelle de l'agglomération",
+        False,
+    ),
+    ("", "Donner une place centrale à la jeunesse en matière de participation", False),
+    (
+        "Favoriser l'insertion socio-professionnelle des jeunes fragilisés",
+        "Renforcer les dispositifs d'accompagnement",
+        False,
+    ),
+    ("LA LUTTE CONTRE LES DISCRIMINATIONS ET L'EGALITE HOMMES-FEMMES", "", True),
+    (
+        "Développer les démarches de lutte contre les discriminations",
+        "Définir un programme opérationnel d'actions de prévention",
+        False,
+    ),
+]
+
+ANNEX_EXPECTED = """
+LA JEUNESSE : Renforcer l'engagement des jeunes et favoriser leur insertion
+  Soutenir l'implication des jeunes
+    Renforcer une politique jeunesse ambitieuse à l'échelle de l'agglomération
+    Donner une place centrale à la jeunesse en matière de participation
+  Favoriser l'insertion socio-professionnelle des jeunes fragilisés
+    Renforcer les dispositifs d'accompagnement
+LA LUTTE CONTRE LES DISCRIMINATIONS ET L'EGALITE HOMMES-FEMMES
+  Développer les démarches de lutte contre les discriminations
+    Définir un programme opérationnel d'actions de prévention
+"""
+
+
+def _annex_then_governance_pdf(path: Path) -> None:
+    """An annex table drawn one ruled row at a time, bold rows heading the next ones,
+    then a page headed « Gouvernance » (a context chapter)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica-Bold", 16)
+    c.drawString(50, 780, "Contrat de ville 2015-2020")
+    c.setFont("Helvetica", 10)
+    c.drawString(50, 750, "Le tableau de la page suivante présente les objectifs du contrat.")
+    c.showPage()
+    x0, x1, x2, y = 40, 330, 555, 790
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(x0, y, "Annexe – Tableau des objectifs stratégiques et opérationnels")
+    y -= 25
+    for left, right, bold in ANNEX_ROWS:
+        c.setFont("Helvetica-Bold" if bold else "Helvetica", 8.5)
+        c.drawString(x0 + 3, y - 10, left)
+        c.drawString(x1 + 3, y - 10, right)
+        c.rect(x0, y - 14, x1 - x0, 14)
+        c.rect(x1, y - 14, x2 - x1, 14)
+        y -= 14
+    c.showPage()
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(50, 780, "Gouvernance")
+    c.setFont("Helvetica", 10)
+    c.drawString(50, 760, "Le comité de pilotage se réunit une fois par an.")
+    c.showPage()
+    c.save()
+
+
+def test_a_chapter_heading_after_a_table_whose_bold_rows_head_the_others(
+    tmp_path: Path, run_import
+) -> None:
+    """« Gouvernance » closed the sections open above it, among them the bold row
+    heading the table's last rows, whose signature is one word: the import failed on
+    an IndexError instead of drafting the table."""
+    document = tmp_path / "annexe.pdf"
+    _annex_then_governance_pdf(document)
+    result = run_import(document)
+    result.exact_tree(ANNEX_EXPECTED)
+    assert "Le comité de pilotage se réunit une fois par an." not in str(result.draft["elements"])
