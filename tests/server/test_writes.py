@@ -273,6 +273,64 @@ def test_the_api_is_prepared_again_for_the_version_a_write_makes(writable: LiveS
     assert health["api_ready"] is True
 
 
+def _tree_themes(nodes: list[dict], element: str) -> list[str] | None:
+    for node in nodes:
+        if node["iri"] == element:
+            return node["themes"]
+        found = _tree_themes(node["enfants"], element)
+        if found is not None:
+            return found
+    return None
+
+
+def test_a_theme_tagged_in_an_annotation_graph_counts_in_the_raw_union_only(
+    writable: LiveServer,
+) -> None:
+    """The API's tags are the build's, as its precomputed facts: a theme an
+    administrator tags in an annotation graph showed in one contract's page and in
+    the comparison (read over the union), not in the matrix, the theme's contracts
+    or the catalogue (read from the facts), under one data version. The raw
+    questions over /sparql count it."""
+    contrats = httpx.get(f"{writable.url}/api/contrats", timeout=60).json()["contrats"]
+    first, second = contrats[0]["id"], contrats[1]["id"]
+    contract = f"{BASE}contrat/{first}"
+    element = _select(
+        writable,
+        f"SELECT ?e WHERE {{ ?e <{CDV}contrat> <{contract}> ; a <{CDV}ObjectifOperationnel> }} "
+        "ORDER BY ?e LIMIT 1",
+    )[0]["e"]
+    absent = _select(  # a theme the contract addresses nowhere, narrower themes included
+        writable,
+        f"SELECT ?t WHERE {{ ?t <{SKOS}inScheme> ?s ; <{SKOS}prefLabel> ?l . "
+        f"?s a <{SKOS}ConceptScheme> . FILTER(STRSTARTS(STR(?t), '{BASE}theme/')) "
+        f"FILTER NOT EXISTS {{ ?e <{CDV}contrat> <{contract}> ; <{CDV}theme> ?n . "
+        f"?n <{SKOS}broader>* ?t }} }} ORDER BY ?t LIMIT 1",
+    )[0]["t"]
+    theme = absent.rsplit("/", 1)[1]
+    put = _put(writable, f"{ANNOTATIONS}-etiquettes", f"<{element}> <{CDV}theme> <{absent}> .\n")
+    assert put.status_code == 201, put.text
+    ask = f"ASK {{ <{element}> <{CDV}theme> <{absent}> }}"
+    raw = httpx.get(writable.sparql, params={"query": ask}, timeout=30)
+    assert raw.json()["boolean"] is True, "the union read over /sparql holds the annotation"
+
+    one = httpx.get(f"{writable.url}/api/contrats/{first}", timeout=60)
+    assert one.status_code == 200, one.text
+    version = one.headers["x-data-version"]
+    assert theme not in [t["id"] for t in one.json()["themes"]]
+    assert absent not in (_tree_themes(one.json()["arbre"], element) or [])
+    both = httpx.get(
+        f"{writable.url}/api/compare", params=[("contrat", first), ("contrat", second)], timeout=60
+    )
+    assert both.headers["x-data-version"] == version
+    assert first not in [
+        c for t in both.json()["themes"] if t["id"] == theme for c in t["presents_dans"]
+    ]
+    page = httpx.get(f"{writable.url}/api/themes/{theme}", timeout=60)
+    assert page.headers["x-data-version"] == version
+    assert page.status_code == 200, page.text
+    assert first not in [c["id"] for c in page.json()["contrats"]]
+
+
 def test_an_annotation_is_written_versioned_and_kept_across_restarts(
     writable: LiveServer, built_dir: Path, folder: Path, objectif: dict[str, str]
 ) -> None:
