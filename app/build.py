@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__
-from app.build_cache import ContractCache, Entry, common_key, contract_key
+from app.build_cache import ContractCache, Entry, SourceTexts, common_key, contract_key
 from app.build_common import generations_part, vocabulary_entry
 from app.build_pool import batches_of, run_batches
 from app.build_statistics import own_roots
@@ -30,6 +30,7 @@ from app.dumps import (
     DUMP_NQ,
     ONTOLOGY_COPY,
     atomic_directory,
+    exclusive,
     write_dataset,
     write_json,
 )
@@ -143,6 +144,11 @@ def _check(paths: list[Path], entries: dict[Path, Entry | None], outcomes: list[
 
 def build(settings: Settings, progress: bool = True) -> BuildReport:
     """Build the dataset; contracts whose inputs are unchanged come from the cache."""
+    with exclusive(settings.build_dir):
+        return _build(settings, progress)
+
+
+def _build(settings: Settings, progress: bool) -> BuildReport:
     start = time.perf_counter()
     steps = Steps(settings.build_timings)
     iris = Iris(settings.base_iri)
@@ -152,9 +158,10 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
     cache = ContractCache(settings.cache_dir)
     with no_collection():
         common = common_key(settings.base_iri, settings.ontology_dir, settings.shapes_dir)
-        keys = {p: contract_key(p, settings.sources_dir, common) for p in paths}
-        steps.mark("clés (contrats, sources)")
-        entries = {p: cache.get(keys[p]) for p in paths}
+        keys = {p: contract_key(p.read_bytes(), common) for p in paths}
+        steps.mark("clés (contrats)")
+        sources = SourceTexts(settings.sources_dir)
+        entries = {p: cache.get(keys[p], sources) for p in paths}
         steps.mark("entrées du cache lues")
     todo = [p for p in paths if entries[p] is None]
     batches = batches_of(todo, keys, settings, common)

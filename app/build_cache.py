@@ -15,10 +15,21 @@ build reuses an entry with the same key, and only the checks across contracts
 (unique ids and sources, the per-generation facts) and the concatenation of the
 parts into the dumps run on every build.
 
+The source text is not in the key, because which text a contract names is
+only known once its YAML is read, and guessing it from the text missed the flow
+style (``source: {fichier: …}``): a changed source was then never checked again.
+Instead an entry records the text it was checked against (name, SHA-256 of its
+bytes, its line in ``SHA256SUMS``), and :meth:`ContractCache.get` serves it only
+while all three are unchanged. The worker checks that the contract's bytes are
+still those of the key before and after reading them (a file edited during a
+build is an error, never an entry under the old key).
+
 Entries are written to a temporary directory renamed into place, so a build
-interrupted mid-write leaves no half entry. A stale entry is never wrong, only
-unused; ``make clean`` removes the cache (``CVKG_CACHE_DIR``, default
-``var/build-cache``).
+interrupted mid-write leaves no half entry; each records its files' sizes, and
+an entry whose files are missing or of another size (truncated, deleted by
+hand: the build's output files are hard links to them) is no entry: it is built
+and written again. A stale entry is never wrong, only unused; ``make clean``
+removes the cache (``CVKG_CACHE_DIR``, default ``var/build-cache``).
 """
 
 from __future__ import annotations
@@ -26,29 +37,46 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from app import __version__
 from app.dump_parts import DumpPart
 from app.rdf.territoires_officiels import REFERENCE_TABLE
+from app.sources import read_manifest, source_path
 from app.version import code_fingerprint
-
-_SOURCE_FILE = re.compile(r"^\s+fichier:\s*[\"']?([^\"'\n#]+?)[\"']?\s*(?:#.*)?$", re.MULTILINE)
 
 DUMP_NQ = "dump.nq"
 DUMP_TRIG = "dump.trig"
 META = "meta.json"
+SIZES = "tailles"  # meta: each file of the entry and its size in bytes
+SOURCE = "source"  # meta of a contract: SourceTexts.record of its source text
+
+
+# The libraries whose output the build's files are: a new version may serialise,
+# validate or parse otherwise.
+_LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "pyyaml", "pydantic")
+
+
+def _versions() -> str:
+    found = []
+    for name in _LIBRARIES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=?")
+    return " ".join(found)
 
 
 def common_key(base_iri: str, ontology_dir: Path, shapes_dir: Path) -> str:
     """The inputs every contract shares: base IRI, ontology and vocabularies, shapes,
-    the official codes table, the code of the build stages (``app.version``)."""
-    h = hashlib.sha256(f"{__version__}\n{base_iri}\n{code_fingerprint()}\n".encode())
+    the official codes table, the code of the build stages (``app.version``) and the
+    versions of the libraries it runs."""
+    h = hashlib.sha256(f"{__version__}\n{base_iri}\n{code_fingerprint()}\n{_versions()}\n".encode())
     files = sorted(ontology_dir.glob("*.ttl")) + sorted(shapes_dir.glob("*.ttl"))
     files += sorted(p for p in REFERENCE_TABLE.parent.glob("*") if p.is_file())
     for path in files:
@@ -56,17 +84,31 @@ def common_key(base_iri: str, ontology_dir: Path, shapes_dir: Path) -> str:
     return h.hexdigest()
 
 
-def contract_key(path: Path, sources_dir: Path, common: str) -> str:
-    """The key of one contract file: its bytes, its source text's bytes, the common inputs."""
-    data = path.read_bytes()
-    h = hashlib.sha256(common.encode() + b"\0" + data + b"\0")
-    found = _SOURCE_FILE.search(data.decode("utf-8", "replace"))
-    source = sources_dir / found.group(1).strip() if found else None
-    if source is not None and source.is_file():
-        h.update(source.read_bytes())
-    else:
-        h.update(b"<no source>")  # the load reports it; such a file never reaches the cache
-    return h.hexdigest()[:32]
+def contract_key(data: bytes, common: str) -> str:
+    """The key of one contract file's bytes under the common inputs (its source text
+    is checked by :meth:`ContractCache.get`, from what the entry records)."""
+    return hashlib.sha256(common.encode() + b"\0" + data).hexdigest()[:32]
+
+
+class SourceTexts:
+    """What an entry records of the source text it was checked against, read once per
+    build for each text: its name, the SHA-256 of its bytes, its line in the manifest."""
+
+    def __init__(self, sources_dir: Path) -> None:
+        self.sources_dir = sources_dir
+        self._manifest: dict[str, str] | None = None
+        self._records: dict[str, dict[str, str | None]] = {}
+
+    def record(self, fichier: str) -> dict[str, str | None]:
+        found = self._records.get(fichier)
+        if found is None:
+            if self._manifest is None:
+                self._manifest = read_manifest(self.sources_dir)
+            path = source_path(self.sources_dir, fichier)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path else None
+            found = {"fichier": fichier, "sha256": digest, "manifeste": self._manifest.get(fichier)}
+            self._records[fichier] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -96,13 +138,21 @@ class ContractCache:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def get(self, key: str) -> Entry | None:
+    def get(self, key: str, sources: SourceTexts | None = None) -> Entry | None:
+        """The entry of ``key`` if it is whole (every file of its recorded size) and,
+        given ``sources``, its source text is the one it was checked against."""
         directory = self.root / key
         try:
             meta = json.loads((directory / META).read_text(encoding="utf-8"))
+            if not isinstance(meta, dict) or not _whole(directory, meta.get(SIZES)):
+                return None
         except (OSError, ValueError):
             return None
-        return Entry(directory, meta) if isinstance(meta, dict) else None
+        recorded = meta.get(SOURCE)
+        if sources is not None and recorded is not None:
+            if not isinstance(recorded, dict) or sources.record(recorded["fichier"]) != recorded:
+                return None
+        return Entry(directory, meta)
 
     def put(
         self, key: str, meta: Mapping[str, object], part: DumpPart, files: Mapping[str, bytes]
@@ -117,17 +167,44 @@ class ContractCache:
             (tmp / DUMP_TRIG).write_bytes(part.trig)
             for name, data in files.items():
                 (tmp / name).write_bytes(data)
-            meta = {**meta, "void": part.sizes}
+            sizes = {DUMP_NQ: len(part.nquads), DUMP_TRIG: len(part.trig)}
+            sizes.update((name, len(data)) for name, data in files.items())
+            meta = {**meta, "void": part.sizes, SIZES: sizes}
             (tmp / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             target = self.root / key
-            if target.exists():  # the same inputs, written by a concurrent build
+            if target.exists():  # damaged, or checked against another source text
+                _remove(target)
+            try:
+                os.replace(tmp, target)
+            except OSError:  # another process put the same key meanwhile: keep its entry
+                if self.get(key) is None:
+                    raise
                 shutil.rmtree(tmp, ignore_errors=True)
-                entry = self.get(key)
-                assert entry is not None
-                return entry
-            os.replace(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         # What was just written (JSON values only): not read back and decoded again.
         return Entry(target, dict(meta))
+
+
+def _whole(directory: Path, sizes: object) -> bool:
+    """Whether every file ``sizes`` lists is in ``directory`` with that size."""
+    if not isinstance(sizes, dict):
+        return False
+    for name, size in sizes.items():
+        try:
+            if (directory / name).stat().st_size != size:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _remove(directory: Path) -> None:
+    """Rename an entry aside, then delete it: never a half-deleted entry in place (the
+    output's hard links to its files keep them)."""
+    aside = Path(tempfile.mkdtemp(prefix=f".{directory.name}~old.", dir=directory.parent))
+    try:
+        os.replace(directory, aside / directory.name)
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)

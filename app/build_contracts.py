@@ -22,12 +22,13 @@ from typing import Any
 
 from rdflib import Graph
 
-from app.build_cache import ContractCache
+from app.build_cache import SOURCE, ContractCache, SourceTexts, contract_key
 from app.build_snapshot import read_snapshot, reads_path, snapshot_path, write_snapshot
 from app.build_statistics import own_roots
 from app.build_timing import no_collection
 from app.config import Settings
 from app.curation.collection import load_checked
+from app.curation.errors import CurationError
 from app.curation.model import Contrat
 from app.dump_parts import contract_files
 from app.enrichment.pipeline import enrich
@@ -51,6 +52,10 @@ from app.vocabularies import ONTOLOGY_FILE, ontology_graph, vocabulary_graphs
 # Contracts validated in one pySHACL call: past a few dozen the union graph's
 # cost per contract stops falling, and a batch is also the unit of work of a process.
 BATCH_SIZE = 20
+_CHANGED = (
+    "fichier modifié pendant la construction : relancez « cvkg build » une fois les "
+    "modifications enregistrées"
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class Batch:
     paths: list[Path]
     keys: list[str]
     settings: Settings
-    common: str = ""  # the common key: the shared inputs' snapshot (app/build_snapshot.py)
+    common: str  # the common key: part of each key, and names the shared inputs' snapshot
 
 
 @dataclass
@@ -183,8 +188,13 @@ def _build(batch: Batch, s: _Shared) -> Outcome:
     out = Outcome()
     contrats: list[Contrat] = []
     keys: dict[str, str] = {}
+    sources = SourceTexts(settings.sources_dir)
     for path, key in zip(batch.paths, batch.keys, strict=True):
+        before = path.read_bytes()
         contrat, errors = load_checked(path, settings.sources_dir)
+        if contract_key(before, batch.common) != key or path.read_bytes() != before:
+            # what was read is not what the key names: never cached under it
+            errors = [*errors, CurationError(path, 1, _CHANGED)]
         out.read += [str(e) for e in errors]
         if contrat is not None:
             out.identities[path] = identity(contrat)
@@ -210,6 +220,7 @@ def _build(batch: Batch, s: _Shared) -> Outcome:
         facts[c.id] = to_graph(contract_facts(saisie, s.ancestors, s.iris.base))
         metas[c.id] = {
             **identity(c),
+            SOURCE: sources.record(c.source.fichier),
             "elements": len(c.elements),
             "generation": saisie.generation,
             "themes": {t: sorted(elements) for t, elements in sorted(themes.items())},

@@ -17,6 +17,7 @@ part's lines sorted (a graph's lines: ``app.rdf.ntriples``).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -104,9 +105,36 @@ def _discard(old: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def lock_path(target: Path) -> Path:
+    return target.parent / f".{target.name}.lock"
+
+
+@contextmanager
+def exclusive(target: Path) -> Iterator[None]:
+    """One build at a time writes ``target`` and the cache: a second one waits here.
+
+    Two builds at once used to fail one of them on a raw ``OSError`` (both
+    renaming their output into place) and leave its copy of the output behind;
+    a build killed meanwhile left its temporary copy (≈ 800 MB at 825 contracts)
+    for ever. The lock is the kernel's (``flock``): a killed build releases it.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path(target), "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"une autre construction écrit {target} : attente de sa fin…", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @contextmanager
 def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a fresh temporary directory that replaces ``target`` only if the block succeeds.
+    """Yield a fresh temporary directory that replaces ``target`` only if the block succeeds
+    (call it under :func:`exclusive`: it deletes what a killed build left).
 
     The replaced directory is renamed aside (``.<name>~old.*``) and deleted in
     the background (:func:`_discard`); one left by an interrupted deletion is
@@ -115,6 +143,9 @@ def atomic_directory(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f".{target.name}~old.*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for stale in target.parent.glob(f".{target.name}.*"):  # a killed build's: we hold the lock
+        if stale.is_dir() and stale.name != lock_path(target).name:
+            shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     tmp.chmod(0o755)
     try:

@@ -59,6 +59,7 @@ def worker_inputs(description: str, contracts: int) -> Iterator[list[Path]]:
 def main() -> int:
     with worker_inputs(__doc__ or "", 20) as paths:
         import app.build_contracts as stages
+        from app.build_cache import common_key, contract_key
         from app.build_contracts import Batch, build_batch
         from app.config import get_settings
 
@@ -73,11 +74,13 @@ def main() -> int:
 
         stages.batch_violations = timed  # type: ignore[assignment]
         settings = get_settings()
-        build_batch(Batch(paths[:1], ["warm-up"], settings))
+        common = common_key(settings.base_iri, settings.ontology_dir, settings.shapes_dir)
+        keys = [contract_key(p.read_bytes(), common) for p in paths]  # the worker checks them
+        build_batch(Batch(paths[:1], keys[:1], settings, common))
         passes.clear()
         gc.callbacks.append(_watch)
         start = time.process_time()
-        outcome = build_batch(Batch(paths, [f"k{i}" for i in range(len(paths))], settings))
+        outcome = build_batch(Batch(paths, keys, settings, common))
         cpu = time.process_time() - start
     problems = outcome.read + outcome.overrides + outcome.shacl + outcome.shacl_enriched
     if problems:

@@ -54,12 +54,12 @@ def _fill_slice(index: int, count: int) -> int:
     common = common_key(settings.base_iri, settings.ontology_dir, settings.shapes_dir)
     cache = ContractCache(settings.cache_dir)
     paths = contract_files(settings)[index::count]
-    keys = [contract_key(p, settings.sources_dir, common) for p in paths]
+    keys = [contract_key(p.read_bytes(), common) for p in paths]
     todo = [(p, k) for p, k in zip(paths, keys, strict=True) if cache.get(k) is None]
     for i in range(0, len(todo), 20):
         chunk = todo[i : i + 20]
         out = stages.build_batch(
-            stages.Batch([p for p, _ in chunk], [k for _, k in chunk], settings)
+            stages.Batch([p for p, _ in chunk], [k for _, k in chunk], settings, common)
         )
         assert not (out.read or out.overrides), out
         print(f"[{index}] {i + len(chunk)}/{len(todo)}", file=sys.stderr, flush=True)

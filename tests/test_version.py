@@ -112,3 +112,29 @@ def test_the_code_of_the_server_is_not_part_of_the_data(copy: tuple[Path, dict[s
     page = root / "app" / "server" / "errors.py"
     page.write_text(page.read_text(encoding="utf-8") + "\n# message reformulé\n")
     assert _fingerprint(root, env) == [before]
+
+
+def test_every_module_the_build_imports_is_in_its_fingerprint() -> None:
+    """``app/prefixes.py`` (the prefixes of every Turtle file and of the JSON-LD
+    context) was imported by the build but not hashed: renaming a prefix left every
+    cached contract's files with the old one, and ``cvkg.trig`` unreadable (the header
+    written anew, the cached blocks using a prefix it no longer declared)."""
+    import ast
+
+    from app.version import APP_DIR, BUILD_CODE, _files
+
+    hashed = {p.resolve() for p in _files(APP_DIR, BUILD_CODE, "*.py")}
+    missing = set()
+    for path in hashed:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("app"):
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names if a.name.startswith("app")]
+            for name in names:
+                stem = APP_DIR.parent / name.replace(".", "/")
+                for module in (stem.with_suffix(".py"), stem / "__init__.py"):
+                    if module.is_file() and module.resolve() not in hashed:
+                        missing.add(str(module.relative_to(APP_DIR.parent)))
+    assert not missing, f"imported by the build, not in app.version.BUILD_CODE: {sorted(missing)}"
