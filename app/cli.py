@@ -157,6 +157,13 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     if not target:
         print("cvkg publish: donner --graph-store ou CVKG_SPARQL_GRAPH_STORE", file=sys.stderr)
         return 2
+    if not settings.sparql_endpoint:
+        print(
+            "cvkg publish: attention — sans CVKG_SPARQL_ENDPOINT (l'URL de requête du moteur), "
+            "les graphes d'une construction précédente que celle-ci n'a plus (un contrat "
+            "retiré) ne sont ni cherchés ni supprimés du moteur",
+            file=sys.stderr,
+        )
     try:
         dump = ensure_build(settings, progress=not args.quiet)
         count = publish(

@@ -56,6 +56,8 @@ from app.server.writes import Outcome
 log = logging.getLogger("cvkg.server")
 
 Reply = tuple[ipc.Answer | ipc.GraphNames | ipc.Failure, bytes]
+# How long ``ASK {}`` may take before a query's timeout is put down to the engine.
+_PROBE_SECONDS = 2.0
 
 
 def build_version(build_dir: Path) -> str:
@@ -140,6 +142,7 @@ class RemotePool:
             httpx.HTTPError,
             ValueError,
             SyntaxError,
+            TimeoutError,
         ) as exc:
             self._state("engine_unreachable", str(exc) or type(exc).__name__)
             return
@@ -165,8 +168,9 @@ class RemotePool:
     def _publication(self) -> tuple[str, str]:
         """(fingerprint, time) of the build the engine holds whole; ("", "") if none."""
         graph = self.settings.base_iri + PUBLICATION_GRAPH
+        stop = Stop(time.monotonic() + self.timeout)  # an engine that never ends its answer
         with contextlib.closing(
-            RemoteStore(self.client, self.url, self.settings.remote_max_bytes)
+            RemoteStore(self.client, self.url, self.settings.remote_max_bytes, stop)
         ) as store:
             rows = [
                 r for r in store.query(self._text("publication", graph)) if r["version"] is not None
@@ -204,12 +208,21 @@ class RemotePool:
         self.writer.client.close()
 
     async def run(self, job: ipc.Job, payload: bytes = b"", *, deadline: float) -> Reply:
+        if self.engine_state == "engine_not_published":
+            # Half a publication answers wrong, not slowly: out of service until whole.
+            raise errors.service_unavailable(f"{self.engine_error}.", retry_after=10)
         stop = Stop(time.monotonic() + self.timeout)  # the thread's end (remote_store)
         try:
             async with asyncio.timeout(self.timeout):
                 loop = asyncio.get_running_loop()
                 return await loop.run_in_executor(self.threads, self._read, job, stop)
         except (TimeoutError, httpx.TimeoutException):
+            if await self._silent():
+                raise errors.service_unavailable(
+                    f"Le moteur SPARQL externe ({self.url}) ne répond plus : même ASK {{}} "
+                    f"reste sans réponse après {_PROBE_SECONDS:g} s. Réessayez plus tard.",
+                    retry_after=10,
+                ) from None
             raise QueryTimeout from None
         except TooLarge:
             raise errors.engine_answer_too_large(self.settings.remote_max_bytes) from None
@@ -224,16 +237,41 @@ class RemotePool:
         finally:  # timed out, or cancelled (its client gone): its thread stops reading
             stop.ended.set()
 
+    async def _silent(self) -> bool:
+        """Whether the engine leaves even ``ASK {}`` unanswered: a query that ran out of
+        time there is the engine's failure (frozen, overloaded), not the query's."""
+
+        def probe() -> None:
+            stop = Stop(time.monotonic() + _PROBE_SECONDS)
+            with contextlib.closing(
+                RemoteStore(self.client, self.url, self.settings.remote_max_bytes, stop)
+            ) as store:
+                store.query("ASK {}")
+
+        try:
+            async with asyncio.timeout(_PROBE_SECONDS + 0.5):
+                await asyncio.get_running_loop().run_in_executor(self.threads, probe)
+        except (TimeoutError, httpx.TransportError):
+            return True
+        except Exception:  # noqa: BLE001 - it answers, however badly: the query took its time
+            return False
+        return False
+
     def _read(self, job: ipc.Job, stop: Stop) -> Reply:
         """One job, its answers read from the engine as they come and closed after
         (``remote_store``: no more than the row cap is read, nothing once ``stop`` says)."""
+        failure = None
         with contextlib.closing(
             RemoteStore(self.client, self.url, self.settings.remote_max_bytes, stop)
         ) as store:
             try:
                 return self._answer(store, job)
             except SyntaxError as exc:  # an answer that stops parsing half-way
-                raise unreadable(self.url, exc) from None
+                failure = unreadable(self.url, exc)
+        # Raised outside the except clause: no context keeping the frames that hold the
+        # half-read answer, whose pyoxigraph objects must be freed in this thread (freed
+        # in the event loop's, they logged a panic « unsendable … dropped on another thread »).
+        raise failure
 
     def _answer(self, store: RemoteStore, job: ipc.Job) -> Reply:
         if isinstance(job, ipc.QueryJob):

@@ -28,7 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse, parse_query_results
+from pyoxigraph import (
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    parse,
+    parse_query_results,
+)
 
 from app.server import analysis, query_dataset
 
@@ -191,7 +198,7 @@ class RemoteStore:
         if response.status_code >= 300:
             text = _start(response).decode("utf-8", "replace")
             if response.status_code == 400:
-                raise SyntaxError(text[:500])
+                raise _syntax_error(query, base_iri, text)
             raise EngineRefused(
                 f"Le moteur SPARQL externe ({self.url}) a répondu HTTP "
                 f"{response.status_code} {text[:300]}"
@@ -212,6 +219,23 @@ class RemoteStore:
             f"Le moteur SPARQL externe ({self.url}) a répondu en « {media or '?'} », "
             "ni résultats SPARQL ni RDF."
         )
+
+
+_PARSER = Store()  # empty: only its parser is used
+
+
+def _syntax_error(query: str, base_iri: str | None, engine: str) -> SyntaxError:
+    """The error of a query the engine refused (400): this server's parser's own, as the
+    local store gives it, when it finds one (the engine's positions counted the
+    ``BASE`` line sent before the query, and its wording is its own); else the
+    engine's message (a query our parser reads but the engine does not)."""
+    try:
+        _PARSER.query(query, base_iri=base_iri)
+    except SyntaxError as ours:
+        return ours
+    except (OSError, ValueError, TypeError):  # evaluated on the empty store: no syntax error
+        return SyntaxError(engine[:500])
+    return SyntaxError(engine[:500])
 
 
 def _parsed(url: str, items: Iterator[Any]) -> Iterator[Any]:

@@ -33,6 +33,7 @@ write to it is refused (403).
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -192,18 +193,35 @@ class RemoteWriter:
         body = self._post(self.query_url, {"query": query}, "application/sparql-results+json")
         return list(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))  # type: ignore[arg-type]
 
+    def _whole(self, url: str, data: dict[str, str], accept: str) -> httpx.Response | None:
+        """The engine's answer read whole within the client's time (``None`` past it):
+        its timeout is per read, so an answer that trickles in forever (a byte a
+        second) held the replica's start-up and its poll for good."""
+        timeout = self.client.timeout.read or 30.0
+        deadline = time.monotonic() + timeout
+        with self.client.stream("POST", url, data=data, headers={"Accept": accept}) as response:
+            chunks = []
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    return None
+            response._content = b"".join(chunks)  # what .content and .text read
+        return response
+
     def _send(self, update: str) -> None:
         assert self.update_url is not None
         self._post(self.update_url, {"update": update}, "*/*")
 
     def _post(self, url: str, data: dict[str, str], accept: str) -> bytes:
+        late = EngineError(504, f"Moteur SPARQL externe : pas de réponse à temps de {url}.")
         try:
-            response = self.client.post(url, data=data, headers={"Accept": accept})
+            response = self._whole(url, data, accept)
         except httpx.TimeoutException:
-            message = f"Moteur SPARQL externe : pas de réponse à temps de {url}."
-            raise EngineError(504, message) from None
+            raise late from None
         except httpx.HTTPError as exc:
             raise EngineError(503, f"Moteur SPARQL externe injoignable ({url}) : {exc}") from exc
+        if response is None:
+            raise late
         if response.status_code >= 300:
             raise EngineError(
                 502,

@@ -8,6 +8,7 @@ And an engine whose answers do not parse, served here on a loopback port.
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -176,12 +177,18 @@ class _Trickle(http.server.BaseHTTPRequestHandler):
     variable at once."""
 
     stopped: list[tuple[float, str]] = []
+    published = ""  # the build it says it holds whole (publication.rq); "": none
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's name)
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.end_headers()  # no length: the body ends when the connection does
+        if _Trickle.published and b"versionInfo" in body:
+            version = json.dumps({"type": "literal", "value": _Trickle.published})
+            self.wfile.write(b'{"head":{"vars":["version","modifie"]},"results":{"bindings":[')
+            self.wfile.write(b'{"version":' + version.encode() + b"}]}}")
+            return
         row = b'{"x":{"type":"literal","value":"1"}}'
         if b"lente" not in body:
             self.wfile.write(b'{"head":{"vars":["x"]},"results":{"bindings":[' + row + b"]}}")
@@ -202,7 +209,9 @@ class _Trickle(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def trickle_engine() -> Iterator[str]:
+def trickle_engine(built_dir: Path) -> Iterator[str]:
+    """The engine, holding the session's build whole (a replica serves no other)."""
+    _Trickle.published = json.loads((built_dir / "build-info.json").read_text())["fingerprint"]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Trickle)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -227,6 +236,7 @@ def test_an_engine_answering_other_variables_leaves_the_replica_up(
     """Rows without ?version, for the replica's reads of the write version and of the
     publication: the engine holds no build (503 engine_not_published), and the
     replica runs; it used to end its start-up on an AttributeError."""
+    _Trickle.published = ""
     env = _replica_of(trickle_engine, built_dir, tmp_path)
     with live_server(None, tmp_path / "server.log", env=env) as replica:
         health = httpx.get(f"{replica.url}/healthz")
@@ -274,3 +284,67 @@ def _wait_for_the_engine(sent: float) -> None:
     """Until the engine has stopped sending (15 s at most)."""
     while not _Trickle.stopped and time.monotonic() - sent < 15:
         time.sleep(0.05)
+
+
+class _Stuck(http.server.BaseHTTPRequestHandler):
+    """An engine that never ends an answer: ``/frozen`` sends nothing (a process
+    stopped by SIGSTOP), ``/drip`` a byte every 0.2 s for ever."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        try:
+            if self.path.startswith("/frozen"):
+                time.sleep(60)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            for _ in range(300):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def stuck_engine() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Stuck)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def test_a_frozen_engine_is_said_not_blamed_on_the_query(
+    stuck_engine: str, built_dir: Path, tmp_path: Path
+) -> None:
+    """A query to an engine that answers nothing any more got a 504 « simplifiez-la ou
+    ajoutez une LIMIT »: after its time, ``ASK {}`` is tried, and when that goes
+    unanswered too the client gets a 503 naming the engine."""
+    env = _replica_of(f"{stuck_engine}/frozen", built_dir, tmp_path, query_timeout="1")
+    with live_server(None, tmp_path / "server.log", env=env) as replica:
+        answer = httpx.post(replica.sparql, data={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    assert answer.status_code == 503, answer.text
+    assert stuck_engine in answer.text and "ne répond plus" in answer.text
+    assert "LIMIT" not in answer.text
+
+
+def test_an_engine_that_never_ends_its_answer_lets_the_replica_start(
+    stuck_engine: str, built_dir: Path, tmp_path: Path
+) -> None:
+    """An engine sending a byte every 0.2 s never trips a per-read timeout: the
+    replica's first reading of the engine's state never ended, so it never listened
+    (and SIGTERM did not stop it). Now that reading ends with the query time, the
+    replica serves, out of service (/healthz 503), and stops when told."""
+    env = _replica_of(f"{stuck_engine}/drip", built_dir, tmp_path, query_timeout="2")
+    with live_server(None, tmp_path / "server.log", env=env, startup_timeout=30) as replica:
+        health = httpx.get(f"{replica.url}/healthz", timeout=30)
+        process = replica.process
+    assert health.status_code == 503 and health.json()["status"] == "engine_unreachable"
+    assert process.returncode is not None and process.returncode != -9  # not killed

@@ -306,6 +306,8 @@ def test_publish_again_replaces_the_build_and_keeps_annotations(
     gone = f"ASK {{ GRAPH <{stale}> {{ ?s ?p ?o }} }}"
     assert not httpx.post(f"{published}/query", data={"query": gone}).json()["boolean"]
     assert httpx.post(f"{published}/query", data={"query": kept}).json()["boolean"]
+    for replica in replicas:  # out of service while the build was half-sent
+        wait_for_status(replica, "ok")
 
 
 def test_publish_annotations_copies_a_local_record(
