@@ -65,11 +65,30 @@ def split_cell(text: str) -> list[CellItem]:
             depth = 1 if m.group("glyph") == "o" else 0
             items.append(_item(para[m.end() : end], depth))
             items[-1].bullet = True
+    items = _one_label_after_its_colon(items)
     _under_coded_head(items)
     for k, item in enumerate(items):
         nxt = items[k + 1] if k + 1 < len(items) else None
         item.lead_in = item.label.endswith(":") and nxt is not None and nxt.depth == item.depth
     return [i for i in items if i.label]
+
+
+def _one_label_after_its_colon(items: list[CellItem]) -> list[CellItem]:
+    """« LA JEUNESSE : » then « Renforcer l'engagement des jeunes » alone: one label
+    broken after its colon, not a lead-in and its list — a lead-in introduces several
+    items. Taken for one, its words were dropped from the label, unflagged.
+
+    >>> [i.label for i in _one_label_after_its_colon([CellItem("LA SANTE :", 0),
+    ...                                                CellItem("Réduire les inégalités", 0)])]
+    ['LA SANTE : Réduire les inégalités']
+    """
+    if len(items) != 2:
+        return items
+    head, rest = items
+    plain = all(it.code is None and it.classe is None and not it.bullet for it in items)
+    if plain and head.label.endswith(":") and rest.depth == head.depth:
+        return [CellItem(f"{head.label} {rest.label}", head.depth)]
+    return items
 
 
 def _under_coded_head(items: list[CellItem]) -> None:

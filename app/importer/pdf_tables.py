@@ -79,6 +79,8 @@ def cell_text(raw: str | None) -> str:
     '1.1 Renforcer le dispositif éducative\\n• Créer des co-entreprises'
     >>> cell_text("Taux de chômage des 16-\\n25 ans")
     'Taux de chômage des 16-25 ans'
+    >>> cell_text("les équipements de Terre-\\nRouge")
+    'les équipements de Terre-Rouge'
     >>> cell_text("Lever les freins\\n\\nDévelopper les clauses")
     'Lever les freins\\nDévelopper les clauses'
     >>> cell_text("Développer la santé\\nmentale des jeunes\\nSoutenir les maisons de\\nSanté")
@@ -98,9 +100,9 @@ def cell_text(raw: str | None) -> str:
             and not _ENDED.search(items[-1])
             and not (_VERB_START.match(line) and not _OPEN_END.search(items[-1]))
         ):
-            # « co- » / « entreprises », « 16- » / « 25 »: one word, its hyphen kept
-            broken = line[:1].islower() or line[:1].isdigit()
-            glue = "" if re.search(r"\w-$", items[-1]) and broken else " "
+            # « co- » / « entreprises », « 16- » / « 25 », « Terre- » / « Rouge »: one
+            # word, its hyphen kept (a dash between words has a space before it)
+            glue = "" if re.search(r"\w-$", items[-1]) and line[:1].isalnum() else " "
             items[-1] += glue + line
         else:
             items.append(line)
@@ -139,10 +141,32 @@ def paragraphs(lines: list[CellLine], edge: float | None) -> str:
             continue
         if before is not None and not line.text.lstrip()[:1].islower():
             short = edge is not None and not fills(before.left, before.right, edge)
+            short = short and edge is not None and _first_word_fits(before, line, edge)
             if short or before.top - line.top > _PARAGRAPH_GAP * max(line.size, before.size):
                 out.append("")
         out.append(line.text)
     return "\n".join(out)
+
+
+def _first_word_fits(before: CellLine, line: CellLine, edge: float) -> bool:
+    """Whether the first word of ``line`` would have fitted after ``before`` in its cell:
+    if not, ``before`` is short because that word wrapped (« AXES » over
+    « TRANSVERSAUX », « LA LUTTE CONTRE LES » over « DISCRIMINATIONS… »), not because
+    its paragraph ended. The word's width is estimated from its line's.
+
+    >>> _first_word_fits(CellLine("AXES", 50, 80), CellLine("TRANSVERSAUX", 50, 140), 150)
+    False
+    >>> _first_word_fits(CellLine("Lever les freins", 50, 110), CellLine("Créer", 50, 80), 200)
+    True
+    """
+    text = line.text.strip()
+    if not text:
+        return True
+    if re.search(r"\w-$", before.text.strip()):
+        return False  # broken at its hyphen: the compound (« HOMMES-FEMMES ») did not fit
+    per_char = (line.right - line.left) / len(text)
+    word = text.split(" ", 1)[0]
+    return before.right + per_char * (len(word) + 1) <= edge
 
 
 # French words of three letters or fewer: after a line, they are words, not a word's end.
@@ -182,12 +206,23 @@ def fills(left: float, right: float, edge: float) -> bool:
 def continued_row(table: RuledTable, before: RuledTable) -> int | None:
     """The row of ``table`` (first on its page) that goes on with the last row of ``before``
     (last on the page before): a row broken by the page break, each of its filled cells
-    going on in lower case; after the header row, when the table prints it again."""
+    going on in lower case, or in capitals under capitals that leave a word hanging
+    (« PILIER PARTICIPATION DES » / « HABITANTS, ET EXERCICE… »); after the header
+    row, when the table prints it again."""
     start = 1 if table.rows and before.rows and table.rows[0] == before.rows[0] else 0
-    if start >= len(table.rows):
+    if start >= len(table.rows) or not before.rows:
         return None
-    filled = [c for c in table.rows[start] if c]
-    return start if filled and all(c[:1].islower() for c in filled) else None
+    above = before.rows[-1]
+    filled = [(k, c) for k, c in enumerate(table.rows[start]) if c]
+    return start if filled and all(_goes_on(c, above, k) for k, c in filled) else None
+
+
+def _goes_on(cell: str, above: list[str], k: int) -> bool:
+    """Whether ``cell`` continues the cell above it, in column ``k`` of the row ``above``."""
+    if cell[:1].islower():
+        return True
+    upper = above[k] if k < len(above) else ""
+    return cell.isupper() and upper.isupper() and _OPEN_END.search(upper) is not None
 
 
 def joined(upper: list[str], lower: list[str]) -> list[str]:

@@ -1382,3 +1382,66 @@ def test_a_chapter_heading_after_a_table_whose_bold_rows_head_the_others(
     result = run_import(document)
     result.exact_tree(ANNEX_EXPECTED)
     assert "Le comité de pilotage se réunit une fois par an." not in str(result.draft["elements"])
+
+
+# A LibreOffice-like table: cells wrapped by hand as a narrow column wraps them, and a
+# row broken by the page break, its header printed again on the next page.
+SPLIT_HEADER = ["Piliers", "Objectifs stratégiques", "Objectifs opérationnels"]
+SPLIT_PAGES = [
+    [
+        (
+            ["AXES", "TRANSVERSAUX"],
+            ["LA JEUNESSE :", "Renforcer l'engagement des", "jeunes"],
+            ["Soutenir l'implication des jeunes de Terre-", "Rouge"],
+        ),
+        (["PILIER", "PARTICIPATION DES"], ["Développer les"], ["Renforcer le"]),
+    ],
+    [
+        (["HABITANTS"], ["capacités de participation"], ["dialogue avec les habitants"]),
+    ],
+]
+SPLIT_EXPECTED = """
+AXES TRANSVERSAUX
+  LA JEUNESSE : Renforcer l'engagement des jeunes
+    Soutenir l'implication des jeunes de Terre-Rouge
+PILIER PARTICIPATION DES HABITANTS
+  Développer les capacités de participation
+    Renforcer le dialogue avec les habitants
+"""
+
+
+def _split_table_pdf(path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    edges = [40, 136, 316, 555]  # « AXES TRANSVERSAUX » does not fit in the first
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for number, rows in enumerate(SPLIT_PAGES):
+        y = 800.0
+        if number == 0:
+            c.setFont("Helvetica-Bold", 12)
+            c.drawString(40, y, "Tableau des objectifs du contrat de ville")
+            y -= 25
+        for cells in [[[h] for h in SPLIT_HEADER], *rows]:
+            height = 11 * max(len(lines) for lines in cells) + 4
+            c.setFont("Helvetica", 9)
+            for k, lines in enumerate(cells):
+                c.rect(edges[k], y - height, edges[k + 1] - edges[k], height)
+                for n, line in enumerate(lines):
+                    c.drawString(edges[k] + 3, y - 11 * (n + 1), line)
+            y -= height
+        c.showPage()
+    c.save()
+
+
+def test_pdf_table_cells_wrapped_in_capitals_after_a_colon_and_over_a_page_break(
+    tmp_path: Path, run_import
+) -> None:
+    """Four faults of one LibreOffice export: « AXES » over « TRANSVERSAUX » (the
+    second word did not fit after the first) made two elements; « LA JEUNESSE : »
+    over its objective was taken for a lead-in and dropped from the label; a row
+    broken by the page break in capitals (« PILIER PARTICIPATION DES » / « HABITANTS »)
+    made two rows; « Terre- » over « Rouge » read « Terre- Rouge »."""
+    document = tmp_path / "tableau.pdf"
+    _split_table_pdf(document)
+    run_import(document).exact_tree(SPLIT_EXPECTED)
