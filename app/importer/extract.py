@@ -96,6 +96,14 @@ def extract(path: Path) -> Rendering:
             "structure imbriquée sur des centaines de niveaux (tableaux dans des "
             "cellules, listes dans des listes) : document illisible tel quel",
         ) from exc
+    if rendering.is_empty() and fmt == "pdf":
+        # Text there was, all of it repeated on every page: a scan under its stamp
+        # (« Accusé de réception en préfecture … »), or running headers alone.
+        raise ImportFailure(
+            path,
+            "PDF sans texte hors des en-têtes, pieds de page ou tampons répétés à chaque "
+            "page (document scanné ?) : une reconnaissance de caractères (OCR) est nécessaire",
+        )
     if rendering.is_empty():
         raise ImportFailure(path, "document vide : aucun texte")
     rendering.format = fmt

@@ -20,6 +20,21 @@ def _scanned_pdf(path: Path) -> None:
     c.save()
 
 
+def _stamped_scan(path: Path) -> None:
+    """A scanned act as prefectures return it: each page an image (here, shapes) under
+    the same small receipt stamp, its only text (removed as a running header)."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for _ in range(3):
+        c.rect(72, 72, 400, 600, fill=1)
+        c.setFont("Helvetica", 6)
+        c.drawString(380, 825, "Accusé de réception en préfecture 077-247700057-20240329-DE")
+        c.drawString(380, 818, "Reçu le 02/04/2024")
+        c.showPage()
+    c.save()
+
+
 def _encrypted_pdf(path: Path) -> None:
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas
@@ -93,6 +108,7 @@ CASES = {
     "page-abimee.pdf": (_damaged_page, "page 2 illisible"),
     "bombe.docx": (_zip_bomb, "archive suspecte"),
     "scan.pdf": (_scanned_pdf, "sans couche texte"),
+    "acte-tamponne.pdf": (_stamped_scan, "reconnaissance de caractères (OCR)"),
     "chiffre.pdf": (_encrypted_pdf, "chiffré"),
     "corrompu.docx": (lambda p: p.write_bytes(b"PK\x03\x04 pas un vrai docx"), "corrompu"),
     "vide.txt": (lambda p: p.write_bytes(b""), "vide"),
