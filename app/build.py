@@ -132,8 +132,8 @@ def _check(paths: list[Path], entries: dict[Path, Entry | None], outcomes: list[
     read += _clashes([(p, identities[p]) for p in paths if p in identities])
     after = "validation SHACL après enrichissement :"
     stages = (
-        ("", read),
-        ("", [x for o in outcomes for x in o.overrides]),
+        ("fichiers de contrat (lecture, textes contre leur source) :", read),
+        ("thèmes ajoutés ou retirés par le curateur :", [x for o in outcomes for x in o.overrides]),
         ("validation SHACL :", [x for o in outcomes for x in o.shacl]),
         (after, [x for o in outcomes for x in o.shacl_enriched]),
     )

@@ -105,30 +105,30 @@ def _discard(old: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def lock_path(target: Path) -> Path:
-    return target.parent / f".{target.name}.lock"
-
-
 @contextmanager
 def exclusive(target: Path) -> Iterator[None]:
-    """One build at a time writes ``target`` and the cache: a second one waits here.
+    """One build at a time writes into ``target``'s folder and the cache: a second waits.
 
     Two builds at once used to fail one of them on a raw ``OSError`` (both
     renaming their output into place) and leave its copy of the output behind;
     a build killed meanwhile left its temporary copy (≈ 800 MB at 825 contracts)
-    for ever. The lock is the kernel's (``flock``): a killed build releases it.
+    for ever. The lock is the kernel's (``flock``) on the folder that holds the
+    output, so it leaves no file behind, and a killed build releases it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path(target), "a+b") as handle:
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"une autre construction écrit {target} : attente de sa fin…", file=sys.stderr)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            where = target.parent
+            print(
+                f"une autre construction écrit dans {where} : attente de sa fin…", file=sys.stderr
+            )
+            fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # releases the lock
 
 
 @contextmanager
@@ -144,8 +144,7 @@ def atomic_directory(target: Path) -> Iterator[Path]:
     for stale in target.parent.glob(f".{target.name}~old.*"):
         shutil.rmtree(stale, ignore_errors=True)
     for stale in target.parent.glob(f".{target.name}.*"):  # a killed build's: we hold the lock
-        if stale.is_dir() and stale.name != lock_path(target).name:
-            shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     tmp.chmod(0o755)
     try:

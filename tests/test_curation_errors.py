@@ -132,7 +132,23 @@ def _label_not_in_source(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
         data / BASE,
         element("invente", "parent: th-1", label="Un objectif que la source n'imprime pas"),
     )
-    return [BASE], {(BASE, start), (BASE, start + 2), (BASE, start + 3)}
+    return [BASE], {(BASE, start + 2)}  # the `label:` line (the entry's first line before)
+
+
+def _label_past_the_source(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
+    start = append(data / BASE, element("trop-loin", "parent: th-1", ligne=99999))
+    return [BASE], {(BASE, start + 2)}
+
+
+def _unclosed_quote(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
+    # The parser fails lines later, at the next quoted value: the open quote is named.
+    path = data / BASE
+    number = line_of(path, 'label: "Inscrire la Culture')
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[number - 1].endswith('"')
+    lines[number - 1] = lines[number - 1][:-1]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return [BASE], {(BASE, number)}
 
 
 def _label_at_wrong_line(data: Path) -> tuple[list[str], set[tuple[str, int]]]:
@@ -246,6 +262,8 @@ CASES = [
     Case("unknown-key", _unknown_key),
     Case("label-not-in-source", _label_not_in_source),
     Case("label-at-wrong-line", _label_at_wrong_line),
+    Case("label-past-the-source", _label_past_the_source),
+    Case("unclosed-quote", _unclosed_quote),
     Case("description-not-in-source", _description_not_in_source),
     Case("parent-cycle", _parent_cycle),
     Case("unknown-theme-override", _unknown_theme),
@@ -399,6 +417,8 @@ def test_build_fails_naming_file_and_line(case: Case, outcomes: Callable[[Case],
     assert _reported_at(result.build.stderr, result.accepted), (
         f"expected one of {sorted(result.accepted)} in stderr:\n{result.build.stderr}"
     )
+    # The stage that failed is named (it was an empty title for the files' own problems).
+    assert "échec — \n" not in result.build.stderr, result.build.stderr
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -519,3 +539,13 @@ def test_stats_csv_lists_the_five_contracts(
     assert sorted(r["contrat"] for r in rows) == sorted(curated)
     assert {r["contrat"]: int(r["total"]) for r in rows} == curated
     assert file_hashes(out) == file_hashes(golden_build), "stats rebuilt an up-to-date build"
+
+
+def test_a_line_past_the_source_says_how_long_the_source_is(
+    outcomes: Callable[[Case], Outcome], seeds_dir: Path
+) -> None:
+    case = next(c for c in CASES if c.name == "label-past-the-source")
+    lines = len(
+        (seeds_dir / BASE.replace(".yaml", ".txt")).read_text(encoding="utf-8").splitlines()
+    )
+    assert f"à la ligne 99999, qui n'a que {lines} lignes" in outcomes(case).build.stderr

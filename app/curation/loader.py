@@ -147,11 +147,7 @@ def load_contrat(path: Path) -> Contrat:
     try:
         top = read_yaml(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise CurationErrors(
-            [CurationError(path, line, f"YAML invalide : {exc.problem or exc.context}")]
-        ) from exc
+        raise CurationErrors([_yaml_error(path, text, exc)]) from exc
     except yaml.YAMLError as exc:
         raise CurationErrors([CurationError(path, None, f"YAML invalide : {exc}")]) from exc
     if not isinstance(top, LineDict):
@@ -162,3 +158,23 @@ def load_contrat(path: Path) -> Contrat:
     if errors or contrat is None:
         raise CurationErrors(errors)
     return contrat
+
+
+def _yaml_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> CurationError:
+    """Where the YAML breaks, as a curator would look for it: a quote left open makes
+    the parser fail lines later (« expected <block end>, but found '<scalar>' » at the
+    next quoted value), so a line between the block's start and the failure with an
+    odd number of double quotes is named first."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    message = f"YAML invalide : {exc.problem or exc.context}"
+    start = exc.context_mark.line if exc.context_mark else None
+    if line is not None and start is not None:
+        lines = text.split("\n")
+        for k in range(start, min(line, len(lines))):
+            code = lines[k].split(" #", 1)[0]
+            if (code.count('"') - code.count('\\"')) % 2:
+                return CurationError(
+                    path, k + 1, f"{message} (ligne {line}) : guillemet ouvert et non fermé ici ?"
+                )
+    return CurationError(path, line, message)

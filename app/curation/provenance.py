@@ -66,17 +66,22 @@ def _context_checks(contrat: Contrat) -> list[tuple[int, int | None, str, str]]:
     checks: list[tuple[int, int | None, str, str]] = []
     if contrat.source.sous_titre:
         st = contrat.source.sous_titre
-        checks.append((st.yaml_line, st.ligne, st.texte, "sous-titre de la source"))
+        checks.append((st.key_line("texte"), st.ligne, st.texte, "sous-titre de la source"))
     if contrat.contexte is None:
         return checks
     ctx = contrat.contexte
     for ev in ctx.evenements:
-        checks.append((ev.yaml_line, ev.ligne, ev.label, f"étape « {ev.id} »"))
+        checks.append((ev.key_line("label"), ev.ligne, ev.label, f"étape « {ev.id} »"))
         if ev.date_imprimee:
-            checks.append((ev.yaml_line, ev.date_ligne, ev.date_imprimee, f"date de « {ev.id} »"))
-    checks += [(t.yaml_line, t.ligne, t.label, f"texte cité « {t.id} »") for t in ctx.textes_cites]
+            line = ev.key_line("date_imprimee")
+            checks.append((line, ev.date_ligne, ev.date_imprimee, f"date de « {ev.id} »"))
+    checks += [
+        (t.key_line("label"), t.ligne, t.label, f"texte cité « {t.id} »") for t in ctx.textes_cites
+    ]
     for key in ("critere_qpv", "source_carte", "evolutions_cadre"):
-        checks += [(p.yaml_line, p.ligne, p.texte, f"contexte, {key}") for p in getattr(ctx, key)]
+        checks += [
+            (p.key_line("texte"), p.ligne, p.texte, f"contexte, {key}") for p in getattr(ctx, key)
+        ]
     return checks
 
 
@@ -105,20 +110,23 @@ def check_provenance(contrat: Contrat, sources_dir: Path) -> list[CurationError]
     lines = source.read_text(encoding="utf-8").splitlines()
     errors = []
     checks: list[tuple[int, int | None, str, str]] = [
-        (e.yaml_line, e.ligne, e.label, f"élément « {e.id} »") for e in contrat.elements
+        (e.key_line("label"), e.ligne, e.label, f"élément « {e.id} »") for e in contrat.elements
     ]
     checks += [
-        (p.yaml_line, p.ligne, p.texte, f"élément « {e.id} », {key}")
+        (p.key_line("texte"), p.ligne, p.texte, f"élément « {e.id} », {key}")
         for e in contrat.elements
         for key, p in e.passages()
     ]
-    checks += [(p.yaml_line, p.ligne, p.texte, "contrat, description") for p in contrat.description]
+    checks += [
+        (p.key_line("texte"), p.ligne, p.texte, "contrat, description") for p in contrat.description
+    ]
     checks += _context_checks(contrat)
     checks += [
-        (c.yaml_line, c.ligne, c.libelle, f"chiffre clé « {c.id} »") for c in contrat.chiffres_cles
+        (c.key_line("libelle"), c.ligne, c.libelle, f"chiffre clé « {c.id} »")
+        for c in contrat.chiffres_cles
     ]
     checks += [
-        (t.yaml_line, t.ligne, t.label, f"territoire « {t.id} »")
+        (t.key_line("label"), t.ligne, t.label, f"territoire « {t.id} »")
         for t in contrat.territoires
         if t.ligne
     ]
@@ -126,12 +134,13 @@ def check_provenance(contrat: Contrat, sources_dir: Path) -> list[CurationError]
         checks.append((1, contrat.source.ligne, contrat.source.titre, "titre de la source"))
     for yaml_line, ligne, text, what in checks:
         if ligne is None or not _found_at(lines, ligne, text):
+            past = f", qui n'a que {len(lines)} lignes" if ligne and ligne > len(lines) else ""
             errors.append(
                 CurationError(
                     contrat.path,
                     yaml_line,
                     f"{what} : « {text[:60]} » introuvable dans "
-                    f"{contrat.source.fichier} à la ligne {ligne}",
+                    f"{contrat.source.fichier} à la ligne {ligne}{past}",
                 )
             )
     return errors

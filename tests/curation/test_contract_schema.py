@@ -104,7 +104,7 @@ def test_description_not_at_its_line_is_refused_at_file_and_line(
     )
     passage_line = path.read_text("utf-8").split("\n").index("      - ligne: 300") + 1
     _, errors = load_contracts([path], seeds_dir)
-    assert [e.line for e in errors] == [passage_line], errors
+    assert [e.line for e in errors] == [passage_line + 1], errors  # its `texte:` line
     assert "indicateurs" in errors[0].message and "ligne 300" in errors[0].message
 
 
