@@ -64,9 +64,16 @@ class _Building:
     def takes(self, box: tuple[float, float, float, float], kind: tuple[float, bool]) -> bool:
         size = max(kind[0], self.kind[0], 1.0)
         left, _, bottom, top = box
-        same_line = abs(bottom - self.bottom) < 0.5 * size or (
-            min(top, self.top) - max(bottom, self.bottom)
-            > 0.5 * min(top - bottom, self.top - self.bottom)
+        same_line = (
+            abs(bottom - self.bottom) < 0.5 * size
+            or (
+                min(top, self.top) - max(bottom, self.bottom)
+                > 0.5 * min(top - bottom, self.top - self.bottom)
+            )
+            # a glyph set high in its line (« ’ » of « s’engager », « ° »): its ink box
+            # starts above the letters' and barely meets them, but lies within the type
+            or _within(bottom, top, self.bottom, size)
+            or _within(self.bottom, self.top, bottom, size)
         )
         return (
             same_line
@@ -83,6 +90,12 @@ class _Building:
 
     def run(self) -> Run:
         return Run(self.top, self.bottom, self.left, self.right, self.text, *self.kind)
+
+
+def _within(bottom: float, top: float, baseline: float, size: float) -> bool:
+    """Whether a box from ``bottom`` to ``top`` lies in the type of a line whose letters
+    stand on ``baseline`` (a descender below it, the ascender's height above)."""
+    return baseline - 0.3 * size <= bottom and top <= baseline + 1.1 * size
 
 
 class _Glyph(NamedTuple):

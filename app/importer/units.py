@@ -197,7 +197,10 @@ def build_units(
             continue  # the label of the level word above it (``_titled_levels``)
         if i in titled:
             j = titled[i]
-            marker = read_marker(f"{_marked(line)} : {_marked(lines[j])}")
+            first = _marked(line)
+            # « Axe stratégique 1 – » already ends on its separator: no second one
+            glue = " " if first.rstrip().endswith(("-", "–", "—", ":", ".")) else " : "
+            marker = read_marker(f"{first}{glue}{_marked(lines[j])}")
             heading = _heading(line, line.text.strip()) or _heading(lines[j], lines[j].text)
             current = Unit("item", j + 1, marker, clean(marker.label), heading, None, 0, None)
             current.lines = [i + 1, j + 1]

@@ -1445,3 +1445,48 @@ def test_pdf_table_cells_wrapped_in_capitals_after_a_colon_and_over_a_page_break
     document = tmp_path / "tableau.pdf"
     _split_table_pdf(document)
     run_import(document).exact_tree(SPLIT_EXPECTED)
+
+
+HIGH_LINES = [
+    ("Helvetica-Bold", 16, "Contrat de ville 2024-2030"),
+    ("Helvetica-Bold", 12, "Axe stratégique 1 –"),
+    ("Helvetica-Bold", 12, "DEVELOPPER LES POTENTIELS DES QUARTIERS"),
+    ("Helvetica", 10, "Objectif stratégique 1.1 : Favoriser l’engagement des jeunes"),
+    ("Helvetica", 9.5, "Objectif stratégique 1.2 : Donner aux jeunes l’envie de"),
+    ("Helvetica", 9.5, "s’engager dans leur quartier"),
+    ("Helvetica-Bold", 12, "Axe stratégique 2 –"),
+    ("Helvetica-Bold", 12, "RENFORCER L’INCLUSION"),
+    ("Helvetica", 10, "Objectif stratégique 2.1 : Lutter contre les discriminations"),
+]
+HIGH_EXPECTED = """
+DEVELOPPER LES POTENTIELS DES QUARTIERS
+  Favoriser l’engagement des jeunes
+  Donner aux jeunes l’envie de s’engager dans leur quartier
+RENFORCER L’INCLUSION
+  Lutter contre les discriminations
+"""
+
+
+def test_a_level_word_ending_on_its_dash_over_its_title_and_apostrophes_set_high(
+    tmp_path: Path, run_import
+) -> None:
+    """« Axe stratégique 1 – » over its title gave the label « : DEVELOPPER … » (a
+    second separator added after the first); an apostrophe, whose ink box sits above
+    the letters' and barely meets them, was read as a run apart: « s ’ engager »."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    # Bitstream Vera (shipped with reportlab; DejaVu's ancestor): its « ’ » sits high
+    pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
+    pdfmetrics.registerFont(TTFont("VeraBd", "VeraBd.ttf"))
+    fonts = {"Helvetica": "Vera", "Helvetica-Bold": "VeraBd"}
+    document = tmp_path / "axes.pdf"
+    c = canvas.Canvas(str(document))
+    y = 780
+    for font, size, text in HIGH_LINES:
+        c.setFont(fonts[font], size)
+        c.drawString(60, y, text)
+        y -= 2 * size if not text.endswith(" de") else 1.25 * size  # a wrapped line
+    c.save()
+    run_import(document).exact_tree(HIGH_EXPECTED)
