@@ -33,6 +33,7 @@ _CONTEXT = (
     "signature",
     "signataire",
     "sommaire",
+    "note",  # « Notes » (notes.py), « Note de cadrage »
     "pilotage",
     "financement",
     "cadre reglementaire",

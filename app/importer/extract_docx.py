@@ -17,6 +17,7 @@ from app.importer.docx_numbering import Numbering
 from app.importer.docx_text import text_boxes, text_of
 from app.importer.errors import ImportFailure
 from app.importer.lines import Rendering, cell_parts
+from app.importer.notes import add_notes, docx_notes
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.I)
 
@@ -137,6 +138,7 @@ def read_docx(path: Path) -> Rendering:
             rendering.blank()
             _table(Table(block, document), rendering, numbering)
             rendering.blank()
+    add_notes(rendering, docx_notes(document))
     return rendering
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.importer.errors import ImportFailure
 from app.importer.lines import Rendering, cell_parts
+from app.importer.notes import add_notes
 from app.importer.odt_numbering import OdtNumbering
 from app.importer.odt_styles import OdtStyles
 
@@ -32,8 +33,8 @@ def _text(node, breaks: bool = False) -> str:  # type: ignore[no-untyped-def]
                 parts.append(child.data.replace("\n", " "))  # white space, as in XML
                 continue
             namespace, tag = child.qname
-            if namespace == _DRAW:
-                continue
+            if namespace == _DRAW or (namespace == _TEXT and tag == "note"):
+                continue  # shapes read apart; a note read after the body (notes.py)
             if namespace == _TEXT and tag == "s":
                 parts.append(" " * int(child.getAttribute("c") or 1))
             elif namespace == _TEXT and tag == "line-break":
@@ -63,6 +64,7 @@ def _shapes(node) -> list:  # type: ignore[type-arg,no-untyped-def]
 
 def read_odt(path: Path) -> Rendering:
     from odf.opendocument import load
+    from odf.text import Note
 
     try:
         document = load(str(path))
@@ -72,7 +74,20 @@ def read_odt(path: Path) -> Rendering:
         raise ImportFailure(path, f"fichier OpenDocument illisible ou corrompu ({exc})") from exc
     rendering = Rendering()
     _walk(document.text, rendering, -1, _Context(OdtStyles(document), OdtNumbering.of(document)))
+    add_notes(rendering, [_note(note) for note in document.text.getElementsByType(Note)])
     return rendering
+
+
+def _note(note) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A note's call (« 1 ») and its text (its body's paragraphs)."""
+    call = body = ""
+    for child in note.childNodes:
+        tag = getattr(child, "qname", (None, None))[1]
+        if tag == "note-citation":
+            call = _text(child)
+        elif tag == "note-body":
+            body = " ".join(t for p in child.childNodes if (t := _text(p)))
+    return call, body
 
 
 @dataclass
