@@ -226,6 +226,9 @@ def build_units(
                 continue
         marked = _marked(line)
         marker = read_marker(marked, roman_letters, heading is not None, roman_lower)
+        if marker.kind == "caption" and marked[:1].islower():
+            # « … autour de la » / « thématique. »: a sentence going on, not a caption
+            marker = Marker("plain", marked)
         prop = _property_block(clean(text))
         indent = len(raw) - len(raw.lstrip(" \t"))
         if (

@@ -1490,3 +1490,21 @@ def test_a_level_word_ending_on_its_dash_over_its_title_and_apostrophes_set_high
         y -= 2 * size if not text.endswith(" de") else 1.25 * size  # a wrapped line
     c.save()
     run_import(document).exact_tree(HIGH_EXPECTED)
+
+
+def test_a_label_going_on_with_a_level_word_in_lower_case(tmp_path: Path, run_import) -> None:
+    """« 3. Améliorer la coordination … autour de la » / « thématique. »: the second
+    line, a level word alone, was read as a caption (« Thématique » over a list), and
+    the label, the document's last, lost its end."""
+    text = tmp_path / "laicite.txt"
+    text.write_text(
+        "Contrat de ville\n\nLAÏCITÉ, VALEURS DE LA RÉPUBLIQUE :\n\nObjectifs opérationnels\n"
+        "1. Partager une culture commune et un discours commun ;\n"
+        "2. Améliorer la coordination des réseaux et dispositifs autour de la\n"
+        "thématique.\n",
+        encoding="utf-8",
+    )
+    labels = [e["label"] for e in run_import(text).draft["elements"]]
+    assert labels[-1] == (
+        "Améliorer la coordination des réseaux et dispositifs autour de la thématique."
+    ), labels
