@@ -69,7 +69,12 @@ def split_cell(text: str) -> list[CellItem]:
     _under_coded_head(items)
     for k, item in enumerate(items):
         nxt = items[k + 1] if k + 1 < len(items) else None
-        item.lead_in = item.label.endswith(":") and nxt is not None and nxt.depth == item.depth
+        item.lead_in = (
+            item.label.endswith(":")
+            and not item.bullet  # « - Relance du Comité Technique : » is an action
+            and nxt is not None
+            and nxt.depth == item.depth
+        )
     return [i for i in items if i.label]
 
 

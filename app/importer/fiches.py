@@ -120,13 +120,18 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
         elif f.kind == TITLE and title is None and len(items) > 1:
             several = [(line, it) for it in items]  # « Actions | - Créer … - Former … »
         elif f.kind == TITLE and title is None:
-            title = (line, clean(value))
+            # « Actions | - Mettre en place … »: one bulleted action, its label without « - »
+            title = (line, items[0].label if items and items[0].bullet else clean(value))
             printed = read_marker(title[1])
             if printed.kind in ("number", "word") and printed.code and printed.label.strip():
                 code, title = printed.code, (line, clean(printed.label))  # « 1.1.2 Créer … »
         elif f.kind in ("description", "indicateurs", "resultats_attendus"):
             passages.extend((f.kind, line, it.label) for it in items)
     action = _action(b, heading, title, parent if chain else None)
+    if action is heading and heading is not None and _only_a_name(heading) and several:
+        # « Fiche-action n°1.1.1 » over « Actions | - … - … »: the sheet's name, no action
+        b.drop(heading)
+        parent, chain, action = heading.parent or parent, True, None
     if action is not None and code is not None and title is not None and action.label == title[1]:
         action.code = code
     if action is not None and unknown and not action.a_verifier:
@@ -142,6 +147,15 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
         return
     for kind, line, text in passages:
         getattr(owner, kind).append((line, text))
+
+
+def _only_a_name(heading: Drafted) -> bool:
+    """« Fiche-action n°1.1.1 » kept as printed: no title given it, nothing under it."""
+    return (
+        _BARE_HEADING.match(heading.label) is not None
+        and not heading.children
+        and not heading.description
+    )
 
 
 def _code_over_label(items: list[CellItem]) -> CellItem:

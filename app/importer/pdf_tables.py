@@ -23,7 +23,9 @@ from app.importer.lines import BULLET_GLYPHS
 _ITEM_START = re.compile(
     rf"^(?:[{BULLET_GLYPHS}\-–—]|o\s|\d{{1,2}}(?:\.\d{{1,2}})+\.?\s|\d{{1,2}}[.)]\s)"
 )
-_ENDED = re.compile(r"[.;:!?]$")
+# A line that ended its sentence; not a colon: LibreOffice wraps after one as anywhere
+# (« Relance du Comité Technique : » / « Cotech de programmation … », one action).
+_ENDED = re.compile(r"[.;!?]$")
 # An objective or an action starts with a verb in the infinitive, capitalised
 # (« Soutenir les maisons de santé »): after a line that leaves no word hanging
 # (« … des jeunes », not « … à la » / « de »), a new item.

@@ -75,6 +75,10 @@ class TreeBuilder(Sections):
         self.elements.append(e)
         return e
 
+    def drop(self, e: Drafted) -> None:
+        """Take ``e``, drafted too early (a sheet's name taken for its action), out."""
+        self._remove(e)
+
     def _remove(self, e: Drafted) -> None:
         (e.parent.children if e.parent else self.roots).remove(e)
         self.elements.remove(e)

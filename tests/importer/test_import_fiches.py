@@ -531,3 +531,53 @@ Emploi et insertion
 """,
     )
     assert not any("a_verifier" in e for e in elements)
+
+
+ENGAGEMENTS = """
+Les enjeux de gouvernance et d'animation
+  Dynamiser le pilotage du contrat de ville
+    Renforcer la coordination entre les communes et l'EPCI
+      Nommer un référent par ville
+      Relancer le Comité Technique : Cotech de programmation et de suivi
+    Renforcer le soutien aux acteurs associatifs
+      Simplifier l'organisation des appels à projet
+"""
+
+
+def test_sheets_named_by_their_number_listing_their_actions(tmp_path: Path, run_import) -> None:
+    """A 2024 template: « Fiche-action n°1.1.1 » over a sheet naming its priority, its
+    objective and « Actions | - … - … ». The sheet's name was drafted as an action,
+    its actions under it; a sheet of one bulleted action kept the « - » in the label."""
+    d = docx.Document()
+    d.add_heading("Contrat de ville « Engagements Quartiers 2030 »", 0)
+    for text, level in (
+        ("Engagement 1 : Les enjeux de gouvernance et d'animation", 1),
+        ("Priorité 1.1 : Dynamiser le pilotage du contrat de ville", 2),
+        ("Objectif opérationnel 1.1.1 : Renforcer la coordination entre les communes et l'EPCI", 3),
+        ("Objectif opérationnel 1.1.2 : Renforcer le soutien aux acteurs associatifs", 3),
+    ):
+        d.add_heading(text, level)
+    d.add_heading("Fiches-actions", 1)
+    priority = ("Priorité", "1.1 Dynamiser le pilotage du contrat de ville")
+    for number, objective, actions in (
+        (
+            "1.1.1",
+            "Renforcer la coordination entre les communes et l'EPCI",
+            "- Nommer un référent par ville\n"
+            "- Relancer le Comité Technique : Cotech de programmation et de suivi",
+        ),
+        (
+            "1.1.2",
+            "Renforcer le soutien aux acteurs associatifs",
+            "- Simplifier l'organisation des appels à projet",
+        ),
+    ):
+        d.add_heading(f"Fiche-action n°{number}", 2)
+        _sheet(
+            d,
+            None,
+            [priority, ("Objectif opérationnel", f"{number} {objective}"), ("Actions", actions)],
+        )
+    document = tmp_path / "engagements.docx"
+    d.save(str(document))
+    run_import(document).exact_tree(ENGAGEMENTS)

@@ -1410,19 +1410,23 @@ PILIER PARTICIPATION DES HABITANTS
 """
 
 
-def _split_table_pdf(path: Path) -> None:
+def _split_table_pdf(
+    path: Path,
+    header: list[str] = SPLIT_HEADER,
+    pages: list[list[tuple[list[str], ...]]] = SPLIT_PAGES,
+    edges: tuple[float, ...] = (40, 136, 316, 555),  # « AXES TRANSVERSAUX » does not fit
+) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    edges = [40, 136, 316, 555]  # « AXES TRANSVERSAUX » does not fit in the first
     c = canvas.Canvas(str(path), pagesize=A4)
-    for number, rows in enumerate(SPLIT_PAGES):
+    for number, rows in enumerate(pages):
         y = 800.0
         if number == 0:
             c.setFont("Helvetica-Bold", 12)
             c.drawString(40, y, "Tableau des objectifs du contrat de ville")
             y -= 25
-        for cells in [[[h] for h in SPLIT_HEADER], *rows]:
+        for cells in [[[h] for h in header], *rows]:
             height = 11 * max(len(lines) for lines in cells) + 4
             c.setFont("Helvetica", 9)
             for k, lines in enumerate(cells):
@@ -1508,3 +1512,31 @@ def test_a_label_going_on_with_a_level_word_in_lower_case(tmp_path: Path, run_im
     assert labels[-1] == (
         "Améliorer la coordination des réseaux et dispositifs autour de la thématique."
     ), labels
+
+
+def test_a_bulleted_action_wrapped_after_its_colon_in_a_pdf_cell(
+    tmp_path: Path, run_import
+) -> None:
+    """« - Relancer le Comité Technique : » / « Cotech de programmation et de suivi »:
+    a line ending on a colon ended the item, and the bulleted item was taken for a
+    lead-in and dropped."""
+    document = tmp_path / "actions.pdf"
+    rows = [
+        (
+            ["Renforcer la coordination"],
+            [
+                "- Nommer un référent par ville",
+                "- Relancer le Comité Technique :",
+                "Cotech de programmation et de suivi",
+            ],
+        )
+    ]
+    # 150 points for the actions: « Cotech » does not fit after the colon
+    _split_table_pdf(document, ["Objectifs opérationnels", "Actions"], [rows], (40, 240, 393))
+    run_import(document).exact_tree(
+        """
+Renforcer la coordination
+  Nommer un référent par ville
+  Relancer le Comité Technique : Cotech de programmation et de suivi
+"""
+    )
