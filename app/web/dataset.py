@@ -4,7 +4,7 @@ The hand-written part (titles, publisher, licence, themes) is ``dataset.ttl``
 beside this module; what depends on the build or on the deployment is added
 here at serve time: the sizes (``void:triples``, ``void:entities``,
 ``void:classes``, ``void:properties``, one ``void:subset`` per contract graph
-with its own sizes), ``dcterms:modified`` (the build's N-Quads dump), the
+with its own sizes, and one for the precomputed answers' graph), ``dcterms:modified`` (the build's N-Quads dump), the
 version, and the URLs of the dumps and of the SPARQL endpoint on the server
 that answers. Validated in the tests by ``shapes/dcat-ap.ttl``.
 
@@ -24,6 +24,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
@@ -32,6 +33,7 @@ from app import __version__
 from app.config import Settings
 from app.dumps import BUILD_INFO, DUMP_NQ
 from app.rdf.namespaces import Iris
+from app.synthese import graph_iri
 from app.web.describe import bind, labels
 from app.web.downloads import DUMPS, Dump, dump_file
 from app.web.sparql import Sparql
@@ -129,7 +131,36 @@ async def description(
     g.add((service, DCAT.endpointURL, endpoint))
     g.add((service, DCAT.endpointDescription, endpoint))
     await _subsets(g, ds, stats, sparql, iris, site_url)
+    _synthese_subset(g, ds, stats, iris, site_url)
     return g
+
+
+def _synthese_subset(
+    g: Graph, ds: URIRef, stats: dict[str, Any], iris: Iris, site_url: str
+) -> None:
+    """The graph of the precomputed research answers (docs/synthese.md), a subset of its
+    own: a client reading the description found every contract's graph but not it."""
+    graph = graph_iri(iris.base)
+    counts = stats.get("graphs", {}).get(graph)
+    if not isinstance(counts, dict):
+        return
+    subset = URIRef(f"{ds}/synthese")
+    g.add((ds, VOID.subset, subset))
+    g.add((subset, RDF.type, VOID.Dataset))
+    g.add((subset, DCTERMS.title, Literal("Réponses précalculées (synthèse)", lang="fr")))
+    g.add((subset, DCTERMS.title, Literal("Precomputed research answers", lang="en")))
+    what = (
+        "Faits par contrat calculés à la construction : thèmes abordés (thèmes plus "
+        "étroits inclus) et par quels éléments, dispositifs mobilisés, comptes ; thèmes "
+        "par génération et thèmes nouveaux. Ils ne comptent pas les graphes d'annotations."
+    )
+    g.add((subset, DCTERMS.description, Literal(what, lang="fr")))
+    _sizes(g, subset, counts)
+    g.add((subset, RDFS.seeAlso, URIRef(graph)))
+    # its download: the graph alone, from the Graph Store (no dump file of its own)
+    g.add(
+        (subset, VOID.dataDump, URIRef(f"{site_url}rdf-graph-store?{urlencode({'graph': graph})}"))
+    )
 
 
 _SIZES = (

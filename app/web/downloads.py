@@ -40,7 +40,8 @@ DUMPS: tuple[Dump, ...] = (
         DUMP_NQ,
         "application/n-quads",
         "RDF_N_QUADS",
-        "N-Quads : un graphe nommé par contrat, l'ontologie, chaque vocabulaire",
+        "N-Quads : un graphe nommé par contrat, l'ontologie, chaque vocabulaire, "
+        "les réponses précalculées (graphe synthese)",
     ),
     Dump("trig", DUMP_TRIG, "application/trig", "RDF_TRIG", "TriG : les mêmes graphes nommés"),
     Dump("turtle", "cvkg.ttl", "text/turtle", "RDF_TURTLE", "Turtle : l'union des graphes"),
