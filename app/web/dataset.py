@@ -4,9 +4,10 @@ The hand-written part (titles, publisher, licence, themes) is ``dataset.ttl``
 beside this module; what depends on the build or on the deployment is added
 here at serve time: the sizes (``void:triples``, ``void:entities``,
 ``void:classes``, ``void:properties``, one ``void:subset`` per contract graph
-with its own sizes, and one for the precomputed answers' graph), ``dcterms:modified`` (the build's N-Quads dump), the
-version, and the URLs of the dumps and of the SPARQL endpoint on the server
-that answers. Validated in the tests by ``shapes/dcat-ap.ttl``.
+with its own sizes, and one for the precomputed answers' graph),
+``dcterms:modified`` (the build's N-Quads dump), the version, and the URLs of the
+dumps and of the SPARQL endpoint on the server that answers. Validated in the
+tests by ``shapes/dcat-ap.ttl``.
 
 The sizes are the build's: counted once on the dump it writes and recorded in
 ``build-info.json`` (``void``; see :func:`app.dumps.void_statistics`), as the
