@@ -10,7 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.config import PROJECT_ROOT, Settings, get_settings
+from pydantic import ValidationError
+
+from app.config import PROJECT_ROOT, Settings, get_settings, settings_problems
 from app.termination import sigterm_cleans_up
 
 
@@ -258,6 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        get_settings()
+    except ValidationError as exc:  # a CVKG_ variable: say which and why, no traceback
+        for problem in settings_problems(exc):
+            print(f"cvkg: {problem}", file=sys.stderr)
+        return 2
     with sigterm_cleans_up():  # a stopped build or import leaves no half-written folder
         return int(args.func(args))
 

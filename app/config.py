@@ -10,8 +10,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE_IRI = "https://w3id.org/contrats-de-ville/id/"
@@ -105,6 +106,20 @@ class Settings(BaseSettings):
     # Drafts the admin review page (/admin/revue) may open by name (cvkg import writes them).
     drafts_dir: Path = PROJECT_ROOT / "data" / "brouillons"
 
+    @field_validator("sparql_endpoint", "sparql_update_endpoint", "sparql_graph_store")
+    @classmethod
+    def _engine_url(cls, value: str | None) -> str | None:
+        """An engine's URL is an absolute http(s) URL: « not-a-url » was taken, and every
+        request then failed with « Réessayez plus tard », which retrying cannot mend."""
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"« {value} » n'est pas l'URL d'un moteur SPARQL (http:// ou https://, un hôte)"
+            )
+        return value
+
     @model_validator(mode="after")
     def _seeds_dir_alias(self) -> Settings:
         if "seeds_dir" in self.model_fields_set and "sources_dir" not in self.model_fields_set:
@@ -188,3 +203,20 @@ def _memory_available() -> int:
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """Each wrong ``CVKG_`` variable, its value and what is expected, in French.
+
+    >>> try:
+    ...     Settings(store_mode="disque")
+    ... except ValidationError as exc:
+    ...     print(settings_problems(exc)[0])
+    CVKG_STORE_MODE='disque' : Input should be 'disk' or 'memory'
+    """
+    problems = []
+    for item in error.errors():
+        name = "CVKG_" + "_".join(str(part) for part in item["loc"]).upper()
+        message = str(item["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name}={item.get('input')!r} : {message}")
+    return problems
