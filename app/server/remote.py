@@ -144,7 +144,12 @@ class RemotePool:
             SyntaxError,
             TimeoutError,
         ) as exc:
-            self._state("engine_unreachable", str(exc) or type(exc).__name__)
+            reason = str(exc) or type(exc).__name__
+            if isinstance(exc, ValueError | SyntaxError):  # it answered, not SPARQL results
+                reason = f"réponse illisible du moteur externe ({self.url}) : {reason}"
+            elif self.url not in reason:
+                reason = f"moteur externe ({self.url}) : {reason}"
+            self._state("engine_unreachable", reason)
             return
         if build != self.build:
             held = f"la construction {build}" if build else "aucune construction entière"

@@ -106,6 +106,8 @@ def test_an_unreadable_answer_is_the_engines_fault(
         health = httpx.get(f"{server.url}/healthz")
         log = (tmp_path / "server.log").read_text()
     assert health.status_code == 503 and health.json()["status"] == "engine_unreachable"
+    # the reason names the engine (« Parser error at line 1 column 1 » alone did not)
+    assert f"{broken_engine}{path}" in health.json()["engine_error"], health.json()
     assert "lecture de l'état du moteur externe" not in log  # no poll ended on an error
     assert response.status_code == 502, response.text
     assert broken_engine in response.text
