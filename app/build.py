@@ -149,7 +149,7 @@ def build(settings: Settings, progress: bool = True) -> BuildReport:
 
 
 def _build(settings: Settings, progress: bool) -> BuildReport:
-    start = time.perf_counter()
+    start, started = time.perf_counter(), time.time()
     steps = Steps(settings.build_timings)
     iris = Iris(settings.base_iri)
     paths = contract_files(settings)
@@ -184,6 +184,8 @@ def _build(settings: Settings, progress: bool) -> BuildReport:
         bar.step(f"{len(paths)} contrats ({len(paths) - len(todo)} repris du cache)")
         head = vocabulary_entry(cache, common, settings)
         report = _write(settings, head, done, tail, bar, start, steps)
+        cache.prune(started - settings.cache_keep_days * 86400, common)
+        steps.mark("cache élagué")
     steps.report()
     return report
 

@@ -34,11 +34,13 @@ removes the cache (``CVKG_CACHE_DIR``, default ``var/build-cache``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -152,7 +154,38 @@ class ContractCache:
         if sources is not None and recorded is not None:
             if not isinstance(recorded, dict) or sources.record(recorded["fichier"]) != recorded:
                 return None
+        with contextlib.suppress(OSError):
+            os.utime(directory / META)  # used now: kept by prune()
         return Entry(directory, meta)
+
+    def prune(self, unused_since: float, common: str) -> int:
+        """Delete the entries no build used since ``unused_since`` (``time.time()``;
+        their ``meta.json`` is touched at each use), the shared inputs' snapshots of
+        other common keys as old, and what a killed build left (an hour old); the
+        number of entries deleted.
+
+        Why: every change of the ontology, shapes or build code leaves a whole set of
+        entries no build will read again, ≈ 1.3 GB at 825 contracts, kept until
+        ``make clean``."""
+        if not self.root.is_dir():
+            return 0
+        now = time.time()
+        deleted = 0
+        for path in self.root.iterdir():
+            try:
+                if path.name.startswith("."):  # a temporary entry of a killed build
+                    if now - path.stat().st_mtime > 3600:
+                        shutil.rmtree(path, ignore_errors=True)
+                elif path.is_dir():
+                    if (path / META).stat().st_mtime < unused_since:
+                        _remove(path)
+                        deleted += 1
+                elif common[:32] not in path.name and path.stat().st_mtime < unused_since:
+                    path.unlink()
+            except OSError:  # no meta (a damaged entry) or gone meanwhile
+                if path.is_dir() and not (path / META).exists():
+                    shutil.rmtree(path, ignore_errors=True)
+        return deleted
 
     def put(
         self, key: str, meta: Mapping[str, object], part: DumpPart, files: Mapping[str, bytes]

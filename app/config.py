@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # Per-contract build results, reused while a contract's inputs are unchanged
     # (app/build_cache.py).
     cache_dir: Path = PROJECT_ROOT / "var" / "build-cache"
+    # Entries no build used for this many days are deleted after a build (0: all but
+    # the last build's).
+    cache_keep_days: float = 14.0
     # Processes building contracts at once (app/build.py); 0: one per core.
     build_workers: int = 0
     # Print the time of each step of a build on stderr (app/build_timing.py; benchmarks).

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,11 @@ from app.sources import MANIFEST
 SIX = "001_629d7a99e5f4e6ca"  # its label « VIVRE ENSEMBLE – SOLIDARITÉ » is line 4 of its text
 
 
-def _settings(repo: Path, work: Path, out: str = "out", cache: str = "cache") -> Settings:
+def _settings(
+    repo: Path, work: Path, out: str = "out", cache: str = "cache", keep_days: float = 14.0
+) -> Settings:
     return Settings(
+        cache_keep_days=keep_days,
         base_iri=DEFAULT_BASE_IRI,
         data_dir=work / "contrats",
         ontology_dir=repo / "ontology",
@@ -186,3 +190,35 @@ def test_two_builds_at_once_and_a_killed_one(work: Path, repo_root: Path) -> Non
     clean = _settings(repo_root, work, out="clean", cache="empty")
     build(clean, progress=False)
     assert _hashes(work / "out") == _hashes(work / "clean")
+
+
+def test_entries_no_build_used_for_long_are_deleted(work: Path, repo_root: Path) -> None:
+    """Every change of the ontology, shapes or build code left a whole set of entries
+    no build reads again (≈ 1.3 GB at 825 contracts) until ``make clean``. A build
+    now deletes those unused for ``CVKG_CACHE_KEEP_DAYS`` (here 1), the snapshots of
+    other shared inputs as old, and what a killed build left; it keeps its own
+    entries and recent ones."""
+    settings = _settings(repo_root, work, keep_days=1)
+    build(settings, progress=False)
+    cache = work / "cache"
+    kept = {p.name for p in cache.iterdir()}
+    three_days_ago = time.time() - 3 * 86400
+    for name, when in (("a" * 32, three_days_ago), ("b" * 32, time.time())):
+        entry = cache / name
+        entry.mkdir()
+        (entry / "meta.json").write_text('{"id": "ancien"}', encoding="utf-8")
+        os.utime(entry / "meta.json", (when, when))
+    snapshot = cache / ("commun-" + "c" * 32 + "-rdflib-0.pickle")
+    snapshot.write_bytes(b"ancien")
+    os.utime(snapshot, (three_days_ago, three_days_ago))
+    left = cache / ".d0d0d0.killed"
+    left.mkdir()
+    os.utime(left, (three_days_ago, three_days_ago))
+    os.utime(
+        next(p for p in cache.iterdir() if p.name in kept and p.is_dir()) / "meta.json",
+        (three_days_ago, three_days_ago),
+    )  # used by this build: touched again
+    before = _hashes(work / "out")
+    build(settings, progress=False)
+    assert {p.name for p in cache.iterdir()} == kept | {"b" * 32}
+    assert _hashes(work / "out") == before
