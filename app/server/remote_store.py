@@ -233,8 +233,8 @@ def _syntax_error(query: str, base_iri: str | None, engine: str) -> SyntaxError:
         _PARSER.query(query, base_iri=base_iri)
     except SyntaxError as ours:
         return ours
-    except (OSError, ValueError, TypeError):  # evaluated on the empty store: no syntax error
-        return SyntaxError(engine[:500])
+    except (OSError, ValueError, TypeError):  # an evaluation error on the empty store
+        pass  # noqa: S110 - parsed, then: no syntax error of ours to give
     return SyntaxError(engine[:500])
 
 

@@ -193,20 +193,18 @@ class RemoteWriter:
         body = self._post(self.query_url, {"query": query}, "application/sparql-results+json")
         return list(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))  # type: ignore[arg-type]
 
-    def _whole(self, url: str, data: dict[str, str], accept: str) -> httpx.Response | None:
-        """The engine's answer read whole within the client's time (``None`` past it):
-        its timeout is per read, so an answer that trickles in forever (a byte a
-        second) held the replica's start-up and its poll for good."""
-        timeout = self.client.timeout.read or 30.0
-        deadline = time.monotonic() + timeout
+    def _whole(self, url: str, data: dict[str, str], accept: str) -> tuple[int, bytes] | None:
+        """The engine's status and answer, read whole within the client's time (``None``
+        past it): its timeout is per read, so an answer that trickles in forever (a
+        byte a second) held the replica's start-up and its poll for good."""
+        deadline = time.monotonic() + (self.client.timeout.read or 30.0)
         with self.client.stream("POST", url, data=data, headers={"Accept": accept}) as response:
             chunks = []
             for chunk in response.iter_bytes():
                 chunks.append(chunk)
                 if time.monotonic() > deadline:
                     return None
-            response._content = b"".join(chunks)  # what .content and .text read
-        return response
+            return response.status_code, b"".join(chunks)
 
     def _send(self, update: str) -> None:
         assert self.update_url is not None
@@ -222,13 +220,14 @@ class RemoteWriter:
             raise EngineError(503, f"Moteur SPARQL externe injoignable ({url}) : {exc}") from exc
         if response is None:
             raise late
-        if response.status_code >= 300:
+        status, body = response
+        if status >= 300:
             raise EngineError(
                 502,
                 f"Le moteur SPARQL externe ({url}) a refusé la requête : HTTP "
-                f"{response.status_code} {response.text[:300]}",
+                f"{status} {body[:300].decode('utf-8', 'replace')}",
             )
-        return response.content
+        return body
 
 
 def _triples(nquads: list[str]) -> list[str]:
