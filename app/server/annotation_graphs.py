@@ -46,9 +46,18 @@ def refusal(graph: GraphKey, base: str) -> str | None:
     Le graphe <https://ex.org/id/graph/contrat/lyon> vient de data/con
     >>> refusal("https://ex.org/id/graph/annotations/equipe", "https://ex.org/id/") is None
     True
+    >>> print(refusal("https://ex.org/id/graph/publication", "https://ex.org/id/")[52:81])
+    tenu par cvkg publish (moteur
     """
     if graph is None or graph.startswith(base + ANNOTATIONS):
         return None
+    held = {base + PUBLICATION_GRAPH: "cvkg publish", base + VERSION_GRAPH: "le serveur"}
+    if graph in held:  # an external engine's bookkeeping, of no file
+        return (
+            f"Le graphe <{graph}> est tenu par {held[graph]} (moteur externe) : il ne "
+            f"s'écrit pas. Les écritures vont dans un autre graphe, par convention "
+            f"<{base}{ANNOTATIONS}NOM>."
+        )
     source = None
     if graph.startswith(base + "graph/contrat/"):
         source = f"data/contrats/{graph[len(base + 'graph/contrat/') :]}.yaml"

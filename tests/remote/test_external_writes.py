@@ -381,3 +381,16 @@ def test_an_engine_down_is_a_clear_error(
     )
     assert done.returncode == 1
     assert "injoignable" in done.stderr and down in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("graph", "holder"), [("publication", "cvkg publish"), ("ecritures", "le serveur")]
+)
+def test_the_engines_bookkeeping_graphs_are_refused_saying_who_holds_them(
+    replicas: tuple[LiveServer, LiveServer], graph: str, holder: str
+) -> None:
+    """They were refused as « vient de la construction (cvkg build) : modifiez ce
+    fichier », which names no file: no file makes them."""
+    response = put(replicas[0], f"{BASE}graph/{graph}", "<http://e/s> <http://e/p> <http://e/o> .")
+    assert response.status_code == 403, response.text
+    assert f"tenu par {holder}" in response.text and "modifiez ce fichier" not in response.text
