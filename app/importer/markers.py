@@ -43,6 +43,12 @@ _UNKNOWN_WORD = re.compile(
     r"(?P<word>[A-ZÀ-Ý][a-zà-ÿ’']{2,19}|[A-ZÀ-Ý]{3,20})\s+(?:[Nn](?:[°º]|o\.?)\s*)?"
     r"(?P<code>\d{1,2}(?:\.\d{1,2})*|[IVXL]{1,5}|[A-Z])\s*(?P<sep>[.:–—-])\s+(?=\S)"
 )
+# The same, at a line's start in a whole text, and a known level word with a dotted code.
+_UNKNOWN_LINE = re.compile(r"^\s*" + _UNKNOWN_WORD.pattern, re.M)
+_KNOWN_CODED_LINE = re.compile(
+    r"^\s*(?P<word>[A-ZÀ-Ý][\w’'-]*(?:\s+[\w’'-]+){0,2})\s+(?P<code>\d{1,2}(?:\.\d{1,2})+)\b",
+    re.M,
+)
 _APPARATUS = frozenset(
     "annexe article carte chapitre encadre fascicule figure graphique illustration livret "
     "note page partie photo schema section source tableau titre tome".split()
@@ -157,8 +163,46 @@ def _bullet(rest: str, glyphs: str) -> Marker:
     return Marker("bullet", rest, None, ("b", glyphs))
 
 
+def unknown_level_words(text: str) -> frozenset[str]:
+    """Words no vocabulary knows that the document prints as levels in its body text:
+    each opens lines with at least two codes (« Engagement 1 : … », « Engagement 2 :
+    … »), and under most of them, before the word's next line, a known level prints
+    a code under theirs (« Priorité 1.1 : … »). Set as headings they are read
+    anyway; in body text, without that evidence, a « Chantier 2 : » or a « Réunion 3 : »
+    is no level. Folded words.
+
+    >>> sorted(unknown_level_words("Engagement 1 : Gouvernance\\nPriorité 1.1 : Piloter\\n"
+    ...                            "Engagement 2 : Éducation\\nPriorité 2.1 : Ouvrir\\n"))
+    ['engagement']
+    >>> unknown_level_words("Priorité 1.1 : Piloter\\nRéunion 1 : le 3 mars\\n"
+    ...                     "Réunion 2 : le 5 avril\\n")
+    frozenset()
+    """
+    open_: dict[str, str] = {}  # each word's last code, until a known level answers it
+    seen: dict[str, list[bool]] = {}  # per word, whether each of its lines got a level under it
+    for line in text.splitlines():
+        if (m := _UNKNOWN_LINE.match(line)) is not None:
+            word = fold(m["word"])
+            if word not in _APPARATUS and leading_level(m["word"]) is None:
+                open_[word] = m["code"]
+                seen.setdefault(word, []).append(False)
+                continue
+        if (k := _KNOWN_CODED_LINE.match(line)) is not None and leading_level(k["word"]):
+            for word, code in list(open_.items()):
+                if k["code"].startswith(code + "."):
+                    seen[word][-1] = True
+                    del open_[word]
+    return frozenset(
+        word for word, under in seen.items() if len(under) >= 2 and 2 * sum(under) > len(under)
+    )
+
+
 def read_marker(
-    text: str, roman_letters: bool = False, short_heading: bool = False, roman_lower: bool = False
+    text: str,
+    roman_letters: bool = False,
+    short_heading: bool = False,
+    roman_lower: bool = False,
+    body_levels: frozenset[str] = frozenset(),
 ) -> Marker:
     """Classify the start of ``text`` (already stripped of indentation).
 
@@ -181,8 +225,9 @@ def read_marker(
         return Marker("caption", text, levels=levels)
     if worded := _worded(text, short_heading):
         return worded
-    if short_heading and not bulleted and (unknown := _unknown_word(text)):
-        return unknown
+    if not bulleted and (unknown := _unknown_word(text)):
+        if short_heading or fold(unknown.niveau or "") in body_levels:  # unknown_level_words
+            return unknown
     if b := _BULLET.match(text):
         glyphs = re.sub(r"\s+", "", b.group("glyphs"))
         if not text.startswith("**"):

@@ -8,6 +8,7 @@ from app.importer.chapters import context_chapter
 from app.importer.drafted import Drafted
 from app.importer.flow import feed
 from app.importer.lines import Line
+from app.importer.markers import unknown_level_words
 from app.importer.noise import noise_lines
 from app.importer.tree import TreeBuilder
 from app.importer.units import build_units
@@ -20,7 +21,7 @@ def recognise(lines: list[Line], headers_removed: bool = False) -> TreeBuilder:
     noise = noise_lines(lines, headers_removed)
     text = "\n".join(line.text for line in lines)
     roman, roman_lower = bool(_ROMAN_TWO.search(text)), bool(_ROMAN_LOWER.search(text))
-    units = build_units(lines, noise, roman, roman_lower)
+    units = build_units(lines, noise, roman, roman_lower, unknown_level_words(text))
     builder = TreeBuilder()
     builder.indented_outline = not headers_removed  # a text file's own indentation
     feed(builder, units)

@@ -181,8 +181,14 @@ def _titled_levels(lines: list[Line], noise: set[int]) -> dict[int, int]:
 
 
 def build_units(
-    lines: list[Line], noise: set[int], roman_letters: bool, roman_lower: bool = False
+    lines: list[Line],
+    noise: set[int],
+    roman_letters: bool,
+    roman_lower: bool = False,
+    levels: frozenset[str] = frozenset(),
 ) -> list[Unit]:
+    """``levels``: words the document prints as levels no vocabulary knows
+    (``markers.unknown_level_words``)."""
     units: list[Unit] = []
     current: Unit | None = None
     gap = False
@@ -225,7 +231,7 @@ def build_units(
                 gap = False
                 continue
         marked = _marked(line)
-        marker = read_marker(marked, roman_letters, heading is not None, roman_lower)
+        marker = read_marker(marked, roman_letters, heading is not None, roman_lower, levels)
         if marker.kind == "caption" and marked[:1].islower():
             # « … autour de la » / « thématique. »: a sentence going on, not a caption
             marker = Marker("plain", marked)

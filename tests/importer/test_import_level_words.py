@@ -378,3 +378,42 @@ def test_a_large_number_over_each_chapter_title(tmp_path: Path, run_import) -> N
     assert [e.get("code") for e in elements] == ["01", "1.1", None, "02", "2.1", None]
     rendering = (result.sources / "chapitres.txt").read_text(encoding="utf-8").split("\n")
     assert "1" not in rendering and "2" not in rendering  # the folios, small, at the foot
+
+
+ENGAGEMENTS_TEXT = """CONTRAT DE VILLE 2024-2030
+
+Engagement 1 : Les enjeux de gouvernance
+
+Priorité 1.1 : Dynamiser le pilotage du contrat de ville
+
+Objectif opérationnel 1.1.1 : Renforcer la coordination
+
+Engagement 2 : Réussite éducative
+
+Priorité 2.1 : Renforcer la coordination des acteurs
+
+Réunion 1 : le comité de pilotage du 3 mars
+
+Réunion 2 : le comité technique du 5 avril
+"""
+ENGAGEMENTS_EXPECTED = """
+Les enjeux de gouvernance
+  Dynamiser le pilotage du contrat de ville
+    Renforcer la coordination
+Réussite éducative
+  Renforcer la coordination des acteurs
+"""
+
+
+def test_an_unknown_level_word_in_body_text_over_known_levels(tmp_path: Path, run_import) -> None:
+    """« Engagement 1 : … » in body text (no heading style), over « Priorité 1.1 : »:
+    read as a level only when set as a heading, it went to the contract's description
+    and its priorities hung at the top. Twice coded, with a known level numbered
+    under it, it is a level (flagged); « Réunion 1 », « Réunion 2 », with nothing
+    numbered under them, stay text."""
+    document = tmp_path / "engagements.txt"
+    document.write_text(ENGAGEMENTS_TEXT, encoding="utf-8")
+    elements = run_import(document).exact_tree(ENGAGEMENTS_EXPECTED)
+    first = elements[0]
+    assert (first["classe"], first["niveau"], first["code"]) == ("Axe", "Engagement", "1")
+    assert "« Engagement » n'est pas un mot de niveau connu" in first["a_verifier"]
