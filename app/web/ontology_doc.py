@@ -13,11 +13,14 @@ so that the IRI never answers with an error.
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from app.config import ONTOLOGY_NS
 
 log = logging.getLogger("cvkg.web")
 BACK_LINK = (
@@ -43,9 +46,42 @@ def french_side(graph: Graph) -> Graph:
 def _pylode(graph: Graph) -> str:
     from pylode import OntPub  # imported late: heavy, and optional at run time
 
-    html = OntPub(ontology=graph).make_html()
+    html = term_anchors(OntPub(ontology=graph).make_html())
     html = html.replace("<html>", '<html lang="fr">', 1)
     return html.replace("<body>", "<body>" + BACK_LINK, 1)
+
+
+_ENTITY = re.compile(r'<div class="(?P<cls>[^"]*\bentity\b[^"]*)" id="[^"]*">')
+_TERM = re.compile(r"<code>" + re.escape(ONTOLOGY_NS) + r"(?P<local>[\w-]+)</code>")
+
+
+def term_anchors(html: str) -> str:
+    """Each term's section anchored at its IRI's local name (``/onto#Contrat``), as the
+    pages link it: pyLODE derives the anchors from the labels, French here, dropping
+    their accented letters (« Contratdeville », « tiquetage »), and a term it lists
+    twice (an object property also functional) had one anchor twice.
+
+    >>> term_anchors('<div class="property entity" id="Contratdeville"><h3>Contrat</h3>'
+    ...              '<code>https://w3id.org/contrats-de-ville/onto#Contrat</code></div>')[:47]
+    '<div class="property entity" id="Contrat"><h3>C'
+    """
+    starts = list(_ENTITY.finditer(html))
+    out, done = [], 0
+    seen: dict[str, int] = {}  # a term listed twice (« op » and « fp »): its second anchor
+    for k, m in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else len(html)
+        term = _TERM.search(html, m.end(), end)
+        out.append(html[done : m.start()])
+        if term is None:
+            out.append(m.group(0))
+        else:
+            local = term["local"]
+            seen[local] = seen.get(local, 0) + 1
+            anchor = local if seen[local] == 1 else f"{local}-{seen[local]}"
+            out.append(f'<div class="{m["cls"]}" id="{anchor}">')
+        done = m.end()
+    out.append(html[done:])
+    return "".join(out)
 
 
 def _fallback(graph: Graph) -> str:
