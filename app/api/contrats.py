@@ -15,7 +15,6 @@ from fastapi.responses import Response
 from app.api import catalog, models
 from app.api.deps import SLUG, DataDep, GraphData
 from app.api.tabular import (
-    DEFAULT_LIMIT,
     TABULAR_RESPONSES,
     Answer,
     FormatParam,
@@ -23,6 +22,7 @@ from app.api.tabular import (
     OffsetParam,
     document,
     page,
+    page_size,
     respond,
 )
 from app.queries.tree import nest
@@ -89,7 +89,7 @@ def list_contrats(
     request: Request,
     data: DataDep,
     offset: OffsetParam = 0,
-    limit: LimitParam = DEFAULT_LIMIT,
+    limit: LimitParam = None,
     format: FormatParam = None,
 ) -> Response:
     """Every contract: title, generation as printed — or, apart, the curator's
@@ -99,6 +99,7 @@ def list_contrats(
 
     SPARQL: `/queries/contrats.rq`.
     """
+    limit = page_size(request, format, limit)
     return respond(
         request,
         data,

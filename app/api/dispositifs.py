@@ -15,13 +15,13 @@ from fastapi.responses import Response
 from app.api import catalog, evidence, models
 from app.api.deps import SLUG, DataDep, GraphData
 from app.api.tabular import (
-    DEFAULT_LIMIT,
     TABULAR_RESPONSES,
     Answer,
     FormatParam,
     LimitParam,
     OffsetParam,
     document,
+    page_size,
     respond,
 )
 from app.synthese import fait
@@ -97,7 +97,7 @@ def get_dispositif(
     data: DataDep,
     id: DispositifId,
     offset: OffsetParam = 0,
-    limit: LimitParam = DEFAULT_LIMIT,
+    limit: LimitParam = None,
     format: FormatParam = None,
 ) -> Response:
     """The contracts mobilising the programme, each with its elements as evidence:
@@ -109,6 +109,7 @@ def get_dispositif(
     `/queries/mobilisations.rq` and `/queries/preuves-dispositif.rq` (paths:
     `/queries/chemins-faits.rq`).
     """
+    limit = page_size(request, format, limit)
     return respond(
         request,
         data,

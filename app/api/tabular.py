@@ -50,16 +50,28 @@ FormatParam = Annotated[
 ]
 
 MAX_LIMIT = API_MAX_CONTRACTS
+DEFAULT_LIMIT = 100
 LimitParam = Annotated[
-    int,
+    int | None,
     Query(
         ge=1,
         le=MAX_LIMIT,
-        description=f"Nombre de contrats par page (jusqu'à {MAX_LIMIT} : tous).",
+        description=(
+            f"Nombre de contrats par page (jusqu'à {MAX_LIMIT} : tous). Par défaut "
+            f"{DEFAULT_LIMIT} en JSON, tous en CSV."
+        ),
     ),
 ]
 OffsetParam = Annotated[int, Query(ge=0, description="Rang du premier contrat de la page.")]
-DEFAULT_LIMIT = 100
+
+
+def page_size(request: Request, forced: str | None, limit: int | None) -> int:
+    """The page's size: as asked, else 100 contracts in JSON (``pagination.suivant``
+    gives the next page) and every one in CSV, where a spreadsheet has no next page to
+    follow: an export of every contract stopped at 100, silently."""
+    if limit is not None:
+        return limit
+    return MAX_LIMIT if choose_format(request, forced).format == "csv" else DEFAULT_LIMIT
 
 
 def page(items: list[Any], offset: int, limit: int, path: str) -> tuple[list[Any], dict[str, Any]]:

@@ -17,13 +17,13 @@ from fastapi.responses import Response
 from app.api import catalog, evidence, matrix, models
 from app.api.deps import SLUG, DataDep, GraphData
 from app.api.tabular import (
-    DEFAULT_LIMIT,
     TABULAR_RESPONSES,
     Answer,
     FormatParam,
     LimitParam,
     OffsetParam,
     document,
+    page_size,
     respond,
 )
 from app.synthese import fait
@@ -110,7 +110,7 @@ def get_theme(
     data: DataDep,
     theme: ThemeId,
     offset: OffsetParam = 0,
-    limit: LimitParam = DEFAULT_LIMIT,
+    limit: LimitParam = None,
     format: FormatParam = None,
 ) -> Response:
     """The contracts whose elements address the theme or a narrower one, each with
@@ -122,6 +122,7 @@ def get_theme(
     SPARQL: `/queries/contrats-par-theme.rq`, read a page at a time with
     `/queries/preuves-theme.rq` (paths: `/queries/chemins-faits.rq`).
     """
+    limit = page_size(request, format, limit)
     return respond(
         request,
         data,
