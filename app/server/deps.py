@@ -26,6 +26,7 @@ from app.server.workers import (
     QueryOutOfMemory,
     QueryTimeout,
     ReadOnlyReplica,
+    TooDeepToRead,
     WorkerCrashed,
 )
 from app.server.writes import Outcome, Writer
@@ -189,6 +190,9 @@ async def dispatch(
         raise errors.query_timeout(settings.query_timeout) from None
     except QueryOutOfMemory:
         raise errors.query_out_of_memory(pool.query_memory) from None
+    except TooDeepToRead:
+        errors.log.warning("query worker's stack overflowed for %s", request.url.path)
+        raise errors.too_deep_to_read() from None
     except WorkerCrashed as crash:
         errors.log.error("query worker died for %s: %s", request.url.path, crash)
         raise errors.internal_error() from None
@@ -259,6 +263,33 @@ async def apply_write(
     except WorkerCrashed:
         raise errors.internal_error() from None
     return _outcome(outcome)
+
+
+async def read_update_first(runtime: Runtime, update: str, base_iri: str | None) -> None:
+    """An admin's update, read by a worker before the server applies it
+    (``ipc.UpdateCheckJob``): a text that overflows the parser's stack costs a worker
+    and is a 400, where it killed the server. Its syntax errors are left to the
+    write, which reports them as before; an external engine reads its own."""
+    if runtime.settings.sparql_endpoint:
+        return
+    deadline = asyncio.get_running_loop().time() + runtime.settings.queue_timeout
+    try:
+        reply, _ = await runtime.pool.run(
+            ipc.UpdateCheckJob(update, base_iri), b"", deadline=deadline
+        )
+    except TooDeepToRead:
+        raise errors.too_deep_to_read() from None
+    except PoolBusy:
+        raise errors.service_unavailable(
+            "Serveur saturé : écriture impossible pour l'instant. Réessayez dans un instant."
+        ) from None
+    except QueryTimeout:
+        raise errors.query_timeout(runtime.settings.query_timeout) from None
+    except WorkerCrashed:
+        raise errors.internal_error() from None
+    if isinstance(reply, ipc.Failure) and reply.reason != "syntax":  # not read: not applied
+        errors.log.error("lecture d'une mise à jour par un processus : %s", reply.message)
+        raise errors.internal_error()
 
 
 def _outcome(outcome: Outcome) -> Outcome:

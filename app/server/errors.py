@@ -145,6 +145,15 @@ def query_timeout(limit: float) -> HTTPProblem:
     )
 
 
+def too_deep_to_read() -> HTTPProblem:
+    """400: the parser overflowed its stack on the text (``workers.TooDeepToRead``)."""
+    return bad_request(
+        "Requête trop imbriquée pour être lue : une chaîne de milliers d'opérateurs "
+        "(« ! », « + », « && »), de UNION ou d'étapes de chemin épuise la pile de "
+        "l'analyseur. Découpez-la."
+    )
+
+
 def internal_error() -> HTTPProblem:
     """500: a bug or a store failure; logged with its traceback."""
     return HTTPProblem(500, "Erreur interne du serveur ; elle a été journalisée.")

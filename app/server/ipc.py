@@ -74,7 +74,18 @@ class CloseJob:
     kind: Literal["close"] = field(default="close", init=False)
 
 
-Job = QueryJob | GraphReadJob | NamedGraphsJob | CloseJob
+@dataclass(frozen=True)
+class UpdateCheckJob:
+    """An admin's SPARQL update, read by a worker before the server applies it: a text
+    the parser cannot read without overflowing its stack (a chain of 20,000 « ! » or
+    « UNION ») killed the server itself; it only costs a worker."""
+
+    update: str
+    base_iri: str | None = None
+    kind: Literal["update_check"] = field(default="update_check", init=False)
+
+
+Job = QueryJob | GraphReadJob | NamedGraphsJob | CloseJob | UpdateCheckJob
 
 
 # --- replies (worker → server) ----------------------------------------------
@@ -134,6 +145,7 @@ _KINDS: dict[str, type[Any]] = {
         GraphReadJob,
         NamedGraphsJob,
         CloseJob,
+        UpdateCheckJob,
         Ready,
         Answer,
         GraphNames,

@@ -209,7 +209,23 @@ def _do(
         return store, execute.graph_read(store, job, prefixes)
     if isinstance(job, ipc.NamedGraphsJob):
         return store, execute.named_graphs(store)
+    if isinstance(job, ipc.UpdateCheckJob):
+        return store, _read_update(job)
     return store, (ipc.Failure("internal", f"unknown job {job!r}"), b"")
+
+
+def _read_update(job: ipc.UpdateCheckJob) -> tuple[ipc.Reply, bytes]:
+    """Parse (and run, on an empty store of its own) an admin's update: its syntax
+    error, or an empty answer; what running it on nothing raises is no syntax error."""
+    from pyoxigraph import Store
+
+    try:
+        Store().update(job.update, base_iri=job.base_iri)
+    except SyntaxError as exc:
+        return ipc.Failure("syntax", str(exc)), b""
+    except Exception:  # noqa: BLE001, S110 - read: its errors on nothing are the write's to say
+        pass
+    return ipc.Answer("text/plain"), b""
 
 
 def _cli() -> None:

@@ -49,6 +49,12 @@ class WorkerCrashed(Exception):
     """The worker died while working on the job."""
 
 
+class TooDeepToRead(WorkerCrashed):
+    """The worker overflowed its stack (SIGSEGV) on the job: a text nested past what
+    the parser recurses through (a chain of thousands of operators, « UNION », path
+    steps), which the bracket count (``limits``) does not see."""
+
+
 class ReadOnlyReplica(Exception):
     """Memory mode serves one snapshot of the store: no write can change it."""
 
@@ -229,6 +235,8 @@ class WorkerPool:
             self._discard(worker)
             if self.query_memory and code == -signal.SIGABRT:
                 raise QueryOutOfMemory from None
+            if code == -signal.SIGSEGV:
+                raise TooDeepToRead(f"exit status {code}") from exc
             raise WorkerCrashed(f"exit status {code}") from exc
         except BaseException:  # cancelled mid-job (client gone, shutdown): state unknown
             self._discard(worker)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,10 +159,29 @@ def refuse_early(
     curated = [message for key in changed if (message := refusal(key, base))]
     if curated:
         return Outcome(403, curated[0])
+    if (why := unwritable_in_xml(quads)) is not None:
+        return Outcome(400, why)
     if (why := checks.too_many_resources(quads)) is not None:
         return Outcome(413, why)
     if (why := checks.repeated(select, quads)) is not None:
         return Outcome(409, why)
+    return None
+
+
+# Characters XML 1.0 cannot hold, even escaped: a literal with one (« nul\x01 ») made
+# every SPARQL XML result, RDF/XML answer and Graph Store read holding it malformed
+# (rdflib's SPARQLStore, XML by default, failed on the whole dataset).
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def unwritable_in_xml(quads: list[ox.Quad]) -> str | None:
+    """Why a written literal cannot be served in XML, or ``None``."""
+    for quad in quads:
+        if isinstance(quad.object, ox.Literal) and (bad := _NOT_IN_XML.search(quad.object.value)):
+            return (
+                f"Littéral « {quad.object.value[:40]!r} » : le caractère U+{ord(bad.group()):04X} "
+                "ne s'écrit pas en XML (résultats SPARQL XML, RDF/XML). Retirez-le."
+            )
     return None
 
 

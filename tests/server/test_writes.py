@@ -331,6 +331,41 @@ def test_a_theme_tagged_in_an_annotation_graph_counts_in_the_raw_union_only(
     assert first not in [c["id"] for c in page.json()["contrats"]]
 
 
+def test_a_text_too_deep_for_the_parser_costs_a_worker_not_the_server(
+    writable: LiveServer,
+) -> None:
+    """A chain of 20,000 « ! » has no bracket to count (CVKG_MAX_QUERY_DEPTH) and
+    overflows the parser's stack: as an admin's update, parsed in the server's own
+    process, it killed the server (SIGSEGV, no answer); as a query, its worker died
+    and the client got a 500. Both are 400s now, and the server answers on."""
+    deep = "!" * 20_000 + "true"
+    query = httpx.post(writable.sparql, data={"query": f"ASK {{ FILTER({deep}) }}"}, timeout=60)
+    assert query.status_code == 400, query.text
+    assert "trop imbriquée pour être lue" in query.text
+    before = _count(writable)
+    update = f"INSERT {{ GRAPH <{ANNOTATIONS}-profonde> {{ <a:s> <a:p> 1 }} }} WHERE {{ FILTER({deep}) }}"
+    written = _update(writable, update)
+    assert written.status_code == 400, written.text
+    assert "trop imbriquée pour être lue" in written.text
+    assert writable.process.poll() is None, "the server died"
+    assert _count(writable) == before
+    health = httpx.get(f"{writable.url}/healthz", timeout=30).json()
+    assert health["workers_replaced"] >= 2, health
+
+
+def test_a_literal_xml_cannot_hold_is_refused(writable: LiveServer) -> None:
+    """« nul\\x01 » was written (204), and every XML answer holding it was malformed from
+    then on (SPARQL XML results, RDF/XML; rdflib's SPARQLStore failed on it)."""
+    before = _count(writable)
+    graph = f"{ANNOTATIONS}-controle"
+    written = _update(writable, f'INSERT DATA {{ GRAPH <{graph}> {{ <a:s> <a:p> "nul\x01" }} }}')
+    assert written.status_code == 400, written.text
+    assert "U+0001" in written.text and "XML" in written.text
+    put = _put(writable, graph, '<http://e/s> <http://e/p> "bip\\u0007" .')
+    assert put.status_code == 400 and "U+0007" in put.text, put.text
+    assert _count(writable) == before
+
+
 def test_an_annotation_is_written_versioned_and_kept_across_restarts(
     writable: LiveServer, built_dir: Path, folder: Path, objectif: dict[str, str]
 ) -> None:

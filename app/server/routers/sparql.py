@@ -23,6 +23,7 @@ from app.server.deps import (
     apply_write,
     dispatch,
     read_body,
+    read_update_first,
 )
 from app.server.negotiation import BOOLEAN, GRAPH, HTML, RESULTS, Offer
 from app.server.result_cache import Cached, RequestKey, cacheable
@@ -285,6 +286,7 @@ async def _update(
             )
         update = analysis.add_using(update, using, using_named)
     base = endpoint_url(request, runtime)
+    await read_update_first(runtime, update, base)
     await apply_write(runtime, update, write_targets(update, base), base)
     return Response(status_code=204)
 
