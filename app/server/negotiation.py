@@ -169,9 +169,14 @@ def forced(value: str | None, offers: tuple[Offer, ...]) -> Offer | None:
     Offer(media_type='application/ld+json', format='JSON_LD')
     >>> forced("text/csv", RESULTS).format
     'CSV'
+    >>> forced("application/ld+json,application/x-json+ld", GRAPH).format  # SPARQLWrapper
+    'JSON_LD'
     """
     if not value:
         return None
+    if "," in value:  # a list of types, as SPARQLWrapper sends for JSON-LD: the first known
+        found = (forced(part, offers) for part in value.split(","))
+        return next((offer for offer in found if offer is not None), None)
     value = value.strip().lower()
     if "/" in value:
         return next((o for o in offers if o.media_type == value), None)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import CSV, GET, JSON, POST, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, GET, JSON, JSONLD, POST, TURTLE, XML, SPARQLWrapper
 
 from app.server.live import LiveServer
 
@@ -58,6 +58,23 @@ def test_sparqlwrapper_construct_as_turtle(server: LiveServer) -> None:
     data = wrapper(server, GET, TURTLE, query).queryAndConvert()
     graph = rdflib.Graph().parse(data=data, format="turtle")
     assert len(graph) == 4  # two levels below the top, in two contracts
+
+
+@pytest.mark.parametrize("method", [GET, POST])
+def test_sparqlwrapper_construct_as_json_ld(server: LiveServer, method: str) -> None:
+    """SPARQLWrapper asks JSON-LD with ``format=application/ld+json,application/x-json+ld``
+    (a list): it was a 400 « format inconnu »."""
+    query = (
+        "PREFIX cdv: <https://w3id.org/contrats-de-ville/onto#> "
+        "CONSTRUCT { ?e cdv:partieDe ?p } WHERE { ?e cdv:partieDe ?p }"
+    )
+    data = wrapper(server, method, JSONLD, query).queryAndConvert()
+    graph = (
+        data
+        if isinstance(data, rdflib.Graph)
+        else rdflib.Graph().parse(data=data, format="json-ld")
+    )
+    assert len(graph) == 4
 
 
 def test_sparqlwrapper_ask(server: LiveServer) -> None:
