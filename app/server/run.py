@@ -38,6 +38,10 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
+    # Listening at once: bound only, the port was still free to another process that
+    # listened first, and uvicorn's own listen failed later without a word (the
+    # server ran on, reachable by nobody).
+    sock.listen(2048)
     sock.set_inheritable(True)
     return sock
 
@@ -107,7 +111,14 @@ def _serve(
             else:
                 store_path = prepare_store(dump, settings.store_dir, record, progress=True)
         app = create_app(settings, store_path, record)
-        sock = listening_socket(host, port)
+        try:
+            sock = listening_socket(host, port)
+        except OSError as exc:
+            print(
+                f"cvkg serve: impossible d'écouter sur {host}:{port} : {exc.strerror}",
+                file=sys.stderr,
+            )
+            return 1
         print(f"Point d'accès SPARQL : http://{host}:{port}/sparql", file=sys.stderr)
         from app.server.http_protocol import protocol_class
 

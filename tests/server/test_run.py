@@ -129,3 +129,30 @@ def test_sigterm_during_a_load_keeps_the_store_that_was_there(tmp_path: Path) ->
     assert left == [".store.lock", "big.nq", "small.nq", "store"], left
     store = Store.read_only(str(tmp_path / "store"))
     assert len(store) == 10  # the small dump's quads, all of them
+
+
+def test_a_port_another_process_takes_first_is_said(
+    tmp_path: Path, built_dir: Path, cvkg_exe: str, cvkg_env: dict[str, str]
+) -> None:
+    """Another process bound the port (SO_REUSEADDR, as this server does) and listened
+    only once ours had bound it too: ours printed its address, then uvicorn's listen
+    failed without a word and the server ran on, reachable by nobody. It listens at
+    once now: whichever comes second is refused, and ours says so and stops."""
+    holder = socket.socket()
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    holder.bind(("127.0.0.1", 0))
+    port = holder.getsockname()[1]
+    holder.listen()
+    env = {**cvkg_env, "CVKG_BUILD_DIR": str(built_dir), "CVKG_STORE_DIR": str(tmp_path / "s")}
+    try:
+        done = subprocess.run(  # noqa: S603 - our console script
+            [cvkg_exe, "serve", "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        holder.close()
+    assert done.returncode == 1, done.stderr
+    assert f"impossible d'écouter sur 127.0.0.1:{port}" in done.stderr
