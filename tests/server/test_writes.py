@@ -366,6 +366,23 @@ def test_a_literal_xml_cannot_hold_is_refused(writable: LiveServer) -> None:
     assert _count(writable) == before
 
 
+def test_texts_saved_with_a_byte_order_mark(writable: LiveServer) -> None:
+    """A file saved by a Windows editor starts with U+FEFF: a Turtle body was refused
+    (« \ufeff is not a valid subject »), a query too (« expected one of PREFIX »)."""
+    bom = "\ufeff"
+    query = httpx.post(
+        writable.sparql,
+        content=(bom + "ASK { ?s ?p ?o }").encode("utf-8"),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/json"},
+        timeout=30,
+    )
+    assert query.status_code == 200 and query.json()["boolean"] is True, query.text
+    graph = f"{ANNOTATIONS}-bom"
+    put = _put(writable, graph, bom + '<http://e/s> <http://e/p> "bom" .\n', "text/turtle")
+    assert put.status_code == 201, put.text
+    assert _select(writable, f"SELECT ?o {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") == [{"o": "bom"}]
+
+
 def test_an_annotation_is_written_versioned_and_kept_across_restarts(
     writable: LiveServer, built_dir: Path, folder: Path, objectif: dict[str, str]
 ) -> None:

@@ -101,11 +101,17 @@ def _check(fmt: RdfFormat, data: bytes) -> None:
         limits.check_json_ld(data)
 
 
+# A UTF-8 byte-order mark (Windows editors): the Turtle parser read it as the first
+# subject (« \ufeff is not a valid subject »), the N-Triples one likewise.
+_BOM = b"\xef\xbb\xbf"
+
+
 async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]:
     """The RDF documents of the request: the body, or each file of a multipart form."""
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
         fmt = _format_of(content_type or None)
+        body = body.removeprefix(_BOM)
         _check(fmt, body)
         return [(fmt, body)]
 
@@ -117,7 +123,7 @@ async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]
     for _, value in form.multi_items():
         if isinstance(value, UploadFile):
             fmt = _format_of(value.content_type, value.filename)
-            parts.append((fmt, await value.read()))
+            parts.append((fmt, (await value.read()).removeprefix(_BOM)))
     for fmt, data in parts:
         _check(fmt, data)
     await form.close()

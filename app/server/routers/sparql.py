@@ -67,7 +67,9 @@ def endpoint_url(request: Request, runtime: Runtime) -> str:
 
 
 def _values(params: Params, name: str) -> list[str]:
-    return [v for k, v in params if k == name]
+    """The parameter's values; a text saved with a byte-order mark (Windows editors)
+    starts after it: the parser answered « error at 1:7: expected one of PREFIX »."""
+    return [v.removeprefix("\ufeff") for k, v in params if k == name]
 
 
 def _iris(params: Params, name: str) -> list[str]:
