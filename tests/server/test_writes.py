@@ -383,6 +383,21 @@ def test_texts_saved_with_a_byte_order_mark(writable: LiveServer) -> None:
     assert _select(writable, f"SELECT ?o {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") == [{"o": "bom"}]
 
 
+def test_a_body_in_another_charset_is_said(writable: LiveServer) -> None:
+    """N-Triples are UTF-8 by definition: a Latin-1 body with its charset said was read
+    as UTF-8 anyway and refused as « Invalid UTF-8: incomplete utf-8 byte sequence »."""
+    latin = '<http://e/s> <http://e/p> "été" .\n'.encode("iso-8859-1")
+    put = httpx.put(
+        f"{writable.url}/rdf-graph-store",
+        params={"graph": f"{ANNOTATIONS}-latin"},
+        content=latin,
+        headers={**AUTH, "Content-Type": "application/n-triples; charset=iso-8859-1"},
+        timeout=30,
+    )
+    assert put.status_code == 400, put.text
+    assert "UTF-8 (charset=iso-8859-1 reçu)" in put.text
+
+
 def test_an_annotation_is_written_versioned_and_kept_across_restarts(
     writable: LiveServer, built_dir: Path, folder: Path, objectif: dict[str, str]
 ) -> None:

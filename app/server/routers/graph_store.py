@@ -30,6 +30,7 @@ from app.server import errors, ipc, limits, negotiation
 from app.server.annotation_graphs import refusal
 from app.server.deps import AdminDep, Runtime, RuntimeDep, apply_write, dispatch, read_body
 from app.server.negotiation import GRAPH
+from app.server.routers import sparql
 
 router = APIRouter(prefix="/rdf-graph-store", tags=["graph store"])
 
@@ -111,6 +112,11 @@ async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
         fmt = _format_of(content_type or None)
+        charset = sparql.content_type(request)[1]
+        if charset and charset.lower().replace("-", "") != "utf8" and fmt != RdfFormat.RDF_XML:
+            # Turtle, N-Triples, N-Quads, TriG, JSON-LD are UTF-8 by definition; it was
+            # ignored, and a Latin-1 body failed on « Invalid UTF-8 » at its first accent
+            raise errors.bad_request(f"Le corps doit être en UTF-8 (charset={charset} reçu).")
         body = body.removeprefix(_BOM)
         _check(fmt, body)
         return [(fmt, body)]
