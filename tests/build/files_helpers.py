@@ -1,9 +1,12 @@
 """The reference of a contract's files (the long way, from each library's own output),
-and graphs to compare them on: ``tests/build/test_contract_files*.py``."""
+and graphs to compare them on: ``tests/build/test_contract_files*.py``; and the
+digests of a build's output, to compare two builds byte for byte."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -151,3 +154,12 @@ def random_graph(seed: int) -> Graph:
                 continue
         g.add((s, rng.choice([p, p, RDF.type]) if isinstance(o, URIRef) else p, o))
     return g
+
+
+def hashes(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root``, by relative path."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

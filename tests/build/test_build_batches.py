@@ -8,7 +8,6 @@ process pool included: ``build_workers=2``), real pySHACL.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from files_helpers import hashes
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
@@ -47,14 +47,6 @@ def _config(
         cache_dir=cache,
         build_workers=workers,
     )
-
-
-def _hashes(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _invert_a_range(path: Path) -> int:
@@ -186,12 +178,12 @@ def test_a_build_from_the_cache_equals_a_build_from_scratch(
     assert len({p.name for p in cache.iterdir()} - entries) == 1  # only the changed one built
     fresh = _config(repo_root, sources_dir, data, tmp_path / "fresh", tmp_path / "empty", 1)
     build(fresh, progress=False)
-    assert _hashes(tmp_path / "cached") == _hashes(tmp_path / "fresh")
+    assert hashes(tmp_path / "cached") == hashes(tmp_path / "fresh")
     interrupted = tmp_path / ".cached~old.interrupted"
     interrupted.mkdir()
     (interrupted / "cvkg.nq").write_bytes(b"<a> <b> <c> <d> .\n")
     build(cached, progress=False)  # every contract from the cache, over the previous output
-    assert _hashes(tmp_path / "cached") == _hashes(tmp_path / "fresh")
+    assert hashes(tmp_path / "cached") == hashes(tmp_path / "fresh")
     deadline = time.monotonic() + 60
     while any(tmp_path.glob(".cached~old.*")) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -208,7 +200,7 @@ def test_a_build_from_the_cache_equals_a_build_from_scratch(
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]", run.stdout
-    assert _hashes(tmp_path / "again") == _hashes(tmp_path / "fresh")
+    assert hashes(tmp_path / "again") == hashes(tmp_path / "fresh")
 
 
 def _failure(settings: object) -> str:
@@ -244,4 +236,4 @@ def test_the_shared_inputs_read_back_give_the_same_build(
     fresh = _config(repo_root, sources_dir, data, tmp_path / "fresh", tmp_path / "empty", 1)
     stages._SHARED.clear()
     build(fresh, progress=False)
-    assert _hashes(tmp_path / "out") == _hashes(tmp_path / "fresh")
+    assert hashes(tmp_path / "out") == hashes(tmp_path / "fresh")

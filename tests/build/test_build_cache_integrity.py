@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from files_helpers import hashes
 
 from app.build import BuildError, build
 from app.build_cache import common_key, contract_key
@@ -49,14 +50,6 @@ def work(tmp_path: Path, repo_root: Path, sources_dir: Path) -> Path:
     shutil.copytree(repo_root / "data" / "contrats", tmp_path / "contrats")
     shutil.copytree(sources_dir, tmp_path / "sources")
     return tmp_path
-
-
-def _hashes(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _failure(settings: Settings) -> str:
@@ -118,7 +111,7 @@ def test_a_damaged_entry_is_built_again(work: Path, repo_root: Path) -> None:
     file on a raw FileNotFoundError. Each is now no entry: built and written again."""
     settings = _settings(repo_root, work)
     build(settings, progress=False)
-    fresh = _hashes(work / "out")
+    fresh = hashes(work / "out")
     entries = {
         p.parent.name: p.parent
         for p in (work / "cache").glob("*/contrat.ttl")
@@ -135,10 +128,10 @@ def test_a_damaged_entry_is_built_again(work: Path, repo_root: Path) -> None:
     # The output's files were hard links to the damaged ones: compare with a clean build.
     clean = _settings(repo_root, work, out="clean", cache="empty")
     build(clean, progress=False)
-    assert _hashes(work / "out") == _hashes(work / "clean")
-    assert set(_hashes(work / "out")) == set(fresh)
+    assert hashes(work / "out") == hashes(work / "clean")
+    assert set(hashes(work / "out")) == set(fresh)
     build(settings, progress=False)  # and the entries written again are whole
-    assert _hashes(work / "out") == _hashes(work / "clean")
+    assert hashes(work / "out") == hashes(work / "clean")
 
 
 def test_a_file_edited_while_its_contract_builds_is_an_error(work: Path, repo_root: Path) -> None:
@@ -189,7 +182,7 @@ def test_two_builds_at_once_and_a_killed_one(work: Path, repo_root: Path) -> Non
     assert not list(work.glob(".out.*"))
     clean = _settings(repo_root, work, out="clean", cache="empty")
     build(clean, progress=False)
-    assert _hashes(work / "out") == _hashes(work / "clean")
+    assert hashes(work / "out") == hashes(work / "clean")
 
 
 def test_entries_no_build_used_for_long_are_deleted(work: Path, repo_root: Path) -> None:
@@ -218,7 +211,7 @@ def test_entries_no_build_used_for_long_are_deleted(work: Path, repo_root: Path)
         next(p for p in cache.iterdir() if p.name in kept and p.is_dir()) / "meta.json",
         (three_days_ago, three_days_ago),
     )  # used by this build: touched again
-    before = _hashes(work / "out")
+    before = hashes(work / "out")
     build(settings, progress=False)
     assert {p.name for p in cache.iterdir()} == kept | {"b" * 32}
-    assert _hashes(work / "out") == before
+    assert hashes(work / "out") == before

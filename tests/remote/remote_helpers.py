@@ -23,7 +23,8 @@ def publish(
     cvkg_exe: str,
     cvkg_env: dict[str, str],
     extra: dict[str, str] | None = None,
-) -> None:
+) -> str:
+    """``cvkg publish`` of the build into ``engine``; what it said on stderr."""
     env = dict(cvkg_env, CVKG_BUILD_DIR=str(built_dir), **(extra or {}))
     done = subprocess.run(
         [cvkg_exe, "publish", "--quiet", "--graph-store", f"{engine}/store"],
@@ -33,6 +34,7 @@ def publish(
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
+    return done.stderr
 
 
 def select(url: str, query: str) -> list[dict[str, str]]:

@@ -8,7 +8,6 @@ build read in process, same ``X-Data-Version``, and the proxy's rules kept
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -375,22 +374,9 @@ def test_publish_without_the_query_url_says_what_it_leaves(
     """The documented command gave only the Graph Store: a contract removed from the
     build stayed in the engine, silently. Without the engine's query URL the command
     now says so; the documented command gives it."""
-    env = dict(cvkg_env, CVKG_BUILD_DIR=str(built_dir))
-    done = subprocess.run(  # noqa: S603 - our console script
-        [cvkg_exe, "publish", "--quiet", "--graph-store", f"{published}/store"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    said = publish(published, built_dir, cvkg_exe, cvkg_env)
+    assert "sans CVKG_SPARQL_ENDPOINT" in said and "contrat" in said
+    query_url = {"CVKG_SPARQL_ENDPOINT": f"{published}/query"}
+    assert "CVKG_SPARQL_ENDPOINT" not in publish(
+        published, built_dir, cvkg_exe, cvkg_env, query_url
     )
-    assert done.returncode == 0, done.stderr
-    assert "sans CVKG_SPARQL_ENDPOINT" in done.stderr and "contrat" in done.stderr
-    env["CVKG_SPARQL_ENDPOINT"] = f"{published}/query"
-    done = subprocess.run(  # noqa: S603 - our console script
-        [cvkg_exe, "publish", "--quiet", "--graph-store", f"{published}/store"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0 and "CVKG_SPARQL_ENDPOINT" not in done.stderr, done.stderr
