@@ -77,7 +77,14 @@ def test_404_unknown_query_file(client: httpx.Client) -> None:
 def test_405_other_method_on_sparql(client: httpx.Client) -> None:
     response = client.put("/sparql", params={"query": ASK})
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["allow"] == "GET, HEAD, POST, OPTIONS"  # HEAD was left out
+
+
+def test_options_on_sparql_says_every_method(client: httpx.Client) -> None:
+    """Not a browser's preflight (no Origin): it was a 405 saying « Allow: GET »."""
+    response = client.options("/sparql")
+    assert response.status_code == 204
+    assert response.headers["allow"] == "GET, HEAD, POST, OPTIONS"
 
 
 def test_406_nothing_acceptable(client: httpx.Client) -> None:

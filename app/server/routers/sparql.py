@@ -153,9 +153,19 @@ def the_query(params: Params) -> str | None:
     return queries[0] if len(queries) == 1 and not _values(params, "update") else None
 
 
+_ALLOWED = "GET, HEAD, POST, OPTIONS"
+
+
+@router.options("/sparql", include_in_schema=False)
+async def sparql_options() -> Response:
+    """The methods, for a client that asks (a browser's CORS preflight is the CORS
+    middleware's): it got a 405 saying « Allow: GET »."""
+    return Response(status_code=204, headers={"Allow": _ALLOWED})
+
+
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
 async def sparql_other(request: Request) -> Response:
-    raise errors.method_not_allowed("GET, POST")
+    raise errors.method_not_allowed(_ALLOWED)
 
 
 async def _operation(
