@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.server import errors
 from app.server.deps import read_body
+from app.server.protocol_request import content_type
 from app.server.routers import sparql
 
 PATH = "/sparql"
@@ -73,7 +74,7 @@ class SparqlFastPath:
                     await self.app(scope, receive, send)
                     return
             else:
-                media, charset = sparql.content_type(request)
+                media, charset = content_type(request)
                 if media not in (sparql.FORM, sparql.QUERY):  # updates, 415: the route's
                     await self.app(scope, receive, send)
                     return

@@ -26,11 +26,10 @@ from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, RdfFormat
 from starlette.datastructures import UploadFile
 
-from app.server import errors, ipc, limits, negotiation
+from app.server import errors, ipc, limits, negotiation, protocol_request
 from app.server.annotation_graphs import refusal
 from app.server.deps import AdminDep, Runtime, RuntimeDep, apply_write, dispatch, read_body
 from app.server.negotiation import GRAPH
-from app.server.routers import sparql
 
 router = APIRouter(prefix="/rdf-graph-store", tags=["graph store"])
 
@@ -112,11 +111,9 @@ async def _parts(request: Request, body: bytes) -> list[tuple[RdfFormat, bytes]]
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
         fmt = _format_of(content_type or None)
-        charset = sparql.content_type(request)[1]
-        if charset and charset.lower().replace("-", "") != "utf8" and fmt != RdfFormat.RDF_XML:
-            # Turtle, N-Triples, N-Quads, TriG, JSON-LD are UTF-8 by definition; it was
-            # ignored, and a Latin-1 body failed on « Invalid UTF-8 » at its first accent
-            raise errors.bad_request(f"Le corps doit être en UTF-8 (charset={charset} reçu).")
+        if fmt != RdfFormat.RDF_XML:  # XML says its own encoding
+            # It was ignored: a Latin-1 body failed on « Invalid UTF-8 » at its first accent
+            protocol_request.require_utf8(protocol_request.content_type(request)[1])
         body = body.removeprefix(_BOM)
         _check(fmt, body)
         return [(fmt, body)]

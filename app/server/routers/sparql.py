@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
-from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat
+from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from app.server import analysis, errors, ipc, limits, negotiation, service_description
 from app.server.deps import (
@@ -26,6 +26,7 @@ from app.server.deps import (
     read_update_first,
 )
 from app.server.negotiation import BOOLEAN, GRAPH, HTML, RESULTS, Offer
+from app.server.protocol_request import Params, content_type, iris, utf8, values
 from app.server.result_cache import Cached, RequestKey, cacheable
 from app.server.targets import write_targets
 
@@ -37,9 +38,6 @@ UPDATE = "application/sparql-update"
 SD_OFFERS = (*GRAPH, HTML)
 _FORM_KIND = {"select": "results", "ask": "boolean", "construct": "graph", "describe": "graph"}
 _KIND_OFFERS = {"results": RESULTS, "boolean": BOOLEAN, "graph": GRAPH}
-
-Params = list[tuple[str, str]]
-
 
 _ENDPOINTS: dict[tuple[Any, ...], str] = {}  # request's origin → endpoint URL
 _ENDPOINTS_KEPT = 256  # the Host header is the client's: a bounded memo
@@ -64,44 +62,6 @@ def endpoint_url(request: Request, runtime: Runtime) -> str:
             _ENDPOINTS.clear()
         url = _ENDPOINTS[key] = f"{request.base_url}sparql"
     return url
-
-
-def _values(params: Params, name: str) -> list[str]:
-    """The parameter's values; a text saved with a byte-order mark (Windows editors)
-    starts after it: the parser answered « error at 1:7: expected one of PREFIX »."""
-    return [v.removeprefix("\ufeff") for k, v in params if k == name]
-
-
-def _iris(params: Params, name: str) -> list[str]:
-    values = _values(params, name)
-    for value in values:
-        try:
-            NamedNode(value)
-        except ValueError:
-            raise errors.bad_request(f"{name} : IRI invalide {value!r}") from None
-    return values
-
-
-def _utf8(body: bytes, charset: str | None) -> str:
-    if charset and charset.lower().replace("-", "") != "utf8":
-        raise errors.bad_request(f"Le corps doit être en UTF-8 (charset={charset} reçu).")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise errors.bad_request("Le corps de la requête n'est pas de l'UTF-8 valide.") from None
-
-
-def content_type(request: Request) -> tuple[str | None, str | None]:
-    raw = request.headers.get("content-type")
-    if not raw:
-        return None, None
-    media, *params = raw.split(";")
-    charset = None
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip('"')
-    return media.strip().lower(), charset
 
 
 @router.get("/sparql", name="sparql_get")
@@ -142,15 +102,15 @@ def post_params(request: Request, media: str | None, charset: str | None, body: 
         except (UnicodeDecodeError, ValueError):
             raise errors.bad_request("Formulaire invalide : UTF-8 encodé attendu.") from None
     else:
-        params.append(("query" if media == QUERY else "update", _utf8(body, charset)))
+        params.append(("query" if media == QUERY else "update", utf8(body, charset)))
     return params
 
 
 def the_query(params: Params) -> str | None:
     """The query text when the parameters ask exactly one query and no update, else
     ``None`` (``_operation`` then decides: update, description or a 400)."""
-    queries = _values(params, "query")
-    return queries[0] if len(queries) == 1 and not _values(params, "update") else None
+    queries = values(params, "query")
+    return queries[0] if len(queries) == 1 and not values(params, "update") else None
 
 
 _ALLOWED = "GET, HEAD, POST, OPTIONS"
@@ -171,7 +131,7 @@ async def sparql_other(request: Request) -> Response:
 async def _operation(
     request: Request, runtime: Runtime, admin: bool, params: Params, method: str
 ) -> Response:
-    queries, updates = _values(params, "query"), _values(params, "update")
+    queries, updates = values(params, "query"), values(params, "update")
     if len(queries) + len(updates) > 1:
         raise errors.bad_request("Une seule requête (query ou update) par appel.")
     if updates:
@@ -190,7 +150,7 @@ _FORMAT_PARAMS = ("format", "output", "results")
 
 def _negotiate(request: Request, params: Params, offers: tuple[Offer, ...]) -> Offer | None:
     for name in _FORMAT_PARAMS:
-        for value in _values(params, name):
+        for value in values(params, name):
             offer = negotiation.forced(value, offers)
             if offer is not None:
                 return offer
@@ -200,7 +160,7 @@ def _negotiate(request: Request, params: Params, offers: tuple[Offer, ...]) -> O
 def _check_format_params(params: Params) -> None:
     """400 for a ``format``/``output``/``results`` value no result form knows (as on /id/)."""
     for name in _FORMAT_PARAMS:
-        for value in _values(params, name):
+        for value in values(params, name):
             if value and all(negotiation.forced(value, o) is None for o in _KIND_OFFERS.values()):
                 raise errors.bad_request(
                     f"{name}={value!r} : format inconnu. Exemples : json, xml, csv, tsv, "
@@ -232,7 +192,7 @@ async def answer_query(request: Request, runtime: Runtime, params: Params, query
     form = analysis.query_form(query)
     if form is not None and chosen[_FORM_KIND[form]] is None:
         raise errors.not_acceptable([o.media_type for o in _KIND_OFFERS[_FORM_KIND[form]]])
-    defaults, named = _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")
+    defaults, named = iris(params, "default-graph-uri"), iris(params, "named-graph-uri")
     protocol_dataset = bool(defaults or named)
     job = ipc.QueryJob(
         query=query,
@@ -290,7 +250,7 @@ async def _update(
         )
     if analysis.uses_service(update):
         raise errors.bad_request("SERVICE refusé : le serveur ne fait aucune requête sortante.")
-    using, using_named = _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
+    using, using_named = iris(params, "using-graph-uri"), iris(params, "using-named-graph-uri")
     if using or using_named:
         if analysis.has_with_or_using(update):
             raise errors.bad_request(
