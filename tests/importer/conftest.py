@@ -23,6 +23,13 @@ class Imported:
     stdout: str
     stderr: str
 
+    @property
+    def rendering(self) -> str:
+        """The text the draft's labels are checked against (its source's rendering)."""
+        assert self.code == 0, self.stderr
+        assert self.draft is not None
+        return (self.sources / self.draft["source"]["fichier"]).read_text(encoding="utf-8")
+
     def exact_tree(self, expected: str) -> list[dict]:
         """The draft's elements, once checked to be the ``expected`` tree (written as
         ``tree_compare.tree`` reads it), every label found at its line."""

@@ -32,7 +32,7 @@ def test_a_pdf_set_glyph_by_glyph(tmp_path: Path, run_import) -> None:
     shutil.copy(FIXTURE, doc)
     result = run_import(doc)
     assert result.code == 0, result.stderr
-    rendering = next(result.sources.glob("*.txt")).read_text(encoding="utf-8")
+    rendering = result.rendering
     assert "Contrat de ville de Chromeville" in rendering
     assert "Le présent contrat est conclu entre l'État, la communauté" in rendering
     assert "• Déployer la cité éducative" in rendering
@@ -75,7 +75,7 @@ def test_a_pdf_of_runs_of_words_and_kerned_glyphs(tmp_path: Path, run_import) ->
     shutil.copy(FIXTURE.with_name("listeville.pdf"), doc)
     result = run_import(doc)
     assert result.code == 0, result.stderr
-    rendering = next(result.sources.glob("*.txt")).read_text(encoding="utf-8")
+    rendering = result.rendering
     assert "Contrat de ville de Listeville 2024-2030" in rendering
     assert "1. Favoriser la réussite éducative" in rendering
     result.exact_tree(LISTEVILLE)

@@ -86,7 +86,7 @@ def test_pdf_outline_running_headers_wrapped_lines(tmp_path: Path, run_import) -
     make_pdf(doc)
     result = run_import(doc)
     _check(result, PDF_EXPECTED)
-    rendering = (result.sources / "valbourg.txt").read_text(encoding="utf-8")
+    rendering = result.rendering
     assert "Communauté d'agglomération de Valbourg" not in rendering  # running footer dropped
 
 
@@ -157,7 +157,7 @@ def test_pdf_drawn_line_by_line_bold_headings(tmp_path: Path, run_import) -> Non
     _check(result, CANVAS_PDF_EXPECTED)
     by_label = {e["label"]: e for e in result.draft["elements"]}
     assert by_label["Cohésion sociale"]["description"][0]["texte"].startswith("Les quartiers")
-    rendering = (result.sources / "saint-aubin.txt").read_text(encoding="utf-8")
+    rendering = result.rendering
     assert "Saint-Aubin – Contrat de ville\n" not in rendering and "- 2 -" not in rendering
 
 
@@ -195,7 +195,7 @@ def test_pdf_running_footer_counting_its_pages(tmp_path: Path, run_import) -> No
     c.save()
     result = run_import(path)
     assert result.code == 0, result.stderr
-    rendering = (result.sources / "compteur.txt").read_text(encoding="utf-8")
+    rendering = result.rendering
     assert "compteur.html" not in rendering
     labels = [e["label"] for e in result.draft["elements"]]
     assert labels == [
@@ -233,5 +233,5 @@ def test_pdf_of_one_page_printed_by_a_browser(tmp_path: Path, run_import) -> Non
     result = run_import(path)
     result.exact_tree("Emploi\n  Lever les freins à l'emploi\n")
     assert result.draft["source"]["titre"] == "Contrat de ville d'Imprimeville 2024-2030"
-    rendering = (result.sources / "imprime.txt").read_text(encoding="utf-8")
+    rendering = result.rendering
     assert "09:41" not in rendering and "https://" not in rendering

@@ -240,7 +240,7 @@ def test_word_cells_of_several_paragraphs_are_several_objectives(
     clauses = by_label["Mobiliser les clauses d'insertion"]
     assert [d["texte"] for d in clauses["description"]] == [PROSE]
     # the row is still one line of the rendering, in the document's order
-    rendering = (result.sources / "val.txt").read_text(encoding="utf-8").splitlines()
+    rendering = result.rendering.splitlines()
     row = rendering[by_label["Renforcer le programme de réussite éducative"]["ligne"] - 1]
     assert "Renforcer le programme de réussite éducative Lutter contre" in row
 
@@ -380,7 +380,7 @@ def test_pdf_ruled_table_read_cell_by_cell(tmp_path: Path, run_import) -> None:
     assert by_label["Prévenir les addictions"]["code"] == "2.1"
     assert by_label["Prévenir les addictions"]["classe"] == "ObjectifOperationnel"
     assert by_label["Améliorer la santé des habitants"]["classe"] == "ObjectifStrategique"
-    rendering = (result.sources / "tableau.txt").read_text(encoding="utf-8").splitlines()
+    rendering = result.rendering.splitlines()
     row = rendering[by_label["Prévenir les addictions"]["ligne"] - 1]
     assert row.split("\t") == [
         "2. Améliorer la santé des habitants",
@@ -577,7 +577,7 @@ Emploi et insertion
   Soutenir les jeunes diplômés
 """,
     )
-    rendering = (result.sources / "revisions.txt").read_text(encoding="utf-8")
+    rendering = result.rendering
     assert "travail" not in rendering and "REF" not in rendering  # deleted text, field code
 
 
@@ -866,7 +866,7 @@ Santé
         ("Axe", "2"),
         ("ObjectifStrategique", "2.1"),
     ]
-    rendering = (result.sources / "numerotee.txt").read_text(encoding="utf-8")
+    rendering = result.rendering
     assert "Objectif 2.1 – Promouvoir la santé mentale" in rendering  # as the page prints it
 
 
@@ -898,7 +898,7 @@ def test_word_section_numbers_before_typed_level_words(tmp_path: Path, run_impor
         ("Axe", "1"),
         ("ObjectifStrategique", "1.1"),
     ]
-    rendering = (result.sources / "sections.txt").read_text(encoding="utf-8")
+    rendering = result.rendering
     assert "2.2.1 Objectif 2.1 : Promouvoir la santé mentale" in rendering
 
 
@@ -1019,7 +1019,7 @@ Emploi
 """,
     )
     assert [e.get("code") for e in elements] == ["1", "1", "a", "2", None, "1", "2"]
-    rendering = (result.sources / "listes.txt").read_text(encoding="utf-8")
+    rendering = result.rendering
     assert "2. Soutenir l'entrepreneuriat" in rendering
 
 

@@ -376,7 +376,7 @@ def test_a_large_number_over_each_chapter_title(tmp_path: Path, run_import) -> N
     result = run_import(path)
     elements = result.exact_tree(BIG_NUMBERS_EXPECTED)
     assert [e.get("code") for e in elements] == ["01", "1.1", None, "02", "2.1", None]
-    rendering = (result.sources / "chapitres.txt").read_text(encoding="utf-8").split("\n")
+    rendering = result.rendering.split("\n")
     assert "1" not in rendering and "2" not in rendering  # the folios, small, at the foot
 
 

@@ -219,18 +219,7 @@ def test_headings_numbered_by_the_outline_style(tmp_path: Path, run_import) -> N
 def test_a_heading_whose_outline_level_is_no_number(tmp_path: Path, run_import) -> None:
     """« text:outline-level="deux" » (a file written by a script) stopped the import
     with « erreur inattendue : ValueError »: it is a heading of level 1."""
-    from odf.opendocument import OpenDocumentText
-    from odf.text import H, List, ListItem, P
-
-    doc = OpenDocumentText()
-    doc.text.addElement(H(outlinelevel="deux", text="Axe 1 : Emploi"))
-    items = List()
-    item = ListItem()
-    item.addElement(P(text="Lever les freins à l'emploi"))
-    items.addElement(item)
-    doc.text.addElement(items)
-    path = tmp_path / "niveau.odt"
-    doc.save(str(path))
+    path = _axis_and_its_item(tmp_path / "niveau.odt", outline_level="deux")
     run_import(path).exact_tree("Emploi\n  Lever les freins à l'emploi\n")
 
 
@@ -238,24 +227,33 @@ def test_a_list_numbered_from_a_start_no_list_reaches(tmp_path: Path, run_import
     """A list in roman numerals starting at 10¹² (a file written to harm): the numeral,
     a thousand million « M », was written out a letter at a time for minutes; past 3,999
     the number is printed in figures."""
-    from odf.opendocument import OpenDocumentText
-    from odf.text import H, List, ListItem, ListLevelStyleNumber, ListStyle, P
+    from odf.text import ListLevelStyleNumber, ListStyle
 
-    doc = OpenDocumentText()
     style = ListStyle(name="Romains")
     style.addElement(
         ListLevelStyleNumber(level=1, numformat="I", numsuffix=".", startvalue=str(10**12))
     )
-    doc.automaticstyles.addElement(style)
-    doc.text.addElement(H(outlinelevel=1, text="Axe 1 : Emploi"))
-    items = List(stylename=style)
+    path = _axis_and_its_item(tmp_path / "romains.odt", list_style=style)
+    result = run_import(path)
+    assert result.code == 0, result.stderr
+    rendering = result.rendering
+    assert f"{10**12}. Lever les freins à l'emploi" in rendering
+
+
+def _axis_and_its_item(path: Path, outline_level: object = 1, list_style: object = None) -> Path:
+    """« Axe 1 : Emploi » as a heading of ``outline_level``, then a list (of
+    ``list_style``, an automatic style) of one item, « Lever les freins à l'emploi »."""
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, List, ListItem, P
+
+    doc = OpenDocumentText()
+    if list_style is not None:
+        doc.automaticstyles.addElement(list_style)
+    doc.text.addElement(H(outlinelevel=outline_level, text="Axe 1 : Emploi"))
+    items = List(stylename=list_style) if list_style is not None else List()
     item = ListItem()
     item.addElement(P(text="Lever les freins à l'emploi"))
     items.addElement(item)
     doc.text.addElement(items)
-    path = tmp_path / "romains.odt"
     doc.save(str(path))
-    result = run_import(path)
-    assert result.code == 0, result.stderr
-    rendering = (result.sources / "romains.txt").read_text(encoding="utf-8")
-    assert f"{10**12}. Lever les freins à l'emploi" in rendering
+    return path

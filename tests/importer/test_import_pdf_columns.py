@@ -111,7 +111,7 @@ Santé et accès aux soins
     Former les acteurs de proximité aux premiers secours en santé mentale
 """,
     )
-    text = (result.sources / "colonnes.txt").read_text(encoding="utf-8")
+    text = result.rendering
     assert "Page 1" not in text and "Page 2" not in text  # still a running footer
     assert text.count("Cet axe répond") == 6  # no paragraph lost or glued to another
 
@@ -166,7 +166,7 @@ def test_a_ruled_table_in_the_right_column_stays_in_its_place(tmp_path: Path, ru
     )
     result = run_import(path)
     assert result.code == 0, result.stderr
-    text = (result.sources / "tableau-a-droite.txt").read_text(encoding="utf-8")
+    text = result.rendering
     order = [
         "Préambule",
         "crédits spécifiques.\n",  # the preamble's end, at the foot of the left column
@@ -278,7 +278,7 @@ def test_a_side_bar_beside_the_strategy(tmp_path: Path, run_import) -> None:
     for axe, objectifs in AXES:
         assert axe.split(" : ", 1)[1] in labels
         assert all(objectif.split(" : ", 1)[1] in labels for objectif, _ in objectifs)
-    rendering = (result.sources / "encart.txt").read_text(encoding="utf-8").splitlines()
+    rendering = result.rendering.splitlines()
     assert "4 800 habitants en QPV" in rendering  # a line of its own, after the text
 
 

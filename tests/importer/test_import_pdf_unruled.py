@@ -88,7 +88,7 @@ Pilier cadre de vie
     Soutenir les centres sociaux
 """,
     )
-    text = (result.sources / "sans-filets.txt").read_text(encoding="utf-8")
+    text = result.rendering
     assert "Orientations stratégiques\tObjectifs opérationnels\tPilotes\n" in text
     assert "\tÉtat, Région\n" in text  # the pilots' column stays a column, not a label
     after = [line.strip() for line in text.splitlines() if "Le comité" in line]
@@ -120,7 +120,7 @@ def test_pdf_table_with_rules_under_rows_a_wrapped_header_over_two_pages(
     )
     result = run_import(path)
     _exact(result, expected)
-    text = (result.sources / "filets-horizontaux.txt").read_text(encoding="utf-8")
+    text = result.rendering
     assert text.count("Objectifs stratégiques\tObjectifs opérationnels\tPartenaires") == 2
 
 
@@ -370,7 +370,7 @@ Cohésion sociale
     Ouvrir un lieu d'accueil parents-enfants
 """,
     )
-    rendering = (result.sources / "fiches-corps.txt").read_text(encoding="utf-8").splitlines()
+    rendering = result.rendering.splitlines()
     assert "Fiche action n°2" in rendering  # a line of its own, not a row of the sheet
     veille = next(e for e in elements if e["label"] == "Créer une cellule de veille éducative")
     assert [d["texte"] for d in veille["description"]] == [
