@@ -142,8 +142,11 @@ def paragraphs(lines: list[CellLine], edge: float | None) -> str:
             out[-1] += line.text.lstrip()  # « hebdomadair » / « e dans … »: one word
             continue
         if before is not None and not line.text.lstrip()[:1].islower():
-            short = edge is not None and not fills(before.left, before.right, edge)
-            short = short and edge is not None and _first_word_fits(before, line, edge)
+            short = (
+                edge is not None
+                and not fills(before.left, before.right, edge)
+                and _first_word_fits(before, line, edge)
+            )
             if short or before.top - line.top > _PARAGRAPH_GAP * max(line.size, before.size):
                 out.append("")
         out.append(line.text)
