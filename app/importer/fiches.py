@@ -127,11 +127,11 @@ def _read(b: TreeBuilder, sheet: list[tuple[Field, str, int]], heading: Drafted 
                 code, title = printed.code, (line, clean(printed.label))  # « 1.1.2 Créer … »
         elif f.kind in ("description", "indicateurs", "resultats_attendus"):
             passages.extend((f.kind, line, it.label) for it in items)
-    action = _action(b, heading, title, parent if chain else None)
-    if action is heading and heading is not None and _only_a_name(heading) and several:
+    if heading is not None and title is None and several and _only_a_name(heading):
         # « Fiche-action n°1.1.1 » over « Actions | - … - … »: the sheet's name, no action
         b.drop(heading)
-        parent, chain, action = heading.parent or parent, True, None
+        parent, chain, heading = (parent if chain else heading.parent), True, None
+    action = _action(b, heading, title, parent if chain else None)
     if action is not None and code is not None and title is not None and action.label == title[1]:
         action.code = code
     if action is not None and unknown and not action.a_verifier:
